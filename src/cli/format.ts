@@ -1,0 +1,112 @@
+import type { FeatureReport, Report } from '../engine/report';
+
+/** Plain-text rendering of a report for a terminal: a header, one row per feature, then notes. */
+export function formatReport(report: Report): string {
+  const out: string[] = [];
+  const d = report.dataset;
+  out.push(`Kryptonite report — ${d.path}`);
+  out.push(
+    `${d.format.toUpperCase()} · ${d.rows.toLocaleString('en-US')} rows × ${d.featureCount} features` +
+      (d.format === 'csv' ? ` · delimiter ${describeDelimiter(d.delimiter)} · ${d.hasHeader ? 'header' : 'no header'}` : '') +
+      ` · parser ${d.parser}`,
+  );
+  if (d.label) {
+    const classes = d.label.classes.map((c) => `${c.value}: ${c.count.toLocaleString('en-US')}`).join(', ');
+    out.push(`Label "${d.label.name}" (${d.label.classes.length} classes: ${classes}${d.label.missing ? `; ${d.label.missing} missing` : ''})`);
+  } else {
+    out.push('No label column: unsupervised report (use --label NAME|INDEX to name one).');
+  }
+  if (d.excludedColumns.length > 0) {
+    out.push(`Excluded columns: ${d.excludedColumns.map((c) => `${c.name} (${c.reason})`).join('; ')}`);
+  }
+  out.push('');
+
+  const labelIndex = report.correlation.label ? report.correlation.names.length - 1 : -1;
+  const header = ['#', 'feature', 'shape', 'conf', 'peaks', 'mean', 'sd', 'min', 'max', 'skew', 'kurt', 'missing'];
+  if (labelIndex >= 0) header.push('r(label)');
+  const rows: string[][] = report.features.map((f) => featureRow(f, report, labelIndex));
+  out.push(...table(header, rows, [0, 5, 6, 7, 8, 9, 10, 11, 12]));
+  out.push('');
+
+  const groups = new Map<string, string[]>();
+  for (const f of report.features) groups.set(f.shape, [...(groups.get(f.shape) ?? []), f.name]);
+  out.push('Shapes: ' + [...groups].map(([shape, names]) => `${shape} ${names.length} (${abbreviate(names)})`).join(' · '));
+  if (report.pca) {
+    const r = report.pca.explainedVarianceRatio;
+    out.push(`PCA (standardised, ${report.pca.rowsUsed.toLocaleString('en-US')} complete rows): PC1 ${pct(r[0])}, PC2 ${pct(r[1])} of variance`);
+  }
+  if (labelIndex >= 0) {
+    const strongest = report.features
+      .map((f) => ({ name: f.name, r: report.correlation.matrix[f.index][labelIndex] }))
+      .filter((x): x is { name: string; r: number } => x.r !== null)
+      .sort((a, b) => Math.abs(b.r) - Math.abs(a.r))[0];
+    if (strongest) out.push(`Strongest linear association with the label: ${strongest.name} (r = ${strongest.r.toFixed(3)})`);
+  } else if (report.correlation.labelNote) {
+    out.push(report.correlation.labelNote);
+  }
+  if (report.warnings.length > 0) {
+    out.push('');
+    out.push(`Warnings (${report.warnings.length}):`);
+    for (const w of report.warnings) out.push(`  ${w.message}`);
+  }
+  out.push('');
+  out.push(`Done in ${fmtMs(report.timings.totalMs)} (read ${fmtMs(report.timings.loadMs)}, features ${fmtMs(report.timings.statsMs)}, correlation ${fmtMs(report.timings.correlationMs)}, PCA ${fmtMs(report.timings.pcaMs)}).`);
+  return out.join('\n') + '\n';
+}
+
+function featureRow(f: FeatureReport, report: Report, labelIndex: number): string[] {
+  const s = f.stats;
+  const peaks = f.modes.clustered ? f.modes.peaks.map((p) => num(p.location, 2)).join('/') : String(f.modes.peaks.length);
+  const row = [
+    String(f.index),
+    f.name,
+    f.shape,
+    f.shapeConfidence.toFixed(2),
+    peaks,
+    num(s.mean),
+    num(s.sd),
+    num(s.min),
+    num(s.max),
+    num(s.skewness, 2),
+    num(s.kurtosis, 2),
+    String(s.missing),
+  ];
+  if (labelIndex >= 0) row.push(num(report.correlation.matrix[f.index][labelIndex], 3));
+  return row;
+}
+
+function table(header: string[], rows: string[][], rightAligned: number[]): string[] {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const fmt = (cells: string[]): string =>
+    cells
+      .map((cell, c) => (rightAligned.includes(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd();
+  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)];
+}
+
+/** Fixed decimals read best in a column; exponents only for magnitudes that would not fit. */
+function num(v: number | null, digits = 3): string {
+  if (v === null || !Number.isFinite(v)) return '—';
+  if (Math.abs(v) >= 1e6) return v.toExponential(2);
+  const text = v.toFixed(digits);
+  return /^-0\.0*$/.test(text) ? text.slice(1) : text;
+}
+
+function pct(v: number | undefined): string {
+  return v === undefined ? '—' : `${(v * 100).toFixed(1)} %`;
+}
+
+function fmtMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
+}
+
+function abbreviate(names: string[]): string {
+  return names.length <= 12 ? names.join(', ') : `${names.slice(0, 10).join(', ')}, … +${names.length - 10}`;
+}
+
+function describeDelimiter(d: string | null): string {
+  if (d === null) return '—';
+  if (d === '\t') return 'tab';
+  return `"${d}"`;
+}

@@ -1,0 +1,610 @@
+/**
+ * CSV/TSV reader: streamed from disk in chunks, columnar Float32Array output. Papaparse detects the dialect
+ * (delimiter, line break, quoted header) on a sample and parses anything awkward; plain numeric files go through the
+ * byte-level fast path in csvFast.ts, which shares the cell semantic and the column sink so both give identical
+ * datasets.
+ */
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
+import * as Papa from 'papaparse';
+import type { Dataset, DatasetSource, Label, LoadOptions } from '../dataset';
+import { DatasetError, makeWarning } from '../errors';
+import type { DatasetWarning } from '../errors';
+import { resolveLabelColumn } from './label';
+import { ColumnSink, parseCell, readFastPath, trimCell } from './csvFast';
+
+export interface CsvOptions extends LoadOptions {
+  /** `papaparse` forces the general path (tests and the bench compare it with the fast path). */
+  readonly parser?: 'auto' | 'papaparse';
+  /** Bytes per read. Tests shrink it so that chunk boundaries fall inside rows, cells and line breaks. */
+  readonly chunkBytes?: number;
+}
+
+/** 4 MiB reads: large enough that syscalls are noise (the disk gives ≈ 1.3 GB/s), small next to the columns. */
+export const CSV_CHUNK_BYTES = 4 * 1024 * 1024;
+/** The sample papaparse guesses the dialect from; doubled until it holds two complete rows. */
+const SAMPLE_BYTES = 64 * 1024;
+/** A row longer than this is an unclosed quote swallowing the file, not data; stop before it turns quadratic. */
+const MAX_ROW_CHARS = 64 * 1024 * 1024;
+/** Rows of the sample used to decide whether the first row is a header. */
+const HEADER_SAMPLE_ROWS = 1000;
+/** Head-room on the row estimate so that a homogeneous file never needs the ×1.5 grow (which briefly doubles a column). */
+const ROW_ESTIMATE_MARGIN = 1.1;
+
+export async function readCsv(file: string, options: CsvOptions = {}): Promise<Dataset> {
+  options.signal?.throwIfAborted();
+  let handle: FileHandle;
+  try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    throw fsError(err, file);
+  }
+  try {
+    return await readOpenCsv(handle, file, options);
+  } catch (err) {
+    if (err instanceof DatasetError || isAbort(err)) throw err;
+    if (isErrno(err)) throw fsError(err, file);
+    throw err;
+  } finally {
+    await handle.close();
+  }
+}
+
+interface Dialect {
+  readonly delimiter: string;
+  readonly linebreak: '\n' | '\r\n' | '\r';
+}
+
+interface SampleRow {
+  readonly fields: string[];
+  /** Character offset just past the row's line break. */
+  readonly end: number;
+}
+
+interface Sample {
+  readonly text: string;
+  readonly bom: number;
+  readonly whole: boolean;
+  readonly dialect: Dialect;
+  readonly rows: SampleRow[];
+}
+
+async function readOpenCsv(handle: FileHandle, file: string, options: CsvOptions): Promise<Dataset> {
+  const stat = await handle.stat();
+  if (stat.isDirectory()) throw new DatasetError('notAFile', 'is a directory', { file, expected: 'a .csv, .tsv or .txt file' });
+  const size = stat.size;
+  const sample = await readSample(handle, size);
+  const first = sample.rows.findIndex((r) => !isBlankRow(r.fields));
+  if (first < 0) {
+    if (sample.whole) {
+      throw new DatasetError('emptyFile', size === 0 ? 'file is empty' : 'file holds only blank lines', {
+        file,
+        expected: 'a header row and data rows',
+      });
+    }
+    throw new DatasetError('notADataset', 'no complete row in the first 64 MiB', { file, expected: 'CSV rows ending in line breaks' });
+  }
+  const firstRow = sample.rows[first];
+  const below: string[][] = [];
+  for (let i = first + 1; i < sample.rows.length && below.length < HEADER_SAMPLE_ROWS; i++) {
+    if (!isBlankRow(sample.rows[i].fields)) below.push(sample.rows[i].fields);
+  }
+  const hasHeader = detectHeader(firstRow.fields, below);
+  const fieldCount = firstRow.fields.length;
+  const warnings: DatasetWarning[] = [];
+  const names = hasHeader ? headerNames(firstRow.fields, file, warnings) : defaultNames(fieldCount);
+  const dataStartChar = hasHeader ? firstRow.end : 0;
+  const headPrefix = sample.text.slice(0, dataStartChar);
+  const startByte = sample.bom + Buffer.byteLength(headPrefix, 'utf8');
+  const startRow = 1 + countLineBreaks(headPrefix, sample.dialect.linebreak);
+  const labelIndex = resolveLabelColumn(names, options.label, file, options.detectLabel ?? true);
+  if (!hasHeader) {
+    const unlabelled = labelIndex < 0 ? '; without names no label column is detected (give one by 0-based index)' : '';
+    warnings.push(
+      makeWarning('noHeader', `no header row (row 1 holds data): columns are named x1…x${fieldCount}${unlabelled}`, {
+        file,
+        row: 1,
+      }),
+    );
+  }
+
+  // A row takes at least one byte per field (its delimiter or line break): a hard cap on the estimate when the
+  // sampled rows are unrepresentatively short.
+  const capacity = Math.min(estimateRows(sample, dataStartChar, size - startByte), Math.ceil((size - startByte) / fieldCount) + 16);
+  const chunkBytes = Math.max(16, Math.floor(options.chunkBytes ?? CSV_CHUNK_BYTES));
+  const { delimiter, linebreak } = sample.dialect;
+  const sink = new ColumnSink(fieldCount, labelIndex, capacity);
+  let parser: DatasetSource['parser'] = 'papaparse';
+  let resumeAt = startByte;
+  let resumeRow = startRow;
+  if (options.parser !== 'papaparse' && linebreak !== '\r') {
+    const fast = await readFastPath({ handle, start: startByte, firstRow: startRow, delimiter, linebreak, sink, chunkBytes, signal: options.signal });
+    if (fast.complete) {
+      parser = 'fast';
+    } else {
+      resumeAt = fast.resumeAt;
+      resumeRow = fast.row;
+    }
+  }
+  let quotes: QuoteReport = { rows: 0, firstRow: 0 };
+  if (parser === 'papaparse') {
+    quotes = await readPapa(handle, file, resumeAt, resumeRow, sample.dialect, sink, chunkBytes, options.signal);
+  }
+  if (quotes.rows > 0) {
+    warnings.push(
+      makeWarning('malformedQuotes', `${quotes.rows} row(s) have a quote that does not close a quoted field; read as papaparse does`, {
+        file,
+        row: quotes.firstRow,
+        count: quotes.rows,
+        expected: 'a closing quote followed by a delimiter or line break',
+      }),
+    );
+  }
+  return finish({ file, size, names, hasHeader, delimiter, parser, warnings }, sink);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sample, dialect and header.
+// ---------------------------------------------------------------------------------------------------------------
+
+async function readSample(handle: FileHandle, size: number): Promise<Sample> {
+  let want = SAMPLE_BYTES;
+  for (;;) {
+    const length = Math.min(want, size);
+    const buf = Buffer.alloc(length);
+    let got = 0;
+    while (got < length) {
+      const { bytesRead } = await handle.read(buf, got, length - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    const whole = got >= size;
+    const bom = got >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+    // Cut at the last line break so no UTF-8 sequence is split; the parse below drops the partial last row anyway.
+    let cut = got;
+    if (!whole) {
+      const lf = buf.lastIndexOf(0x0a, got - 1);
+      const cr = buf.lastIndexOf(0x0d, got - 1);
+      cut = Math.max(lf, cr, bom - 1) + 1;
+    }
+    const text = buf.toString('utf8', bom, cut);
+    const dialect = guessDialect(text);
+    const rows = sampleRows(text, dialect, !whole);
+    let complete = 0;
+    for (const r of rows) if (!isBlankRow(r.fields)) complete++;
+    if (whole || complete >= 2 || want >= MAX_ROW_CHARS) return { text, bom, whole, dialect, rows };
+    want *= 2;
+  }
+}
+
+/** Papaparse's guess among the delimiters the issue names; a single-column file falls back to ','. */
+function guessDialect(text: string): Dialect {
+  const guess = Papa.parse<string[]>(text, { delimitersToGuess: [',', ';', '\t'], preview: 10 });
+  const linebreak = guess.meta.linebreak === '\r\n' || guess.meta.linebreak === '\r' ? guess.meta.linebreak : '\n';
+  const delimiter = [',', ';', '\t'].includes(guess.meta.delimiter) ? guess.meta.delimiter : ',';
+  return { delimiter, linebreak };
+}
+
+/** The raw Parser's step result: one row, and the offset just past it (papaparse's types describe Papa.parse's). */
+interface StepResult {
+  readonly data: string[][];
+  readonly meta: { readonly cursor: number };
+}
+
+function sampleRows(text: string, dialect: Dialect, partial: boolean): SampleRow[] {
+  const rows: SampleRow[] = [];
+  let nonBlank = 0;
+  const parser: Papa.Parser = new Papa.Parser({
+    delimiter: dialect.delimiter,
+    newline: dialect.linebreak,
+    step: ((result: StepResult): void => {
+      const fields = result.data[0];
+      rows.push({ fields, end: result.meta.cursor });
+      if (!isBlankRow(fields) && ++nonBlank > HEADER_SAMPLE_ROWS) parser.abort();
+    }) as unknown as Papa.ParseConfig['step'],
+  });
+  parser.parse(text, 0, partial);
+  return rows;
+}
+
+function isBlankRow(fields: readonly string[]): boolean {
+  return fields.length === 1 && trimCell(fields[0]) === '';
+}
+
+type CellKind = 'empty' | 'number' | 'text';
+
+function cellKind(cell: string): CellKind {
+  const t = trimCell(cell);
+  if (t === '') return 'empty';
+  return parseCell(t) === null ? 'text' : 'number';
+}
+
+/**
+ * The first row is a header when every cell is text, or when one of its text cells sits above a column that is
+ * mostly numbers. A first row of numbers is data. A text cell above more text ("cat,,," over "dog,1,2") is data too:
+ * that is a text column, not a name.
+ */
+function detectHeader(first: readonly string[], below: readonly (readonly string[])[]): boolean {
+  const kinds = first.map(cellKind);
+  if (!kinds.includes('text')) return false;
+  if (below.length === 0 || kinds.every((k) => k === 'text')) return true;
+  for (let j = 0; j < kinds.length; j++) {
+    if (kinds[j] !== 'text') continue;
+    let numbers = 0;
+    let texts = 0;
+    for (const row of below) {
+      if (j >= row.length) continue;
+      const k = cellKind(row[j]);
+      if (k === 'number') numbers++;
+      else if (k === 'text') texts++;
+    }
+    if (numbers > texts) return true;
+  }
+  return false;
+}
+
+function defaultNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `x${i + 1}`);
+}
+
+/** Empty names become column<k> (1-based), repeats get _2, _3 … — each reported once. */
+function headerNames(fields: readonly string[], file: string, warnings: DatasetWarning[]): string[] {
+  const raw = fields.map((f) => f.trim());
+  const unnamed: number[] = [];
+  const named = raw.map((n, i) => {
+    if (n !== '') return n;
+    unnamed.push(i + 1);
+    return `column${i + 1}`;
+  });
+  if (unnamed.length > 0) {
+    const list = unnamed.map((k) => `column${k}`).join(', ');
+    warnings.push(
+      makeWarning('emptyHeader', `${unnamed.length} header cell(s) are empty (column ${unnamed.join(', ')}); named ${list}`, {
+        file,
+        row: 1,
+        count: unnamed.length,
+        expected: 'a name for every column',
+      }),
+    );
+  }
+  const used = new Set(named);
+  const seen = new Map<string, number>();
+  const renames: string[] = [];
+  const names = named.map((n) => {
+    const times = (seen.get(n) ?? 0) + 1;
+    seen.set(n, times);
+    if (times === 1) return n;
+    let suffix = times;
+    while (used.has(`${n}_${suffix}`)) suffix++;
+    const unique = `${n}_${suffix}`;
+    used.add(unique);
+    renames.push(`"${n}" → "${unique}"`);
+    return unique;
+  });
+  if (renames.length > 0) {
+    warnings.push(
+      makeWarning('duplicateHeader', `duplicate column names renamed to stay unique: ${renames.join(', ')}`, {
+        file,
+        row: 1,
+        count: renames.length,
+        expected: 'distinct column names',
+      }),
+    );
+  }
+  return names;
+}
+
+/** Rows ≈ data bytes / mean bytes per sampled row, with a margin; the sink grows by ×1.5 if it was too few. */
+function estimateRows(sample: Sample, dataStartChar: number, dataBytes: number): number {
+  let rows = 0;
+  let last = dataStartChar;
+  for (const r of sample.rows) {
+    if (r.end <= dataStartChar) continue;
+    rows++;
+    last = r.end;
+  }
+  if (rows === 0) return 16;
+  const sampleBytes = Buffer.byteLength(sample.text.slice(dataStartChar, last), 'utf8');
+  const perRow = Math.max(1, sampleBytes / rows);
+  return Math.ceil((dataBytes / perRow) * ROW_ESTIMATE_MARGIN) + 16;
+}
+
+/**
+ * Line breaks for row numbers. LF and CRLF files count LF (so a stray lone CR, which the fast path reads as
+ * whitespace, does not shift the rows below it); CR-only files count CR and LF, as an editor does.
+ */
+function countLineBreaks(text: string, linebreak: Dialect['linebreak']): number {
+  let n = 0;
+  if (linebreak !== '\r') {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+    return n;
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) n++;
+    else if (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a) n++;
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The papaparse pass.
+// ---------------------------------------------------------------------------------------------------------------
+
+interface QuoteReport {
+  readonly rows: number;
+  readonly firstRow: number;
+}
+
+interface PapaError {
+  readonly code: string;
+  readonly row?: number;
+}
+
+interface ChunkResult {
+  readonly data: string[][];
+  readonly errors: PapaError[];
+  readonly meta: { readonly cursor: number };
+}
+
+/**
+ * Papaparse's low-level Parser over decoded chunks, carrying the unfinished last row over as its own streamer does
+ * (parse with ignoreLastRow, keep input from meta.cursor). The StringDecoder keeps multi-byte characters split by a
+ * chunk boundary whole.
+ */
+async function readPapa(
+  handle: FileHandle,
+  file: string,
+  start: number,
+  firstRow: number,
+  dialect: Dialect,
+  sink: ColumnSink,
+  chunkBytes: number,
+  signal: AbortSignal | undefined,
+): Promise<QuoteReport> {
+  const decoder = new StringDecoder('utf8');
+  const buf = Buffer.allocUnsafe(chunkBytes);
+  const parser = new Papa.Parser({ delimiter: dialect.delimiter, newline: dialect.linebreak });
+  let position = start;
+  let partial = '';
+  let row = firstRow;
+  let badQuoteRows = 0;
+  let firstBadQuote = 0;
+  for (;;) {
+    signal?.throwIfAborted();
+    const { bytesRead } = await handle.read(buf, 0, buf.length, position);
+    position += bytesRead;
+    const eof = bytesRead === 0;
+    const input = partial + (eof ? decoder.end() : decoder.write(buf.subarray(0, bytesRead)));
+    const result = parser.parse(input, 0, !eof) as ChunkResult;
+    const rows = result.data;
+    // A cell holds a line break only when quoted or when the file mixes line breaks (a bare LF in a CRLF file, an
+    // LF in a CR file); otherwise the per-cell count is skipped.
+    const lb = dialect.linebreak;
+    const scan =
+      input.includes('"') || (lb === '\r\n' && /(?:^|[^\r])\n/.test(input)) || (lb === '\r' && input.includes('\n'));
+    let unclosed = -1;
+    const invalid = new Set<number>();
+    for (const e of result.errors) {
+      if (e.row === undefined || e.row >= rows.length) continue;
+      if (e.code === 'MissingQuotes') unclosed = unclosed < 0 ? e.row : Math.min(unclosed, e.row);
+      else if (e.code === 'InvalidQuotes') invalid.add(e.row);
+    }
+    for (let i = 0; i < rows.length; i++) {
+      const fields = rows[i];
+      if (i === unclosed) {
+        throw new DatasetError('unclosedQuote', 'a quoted field opened in this row is never closed', {
+          file,
+          row,
+          expected: 'a closing " before the end of the file',
+        });
+      }
+      if (invalid.has(i) && badQuoteRows++ === 0) firstBadQuote = row;
+      let span = 1;
+      if (scan) for (const f of fields) span += countLineBreaks(f, lb);
+      if (!isBlankRow(fields)) sink.addFields(fields, row);
+      row += span;
+    }
+    if (eof) break;
+    partial = input.slice(result.meta.cursor);
+    if (partial.length > MAX_ROW_CHARS) {
+      throw new DatasetError('unclosedQuote', 'a quoted field opened in this row runs on for more than 64 MiB', {
+        file,
+        row,
+        expected: 'a closing " at the end of the field',
+      });
+    }
+  }
+  return { rows: badQuoteRows, firstRow: firstBadQuote };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// From sink to Dataset: exclusions, warnings, label.
+// ---------------------------------------------------------------------------------------------------------------
+
+interface FinishContext {
+  readonly file: string;
+  readonly size: number;
+  readonly names: readonly string[];
+  readonly hasHeader: boolean;
+  readonly delimiter: string;
+  readonly parser: DatasetSource['parser'];
+  readonly warnings: DatasetWarning[];
+}
+
+/** More than half the non-empty cells text: a text column (ids, dates, categories), not numbers with typos. */
+const TEXT_COLUMN_FRACTION = 0.5;
+
+function finish(ctx: FinishContext, sink: ColumnSink): Dataset {
+  const { file, names, warnings } = ctx;
+  const rows = sink.rows;
+  const k = sink.fieldCount;
+  if (rows === 0) {
+    throw ctx.hasHeader
+      ? new DatasetError('headerOnly', 'file has a header row but no data rows', { file, row: 2, expected: 'data rows below the header' })
+      : new DatasetError('emptyFile', 'file has no data rows', { file, expected: 'data rows' });
+  }
+
+  const ragged = sink.shortRows + sink.longRows;
+  if (ragged > 0) {
+    const against = ctx.hasHeader ? 'the header' : 'the first row';
+    const found = `expected ${k} fields, found ${sink.firstRaggedFields}`;
+    const hint =
+      sink.longRows === rows && sink.firstRaggedFields === k + 1 && ctx.hasHeader
+        ? ' (does the header lack a name for a leading row-name column?)'
+        : '';
+    if (ragged * 2 > rows) {
+      throw new DatasetError('raggedRows', `${ragged} of ${rows} rows have a different number of fields than ${against}; first here: ${found}${hint}`, {
+        file,
+        row: sink.firstRaggedRow,
+      });
+    }
+    warnings.push(
+      makeWarning(
+        'raggedRows',
+        `${ragged} of ${rows} rows have a different number of fields than ${against}, first here: ${found}; ` +
+          `${sink.shortRows} short row(s) padded with missing values, ${sink.longRows} long row(s) with extra fields ignored`,
+        { file, row: sink.firstRaggedRow, count: ragged },
+      ),
+    );
+  }
+
+  const excluded: { index: number; name: string; reason: string }[] = [];
+  const featureIdx: number[] = [];
+  for (let c = 0; c < k; c++) {
+    if (c === sink.labelIndex) continue;
+    const nonEmpty = rows - sink.empty[c] - sink.padded[c];
+    const text = sink.text[c];
+    const firstText = sink.firstText[c];
+    if (nonEmpty === 0) {
+      excluded.push({ index: c, name: names[c], reason: 'empty' });
+      warnings.push(
+        makeWarning('emptyColumn', 'no values in any row; excluded from the features', { file, column: names[c], expected: 'numbers' }),
+      );
+    } else if (text > nonEmpty * TEXT_COLUMN_FRACTION && firstText) {
+      excluded.push({ index: c, name: names[c], reason: 'non-numeric' });
+      warnings.push(
+        makeWarning(
+          'nonNumericColumn',
+          `mostly text (${text} of ${nonEmpty} non-empty cells, first ${quoteText(firstText.text)}); excluded from the features${decimalCommaHint(firstText.text)}`,
+          { file, row: firstText.row, column: names[c], count: text, expected: 'numbers, or name it as the label' },
+        ),
+      );
+    } else {
+      if (text > 0 && firstText) {
+        warnings.push(
+          makeWarning(
+            'nonNumericCells',
+            `${text} non-numeric cell(s), first ${quoteText(firstText.text)}; read as missing, the column is kept${decimalCommaHint(firstText.text)}`,
+            { file, row: firstText.row, column: names[c], count: text, expected: 'a number' },
+          ),
+        );
+      }
+      featureIdx.push(c);
+    }
+  }
+
+  let label: Label | null = null;
+  if (sink.labelIndex >= 0 && sink.label) {
+    const build = sink.label.finish(names[sink.labelIndex], sink.labelIndex, rows, file);
+    label = build.label;
+    warnings.push(...build.warnings);
+  }
+
+  if (featureIdx.length === 0) {
+    const parts: string[] = [];
+    if (sink.labelIndex >= 0) parts.push(`"${names[sink.labelIndex]}" is the label`);
+    if (excluded.length > 0) parts.push(`excluded: ${excluded.map((e) => `"${e.name}" (${e.reason})`).join(', ')}`);
+    throw new DatasetError('noNumericColumns', `no numeric feature columns${parts.length ? ` (${parts.join('; ')})` : ''}`, {
+      file,
+      expected: 'at least one column of numbers besides the label',
+    });
+  }
+
+  let empty = 0;
+  let nonFinite = 0;
+  let padded = 0;
+  let firstRow = 0;
+  let firstColumn = -1;
+  const missing: number[] = [];
+  const columns: Float32Array[] = [];
+  for (const c of featureIdx) {
+    empty += sink.empty[c];
+    nonFinite += sink.nonFinite[c];
+    padded += sink.padded[c];
+    missing.push(sink.empty[c] + sink.nonFinite[c] + sink.padded[c] + sink.text[c]);
+    const at = sink.firstMissingRow[c];
+    if (at > 0 && (firstRow === 0 || at < firstRow)) {
+      firstRow = at;
+      firstColumn = c;
+    }
+    const col = sink.columns[c] as Float32Array;
+    // A subarray keeps the whole preallocated buffer alive; copy only when the estimate was far off.
+    columns.push(col.length > rows * 1.25 + 16 ? col.slice(0, rows) : col.subarray(0, rows));
+  }
+  const absent = empty + nonFinite + padded;
+  if (absent > 0) {
+    const parts = [`${empty} empty`, `${nonFinite} NaN/Inf`];
+    if (padded > 0) parts.push(`${padded} padded in short rows`);
+    warnings.push(
+      makeWarning(
+        empty + padded === 0 ? 'nonFiniteValues' : 'missingValues',
+        `${absent} missing cell(s) read as NaN across the features (${parts.join(', ')}); first here`,
+        { file, row: firstRow, column: names[firstColumn], count: absent },
+      ),
+    );
+  }
+  if (rows === 1) {
+    warnings.push(makeWarning('singleRow', 'only one data row; statistics need at least two', { file, expected: 'two or more data rows' }));
+  }
+  return {
+    path: file,
+    files: [file],
+    format: 'csv',
+    rows,
+    names: featureIdx.map((c) => names[c]),
+    columns,
+    missing,
+    label,
+    warnings,
+    source: { bytes: ctx.size, parser: ctx.parser, delimiter: ctx.delimiter, hasHeader: ctx.hasHeader, excludedColumns: excluded },
+  };
+}
+
+function quoteText(text: string): string {
+  const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return JSON.stringify(shown);
+}
+
+function decimalCommaHint(text: string): string {
+  return /^[+-]?\d+,\d+$/.test(text) ? ' (a decimal comma? numbers must use "." as the decimal point)' : '';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// File-system errors → DatasetError.
+// ---------------------------------------------------------------------------------------------------------------
+
+function isErrno(err: unknown): err is NodeJS.ErrnoException {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string';
+}
+
+function isAbort(err: unknown): boolean {
+  return err instanceof Error && err.name === 'AbortError';
+}
+
+/** Exported for load.ts: the same wording whichever entry point met the error. */
+export function fsError(err: unknown, file: string): Error {
+  if (!isErrno(err)) return err instanceof Error ? err : new Error(String(err));
+  switch (err.code) {
+    case 'ENOENT':
+      return new DatasetError('fileNotFound', 'file not found', { file });
+    case 'EISDIR':
+      return new DatasetError('notAFile', 'is a directory', { file, expected: 'a .csv, .tsv, .txt or .npy file' });
+    case 'EACCES':
+    case 'EPERM':
+      return new DatasetError('readFailed', 'permission denied', { file });
+    default:
+      return new DatasetError('readFailed', `could not read the file (${err.code}: ${err.message.split(/\r?\n/)[0]})`, { file });
+  }
+}

@@ -1,0 +1,128 @@
+import type { Rng } from '../random';
+import { symmetricEigen } from './linalg';
+
+export interface PcaPoint {
+  readonly pc1: number;
+  readonly pc2: number;
+  /** Class index into the label's classes, or null when unlabelled / label missing. */
+  readonly label: number | null;
+}
+
+export interface PcaResult {
+  /** PCA on standardised features (the correlation matrix of complete rows), the usual choice when units differ. */
+  readonly standardised: true;
+  /** Feature names that entered (constant and all-missing features are left out). */
+  readonly features: string[];
+  readonly rowsUsed: number;
+  /** Variance of each component in standardised units, descending (all components). */
+  readonly explainedVariance: number[];
+  readonly explainedVarianceRatio: number[];
+  /** loadings[k][j]: weight of features[j] in component k, for the first two components. */
+  readonly loadings: number[][];
+  /** A seeded sample of rows projected on the first two components, for the scatter chart. */
+  readonly sample: PcaPoint[];
+}
+
+export interface PcaOptions {
+  readonly labels?: Int32Array | null;
+  readonly maxPoints?: number;
+  readonly rng: Rng;
+}
+
+/** Rows with a missing value in any used feature are left out (listwise), so the matrix is a true correlation matrix. */
+export function pca(
+  columns: readonly Float32Array[],
+  names: readonly string[],
+  options: PcaOptions,
+): PcaResult | null {
+  const n = columns.length === 0 ? 0 : columns[0].length;
+  const complete = new Uint8Array(n).fill(1);
+  for (const col of columns) for (let i = 0; i < n; i++) if (!Number.isFinite(col[i])) complete[i] = 0;
+  let rows = 0;
+  for (let i = 0; i < n; i++) rows += complete[i];
+  if (rows < 3) return null;
+
+  const used: number[] = [];
+  const means: number[] = [];
+  const sds: number[] = [];
+  for (let j = 0; j < columns.length; j++) {
+    const col = columns[j];
+    let s = 0;
+    for (let i = 0; i < n; i++) if (complete[i]) s += col[i];
+    const m = s / rows;
+    let ss = 0;
+    for (let i = 0; i < n; i++) {
+      if (complete[i]) {
+        const d = col[i] - m;
+        ss += d * d;
+      }
+    }
+    const sd = Math.sqrt(ss / (rows - 1));
+    if (sd > 0 && Number.isFinite(sd)) {
+      used.push(j);
+      means.push(m);
+      sds.push(sd);
+    }
+  }
+  const p = used.length;
+  if (p < 2) return null;
+
+  // Standardise once into float64 copies; the p×p cross products are then plain dot products.
+  const z: Float64Array[] = used.map((j, k) => {
+    const col = columns[j];
+    const out = new Float64Array(rows);
+    let r = 0;
+    for (let i = 0; i < n; i++) if (complete[i]) out[r++] = (col[i] - means[k]) / sds[k];
+    return out;
+  });
+  const corr: number[][] = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  for (let a = 0; a < p; a++) {
+    for (let b = a; b < p; b++) {
+      let s = 0;
+      const x = z[a];
+      const y = z[b];
+      for (let i = 0; i < rows; i++) s += x[i] * y[i];
+      corr[a][b] = corr[b][a] = s / (rows - 1);
+    }
+  }
+  const eig = symmetricEigen(corr);
+  const values = eig.values.map((v) => Math.max(0, v));
+  const total = values.reduce((s, v) => s + v, 0);
+  const loadings = eig.vectors.slice(0, 2);
+
+  const maxPoints = options.maxPoints ?? 2000;
+  const completeRows: number[] = [];
+  for (let i = 0; i < n; i++) if (complete[i]) completeRows.push(i);
+  const picks = sampleIndices(rows, maxPoints, options.rng);
+  const sample: PcaPoint[] = [];
+  for (const r of picks) {
+    let a = 0;
+    let b = 0;
+    for (let k = 0; k < p; k++) {
+      a += loadings[0][k] * z[k][r];
+      b += loadings[1][k] * z[k][r];
+    }
+    const lab = options.labels ? options.labels[completeRows[r]] : -1;
+    sample.push({ pc1: a, pc2: b, label: lab >= 0 ? lab : null });
+  }
+  return {
+    standardised: true,
+    features: used.map((j) => names[j]),
+    rowsUsed: rows,
+    explainedVariance: values,
+    explainedVarianceRatio: values.map((v) => (total > 0 ? v / total : 0)),
+    loadings,
+    sample,
+  };
+}
+
+/** k distinct indices of 0..n-1 in increasing order (Floyd's algorithm), or all of them when n ≤ k. */
+export function sampleIndices(n: number, k: number, rng: Rng): number[] {
+  if (n <= k) return Array.from({ length: n }, (_, i) => i);
+  const chosen = new Set<number>();
+  for (let j = n - k; j < n; j++) {
+    const t = rng.int(j + 1);
+    chosen.add(chosen.has(t) ? j : t);
+  }
+  return [...chosen].sort((a, b) => a - b);
+}

@@ -1,0 +1,296 @@
+import type { Histogram, ModeStructure, ShapeClass, ShapeResult, Summary, ValueCounts } from './types';
+import type { NumericColumn } from './summary';
+import { sortedPresent, summariseSorted } from './summary';
+import { histogramSorted, valueCountsSorted } from './histogram';
+import { ASHMAN_D_MIN, VALLEY_RATIO_MAX, detectModesSorted, normalCdf } from './modes';
+
+/**
+ * At most this many distinct values make a column categorical, provided each value repeats on average (distinct ≤
+ * count / 2): continuous measurements practically never tie, so repeats on this scale mean a code, not a quantity.
+ */
+export const CATEGORICAL_MAX_DISTINCT = 20;
+
+/** The three residual families and the Kryptonite shape each stands for. */
+export type NoiseFamily = 'uniform' | 'normal' | 'laplace';
+type NoiseShape = 'burst' | 'gaussian' | 'spread';
+const FAMILIES: readonly NoiseFamily[] = ['uniform', 'normal', 'laplace'];
+const SHAPE_OF: Readonly<Record<NoiseFamily, NoiseShape>> = { uniform: 'burst', normal: 'gaussian', laplace: 'spread' };
+/** Marks a missing value in the per-value cluster assignment (peaks are far fewer than 65535). */
+const MISSING = 0xffff;
+const NAME_OF: Readonly<Record<NoiseFamily, string>> = { uniform: 'uniform', normal: 'normal', laplace: 'Laplace' };
+
+export interface FeatureDescription {
+  readonly summary: Summary;
+  readonly histogram: Histogram;
+  /** Exact value counts when the column has at most CATEGORICAL_MAX_DISTINCT distinct values. */
+  readonly values: ValueCounts | null;
+  readonly modes: ModeStructure;
+  readonly shape: ShapeResult;
+}
+
+/** Everything the report shows for one feature, sorting the column once. */
+export function describeFeature(column: Readonly<Float32Array>): FeatureDescription {
+  const sorted = sortedPresent(column);
+  const summary = summariseSorted(sorted, column.length);
+  const histogram = histogramSorted(sorted);
+  const values = summary.distinct <= CATEGORICAL_MAX_DISTINCT ? valueCountsSorted(sorted, CATEGORICAL_MAX_DISTINCT) : null;
+  const modes = detectModesSorted(sorted);
+  const shape = classifyShape(column, summary, modes);
+  return { summary, histogram, values, modes, shape };
+}
+
+/**
+ * The shape class of a column.
+ *
+ * Discrete first: `empty`, `constant` (one value), `binary` (two), `categorical` (≤ 20 distinct values, each
+ * repeated on average). A column clustered around two or more cleanly separated peaks (see detectModes) is then
+ * classified by the noise around its peaks: each value's residual from its own peak is fitted, cluster by cluster
+ * with each family's own location and scale MLE, by a uniform (midrange, half-range: flat and bounded → `burst`),
+ * a normal (mean, sd: bell-shaped → `gaussian`) and a Laplace (median, mean absolute deviation: sharp-peaked and
+ * heavy-tailed → `spread`). The family with the highest likelihood wins; the confidence is Φ(z) of Vuong's (1989)
+ * test of the winner against the runner-up, z = √n·mean(d)/sd(d) over the per-value log-likelihood differences d
+ * (all three families have two parameters per cluster, so no penalty term is needed). Anything else is `continuous`.
+ */
+export function classifyShape(column: Readonly<NumericColumn>, summary: Summary, modes: ModeStructure): ShapeResult {
+  const n = summary.count;
+  if (n === 0) return result('empty', 1, ['no values: every cell is missing']);
+  if (summary.distinct === 1) return result('constant', 1, [`one value (${exact(summary.min ?? NaN)}) in all ${n} rows`]);
+  if (summary.distinct === 2) {
+    return result('binary', 1, [`exactly two values: ${exact(summary.min ?? NaN)} and ${exact(summary.max ?? NaN)}`]);
+  }
+  if (summary.distinct <= CATEGORICAL_MAX_DISTINCT && summary.distinct * 2 <= n) {
+    const kind = summary.integer ? 'integer codes' : 'values';
+    return result('categorical', 1, [
+      `${summary.distinct} distinct ${kind}, each repeated ${(n / summary.distinct).toFixed(1)} times on average (categorical: ≤ ${CATEGORICAL_MAX_DISTINCT} distinct values)`,
+    ]);
+  }
+  if (modes.clustered && modes.peaks.length >= 2) return classifyClustered(column, modes);
+  return classifyContinuous(summary, modes);
+}
+
+function classifyClustered(column: Readonly<NumericColumn>, modes: ModeStructure): ShapeResult {
+  const peaks = modes.peaks;
+  const k = peaks.length;
+  // Each value belongs to the peak whose value range holds it; the cut points sit between adjacent ranges so that a
+  // column other than the one the modes came from still gets every value assigned. The assignment is computed once
+  // (MISSING for absent values) and reused by the three passes below.
+  const cuts = new Float64Array(k - 1);
+  for (let j = 0; j + 1 < k; j++) cuts[j] = (peaks[j].to + peaks[j + 1].from) / 2;
+  const assigned = new Uint16Array(column.length);
+
+  // Pass 1: assignment, counts, sums, ranges.
+  const count = new Float64Array(k);
+  const sum = new Float64Array(k);
+  const lo = new Float64Array(k).fill(Infinity);
+  const hi = new Float64Array(k).fill(-Infinity);
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i];
+    if (!Number.isFinite(v)) {
+      assigned[i] = MISSING;
+      continue;
+    }
+    let j = 0;
+    while (j < k - 1 && v > cuts[j]) j++;
+    assigned[i] = j;
+    count[j]++;
+    sum[j] += v;
+    if (v < lo[j]) lo[j] = v;
+    if (v > hi[j]) hi[j] = v;
+  }
+  const mean = sum.map((x, j) => x / count[j]);
+  const median = Float64Array.from(peaks, (p) => p.location);
+
+  // Pass 2: squared deviations (normal scale, residual moments) and absolute deviations from the median (Laplace scale).
+  const ss = new Float64Array(k);
+  const sabs = new Float64Array(k);
+  let r2 = 0;
+  let r4 = 0;
+  for (let i = 0; i < column.length; i++) {
+    const j = assigned[i];
+    if (j === MISSING) continue;
+    const v = column[i];
+    const d = v - mean[j];
+    const d2 = d * d;
+    ss[j] += d2;
+    sabs[j] += Math.abs(v - median[j]);
+    r2 += d2;
+    r4 += d2 * d2;
+  }
+  let total = 0;
+  for (let j = 0; j < k; j++) total += count[j];
+
+  // A peak whose median absolute deviation is 0 has at least half its values on one repeated value (a zero-inflated
+  // column, a default code): that is a point mass plus stragglers, not a value plus noise.
+  const pointMass = peaks.findIndex((p, j) => !(hi[j] > lo[j]) || p.spread === 0);
+  if (pointMass >= 0) {
+    return result('continuous', 1, [
+      `${k} peaks, but at least half the values of the one at ${exact(peaks[pointMass].location)} are that single value: no noise family describes a point mass`,
+    ]);
+  }
+
+  // Per cluster and family: the log-density is norm − shape·term(v), with term 0 (uniform), (v − μ)² (normal) or
+  // |v − median| (Laplace). Their mean over the values at the MLE is norm − 0, −½ and −1 in turn.
+  const norm: Record<NoiseFamily, Float64Array> = { uniform: new Float64Array(k), normal: new Float64Array(k), laplace: new Float64Array(k) };
+  const coef: Record<NoiseFamily, Float64Array> = { uniform: new Float64Array(k), normal: new Float64Array(k), laplace: new Float64Array(k) };
+  const meanLl: Record<NoiseFamily, number> = { uniform: 0, normal: 0, laplace: 0 };
+  for (let j = 0; j < k; j++) {
+    const half = (hi[j] - lo[j]) / 2;
+    const variance = ss[j] / count[j];
+    const b = sabs[j] / count[j];
+    norm.uniform[j] = -Math.log(2 * half);
+    norm.normal[j] = -0.5 * Math.log(2 * Math.PI * variance);
+    coef.normal[j] = 1 / (2 * variance);
+    norm.laplace[j] = -Math.log(2 * b);
+    coef.laplace[j] = 1 / b;
+    const w = count[j] / total;
+    meanLl.uniform += w * norm.uniform[j];
+    meanLl.normal += w * (norm.normal[j] - 0.5);
+    meanLl.laplace += w * (norm.laplace[j] - 1);
+  }
+  const ranked = [...FAMILIES].sort((x, y) => meanLl[y] - meanLl[x]);
+  const best = ranked[0];
+  const runnerUp = ranked[1];
+
+  // Pass 3: Vuong's statistic over the per-value differences d = ℓ_best − ℓ_runnerUp (Welford's running mean and
+  // variance, exact on 10⁶ values).
+  const constant = Float64Array.from(norm[best], (x, j) => x - norm[runnerUp][j]);
+  const family = (f: NoiseFamily): number => (f === 'uniform' ? 0 : f === 'normal' ? 1 : 2);
+  const fb = family(best);
+  const fr = family(runnerUp);
+  const cb = coef[best];
+  const cr = coef[runnerUp];
+  let m = 0;
+  let s = 0;
+  let seen = 0;
+  for (let i = 0; i < column.length; i++) {
+    const j = assigned[i];
+    if (j === MISSING) continue;
+    const v = column[i];
+    const dn = v - mean[j];
+    const terms0 = 0;
+    const terms1 = dn * dn;
+    const terms2 = Math.abs(v - median[j]);
+    const tb = fb === 0 ? terms0 : fb === 1 ? terms1 : terms2;
+    const tr = fr === 0 ? terms0 : fr === 1 ? terms1 : terms2;
+    const d = constant[j] - cb[j] * tb + cr[j] * tr;
+    seen++;
+    const delta = d - m;
+    m += delta / seen;
+    s += delta * (d - m);
+  }
+  const sdD = seen > 1 ? Math.sqrt(s / (seen - 1)) : 0;
+  const vuongZ = sdD > 0 ? (Math.sqrt(seen) * m) / sdD : m > 0 ? Infinity : 0;
+  const confidence = clamp01(normalCdf(vuongZ));
+
+  const residualKurtosis = r2 > 0 ? (total * r4) / (r2 * r2) - 3 : 0;
+  let gap = Infinity;
+  for (let j = 0; j + 1 < k; j++) gap = Math.min(gap, peaks[j + 1].location - peaks[j].location);
+  const residualWidth = Math.sqrt(r2 / total) / gap;
+  const margin = meanLl[best] - meanLl[runnerUp];
+
+  const reasons = [
+    `${k} peaks at ${listOf(peaks.map((p) => fmt(p.location, digitsFor(gap))))} holding ${listOf(peaks.map((p) => pct(p.weight)))} of the values (${k > 2 ? 'smallest ' : ''}Ashman's D = ${fmt(modes.separation ?? NaN, 1)})`,
+    `${DESCRIPTION[best]}: ${NAME_OF[best]} fits best (${margin.toFixed(3)} nats/value better than ${NAME_OF[runnerUp]}); kurtosis ${fmt(residualKurtosis)}`,
+    `residual sd is ${pct(residualWidth)} of the distance between peaks`,
+    `Vuong's z = ${fmt(vuongZ, 1)} against ${NAME_OF[runnerUp]} (confidence ${confidence.toFixed(3)})`,
+  ];
+  return {
+    shape: SHAPE_OF[best],
+    confidence,
+    evidence: {
+      reasons,
+      logLikelihood: meanLl,
+      residualKurtosis,
+      residualWidth,
+      vuongZ,
+      runnerUp: SHAPE_OF[runnerUp],
+    },
+  };
+}
+
+const DESCRIPTION: Readonly<Record<NoiseFamily, string>> = {
+  uniform: 'residuals around the peaks are flat and bounded',
+  normal: 'residuals around the peaks are bell-shaped',
+  laplace: 'residuals around the peaks are sharp-peaked with heavy tails',
+};
+
+/**
+ * Not clustered. The confidence says how far the column was from being called clustered, ½ on the threshold either
+ * way: with no candidate dip at all it is 1; when the strongest dip was dismissed as noise it is 1 − Φ(z − z_crit);
+ * when significant peaks failed a separation test it is 1 − strength/2, strength being the failed statistic as a
+ * fraction of its threshold.
+ */
+function classifyContinuous(summary: Summary, modes: ModeStructure): ShapeResult {
+  const reasons: string[] = [];
+  let confidence = 1;
+  const rejected = modes.rejected ?? [];
+  if (rejected.length > 0) {
+    const closest = rejected.reduce((a, r) => (r.strength > a.strength ? r : a));
+    confidence = 1 - Math.min(1, closest.strength) / 2;
+    const why =
+      closest.reason === 'ashman'
+        ? `Ashman's D = ${fmt(closest.ashmanD, 2)} ≤ ${ASHMAN_D_MIN}`
+        : closest.reason === 'valley'
+          ? `the valley between them is ${pct(closest.valleyRatio)} of the lower peak (a clean split needs ≤ ${pct(VALLEY_RATIO_MAX)}, Ashman's D = ${fmt(closest.ashmanD, 1)})`
+          : `the smaller one holds only ${pct(closest.minorShare)} of the values`;
+    const digits = digitsFor((summary.max ?? 0) - (summary.min ?? 0));
+    reasons.push(`${rejected.length + 1} density peaks, split at ${listOf(rejected.map((r) => fmt(r.at, digits)))}, but not cleanly separated: ${why}`);
+  } else {
+    reasons.push('one peak: the density has no significant dip');
+    if (modes.noiseDipZ !== undefined && modes.dipZCritical !== undefined) {
+      confidence = 1 - normalCdf(modes.noiseDipZ - modes.dipZCritical);
+    }
+  }
+  const skew = summary.skewness;
+  if (skew !== null) {
+    // Bulmer's (1979) rule of thumb: |skewness| > 1 highly, > ½ moderately skewed.
+    const side = skew > 0 ? 'right' : 'left';
+    if (Math.abs(skew) > 1) reasons.push(`strongly ${side}-skewed (skewness ${fmt(skew)})`);
+    else if (Math.abs(skew) > 0.5) reasons.push(`moderately ${side}-skewed (skewness ${fmt(skew)})`);
+    else reasons.push(`roughly symmetric (skewness ${fmt(skew)})`);
+  }
+  const kurt = summary.kurtosis;
+  if (kurt !== null) {
+    if (kurt < -0.8) reasons.push(`flat, light tails (excess kurtosis ${fmt(kurt)}; a uniform has −1.2)`);
+    else if (kurt > 1) reasons.push(`heavy tails (excess kurtosis ${fmt(kurt)})`);
+    else reasons.push(`tails close to normal (excess kurtosis ${fmt(kurt)})`);
+  }
+  if (summary.integer) reasons.push(`integer-valued with ${summary.distinct} distinct values`);
+  return result('continuous', clamp01(confidence), reasons);
+}
+
+function result(shape: ShapeClass, confidence: number, reasons: string[]): ShapeResult {
+  return { shape, confidence, evidence: { reasons } };
+}
+
+function clamp01(x: number): number {
+  return Number.isNaN(x) ? 0 : Math.min(1, Math.max(0, x));
+}
+
+/** A number for a reason string: fixed decimals below 10⁵, 3 significant digits above, a true minus sign. */
+function fmt(v: number, digits = 2): string {
+  if (!Number.isFinite(v)) return v === Infinity ? '∞' : v === -Infinity ? '−∞' : 'n/a';
+  const a = Math.abs(v);
+  const text = a < 1e5 ? a.toFixed(digits) : a.toPrecision(3);
+  return v < 0 && Number(text) !== 0 ? `−${text}` : text;
+}
+
+/** A data value as the user would type it: 7 significant digits (float32 precision), a true minus sign. */
+function exact(v: number): string {
+  const text = String(Number(Math.abs(v).toPrecision(7)));
+  return v < 0 ? `−${text}` : text;
+}
+
+/** Decimals that show a location to 1 % of `scale` (the distance between peaks, or the spread). */
+function digitsFor(scale: number): number {
+  return scale > 0 && Number.isFinite(scale) ? Math.min(12, Math.max(2, Math.floor(-Math.log10(scale)) + 2)) : 2;
+}
+
+function pct(x: number): string {
+  const p = 100 * x;
+  return `${p >= 9.95 || p === 0 ? p.toFixed(0) : p.toFixed(1)} %`;
+}
+
+function listOf(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

@@ -1,0 +1,239 @@
+import type { Summary } from './types';
+
+/** The probabilities behind Summary.quantiles, in order. */
+export const QUANTILE_PROBS = [
+  ['p01', 0.01],
+  ['p05', 0.05],
+  ['p25', 0.25],
+  ['p50', 0.5],
+  ['p75', 0.75],
+  ['p95', 0.95],
+  ['p99', 0.99],
+] as const;
+
+export type QuantileKey = (typeof QUANTILE_PROBS)[number][0];
+
+/** A numeric column as the stats modules take it: NaN marks a missing value. */
+export type NumericColumn = Float32Array | Float64Array;
+
+/**
+ * The present values of a column, sorted ascending, in the column's own precision. NaN and ±Inf count as missing:
+ * the dataset readers already turn ±Inf into NaN, and an infinity would make every moment meaningless. Float32
+ * columns of 4096 values or more are radix-sorted.
+ */
+export function sortedPresent(column: Readonly<NumericColumn>): NumericColumn {
+  let count = 0;
+  for (let i = 0; i < column.length; i++) if (Number.isFinite(column[i])) count++;
+  const out = column instanceof Float32Array ? new Float32Array(count) : new Float64Array(count);
+  let k = 0;
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i];
+    if (Number.isFinite(v)) out[k++] = v;
+  }
+  if (out instanceof Float32Array && count >= RADIX_MIN) return radixSortFloat32(out);
+  // Typed-array sort is numeric (no comparator, no string conversion) and native.
+  return out.sort();
+}
+
+/** Below this a native sort is as fast as the radix sort's fixed cost of 3 × 2048 buckets. */
+const RADIX_MIN = 4096;
+
+/**
+ * In-place LSD radix sort of finite float32 values, 3 passes of 11 bits: 2–3× faster than the native sort on 10⁶
+ * values, which matters because every feature is sorted once. IEEE-754 bits become order-preserving unsigned keys by
+ * flipping all bits of negatives and only the sign bit of positives (−0 then sorts just before +0; they compare equal).
+ */
+export function radixSortFloat32(values: Float32Array): Float32Array {
+  const n = values.length;
+  let src: Uint32Array = new Uint32Array(values.buffer, values.byteOffset, n);
+  let dst: Uint32Array = new Uint32Array(n);
+  const counts = new Uint32Array(3 * 2048);
+  for (let i = 0; i < n; i++) {
+    const b = src[i];
+    const key = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+    src[i] = key;
+    counts[key & 2047]++;
+    counts[2048 + ((key >>> 11) & 2047)]++;
+    counts[4096 + (key >>> 22)]++;
+  }
+  for (let pass = 0; pass < 3; pass++) {
+    const base = pass * 2048;
+    let sum = 0;
+    for (let b = 0; b < 2048; b++) {
+      const c = counts[base + b];
+      counts[base + b] = sum;
+      sum += c;
+    }
+    const shift = pass * 11;
+    for (let i = 0; i < n; i++) {
+      const key = src[i];
+      dst[counts[base + ((key >>> shift) & 2047)]++] = key;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  // After an odd number of passes the sorted keys sit in the scratch buffer; decode them back into `values`.
+  const out = new Uint32Array(values.buffer, values.byteOffset, n);
+  for (let i = 0; i < n; i++) {
+    const key = src[i];
+    out[i] = key & 0x80000000 ? (key & 0x7fffffff) >>> 0 : ~key >>> 0;
+  }
+  return values;
+}
+
+/**
+ * Type-7 quantile (numpy's and pandas' default linear interpolation) of ascending values, optionally of the window
+ * sorted[start, end); NaN when empty.
+ */
+export function quantileSorted(sorted: Readonly<ArrayLike<number>>, p: number, start = 0, end = sorted.length): number {
+  const n = end - start;
+  if (n <= 0) return NaN;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  if (lo >= n - 1) return sorted[end - 1];
+  const frac = h - lo;
+  const a = sorted[start + lo];
+  const b = sorted[start + lo + 1];
+  // a + frac·(b − a) rather than (1 − frac)·a + frac·b: exact when a === b, and it is what numpy computes.
+  return frac === 0 ? a : a + frac * (b - a);
+}
+
+/** Count, moments, quantiles, distinct values and the integer flag of a column (NaN = missing). */
+export function summarise(column: Readonly<NumericColumn>): Summary {
+  return summariseSorted(sortedPresent(column), column.length);
+}
+
+/**
+ * summarise() for values already sorted by sortedPresent(); `length` is the column's full length so that the
+ * missing count is right. describeFeature() uses this to sort a column once for every statistic.
+ */
+export function summariseSorted(sorted: Readonly<ArrayLike<number>>, length: number): Summary {
+  const n = sorted.length;
+  const missing = length - n;
+  if (n === 0) {
+    return {
+      count: 0,
+      missing,
+      mean: null,
+      sd: null,
+      min: null,
+      max: null,
+      quantiles: null,
+      skewness: null,
+      kurtosis: null,
+      distinct: 0,
+      // Vacuous truth would call an all-missing column integer-valued; nothing downstream should act on that.
+      integer: false,
+    };
+  }
+  const min = sorted[0];
+  const max = sorted[n - 1];
+  const mean = meanOf(sorted, min, max);
+  const m = centralMoments(sorted, mean);
+
+  let distinct = 1;
+  let integer = Number.isInteger(sorted[0]);
+  for (let i = 1; i < n; i++) {
+    const v = sorted[i];
+    if (v !== sorted[i - 1]) distinct++;
+    if (integer && !Number.isInteger(v)) integer = false;
+  }
+
+  const quantiles = {} as Record<QuantileKey, number>;
+  for (const [key, p] of QUANTILE_PROBS) quantiles[key] = quantileSorted(sorted, p);
+
+  return {
+    count: n,
+    missing,
+    mean,
+    sd: n > 1 ? m.scale * Math.sqrt(m.s2 / (n - 1)) : null,
+    min,
+    max,
+    quantiles,
+    skewness: skewnessOf(n, m.s2, m.s3),
+    kurtosis: kurtosisOf(n, m.s2, m.s4),
+    distinct,
+    integer,
+  };
+}
+
+/**
+ * Mean with the correction term of the "corrected two-pass" algorithm (Chan, Golub & LeVeque 1983): the second pass
+ * adds the mean residual, which removes the rounding error of the first sum. Values are pre-scaled when the plain
+ * sum would overflow (|x| near 1e308).
+ */
+function meanOf(values: Readonly<ArrayLike<number>>, min: number, max: number): number {
+  const n = values.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i];
+  let mean = sum / n;
+  if (!Number.isFinite(mean)) {
+    const scale = Math.max(Math.abs(min), Math.abs(max));
+    let scaled = 0;
+    for (let i = 0; i < n; i++) scaled += values[i] / scale;
+    mean = (scaled / n) * scale;
+  }
+  let correction = 0;
+  for (let i = 0; i < n; i++) correction += values[i] - mean;
+  mean += correction / n;
+  // Rounding can push the mean of a constant or near-constant column a hair outside [min, max].
+  return Math.min(max, Math.max(min, mean));
+}
+
+interface Moments {
+  /** Sums of the 2nd, 3rd and 4th powers of (x − mean) / scale. */
+  readonly s2: number;
+  readonly s3: number;
+  readonly s4: number;
+  readonly scale: number;
+}
+
+/**
+ * Central power sums in units of the largest absolute deviation, so that no power can overflow (1e30² = 1e60 is
+ * fine, but (1e100)⁴ is not) and skewness/kurtosis, which are scale-free, need no unscaling.
+ */
+function centralMoments(values: Readonly<ArrayLike<number>>, mean: number): Moments {
+  const n = values.length;
+  let scale = 0;
+  for (let i = 0; i < n; i++) {
+    const d = Math.abs(values[i] - mean);
+    if (d > scale) scale = d;
+  }
+  if (scale === 0 || !Number.isFinite(scale)) return { s2: 0, s3: 0, s4: 0, scale: 0 };
+  let s2 = 0;
+  let s3 = 0;
+  let s4 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = (values[i] - mean) / scale;
+    const d2 = d * d;
+    s2 += d2;
+    s3 += d2 * d;
+    s4 += d2 * d2;
+  }
+  return { s2, s3, s4, scale };
+}
+
+/**
+ * Adjusted Fisher–Pearson skewness G1 = √(n(n−1))/(n−2) · m3/m2^1.5 (pandas' nanskew): null below 3 values and 0 for
+ * zero variance, as pandas returns.
+ */
+function skewnessOf(n: number, s2: number, s3: number): number | null {
+  if (n < 3) return null;
+  if (s2 === 0) return 0;
+  const m2 = s2 / n;
+  const m3 = s3 / n;
+  return ((Math.sqrt(n * (n - 1)) / (n - 2)) * m3) / Math.pow(m2, 1.5);
+}
+
+/**
+ * Bias-adjusted excess kurtosis G2 = (n+1)n(n−1)·S4 / ((n−2)(n−3)·S2²) − 3(n−1)² / ((n−2)(n−3)) with S the central
+ * power sums (pandas' nankurt): null below 4 values and 0 for zero variance, as pandas returns.
+ */
+function kurtosisOf(n: number, s2: number, s4: number): number | null {
+  if (n < 4) return null;
+  if (s2 === 0) return 0;
+  const a = (n + 1) * n * (n - 1) * s4;
+  const b = (n - 2) * (n - 3) * s2 * s2;
+  return a / b - (3 * (n - 1) * (n - 1)) / ((n - 2) * (n - 3));
+}

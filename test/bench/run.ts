@@ -1,0 +1,137 @@
+/**
+ * `npm run bench`: speed and memory figures, each against a peer measured in the same run.
+ *
+ * 1. End-to-end `kryptonite analyse` on a 36,000 × 19 CSV (Kryptonite-18-like, ≈ 7 MB) versus pandas read_csv +
+ *    describe() + corr() on the same file (Debian's python3-pandas; skipped with a message when missing).
+ * 2. Ingest rate of a generated 1,000,000 × 50 numeric CSV (≈ 450 MB): the fast path, the papaparse path (on the
+ *    first 50 MB) and a plain read of the file, with the peak memory against the size of the float32 data.
+ *
+ * Set KRYPTONITE_BENCH_QUICK=1 to skip the 450 MB file.
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { BENCH_DIR, ensureKryptoniteCsv, fmt, findPython, median, timeCommand } from './util';
+
+const ROOT = resolve(__dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const RUNS = Number(process.env.KRYPTONITE_BENCH_RUNS ?? 5);
+
+async function main(): Promise<void> {
+  if (!existsSync(CLI)) {
+    console.error(`bench: ${CLI} is missing; run npm run build first`);
+    process.exit(2);
+  }
+  console.log(`Kryptonite bench — node ${process.version}, ${RUNS} runs each after a warm-up, medians quoted`);
+  await analyseVsPandas();
+  if (process.env.KRYPTONITE_BENCH_QUICK) console.log('\n[ingest] skipped (KRYPTONITE_BENCH_QUICK set)');
+  else await ingest();
+}
+
+async function analyseVsPandas(): Promise<void> {
+  const file = await ensureKryptoniteCsv('kryptonite-18-36000.csv', 18, 36000, 18);
+  const mb = statSync(file).size / 1e6;
+  console.log(`\n[analyse] ${file} (36,000 × 19, ${mb.toFixed(1)} MB)`);
+  const ours = timeCommand(process.execPath, [CLI, 'analyse', file, '--quiet', '--json', join(BENCH_DIR, 'report.json')], RUNS);
+  if (!ours.ok) throw new Error(`kryptonite analyse failed: ${ours.stderr}`);
+  const ourMs = median(ours.wallMs);
+  console.log(`  kryptonite analyse (end to end, incl. node start-up): ${fmt(ourMs)}`);
+  const python = findPython('pandas');
+  if (!python) {
+    console.log('  pandas: not installed (apt-get install python3-pandas) — peer skipped');
+    return;
+  }
+  const script = join(BENCH_DIR, 'pandas_describe.py');
+  writeFileSync(
+    script,
+    'import sys\nimport pandas as pd\ndf = pd.read_csv(sys.argv[1])\nd = df.describe()\nc = df.corr()\nprint(d.shape, c.shape)\n',
+  );
+  const peer = timeCommand(python, [script, file], RUNS);
+  if (!peer.ok) {
+    console.log(`  pandas failed: ${peer.stderr.split('\n').pop()}`);
+    return;
+  }
+  const peerMs = median(peer.wallMs);
+  console.log(`  pandas read_csv + describe() + corr() (end to end, incl. python start-up): ${fmt(peerMs)}`);
+  console.log(`  ratio pandas / kryptonite = ${(peerMs / ourMs).toFixed(2)}× (> 1: kryptonite is faster, while also classifying shapes and running PCA)`);
+}
+
+interface IngestLine {
+  ms: number;
+  bytes: number;
+  rows: number;
+  features: number;
+  parser: string;
+  floatBytes: number;
+  baselineRss: number;
+  peakRss: number;
+}
+
+function ingestChild(file: string, parser: 'auto' | 'papaparse'): IngestLine {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'ingest.ts'), file, parser], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    maxBuffer: 1 << 20,
+  });
+  if (r.status !== 0) throw new Error(`ingest child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as IngestLine;
+}
+
+async function ingest(): Promise<void> {
+  console.log('\n[ingest] generating 1,000,000 × 50 CSV (first run only) …');
+  const file = await ensureKryptoniteCsv('kryptonite-50-1m.csv', 50, 1_000_000, 50);
+  const size = statSync(file).size;
+  console.log(`  ${file} (${(size / 1e6).toFixed(0)} MB)`);
+
+  const rawMs: number[] = [];
+  for (let i = 0; i < 3; i++) rawMs.push(readWhole(file));
+  const raw = median(rawMs);
+
+  const fast: IngestLine[] = [];
+  for (let i = 0; i < Math.min(RUNS, 3); i++) fast.push(ingestChild(file, 'auto'));
+  const fastMs = median(fast.map((x) => x.ms));
+  const last = fast[fast.length - 1];
+
+  const slice = join(BENCH_DIR, 'kryptonite-50-slice.csv');
+  if (!existsSync(slice)) writeHead(file, slice, 50e6);
+  const pp = ingestChild(slice, 'papaparse');
+
+  const mbps = (bytes: number, ms: number): number => bytes / 1e6 / (ms / 1000);
+  console.log(`  plain read of the file:   ${mbps(size, raw).toFixed(0)} MB/s`);
+  console.log(`  kryptonite (${last.parser} path): ${mbps(size, fastMs).toFixed(0)} MB/s (${fmt(fastMs)} for ${last.rows.toLocaleString('en-US')} rows × ${last.features} features + label; target ≥ 100 MB/s)`);
+  console.log(`  papaparse path (50 MB):   ${mbps(pp.bytes, pp.ms).toFixed(0)} MB/s → fast path is ${(mbps(size, fastMs) / mbps(pp.bytes, pp.ms)).toFixed(1)}× papaparse`);
+  const data = last.floatBytes;
+  console.log(
+    `  peak RSS ${(last.peakRss / 1e6).toFixed(0)} MB for ${(data / 1e6).toFixed(0)} MB of float32 data = ${(last.peakRss / data).toFixed(2)}× ` +
+      `(${((last.peakRss - last.baselineRss) / data).toFixed(2)}× above the ${(last.baselineRss / 1e6).toFixed(0)} MB node baseline; target ≤ 2×)`,
+  );
+  const python = findPython('pandas');
+  if (python) {
+    const r = timeCommand(python, ['-c', `import pandas as pd; pd.read_csv(${JSON.stringify(file)}, dtype='float32')`], 1);
+    if (r.ok) console.log(`  pandas.read_csv (float32, incl. start-up): ${mbps(size, median(r.wallMs)).toFixed(0)} MB/s → ratio kryptonite / pandas = ${(median(r.wallMs) / fastMs).toFixed(2)}×`);
+  }
+}
+
+function readWhole(file: string): number {
+  const t = process.hrtime.bigint();
+  const fd = openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(4 << 20);
+  while (readSync(fd, buf, 0, buf.length, null) > 0);
+  closeSync(fd);
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+/** The first `bytes` of a CSV, cut at a line end. */
+function writeHead(file: string, out: string, bytes: number): void {
+  const fd = openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(bytes);
+  const got = readSync(fd, buf, 0, bytes, 0);
+  closeSync(fd);
+  const end = buf.lastIndexOf(10, got - 1);
+  writeFileSync(out, buf.subarray(0, end + 1));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

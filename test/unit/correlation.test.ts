@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { correlationMatrix } from '../../src/engine/stats/correlation';
+import { createRng } from '../../src/engine/random';
+
+const f64 = (xs: number[]): Float64Array => Float64Array.from(xs);
+
+test('Pearson r matches numpy.corrcoef on a small known case', () => {
+  const m = correlationMatrix([f64([1, 2, 3, 4, 5]), f64([2, 4, 5, 4, 5])], ['a', 'b']);
+  assert.equal(m.matrix[0][0], 1);
+  assert.ok(Math.abs((m.matrix[0][1] ?? NaN) - 0.7745966692414834) < 1e-12);
+  assert.equal(m.matrix[1][0], m.matrix[0][1]);
+});
+
+test('missing values are deleted pairwise, like pandas DataFrame.corr()', () => {
+  const m = correlationMatrix([f64([1, 2, NaN, 4, 5]), f64([2, 4, 5, NaN, 5])], ['a', 'b']);
+  assert.ok(Math.abs((m.matrix[0][1] ?? NaN) - 0.8910421112136306) < 1e-12);
+});
+
+test('a constant column has undefined (null) correlation, not 0', () => {
+  const m = correlationMatrix([f64([3, 3, 3, 3]), f64([1, 2, 3, 4])], ['c', 'x']);
+  assert.equal(m.matrix[0][1], null);
+  assert.equal(m.matrix[0][0], null);
+  assert.equal(m.matrix[1][1], 1);
+});
+
+test('fewer than two complete pairs gives null', () => {
+  const m = correlationMatrix([f64([1, NaN, 3]), f64([NaN, 2, NaN])], ['a', 'b']);
+  assert.equal(m.matrix[0][1], null);
+});
+
+test('huge offsets do not destroy precision (columns are centred first)', () => {
+  const rng = createRng(3);
+  const n = 10000;
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = rng.normal();
+    x[i] = 1e9 + a;
+    y[i] = -1e9 + a + rng.normal();
+  }
+  const shifted = correlationMatrix([x, y], ['x', 'y']).matrix[0][1] ?? NaN;
+  const xs = x.map((v) => v - 1e9);
+  const ys = y.map((v) => v + 1e9);
+  const plain = correlationMatrix([xs, ys], ['x', 'y']).matrix[0][1] ?? NaN;
+  assert.ok(Math.abs(shifted - plain) < 1e-6, `${shifted} vs ${plain}`);
+  assert.ok(Math.abs(plain - Math.SQRT1_2) < 0.02);
+});
+
+test('perfect negative correlation is exactly -1 and clamped', () => {
+  const m = correlationMatrix([f64([1, 2, 3]), f64([3, 2, 1])], ['a', 'b']);
+  assert.equal(m.matrix[0][1], -1);
+});

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { symmetricEigen } from '../../src/engine/stats/linalg';
+import { pca, sampleIndices } from '../../src/engine/stats/pca';
+import { createRng } from '../../src/engine/random';
+
+test('Jacobi eigen-decomposition matches numpy.linalg.eigh on a 3×3 matrix', () => {
+  const e = symmetricEigen([
+    [4, 1, 2],
+    [1, 3, 0.5],
+    [2, 0.5, 5],
+  ]);
+  const expected = [6.83125443, 3.07222395, 2.09652162];
+  e.values.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-7, `λ${i} = ${v}`));
+  // numpy's vectors up to sign; ours have their largest entry positive.
+  const npVectors = [
+    [0.61656716, 0.25800444, 0.74382703],
+    [0.32576727, 0.77650188, -0.53937048],
+    [0.71674307, -0.57487262, -0.39471615],
+  ];
+  e.vectors.forEach((vec, k) => vec.forEach((x, j) => assert.ok(Math.abs(x - npVectors[k][j]) < 1e-7, `v${k}[${j}]`)));
+});
+
+test('two correlated standardised features: eigenvalues 1 ± ρ and loadings ±1/√2', () => {
+  const rng = createRng(11);
+  const n = 20000;
+  const a = new Float32Array(n);
+  const b = new Float32Array(n);
+  const c = new Float32Array(n).fill(7); // constant: must be left out, not crash
+  for (let i = 0; i < n; i++) {
+    const z = rng.normal();
+    a[i] = z;
+    b[i] = 0.8 * z + 0.6 * rng.normal();
+  }
+  const r = pca([a, b, c], ['a', 'b', 'c'], { rng: createRng(1), maxPoints: 100 });
+  assert.ok(r);
+  assert.deepEqual(r.features, ['a', 'b']);
+  assert.ok(Math.abs(r.explainedVariance[0] - 1.8) < 0.02);
+  assert.ok(Math.abs(r.explainedVariance[1] - 0.2) < 0.02);
+  assert.ok(Math.abs(r.explainedVarianceRatio[0] + r.explainedVarianceRatio[1] - 1) < 1e-12);
+  assert.ok(Math.abs(r.loadings[0][0] - Math.SQRT1_2) < 1e-9 && Math.abs(r.loadings[0][1] - Math.SQRT1_2) < 1e-9);
+  assert.equal(r.sample.length, 100);
+  assert.equal(r.rowsUsed, n);
+});
+
+test('rows with a missing value are left out; too few rows give null', () => {
+  const a = Float32Array.from([1, 2, NaN, 4, 5]);
+  const b = Float32Array.from([2, 1, 3, NaN, 4]);
+  const r = pca([a, b], ['a', 'b'], { rng: createRng(1) });
+  assert.ok(r);
+  assert.equal(r.rowsUsed, 3);
+  assert.equal(pca([Float32Array.from([1, NaN]), Float32Array.from([1, 2])], ['a', 'b'], { rng: createRng(1) }), null);
+});
+
+test('PCA sample is reproducible for a seed and carries labels', () => {
+  const rng = createRng(5);
+  const cols = [new Float32Array(500), new Float32Array(500)];
+  for (const col of cols) for (let i = 0; i < 500; i++) col[i] = rng.normal();
+  const labels = Int32Array.from({ length: 500 }, (_, i) => i % 3);
+  const one = pca(cols, ['p', 'q'], { rng: createRng(9), labels, maxPoints: 50 });
+  const two = pca(cols, ['p', 'q'], { rng: createRng(9), labels, maxPoints: 50 });
+  assert.deepEqual(one, two);
+  assert.ok(one!.sample.every((pt) => pt.label !== null && pt.label >= 0 && pt.label < 3));
+});
+
+test('sampleIndices draws k distinct sorted indices', () => {
+  const s = sampleIndices(1000, 100, createRng(2));
+  assert.equal(s.length, 100);
+  assert.equal(new Set(s).size, 100);
+  assert.ok(s.every((v, i) => i === 0 || v > s[i - 1]));
+  assert.deepEqual(sampleIndices(3, 10, createRng(2)), [0, 1, 2]);
+});

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { evaluateUnits, fitL1Logistic } from '../../src/engine/sparsity/l1';
+import { fitPath } from '../../src/engine/sparsity/path';
+import { explicitSpace } from '../../src/engine/sparsity/spaces';
+import { createRng } from '../../src/engine/random';
+import { splitRows } from '../../src/engine/split';
+
+test('unpenalised fit on one ±1 feature recovers the closed-form log-odds', () => {
+  // Two units: x = −1 with 30 % positives, x = +1 with 80 % positives.
+  const units = { weight: Float64Array.from([100, 100]), positives: Float64Array.from([30, 80]) };
+  const x = Float64Array.from([-1, 1]);
+  const fit = fitL1Logistic(units, [x], 0, { intercept: 0, beta: new Float64Array(1) }, { tol: 1e-12 });
+  const l0 = Math.log(0.3 / 0.7);
+  const l1 = Math.log(0.8 / 0.2);
+  assert.ok(fit.converged);
+  assert.ok(Math.abs(fit.state.intercept - (l0 + l1) / 2) < 1e-8);
+  assert.ok(Math.abs(fit.state.beta[0] - (l1 - l0) / 2) < 1e-8);
+});
+
+test('a penalty at or above |gradient at zero| keeps the coefficient at exactly 0', () => {
+  const units = { weight: Float64Array.from([100, 100]), positives: Float64Array.from([30, 80]) };
+  const x = Float64Array.from([-1, 1]);
+  // At β = 0 with the intercept fitted (p = 0.55): ∇ = mean(x·(y − p)) = (0.25 + 0.25)/2 = 0.25.
+  const at = fitL1Logistic(units, [x], 0.25, { intercept: 0, beta: new Float64Array(1) });
+  assert.equal(at.state.beta[0], 0);
+  const below = fitL1Logistic(units, [x], 0.2, { intercept: 0, beta: new Float64Array(1) });
+  assert.ok(below.state.beta[0] > 0);
+});
+
+test('evaluateUnits: log-loss, accuracy and ties', () => {
+  const e = evaluateUnits({ weight: Float64Array.from([2, 2]), positives: Float64Array.from([2, 0]) }, Float64Array.from([0, 0]));
+  assert.ok(Math.abs(e.logLoss - Math.LN2) < 1e-12);
+  assert.equal(e.accuracy, 0.5);
+  assert.equal(e.rows, 4);
+});
+
+test('the path certifies KKT: every zero coefficient has |∇| ≤ λ, and the true main effects are found', () => {
+  const rng = createRng(4);
+  const n = 3000;
+  const p = 8;
+  const values = Array.from({ length: p }, () => Float32Array.from({ length: n }, () => rng.normal()));
+  const labels = Int32Array.from({ length: n }, (_, i) => (rng.next() < 1 / (1 + Math.exp(-(1.5 * values[2][i] - values[5][i]))) ? 1 : 0));
+  const split = splitRows(labels, n, 1);
+  const terms = Array.from({ length: p }, (_, j) => [j]);
+  const space = explicitSpace(terms, values, split, labels, 1e9);
+  const result = fitPath(space);
+  const found = result.terms.map((t) => t.id).sort();
+  assert.deepEqual(found.slice(0, 2), [2, 5]);
+  assert.ok(result.terms[0].id === 2 && result.terms[0].coefficient > 0);
+  assert.ok(result.terms.find((t) => t.id === 5)!.coefficient < 0);
+  assert.ok(result.test.accuracy > 0.7);
+  // Refit at the chosen λ and check the optimality conditions directly.
+  const eta = new Float64Array(split.train.length).fill(result.intercept);
+  for (const t of result.terms) {
+    const x = space.column(t.id, 'train');
+    for (let u = 0; u < eta.length; u++) eta[u] += t.coefficient * x[u];
+  }
+  const grad = space.gradient(eta);
+  for (let t = 0; t < p; t++) {
+    const term = result.terms.find((x) => x.id === t);
+    if (!term) assert.ok(Math.abs(grad[t]) <= result.lambda * (1 + 1e-4), `term ${t}: |∇| ${Math.abs(grad[t])} > λ ${result.lambda}`);
+    else assert.ok(Math.abs(grad[t] - result.lambda * Math.sign(term.coefficient)) < 1e-4, `term ${t} stationarity`);
+  }
+});
