@@ -24,6 +24,7 @@ export function formatReport(report: Report): string {
   const labelIndex = report.correlation.label ? report.correlation.names.length - 1 : -1;
   const header = ['#', 'feature', 'shape', 'conf', 'peaks', 'mean', 'sd', 'min', 'max', 'skew', 'kurt', 'missing'];
   if (labelIndex >= 0) header.push('r(label)');
+  if (report.sparsity?.status === 'done') header.push('relevance');
   const rows: string[][] = report.features.map((f) => featureRow(f, report, labelIndex));
   out.push(...table(header, rows, [0, 5, 6, 7, 8, 9, 10, 11, 12]));
   out.push('');
@@ -44,14 +45,48 @@ export function formatReport(report: Report): string {
   } else if (report.correlation.labelNote) {
     out.push(report.correlation.labelNote);
   }
+  if (report.sparsity) out.push(...formatSparsity(report));
   if (report.warnings.length > 0) {
     out.push('');
     out.push(`Warnings (${report.warnings.length}):`);
     for (const w of report.warnings) out.push(`  ${w.message}`);
   }
   out.push('');
-  out.push(`Done in ${fmtMs(report.timings.totalMs)} (read ${fmtMs(report.timings.loadMs)}, features ${fmtMs(report.timings.statsMs)}, correlation ${fmtMs(report.timings.correlationMs)}, PCA ${fmtMs(report.timings.pcaMs)}).`);
+  const t = report.timings;
+  out.push(
+    `Done in ${fmtMs(t.totalMs)} (read ${fmtMs(t.loadMs)}, features ${fmtMs(t.statsMs)}, correlation ${fmtMs(t.correlationMs)}, PCA ${fmtMs(t.pcaMs)}` +
+      (t.sparsityMs !== undefined ? `, sparsity ${fmtMs(t.sparsityMs)}` : '') +
+      ').',
+  );
   return out.join('\n') + '\n';
+}
+
+/** The sparsity section: what was fitted, the dominant terms, relevance, and the reasoning steps in order. */
+export function formatSparsity(report: Report): string[] {
+  const s = report.sparsity;
+  if (!s) return [];
+  const out = ['', 'L1 coefficient sparsity'];
+  if (s.status !== 'done' || !s.holdout) {
+    out.push(`  skipped: ${s.reason}`);
+    return out;
+  }
+  const ci = s.holdout.test.ci95;
+  out.push(
+    `  ${s.mode === 'exact' ? 'exact over' : 'focused on'} ${s.terms.toLocaleString('en-US')} terms (degree ${s.degree.min}..${s.degree.max}, ${s.candidates.length} candidates): ` +
+      `${s.nonzero} non-zero, sparsity ${(100 * s.sparsity).toFixed(3)} %; hold-out accuracy ${s.holdout.test.accuracy.toFixed(4)} ` +
+      `[${ci[0].toFixed(4)}, ${ci[1].toFixed(4)}] on ${s.holdout.test.rows.toLocaleString('en-US')} test rows`,
+  );
+  for (const t of s.top.slice(0, 5)) out.push(`    ${t.coefficient >= 0 ? '+' : ''}${t.coefficient.toFixed(3)}  ${t.features.join('·')}  (degree ${t.degree})`);
+  const by = (r: string): string[] => report.features.filter((f) => f.relevance === r).map((f) => f.name);
+  const rel = by('relevant');
+  const irr = by('irrelevant');
+  const unk = by('unknown');
+  out.push(`  Relevance: relevant ${rel.length} (${abbreviate(rel)}) · irrelevant ${irr.length} (${abbreviate(irr)})` + (unk.length ? ` · unknown ${unk.length} (${abbreviate(unk)})` : ''));
+  if (report.relevance) out.push(`  ${report.relevance.crossCheck.statement}`);
+  out.push('  How this was reached:');
+  s.steps.forEach((step, i) => out.push(`    ${i + 1}. ${step.title}: ${step.detail}`));
+  for (const a of s.approximations) out.push(`    approximation: ${a}`);
+  return out;
 }
 
 function featureRow(f: FeatureReport, report: Report, labelIndex: number): string[] {
@@ -72,6 +107,7 @@ function featureRow(f: FeatureReport, report: Report, labelIndex: number): strin
     String(s.missing),
   ];
   if (labelIndex >= 0) row.push(num(report.correlation.matrix[f.index][labelIndex], 3));
+  if (report.sparsity?.status === 'done') row.push(f.relevance ?? '—');
   return row;
 }
 

@@ -20,9 +20,12 @@ const HELP = `kryptonite ${ENGINE_VERSION} — dataset forensics
 
 Usage:
   kryptonite analyse PATH [--label NAME|INDEX] [--no-label] [--json OUT|-] [--quiet] [--seed N]
+                          [--no-sparsity] [--budget SIZE]
       Describe every feature of a CSV/TSV file or a NumPy .npy file (NAME-X.npy pairs with NAME-y.npy).
-      Prints a table (one row per feature: shape, peaks, statistics); --json writes the full report
-      (schema kryptonite.report/1) to OUT, or to stdout with "-".
+      Prints a table (one row per feature: shape, peaks, statistics, relevance) and, for a two-class
+      label, the L1 sparsity analysis over interaction terms with the steps that led to it; --json
+      writes the full report (schema kryptonite.report/1) to OUT, or to stdout with "-".
+      --budget caps the memory of the interaction expansion (default 256M).
   kryptonite generate --features N [--rows R] [--seed S] [--noise P] --out FILE.csv|PREFIX
       Write a Kryptonite-like dataset (published construction: N/3 irrelevant burst-like features, label =
       parity of the binarised relevant ones, flipped with probability P). FILE.csv writes one CSV; any other
@@ -66,13 +69,24 @@ async function analyseCommand(args: string[]): Promise<number> {
     json: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
     seed: { type: 'string' },
+    'no-sparsity': { type: 'boolean' },
+    budget: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError(`analyse takes one dataset path, got ${positionals.length}`);
   const label = str(values.label);
   if (label !== undefined && values['no-label']) throw new UsageError('--label and --no-label contradict each other');
   const seedText = str(values.seed);
   const seed = seedText === undefined ? undefined : integerOption('--seed', seedText);
-  const report = await analysePath(positionals[0], { label, detectLabel: !values['no-label'] }, { seed });
+  const budgetText = str(values.budget);
+  const report = await analysePath(
+    positionals[0],
+    { label, detectLabel: !values['no-label'] },
+    {
+      seed,
+      sparsity: !values['no-sparsity'],
+      sparsityOptions: budgetText === undefined ? undefined : { budgetBytes: bytesOption('--budget', budgetText) },
+    },
+  );
   const json = str(values.json);
   if (json === '-') {
     process.stdout.write(reportToJson(report) + '\n');
@@ -161,6 +175,17 @@ function integerOption(name: string, text: string, min = 0): number {
     throw new UsageError(`${name} expects an integer ≥ ${min}, got "${text}"`);
   }
   return v;
+}
+
+/** Sizes like 512M, 2G, 300000 (bytes). */
+function bytesOption(name: string, text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]i?[bB]?|[bB])?\s*$/.exec(text);
+  if (!m) throw new UsageError(`${name} expects a size such as 256M or 1G, got "${text}"`);
+  const unit = (m[2] ?? 'b')[0].toLowerCase();
+  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  const bytes = Number(m[1]) * factor;
+  if (bytes < 1024) throw new UsageError(`${name} must be at least 1K, got "${text}"`);
+  return bytes;
 }
 
 function probabilityOption(name: string, text: string): number {

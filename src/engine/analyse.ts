@@ -6,9 +6,12 @@ import type { CorrelationReport, DatasetInfo, FeatureReport, Report } from './re
 import { correlationMatrix } from './stats/correlation';
 import { pca } from './stats/pca';
 import { describeFeature } from './stats/shape';
+import { assessRelevance } from './relevance';
+import { analyseSparsity } from './sparsity/sparsity';
+import type { SparsityOptions } from './sparsity/sparsity';
 import { ENGINE_VERSION } from './version';
 
-export type AnalysisStage = 'load' | 'features' | 'correlation' | 'pca';
+export type AnalysisStage = 'load' | 'features' | 'correlation' | 'pca' | 'sparsity';
 
 export interface AnalyseOptions {
   /** Seed for every random choice (PCA sample); the same seed gives the same report. */
@@ -16,6 +19,9 @@ export interface AnalyseOptions {
   readonly signal?: AbortSignal;
   /** Called as each stage starts; `fraction` is 0..1 within the stage. */
   readonly onProgress?: (stage: AnalysisStage, fraction: number, message: string) => void;
+  /** Run the L1 sparsity analysis and relevance (default true; needs a two-class label). */
+  readonly sparsity?: boolean;
+  readonly sparsityOptions?: Omit<SparsityOptions, 'seed' | 'signal'>;
 }
 
 export const DEFAULT_SEED = 42;
@@ -66,13 +72,29 @@ export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, l
   });
   const t3 = performance.now();
 
+  let sparsitySection: Pick<Report, 'sparsity' | 'relevance'> = {};
+  let described = features;
+  if (options.sparsity !== false) {
+    throwIfAborted(options.signal);
+    options.onProgress?.('sparsity', 0, 'L1 coefficient sparsity over interaction terms');
+    const { report: sparsity, model } = analyseSparsity(dataset, features, { ...options.sparsityOptions, seed, signal: options.signal });
+    const relevance = assessRelevance(features, sparsity, model);
+    described = features.map((f, j) => ({ ...f, relevance: relevance.features[j].relevance, relevanceEvidence: relevance.features[j].evidence }));
+    sparsitySection = {
+      sparsity,
+      relevance: { crossCheck: relevance.crossCheck, zCritical: Number.isFinite(relevance.zCritical) ? relevance.zCritical : null },
+    };
+  }
+  const t4 = performance.now();
+
   return {
     schema: REPORT_SCHEMA,
     generator: { name: 'kryptonite', version: ENGINE_VERSION },
     dataset: datasetInfo(dataset),
-    features,
+    features: described,
     correlation,
     pca: pcaResult,
+    ...sparsitySection,
     warnings: [...dataset.warnings],
     settings: { seed },
     timings: {
@@ -80,7 +102,8 @@ export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, l
       statsMs: round(t1 - t0),
       correlationMs: round(t2 - t1),
       pcaMs: round(t3 - t2),
-      totalMs: round(loadMs + t3 - t0),
+      ...(options.sparsity !== false ? { sparsityMs: round(t4 - t3) } : {}),
+      totalMs: round(loadMs + t4 - t0),
     },
   };
 }

@@ -1,5 +1,7 @@
 import type { DatasetFormat } from './dataset';
 import type { DatasetWarning } from './errors';
+import type { Relevance, RelevanceEvidence, ShapeRelevanceCheck } from './relevance';
+import type { SparsityReport } from './sparsity/sparsity';
 import type { CorrelationMatrix } from './stats/correlation';
 import type { PcaResult } from './stats/pca';
 import type {
@@ -26,6 +28,10 @@ export interface Report {
   /** Features and (for a two-class label) the label as a 0/1 column, last. */
   readonly correlation: CorrelationReport;
   readonly pca: PcaResult | null;
+  /** L1 coefficient sparsity over interaction terms; absent when skipped by the caller. */
+  readonly sparsity?: SparsityReport;
+  /** The shape ↔ relevance cross-check; present with `sparsity`. */
+  readonly relevance?: { readonly crossCheck: ShapeRelevanceCheck; readonly zCritical: number | null };
   readonly warnings: DatasetWarning[];
   readonly settings: { readonly seed: number };
   readonly timings: Timings;
@@ -66,6 +72,9 @@ export interface FeatureReport {
   /** 0..1. */
   readonly shapeConfidence: number;
   readonly shapeEvidence: ShapeEvidence;
+  /** Present once the sparsity analysis ran. */
+  readonly relevance?: Relevance;
+  readonly relevanceEvidence?: RelevanceEvidence;
 }
 
 export interface CorrelationReport extends CorrelationMatrix {
@@ -80,6 +89,7 @@ export interface Timings {
   readonly statsMs: number;
   readonly correlationMs: number;
   readonly pcaMs: number;
+  readonly sparsityMs?: number;
   readonly totalMs: number;
 }
 

@@ -157,7 +157,9 @@ function readNumber(text: string, start: number): NumberToken {
     const run = text.slice(start, j);
     const hint = /^[\d.]+$/.test(run)
       ? 'a number has at most one decimal point'
-      : `write a product with *, e.g. ${text.slice(start, i)} * ${text.slice(i, j)}, or put a name that starts with a digit in backquotes`;
+      : /^[\d.]*\d[\d.]*[eE]$/.test(run)
+        ? 'an exponent needs digits, e.g. 1e-3'
+        : `write a product with *, e.g. ${text.slice(start, i)} * ${text.slice(i, j)}, or put a name that starts with a digit in backquotes`;
     throw new HypothesisError('badNumber', `malformed number "${run}": ${hint}`, { column: start + 1, length: j - start, expected: 'a number' });
   }
   const raw = text.slice(start, i);

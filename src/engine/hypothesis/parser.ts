@@ -353,15 +353,20 @@ function describe(t: Token): string {
  * neighbouring characters, `x21` for `x12`, costs 1). A name must be at least a third right to be suggested.
  */
 export function closest(name: string, candidates: readonly string[], limit = 3): string[] {
+  if (name.length === 0) return [];
   const budget = Math.max(1, Math.floor(name.length / 3));
   const scored: { readonly candidate: string; readonly distance: number; readonly order: number }[] = [];
   candidates.forEach((candidate, order) => {
     const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
     if (distance <= budget) scored.push({ candidate, distance, order });
   });
+  // Among equals, prefer the same letters rearranged (a typing slip), then the same length, then dataset order.
+  const letters = (s: string): string => [...s.toLowerCase()].sort().join('');
+  const anagram = (candidate: string): number => (letters(candidate) === letters(name) ? 0 : 1);
   scored.sort(
     (a, b) =>
       a.distance - b.distance ||
+      anagram(a.candidate) - anagram(b.candidate) ||
       Math.abs(a.candidate.length - name.length) - Math.abs(b.candidate.length - name.length) ||
       a.order - b.order,
   );

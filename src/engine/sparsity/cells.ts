@@ -28,28 +28,27 @@ export function cellIndex(bits: readonly Uint8Array[], rows: number): Uint32Arra
 
 /** Tabulate the given rows (a split part) of a 0/1 label by cell. */
 export function buildCellTable(k: number, cellOfRow: Uint32Array, labels: Int32Array, rows: Uint32Array): CellTable {
-  const keys = new Uint32Array(rows.length);
-  for (let r = 0; r < rows.length; r++) keys[r] = cellOfRow[rows[r]];
-  const order = Uint32Array.from({ length: rows.length }, (_, r) => r).sort((a, b) => keys[a] - keys[b]);
-  const cells: number[] = [];
-  const count: number[] = [];
-  const positives: number[] = [];
-  for (let t = 0; t < order.length; t++) {
-    const r = order[t];
-    const c = keys[r];
-    if (cells.length === 0 || cells[cells.length - 1] !== c) {
-      cells.push(c);
-      count.push(0);
-      positives.push(0);
+  // Sort cell·2 + label as plain numbers (exact below 2^53, and a typed-array sort needs no comparator), then
+  // run-length encode: equal cells end up adjacent, their label bit counts the positives.
+  const keys = new Float64Array(rows.length);
+  for (let r = 0; r < rows.length; r++) keys[r] = cellOfRow[rows[r]] * 2 + (labels[rows[r]] ? 1 : 0);
+  keys.sort();
+  let occupied = 0;
+  for (let r = 0; r < keys.length; r++) if (r === 0 || Math.floor(keys[r] / 2) !== Math.floor(keys[r - 1] / 2)) occupied++;
+  const cells = new Uint32Array(occupied);
+  const count = new Float64Array(occupied);
+  const positives = new Float64Array(occupied);
+  let o = -1;
+  let previous = -1;
+  for (let r = 0; r < keys.length; r++) {
+    const c = Math.floor(keys[r] / 2);
+    if (c !== previous) {
+      o++;
+      cells[o] = c;
+      previous = c;
     }
-    count[count.length - 1]++;
-    positives[positives.length - 1] += labels[rows[r]];
+    count[o]++;
+    positives[o] += keys[r] - 2 * c;
   }
-  return {
-    k,
-    cells: Uint32Array.from(cells),
-    count: Float64Array.from(count),
-    positives: Float64Array.from(positives),
-    rows: rows.length,
-  };
+  return { k, cells, count, positives, rows: rows.length };
 }

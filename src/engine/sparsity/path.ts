@@ -81,7 +81,7 @@ export function fitPath(space: TermSpace, options: PathOptions = {}): PathResult
   const lambdas: number[] = [];
   if (options.lambda !== undefined) lambdas.push(options.lambda);
   else {
-    const n = options.pathLength ?? 24;
+    const n = options.pathLength ?? 16;
     const ratio = options.lambdaMinRatio ?? 1e-3;
     for (let l = 0; l < n; l++) lambdas.push(lambdaMax * Math.pow(ratio, l / (n - 1)));
   }
@@ -97,12 +97,14 @@ export function fitPath(space: TermSpace, options: PathOptions = {}): PathResult
     if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error('cancelled');
     // Sequential strong rule: terms with |∇| < 2λ − λ_prev are very likely zero at λ (checked by KKT below).
     const screen = 2 * lambda - previousLambda;
-    const candidate = new Set(active);
-    for (let a = 0; a < ids.length; a++) if (Math.abs(grad[ids[a]]) >= screen) candidate.add(ids[a]);
-    if (candidate.size > maxActive && path.length > 0) {
-      pathEnd = `stopped before λ = ${lambda.toExponential(2)}: ${candidate.size} terms would enter (more than ${maxActive}; smaller λ only fits noise)`;
+    let entering = 0;
+    for (let a = 0; a < ids.length; a++) if (Math.abs(grad[ids[a]]) >= screen) entering++;
+    if (entering > maxActive && path.length > 0) {
+      pathEnd = `stopped before λ = ${lambda.toExponential(2)}: ${entering} terms would enter (more than ${maxActive}; smaller λ only fits noise)`;
       break;
     }
+    const candidate = new Set(active);
+    for (let a = 0; a < ids.length; a++) if (Math.abs(grad[ids[a]]) >= screen) candidate.add(ids[a]);
     for (;;) {
       const fitted = [...candidate];
       const start = new Float64Array(fitted.length);

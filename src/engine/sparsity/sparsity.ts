@@ -75,7 +75,6 @@ export interface SparsityReport {
   readonly rowsUsed: number;
   readonly steps: SparsityStep[];
   readonly approximations: string[];
-  readonly timingMs: number;
 }
 
 export interface HoldOut {
@@ -101,12 +100,35 @@ export interface LowOrderScreen {
   readonly strongest: { readonly features: string[]; readonly z: number } | null;
 }
 
+/** The fitted model behind a sparsity report, for the relevance tests and the hypotheses that follow it. */
+export interface SparsityModel {
+  /** Every non-zero term (feature positions) with its coefficient, strongest first. */
+  readonly terms: { readonly features: number[]; readonly coefficient: number }[];
+  readonly intercept: number;
+  /** Per feature: the cut and the standardised values of its 0 and 1. */
+  readonly thresholds: Float64Array;
+  readonly s0: Float64Array;
+  readonly s1: Float64Array;
+  readonly bits: readonly Uint8Array[];
+  /** Labels with −1 for rows left out (no label or a missing feature). */
+  readonly labels: Int32Array;
+  readonly split: Split;
+  /** Features whose every term was in the fitted space (so a zero there is certified by KKT). */
+  readonly examined: readonly number[];
+  readonly mode: 'exact' | 'focused';
+  readonly parityFeatures: readonly number[] | null;
+}
+
+export interface SparsityAnalysis {
+  readonly report: SparsityReport;
+  readonly model: SparsityModel | null;
+}
+
 /**
  * The published route — standardise, expand into interaction-only products, fit L1 logistic regression, read off the
  * dominant terms — done exactly where it fits and narrowed by stated evidence where it does not.
  */
-export function analyseSparsity(dataset: Dataset, features: readonly FeatureReport[], options: SparsityOptions = {}): SparsityReport {
-  const started = performance.now();
+export function analyseSparsity(dataset: Dataset, features: readonly FeatureReport[], options: SparsityOptions = {}): SparsityAnalysis {
   const seed = options.seed ?? 42;
   const budgetBytes = options.budgetBytes ?? DEFAULT_BUDGET_BYTES;
   const names = dataset.names;
@@ -123,7 +145,6 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureRepo
     return skipped(
       !label ? 'no label: the sparsity analysis needs a two-class label' : `label "${label.name}" has ${label.classes.length} classes; the sparsity analysis needs exactly two`,
       base,
-      started,
     );
   }
 
@@ -143,7 +164,7 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureRepo
   const split = splitRows(labels, dataset.rows, seed);
   const rowsUsed = split.train.length + split.validation.length + split.test.length;
   if (split.train.length < 20 || split.validation.length < 5 || split.test.length < 5) {
-    return skipped(`only ${rowsUsed} complete labelled rows: too few for a 60/20/20 split`, base, started);
+    return skipped(`only ${rowsUsed} complete labelled rows: too few for a 60/20/20 split`, base);
   }
   if (dropped > 0) approximations.push(`${dropped} labelled row(s) with a missing feature value were left out`);
 
@@ -312,7 +333,20 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureRepo
           (top.length > 1 ? `, next ${top[1].features.join('·')} (${top[1].coefficient.toFixed(3)})` : '') +
           `; hold-out accuracy ${acc.toFixed(4)} on ${n} test rows.`,
   });
-  return {
+  const model: SparsityModel = {
+    terms: result.terms.map((t) => ({ features: describeTerm(t.id), coefficient: t.coefficient })),
+    intercept: result.intercept,
+    thresholds: Float64Array.from(bins, (b) => b.threshold),
+    s0,
+    s1,
+    bits,
+    labels,
+    split,
+    examined: mode === 'exact' ? candidates : [],
+    mode,
+    parityFeatures: parity?.features ? parity.features.map((n) => names.indexOf(n)) : null,
+  };
+  const report: SparsityReport = {
     status: 'done',
     reason: null,
     mode,
@@ -343,8 +377,8 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureRepo
     rowsUsed,
     steps,
     approximations,
-    timingMs: Math.round(performance.now() - started),
   };
+  return { report, model };
 }
 
 /** Degree-1 and degree-2 terms over all features, scored at the intercept-only model. */
@@ -411,8 +445,8 @@ function focusedTerms(candidates: readonly number[], parity: readonly number[], 
   return [...terms.values()];
 }
 
-function skipped(reason: string, base: { budget: SparsityReport['budget']; fullExpansionTerms: number }, started: number): SparsityReport {
-  return {
+function skipped(reason: string, base: { budget: SparsityReport['budget']; fullExpansionTerms: number }): SparsityAnalysis {
+  return { model: null, report: {
     status: 'skipped',
     reason,
     mode: null,
@@ -439,8 +473,7 @@ function skipped(reason: string, base: { budget: SparsityReport['budget']; fullE
     rowsUsed: 0,
     steps: [{ id: 'skipped', title: 'Skipped', detail: reason }],
     approximations: [],
-    timingMs: Math.round(performance.now() - started),
-  };
+  } };
 }
 
 /** Wilson score interval for a proportion (95 %). */
