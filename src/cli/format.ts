@@ -83,10 +83,24 @@ export function formatSparsity(report: Report): string[] {
   const unk = by('unknown');
   out.push(`  Relevance: relevant ${rel.length} (${abbreviate(rel)}) · irrelevant ${irr.length} (${abbreviate(irr)})` + (unk.length ? ` · unknown ${unk.length} (${abbreviate(unk)})` : ''));
   if (report.relevance) out.push(`  ${report.relevance.crossCheck.statement}`);
+  for (const h of report.hypotheses ?? []) {
+    out.push(`  Rule found: ${h.rule}`);
+    out.push(
+      `    accuracy ${fmtAcc(h.accuracy)} [${fmtAcc(h.ci95?.[0] ?? null)}, ${fmtAcc(h.ci95?.[1] ?? null)}] on all ${h.rows.toLocaleString('en-US')} labelled rows; ` +
+        `test ${fmtAcc(h.testAccuracy)} — ${h.verdict}`,
+    );
+  }
+  for (const r of report.conjectures?.rejected ?? []) if (r.reason !== 'the opposite polarity scores lower') out.push(`  Not claimed: ${r.rule} — ${r.reason}`);
+  const oracle = report.conjectures?.oracle;
+  if (oracle) out.push(`  Oracle model (logistic regression on ${oracle.input}): test accuracy ${oracle.testAccuracy.toFixed(4)}`);
   out.push('  How this was reached:');
   s.steps.forEach((step, i) => out.push(`    ${i + 1}. ${step.title}: ${step.detail}`));
   for (const a of s.approximations) out.push(`    approximation: ${a}`);
   return out;
+}
+
+function fmtAcc(v: number | null): string {
+  return v === null ? '—' : v.toFixed(4);
 }
 
 function featureRow(f: FeatureReport, report: Report, labelIndex: number): string[] {

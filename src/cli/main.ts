@@ -2,13 +2,18 @@ import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { analysePath } from '../engine/analyse';
+import { analyseDataset, analysePath, DEFAULT_SEED } from '../engine/analyse';
+import { binarisation } from '../engine/binarise';
+import { HypothesisError } from '../engine/hypothesis/ast';
+import { compileHypothesis, evaluateHypothesis } from '../engine/hypothesis/evaluate';
+import { splitRows } from '../engine/split';
+import { loadDataset } from '../engine/io/load';
 import { DatasetError } from '../engine/errors';
 import { writeNpy } from '../engine/io/npy';
 import { reportToJson } from '../engine/report';
 import { generateKryptonite, kryptoniteCsvChunks } from '../engine/synth/kryptonite';
 import { ENGINE_VERSION } from '../engine/version';
-import { formatReport } from './format';
+import { formatReport, formatSparsity } from './format';
 
 /** Exit codes: 0 success, 1 internal failure (a bug: please report), 2 unusable input or arguments. */
 const EXIT_INTERNAL = 1;
@@ -26,6 +31,16 @@ Usage:
       label, the L1 sparsity analysis over interaction terms with the steps that led to it; --json
       writes the full report (schema kryptonite.report/1) to OUT, or to stdout with "-".
       --budget caps the memory of the interaction expansion (default 256M).
+  kryptonite sparsity PATH [--label L] [--degree A..B] [--candidates x1,x4,…] [--lambda L] [--budget SIZE]
+                           [--seed N] [--json OUT|-]
+      The L1 sparsity analysis by hand: standardised interaction-only terms of the candidate features (default:
+      chosen automatically) with degrees A..B, L1 logistic regression at λ = L (default: chosen on the
+      validation split), the top terms, hold-out accuracy and the reasoning steps.
+  kryptonite test PATH "RULE" [--label L] [--seed N] [--json OUT|-]
+      Evaluate one hypothesis, e.g. "xor(bin(x2), bin(x4), bin(x5))": accuracy with its 95 % interval on all
+      labelled rows and on the seeded test split, the confusion matrix, and the accuracy without each feature.
+      Grammar: names or #index (0-based), numbers, + - * /, > >= < <= == !=, not, and, xor, or,
+      xor(…)/and(…)/or(…), bin(x) (cut at the gap between x's two peaks, else at its mean), // comments.
   kryptonite generate --features N [--rows R] [--seed S] [--noise P] --out FILE.csv|PREFIX
       Write a Kryptonite-like dataset (published construction: N/3 irrelevant burst-like features, label =
       parity of the binarised relevant ones, flipped with probability P). FILE.csv writes one CSV; any other
@@ -44,6 +59,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await analyseCommand(rest);
       case 'generate':
         return await generateCommand(rest);
+      case 'sparsity':
+        return await sparsityCommand(rest);
+      case 'test':
+        return await testCommand(rest);
       case '--version':
       case '-v':
         process.stdout.write(`${ENGINE_VERSION}\n`);
@@ -55,7 +74,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(HELP);
         return command === undefined ? EXIT_USAGE : 0;
       default:
-        throw new UsageError(`unknown command "${command}" (expected analyse or generate; see kryptonite --help)`);
+        throw new UsageError(`unknown command "${command}" (expected analyse, sparsity, test or generate; see kryptonite --help)`);
     }
   } catch (error) {
     return reportFailure(error);
@@ -95,6 +114,123 @@ async function analyseCommand(args: string[]): Promise<number> {
     if (!values.quiet) process.stdout.write(formatReport(report));
   }
   return 0;
+}
+
+async function sparsityCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    label: { type: 'string' },
+    degree: { type: 'string' },
+    candidates: { type: 'string' },
+    lambda: { type: 'string' },
+    budget: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'string' },
+  });
+  if (positionals.length !== 1) throw new UsageError(`sparsity takes one dataset path, got ${positionals.length}`);
+  const degreeText = str(values.degree);
+  let degree: [number, number] | undefined;
+  if (degreeText !== undefined) {
+    const m = /^\s*(\d+)\s*(?:\.\.|-)\s*(\d+)\s*$/.exec(degreeText) ?? /^\s*(\d+)\s*$/.exec(degreeText);
+    const lo = m ? Number(m[1]) : NaN;
+    const hi = m ? Number(m[2] ?? m[1]) : NaN;
+    if (!m || lo < 1 || hi < lo) throw new UsageError(`--degree expects a..b with 1 ≤ a ≤ b (e.g. 2..6), got "${degreeText}"`);
+    degree = [lo, hi];
+  }
+  const lambdaText = str(values.lambda);
+  const lambda = lambdaText === undefined ? undefined : Number(lambdaText);
+  if (lambda !== undefined && !(lambda > 0)) throw new UsageError(`--lambda expects a positive number, got "${lambdaText}"`);
+  const seedText = str(values.seed);
+  const budgetText = str(values.budget);
+  const dataset = await loadDataset(positionals[0], { label: str(values.label) });
+  const candidatesText = str(values.candidates);
+  const candidates = candidatesText === undefined ? undefined : resolveFeatures(candidatesText, dataset.names);
+  const report = analyseDataset(dataset, {
+    seed: seedText === undefined ? undefined : integerOption('--seed', seedText),
+    sparsityOptions: {
+      degree,
+      candidates,
+      lambda,
+      budgetBytes: budgetText === undefined ? undefined : bytesOption('--budget', budgetText),
+    },
+  });
+  if (report.sparsity?.status === 'skipped') throw new UsageError(`${positionals[0]}: ${report.sparsity.reason}`);
+  const json = str(values.json);
+  if (json === '-') process.stdout.write(reportToJson(report) + '\n');
+  else {
+    if (json !== undefined) await writeFile(json, reportToJson(report) + '\n');
+    process.stdout.write(formatSparsity(report).join('\n').trimStart() + '\n');
+  }
+  return 0;
+}
+
+async function testCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    label: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'string' },
+  });
+  if (positionals.length !== 2) throw new UsageError(`test takes a dataset path and a rule in quotes, got ${positionals.length} argument(s)`);
+  const [path, rule] = positionals;
+  const dataset = await loadDataset(path, { label: str(values.label) });
+  const label = dataset.label;
+  if (!label || label.classes.length !== 2) {
+    throw new UsageError(`${path}: a hypothesis needs a two-class label, found ${label ? `${label.classes.length} classes in "${label.name}"` : 'none (use --label)'}`);
+  }
+  const seedText = str(values.seed);
+  const seed = seedText === undefined ? DEFAULT_SEED : integerOption('--seed', seedText);
+  // bin(x) needs each feature's peaks: the descriptive part of the analysis, without the sparsity stage.
+  const described = analyseDataset(dataset, { seed, sparsity: false });
+  const binarisations = described.features.map((f) => binarisation(f.modes, f.stats, f.values));
+  let compiled;
+  try {
+    compiled = compileHypothesis(rule, { names: dataset.names, binarisations });
+  } catch (error) {
+    if (error instanceof HypothesisError) {
+      const caret = ' '.repeat(error.column - 1) + '^'.repeat(Math.max(1, Math.min(error.length, rule.length - error.column + 1)));
+      throw new UsageError(`rule ${error.message}\n  ${rule}\n  ${caret}`);
+    }
+    throw error;
+  }
+  const result = evaluateHypothesis(compiled, { columns: dataset.columns, label }, splitRows(label.values, dataset.rows, seed));
+  const json = str(values.json);
+  if (json === '-') {
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    return 0;
+  }
+  if (json !== undefined) await writeFile(json, JSON.stringify(result, null, 2) + '\n');
+  const acc = (v: number | null): string => (v === null ? '—' : v.toFixed(4));
+  const c = result.confusion;
+  const lines = [
+    `Rule: ${result.rule}`,
+    `Accuracy ${acc(result.accuracy)} [${acc(result.ci95?.[0] ?? null)}, ${acc(result.ci95?.[1] ?? null)}] on all ${result.rows.toLocaleString('en-US')} labelled rows; ` +
+      `test split ${acc(result.testAccuracy)} [${acc(result.testCi95?.[0] ?? null)}, ${acc(result.testCi95?.[1] ?? null)}] on ${result.testRows.toLocaleString('en-US')} rows (seed ${seed})`,
+    `Confusion (rows actual, columns predicted; ${c.classes[0]} = false, ${c.classes[1]} = true):`,
+    `  ${c.classes[0].padStart(8)}: ${String(c.tn).padStart(8)} ${String(c.fp).padStart(8)}`,
+    `  ${c.classes[1].padStart(8)}: ${String(c.fn).padStart(8)} ${String(c.tp).padStart(8)}`,
+  ];
+  if (result.ablation.length > 0) {
+    lines.push('Without each feature:');
+    for (const a of result.ablation) {
+      lines.push(`  ${a.feature.padEnd(12)} ${acc(a.accuracy)} (${a.change === null ? '—' : `${a.change >= 0 ? '+' : ''}${a.change.toFixed(4)}`})  ${a.rule}`);
+    }
+  }
+  for (const note of result.notes) lines.push(`Note: ${note}`);
+  process.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}
+
+/** A comma-separated list of feature names or 0-based indices. */
+function resolveFeatures(text: string, names: readonly string[]): number[] {
+  return text
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '')
+    .map((t) => {
+      const byName = names.indexOf(t);
+      if (byName >= 0) return byName;
+      if (/^\d+$/.test(t) && Number(t) < names.length) return Number(t);
+      throw new UsageError(`--candidates: no feature "${t}" (features are ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}, or 0-based indices)`);
+    });
 }
 
 async function generateCommand(args: string[]): Promise<number> {

@@ -6,6 +6,8 @@ import type { CorrelationReport, DatasetInfo, FeatureReport, Report } from './re
 import { correlationMatrix } from './stats/correlation';
 import { pca } from './stats/pca';
 import { describeFeature } from './stats/shape';
+import { binarisation } from './binarise';
+import { testXorConjecture } from './hypothesis/conjecture';
 import { assessRelevance } from './relevance';
 import { analyseSparsity } from './sparsity/sparsity';
 import type { SparsityOptions } from './sparsity/sparsity';
@@ -72,7 +74,7 @@ export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, l
   });
   const t3 = performance.now();
 
-  let sparsitySection: Pick<Report, 'sparsity' | 'relevance'> = {};
+  let sparsitySection: Pick<Report, 'sparsity' | 'relevance' | 'hypotheses' | 'conjectures'> = {};
   let described = features;
   if (options.sparsity !== false) {
     throwIfAborted(options.signal);
@@ -80,9 +82,14 @@ export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, l
     const { report: sparsity, model } = analyseSparsity(dataset, features, { ...options.sparsityOptions, seed, signal: options.signal });
     const relevance = assessRelevance(features, sparsity, model);
     described = features.map((f, j) => ({ ...f, relevance: relevance.features[j].relevance, relevanceEvidence: relevance.features[j].evidence }));
+    const relevant = relevance.features.flatMap((r, j) => (r.relevance === 'relevant' ? [j] : []));
+    const bins = features.map((f) => binarisation(f.modes, f.stats, f.values));
+    const conjecture = testXorConjecture(dataset, relevant, sparsity, model, bins);
     sparsitySection = {
       sparsity,
       relevance: { crossCheck: relevance.crossCheck, zCritical: Number.isFinite(relevance.zCritical) ? relevance.zCritical : null },
+      hypotheses: conjecture.hypotheses,
+      conjectures: { rejected: conjecture.rejected, oracle: conjecture.oracle },
     };
   }
   const t4 = performance.now();

@@ -12,9 +12,17 @@ export interface RelevanceEvidence {
   readonly inTopTerm: boolean;
   /**
    * Drop-one test on held-out rows: the L1 model with every term involving the feature removed, against the full
-   * model, paired row by row (McNemar's z; positive = the feature helps).
+   * model. z is the paired test of the per-row log-loss increase (positive = the feature helps); the accuracies are
+   * for reading, since accuracy alone misses features whose loss only changes confidence.
    */
-  readonly dropOne: { readonly accuracyWith: number; readonly accuracyWithout: number; readonly z: number; readonly rows: number } | null;
+  readonly dropOne: {
+    readonly accuracyWith: number;
+    readonly accuracyWithout: number;
+    readonly logLossWith: number;
+    readonly logLossWithout: number;
+    readonly z: number;
+    readonly rows: number;
+  } | null;
   /** Every interaction term involving the feature was in the fitted space, so its zero coefficients are KKT-certified. */
   readonly certified: boolean;
   readonly reasons: string[];
@@ -61,8 +69,11 @@ export function assessRelevance(features: readonly FeatureReport[], sparsity: Sp
   const top = model.terms[0]?.features ?? [];
   // Held-out rows: validation and test, which the coefficients never saw.
   const held = Uint32Array.from([...model.split.validation, ...model.split.test]);
-  const full = predictions(model, held, -1);
-  const correctFull = held.map((r, u) => (full[u] === model.labels[r] ? 1 : 0));
+  const full = linearPredictor(model, held, -1);
+  // Does the model know anything at all? Compare it with the base rate (the intercept-only model) on held-out rows.
+  const base = new Float64Array(held.length).fill(baseRateLogit(model));
+  const signal = model.terms.length > 0 ? pairedDropOne(model, held, full, base) : null;
+  const noSignal = !signal || !(signal.z >= zCritical);
   const examined = new Set(model.examined);
   const parity = model.parityFeatures ? new Set(model.parityFeatures) : null;
 
@@ -71,32 +82,19 @@ export function assessRelevance(features: readonly FeatureReport[], sparsity: Sp
     const involved = model.terms.some((t) => t.features.includes(j));
     const reasons: string[] = [];
     let dropOne: RelevanceEvidence['dropOne'] = null;
-    if (involved) {
-      const without = predictions(model, held, j);
-      let b = 0; // right with the feature, wrong without
-      let c = 0; // wrong with, right without
-      let right = 0;
-      let rightWithout = 0;
-      for (let u = 0; u < held.length; u++) {
-        const y = model.labels[held[u]];
-        const w = without[u] === y ? 1 : 0;
-        right += correctFull[u];
-        rightWithout += w;
-        if (correctFull[u] && !w) b++;
-        else if (!correctFull[u] && w) c++;
-      }
-      const z = b + c > 0 ? (b - c) / Math.sqrt(b + c) : 0;
-      dropOne = { accuracyWith: right / held.length, accuracyWithout: rightWithout / held.length, z, rows: held.length };
-    }
+    if (involved) dropOne = pairedDropOne(model, held, full, linearPredictor(model, held, j));
     const certified = examined.has(j);
     let relevance: Relevance;
     if (model.terms.length === 0) {
       relevance = 'unknown';
       reasons.push('no interaction term predicts the label better than its base rate');
+    } else if (noSignal) {
+      relevance = 'unknown';
+      reasons.push(`the L1 model does not beat the base rate on held-out rows (z = ${(signal?.z ?? 0).toFixed(1)} < ${zCritical.toFixed(2)}), so nothing can be concluded`);
     } else if (dropOne && dropOne.z >= zCritical) {
       relevance = 'relevant';
       reasons.push(
-        `removing it from the L1 model drops held-out accuracy from ${pct(dropOne.accuracyWith)} to ${pct(dropOne.accuracyWithout)} (McNemar z = ${dropOne.z.toFixed(1)})`,
+        `removing it from the L1 model raises held-out log-loss from ${dropOne.logLossWith.toFixed(3)} to ${dropOne.logLossWithout.toFixed(3)} (paired z = ${dropOne.z.toFixed(1)}; accuracy ${pct(dropOne.accuracyWith)} → ${pct(dropOne.accuracyWithout)})`,
       );
       if (top.includes(j)) reasons.push(`part of the dominant term (participation ${pct(share)})`);
     } else if (!involved && certified) {
@@ -109,7 +107,7 @@ export function assessRelevance(features: readonly FeatureReport[], sparsity: Sp
       );
     } else if (involved && dropOne) {
       relevance = 'unknown';
-      reasons.push(`in the L1 model (participation ${pct(share)}), but removing it does not change held-out accuracy significantly (z = ${dropOne.z.toFixed(1)} < ${zCritical.toFixed(2)})`);
+      reasons.push(`in the L1 model (participation ${pct(share)}), but removing it does not raise held-out log-loss significantly (z = ${dropOne.z.toFixed(1)} < ${zCritical.toFixed(2)})`);
     } else {
       relevance = 'unknown';
       reasons.push('not examined by the final fit, and the narrowing evidence does not settle it');
@@ -120,9 +118,9 @@ export function assessRelevance(features: readonly FeatureReport[], sparsity: Sp
   return { features: out, crossCheck: crossCheck(features, out), zCritical };
 }
 
-/** 0/1 predictions of the L1 model on rows, optionally with every term involving feature `drop` removed. */
-function predictions(model: SparsityModel, rows: Uint32Array, drop: number): Uint8Array {
-  const out = new Uint8Array(rows.length);
+/** The L1 model's linear predictor on rows, optionally with every term involving feature `drop` removed. */
+function linearPredictor(model: SparsityModel, rows: Uint32Array, drop: number): Float64Array {
+  const out = new Float64Array(rows.length);
   const terms = drop < 0 ? model.terms : model.terms.filter((t) => !t.features.includes(drop));
   for (let u = 0; u < rows.length; u++) {
     const r = rows[u];
@@ -132,9 +130,50 @@ function predictions(model: SparsityModel, rows: Uint32Array, drop: number): Uin
       for (const j of t.features) v *= model.bits[j][r] ? model.s1[j] : model.s0[j];
       eta += v;
     }
-    out[u] = eta >= 0 ? 1 : 0;
+    out[u] = eta;
   }
   return out;
+}
+
+/** Log-odds of the label on the training rows: the prediction of a model that knows nothing. */
+function baseRateLogit(model: SparsityModel): number {
+  let ones = 0;
+  for (const r of model.split.train) ones += model.labels[r];
+  const q = Math.min(1 - 1e-9, Math.max(1e-9, ones / Math.max(1, model.split.train.length)));
+  return Math.log(q / (1 - q));
+}
+
+/** Paired comparison of per-row log-loss with and without a feature's terms (a z test on the mean difference). */
+function pairedDropOne(model: SparsityModel, rows: Uint32Array, withEta: Float64Array, withoutEta: Float64Array): NonNullable<RelevanceEvidence['dropOne']> {
+  let sum = 0;
+  let sum2 = 0;
+  let lossWith = 0;
+  let lossWithout = 0;
+  let right = 0;
+  let rightWithout = 0;
+  const n = rows.length;
+  for (let u = 0; u < n; u++) {
+    const y = model.labels[rows[u]];
+    const a = rowLoss(withEta[u], y);
+    const b = rowLoss(withoutEta[u], y);
+    const d = b - a;
+    sum += d;
+    sum2 += d * d;
+    lossWith += a;
+    lossWithout += b;
+    if ((withEta[u] >= 0 ? 1 : 0) === y) right++;
+    if ((withoutEta[u] >= 0 ? 1 : 0) === y) rightWithout++;
+  }
+  const mean = sum / n;
+  const sd = Math.sqrt(Math.max(0, sum2 / n - mean * mean));
+  const z = sd > 0 ? (mean / sd) * Math.sqrt(n) : mean > 0 ? Infinity : 0;
+  return { accuracyWith: right / n, accuracyWithout: rightWithout / n, logLossWith: lossWith / n, logLossWithout: lossWithout / n, z, rows: n };
+}
+
+/** −log p(y | η) without overflow. */
+function rowLoss(eta: number, y: number): number {
+  const m = y ? -eta : eta;
+  return m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));
 }
 
 function crossCheck(features: readonly FeatureReport[], relevance: readonly FeatureRelevance[]): ShapeRelevanceCheck {

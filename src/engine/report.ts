@@ -1,5 +1,6 @@
 import type { DatasetFormat } from './dataset';
 import type { DatasetWarning } from './errors';
+import type { HypothesisResult, OracleModel, RejectedConjecture } from './hypothesis/conjecture';
 import type { Relevance, RelevanceEvidence, ShapeRelevanceCheck } from './relevance';
 import type { SparsityReport } from './sparsity/sparsity';
 import type { CorrelationMatrix } from './stats/correlation';
@@ -32,6 +33,13 @@ export interface Report {
   readonly sparsity?: SparsityReport;
   /** The shape ↔ relevance cross-check; present with `sparsity`. */
   readonly relevance?: { readonly crossCheck: ShapeRelevanceCheck; readonly zCritical: number | null };
+  /**
+   * Rules in the hypothesis language that hold: the XOR conjecture when it beats the L1 model or lies within its
+   * interval. `accuracy` is over all labelled rows (as the published figures are), `testAccuracy` over the test split.
+   */
+  readonly hypotheses?: HypothesisResult[];
+  /** What was tested and not claimed, and the single-product logistic regression ("feature-selection oracle"). */
+  readonly conjectures?: { readonly rejected: RejectedConjecture[]; readonly oracle: OracleModel | null };
   readonly warnings: DatasetWarning[];
   readonly settings: { readonly seed: number };
   readonly timings: Timings;

@@ -90,3 +90,43 @@ test('generate writes a CSV and an .npy pair whose analysis finds the label', ()
     'the same generated data reads identically from CSV and .npy',
   );
 });
+
+test('analyse reports the L1 sparsity, relevance and the XOR rule it found', () => {
+  const r = cli('analyse', SAMPLE);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /exact over 511 terms \(degree 1\.\.9, 9 candidates\): 1 non-zero/);
+  assert.match(r.stdout, /Relevance: relevant 6 \(x2, x4, x5, x7, x8, x9\) · irrelevant 3 \(x1, x3, x6\)/);
+  assert.match(r.stdout, /All 3 burst-like features are irrelevant and all 3 irrelevant features are burst-like/);
+  assert.match(r.stdout, /Rule found: xor\(bin\(x2\), bin\(x4\), bin\(x5\), bin\(x7\), bin\(x8\), bin\(x9\)\)/);
+  const skipped = cli('analyse', SAMPLE, '--no-sparsity', '--json', '-');
+  assert.equal(JSON.parse(skipped.stdout).sparsity, undefined);
+});
+
+test('sparsity by hand: degree range, candidates and λ are honoured; bad ranges are usage errors', () => {
+  const r = cli('sparsity', SAMPLE, '--degree', '2..6', '--candidates', 'x2,x4,x5,x7,x8,x9', '--json', '-');
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout).sparsity;
+  assert.deepEqual(s.degree, { min: 2, max: 6 });
+  assert.equal(s.terms, 57); // C(6,2..6) = 15 + 20 + 15 + 6 + 1
+  assert.deepEqual(s.top[0].features, ['x2', 'x4', 'x5', 'x7', 'x8', 'x9']);
+  const bad = cli('sparsity', SAMPLE, '--degree', '5..2');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--degree expects a\.\.b/);
+  const unknown = cli('sparsity', SAMPLE, '--candidates', 'x1,nope');
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /no feature "nope"/);
+});
+
+test('test evaluates a rule; a syntax error points at its column', () => {
+  const r = cli('test', SAMPLE, 'xor(bin(x2), bin(x4), bin(x5), bin(x7), bin(x8), bin(x9))', '--json', '-');
+  assert.equal(r.status, 0, r.stderr);
+  const result = JSON.parse(r.stdout);
+  assert.equal(result.rows, 3000);
+  assert.ok(Math.abs(result.accuracy - 0.957) < 0.01, String(result.accuracy));
+  assert.equal(result.ablation.length, 6);
+  assert.ok(result.ablation.every((a: { accuracy: number }) => Math.abs(a.accuracy - 0.5) < 0.05));
+  const bad = cli('test', SAMPLE, 'xor(bin(x2), bin(x4) bin(x5))');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^kryptonite: rule column 22: /);
+  assert.match(bad.stderr, /\n {23}\^\^\^\n/);
+});

@@ -191,8 +191,10 @@ export function evaluateHypothesis(
     }
   }
   const test = split.test;
-  if (test.length > 0 && test[test.length - 1] >= rows) {
-    throw new HypothesisError('datasetMismatch', `the split refers to row ${test[test.length - 1]} but the data has ${rows} rows`, whole, false);
+  for (let k = 0; k < test.length; k++) {
+    if (test[k] >= rows) {
+      throw new HypothesisError('datasetMismatch', `the split refers to row ${test[k]} but the data has ${rows} rows`, whole, false);
+    }
   }
 
   // Which rows count: labelled, and every referenced feature present.
@@ -293,11 +295,8 @@ function resolveFeature(node: FeatureNode, names: readonly string[]): number {
   const where = spanLocation(node.span, 'a feature');
   if (node.index !== null) {
     if (node.index < names.length) return node.index;
-    throw new HypothesisError(
-      'indexOutOfRange',
-      `feature index #${node.index} is out of range: indices are 0-based, #0 to #${names.length - 1} for ${describeFeatures(names)}`,
-      where,
-    );
+    const range = names.length === 0 ? 'the dataset has no features' : `indices are 0-based, #0 to #${names.length - 1} for ${describeFeatures(names)}`;
+    throw new HypothesisError('indexOutOfRange', `feature index #${node.index} is out of range: ${range}`, where);
   }
   const name = node.name ?? '';
   const exact = indicesWhere(names, (candidate) => candidate === name);

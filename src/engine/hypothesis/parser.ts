@@ -77,13 +77,6 @@ class Parser {
       if (next.kind === 'punct' && next.text === ')') {
         throw new HypothesisError('syntax', 'unexpected ")" with no "(" to close', spanLocation(next, 'end of rule'));
       }
-      if (next.kind === 'punct' && COMPARE_OPS.has(next.text) && node.kind === 'compare') {
-        throw new HypothesisError(
-          'syntax',
-          `comparisons do not chain: write a < b and b < c instead of a < b < c`,
-          spanLocation(next, 'end of rule'),
-        );
-      }
       const hint = next.kind === 'name' && !next.quoted && KEYWORDS.has(next.name.toLowerCase()) ? ` (operators are lower-case: ${next.name.toLowerCase()})` : '';
       throw new HypothesisError(
         'syntax',

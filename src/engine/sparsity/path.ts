@@ -83,7 +83,9 @@ export function fitPath(space: TermSpace, options: PathOptions = {}): PathResult
   else {
     const n = options.pathLength ?? 16;
     const ratio = options.lambdaMinRatio ?? 1e-3;
-    for (let l = 0; l < n; l++) lambdas.push(lambdaMax * Math.pow(ratio, l / (n - 1)));
+    // Start a hair above λ_max: there the solution is exactly zero, and rounding in the coordinate step cannot
+    // leave a spurious 1e-12 coefficient behind.
+    for (let l = 0; l < n; l++) lambdas.push(lambdaMax * (l === 0 ? 1 + 1e-9 : Math.pow(ratio, l / (n - 1))));
   }
   const maxActive = options.maxActive ?? 64;
 

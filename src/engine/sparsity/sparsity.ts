@@ -5,6 +5,7 @@ import { createRng } from '../random';
 import type { FeatureReport } from '../report';
 import { splitRows } from '../split';
 import type { Split } from '../split';
+import { wilsonInterval } from '../hypothesis/evaluate';
 import { normalQuantile } from '../stats/modes';
 import { buildCellTable, cellIndex } from './cells';
 import { fitPath } from './path';
@@ -342,7 +343,8 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureRepo
     bits,
     labels,
     split,
-    examined: mode === 'exact' ? candidates : [],
+    // A zero is certified for a feature only if every subset containing it was in the space: all degrees.
+    examined: mode === 'exact' && dmin === 1 && dmax === candidates.length ? candidates : [],
     mode,
     parityFeatures: parity?.features ? parity.features.map((n) => names.indexOf(n)) : null,
   };
@@ -367,7 +369,7 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureRepo
     holdout: {
       train: { accuracy: result.train.accuracy, logLoss: result.train.logLoss },
       validation: { accuracy: result.validation.accuracy, logLoss: result.validation.logLoss },
-      test: { accuracy: acc, logLoss: result.test.logLoss, rows: n, ci95: wilson(acc, n) },
+      test: { accuracy: acc, logLoss: result.test.logLoss, rows: n, ci95: n > 0 ? wilsonInterval(Math.round(acc * n), n) : [0, 1] },
     },
     participation: names.map((feature, j) => ({ feature, share: totalMass > 0 ? mass[j] / totalMass : 0 })),
     parity,
@@ -474,15 +476,6 @@ function skipped(reason: string, base: { budget: SparsityReport['budget']; fullE
     steps: [{ id: 'skipped', title: 'Skipped', detail: reason }],
     approximations: [],
   } };
-}
-
-/** Wilson score interval for a proportion (95 %). */
-export function wilson(p: number, n: number, z = 1.959963984540054): [number, number] {
-  if (!(n > 0)) return [0, 1];
-  const z2 = z * z;
-  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
 function range(n: number): number[] {

@@ -1,0 +1,133 @@
+import type { Binarisation } from '../binarise';
+import type { Dataset } from '../dataset';
+import { fitL1Logistic, evaluateUnits } from '../sparsity/l1';
+import type { SparsityModel, SparsityReport } from '../sparsity/sparsity';
+import { compileHypothesis, evaluateHypothesis, wilsonInterval } from './evaluate';
+import type { HypothesisEvaluation } from './evaluate';
+
+/** A rule the engine found and tested, as the report carries it. */
+export interface HypothesisResult extends HypothesisEvaluation {
+  /** Where the rule came from. */
+  readonly origin: 'xor-conjecture' | 'user';
+  /** How it compares with the L1 model on the same test rows, in words. */
+  readonly verdict: string;
+}
+
+/** A rule that was tested but not claimed, and why. */
+export interface RejectedConjecture {
+  readonly rule: string;
+  readonly accuracy: number | null;
+  readonly testAccuracy: number | null;
+  readonly reason: string;
+}
+
+/** The paper's "feature-selection oracle": logistic regression on one product feature of the relevant features. */
+export interface OracleModel {
+  readonly features: string[];
+  /** The single input: Π_j (x_j − mean_j)/sd_j over the relevant features, statistics from the training rows. */
+  readonly input: string;
+  readonly coefficient: number;
+  readonly intercept: number;
+  readonly testAccuracy: number;
+  readonly testCi95: [number, number];
+  readonly testRows: number;
+}
+
+export interface ConjectureResult {
+  readonly hypotheses: HypothesisResult[];
+  readonly rejected: RejectedConjecture[];
+  readonly oracle: OracleModel | null;
+}
+
+/**
+ * The XOR conjecture, found without being told: once relevance is known, test the parity of the binarised relevant
+ * features (both polarities) and claim it only when it beats the L1 model on the same test rows or lies within the
+ * L1 model's 95 % interval. A parity that does worse is listed as rejected — nothing claims an XOR that is not there.
+ */
+export function testXorConjecture(
+  dataset: Dataset,
+  relevant: readonly number[],
+  sparsity: SparsityReport,
+  model: SparsityModel | null,
+  binarisations: readonly Binarisation[],
+): ConjectureResult {
+  const rejected: RejectedConjecture[] = [];
+  const hypotheses: HypothesisResult[] = [];
+  const label = dataset.label;
+  if (!label || label.classes.length !== 2 || !model || !sparsity.holdout) return { hypotheses, rejected, oracle: null };
+  if (relevant.length < 2) {
+    return { hypotheses, rejected, oracle: relevant.length === 1 ? oracleModel(dataset, relevant, model) : null };
+  }
+  const names = dataset.names;
+  const parity = `xor(${relevant.map((j) => `bin(${reference(names[j])})`).join(', ')})`;
+  const context = { names, binarisations };
+  const data = { columns: dataset.columns, label };
+  const candidates = [parity, `not ${parity}`].map((text) => evaluateHypothesis(compileHypothesis(text, context), data, model.split));
+  candidates.sort((a, b) => (b.accuracy ?? 0) - (a.accuracy ?? 0));
+  const best = candidates[0];
+  const l1 = sparsity.holdout.test;
+  const [lo] = l1.ci95;
+  const test = best.testAccuracy ?? 0;
+  const l1Text = `the L1 model's ${l1.accuracy.toFixed(4)} [${l1.ci95[0].toFixed(4)}, ${l1.ci95[1].toFixed(4)}] on the same ${l1.rows} test rows`;
+  if (test > l1.accuracy) {
+    hypotheses.push({ ...best, origin: 'xor-conjecture', verdict: `beats ${l1Text} with ${test.toFixed(4)}` });
+  } else if (test >= lo) {
+    hypotheses.push({ ...best, origin: 'xor-conjecture', verdict: `within ${l1Text} (${test.toFixed(4)})` });
+  } else {
+    rejected.push({
+      rule: best.rule,
+      accuracy: best.accuracy,
+      testAccuracy: best.testAccuracy,
+      reason: `scores ${test.toFixed(4)} on the test rows, below ${l1Text}: the label is not the parity of the relevant features`,
+    });
+  }
+  rejected.push(
+    ...candidates.slice(1).map((c) => ({
+      rule: c.rule,
+      accuracy: c.accuracy,
+      testAccuracy: c.testAccuracy,
+      reason: 'the opposite polarity scores lower',
+    })),
+  );
+  return { hypotheses, rejected, oracle: oracleModel(dataset, relevant, model) };
+}
+
+/** Names that are not plain identifiers go in backquotes, as the hypothesis grammar reads them. */
+function reference(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_.]*$/.test(name) && !['and', 'or', 'xor', 'not', 'bin', 'parity', 'true', 'false'].includes(name)
+    ? name
+    : '`' + name.replace(/`/g, '``') + '`';
+}
+
+function oracleModel(dataset: Dataset, relevant: readonly number[], model: SparsityModel): OracleModel {
+  const { train, test } = model.split;
+  const stats = relevant.map((j) => {
+    const col = dataset.columns[j];
+    let s = 0;
+    for (const r of train) s += col[r];
+    const mean = s / train.length;
+    let ss = 0;
+    for (const r of train) ss += (col[r] - mean) ** 2;
+    return { col, mean, sd: Math.sqrt(ss / Math.max(1, train.length - 1)) || 1 };
+  });
+  const product = (rows: Uint32Array): Float64Array =>
+    Float64Array.from(rows, (r) => stats.reduce((v, f) => (v * (f.col[r] - f.mean)) / f.sd, 1));
+  const units = (rows: Uint32Array): { weight: Float64Array; positives: Float64Array } => ({
+    weight: new Float64Array(rows.length).fill(1),
+    positives: Float64Array.from(rows, (r) => model.labels[r]),
+  });
+  const fit = fitL1Logistic(units(train), [product(train)], 0, { intercept: 0, beta: new Float64Array(1) });
+  const x = product(test);
+  const eta = Float64Array.from(x, (v) => fit.state.intercept + fit.state.beta[0] * v);
+  const e = evaluateUnits(units(test), eta);
+  const names = relevant.map((j) => dataset.names[j]);
+  return {
+    features: names,
+    input: `Π z(${names.join(', ')})`,
+    coefficient: fit.state.beta[0],
+    intercept: fit.state.intercept,
+    testAccuracy: e.accuracy,
+    testCi95: wilsonInterval(Math.round(e.accuracy * test.length), test.length),
+    testRows: test.length,
+  };
+}

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { analyseDataset, analysePath } from '../../src/engine/analyse';
+import type { Dataset } from '../../src/engine/dataset';
+import type { Report } from '../../src/engine/report';
+import { generateKryptonite } from '../../src/engine/synth/kryptonite';
+import type { SyntheticDataset } from '../../src/engine/synth/kryptonite';
+
+const DATA = join(__dirname, '..', '..', '..', 'shared', 'data');
+const skipData = existsSync(join(DATA, 'kryptonite-9-X.npy')) ? false : `real data not found at ${DATA}`;
+
+function dataset(d: SyntheticDataset, labels: Int32Array = d.labels, classes = ['0', '1']): Dataset {
+  return {
+    path: 'generated',
+    files: [],
+    format: 'csv',
+    rows: labels.length,
+    names: d.names,
+    columns: d.columns,
+    missing: d.names.map(() => 0),
+    label: { name: 'y', sourceColumn: null, values: labels, classes, counts: classes.map(() => 0), kind: 'integer', missing: 0 },
+    warnings: [],
+    source: { bytes: 0, parser: 'fast' },
+  };
+}
+
+function relevantNames(report: Report): string[] {
+  return report.features.filter((f) => f.relevance === 'relevant').map((f) => f.name);
+}
+
+test('real Kryptonite-9 and -12: the top term is the relevant set, hold-out accuracy ≥ published − 0.01', { skip: skipData }, async () => {
+  const cases = [
+    { n: 9, relevant: ['x2', 'x4', 'x5', 'x6', 'x7', 'x9'], published: 0.9599 },
+    { n: 12, relevant: ['x1', 'x2', 'x3', 'x5', 'x6', 'x8', 'x10', 'x12'], published: 0.9657 },
+  ];
+  for (const c of cases) {
+    const report = await analysePath(join(DATA, `kryptonite-${c.n}-X.npy`));
+    const s = report.sparsity!;
+    assert.equal(s.status, 'done');
+    assert.equal(s.mode, 'exact');
+    assert.equal(s.terms, 2 ** c.n - 1);
+    assert.deepEqual(s.top[0].features, c.relevant, `K-${c.n} top term`);
+    assert.ok(s.holdout!.test.accuracy >= c.published - 0.01, `K-${c.n}: ${s.holdout!.test.accuracy}`);
+    assert.ok(s.sparsity > 0.99);
+    assert.deepEqual(relevantNames(report), c.relevant);
+    assert.equal(report.relevance!.crossCheck.irrelevantShape, 'burst');
+    assert.match(report.relevance!.crossCheck.statement, new RegExp(`^All ${c.n / 3} burst-like features are irrelevant and all ${c.n / 3} irrelevant features are burst-like`));
+  }
+});
+
+test('generated Kryptonite at N = 9 … 45 (1000·N rows): relevant set and relevance recovered feature by feature', () => {
+  for (const n of [9, 12, 15, 18, 24, 30, 45]) {
+    const d = generateKryptonite({ n, seed: 1000 + n });
+    const report = analyseDataset(dataset(d));
+    const s = report.sparsity!;
+    const truth = d.truth.relevant.map((j) => d.names[j]);
+    assert.deepEqual(s.top[0].features, truth, `N=${n} top term`);
+    assert.deepEqual(relevantNames(report), truth, `N=${n} relevance`);
+    assert.ok(report.features.every((f) => f.relevance === (d.truth.relevant.includes(f.index) ? 'relevant' : 'irrelevant')), `N=${n}`);
+    assert.equal(s.mode, n <= 22 || d.truth.relevant.length <= 22 ? 'exact' : 'focused', `N=${n} mode`);
+    if (n > 22) {
+      assert.ok(s.steps.some((st) => st.id === 'parity'), 'the narrowing is recorded');
+      assert.ok(s.steps.some((st) => st.id === 'narrow'));
+    }
+    assert.ok(s.holdout!.test.accuracy > d.truth.parityAccuracy - 0.02, `N=${n}`);
+  }
+});
+
+test('500,000 rows: the same answer, and the expansion is never materialised', () => {
+  const d = generateKryptonite({ n: 15, seed: 7, rows: 500_000 });
+  const report = analyseDataset(dataset(d));
+  assert.deepEqual(report.sparsity!.top[0].features, d.truth.relevant.map((j) => d.names[j]));
+  assert.match(report.sparsity!.steps.find((s) => s.id === 'fit')!.detail, /occupied cells instead of a 300,000 × 32,767 matrix/);
+});
+
+test('a linear label: main effects found, no high-order term claimed', () => {
+  const d = generateKryptonite({ n: 12, seed: 3 });
+  const y = Int32Array.from(d.labels, (_, i) => (d.columns[0][i] + d.columns[4][i] + 0.3 * Math.sin(i * 12.9898) > 1 ? 1 : 0));
+  const report = analyseDataset(dataset(d, y));
+  const s = report.sparsity!;
+  const top = s.top.slice(0, 2).map((t) => t.features.join('·')).sort();
+  assert.deepEqual(top, ['x1', 'x5']);
+  assert.ok(s.top.every((t) => t.degree <= 2), JSON.stringify(s.top));
+  assert.deepEqual(relevantNames(report), ['x1', 'x5']);
+});
+
+test('a pairwise interaction (AND of two features): only those two features carry the label', () => {
+  const d = generateKryptonite({ n: 30, seed: 4 });
+  const y = Int32Array.from(d.labels, (_, i) => (d.columns[2][i] > 0.5 && d.columns[6][i] > 0.5 ? 1 : 0));
+  const report = analyseDataset(dataset(d, y));
+  const s = report.sparsity!;
+  const used = new Set(s.top.flatMap((t) => t.features));
+  assert.deepEqual([...used].sort(), ['x3', 'x7']);
+  assert.deepEqual(relevantNames(report), ['x3', 'x7']);
+  assert.ok(!/burst-like features are irrelevant/.test(report.relevance!.crossCheck.statement));
+});
+
+test('random labels: no term survives, relevance is unknown rather than invented', () => {
+  const d = generateKryptonite({ n: 9, seed: 5, rows: 6000 });
+  let state = 12345;
+  const y = Int32Array.from({ length: 6000 }, () => ((state = (state * 1103515245 + 12345) >>> 0) >>> 16) & 1);
+  const report = analyseDataset(dataset(d, y));
+  assert.equal(report.sparsity!.nonzero, 0);
+  assert.ok(report.features.every((f) => f.relevance === 'unknown'));
+  assert.match(report.sparsity!.steps.at(-1)!.detail, /No term survives the penalty/);
+});
+
+test('multi-class and unlabelled data: the section says why it was skipped', () => {
+  const d = generateKryptonite({ n: 6, seed: 6, rows: 900 });
+  const three = Int32Array.from({ length: 900 }, (_, i) => i % 3);
+  const report = analyseDataset(dataset(d, three, ['a', 'b', 'c']));
+  assert.equal(report.sparsity!.status, 'skipped');
+  assert.match(report.sparsity!.reason!, /3 classes/);
+  assert.ok(report.features.every((f) => f.relevance === 'unknown'));
+  const none = analyseDataset({ ...dataset(d), label: null });
+  assert.match(none.sparsity!.reason!, /no label/);
+});
+
+test('a small budget forces narrowing even at N = 12, with the same answer', () => {
+  const d = generateKryptonite({ n: 12, seed: 8 });
+  const report = analyseDataset(dataset(d), { sparsityOptions: { budgetBytes: 8 * 2 ** 10 } });
+  const s = report.sparsity!;
+  assert.equal(s.budget.transformFeatures, 10);
+  assert.ok(s.steps.some((st) => st.id === 'budget'));
+  assert.deepEqual(s.top[0].features, d.truth.relevant.map((j) => d.names[j]));
+});
