@@ -71,6 +71,7 @@ export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, l
   const pcaResult = pca(dataset.columns, dataset.names, {
     labels: dataset.label?.values ?? null,
     rng: createRng(seed),
+    correlation: correlation.matrix,
   });
   const t3 = performance.now();
 

@@ -70,3 +70,18 @@ test('sampleIndices draws k distinct sorted indices', () => {
   assert.ok(s.every((v, i) => i === 0 || v > s[i - 1]));
   assert.deepEqual(sampleIndices(3, 10, createRng(2)), [0, 1, 2]);
 });
+
+test('reusing the pairwise correlation matrix (no missing values) gives the same PCA as computing it', async () => {
+  const { correlationMatrix } = await import('../../src/engine/stats/correlation');
+  const rng = createRng(21);
+  const cols = Array.from({ length: 5 }, () => new Float32Array(3000));
+  for (let i = 0; i < 3000; i++) {
+    const z = rng.normal();
+    cols.forEach((c, j) => (c[i] = z * (j + 1) * 0.3 + rng.normal()));
+  }
+  const names = ['a', 'b', 'c', 'd', 'e'];
+  const fresh = pca(cols, names, { rng: createRng(3), maxPoints: 200 })!;
+  const reused = pca(cols, names, { rng: createRng(3), maxPoints: 200, correlation: correlationMatrix(cols, names).matrix })!;
+  fresh.explainedVariance.forEach((v, k) => assert.ok(Math.abs(v - reused.explainedVariance[k]) < 1e-9));
+  fresh.sample.forEach((pt, i) => assert.ok(Math.abs(pt.pc1 - reused.sample[i].pc1) < 1e-9 && Math.abs(pt.pc2 - reused.sample[i].pc2) < 1e-9));
+});

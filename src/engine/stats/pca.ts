@@ -27,6 +27,11 @@ export interface PcaOptions {
   readonly labels?: Int32Array | null;
   readonly maxPoints?: number;
   readonly rng: Rng;
+  /**
+   * The pairwise correlation matrix of these columns, when already computed. With no missing value anywhere it is
+   * exactly the matrix PCA needs, so it is reused instead of recomputed.
+   */
+  readonly correlation?: readonly (readonly (number | null)[])[];
 }
 
 /** Rows with a missing value in any used feature are left out (listwise), so the matrix is a true correlation matrix. */
@@ -67,22 +72,27 @@ export function pca(
   const p = used.length;
   if (p < 2) return null;
 
-  // Standardise once into float64 copies; the p×p cross products are then plain dot products.
-  const z: Float64Array[] = used.map((j, k) => {
-    const col = columns[j];
-    const out = new Float64Array(rows);
-    let r = 0;
-    for (let i = 0; i < n; i++) if (complete[i]) out[r++] = (col[i] - means[k]) / sds[k];
-    return out;
-  });
-  const corr: number[][] = Array.from({ length: p }, () => new Array<number>(p).fill(0));
-  for (let a = 0; a < p; a++) {
-    for (let b = a; b < p; b++) {
-      let s = 0;
-      const x = z[a];
-      const y = z[b];
-      for (let i = 0; i < rows; i++) s += x[i] * y[i];
-      corr[a][b] = corr[b][a] = s / (rows - 1);
+  let corr: number[][];
+  if (options.correlation && rows === n) {
+    corr = used.map((a) => used.map((b) => options.correlation![a][b] ?? 0));
+  } else {
+    // Standardise once into float64 copies; the p×p cross products are then plain dot products.
+    const z: Float64Array[] = used.map((j, k) => {
+      const col = columns[j];
+      const out = new Float64Array(rows);
+      let r = 0;
+      for (let i = 0; i < n; i++) if (complete[i]) out[r++] = (col[i] - means[k]) / sds[k];
+      return out;
+    });
+    corr = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+    for (let a = 0; a < p; a++) {
+      for (let b = a; b < p; b++) {
+        let s = 0;
+        const x = z[a];
+        const y = z[b];
+        for (let i = 0; i < rows; i++) s += x[i] * y[i];
+        corr[a][b] = corr[b][a] = s / (rows - 1);
+      }
     }
   }
   const eig = symmetricEigen(corr);
@@ -96,13 +106,15 @@ export function pca(
   const picks = sampleIndices(rows, maxPoints, options.rng);
   const sample: PcaPoint[] = [];
   for (const r of picks) {
+    const row = completeRows[r];
     let a = 0;
     let b = 0;
     for (let k = 0; k < p; k++) {
-      a += loadings[0][k] * z[k][r];
-      b += loadings[1][k] * z[k][r];
+      const zk = (columns[used[k]][row] - means[k]) / sds[k];
+      a += loadings[0][k] * zk;
+      b += loadings[1][k] * zk;
     }
-    const lab = options.labels ? options.labels[completeRows[r]] : -1;
+    const lab = options.labels ? options.labels[row] : -1;
     sample.push({ pc1: a, pc2: b, label: lab >= 0 ? lab : null });
   }
   return {
