@@ -6,10 +6,14 @@
  * 2. Ingest rate of a generated 1,000,000 × 50 numeric CSV (≈ 450 MB): the fast path, the papaparse path (on the
  *    first 50 MB) and a plain read of the file, with the peak memory against the size of the float32 data.
  *
- * Set KRYPTONITE_BENCH_QUICK=1 to skip the 450 MB file.
+ * 3. Full `analyse` (with the sparsity analysis) on generated Kryptonite-18/30/45.
+ * 4. The published L1 pipeline in scikit-learn on Kryptonite-12 (Debian's python3-sklearn) against
+ *    `kryptonite sparsity`: time ratio and the same top term.
+ *
+ * Set KRYPTONITE_BENCH_QUICK=1 to skip the 560 MB file and the scikit-learn run (which takes minutes).
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BENCH_DIR, ensureKryptoniteCsv, fmt, findPython, median, timeCommand } from './util';
 
@@ -26,6 +30,9 @@ async function main(): Promise<void> {
   await analyseVsPandas();
   if (process.env.KRYPTONITE_BENCH_QUICK) console.log('\n[ingest] skipped (KRYPTONITE_BENCH_QUICK set)');
   else await ingest();
+  await sparsityScaling();
+  if (process.env.KRYPTONITE_BENCH_QUICK) console.log('\n[sparsity vs scikit-learn] skipped (KRYPTONITE_BENCH_QUICK set)');
+  else sparsityVsSklearn();
 }
 
 async function analyseVsPandas(): Promise<void> {
@@ -117,6 +124,63 @@ async function ingest(): Promise<void> {
     const r = timeCommand(python, ['-c', `import pandas as pd; pd.read_csv(${JSON.stringify(file)}, dtype='float32')`], 1);
     if (r.ok) console.log(`  pandas.read_csv (float32, incl. start-up): ${mbps(size, median(r.wallMs)).toFixed(0)} MB/s → ratio kryptonite / pandas = ${(median(r.wallMs) / fastMs).toFixed(2)}×`);
   }
+}
+
+/** Full `analyse` (sparsity included) on generated Kryptonite-N with 1000·N rows: the issue's N = 18 and N = 45. */
+async function sparsityScaling(): Promise<void> {
+  console.log('\n[analyse with sparsity] generated Kryptonite-N, 1000·N rows');
+  for (const n of [18, 30, 45]) {
+    const file = await ensureKryptoniteCsv(`kryptonite-${n}-${1000 * n}.csv`, n, 1000 * n, n);
+    const out = join(BENCH_DIR, `report-${n}.json`);
+    const t = timeCommand(process.execPath, [CLI, 'analyse', file, '--quiet', '--json', out], Math.min(RUNS, 3));
+    if (!t.ok) throw new Error(`analyse failed on N=${n}: ${t.stderr}`);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as { sparsity: { mode: string; top: { features: string[] }[] }; hypotheses: { rule: string; accuracy: number }[] };
+    const h = report.hypotheses[0];
+    console.log(
+      `  N = ${n}: ${fmt(median(t.wallMs))} end to end (${report.sparsity.mode}; top term of degree ${report.sparsity.top[0]?.features.length ?? 0}; ` +
+        `rule ${h ? `found, accuracy ${h.accuracy.toFixed(4)}` : 'not found'})`,
+    );
+  }
+}
+
+/**
+ * The published pipeline in scikit-learn (StandardScaler → PolynomialFeatures(interaction_only, degree 8) →
+ * LogisticRegression(penalty='l1', liblinear)) on Kryptonite-12, against `kryptonite sparsity --degree 1..8` on the
+ * same file: time ratio, and whether both reach the same top term.
+ */
+function sparsityVsSklearn(): void {
+  const x = join(ROOT, '..', 'shared', 'data', 'kryptonite-12-X.npy');
+  const y = join(ROOT, '..', 'shared', 'data', 'kryptonite-12-y.npy');
+  console.log('\n[sparsity vs scikit-learn] Kryptonite-12, interaction-only degree 1..8 (3,796 terms)');
+  if (!existsSync(x)) {
+    console.log(`  ${x} not found — skipped`);
+    return;
+  }
+  const python = findPython('sklearn');
+  const ours = timeCommand(process.execPath, [CLI, 'sparsity', x, '--degree', '1..8', '--json', join(BENCH_DIR, 'sparsity-12.json')], RUNS);
+  if (!ours.ok) throw new Error(`kryptonite sparsity failed: ${ours.stderr}`);
+  const report = JSON.parse(readFileSync(join(BENCH_DIR, 'sparsity-12.json'), 'utf8')) as { sparsity: { top: { features: string[] }[]; holdout: { test: { accuracy: number } } } };
+  const ourMs = median(ours.wallMs);
+  const ourTop = report.sparsity.top[0].features;
+  console.log(`  kryptonite sparsity: ${fmt(ourMs)} end to end; top term ${ourTop.join('·')}; hold-out ${report.sparsity.holdout.test.accuracy.toFixed(4)}`);
+  if (!python) {
+    console.log('  scikit-learn: not installed (apt-get install python3-sklearn) — peer skipped');
+    return;
+  }
+  console.log('  scikit-learn (one run; it takes minutes) …');
+  const t = process.hrtime.bigint();
+  const r = spawnSync(python, [join(__dirname, 'sklearn_l1.py'), x, y, '8'], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const peerMs = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) {
+    console.log(`  scikit-learn failed: ${(r.stderr || '').trim().split('\n').pop()}`);
+    return;
+  }
+  const peer = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { top: string[]; nonzero: number; holdout_accuracy: number; matrix_mb: number };
+  const same = peer.top.join('·') === ourTop.join('·');
+  console.log(
+    `  scikit-learn: ${fmt(peerMs)} end to end; top term ${peer.top.join('·')}; ${peer.nonzero} non-zero of 3,796; hold-out ${peer.holdout_accuracy.toFixed(4)}; expansion ${peer.matrix_mb.toFixed(0)} MB`,
+  );
+  console.log(`  ratio scikit-learn / kryptonite = ${(peerMs / ourMs).toFixed(0)}× — same top term: ${same ? 'yes' : 'NO'}`);
 }
 
 function readWhole(file: string): number {

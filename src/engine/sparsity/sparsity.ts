@@ -208,7 +208,7 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureRepo
     steps.push({
       id: 'full',
       title: 'Full expansion fits the budget',
-      detail: `All ${fmtInt(termCount(p, 1, p))} interaction terms of degree 1..${p} over the ${p} features fit the budget (${fmtBytes(8 * 2 ** p)} of ${fmtBytes(budgetBytes)}); fitted exactly, no narrowing.`,
+      detail: `All ${fmtInt(termCount(p, options.degree?.[0] ?? 1, options.degree?.[1] ?? p))} interaction terms of degree ${options.degree?.[0] ?? 1}..${Math.min(p, options.degree?.[1] ?? p)} over the ${p} features fit the budget (${fmtBytes(8 * 2 ** p)} of ${fmtBytes(budgetBytes)}); fitted exactly, no narrowing.`,
     });
   } else {
     steps.push({

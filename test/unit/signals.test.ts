@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyseDataset } from '../../src/engine/analyse';
+import type { Dataset } from '../../src/engine/dataset';
+import { generateSignals } from '../../src/engine/synth/signals';
+
+test('MNIST-1D-style signals: reproducible, ten balanced classes, forty ordered features', () => {
+  const a = generateSignals({ rows: 2000, seed: 1 });
+  const b = generateSignals({ rows: 2000, seed: 1 });
+  assert.deepEqual(a.columns[5], b.columns[5]);
+  assert.equal(a.columns.length, 40);
+  const counts = new Array<number>(10).fill(0);
+  for (const k of a.labels) counts[k]++;
+  assert.ok(counts.every((c) => c > 150 && c < 250), counts.join(','));
+});
+
+test('continuous multi-class signals are described as continuous, not as bursts, and sparsity says why it is skipped', () => {
+  const d = generateSignals({ rows: 5000, seed: 2 });
+  const classes = Array.from({ length: 10 }, (_, k) => String(k));
+  const dataset: Dataset = {
+    path: 'signals',
+    files: [],
+    format: 'csv',
+    rows: 5000,
+    names: d.names,
+    columns: d.columns,
+    missing: d.names.map(() => 0),
+    label: { name: 'class', sourceColumn: null, values: d.labels, classes, counts: classes.map(() => 500), kind: 'integer', missing: 0 },
+    warnings: [],
+    source: { bytes: 0, parser: 'fast' },
+  };
+  const report = analyseDataset(dataset);
+  const shapes = report.features.map((f) => f.shape);
+  assert.equal(shapes.filter((s) => s === 'burst').length, 0, shapes.join(' '));
+  assert.ok(shapes.filter((s) => s === 'continuous').length >= 36, shapes.join(' '));
+  assert.equal(report.sparsity?.status, 'skipped');
+  assert.match(report.sparsity?.reason ?? '', /10 classes/);
+  assert.match(report.correlation.labelNote ?? '', /10 classes/);
+});
