@@ -1,3 +1,4 @@
+import type { CancelSignal } from './cancel';
 import type { Dataset, LoadOptions } from './dataset';
 import { loadDataset } from './io/load';
 import { createRng } from './random';
@@ -18,7 +19,7 @@ export type AnalysisStage = 'load' | 'features' | 'correlation' | 'pca' | 'spars
 export interface AnalyseOptions {
   /** Seed for every random choice (PCA sample); the same seed gives the same report. */
   readonly seed?: number;
-  readonly signal?: AbortSignal;
+  readonly signal?: CancelSignal;
   /** Called as each stage starts; `fraction` is 0..1 within the stage. */
   readonly onProgress?: (stage: AnalysisStage, fraction: number, message: string) => void;
   /** Run the L1 sparsity analysis and relevance (default true; needs a two-class label). */
@@ -156,8 +157,8 @@ function datasetInfo(dataset: Dataset): DatasetInfo {
   };
 }
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('Analysis cancelled');
+function throwIfAborted(signal: CancelSignal | undefined): void {
+  signal?.throwIfAborted();
 }
 
 function round(ms: number): number {

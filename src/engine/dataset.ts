@@ -1,3 +1,4 @@
+import type { CancelSignal } from './cancel';
 import type { DatasetWarning } from './errors';
 
 /** Where the rows came from. */
@@ -55,7 +56,7 @@ export interface LoadOptions {
   /** `false` forces an unlabelled analysis even when a y/label/target/class column exists. */
   readonly detectLabel?: boolean;
   /** Cancellation between chunks. */
-  readonly signal?: AbortSignal;
+  readonly signal?: CancelSignal;
 }
 
 /** Column names that are taken as the label when no `--label` is given (case-insensitive). */

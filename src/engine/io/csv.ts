@@ -4,6 +4,7 @@
  * byte-level fast path in csvFast.ts, which shares the cell semantic and the column sink so both give identical
  * datasets.
  */
+import type { CancelSignal } from '../cancel';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
@@ -365,7 +366,7 @@ async function readPapa(
   dialect: Dialect,
   sink: ColumnSink,
   chunkBytes: number,
-  signal: AbortSignal | undefined,
+  signal: CancelSignal | undefined,
 ): Promise<QuoteReport> {
   const decoder = new StringDecoder('utf8');
   const buf = Buffer.allocUnsafe(chunkBytes);

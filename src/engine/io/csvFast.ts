@@ -7,6 +7,7 @@
  * (quotes, odd line breaks); this path reads lines only while it can give them exactly papaparse's meaning, and
  * at the first line it cannot it tells the caller where papaparse should carry on.
  */
+import type { CancelSignal } from '../cancel';
 import type { FileHandle } from 'node:fs/promises';
 import type { LabelBuild } from './label';
 import { labelFromNumbers, labelFromStrings } from './label';
@@ -348,7 +349,7 @@ export interface FastPathInput {
   readonly linebreak: '\n' | '\r\n';
   readonly sink: ColumnSink;
   readonly chunkBytes: number;
-  readonly signal?: AbortSignal;
+  readonly signal?: CancelSignal;
 }
 
 /** Either the whole file was read, or where papaparse must take over: a line start outside any quoted field. */

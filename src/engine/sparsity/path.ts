@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../cancel';
 import { evaluateUnits, fitL1Logistic } from './l1';
 import type { L1State, UnitEvaluation, Units } from './l1';
 
@@ -25,7 +26,7 @@ export interface PathOptions {
   readonly lambdaMinRatio?: number;
   /** Stop the path before more than this many terms would be active (smaller λ only fits noise). */
   readonly maxActive?: number;
-  readonly signal?: AbortSignal;
+  readonly signal?: CancelSignal;
 }
 
 export interface PathPoint {
@@ -96,7 +97,7 @@ export function fitPath(space: TermSpace, options: PathOptions = {}): PathResult
   let sinceBest = 0;
   let pathEnd = 'end of the λ path';
   for (const lambda of lambdas) {
-    if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error('cancelled');
+    options.signal?.throwIfAborted();
     // Sequential strong rule: terms with |∇| < 2λ − λ_prev are very likely zero at λ (checked by KKT below).
     const screen = 2 * lambda - previousLambda;
     let entering = 0;

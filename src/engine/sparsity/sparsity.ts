@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../cancel';
 import { binarisation, binariseColumn } from '../binarise';
 import type { Binarisation } from '../binarise';
 import type { Dataset } from '../dataset';
@@ -23,7 +24,7 @@ export interface SparsityOptions {
   /** Feature positions to expand (skips the automatic narrowing). */
   readonly candidates?: readonly number[];
   readonly lambda?: number;
-  readonly signal?: AbortSignal;
+  readonly signal?: CancelSignal;
 }
 
 export const DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024;

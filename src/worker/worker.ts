@@ -1,0 +1,67 @@
+import { parentPort } from 'node:worker_threads';
+import { isCancelled, sharedFlagSignal } from '../engine/cancel';
+import { DatasetError } from '../engine/errors';
+import type { HostToWorker, WorkerError, WorkerToHost } from '../protocol';
+import { assertNever, isHostToWorker } from '../protocolGuards';
+import { runJob } from './jobs';
+
+/**
+ * The long-lived analysis worker: one job at a time per message id, progress as it goes, cancellation through a
+ * shared flag (seen even inside synchronous loops), and every failure turned into a message — never an exception
+ * that would take the thread down.
+ */
+const port = parentPort;
+if (!port) throw new Error('worker.ts must run in a worker thread');
+
+function post(message: WorkerToHost): void {
+  port!.postMessage(message);
+}
+
+port.on('message', (raw: unknown) => {
+  if (!isHostToWorker(raw)) {
+    // Nothing to answer to without a valid id; the host guards against silence with its own timeout.
+    return;
+  }
+  const message: HostToWorker = raw;
+  switch (message.type) {
+    case 'start': {
+      const { id, job } = message;
+      const flag = new Int32Array(message.cancelFlag);
+      const signal = sharedFlagSignal(flag);
+      let lastProgress = 0;
+      runJob(job, signal, (stage, fraction, text) => {
+        // At most ~20 progress messages a second: the host only shows them.
+        const now = Date.now();
+        if (now - lastProgress < 50 && fraction > 0) return;
+        lastProgress = now;
+        post({ type: 'progress', id, stage, fraction, message: text });
+      }).then(
+        (result) => post(signal.aborted ? { type: 'cancelled', id } : { type: 'done', id, result }),
+        (error: unknown) => post(isCancelled(error) || signal.aborted ? { type: 'cancelled', id } : { type: 'failed', id, error: toWorkerError(error) }),
+      );
+      return;
+    }
+    case 'cancel':
+      // The host also sets the shared flag; this message only covers a job that has not started reading it yet.
+      return;
+    default:
+      assertNever(message);
+  }
+});
+
+function toWorkerError(error: unknown): WorkerError {
+  if (error instanceof DatasetError) {
+    return {
+      kind: 'input',
+      message: error.message,
+      code: error.code,
+      file: error.file,
+      ...(error.row !== undefined ? { row: error.row } : {}),
+      ...(error.column !== undefined ? { column: error.column } : {}),
+    };
+  }
+  if (error instanceof Error) return { kind: 'internal', message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
+  return { kind: 'internal', message: String(error) };
+}
+
+post({ type: 'ready' });
