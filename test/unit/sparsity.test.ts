@@ -65,6 +65,9 @@ test('generated Kryptonite at N = 9 … 45 (1000·N rows): relevant set and rele
       assert.ok(s.steps.some((st) => st.id === 'narrow'));
     }
     assert.ok(s.holdout!.test.accuracy > d.truth.parityAccuracy - 0.02, `N=${n}`);
+    assert.match(s.steps.find((st) => st.id === 'structure')!.detail, /^One product dominates/);
+    assert.equal(report.hypotheses![0].rule, `xor(${truth.map((t) => `bin(${t})`).join(', ')})`, `N=${n} rule`);
+    assert.ok(Math.abs(report.hypotheses![0].accuracy! - d.truth.parityAccuracy) < 0.01, `N=${n} rule accuracy`);
   }
 });
 
@@ -84,6 +87,9 @@ test('a linear label: main effects found, no high-order term claimed', () => {
   assert.deepEqual(top, ['x1', 'x5']);
   assert.ok(s.top.every((t) => t.degree <= 2), JSON.stringify(s.top));
   assert.deepEqual(relevantNames(report), ['x1', 'x5']);
+  assert.match(s.steps.find((st) => st.id === 'structure')!.detail, /^Main effects only: .*no parity \(XOR\) structure/);
+  assert.deepEqual(report.hypotheses, [], 'no XOR is claimed');
+  assert.match(report.conjectures!.rejected[0].reason, /not the parity of the relevant features/);
 });
 
 test('a pairwise interaction (AND of two features): only those two features carry the label', () => {
@@ -95,6 +101,8 @@ test('a pairwise interaction (AND of two features): only those two features carr
   assert.deepEqual([...used].sort(), ['x3', 'x7']);
   assert.deepEqual(relevantNames(report), ['x3', 'x7']);
   assert.ok(!/burst-like features are irrelevant/.test(report.relevance!.crossCheck.statement));
+  assert.match(s.steps.find((st) => st.id === 'structure')!.detail, /^Mixed: /);
+  assert.deepEqual(report.hypotheses, [], 'an AND is not an XOR');
 });
 
 test('random labels: no term survives, relevance is unknown rather than invented', () => {
@@ -104,7 +112,8 @@ test('random labels: no term survives, relevance is unknown rather than invented
   const report = analyseDataset(dataset(d, y));
   assert.equal(report.sparsity!.nonzero, 0);
   assert.ok(report.features.every((f) => f.relevance === 'unknown'));
-  assert.match(report.sparsity!.steps.at(-1)!.detail, /No term survives the penalty/);
+  assert.match(report.sparsity!.steps.find((s) => s.id === 'result')!.detail, /No term survives the penalty/);
+  assert.match(report.sparsity!.steps.at(-1)!.detail, /^No structure/);
 });
 
 test('multi-class and unlabelled data: the section says why it was skipped', () => {

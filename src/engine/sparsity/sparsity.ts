@@ -335,6 +335,7 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureRepo
           (top.length > 1 ? `, next ${top[1].features.join('·')} (${top[1].coefficient.toFixed(3)})` : '') +
           `; hold-out accuracy ${acc.toFixed(4)} on ${n} test rows.`,
   });
+  steps.push({ id: 'structure', title: 'Structure', detail: describeStructure(top, result.terms.map((t) => ({ degree: describeTerm(t.id).length, coefficient: t.coefficient }))) });
   const model: SparsityModel = {
     terms: result.terms.map((t) => ({ features: describeTerm(t.id), coefficient: t.coefficient })),
     intercept: result.intercept,
@@ -382,6 +383,31 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureRepo
     approximations,
   };
   return { report, model };
+}
+
+/**
+ * What kind of dependence the non-zero terms describe, in one sentence: the claim a researcher takes away, so it
+ * must not overstate (a parity is named only when one product of degree ≥ 2 carries nearly all the weight).
+ */
+function describeStructure(top: readonly SparsityTerm[], terms: readonly { degree: number; coefficient: number }[]): string {
+  if (terms.length === 0) return 'No structure: no term of the expansion predicts the label.';
+  const mass = terms.reduce((sum, t) => sum + Math.abs(t.coefficient), 0);
+  const lead = terms[0];
+  const share = Math.abs(lead.coefficient) / mass;
+  const maxDegree = Math.max(...terms.map((t) => t.degree));
+  if (lead.degree >= 2 && share >= 0.9) {
+    return (
+      `One product dominates: the degree-${lead.degree} term ${top[0].features.join('·')} carries ${(100 * share).toFixed(1)} % of the coefficient mass. ` +
+      'A product of standardised two-valued features is a parity, so the natural hypothesis is y = parity of these features (tested below).'
+    );
+  }
+  if (maxDegree === 1) {
+    return `Main effects only: ${terms.length} single feature(s) and no interaction — the label is close to a linear function of the features; there is no parity (XOR) structure.`;
+  }
+  return (
+    `Mixed: ${terms.filter((t) => t.degree === 1).length} main effect(s) and ${terms.filter((t) => t.degree > 1).length} interaction(s) up to degree ${maxDegree}; ` +
+    `no single product dominates (the strongest carries ${(100 * share).toFixed(1)} %), so this is not a pure parity.`
+  );
 }
 
 /** Degree-1 and degree-2 terms over all features, scored at the intercept-only model. */
