@@ -32,10 +32,12 @@ Usage:
       writes the full report (schema kryptonite.report/1) to OUT, or to stdout with "-".
       --budget caps the memory of the interaction expansion (default 256M).
   kryptonite sparsity PATH [--label L] [--degree A..B] [--candidates x1,x4,…] [--lambda L] [--budget SIZE]
-                           [--seed N] [--json OUT|-]
+                           [--representation auto|binarised|continuous] [--powers] [--seed N] [--json OUT|-]
       The L1 sparsity analysis by hand: standardised interaction-only terms of the candidate features (default:
       chosen automatically) with degrees A..B, L1 logistic regression at λ = L (default: chosen on the
-      validation split), the top terms, hold-out accuracy and the reasoning steps.
+      validation split), the top terms, hold-out accuracy and the reasoning steps. Two-valued features are
+      binarised (products are parity characters, all degrees exact); continuous ones use standardised
+      values up to degree 2; --powers adds their squares.
   kryptonite test PATH "RULE" [--label L] [--seed N] [--json OUT|-]
       Evaluate one hypothesis, e.g. "xor(bin(x2), bin(x4), bin(x5))": accuracy with its 95 % interval on all
       labelled rows and on the seeded test split, the confusion matrix, and the accuracy without each feature.
@@ -125,8 +127,15 @@ async function sparsityCommand(args: string[]): Promise<number> {
     budget: { type: 'string' },
     seed: { type: 'string' },
     json: { type: 'string' },
+    powers: { type: 'boolean' },
+    representation: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError(`sparsity takes one dataset path, got ${positionals.length}`);
+  const representation = str(values.representation);
+  if (representation !== undefined && !['auto', 'binarised', 'continuous'].includes(representation)) {
+    throw new UsageError(`--representation expects auto, binarised or continuous, got "${representation}"`);
+  }
+  if (values.powers && representation === 'binarised') throw new UsageError('--powers needs the continuous representation (powers of a two-valued feature add nothing)');
   const degreeText = str(values.degree);
   let degree: [number, number] | undefined;
   if (degreeText !== undefined) {
@@ -150,6 +159,8 @@ async function sparsityCommand(args: string[]): Promise<number> {
       degree,
       candidates,
       lambda,
+      powers: values.powers === true,
+      representation: representation as 'auto' | 'binarised' | 'continuous' | undefined,
       budgetBytes: budgetText === undefined ? undefined : bytesOption('--budget', budgetText),
     },
   });

@@ -99,7 +99,10 @@ export function assessRelevance(features: readonly FeatureReport[], sparsity: Sp
       if (top.includes(j)) reasons.push(`part of the dominant term (participation ${pct(share)})`);
     } else if (!involved && certified) {
       relevance = 'irrelevant';
-      reasons.push(`no term involving it survives the L1 penalty, certified over all ${sparsity.terms.toLocaleString('en-US')} terms of the expansion (KKT)`);
+      reasons.push(
+        `no term involving it survives the L1 penalty, certified over all ${sparsity.terms.toLocaleString('en-US')} terms of the expansion (KKT)` +
+          (Number.isFinite(model.certifiedDegree) ? `, which covers interactions up to degree ${model.certifiedDegree}` : ''),
+      );
     } else if (!involved && parity && !parity.has(j) && sparsity.lowOrder && !sparsity.lowOrder.significant.some((t) => t.features.includes(f.name))) {
       relevance = 'irrelevant';
       reasons.push(
@@ -127,7 +130,7 @@ function linearPredictor(model: SparsityModel, rows: Uint32Array, drop: number):
     let eta = model.intercept;
     for (const t of terms) {
       let v = t.coefficient;
-      for (const j of t.features) v *= model.bits[j][r] ? model.s1[j] : model.s0[j];
+      for (const j of t.features) v *= model.values[j][r];
       eta += v;
     }
     out[u] = eta;

@@ -135,3 +135,50 @@ test('a small budget forces narrowing even at N = 12, with the same answer', () 
   assert.ok(s.steps.some((st) => st.id === 'budget'));
   assert.deepEqual(s.top[0].features, d.truth.relevant.map((j) => d.names[j]));
 });
+
+function gaussianDataset(n: number, p: number, seed: number, label: (z: Float32Array[], i: number) => number): Dataset {
+  let state = seed >>> 0;
+  const uniform = (): number => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
+  const normal = (): number => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  const columns = Array.from({ length: p }, () => Float32Array.from({ length: n }, normal));
+  const values = Int32Array.from({ length: n }, (_, i) => (uniform() < 1 / (1 + Math.exp(-label(columns, i))) ? 1 : 0));
+  return {
+    path: 'gaussian',
+    files: [],
+    format: 'csv',
+    rows: n,
+    names: columns.map((_, j) => `z${j + 1}`),
+    columns,
+    missing: columns.map(() => 0),
+    label: { name: 'y', sourceColumn: null, values, classes: ['0', '1'], counts: [0, 0], kind: 'integer', missing: 0 },
+    warnings: [],
+    source: { bytes: 0, parser: 'fast' },
+  };
+}
+
+test('continuous features: products of standardised values, the real main effects found, the rest certified irrelevant up to degree 2', () => {
+  const data = gaussianDataset(6000, 8, 11, (z, i) => 2 * z[2][i] - 1.5 * z[5][i]);
+  const report = analyseDataset(data);
+  const s = report.sparsity!;
+  assert.equal(s.representation, 'standardised continuous features');
+  assert.deepEqual(s.degree, { min: 1, max: 2 });
+  assert.equal(s.terms, 8 + 28);
+  assert.deepEqual(s.top.slice(0, 2).map((t) => t.features.join('·')).sort(), ['z3', 'z6']);
+  assert.ok(s.top[0].coefficient * (s.top[0].features[0] === 'z3' ? 1 : -1) > 0, 'signs follow the generating model');
+  assert.deepEqual(relevantNames(report), ['z3', 'z6']);
+  const irrelevant = report.features.find((f) => f.name === 'z1')!;
+  assert.equal(irrelevant.relevance, 'irrelevant');
+  assert.match(irrelevant.relevanceEvidence!.reasons[0], /covers interactions up to degree 2/);
+  assert.ok(s.approximations.some((a) => /above degree 2 were not examined/.test(a)));
+  assert.deepEqual(report.hypotheses, []);
+});
+
+test('plain powers: a label that depends on z² is found only when squares are in the expansion', () => {
+  const data = gaussianDataset(8000, 5, 12, (z, i) => 3 * (z[1][i] * z[1][i] - 1));
+  const withPowers = analyseDataset(data, { sparsityOptions: { powers: true } }).sparsity!;
+  assert.deepEqual(withPowers.top[0].features, ['z2', 'z2']);
+  assert.ok(withPowers.holdout!.test.accuracy > 0.75, String(withPowers.holdout!.test.accuracy));
+  assert.equal(withPowers.terms, 5 + 10 + 5);
+  const without = analyseDataset(data).sparsity!;
+  assert.ok(without.holdout!.test.accuracy < withPowers.holdout!.test.accuracy - 0.1);
+});

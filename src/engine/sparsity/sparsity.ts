@@ -24,8 +24,21 @@ export interface SparsityOptions {
   /** Feature positions to expand (skips the automatic narrowing). */
   readonly candidates?: readonly number[];
   readonly lambda?: number;
+  /**
+   * `binarised`: two-valued features cut at their gap, products are parity characters, all degrees exact.
+   * `continuous`: standardised raw values, explicit products up to degree 2 by default. `auto` (default):
+   * binarised when at least half the features are two-valued, else continuous.
+   */
+  readonly representation?: 'auto' | 'binarised' | 'continuous';
+  /** Add plain powers (squares of the standardised features); implies the continuous representation. */
+  readonly powers?: boolean;
   readonly signal?: CancelSignal;
 }
+
+/** Degree cap of the continuous representation unless asked otherwise: products of raw values grow heavy-tailed. */
+export const CONTINUOUS_DEFAULT_DEGREE = 2;
+/** More explicit terms than this cost minutes of streaming per λ; the degree is lowered instead, and said so. */
+export const MAX_EXPLICIT_TERMS = 20000;
 
 export const DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024;
 /** Above this many candidates the transform's O(k·2^k) per KKT check costs seconds, whatever the memory budget. */
@@ -107,11 +120,11 @@ export interface SparsityModel {
   /** Every non-zero term (feature positions) with its coefficient, strongest first. */
   readonly terms: { readonly features: number[]; readonly coefficient: number }[];
   readonly intercept: number;
-  /** Per feature: the cut and the standardised values of its 0 and 1. */
-  readonly thresholds: Float64Array;
-  readonly s0: Float64Array;
-  readonly s1: Float64Array;
-  readonly bits: readonly Uint8Array[];
+  readonly representation: 'binarised' | 'continuous';
+  /** Per feature and row: the standardised value that enters the products (from the training rows' statistics). */
+  readonly values: readonly Float32Array[];
+  /** Terms of degree above this were not in the fitted space (Infinity: every subset was). */
+  readonly certifiedDegree: number;
   /** Labels with −1 for rows left out (no label or a missing feature). */
   readonly labels: Int32Array;
   readonly split: Split;
@@ -172,9 +185,17 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureRepo
 
   // Binarise: two-valued features at the gap between their peaks, the rest at the mean (stated).
   const bins = features.map((f) => binarisation(f.modes, f.stats, f.values));
-  const bits = dataset.columns.map((c, j) => binariseColumn(c, bins[j].threshold));
   const atMean = bins.flatMap((b, j) => (b.rule === 'mean' ? [names[j]] : []));
   const twoValued = p - atMean.length;
+  const wanted = options.powers ? 'continuous' : (options.representation ?? 'auto');
+  const representation: 'binarised' | 'continuous' = wanted === 'auto' ? (twoValued * 2 >= p ? 'binarised' : 'continuous') : wanted;
+  if (representation === 'continuous') {
+    return continuousAnalysis(dataset, labels, split, rowsUsed, options, base, steps, approximations, {
+      twoValued,
+      requested: wanted,
+    });
+  }
+  const bits = dataset.columns.map((c, j) => binariseColumn(c, bins[j].threshold));
   steps.push({
     id: 'representation',
     title: 'Standardised binarised features',
@@ -196,6 +217,7 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureRepo
     s0[j] = -q / sd;
     s1[j] = (1 - q) / sd;
   }
+  const bitValues = bits.map((b, j) => Float32Array.from(b, (v) => (v ? s1[j] : s0[j])));
 
   let candidates: number[];
   let parity: ParityFinding | null = null;
@@ -293,8 +315,7 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureRepo
   } else {
     const parityFeatures = parity?.features ? parity.features.map((n) => names.indexOf(n)) : candidates;
     const terms = focusedTerms(candidates, parityFeatures, p, options.degree);
-    const values = bits.map((b, j) => Float32Array.from(b, (v) => (v ? s1[j] : s0[j])));
-    const space: TermSpace = explicitSpace(terms, values, split, labels, budgetBytes / 2);
+    const space: TermSpace = explicitSpace(terms, bitValues, split, labels, budgetBytes / 2);
     result = fitPath(space, { lambda: options.lambda, signal: options.signal });
     describeTerm = (id) => [...terms[id]];
     spaceTerms = terms.length;
@@ -310,6 +331,60 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureRepo
     );
   }
 
+  return assemble({
+    names,
+    result,
+    describeTerm,
+    spaceTerms,
+    steps,
+    approximations,
+    labels,
+    split,
+    seed,
+    rowsUsed,
+    base,
+    mode,
+    candidates,
+    degree: { min: dmin, max: dmax },
+    representation: 'binarised',
+    values: bitValues,
+    certifiedDegree: Infinity,
+    // A zero is certified for a feature only if every subset containing it was in the space: all degrees.
+    examined: mode === 'exact' && dmin === 1 && dmax === candidates.length ? candidates : [],
+    parity,
+    lowOrder,
+    binarisation: bins.map((b, j) => ({ feature: names[j], threshold: b.threshold, rule: b.rule })),
+  });
+}
+
+interface AssembleInput {
+  readonly names: readonly string[];
+  readonly result: PathResult;
+  readonly describeTerm: (id: number) => number[];
+  readonly spaceTerms: number;
+  readonly steps: SparsityStep[];
+  readonly approximations: string[];
+  readonly labels: Int32Array;
+  readonly split: Split;
+  readonly seed: number;
+  readonly rowsUsed: number;
+  readonly base: { readonly budget: SparsityReport['budget']; readonly fullExpansionTerms: number };
+  readonly mode: 'exact' | 'focused';
+  readonly candidates: readonly number[];
+  readonly degree: { readonly min: number; readonly max: number };
+  readonly representation: 'binarised' | 'continuous';
+  readonly values: readonly Float32Array[];
+  readonly certifiedDegree: number;
+  readonly examined: readonly number[];
+  readonly parity: ParityFinding | null;
+  readonly lowOrder: LowOrderScreen | null;
+  readonly binarisation: SparsityReport['binarisation'];
+}
+
+/** The report and model from a fitted path: top terms, participation, hold-out figures, the closing steps. */
+function assemble(a: AssembleInput): SparsityAnalysis {
+  const { names, result, describeTerm, spaceTerms, steps } = a;
+  const p = names.length;
   const top = result.terms.slice(0, 20).map((t) => {
     const members = describeTerm(t.id);
     return { features: members.map((j) => names[j]), degree: members.length, coefficient: t.coefficient };
@@ -317,9 +392,9 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureRepo
   const mass = new Float64Array(p);
   let totalMass = 0;
   for (const t of result.terms) {
-    const a = Math.abs(t.coefficient);
-    totalMass += a;
-    for (const j of describeTerm(t.id)) mass[j] += a;
+    const w = Math.abs(t.coefficient);
+    totalMass += w;
+    for (const j of new Set(describeTerm(t.id))) mass[j] += w;
   }
   const n = result.test.rows;
   const acc = result.test.accuracy;
@@ -335,30 +410,32 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureRepo
           (top.length > 1 ? `, next ${top[1].features.join('·')} (${top[1].coefficient.toFixed(3)})` : '') +
           `; hold-out accuracy ${acc.toFixed(4)} on ${n} test rows.`,
   });
-  steps.push({ id: 'structure', title: 'Structure', detail: describeStructure(top, result.terms.map((t) => ({ degree: describeTerm(t.id).length, coefficient: t.coefficient }))) });
+  steps.push({
+    id: 'structure',
+    title: 'Structure',
+    detail: describeStructure(top, result.terms.map((t) => ({ degree: describeTerm(t.id).length, coefficient: t.coefficient }))),
+  });
   const model: SparsityModel = {
     terms: result.terms.map((t) => ({ features: describeTerm(t.id), coefficient: t.coefficient })),
     intercept: result.intercept,
-    thresholds: Float64Array.from(bins, (b) => b.threshold),
-    s0,
-    s1,
-    bits,
-    labels,
-    split,
-    // A zero is certified for a feature only if every subset containing it was in the space: all degrees.
-    examined: mode === 'exact' && dmin === 1 && dmax === candidates.length ? candidates : [],
-    mode,
-    parityFeatures: parity?.features ? parity.features.map((n) => names.indexOf(n)) : null,
+    representation: a.representation,
+    values: a.values,
+    certifiedDegree: a.certifiedDegree,
+    labels: a.labels,
+    split: a.split,
+    examined: a.examined,
+    mode: a.mode,
+    parityFeatures: a.parity?.features ? a.parity.features.map((f) => names.indexOf(f)) : null,
   };
   const report: SparsityReport = {
     status: 'done',
     reason: null,
-    mode,
-    representation: 'standardised binarised features',
-    candidates: candidates.map((j) => names[j]),
-    degree: { min: dmin, max: dmax },
+    mode: a.mode,
+    representation: a.representation === 'binarised' ? 'standardised binarised features' : 'standardised continuous features',
+    candidates: a.candidates.map((j) => names[j]),
+    degree: a.degree,
     terms: spaceTerms,
-    ...base,
+    ...a.base,
     nonzero,
     sparsity: 1 - nonzero / spaceTerms,
     lambda: result.lambda,
@@ -374,15 +451,131 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureRepo
       test: { accuracy: acc, logLoss: result.test.logLoss, rows: n, ci95: n > 0 ? wilsonInterval(Math.round(acc * n), n) : [0, 1] },
     },
     participation: names.map((feature, j) => ({ feature, share: totalMass > 0 ? mass[j] / totalMass : 0 })),
-    parity,
-    lowOrder,
-    binarisation: bins.map((b, j) => ({ feature: names[j], threshold: b.threshold, rule: b.rule })),
-    split: { seed, train: split.train.length, validation: split.validation.length, test: split.test.length },
-    rowsUsed,
+    parity: a.parity,
+    lowOrder: a.lowOrder,
+    binarisation: a.binarisation,
+    split: { seed: a.seed, train: a.split.train.length, validation: a.split.validation.length, test: a.split.test.length },
+    rowsUsed: a.rowsUsed,
     steps,
-    approximations,
+    approximations: a.approximations,
   };
   return { report, model };
+}
+
+interface ContinuousInfo {
+  readonly twoValued: number;
+  readonly requested: 'auto' | 'binarised' | 'continuous';
+}
+
+/**
+ * Features that do not sit at two values: products of their standardised values, listed explicitly (every term of
+ * degree dmin..dmax over the candidates, plus squares when asked), fitted along the same certified λ path.
+ */
+function continuousAnalysis(
+  dataset: Dataset,
+  labels: Int32Array,
+  split: Split,
+  rowsUsed: number,
+  options: SparsityOptions,
+  base: { readonly budget: SparsityReport['budget']; readonly fullExpansionTerms: number },
+  steps: SparsityStep[],
+  approximations: string[],
+  info: ContinuousInfo,
+): SparsityAnalysis {
+  const names = dataset.names;
+  const p = names.length;
+  const seed = options.seed ?? 42;
+  const budgetBytes = base.budget.bytes;
+  const values: Float32Array[] = [];
+  const constant: number[] = [];
+  for (let j = 0; j < p; j++) {
+    const col = dataset.columns[j];
+    let sum = 0;
+    for (const r of split.train) sum += col[r];
+    const mean = sum / split.train.length;
+    let ss = 0;
+    for (const r of split.train) ss += (col[r] - mean) ** 2;
+    const sd = Math.sqrt(ss / Math.max(1, split.train.length - 1));
+    if (!(sd > 0)) constant.push(j);
+    values.push(Float32Array.from(col, (v) => (sd > 0 ? (v - mean) / sd : 0)));
+  }
+  const candidates = (options.candidates ? [...new Set(options.candidates)].sort((a, b) => a - b) : Array.from({ length: p }, (_, j) => j)).filter(
+    (j) => !constant.includes(j),
+  );
+  const why =
+    info.requested === 'continuous'
+      ? options.powers
+        ? 'plain powers were asked for, which only the continuous representation has'
+        : 'the continuous representation was asked for'
+      : `only ${info.twoValued} of ${p} features sit at two values`;
+  const dmin = Math.max(1, options.degree?.[0] ?? 1);
+  let dmax = Math.min(candidates.length, Math.max(dmin, options.degree?.[1] ?? CONTINUOUS_DEFAULT_DEGREE));
+  const powers = options.powers === true && dmin <= 2 && dmax >= 2;
+  const count = (d: number): number => termCount(candidates.length, dmin, d) + (powers ? candidates.length : 0);
+  while (dmax > dmin && count(dmax) > MAX_EXPLICIT_TERMS) dmax--;
+  if (dmax < Math.min(candidates.length, options.degree?.[1] ?? CONTINUOUS_DEFAULT_DEGREE)) {
+    approximations.push(`degree lowered to ${dmax}: higher degrees over ${candidates.length} features exceed ${fmtInt(MAX_EXPLICIT_TERMS)} explicit terms`);
+  }
+  steps.push({
+    id: 'representation',
+    title: 'Standardised continuous features',
+    detail:
+      `Continuous representation because ${why}: products are taken of the standardised values z = (x − mean)/sd (training rows), ` +
+      `so every term must be listed explicitly — all ${fmtInt(termCount(candidates.length, dmin, dmax))} products of degree ${dmin}..${dmax} over ${candidates.length} features` +
+      (powers ? `, plus ${candidates.length} plain powers z²` : '') +
+      '.' +
+      (constant.length > 0 ? ` Constant features left out: ${abbreviate(constant.map((j) => names[j]))}.` : ''),
+  });
+  const terms: number[][] = [];
+  for (let d = dmin; d <= dmax; d++) combinations(candidates, d, (c) => terms.push(c));
+  if (powers) for (const j of candidates) terms.push([j, j]);
+  const result = fitPath(explicitSpace(terms, values, split, labels, budgetBytes / 2), { lambda: options.lambda, signal: options.signal });
+  steps.push({
+    id: 'fit',
+    title: 'L1 logistic regression over the listed terms',
+    detail: `${fmtInt(terms.length)} terms over ${fmtInt(split.train.length)} training rows, streamed term by term within the budget; every zero coefficient certified by a KKT check over all listed terms. ${result.lambdaRule}; ${result.pathEnd}.`,
+  });
+  if (dmax < candidates.length) approximations.push(`interactions above degree ${dmax} were not examined (continuous representation)`);
+  return assemble({
+    names,
+    result,
+    describeTerm: (id) => terms[id],
+    spaceTerms: terms.length,
+    steps,
+    approximations,
+    labels,
+    split,
+    seed,
+    rowsUsed,
+    base,
+    mode: 'exact',
+    candidates,
+    degree: { min: dmin, max: dmax },
+    representation: 'continuous',
+    values,
+    certifiedDegree: dmax,
+    examined: dmin === 1 ? candidates : [],
+    parity: null,
+    lowOrder: null,
+    binarisation: [],
+  });
+}
+
+/** Calls `emit` with every k-subset of `items` (ascending). */
+function combinations(items: readonly number[], k: number, emit: (c: number[]) => void): void {
+  const chosen: number[] = [];
+  const walk = (start: number): void => {
+    if (chosen.length === k) {
+      emit([...chosen]);
+      return;
+    }
+    for (let i = start; i <= items.length - (k - chosen.length); i++) {
+      chosen.push(items[i]);
+      walk(i + 1);
+      chosen.pop();
+    }
+  };
+  walk(0);
 }
 
 /**
