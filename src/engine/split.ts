@@ -38,3 +38,16 @@ export function splitRows(
     fractions,
   };
 }
+
+/**
+ * Mean and sample standard deviation of a column over some rows (a training split), in float64: standardisation is
+ * always fitted on training rows only, so held-out rows never leak into it.
+ */
+export function rowMoments(column: Readonly<Float32Array>, rows: Uint32Array): { readonly mean: number; readonly sd: number } {
+  let sum = 0;
+  for (let u = 0; u < rows.length; u++) sum += column[rows[u]];
+  const mean = rows.length > 0 ? sum / rows.length : 0;
+  let ss = 0;
+  for (let u = 0; u < rows.length; u++) ss += (column[rows[u]] - mean) ** 2;
+  return { mean, sd: Math.sqrt(ss / Math.max(1, rows.length - 1)) };
+}

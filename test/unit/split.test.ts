@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { splitRows } from '../../src/engine/split';
+import { rowMoments, splitRows } from '../../src/engine/split';
 
 test('60/20/20, disjoint, covering every labelled row, sorted, reproducible', () => {
   const s = splitRows(null, 1000, 42);
@@ -18,4 +18,12 @@ test('rows with a missing label (-1) are in no part', () => {
   const all = [...s.train, ...s.validation, ...s.test];
   assert.equal(all.length, 8);
   assert.ok(!all.includes(0) && !all.includes(5));
+});
+
+test('rowMoments uses only the given rows', () => {
+  const col = Float32Array.from([1, 2, 3, 100]);
+  const m = rowMoments(col, Uint32Array.from([0, 1, 2]));
+  assert.equal(m.mean, 2);
+  assert.equal(m.sd, 1);
+  assert.deepEqual(rowMoments(col, new Uint32Array(0)), { mean: 0, sd: 0 });
 });

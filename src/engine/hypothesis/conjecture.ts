@@ -1,6 +1,7 @@
 import type { Binarisation } from '../binarise';
 import type { Dataset } from '../dataset';
 import { fitL1Logistic, evaluateUnits } from '../sparsity/l1';
+import { rowMoments } from '../split';
 import type { SparsityModel, SparsityReport } from '../sparsity/sparsity';
 import { compileHypothesis, evaluateHypothesis, wilsonInterval } from './evaluate';
 import type { HypothesisEvaluation } from './evaluate';
@@ -103,12 +104,8 @@ function oracleModel(dataset: Dataset, relevant: readonly number[], model: Spars
   const { train, test } = model.split;
   const stats = relevant.map((j) => {
     const col = dataset.columns[j];
-    let s = 0;
-    for (const r of train) s += col[r];
-    const mean = s / train.length;
-    let ss = 0;
-    for (const r of train) ss += (col[r] - mean) ** 2;
-    return { col, mean, sd: Math.sqrt(ss / Math.max(1, train.length - 1)) || 1 };
+    const { mean, sd } = rowMoments(col, train);
+    return { col, mean, sd: sd || 1 };
   });
   const product = (rows: Uint32Array): Float64Array =>
     Float64Array.from(rows, (r) => stats.reduce((v, f) => (v * (f.col[r] - f.mean)) / f.sd, 1));

@@ -4,7 +4,7 @@ import type { Binarisation } from '../binarise';
 import type { Dataset } from '../dataset';
 import { createRng } from '../random';
 import type { FeatureReport } from '../report';
-import { splitRows } from '../split';
+import { rowMoments, splitRows } from '../split';
 import type { Split } from '../split';
 import { wilsonInterval } from '../hypothesis/evaluate';
 import { normalQuantile } from '../stats/modes';
@@ -490,12 +490,7 @@ function continuousAnalysis(
   const constant: number[] = [];
   for (let j = 0; j < p; j++) {
     const col = dataset.columns[j];
-    let sum = 0;
-    for (const r of split.train) sum += col[r];
-    const mean = sum / split.train.length;
-    let ss = 0;
-    for (const r of split.train) ss += (col[r] - mean) ** 2;
-    const sd = Math.sqrt(ss / Math.max(1, split.train.length - 1));
+    const { mean, sd } = rowMoments(col, split.train);
     if (!(sd > 0)) constant.push(j);
     values.push(Float32Array.from(col, (v) => (sd > 0 ? (v - mean) / sd : 0)));
   }
