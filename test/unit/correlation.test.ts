@@ -51,3 +51,11 @@ test('perfect negative correlation is exactly -1 and clamped', () => {
   const m = correlationMatrix([f64([1, 2, 3]), f64([3, 2, 1])], ['a', 'b']);
   assert.equal(m.matrix[0][1], -1);
 });
+
+test('a long constant column whose float mean rounds is still constant (null), not a tiny spurious variance', () => {
+  const c = new Float32Array(1_000_003).fill(0.1);
+  const x = Float32Array.from({ length: 1_000_003 }, (_, i) => i % 7);
+  const m = correlationMatrix([c, x], ['c', 'x']);
+  assert.equal(m.matrix[0][1], null);
+  assert.equal(m.matrix[0][0], null);
+});

@@ -2,6 +2,7 @@ import type { Binarisation } from '../binarise';
 import type { Dataset } from '../dataset';
 import { fitL1Logistic, evaluateUnits } from '../sparsity/l1';
 import { rowMoments } from '../split';
+import { mapToFloat64 } from '../typed';
 import type { SparsityModel, SparsityReport } from '../sparsity/sparsity';
 import { compileHypothesis, evaluateHypothesis, wilsonInterval } from './evaluate';
 import type { HypothesisEvaluation } from './evaluate';
@@ -108,14 +109,14 @@ function oracleModel(dataset: Dataset, relevant: readonly number[], model: Spars
     return { col, mean, sd: sd || 1 };
   });
   const product = (rows: Uint32Array): Float64Array =>
-    Float64Array.from(rows, (r) => stats.reduce((v, f) => (v * (f.col[r] - f.mean)) / f.sd, 1));
+    mapToFloat64(rows.length, (u) => stats.reduce((v, f) => (v * (f.col[rows[u]] - f.mean)) / f.sd, 1));
   const units = (rows: Uint32Array): { weight: Float64Array; positives: Float64Array } => ({
     weight: new Float64Array(rows.length).fill(1),
-    positives: Float64Array.from(rows, (r) => model.labels[r]),
+    positives: mapToFloat64(rows.length, (u) => model.labels[rows[u]]),
   });
   const fit = fitL1Logistic(units(train), [product(train)], 0, { intercept: 0, beta: new Float64Array(1) });
   const x = product(test);
-  const eta = Float64Array.from(x, (v) => fit.state.intercept + fit.state.beta[0] * v);
+  const eta = mapToFloat64(x.length, (u) => fit.state.intercept + fit.state.beta[0] * x[u]);
   const e = evaluateUnits(units(test), eta);
   const names = relevant.map((j) => dataset.names[j]);
   return {

@@ -8,6 +8,8 @@ import { rowMoments, splitRows } from '../split';
 import type { Split } from '../split';
 import { wilsonInterval } from '../hypothesis/evaluate';
 import { normalQuantile } from '../stats/modes';
+import { sampleIndices } from '../stats/pca';
+import { mapToFloat32, mapToFloat64 } from '../typed';
 import { buildCellTable, cellIndex } from './cells';
 import { fitPath } from './path';
 import type { PathPoint, PathResult, TermSpace } from './path';
@@ -39,6 +41,13 @@ export interface SparsityOptions {
 export const CONTINUOUS_DEFAULT_DEGREE = 2;
 /** More explicit terms than this cost minutes of streaming per λ; the degree is lowered instead, and said so. */
 export const MAX_EXPLICIT_TERMS = 20000;
+
+/**
+ * Explicit (listed-term) fits stream every term over every training row at each KKT check; past this many rows a
+ * seeded sample of the training rows is used for the coefficients (validation and test stay whole), and said so.
+ * The exact transform needs no such cap: its cost depends on occupied cells, not rows.
+ */
+export const MAX_EXPLICIT_TRAIN_ROWS = 200_000;
 
 export const DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024;
 /** Above this many candidates the transform's O(k·2^k) per KKT check costs seconds, whatever the memory budget. */
@@ -217,7 +226,13 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureRepo
     s0[j] = -q / sd;
     s1[j] = (1 - q) / sd;
   }
-  const bitValues = bits.map((b, j) => Float32Array.from(b, (v) => (v ? s1[j] : s0[j])));
+  const bitValues = bits.map((b, j) => {
+    const out = new Float32Array(b.length);
+    const zero = s0[j];
+    const one = s1[j];
+    for (let i = 0; i < b.length; i++) out[i] = b[i] ? one : zero;
+    return out;
+  });
 
   let candidates: number[];
   let parity: ParityFinding | null = null;
@@ -315,7 +330,8 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureRepo
   } else {
     const parityFeatures = parity?.features ? parity.features.map((n) => names.indexOf(n)) : candidates;
     const terms = focusedTerms(candidates, parityFeatures, p, options.degree);
-    const space: TermSpace = explicitSpace(terms, bitValues, split, labels, budgetBytes / 2);
+    const fitSplit = capTrainRows(split, seed, approximations);
+    const space: TermSpace = explicitSpace(terms, bitValues, fitSplit, labels, budgetBytes / 2);
     result = fitPath(space, { lambda: options.lambda, signal: options.signal });
     describeTerm = (id) => [...terms[id]];
     spaceTerms = terms.length;
@@ -492,7 +508,7 @@ function continuousAnalysis(
     const col = dataset.columns[j];
     const { mean, sd } = rowMoments(col, split.train);
     if (!(sd > 0)) constant.push(j);
-    values.push(Float32Array.from(col, (v) => (sd > 0 ? (v - mean) / sd : 0)));
+    values.push(mapToFloat32(col.length, (i) => (sd > 0 ? (col[i] - mean) / sd : 0)));
   }
   const candidates = (options.candidates ? [...new Set(options.candidates)].sort((a, b) => a - b) : Array.from({ length: p }, (_, j) => j)).filter(
     (j) => !constant.includes(j),
@@ -524,11 +540,12 @@ function continuousAnalysis(
   const terms: number[][] = [];
   for (let d = dmin; d <= dmax; d++) combinations(candidates, d, (c) => terms.push(c));
   if (powers) for (const j of candidates) terms.push([j, j]);
-  const result = fitPath(explicitSpace(terms, values, split, labels, budgetBytes / 2), { lambda: options.lambda, signal: options.signal });
+  const fitSplit = capTrainRows(split, seed, approximations);
+  const result = fitPath(explicitSpace(terms, values, fitSplit, labels, budgetBytes / 2), { lambda: options.lambda, signal: options.signal });
   steps.push({
     id: 'fit',
     title: 'L1 logistic regression over the listed terms',
-    detail: `${fmtInt(terms.length)} terms over ${fmtInt(split.train.length)} training rows, streamed term by term within the budget; every zero coefficient certified by a KKT check over all listed terms. ${result.lambdaRule}; ${result.pathEnd}.`,
+    detail: `${fmtInt(terms.length)} terms over ${fmtInt(fitSplit.train.length)} training rows, streamed term by term within the budget; every zero coefficient certified by a KKT check over all listed terms. ${result.lambdaRule}; ${result.pathEnd}.`,
   });
   if (dmax < candidates.length) approximations.push(`interactions above degree ${dmax} were not examined (continuous representation)`);
   return assemble({
@@ -554,6 +571,18 @@ function continuousAnalysis(
     lowOrder: null,
     binarisation: [],
   });
+}
+
+/** The split with at most MAX_EXPLICIT_TRAIN_ROWS training rows (a seeded sample), noting the cut. */
+function capTrainRows(split: Split, seed: number, approximations: string[]): Split {
+  if (split.train.length <= MAX_EXPLICIT_TRAIN_ROWS) return split;
+  const picks = sampleIndices(split.train.length, MAX_EXPLICIT_TRAIN_ROWS, createRng(seed ^ 0x5eed));
+  approximations.push(
+    `the listed-term fit used a seeded sample of ${fmtInt(MAX_EXPLICIT_TRAIN_ROWS)} of the ${fmtInt(split.train.length)} training rows; validation and test rows were all used`,
+  );
+  const train = new Uint32Array(picks.length);
+  picks.forEach((i, k) => (train[k] = split.train[i]));
+  return { ...split, train };
 }
 
 /** Calls `emit` with every k-subset of `items` (ascending). */
@@ -614,10 +643,11 @@ function screenLowOrder(
   for (const r of rows) ybar += labels[r];
   ybar /= n;
   const sdY = Math.sqrt(ybar * (1 - ybar));
-  const values = bits.map((b, j) => Float64Array.from(rows, (r) => (b[r] ? s1[j] : s0[j])));
-  const resid = Float64Array.from(rows, (r) => labels[r] - ybar);
+  // Float32 is plenty for ±1-scale values and halves the memory on million-row data; sums stay float64.
+  const values = bits.map((b, j) => mapToFloat32(n, (u) => (b[rows[u]] ? s1[j] : s0[j])));
+  const resid = mapToFloat64(n, (u) => labels[rows[u]] - ybar);
   const scored: { features: string[]; z: number }[] = [];
-  const score = (x: Float64Array, members: string[]): void => {
+  const score = (x: Float32Array, members: string[]): void => {
     let sxy = 0;
     let sxx = 0;
     for (let u = 0; u < n; u++) {
@@ -629,7 +659,7 @@ function screenLowOrder(
     scored.push({ features: members, z });
   };
   for (let a = 0; a < p; a++) score(values[a], [names[a]]);
-  const prod = new Float64Array(n);
+  const prod = new Float32Array(n);
   for (let a = 0; a < p; a++) {
     for (let b = a + 1; b < p; b++) {
       for (let u = 0; u < n; u++) prod[u] = values[a][u] * values[b][u];

@@ -16,35 +16,41 @@ export function correlationMatrix(
 ): CorrelationMatrix {
   const p = columns.length;
   const n = p === 0 ? 0 : columns[0].length;
-  // Centre each column on its own mean first: the one-pass sums below then stay well conditioned even for data far
-  // from zero (the textbook Σxy − ΣxΣy/n formula loses every digit on columns like 1e6 + noise).
-  const centred: Float64Array[] = [];
+  // Centre on each column's own mean inside the sums: the one-pass formulas then stay well conditioned even for
+  // data far from zero (Σxy − ΣxΣy/n alone loses every digit on columns like 1e6 + noise), and no centred copy of
+  // the data is ever made — a float64 copy of a 1,000,000 × 50 table would double the memory of the analysis.
+  const means: number[] = [];
   const anyMissing: boolean[] = [];
+  // A constant column's mean can differ from its value by rounding, leaving a spurious 1e-26 variance: detect it by
+  // its range instead.
+  const constant: boolean[] = [];
   for (const col of columns) {
     let sum = 0;
     let count = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
     for (let i = 0; i < n; i++) {
       const v = col[i];
-      if (v === v && v !== Infinity && v !== -Infinity) {
+      if (v - v === 0) {
         sum += v;
         count++;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
       }
     }
-    const mean = count > 0 ? sum / count : 0;
-    const c = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = col[i];
-      c[i] = Number.isFinite(v) ? v - mean : NaN;
-    }
-    centred.push(c);
+    means.push(count > 0 ? sum / count : 0);
     anyMissing.push(count < n);
+    constant.push(!(hi > lo));
   }
   const matrix: (number | null)[][] = Array.from({ length: p }, () => new Array<number | null>(p).fill(null));
   for (let a = 0; a < p; a++) {
-    const x = centred[a];
     for (let b = a; b < p; b++) {
-      const y = centred[b];
-      const r = anyMissing[a] || anyMissing[b] ? pairwise(x, y) : complete(x, y);
+      const r =
+        constant[a] || constant[b]
+          ? null
+          : anyMissing[a] || anyMissing[b]
+            ? pairwise(columns[a], means[a], columns[b], means[b])
+            : complete(columns[a], means[a], columns[b], means[b]);
       matrix[a][b] = r;
       matrix[b][a] = r;
     }
@@ -52,13 +58,15 @@ export function correlationMatrix(
   return { names: [...names], matrix, method: 'pearson', missing: 'pairwise' };
 }
 
-function complete(x: Float64Array, y: Float64Array): number | null {
+type Column = Float32Array | Float64Array;
+
+function complete(x: Column, mx: number, y: Column, my: number): number | null {
   let sxy = 0;
   let sxx = 0;
   let syy = 0;
   for (let i = 0; i < x.length; i++) {
-    const a = x[i];
-    const b = y[i];
+    const a = x[i] - mx;
+    const b = y[i] - my;
     sxy += a * b;
     sxx += a * a;
     syy += b * b;
@@ -66,7 +74,8 @@ function complete(x: Float64Array, y: Float64Array): number | null {
   return finish(x.length, 0, 0, sxx, syy, sxy);
 }
 
-function pairwise(x: Float64Array, y: Float64Array): number | null {
+/** Rows where either value is missing (NaN or ±Inf: v − v is then not 0) are skipped for this pair only. */
+function pairwise(x: Column, mx: number, y: Column, my: number): number | null {
   let n = 0;
   let sx = 0;
   let sy = 0;
@@ -74,9 +83,9 @@ function pairwise(x: Float64Array, y: Float64Array): number | null {
   let syy = 0;
   let sxy = 0;
   for (let i = 0; i < x.length; i++) {
-    const a = x[i];
-    const b = y[i];
-    if (a !== a || b !== b) continue;
+    const a = x[i] - mx;
+    const b = y[i] - my;
+    if (a - a !== 0 || b - b !== 0) continue;
     n++;
     sx += a;
     sy += b;
