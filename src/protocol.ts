@@ -4,6 +4,7 @@
  */
 import type { HypothesisEvaluation } from './engine/hypothesis/evaluate';
 import type { Report } from './engine/report';
+import type { EpochProgress, PresetName, TrainConfig, TrainingReport } from './engine/train/types';
 
 // ─── Host ⇄ worker ────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -28,7 +29,39 @@ export interface HypothesisJob {
   readonly seed?: number;
 }
 
-export type Job = AnalyseJob | HypothesisJob;
+/**
+ * Train models (src/engine/train) on a file the worker reads (`path`), or on columns the host sends (`data`: the
+ * column buffers are transferred, not copied, and are unusable on the host afterwards).
+ */
+export interface TrainJob {
+  readonly kind: 'train';
+  readonly path?: string;
+  readonly data?: TrainData;
+  readonly label?: string | number;
+  readonly preset?: PresetName | 'auto';
+  /** Explicit settings; they win over the preset. */
+  readonly config?: Partial<TrainConfig>;
+  /** Save the first run's model here (TensorFlow.js layers format + kryptonite.json). */
+  readonly saveDir?: string;
+}
+
+export interface TrainData {
+  readonly names: string[];
+  readonly columns: Float32Array[];
+  /** Class index per row (-1: no label), into `classes`. */
+  readonly labels: Int32Array;
+  readonly classes: string[];
+}
+
+/** Apply a saved model to a dataset file; labels go to `out` (.npy int64 or .csv) when given. */
+export interface PredictJob {
+  readonly kind: 'predict';
+  readonly modelDir: string;
+  readonly path: string;
+  readonly out?: string;
+}
+
+export type Job = AnalyseJob | HypothesisJob | TrainJob | PredictJob;
 export type JobKind = Job['kind'];
 
 export type HostToWorker =
@@ -43,6 +76,8 @@ export interface ProgressMessage {
   /** 0..1 within the stage. */
   readonly fraction: number;
   readonly message: string;
+  /** Training jobs: the epoch just finished (losses, accuracies, elapsed time). */
+  readonly epoch?: EpochProgress;
 }
 
 export type HypothesisOutcome =
@@ -51,7 +86,9 @@ export type HypothesisOutcome =
 
 export type JobResult =
   | { readonly kind: 'analyse'; readonly report: Report }
-  | { readonly kind: 'hypothesis'; readonly outcomes: HypothesisOutcome[] };
+  | { readonly kind: 'hypothesis'; readonly outcomes: HypothesisOutcome[] }
+  | { readonly kind: 'train'; readonly training: TrainingReport; readonly saved?: string }
+  | { readonly kind: 'predict'; readonly rows: number; readonly classes: string[]; readonly counts: number[]; readonly out?: string };
 
 /** What went wrong, as data (errors do not survive structured cloning with their class). */
 export interface WorkerError {

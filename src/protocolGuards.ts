@@ -23,8 +23,12 @@ const isFiniteNumber = (v: unknown): boolean => typeof v === 'number' && Number.
 const isLabel = (v: unknown): boolean => typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v) && v >= 0);
 
 export function isJob(v: unknown): v is Job {
-  if (!isRecord(v) || typeof v.path !== 'string' || v.path === '') return false;
+  if (!isRecord(v)) return false;
+  if (v.kind === 'train') return isTrainJob(v);
+  if (typeof v.path !== 'string' || v.path === '') return false;
   switch (v.kind) {
+    case 'predict':
+      return typeof v.modelDir === 'string' && v.modelDir !== '' && optional(v.out, isString);
     case 'analyse':
       return (
         optional(v.label, isLabel) &&
@@ -38,6 +42,45 @@ export function isJob(v: unknown): v is Job {
     default:
       return false;
   }
+}
+
+/** A train job reads a file or carries its columns, never both; settings are checked again by the engine. */
+function isTrainJob(v: Rec): boolean {
+  const hasPath = typeof v.path === 'string' && v.path !== '';
+  if (hasPath === (v.data !== undefined)) return false;
+  if (v.data !== undefined) {
+    const d = v.data;
+    if (!isRecord(d) || !Array.isArray(d.names) || !d.names.every(isString) || !Array.isArray(d.classes) || !d.classes.every(isString)) return false;
+    if (!Array.isArray(d.columns) || d.columns.length !== d.names.length || !(d.labels instanceof Int32Array)) return false;
+    const rows = d.labels.length;
+    if (!d.columns.every((c) => c instanceof Float32Array && c.length === rows)) return false;
+  }
+  return (
+    optional(v.label, isLabel) &&
+    optional(v.preset, (x) => x === 'auto' || x === 'N-9' || x === 'N-12' || x === 'N-15' || x === 'N-18') &&
+    optional(v.config, isRecord) &&
+    optional(v.saveDir, isString)
+  );
+}
+
+function isJobResult(r: unknown): boolean {
+  if (!isRecord(r)) return false;
+  switch (r.kind) {
+    case 'analyse':
+      return isRecord(r.report);
+    case 'hypothesis':
+      return Array.isArray(r.outcomes);
+    case 'train':
+      return isRecord(r.training) && isRecord(r.training.test) && Array.isArray(r.training.history);
+    case 'predict':
+      return isFiniteNumber(r.rows) && Array.isArray(r.counts) && Array.isArray(r.classes);
+    default:
+      return false;
+  }
+}
+
+function isEpochProgress(v: unknown): boolean {
+  return isRecord(v) && ['epoch', 'epochs', 'run', 'runs', 'elapsedMs'].every((k) => isFiniteNumber(v[k])) && ['trainLoss', 'valLoss', 'trainAccuracy', 'valAccuracy'].every((k) => typeof v[k] === 'number');
 }
 
 export function isHostToWorker(v: unknown): v is HostToWorker {
@@ -71,9 +114,9 @@ export function isWorkerToHost(v: unknown): v is WorkerToHost {
     case 'ready':
       return true;
     case 'progress':
-      return isId(v.id) && typeof v.stage === 'string' && isFiniteNumber(v.fraction) && typeof v.message === 'string';
+      return isId(v.id) && typeof v.stage === 'string' && isFiniteNumber(v.fraction) && typeof v.message === 'string' && optional(v.epoch, isEpochProgress);
     case 'done':
-      return isId(v.id) && isRecord(v.result) && (v.result.kind === 'analyse' ? isRecord(v.result.report) : v.result.kind === 'hypothesis' && Array.isArray(v.result.outcomes));
+      return isId(v.id) && isJobResult(v.result);
     case 'failed':
       return isId(v.id) && isWorkerError(v.error);
     case 'cancelled':

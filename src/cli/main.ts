@@ -14,6 +14,7 @@ import { reportToJson } from '../engine/report';
 import { generateKryptonite, kryptoniteCsvChunks } from '../engine/synth/kryptonite';
 import { ENGINE_VERSION } from '../engine/version';
 import { formatReport, formatSparsity } from './format';
+import { predictCommand, TRAIN_HELP, trainCommand, TrainUsageError } from './train';
 
 /** Exit codes: 0 success, 1 internal failure (a bug: please report), 2 unusable input or arguments. */
 const EXIT_INTERNAL = 1;
@@ -47,7 +48,7 @@ Usage:
       Write a Kryptonite-like dataset (published construction: N/3 irrelevant burst-like features, label =
       parity of the binarised relevant ones, flipped with probability P). FILE.csv writes one CSV; any other
       PREFIX writes PREFIX-X.npy and PREFIX-y.npy. The ground truth is printed as JSON.
-  kryptonite --help | --version
+${TRAIN_HELP}  kryptonite --help | --version
 
 Exit status: 0 success, 2 unusable input or arguments (message on stderr), 1 internal error.
 `;
@@ -65,6 +66,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await sparsityCommand(rest);
       case 'test':
         return await testCommand(rest);
+      case 'train':
+        return await trainCommand(rest);
+      case 'predict':
+        return await predictCommand(rest);
       case '--version':
       case '-v':
         process.stdout.write(`${ENGINE_VERSION}\n`);
@@ -76,7 +81,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(HELP);
         return command === undefined ? EXIT_USAGE : 0;
       default:
-        throw new UsageError(`unknown command "${command}" (expected analyse, sparsity, test or generate; see kryptonite --help)`);
+        throw new UsageError(`unknown command "${command}" (expected analyse, sparsity, test, generate, train or predict; see kryptonite --help)`);
     }
   } catch (error) {
     return reportFailure(error);
@@ -342,7 +347,7 @@ function probabilityOption(name: string, text: string): number {
 }
 
 function reportFailure(error: unknown): number {
-  if (error instanceof DatasetError || error instanceof UsageError) {
+  if (error instanceof DatasetError || error instanceof UsageError || error instanceof TrainUsageError) {
     process.stderr.write(`kryptonite: ${error.message}\n`);
     return EXIT_USAGE;
   }

@@ -3,6 +3,7 @@ import type { DatasetWarning } from './errors';
 import type { HypothesisResult, OracleModel, RejectedConjecture } from './hypothesis/conjecture';
 import type { Relevance, RelevanceEvidence, ShapeRelevanceCheck } from './relevance';
 import type { SparsityReport } from './sparsity/sparsity';
+import type { TrainingReport } from './train/types';
 import type { CorrelationMatrix } from './stats/correlation';
 import type { PcaResult } from './stats/pca';
 import type {
@@ -40,6 +41,8 @@ export interface Report {
   readonly hypotheses?: HypothesisResult[];
   /** What was tested and not claimed, and the single-product logistic regression ("feature-selection oracle"). */
   readonly conjectures?: { readonly rejected: RejectedConjecture[]; readonly oracle: OracleModel | null };
+  /** Models trained on the data (`kryptonite train`): config, backend, history, test metrics, repeated runs. */
+  readonly training?: TrainingReport;
   readonly warnings: DatasetWarning[];
   readonly settings: { readonly seed: number };
   readonly timings: Timings;

@@ -72,7 +72,7 @@ export class WorkerClient {
     const result = new Promise<JobResult>((resolve, reject) => {
       this.pending.set(id, { flag, resolve, reject, onProgress });
     });
-    this.ensureWorker().postMessage({ type: 'start', id, job, cancelFlag: shared });
+    this.ensureWorker().postMessage({ type: 'start', id, job, cancelFlag: shared }, transferables(job));
     return { id, result, cancel: () => this.cancel(id) };
   }
 
@@ -181,6 +181,14 @@ function defaultWorkerPath(): string {
   if (existsSync(bundled)) return bundled;
   // Running from source (tests under tsx): the worker inherits the --import tsx of its parent.
   return join(__dirname, 'worker.ts');
+}
+
+/** Columns a job carries cross as transferred buffers (moved, not copied): the host's arrays are detached after. */
+function transferables(job: Job): ArrayBuffer[] {
+  if (job.kind !== 'train' || !job.data) return [];
+  const buffers = new Set<ArrayBuffer>();
+  for (const a of [...job.data.columns, job.data.labels]) if (a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
+  return [...buffers];
 }
 
 function safeJson(v: unknown): string {

@@ -7,8 +7,10 @@ import { loadDataset } from '../engine/io/load';
 import { splitRows } from '../engine/split';
 import type { AnalyseJob, HypothesisJob, HypothesisOutcome, Job, JobResult } from '../protocol';
 import { DatasetError } from '../engine/errors';
+import { runPredictJob, runTrainJob } from '../engine/train/job';
+import type { EpochProgress } from '../engine/train/types';
 
-export type Progress = (stage: string, fraction: number, message: string) => void;
+export type Progress = (stage: string, fraction: number, message: string, epoch?: EpochProgress) => void;
 
 /** Runs one job to completion in the worker. Pure engine calls; no messaging here. */
 export async function runJob(job: Job, signal: CancelSignal, progress: Progress): Promise<JobResult> {
@@ -17,6 +19,10 @@ export async function runJob(job: Job, signal: CancelSignal, progress: Progress)
       return { kind: 'analyse', report: await analyse(job, signal, progress) };
     case 'hypothesis':
       return { kind: 'hypothesis', outcomes: await hypotheses(job, signal, progress) };
+    case 'train':
+      return runTrainJob(job, signal, progress);
+    case 'predict':
+      return runPredictJob(job, signal, progress);
   }
 }
 

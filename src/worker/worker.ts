@@ -29,12 +29,12 @@ port.on('message', (raw: unknown) => {
       const flag = new Int32Array(message.cancelFlag);
       const signal = sharedFlagSignal(flag);
       let lastProgress = 0;
-      runJob(job, signal, (stage, fraction, text) => {
+      runJob(job, signal, (stage, fraction, text, epoch) => {
         // At most ~20 progress messages a second: the host only shows them.
         const now = Date.now();
         if (now - lastProgress < 50 && fraction > 0) return;
         lastProgress = now;
-        post({ type: 'progress', id, stage, fraction, message: text });
+        post({ type: 'progress', id, stage, fraction, message: text, ...(epoch ? { epoch } : {}) });
       }).then(
         (result) => post(signal.aborted ? { type: 'cancelled', id } : { type: 'done', id, result }),
         (error: unknown) => post(isCancelled(error) || signal.aborted ? { type: 'cancelled', id } : { type: 'failed', id, error: toWorkerError(error) }),

@@ -1,0 +1,241 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { analyseDataset } from '../engine/analyse';
+import { loadDataset } from '../engine/io/load';
+import { reportToJson } from '../engine/report';
+import { loadTf } from '../engine/train/backend';
+import { writeLabels } from '../engine/train/labels';
+import { predictDataset } from '../engine/train/predict';
+import { isPresetName, resolveConfig } from '../engine/train/presets';
+import { loadModel, ModelFileError, saveModel } from '../engine/train/save';
+import { trainDataset } from '../engine/train/train';
+import type { Activation, BackendChoice, EpochProgress, FeatureTransform, ModelKind, OptimizerKind, PresetName, TrainConfig, TrainingReport } from '../engine/train/types';
+
+/** Bad arguments to train/predict: main.ts reports these like its own usage errors (exit 2). */
+export class TrainUsageError extends Error {}
+
+export const TRAIN_HELP = `  kryptonite train PATH [--preset N-9|N-12|N-15|N-18|auto] [--model mlp|logreg|cnn1d] [--hidden 72[,36]]
+                        [--activation elu|tanh|relu|sigmoid] [--optimizer sgd|adam] [--lr LR] [--momentum M]
+                        [--batch B] [--epochs E] [--patience P] [--dropout D[,D]] [--runs K] [--seed S]
+                        [--backend auto|fused|wasm|cpu|tensorflow] [--label L] [--split-column NAME]
+                        [--features raw|interactions] [--hypothesis "RULE"] [--save DIR] [--json OUT|-] [--quiet]
+      Train a classifier on a seeded 60/20/20 split (standardised on the training rows), with early stopping on
+      validation loss (best weights restored). Presets are the published Kryptonite MLPs (72 tanh/ELU units);
+      auto picks one from the data and says why. --runs K repeats with seeds S..S+K-1 and reports the test
+      accuracy as mean ± sd. Backend auto: the fused Float32Array kernel for mlp/logreg, else TensorFlow.js
+      (tfjs-node, then WASM, then CPU). logreg can use the sparsity engine's interaction terms
+      (--features interactions) or a rule's ±1 product feature (--hypothesis). --save writes a TensorFlow.js model.
+  kryptonite predict MODEL_DIR PATH --out LABELS.npy|LABELS.csv
+      Apply a saved model to a dataset with the same features; writes int64 .npy or a one-column CSV.
+`;
+
+export async function trainCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    preset: { type: 'string' },
+    model: { type: 'string' },
+    hidden: { type: 'string' },
+    activation: { type: 'string' },
+    optimizer: { type: 'string' },
+    lr: { type: 'string' },
+    momentum: { type: 'string' },
+    batch: { type: 'string' },
+    epochs: { type: 'string' },
+    patience: { type: 'string' },
+    dropout: { type: 'string' },
+    runs: { type: 'string' },
+    seed: { type: 'string' },
+    backend: { type: 'string' },
+    label: { type: 'string' },
+    'split-column': { type: 'string' },
+    features: { type: 'string' },
+    hypothesis: { type: 'string' },
+    save: { type: 'string' },
+    json: { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+  });
+  if (positionals.length !== 1) throw new TrainUsageError(`train takes one dataset path, got ${positionals.length}`);
+  const s = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const presetText = s('preset');
+  if (presetText !== undefined && presetText !== 'auto' && !isPresetName(presetText)) throw new TrainUsageError(`--preset expects N-9, N-12, N-15, N-18 or auto, got "${presetText}"`);
+  const overrides: { -readonly [K in keyof TrainConfig]?: TrainConfig[K] } = {
+    model: oneOf<ModelKind>('--model', s('model'), ['mlp', 'logreg', 'cnn1d']),
+    hidden: list('--hidden', s('hidden'), true),
+    activation: oneOf<Activation>('--activation', s('activation'), ['elu', 'tanh', 'relu', 'sigmoid']),
+    optimizer: oneOf<OptimizerKind>('--optimizer', s('optimizer'), ['sgd', 'adam']),
+    learningRate: num('--lr', s('lr')),
+    momentum: num('--momentum', s('momentum')),
+    batchSize: int('--batch', s('batch'), 1),
+    epochs: int('--epochs', s('epochs'), 1),
+    patience: int('--patience', s('patience'), 1),
+    dropout: list('--dropout', s('dropout'), false),
+    runs: int('--runs', s('runs'), 1),
+    seed: int('--seed', s('seed'), 0),
+    backend: oneOf<BackendChoice>('--backend', s('backend'), ['auto', 'fused', 'wasm', 'cpu', 'tensorflow']),
+    splitColumn: s('split-column'),
+    features: transform(s('features'), s('hypothesis')),
+  };
+  if (overrides.features && overrides.features.kind !== 'raw' && overrides.model === undefined) overrides.model = 'logreg';
+  const path = positionals[0];
+  const dataset = await loadDataset(path, { label: s('label') });
+  let resolved: { config: TrainConfig; reason: string };
+  try {
+    resolved = resolveConfig(dataset, { preset: presetText as PresetName | 'auto' | undefined, overrides });
+  } catch (error) {
+    if (error instanceof RangeError) throw new TrainUsageError(error.message);
+    throw error;
+  }
+  const { config, reason } = resolved;
+  const quiet = values.quiet === true || s('json') === '-';
+  const err = process.stderr;
+  const line = new ProgressLine(err, quiet);
+  if (!quiet) err.write(`Training on ${path}: ${reason}\n`);
+  const { report, model } = await trainDataset(dataset, config, { onEpoch: (p) => line.update(p), log: (l) => !quiet && err.write(l + '\n') }, reason);
+  line.done();
+  const save = s('save');
+  if (save !== undefined) {
+    const { tf } = await loadTf('auto');
+    await saveModel(tf, save, model);
+  }
+  const json = s('json');
+  if (json !== undefined) {
+    const full = { ...analyseDataset(dataset, { seed: config.seed, sparsity: false }), training: report };
+    if (json === '-') process.stdout.write(reportToJson(full) + '\n');
+    else await writeFile(json, reportToJson(full) + '\n');
+  }
+  if (json !== '-') process.stdout.write(formatTraining(report, save));
+  return 0;
+}
+
+export async function predictCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { out: { type: 'string', short: 'o' } });
+  if (positionals.length !== 2) throw new TrainUsageError(`predict takes a model folder and a dataset path, got ${positionals.length} argument(s)`);
+  const out = typeof values.out === 'string' ? values.out : undefined;
+  if (out === undefined || !/\.(npy|csv)$/i.test(out)) throw new TrainUsageError('predict needs --out LABELS.npy or --out LABELS.csv');
+  const [dir, path] = positionals;
+  const { tf, detail } = await loadTf('auto');
+  let loaded;
+  try {
+    loaded = await loadModel(tf, dir);
+  } catch (error) {
+    if (error instanceof ModelFileError) throw new TrainUsageError(error.message);
+    throw error;
+  }
+  try {
+    const dataset = await loadDataset(path, { detectLabel: false });
+    const prediction = predictDataset(tf, loaded.model, loaded.meta, dataset);
+    await writeLabels(out, prediction);
+    const counts = prediction.classes.map((c, k) => `${c}: ${prediction.counts[k]}`).join(', ');
+    process.stdout.write(`Predicted ${dataset.rows.toLocaleString('en-US')} rows with ${dir} (TensorFlow.js ${detail}) → ${out} (${counts})\n`);
+  } finally {
+    loaded.model.dispose();
+  }
+  return 0;
+}
+
+export function formatTraining(r: TrainingReport, saved?: string): string {
+  const c = r.config;
+  const arch =
+    c.model === 'cnn1d'
+      ? `1-D CNN ${c.cnn.layers}×conv(${c.cnn.filters}, k${c.cnn.kernel}, s${c.cnn.stride})`
+      : c.model === 'logreg'
+        ? 'logistic regression'
+        : `MLP ${r.features.length}→${c.hidden.join('→')}→${r.classes.length === 2 ? 1 : r.classes.length} (${c.activation}, dropout ${c.dropout.join('/')})`;
+  const pct = (v: number): string => `${(100 * v).toFixed(2)} %`;
+  const lines = [
+    `Model: ${arch}, ${r.parameters.toLocaleString('en-US')} parameters; ${c.optimizer === 'sgd' ? `SGD (momentum ${c.momentum})` : 'Adam'} lr ${c.learningRate}, batch ${c.batchSize}, ≤ ${c.epochs} epochs, patience ${c.patience}`,
+    `Backend: ${r.backend} — ${r.kernel}`,
+    `Split: ${r.split.train}/${r.split.validation}/${r.split.test} rows (${r.split.source === 'seeded' ? `seeded, seed ${c.seed}` : 'from the split column'}); standardised on the training rows`,
+    `Run 1: ${r.epochsRun} epochs (${r.stoppedEarly ? `stopped early; best epoch ${r.bestEpoch}` : `best epoch ${r.bestEpoch}`}), ${r.msPerEpoch.toFixed(1)} ms/epoch`,
+    `  validation accuracy ${pct(r.validation.accuracy)}, loss ${r.validation.loss.toFixed(4)}`,
+    `  test accuracy ${pct(r.test.accuracy)}, loss ${r.test.loss.toFixed(4)} on ${r.test.rows.toLocaleString('en-US')} rows`,
+    `Confusion (test; rows actual, columns predicted: ${r.classes.join(', ')}):`,
+    ...r.test.confusion.map((row, k) => `  ${r.classes[k].padStart(8)}: ${row.map((v) => String(v).padStart(7)).join('')}`),
+  ];
+  if (r.runs) {
+    lines.push(
+      `Runs: ${r.runs.seeds.length} seeds (${r.runs.seeds[0]}..${r.runs.seeds[r.runs.seeds.length - 1]}): test accuracy ${pct(r.runs.mean)} ± ${pct(r.runs.sd)} (mean ± sd)`,
+      `  per seed: ${r.runs.accuracy.map((a, i) => `${r.runs!.seeds[i]}: ${pct(a)}`).join(', ')}`,
+    );
+  }
+  lines.push(`Total ${(r.totalMs / 1000).toFixed(2)} s`);
+  if (saved) lines.push(`Saved to ${saved} (TensorFlow.js model.json + weights.bin, kryptonite.json)`);
+  return lines.join('\n') + '\n';
+}
+
+/** A live `\r` line on a TTY; otherwise a plain line at most every 2 s (and the last epoch of each run). */
+class ProgressLine {
+  private last = 0;
+  private shown = false;
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly quiet: boolean,
+  ) {}
+
+  update(p: EpochProgress): void {
+    if (this.quiet) return;
+    const now = Date.now();
+    const tty = this.out.isTTY === true;
+    if (now - this.last < (tty ? 100 : 2000) && p.epoch !== 1) return;
+    this.last = now;
+    const perEpoch = p.elapsedMs / p.epoch;
+    const eta = ((p.epochs - p.epoch) * perEpoch + (p.runs - p.run) * p.epochs * perEpoch) / 1000;
+    const text =
+      `run ${p.run}/${p.runs} epoch ${p.epoch}/${p.epochs}  loss ${p.trainLoss.toFixed(4)}/${p.valLoss.toFixed(4)}  ` +
+      `acc ${p.trainAccuracy.toFixed(4)}/${p.valAccuracy.toFixed(4)} (train/val)  ${perEpoch.toFixed(1)} ms/epoch  ETA ≤ ${eta.toFixed(0)} s`;
+    if (tty) {
+      this.out.write(`\r${text}\x1b[K`);
+      this.shown = true;
+    } else this.out.write(text + '\n');
+  }
+
+  done(): void {
+    if (this.shown) this.out.write('\n');
+  }
+}
+
+function parse(args: string[], options: Record<string, { type: 'string' | 'boolean'; short?: string }>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (error) {
+    throw new TrainUsageError(error instanceof Error ? error.message.split('\n')[0] : String(error));
+  }
+}
+
+function oneOf<T extends string>(name: string, v: string | undefined, allowed: readonly T[]): T | undefined {
+  if (v === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(v)) throw new TrainUsageError(`${name} expects ${allowed.join(', ')}, got "${v}"`);
+  return v as T;
+}
+
+function num(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (v.trim() === '' || !Number.isFinite(x) || x < 0) throw new TrainUsageError(`${name} expects a non-negative number, got "${v}"`);
+  return x;
+}
+
+function int(name: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(x) || x < min) throw new TrainUsageError(`${name} expects an integer ≥ ${min}, got "${v}"`);
+  return x;
+}
+
+function list(name: string, v: string | undefined, integers: boolean): number[] | undefined {
+  if (v === undefined) return undefined;
+  const xs = v.split(',').map((t) => Number(t.trim()));
+  if (xs.some((x) => !Number.isFinite(x) || (integers && !Number.isInteger(x)))) throw new TrainUsageError(`${name} expects comma-separated ${integers ? 'integers' : 'numbers'}, got "${v}"`);
+  return xs;
+}
+
+function transform(features: string | undefined, rule: string | undefined): FeatureTransform | undefined {
+  if (rule !== undefined) {
+    if (features !== undefined && features !== 'hypothesis') throw new TrainUsageError('--hypothesis and --features contradict each other');
+    return { kind: 'hypothesis', rule };
+  }
+  if (features === undefined) return undefined;
+  if (features === 'raw') return { kind: 'raw' };
+  if (features === 'interactions') return { kind: 'interactions' };
+  throw new TrainUsageError(`--features expects raw or interactions (or use --hypothesis "RULE"), got "${features}"`);
+}

@@ -1,0 +1,228 @@
+import type { Dataset } from '../dataset';
+import { DatasetError } from '../errors';
+import type { Split } from '../split';
+import { splitRows } from '../split';
+import type { FeatureTransform } from './types';
+
+/**
+ * The design matrix a model trains on: row-major Float32, standardised with statistics of the training split only
+ * (so nothing about the validation or test rows leaks into the inputs), missing cells imputed at the training mean.
+ */
+export interface PreparedData {
+  readonly names: string[];
+  readonly rows: number;
+  readonly inputs: number;
+  readonly x: Float32Array;
+  /** Class index per row; -1 for rows without a label (in no split part). */
+  readonly labels: Int32Array;
+  readonly classes: string[];
+  readonly split: Split;
+  readonly splitSource: 'seeded' | 'column';
+  readonly standardisation: Standardisation;
+  /** Raw dataset features behind the model inputs (for a saved model to check a dataset to predict on). */
+  readonly sourceFeatures: string[];
+  readonly transform: FeatureTransform;
+  /** Statistics of the raw features that interaction products are built from (null for other transforms). */
+  readonly rawStandardisation: Standardisation | null;
+}
+
+export interface Standardisation {
+  readonly mean: number[];
+  /** 1 where a feature is constant on the training rows, so it maps to 0 rather than NaN. */
+  readonly sd: number[];
+}
+
+export interface PrepareOptions {
+  readonly seed: number;
+  /** A column holding the split: 0/1/2 (train/validation/test); it is not used as a feature. */
+  readonly splitColumn?: string;
+  readonly transform?: FeatureTransform;
+}
+
+export function prepareTraining(dataset: Dataset, options: PrepareOptions): PreparedData {
+  const label = dataset.label;
+  if (!label) {
+    throw new DatasetError('labelNotFound', 'training needs a label column', { file: dataset.path, expected: 'a label (--label NAME) or a NAME-y.npy file' });
+  }
+  if (label.classes.length < 2) {
+    throw new DatasetError('labelInvalid', `the label "${label.name}" has ${label.classes.length} class; a classifier needs at least two`, {
+      file: dataset.path,
+      column: label.name,
+      expected: 'two or more classes',
+    });
+  }
+  let featureIdx = dataset.columns.map((_, i) => i);
+  let split: Split;
+  let splitSource: 'seeded' | 'column' = 'seeded';
+  if (options.splitColumn !== undefined) {
+    const s = dataset.names.indexOf(options.splitColumn);
+    if (s < 0) throw new DatasetError('labelNotFound', `no split column "${options.splitColumn}"`, { file: dataset.path, column: options.splitColumn, expected: 'a numeric column of 0 (train), 1 (validation), 2 (test)' });
+    split = splitFromColumn(dataset, s, label.values);
+    featureIdx = featureIdx.filter((i) => i !== s);
+    splitSource = 'column';
+  } else {
+    split = splitRows(label.values, dataset.rows, options.seed);
+  }
+  if (split.train.length === 0 || split.validation.length === 0 || split.test.length === 0) {
+    throw new DatasetError('noRows', `too few labelled rows to split (${split.train.length}/${split.validation.length}/${split.test.length})`, {
+      file: dataset.path,
+      expected: 'rows in each of train, validation and test',
+    });
+  }
+  const transform = options.transform ?? { kind: 'raw' };
+  const raw = featureIdx.map((i) => dataset.columns[i]);
+  const rawNames = featureIdx.map((i) => dataset.names[i]);
+  const rawStandardisation = transform.kind === 'interactions' ? fitStandardisation(raw, split.train) : null;
+  const built = buildInputs(raw, rawNames, transform, rawStandardisation);
+  const { x, standardisation } = standardise(built.columns, dataset.rows, split.train);
+  return {
+    names: built.names,
+    rows: dataset.rows,
+    inputs: built.columns.length,
+    x,
+    labels: label.values,
+    classes: [...label.classes],
+    split,
+    splitSource,
+    standardisation,
+    sourceFeatures: rawNames,
+    transform,
+    rawStandardisation,
+  };
+}
+
+/**
+ * Model inputs from raw columns: the columns themselves, or (logistic regression on interaction features) the
+ * products of standardised features named by each term, or a hypothesis' ±1 parity feature.
+ */
+export function buildInputs(
+  raw: readonly Float32Array[],
+  names: readonly string[],
+  transform: FeatureTransform,
+  stats: Standardisation | null,
+): { columns: Float32Array[]; names: string[] } {
+  const rows = raw[0]?.length ?? 0;
+  switch (transform.kind) {
+    case 'raw':
+      return { columns: [...raw], names: [...names] };
+    case 'hypothesis': {
+      const { features, thresholds } = transform;
+      if (!features || !thresholds) throw new Error('hypothesis transform used before resolveTransform()');
+      const out = new Float32Array(rows).fill(1);
+      features.forEach((f, k) => {
+        const col = raw[f];
+        const cut = thresholds[k];
+        for (let i = 0; i < rows; i++) out[i] = Number.isNaN(col[i]) ? NaN : col[i] > cut ? out[i] : -out[i];
+      });
+      return { columns: [out], names: [`product(${features.map((f) => names[f]).join(', ')})`] };
+    }
+    case 'interactions': {
+      const terms = transform.terms;
+      if (!terms || !stats) throw new Error('interaction transform used before resolveTransform()');
+      const columns = terms.map((term) => {
+        const out = new Float32Array(rows).fill(1);
+        for (const f of term) {
+          const col = raw[f];
+          const m = stats.mean[f];
+          const s = stats.sd[f];
+          for (let i = 0; i < rows; i++) out[i] *= (col[i] - m) / s;
+        }
+        return out;
+      });
+      return { columns, names: terms.map((t) => t.map((f) => names[f]).join('·')) };
+    }
+  }
+}
+
+export function fitStandardisation(columns: readonly Float32Array[], trainRows: Uint32Array): Standardisation {
+  const mean: number[] = [];
+  const sd: number[] = [];
+  for (const col of columns) {
+    let n = 0;
+    let m = 0;
+    let m2 = 0;
+    // Welford: one pass, stable for large offsets.
+    for (let k = 0; k < trainRows.length; k++) {
+      const v = col[trainRows[k]];
+      if (Number.isNaN(v)) continue;
+      n++;
+      const d = v - m;
+      m += d / n;
+      m2 += d * (v - m);
+    }
+    const s = n > 1 ? Math.sqrt(m2 / n) : 0;
+    mean.push(n > 0 ? m : 0);
+    sd.push(s > 0 && Number.isFinite(s) ? s : 1);
+  }
+  return { mean, sd };
+}
+
+/** Row-major standardised matrix; NaN → 0 (the training mean). */
+export function applyStandardisation(columns: readonly Float32Array[], rows: number, stats: Standardisation): Float32Array {
+  const d = columns.length;
+  const x = new Float32Array(rows * d);
+  for (let f = 0; f < d; f++) {
+    const col = columns[f];
+    const m = stats.mean[f];
+    const inv = 1 / stats.sd[f];
+    for (let i = 0; i < rows; i++) {
+      const v = (col[i] - m) * inv;
+      x[i * d + f] = Number.isNaN(v) ? 0 : v;
+    }
+  }
+  return x;
+}
+
+function standardise(columns: readonly Float32Array[], rows: number, trainRows: Uint32Array): { x: Float32Array; standardisation: Standardisation } {
+  const standardisation = fitStandardisation(columns, trainRows);
+  return { x: applyStandardisation(columns, rows, standardisation), standardisation };
+}
+
+function splitFromColumn(dataset: Dataset, column: number, labels: Int32Array): Split {
+  const parts: number[][] = [[], [], []];
+  const col = dataset.columns[column];
+  for (let i = 0; i < dataset.rows; i++) {
+    if (labels[i] < 0) continue;
+    const v = col[i];
+    if (v === 0 || v === 1 || v === 2) parts[v].push(i);
+    else {
+      throw new DatasetError('labelInvalid', `split column "${dataset.names[column]}" holds ${v} on row ${i + 1}`, {
+        file: dataset.path,
+        column: dataset.names[column],
+        expected: '0 (train), 1 (validation) or 2 (test)',
+      });
+    }
+  }
+  return {
+    train: Uint32Array.from(parts[0]),
+    validation: Uint32Array.from(parts[1]),
+    test: Uint32Array.from(parts[2]),
+    seed: -1,
+    fractions: [parts[0].length, parts[1].length, parts[2].length],
+  };
+}
+
+/**
+ * Fill in what a transform needs from the data: the sparsity engine's top interaction terms (when none are given),
+ * or a hypothesis' features and the cuts bin() uses. Runs the descriptive analysis once (and the sparsity analysis
+ * for `interactions` without terms).
+ */
+export async function resolveTransform(dataset: Dataset, transform: FeatureTransform, seed: number, maxTerms = 8): Promise<FeatureTransform> {
+  if (transform.kind === 'raw') return transform;
+  if (transform.kind === 'interactions' && transform.terms) return transform;
+  if (transform.kind === 'hypothesis' && transform.features && transform.thresholds) return transform;
+  const { analyseDataset } = await import('../analyse');
+  if (transform.kind === 'interactions') {
+    const report = analyseDataset(dataset, { seed, sparsity: true });
+    const top = report.sparsity?.status === 'skipped' ? [] : (report.sparsity?.top ?? []);
+    const terms = top.slice(0, maxTerms).map((t) => t.features.map((name) => dataset.names.indexOf(name)));
+    if (terms.length === 0) throw new DatasetError('labelInvalid', 'the sparsity analysis found no interaction terms to train on', { file: dataset.path, expected: 'a two-class label' });
+    return { kind: 'interactions', terms };
+  }
+  const { binarisation } = await import('../binarise');
+  const { compileHypothesis } = await import('../hypothesis/evaluate');
+  const report = analyseDataset(dataset, { seed, sparsity: false });
+  const binarisations = report.features.map((f) => binarisation(f.modes, f.stats, f.values));
+  const compiled = compileHypothesis(transform.rule, { names: dataset.names, binarisations });
+  return { kind: 'hypothesis', rule: compiled.text, features: [...compiled.features], thresholds: compiled.features.map((f) => binarisations[f].threshold) };
+}

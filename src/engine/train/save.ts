@@ -1,0 +1,135 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Tf } from './backend';
+import type { Standardisation } from './data';
+import type { Architecture, NamedWeight } from './model';
+import type { TrainedModel } from './train';
+import type { FeatureTransform, ResolvedBackend, TrainConfig } from './types';
+
+/** Our metadata beside the TensorFlow.js model files. */
+export const METADATA_FILE = 'kryptonite.json';
+export const MODEL_SCHEMA = 'kryptonite.model/1';
+
+export interface ModelMetadata {
+  readonly schema: typeof MODEL_SCHEMA;
+  readonly architecture: Architecture;
+  /** Dataset features the model reads, in order (before any transform). */
+  readonly sourceFeatures: string[];
+  /** Model inputs after the transform (products for interaction features). */
+  readonly inputs: string[];
+  readonly transform: FeatureTransform;
+  readonly standardisation: Standardisation;
+  readonly rawStandardisation: Standardisation | null;
+  readonly classes: string[];
+  readonly config: TrainConfig;
+  readonly seed: number;
+  readonly backend: ResolvedBackend;
+  readonly kernel: string;
+  readonly savedAt: string;
+}
+
+/** A tf.LayersModel with the architecture and weights: what `model.json` + `weights.bin` hold. */
+export function toLayersModel(tf: Tf, arch: Architecture, weights: readonly NamedWeight[], dropout = true): import('@tensorflow/tfjs').LayersModel {
+  const model = tf.sequential();
+  const outAct = arch.outputs === 1 ? 'sigmoid' : 'softmax';
+  if (arch.kind === 'dense') {
+    arch.hidden.forEach((units, l) => {
+      model.add(tf.layers.dense({ units, activation: arch.activation, ...(l === 0 ? { inputShape: [arch.inputs] } : {}) }));
+      if (dropout && arch.dropout[l] > 0) model.add(tf.layers.dropout({ rate: arch.dropout[l] }));
+    });
+    model.add(tf.layers.dense({ units: arch.outputs, activation: outAct, ...(arch.hidden.length === 0 ? { inputShape: [arch.inputs] } : {}) }));
+  } else {
+    model.add(tf.layers.reshape({ targetShape: [arch.inputs, 1], inputShape: [arch.inputs] }));
+    for (let l = 0; l < arch.cnn.layers; l++) {
+      model.add(tf.layers.conv1d({ filters: arch.cnn.filters, kernelSize: arch.cnn.kernel, strides: arch.cnn.stride, padding: 'same', activation: 'relu' }));
+    }
+    model.add(tf.layers.flatten());
+    model.add(tf.layers.dense({ units: arch.outputs, activation: outAct }));
+  }
+  const tensors = weights.map((w) => tf.tensor(w.values, w.shape));
+  model.setWeights(tensors);
+  // setWeights copies the values into the layers' variables.
+  for (const t of tensors) t.dispose();
+  return model;
+}
+
+/**
+ * Write `dir/model.json` + `dir/weights.bin` (the TensorFlow.js layers format, loadable by tf.loadLayersModel and
+ * tensorflowjs_converter) and `dir/kryptonite.json`. The pure-JS tfjs package has no file:// handler (only
+ * tfjs-node does), so the artifacts are written by our own save handler.
+ */
+export async function saveModel(tf: Tf, dir: string, model: TrainedModel): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const layers = toLayersModel(tf, model.architecture, model.weights);
+  try {
+    await layers.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        const weightData = artifacts.weightData;
+        const bytes = weightData instanceof ArrayBuffer ? new Uint8Array(weightData) : Buffer.concat((weightData ?? []).map((b) => new Uint8Array(b)));
+        const json = {
+          modelTopology: artifacts.modelTopology,
+          format: 'layers-model',
+          generatedBy: artifacts.generatedBy,
+          convertedBy: null,
+          weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+        };
+        await writeFile(join(dir, 'model.json'), JSON.stringify(json));
+        await writeFile(join(dir, 'weights.bin'), bytes);
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: bytes.byteLength } };
+      }),
+    );
+  } finally {
+    layers.dispose();
+  }
+  const meta: ModelMetadata = {
+    schema: MODEL_SCHEMA,
+    architecture: model.architecture,
+    sourceFeatures: model.data.sourceFeatures,
+    inputs: model.data.names,
+    transform: model.data.transform,
+    standardisation: model.data.standardisation,
+    rawStandardisation: model.data.rawStandardisation,
+    classes: model.data.classes,
+    config: model.config,
+    seed: model.config.seed,
+    backend: model.backend,
+    kernel: model.kernel,
+    savedAt: new Date().toISOString(),
+  };
+  await writeFile(join(dir, METADATA_FILE), JSON.stringify(meta, null, 2) + '\n');
+}
+
+export interface LoadedModel {
+  readonly model: import('@tensorflow/tfjs').LayersModel;
+  readonly meta: ModelMetadata;
+}
+
+/** Read a directory written by saveModel. Throws with a message naming the missing or malformed file. */
+export async function loadModel(tf: Tf, dir: string): Promise<LoadedModel> {
+  const read = async (name: string): Promise<Buffer> => {
+    try {
+      return await readFile(join(dir, name));
+    } catch {
+      throw new ModelFileError(`${join(dir, name)}: not found — is ${dir} a folder written by \`kryptonite train --save\`?`);
+    }
+  };
+  const meta = JSON.parse((await read(METADATA_FILE)).toString('utf8')) as ModelMetadata;
+  if (meta.schema !== MODEL_SCHEMA) throw new ModelFileError(`${join(dir, METADATA_FILE)}: schema "${String(meta.schema)}", expected "${MODEL_SCHEMA}"`);
+  const json = JSON.parse((await read('model.json')).toString('utf8')) as {
+    modelTopology: object;
+    weightsManifest: { paths: string[]; weights: import('@tensorflow/tfjs').io.WeightsManifestEntry[] }[];
+  };
+  const specs = json.weightsManifest.flatMap((g) => g.weights);
+  const buffers = await Promise.all(json.weightsManifest.flatMap((g) => g.paths).map(read));
+  const all = Buffer.concat(buffers);
+  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
+  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }));
+  return { model, meta };
+}
+
+export class ModelFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelFileError';
+  }
+}

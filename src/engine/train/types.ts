@@ -1,0 +1,127 @@
+/**
+ * Types of the training engine: what a run is configured with and what it reports. Plain data only — the same
+ * objects go into the JSON report, across the worker boundary and into a saved model's metadata.
+ */
+
+export type ModelKind = 'mlp' | 'logreg' | 'cnn1d';
+export type Activation = 'elu' | 'tanh' | 'relu' | 'sigmoid';
+export type OptimizerKind = 'sgd' | 'adam';
+/**
+ * What runs the arithmetic. `fused`: the hand-written Float32Array MLP of fused.ts (dense models only); `tensorflow`
+ * (tfjs-node), `wasm`, `cpu`: TensorFlow.js backends. `auto` picks fused for dense models and the best TensorFlow.js
+ * backend that loads for the CNN.
+ */
+export type BackendChoice = 'auto' | 'fused' | 'tensorflow' | 'wasm' | 'cpu';
+export type ResolvedBackend = Exclude<BackendChoice, 'auto'>;
+export type PresetName = 'N-9' | 'N-12' | 'N-15' | 'N-18';
+
+/** Extra inputs for logistic regression: the sparsity engine's interaction terms or a hypothesis' 0/1 feature. */
+export type FeatureTransform =
+  | { readonly kind: 'raw' }
+  /** Products of standardised features, one input per term (0-based feature indices); absent: the sparsity engine's top terms. */
+  | { readonly kind: 'interactions'; readonly terms?: readonly (readonly number[])[] }
+  /**
+   * One input: the ±1 product Π(2·bin(x)−1) over the rule's features — the parity feature of an xor rule. `features`
+   * and `thresholds` are filled in when the transform is resolved against the training data.
+   */
+  | { readonly kind: 'hypothesis'; readonly rule: string; readonly features?: readonly number[]; readonly thresholds?: readonly number[] };
+
+export interface CnnShape {
+  readonly filters: number;
+  readonly kernel: number;
+  readonly stride: number;
+  readonly layers: number;
+}
+
+export interface TrainConfig {
+  readonly model: ModelKind;
+  /** Hidden layer widths (MLP); ignored by logreg; the CNN's dense head has none. */
+  readonly hidden: readonly number[];
+  readonly activation: Activation;
+  /** Dropout rate after each hidden layer (one per hidden layer). */
+  readonly dropout: readonly number[];
+  readonly optimizer: OptimizerKind;
+  readonly learningRate: number;
+  /** SGD momentum (PyTorch/TensorFlow semantics: v ← μ·v + g, w ← w − lr·v). */
+  readonly momentum: number;
+  readonly batchSize: number;
+  readonly epochs: number;
+  /** Early stopping: epochs without a lower validation loss before stopping; the best weights are restored. */
+  readonly patience: number;
+  readonly seed: number;
+  readonly runs: number;
+  readonly backend: BackendChoice;
+  readonly preset: PresetName | 'default' | 'cnn1d' | null;
+  readonly cnn: CnnShape;
+  readonly features: FeatureTransform;
+  /** A column of 0/1/2 (train/validation/test) to use instead of the seeded split. */
+  readonly splitColumn?: string;
+}
+
+export interface EpochMetrics {
+  readonly epoch: number;
+  readonly trainLoss: number;
+  readonly trainAccuracy: number;
+  readonly valLoss: number;
+  readonly valAccuracy: number;
+  readonly elapsedMs: number;
+}
+
+export interface EpochProgress extends EpochMetrics {
+  readonly run: number;
+  readonly runs: number;
+  readonly seed: number;
+  readonly epochs: number;
+}
+
+export interface Evaluation {
+  readonly rows: number;
+  readonly accuracy: number;
+  /** Mean binary / categorical cross-entropy. */
+  readonly loss: number;
+  /** confusion[actual][predicted], class indices as in the dataset's label. */
+  readonly confusion: number[][];
+}
+
+export interface RunResult {
+  readonly seed: number;
+  readonly epochsRun: number;
+  readonly bestEpoch: number;
+  readonly stoppedEarly: boolean;
+  readonly history: EpochMetrics[];
+  readonly validation: Evaluation;
+  readonly test: Evaluation;
+  readonly trainMs: number;
+  readonly msPerEpoch: number;
+}
+
+/** The report's `training` section. */
+export interface TrainingReport {
+  readonly config: TrainConfig;
+  /** Why the preset was chosen (`--preset auto`), or that the user chose it. */
+  readonly presetReason: string;
+  readonly backend: ResolvedBackend;
+  /** The kernel that ran, in words (e.g. "fused Float32Array MLP (no TensorFlow.js ops)", "TensorFlow.js wasm (SIMD)"). */
+  readonly kernel: string;
+  readonly features: readonly string[];
+  readonly classes: readonly string[];
+  readonly split: { readonly train: number; readonly validation: number; readonly test: number; readonly source: 'seeded' | 'column' };
+  readonly parameters: number;
+  /** History and test metrics of the first run (seed = config.seed). */
+  readonly history: EpochMetrics[];
+  readonly bestEpoch: number;
+  readonly epochsRun: number;
+  readonly stoppedEarly: boolean;
+  readonly validation: Evaluation;
+  readonly test: Evaluation;
+  readonly msPerEpoch: number;
+  /** Repeated runs (config.runs > 1): test accuracy per seed, mean and sample standard deviation. */
+  readonly runs?: {
+    readonly seeds: number[];
+    readonly accuracy: number[];
+    readonly mean: number;
+    readonly sd: number;
+    readonly epochsRun: number[];
+  };
+  readonly totalMs: number;
+}
