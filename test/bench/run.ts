@@ -10,11 +10,15 @@
  * 4. The published L1 pipeline in scikit-learn on Kryptonite-12 (Debian's python3-sklearn) against
  *    `kryptonite sparsity`: time ratio and the same top term.
  *
+ * 5. Training (test/bench/train.ts): the published MLP presets on Kryptonite-9/12/15/18, ms per epoch and time to the
+ *    target accuracy against PyTorch 1.13 on CPU (Debian's python3-torch; skipped with a message when missing).
+ *
  * Set KRYPTONITE_BENCH_QUICK=1 to skip the 560 MB file and the scikit-learn run (which takes minutes).
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { trainingVsPyTorch } from './train';
 import { BENCH_DIR, ensureKryptoniteCsv, fmt, findPython, median, timeCommand } from './util';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -33,6 +37,7 @@ async function main(): Promise<void> {
   await sparsityScaling();
   if (process.env.KRYPTONITE_BENCH_QUICK) console.log('\n[sparsity vs scikit-learn] skipped (KRYPTONITE_BENCH_QUICK set)');
   else sparsityVsSklearn();
+  await trainingVsPyTorch();
 }
 
 async function analyseVsPandas(): Promise<void> {
