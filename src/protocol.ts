@@ -108,3 +108,25 @@ export type WorkerToHost =
   | { readonly type: 'done'; readonly id: number; readonly result: JobResult }
   | { readonly type: 'failed'; readonly id: number; readonly error: WorkerError }
   | { readonly type: 'cancelled'; readonly id: number };
+
+// ─── Host ⇄ webview (report panel) ────────────────────────────────────────────────────────────────────────────────
+
+/** Vega-Lite specs by chart id, built on the host by src/engine/charts (the webview only renders). */
+export type ChartSpecs = Readonly<Record<string, unknown>>;
+
+export type HostToWebview =
+  | { readonly type: 'analysing'; readonly dataset: string; readonly stage: string; readonly message: string; readonly fraction: number }
+  | { readonly type: 'report'; readonly dataset: string; readonly report: Report; readonly charts: ChartSpecs }
+  | { readonly type: 'failed'; readonly dataset: string; readonly message: string }
+  | { readonly type: 'cancelled'; readonly dataset: string }
+  /** Ask the webview for every rendered chart as SVG (for the HTML export); answered by `exportData` with the same id. */
+  | { readonly type: 'collectExport'; readonly id: number };
+
+export type WebviewToHost =
+  /** Sent first; the host posts nothing before it. */
+  | { readonly type: 'ready' }
+  | { readonly type: 'reanalyse' }
+  | { readonly type: 'cancel' }
+  | { readonly type: 'exportChart'; readonly chart: string; readonly format: 'svg' | 'png'; readonly data: string }
+  | { readonly type: 'exportReport' }
+  | { readonly type: 'exportData'; readonly id: number; readonly charts: Readonly<Record<string, string>> };

@@ -1,4 +1,4 @@
-import type { HostToWorker, Job, WorkerError, WorkerToHost } from './protocol';
+import type { HostToWebview, HostToWorker, Job, WebviewToHost, WorkerError, WorkerToHost } from './protocol';
 
 /**
  * Guards for every message that crosses a boundary. Workers and webviews are untrusted: a malformed message is
@@ -120,6 +120,43 @@ export function isWorkerToHost(v: unknown): v is WorkerToHost {
     case 'failed':
       return isId(v.id) && isWorkerError(v.error);
     case 'cancelled':
+      return isId(v.id);
+    default:
+      return false;
+  }
+}
+
+/** Messages from the report webview (untrusted: it renders data from files). */
+export function isWebviewToHost(v: unknown): v is WebviewToHost {
+  if (!isRecord(v)) return false;
+  switch (v.type) {
+    case 'ready':
+    case 'reanalyse':
+    case 'cancel':
+    case 'exportReport':
+      return true;
+    case 'exportChart':
+      return isString(v.chart) && /^[A-Za-z0-9_-]{1,64}$/.test(v.chart as string) && (v.format === 'svg' || v.format === 'png') && isString(v.data);
+    case 'exportData':
+      return isId(v.id) && isRecord(v.charts) && Object.values(v.charts).every(isString);
+    default:
+      return false;
+  }
+}
+
+/** Messages from the host to the report webview (checked in the webview too). */
+export function isHostToWebview(v: unknown): v is HostToWebview {
+  if (!isRecord(v)) return false;
+  switch (v.type) {
+    case 'analysing':
+      return isString(v.dataset) && isString(v.stage) && isString(v.message) && isFiniteNumber(v.fraction);
+    case 'report':
+      return isString(v.dataset) && isRecord(v.report) && Array.isArray(v.report.features) && isRecord(v.charts);
+    case 'failed':
+      return isString(v.dataset) && isString(v.message);
+    case 'cancelled':
+      return isString(v.dataset);
+    case 'collectExport':
       return isId(v.id);
     default:
       return false;

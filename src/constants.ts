@@ -1,0 +1,41 @@
+/** Ids mirrored from package.json `contributes`; a unit-free place to look them up. */
+export const EXTENSION_ID = 'kryptonite.kryptonite';
+
+export const Commands = {
+  analyseDataset: 'kryptonite.analyseDataset',
+  openReport: 'kryptonite.openReport',
+  clearDiagnostics: 'kryptonite.clearDiagnostics',
+  cancel: 'kryptonite.cancel',
+  exportReport: 'kryptonite.exportReport',
+  excludeFeature: 'kryptonite.excludeFeature',
+  openDataset: 'kryptonite.openDataset',
+  refreshExplorer: 'kryptonite.refreshExplorer',
+} as const;
+
+export const Views = {
+  container: 'kryptonite',
+  explorer: 'kryptonite.explorer',
+} as const;
+
+export const PANEL_VIEW_TYPE = 'kryptonite.report';
+export const DIAGNOSTIC_SOURCE = 'kryptonite';
+/** Glob for every dataset file the explorer lists. */
+export const DATASET_GLOB = '**/*.{csv,tsv,npy}';
+export const DATASET_EXCLUDE = '{**/node_modules/**,**/.git/**}';
+
+export const Config = {
+  section: 'kryptonite',
+  labelColumn: 'labelColumn',
+  expansionBudgetMB: 'expansionBudgetMB',
+  sparsity: 'sparsity',
+  backend: 'backend',
+  severity: 'diagnostics.severity',
+  seed: 'seed',
+} as const;
+
+/** Stable diagnostic codes (the engine's warning codes are used unchanged for structural problems). */
+export const DiagnosticCodes = {
+  irrelevantFeature: 'irrelevantFeature',
+  constantFeature: 'constantFeature',
+  analysisFailed: 'analysisFailed',
+} as const;

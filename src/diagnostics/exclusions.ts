@@ -1,0 +1,49 @@
+import * as vscode from 'vscode';
+
+/** The per-workspace choices file. The data file itself is never edited. */
+export interface KryptoniteWorkspaceSettings {
+  readonly version: 1;
+  /** Dataset path relative to the workspace folder → feature names excluded from training. */
+  readonly excludedFeatures: Record<string, string[]>;
+}
+
+export function settingsUri(folder: vscode.WorkspaceFolder): vscode.Uri {
+  return vscode.Uri.joinPath(folder.uri, '.kryptonite', 'settings.json');
+}
+
+export async function readWorkspaceSettings(folder: vscode.WorkspaceFolder): Promise<KryptoniteWorkspaceSettings> {
+  try {
+    const raw: unknown = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(settingsUri(folder))));
+    if (typeof raw === 'object' && raw !== null && typeof (raw as { excludedFeatures?: unknown }).excludedFeatures === 'object') {
+      const ex = (raw as { excludedFeatures: Record<string, unknown> }).excludedFeatures;
+      const clean: Record<string, string[]> = {};
+      for (const [k, v] of Object.entries(ex ?? {})) if (Array.isArray(v)) clean[k] = v.filter((x): x is string => typeof x === 'string');
+      return { version: 1, excludedFeatures: clean };
+    }
+  } catch {
+    // absent or unreadable: no choices recorded yet
+  }
+  return { version: 1, excludedFeatures: {} };
+}
+
+/** Records that `feature` of `dataset` is excluded from training; idempotent. Returns the file written. */
+export async function excludeFeature(dataset: vscode.Uri, feature: string): Promise<vscode.Uri> {
+  const folder = vscode.workspace.getWorkspaceFolder(dataset);
+  if (!folder) throw new Error(`${dataset.fsPath} is not inside a workspace folder; there is nowhere to record the choice.`);
+  const current = await readWorkspaceSettings(folder);
+  const rel = vscode.workspace.asRelativePath(dataset, false);
+  const list = new Set(current.excludedFeatures[rel] ?? []);
+  list.add(feature);
+  const next: KryptoniteWorkspaceSettings = { version: 1, excludedFeatures: { ...current.excludedFeatures, [rel]: [...list].sort() } };
+  const uri = settingsUri(folder);
+  await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folder.uri, '.kryptonite'));
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(next, null, 2) + '\n'));
+  return uri;
+}
+
+export async function excludedFeatures(dataset: vscode.Uri): Promise<ReadonlySet<string>> {
+  const folder = vscode.workspace.getWorkspaceFolder(dataset);
+  if (!folder) return new Set();
+  const s = await readWorkspaceSettings(folder);
+  return new Set(s.excludedFeatures[vscode.workspace.asRelativePath(dataset, false)] ?? []);
+}

@@ -1,0 +1,223 @@
+/**
+ * Vega-Lite specs for the report panel: pure data → spec, no vscode, no DOM. Colours that depend on the editor theme
+ * are NOT set here: the webview supplies a Vega config built from VS Code's CSS variables, so these specs only fix
+ * what carries meaning (the shape-class palette, the diverging correlation scale).
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { Report } from '../report';
+import type { ShapeClass } from '../stats/types';
+
+export type ChartId = 'histograms' | 'correlation' | 'pca' | 'terms' | 'relevance' | 'hypotheses';
+
+export interface ChartOptions {
+  /** Small-multiple columns for the histograms. */
+  readonly columns?: number;
+  /** Width of one small multiple, px. */
+  readonly cellWidth?: number;
+}
+
+/** Fixed domain so a shape keeps its colour across datasets; Okabe–Ito colours stay distinct for colour-blind readers. */
+export const SHAPE_CLASSES: readonly ShapeClass[] = ['burst', 'gaussian', 'spread', 'binary', 'categorical', 'continuous', 'constant', 'empty'];
+export const SHAPE_COLOURS: readonly string[] = ['#D55E00', '#0072B2', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#999999', '#666666'];
+const RELEVANCE_DOMAIN = ['relevant', 'irrelevant', 'unknown'];
+const RELEVANCE_COLOURS = ['#009E73', '#D55E00', '#999999'];
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** Every chart the report supports, in display order; sections without data are left out. */
+export function buildCharts(report: Report, options: ChartOptions = {}): Partial<Record<ChartId, TopLevelSpec>> {
+  const out: Partial<Record<ChartId, TopLevelSpec>> = {};
+  if (report.features.length > 0) out.histograms = histogramSpec(report, options);
+  const corr = correlationSpec(report);
+  if (corr) out.correlation = corr;
+  const pca = pcaSpec(report);
+  if (pca) out.pca = pca;
+  const terms = termsSpec(report);
+  if (terms) out.terms = terms;
+  const relevance = relevanceSpec(report);
+  if (relevance) out.relevance = relevance;
+  const hyp = hypothesesSpec(report);
+  if (hyp) out.hypotheses = hyp;
+  return out;
+}
+
+/** The PMF of every feature as small multiples, one x scale per feature, bars coloured by shape class. */
+export function histogramSpec(report: Report, options: ChartOptions = {}): TopLevelSpec {
+  const values: { feature: string; order: number; shape: ShapeClass; x0: number; x1: number; pmf: number }[] = [];
+  for (const f of report.features) {
+    const h = f.histogram;
+    for (let i = 0; i < h.counts.length; i++) {
+      const x0 = h.edges[i];
+      const x1 = h.edges[i + 1];
+      if (x0 === undefined || x1 === undefined || !Number.isFinite(x0) || !Number.isFinite(x1)) continue;
+      values.push({ feature: f.name, order: f.index, shape: f.shape, x0, x1, pmf: h.pmf[i] ?? 0 });
+    }
+  }
+  return {
+    $schema: SCHEMA,
+    description: 'Probability mass of every feature, coloured by shape class',
+    data: { values },
+    facet: { field: 'feature', type: 'nominal', title: null, sort: { field: 'order', op: 'min' } },
+    columns: options.columns ?? 3,
+    spec: {
+      width: options.cellWidth ?? 150,
+      height: 80,
+      mark: { type: 'rect', tooltip: true },
+      encoding: {
+        x: { field: 'x0', type: 'quantitative', title: null, scale: { zero: false, nice: false }, axis: { tickCount: 3 } },
+        x2: { field: 'x1' },
+        y: { field: 'pmf', type: 'quantitative', title: 'PMF', axis: { tickCount: 3, format: '.0%' } },
+        color: { field: 'shape', type: 'nominal', title: 'shape', scale: { domain: [...SHAPE_CLASSES], range: [...SHAPE_COLOURS] } },
+      },
+    },
+    resolve: { scale: { x: 'independent' } },
+  } as TopLevelSpec;
+}
+
+/** Pearson correlation of the features and (for a two-class label) the label, on a fixed [−1, 1] diverging scale. */
+export function correlationSpec(report: Report): TopLevelSpec | null {
+  const { names, matrix } = report.correlation;
+  if (names.length < 2) return null;
+  const values: { a: string; b: string; r: number | null; i: number; j: number }[] = [];
+  names.forEach((a, i) => names.forEach((b, j) => values.push({ a, b, i, j, r: finiteOrNull(matrix[i]?.[j]) })));
+  const showText = names.length <= 14;
+  const order = [...names];
+  return {
+    $schema: SCHEMA,
+    description: 'Correlation heatmap of the features and the label',
+    width: 'container',
+    height: { step: Math.max(14, Math.min(28, Math.floor(420 / names.length))) },
+    data: { values },
+    encoding: {
+      x: { field: 'b', type: 'nominal', sort: order, title: null },
+      y: { field: 'a', type: 'nominal', sort: order, title: null },
+    },
+    layer: [
+      {
+        mark: { type: 'rect', tooltip: true },
+        encoding: {
+          color: { field: 'r', type: 'quantitative', title: 'r', scale: { domain: [-1, 1], scheme: 'blueorange' } },
+        },
+      },
+      ...(showText
+        ? [
+            {
+              mark: { type: 'text', fontSize: 9 },
+              encoding: {
+                text: { field: 'r', type: 'quantitative', format: '.2f' },
+                color: { condition: { test: 'abs(datum.r) > 0.6', value: '#ffffff' }, value: '#000000' },
+              },
+            },
+          ]
+        : []),
+    ],
+  } as TopLevelSpec;
+}
+
+/** PC1 against PC2 of the sampled rows, coloured by the label's class value. */
+export function pcaSpec(report: Report): TopLevelSpec | null {
+  const pca = report.pca;
+  if (!pca || pca.sample.length === 0) return null;
+  const classes = report.dataset.label?.classes ?? [];
+  const byIndex = new Map(classes.map((c) => [c.index, c.value]));
+  const values = pca.sample.map((s) => ({ pc1: s.pc1, pc2: s.pc2, label: s.label === null || s.label === undefined ? 'unlabelled' : (byIndex.get(s.label) ?? String(s.label)) }));
+  const pct = (i: number): string => `${((pca.explainedVarianceRatio[i] ?? 0) * 100).toFixed(1)} %`;
+  return {
+    $schema: SCHEMA,
+    description: 'PCA scatter of the standardised features, coloured by label',
+    width: 'container',
+    height: 300,
+    data: { values },
+    mark: { type: 'point', filled: true, size: 14, opacity: 0.55 },
+    encoding: {
+      x: { field: 'pc1', type: 'quantitative', title: `PC1 (${pct(0)})` },
+      y: { field: 'pc2', type: 'quantitative', title: `PC2 (${pct(1)})` },
+      color: { field: 'label', type: 'nominal', title: report.dataset.label?.name ?? 'label', scale: { scheme: 'category10' } },
+      tooltip: [{ field: 'label', type: 'nominal' }, { field: 'pc1', type: 'quantitative', format: '.3f' }, { field: 'pc2', type: 'quantitative', format: '.3f' }],
+    },
+  } as TopLevelSpec;
+}
+
+/** The non-zero L1 coefficients over interaction terms, strongest first, named by their features. */
+export function termsSpec(report: Report, limit = 20): TopLevelSpec | null {
+  const top = report.sparsity?.top ?? [];
+  if (top.length === 0) return null;
+  const values = [...top]
+    .sort((a, b) => Math.abs(b.coefficient) - Math.abs(a.coefficient))
+    .slice(0, limit)
+    .map((t, rank) => ({ term: t.features.join('·'), degree: t.degree, coefficient: t.coefficient, magnitude: Math.abs(t.coefficient), rank }));
+  return {
+    $schema: SCHEMA,
+    description: 'Top L1 interaction terms by coefficient magnitude',
+    width: 'container',
+    height: { step: 22 },
+    data: { values },
+    mark: { type: 'bar', tooltip: true },
+    encoding: {
+      y: { field: 'term', type: 'nominal', sort: { field: 'rank', order: 'ascending' }, title: null, axis: { labelLimit: 260 } },
+      x: { field: 'coefficient', type: 'quantitative', title: 'L1 coefficient (standardised term)' },
+      color: { field: 'degree', type: 'ordinal', title: 'degree', scale: { scheme: 'viridis' } },
+    },
+  } as TopLevelSpec;
+}
+
+/** Each feature's share of the L1 model's coefficient mass, coloured by the relevance verdict. */
+export function relevanceSpec(report: Report): TopLevelSpec | null {
+  if (!report.features.some((f) => f.relevance !== undefined)) return null;
+  const values = report.features.map((f) => ({
+    feature: f.name,
+    order: f.index,
+    relevance: f.relevance ?? 'unknown',
+    participation: f.relevanceEvidence?.participation ?? 0,
+    shape: f.shape,
+    dropOneZ: finiteOrNull(f.relevanceEvidence?.dropOne?.z),
+  }));
+  return {
+    $schema: SCHEMA,
+    description: 'Relevance per feature: share of the L1 coefficient mass',
+    width: 'container',
+    height: { step: 18 },
+    data: { values },
+    mark: { type: 'bar', tooltip: true },
+    encoding: {
+      y: { field: 'feature', type: 'nominal', sort: { field: 'order', order: 'ascending' }, title: null },
+      x: { field: 'participation', type: 'quantitative', title: 'share of |coefficient| mass', axis: { format: '.0%' }, scale: { domain: [0, 1] } },
+      color: { field: 'relevance', type: 'nominal', scale: { domain: RELEVANCE_DOMAIN, range: RELEVANCE_COLOURS } },
+    },
+  } as TopLevelSpec;
+}
+
+/** Accuracy of every claimed rule with its 95 % interval, and (for the first rule) the accuracy without each feature. */
+export function hypothesesSpec(report: Report): TopLevelSpec | null {
+  const hyps = report.hypotheses ?? [];
+  if (hyps.length === 0) return null;
+  const values: { rule: string; variant: string; accuracy: number | null; lo: number | null; hi: number | null; order: number }[] = [];
+  hyps.forEach((h, i) => {
+    values.push({ rule: h.rule, variant: i === 0 ? 'rule' : `rule ${i + 1}`, accuracy: h.accuracy, lo: finiteOrNull(h.ci95?.[0]), hi: finiteOrNull(h.ci95?.[1]), order: values.length });
+  });
+  for (const a of hyps[0]?.ablation ?? []) {
+    values.push({ rule: a.rule, variant: `without ${a.feature}`, accuracy: a.accuracy, lo: null, hi: null, order: values.length });
+  }
+  return {
+    $schema: SCHEMA,
+    description: 'Hypothesis accuracy with 95 % interval, and accuracy without each feature',
+    width: 'container',
+    height: { step: 20 },
+    data: { values },
+    encoding: { y: { field: 'variant', type: 'nominal', sort: { field: 'order', order: 'ascending' }, title: null } },
+    layer: [
+      {
+        mark: { type: 'bar', tooltip: true },
+        encoding: {
+          x: { field: 'accuracy', type: 'quantitative', scale: { domain: [0, 1] }, axis: { format: '.0%' } },
+          color: { condition: { test: "datum.variant === 'rule'", value: '#009E73' }, value: '#999999' },
+        },
+      },
+      { mark: { type: 'rule', color: '#000000' }, encoding: { x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
+    ],
+  } as TopLevelSpec;
+}
+
+function finiteOrNull(v: number | null | undefined): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}

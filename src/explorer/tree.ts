@@ -1,0 +1,112 @@
+import * as vscode from 'vscode';
+import { Commands } from '../constants';
+import type { FeatureReport } from '../engine/report';
+import type { ShapeClass } from '../engine/stats/types';
+import type { Analyses, RunRecord } from './analyses';
+import type { DatasetIndex, DatasetRef } from './datasets';
+
+export type ExplorerNode =
+  | { readonly kind: 'dataset'; readonly dataset: DatasetRef }
+  | { readonly kind: 'feature'; readonly dataset: DatasetRef; readonly feature: FeatureReport }
+  | { readonly kind: 'runs'; readonly dataset: DatasetRef }
+  | { readonly kind: 'run'; readonly dataset: DatasetRef; readonly run: RunRecord }
+  | { readonly kind: 'hint'; readonly dataset: DatasetRef; readonly text: string };
+
+const SHAPE_ICON: Record<ShapeClass, string> = {
+  burst: 'pulse',
+  gaussian: 'graph-line',
+  spread: 'symbol-array',
+  binary: 'symbol-boolean',
+  categorical: 'symbol-enum',
+  continuous: 'graph',
+  constant: 'symbol-constant',
+  empty: 'circle-slash',
+};
+
+const RELEVANCE_COLOUR: Record<string, string> = {
+  relevant: 'charts.green',
+  irrelevant: 'disabledForeground',
+};
+
+/** Datasets of the workspace → their features (shape icon, relevance once known) and past runs. */
+export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
+  constructor(
+    private readonly index: DatasetIndex,
+    private readonly analyses: Analyses,
+  ) {
+    this.disposables.push(
+      index.onDidChange(() => this.changed.fire(undefined)),
+      analyses.onDidChange((e) => {
+        if (e.kind !== 'progress') this.changed.fire(undefined);
+      }),
+    );
+  }
+
+  getChildren(node?: ExplorerNode): ExplorerNode[] {
+    if (!node) return this.index.all.map((dataset) => ({ kind: 'dataset', dataset }));
+    if (node.kind === 'dataset') {
+      const report = this.analyses.report(node.dataset.key);
+      const children: ExplorerNode[] = report
+        ? report.features.map((feature) => ({ kind: 'feature', dataset: node.dataset, feature }))
+        : [{ kind: 'hint', dataset: node.dataset, text: this.analyses.isRunning(node.dataset.key) ? 'Analysing…' : 'Not analysed yet — Analyse Dataset to see its features' }];
+      if (this.analyses.runs(node.dataset.key).length > 0) children.push({ kind: 'runs', dataset: node.dataset });
+      return children;
+    }
+    if (node.kind === 'runs') return this.analyses.runs(node.dataset.key).map((run) => ({ kind: 'run', dataset: node.dataset, run }));
+    return [];
+  }
+
+  getTreeItem(node: ExplorerNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'dataset': {
+        const item = new vscode.TreeItem(node.dataset.label, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.dataset.key;
+        item.resourceUri = node.dataset.uri;
+        item.description = vscode.workspace.asRelativePath(vscode.Uri.joinPath(node.dataset.uri, '..'));
+        item.contextValue = 'kryptonite.dataset';
+        item.iconPath = new vscode.ThemeIcon(this.analyses.isRunning(node.dataset.key) ? 'loading~spin' : node.dataset.format === 'csv' ? 'table' : 'file-binary');
+        item.tooltip = node.dataset.files.map((f) => vscode.workspace.asRelativePath(f)).join('\n');
+        return item;
+      }
+      case 'feature': {
+        const f = node.feature;
+        const item = new vscode.TreeItem(f.name, vscode.TreeItemCollapsibleState.None);
+        item.id = `${node.dataset.key}#${f.index}`;
+        item.description = `${f.shape}${f.relevance ? ` · ${f.relevance}` : ''}`;
+        item.iconPath = new vscode.ThemeIcon(SHAPE_ICON[f.shape] ?? 'symbol-field', f.relevance ? new vscode.ThemeColor(RELEVANCE_COLOUR[f.relevance] ?? 'foreground') : undefined);
+        item.tooltip = `${f.name}: ${f.shape} (confidence ${(f.shapeConfidence * 100).toFixed(0)} %)\n${f.shapeEvidence.reasons.slice(0, 2).join('\n')}${f.relevanceEvidence ? `\n${f.relevance}: ${f.relevanceEvidence.reasons[0] ?? ''}` : ''}`;
+        item.contextValue = 'kryptonite.feature';
+        return item;
+      }
+      case 'runs': {
+        const item = new vscode.TreeItem('Runs', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `${node.dataset.key}#runs`;
+        item.iconPath = new vscode.ThemeIcon('history');
+        return item;
+      }
+      case 'run': {
+        const r = node.run;
+        const item = new vscode.TreeItem(new Date(r.at).toLocaleString(), vscode.TreeItemCollapsibleState.None);
+        item.description = `${r.status} · ${(r.ms / 1000).toFixed(1)} s · ${r.summary}`;
+        item.iconPath = new vscode.ThemeIcon(r.status === 'done' ? 'pass' : r.status === 'cancelled' ? 'circle-slash' : 'error');
+        item.contextValue = 'kryptonite.run';
+        item.command = { command: Commands.openReport, title: 'Open Report', arguments: [node.dataset.uri] };
+        return item;
+      }
+      case 'hint': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon('info');
+        item.command = { command: Commands.analyseDataset, title: 'Analyse Dataset', arguments: [node.dataset.uri] };
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

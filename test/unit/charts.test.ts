@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { TopLevelSpec } from 'vega-lite';
+import { analysePath } from '../../src/engine/analyse';
+import { buildCharts, correlationSpec, histogramSpec, hypothesesSpec, pcaSpec, relevanceSpec, SHAPE_CLASSES, SHAPE_COLOURS, termsSpec } from '../../src/engine/charts/specs';
+import type { Report } from '../../src/engine/report';
+
+// test/fixtures/workspace/data/small.csv: `kryptonite generate --features 6 --rows 600 --seed 11` —
+// relevant x1 x2 x3 x5, irrelevant (burst) x4 x6.
+const FIXTURE = 'test/fixtures/workspace/data/small.csv';
+let cached: Report | null = null;
+async function report(): Promise<Report> {
+  cached ??= await analysePath(FIXTURE, {}, { seed: 42 });
+  return cached;
+}
+
+// vega-lite's node build reaches vega-canvas, which uses top-level await: require() (what tsx turns a static or
+// dynamic import into in this CommonJS package) cannot load it, so it is imported through the real ESM loader.
+const esmImport = new Function('m', 'return import(m)') as (m: string) => Promise<typeof import('vega-lite')>;
+
+/** Compiles to Vega (as the webview does) and checks the compiled spec holds no non-finite number. */
+async function assertRenderable(spec: TopLevelSpec): Promise<void> {
+  const { compile } = await esmImport('vega-lite');
+  const vg = compile(spec).spec;
+  assert.ok(Array.isArray(vg.marks) && vg.marks.length > 0, 'the compiled spec draws something');
+  JSON.stringify(vg, (_k, v: unknown) => {
+    assert.ok(typeof v !== 'number' || Number.isFinite(v), 'no NaN/Infinity in the compiled spec');
+    return v;
+  });
+}
+
+test('every chart of a full report is valid Vega-Lite and parses without eval', async () => {
+  const charts = buildCharts(await report());
+  assert.deepEqual(Object.keys(charts).sort(), ['correlation', 'histograms', 'hypotheses', 'pca', 'relevance', 'terms']);
+  for (const spec of Object.values(charts)) await assertRenderable(spec as TopLevelSpec);
+});
+
+test('histograms: one PMF per feature coloured by a fixed shape palette; the PMF of each feature sums to 1', async () => {
+  const r = await report();
+  const spec = histogramSpec(r) as unknown as { data: { values: { feature: string; shape: string; pmf: number }[] }; spec: { encoding: { color: { scale: { domain: string[]; range: string[] } } } } };
+  const byFeature = new Map<string, number>();
+  for (const v of spec.data.values) byFeature.set(v.feature, (byFeature.get(v.feature) ?? 0) + v.pmf);
+  assert.deepEqual([...byFeature.keys()], ['x1', 'x2', 'x3', 'x4', 'x5', 'x6']);
+  for (const [, total] of byFeature) assert.ok(Math.abs(total - 1) < 1e-9);
+  assert.equal(spec.data.values.find((v) => v.feature === 'x4')?.shape, 'burst');
+  assert.deepEqual(spec.spec.encoding.color.scale.domain, [...SHAPE_CLASSES]);
+  assert.equal(SHAPE_CLASSES.length, SHAPE_COLOURS.length);
+});
+
+test('correlation includes the label as the last row and column, on a fixed [-1, 1] scale', async () => {
+  const spec = correlationSpec(await report()) as unknown as { data: { values: { a: string; b: string; r: number }[] }; layer: { encoding: { color?: { scale?: { domain: number[] } } } }[] };
+  const names = [...new Set(spec.data.values.map((v) => v.a))];
+  assert.deepEqual(names, ['x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'y']);
+  assert.equal(spec.data.values.length, 49);
+  assert.equal(spec.data.values.find((v) => v.a === 'y' && v.b === 'y')?.r, 1);
+  assert.deepEqual(spec.layer[0].encoding.color?.scale?.domain, [-1, 1]);
+});
+
+test('PCA is coloured by the class value; terms and relevance name the features', async () => {
+  const r = await report();
+  const pca = pcaSpec(r) as unknown as { data: { values: { label: string }[] } };
+  assert.deepEqual([...new Set(pca.data.values.map((v) => v.label))].sort(), ['0', '1']);
+  const terms = termsSpec(r) as unknown as { data: { values: { term: string; degree: number }[] } };
+  assert.equal(terms.data.values[0].term, 'x1·x2·x3·x5');
+  assert.equal(terms.data.values[0].degree, 4);
+  const rel = relevanceSpec(r) as unknown as { data: { values: { feature: string; relevance: string }[] } };
+  assert.deepEqual(rel.data.values.filter((v) => v.relevance === 'irrelevant').map((v) => v.feature), ['x4', 'x6']);
+  const hyp = hypothesesSpec(r) as unknown as { data: { values: { variant: string }[] } };
+  assert.deepEqual(hyp.data.values.map((v) => v.variant), ['rule', 'without x1', 'without x2', 'without x3', 'without x5']);
+});
+
+test('sections without data are left out: no sparsity, no label, one feature', async () => {
+  const r = await report();
+  const bare: Report = { ...r, sparsity: undefined, hypotheses: undefined, relevance: undefined, pca: null, features: r.features.slice(0, 1).map(({ relevance: _r, relevanceEvidence: _e, ...f }) => f), correlation: { ...r.correlation, names: ['x1'], matrix: [[1]] } };
+  assert.deepEqual(Object.keys(buildCharts(bare)), ['histograms']);
+  assert.equal(termsSpec(bare), null);
+  assert.equal(relevanceSpec(bare), null);
+  assert.equal(hypothesesSpec(bare), null);
+  assert.equal(correlationSpec(bare), null);
+  assert.equal(pcaSpec(bare), null);
+  const noFeatures: Report = { ...bare, features: [] };
+  assert.deepEqual(buildCharts(noFeatures), {});
+});
+
+test('non-finite values never reach a spec (NaN correlation of a constant column becomes null)', async () => {
+  const r = await report();
+  const matrix = r.correlation.matrix.map((row) => [...row]);
+  matrix[0][1] = Number.NaN;
+  const spec = correlationSpec({ ...r, correlation: { ...r.correlation, matrix } }) as unknown as { data: { values: { i: number; j: number; r: number | null }[] } };
+  assert.equal(spec.data.values.find((v) => v.i === 0 && v.j === 1)?.r, null);
+  await assertRenderable(spec as unknown as TopLevelSpec);
+});
