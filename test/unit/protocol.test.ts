@@ -14,7 +14,7 @@ test('jobs are validated field by field', () => {
     { kind: 'analyse', path: 'a', label: 1.5 },
     { kind: 'analyse', path: 'a', budgetBytes: -5 },
     { kind: 'hypothesis', path: 'a', rules: [1] },
-    { kind: 'train', path: 'a' },
+    { kind: 'explode', path: 'a' },
   ]) {
     assert.equal(isJob(bad), false, JSON.stringify(bad));
   }
