@@ -52,8 +52,9 @@ export function parseHypothesisFile(text: string): HypothesisFile {
     if (trimmed === '') return;
     const start = content.length - content.trimStart().length;
     const m = DIRECTIVE.exec(trimmed);
-    // A value never starts with an operator: "label > 0.5" is a rule about a feature called label.
-    if (m && !/^[<>=!(*+/-]/.test(m[2].trim())) {
+    // A dataset or label value never starts with an operator: "label > 0.5" is a rule about a feature called label.
+    // (A seed's value is checked as a number instead, so "seed -3" is reported, not read as a rule.)
+    if (m && (m[1] === 'seed' || !/^[<>=!(*+/-]/.test(m[2].trim()))) {
       const [, key, rawValue] = m;
       const value = unquote(rawValue.trim());
       const valueStart = start + trimmed.length - rawValue.length + (rawValue.length - rawValue.trimStart().length);
