@@ -58,9 +58,9 @@ export function histogramSpec(report: Report, options: ChartOptions = {}): TopLe
     description: 'Probability mass of every feature, coloured by shape class',
     data: { values },
     facet: { field: 'feature', type: 'nominal', title: null, sort: { field: 'order', op: 'min' } },
-    columns: options.columns ?? 3,
+    columns: options.columns ?? 2,
     spec: {
-      width: options.cellWidth ?? 150,
+      width: options.cellWidth ?? 140,
       height: 80,
       mark: { type: 'rect', tooltip: true },
       encoding: {
