@@ -31,6 +31,7 @@ export const Config = {
   backend: 'backend',
   severity: 'diagnostics.severity',
   seed: 'seed',
+  sampleRows: 'sampleRows',
 } as const;
 
 /** Stable diagnostic codes (the engine's warning codes are used unchanged for structural problems). */

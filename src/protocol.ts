@@ -18,6 +18,8 @@ export interface AnalyseJob {
   readonly seed?: number;
   readonly sparsity?: boolean;
   readonly budgetBytes?: number;
+  /** Analyse a seeded sample of at most this many rows (absent or 0: all rows). */
+  readonly sampleRows?: number;
 }
 
 /** Evaluate hypothesis rules against a dataset (one result per rule, in order). */

@@ -35,7 +35,8 @@ export function isJob(v: unknown): v is Job {
         optional(v.detectLabel, (x) => typeof x === 'boolean') &&
         optional(v.seed, (x) => Number.isSafeInteger(x)) &&
         optional(v.sparsity, (x) => typeof x === 'boolean') &&
-        optional(v.budgetBytes, (x) => isFiniteNumber(x) && (x as number) > 0)
+        optional(v.budgetBytes, (x) => isFiniteNumber(x) && (x as number) > 0) &&
+        optional(v.sampleRows, (x) => Number.isSafeInteger(x) && (x as number) >= 0)
       );
     case 'hypothesis':
       return Array.isArray(v.rules) && v.rules.every(isString) && optional(v.label, isLabel) && optional(v.seed, (x) => Number.isSafeInteger(x));

@@ -26,12 +26,13 @@ const HELP = `kryptonite ${ENGINE_VERSION} — dataset forensics
 
 Usage:
   kryptonite analyse PATH [--label NAME|INDEX] [--no-label] [--json OUT|-] [--quiet] [--seed N]
-                          [--no-sparsity] [--budget SIZE]
+                          [--no-sparsity] [--budget SIZE] [--sample ROWS]
       Describe every feature of a CSV/TSV file or a NumPy .npy file (NAME-X.npy pairs with NAME-y.npy).
       Prints a table (one row per feature: shape, peaks, statistics, relevance) and, for a two-class
       label, the L1 sparsity analysis over interaction terms with the steps that led to it; --json
       writes the full report (schema kryptonite.report/1) to OUT, or to stdout with "-".
-      --budget caps the memory of the interaction expansion (default 256M).
+      --budget caps the memory of the interaction expansion (default 256M); --sample analyses a seeded
+      sample of at most ROWS rows of a huge file (the report says so).
   kryptonite sparsity PATH [--label L] [--degree A..B] [--candidates x1,x4,…] [--lambda L] [--budget SIZE]
                            [--representation auto|binarised|continuous] [--powers] [--seed N] [--json OUT|-]
       The L1 sparsity analysis by hand: standardised interaction-only terms of the candidate features (default:
@@ -97,6 +98,7 @@ async function analyseCommand(args: string[]): Promise<number> {
     seed: { type: 'string' },
     'no-sparsity': { type: 'boolean' },
     budget: { type: 'string' },
+    sample: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError(`analyse takes one dataset path, got ${positionals.length}`);
   const label = str(values.label);
@@ -104,6 +106,7 @@ async function analyseCommand(args: string[]): Promise<number> {
   const seedText = str(values.seed);
   const seed = seedText === undefined ? undefined : integerOption('--seed', seedText);
   const budgetText = str(values.budget);
+  const sampleText = str(values.sample);
   const report = await analysePath(
     positionals[0],
     { label, detectLabel: !values['no-label'] },
@@ -111,6 +114,7 @@ async function analyseCommand(args: string[]): Promise<number> {
       seed,
       sparsity: !values['no-sparsity'],
       sparsityOptions: budgetText === undefined ? undefined : { budgetBytes: bytesOption('--budget', budgetText) },
+      sampleRows: sampleText === undefined ? undefined : integerOption('--sample', sampleText, 1),
     },
   );
   const json = str(values.json);

@@ -12,6 +12,7 @@ import { testXorConjecture } from './hypothesis/conjecture';
 import { assessRelevance } from './relevance';
 import { analyseSparsity } from './sparsity/sparsity';
 import type { SparsityOptions } from './sparsity/sparsity';
+import { sampleDataset } from './sample';
 import { ENGINE_VERSION } from './version';
 
 export type AnalysisStage = 'load' | 'features' | 'correlation' | 'pca' | 'sparsity';
@@ -25,6 +26,8 @@ export interface AnalyseOptions {
   /** Run the L1 sparsity analysis and relevance (default true; needs a two-class label). */
   readonly sparsity?: boolean;
   readonly sparsityOptions?: Omit<SparsityOptions, 'seed' | 'signal'>;
+  /** Analyse a seeded sample of at most this many rows (0 or absent: every row); the report says so. */
+  readonly sampleRows?: number;
 }
 
 export const DEFAULT_SEED = 42;
@@ -33,7 +36,8 @@ export const DEFAULT_SEED = 42;
 export async function analysePath(path: string, load: LoadOptions = {}, options: AnalyseOptions = {}): Promise<Report> {
   const started = performance.now();
   options.onProgress?.('load', 0, `Reading ${path}`);
-  const dataset = await loadDataset(path, { ...load, signal: load.signal ?? options.signal });
+  const loaded = await loadDataset(path, { ...load, signal: load.signal ?? options.signal });
+  const dataset = options.sampleRows ? sampleDataset(loaded, options.sampleRows, options.seed ?? DEFAULT_SEED) : loaded;
   const loadMs = performance.now() - started;
   return analyseDataset(dataset, options, loadMs);
 }

@@ -80,7 +80,8 @@ export type DatasetWarningCode =
   | 'labelOptionIgnored'
   | 'fewRows'
   | 'emptyColumn'
-  | 'malformedQuotes';
+  | 'malformedQuotes'
+  | 'sampledRows';
 
 export interface DatasetWarning {
   readonly code: DatasetWarningCode;

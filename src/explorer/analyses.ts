@@ -166,10 +166,14 @@ export function analyseJob(uri: vscode.Uri): AnalyseJob {
   const labelSetting = cfg.get<string>(Config.labelColumn, '').trim();
   const budgetMB = cfg.get<number>(Config.expansionBudgetMB, 256);
   const label = labelSetting === '' ? undefined : /^\d+$/.test(labelSetting) ? Number(labelSetting) : labelSetting;
+  const seed = cfg.get<number>(Config.seed, 42);
+  const sampleRows = cfg.get<number>(Config.sampleRows, 0);
   return {
     kind: 'analyse',
     path: path.normalize(uri.fsPath),
     ...(label !== undefined ? { label } : {}),
+    ...(Number.isSafeInteger(seed) && seed >= 0 ? { seed } : {}),
+    ...(Number.isSafeInteger(sampleRows) && sampleRows > 0 ? { sampleRows } : {}),
     sparsity: cfg.get<boolean>(Config.sparsity, true),
     ...(Number.isFinite(budgetMB) && budgetMB > 0 ? { budgetBytes: Math.round(budgetMB * 1024 * 1024) } : {}),
   };

@@ -34,6 +34,7 @@ function analyse(job: AnalyseJob, signal: CancelSignal, progress: Progress): Ret
       seed: job.seed,
       signal,
       sparsity: job.sparsity,
+      sampleRows: job.sampleRows,
       sparsityOptions: job.budgetBytes !== undefined ? { budgetBytes: job.budgetBytes } : undefined,
       onProgress: (stage, fraction, message) => progress(stage, fraction, message),
     },
