@@ -7,7 +7,8 @@ import { loadTf } from '../engine/train/backend';
 import { writeLabels } from '../engine/train/labels';
 import { predictDataset } from '../engine/train/predict';
 import { isPresetName, resolveConfig } from '../engine/train/presets';
-import { loadModel, ModelFileError, saveModel } from '../engine/train/save';
+import { TrainInputError } from '../engine/train/errors';
+import { loadModel, saveModel } from '../engine/train/save';
 import { trainDataset } from '../engine/train/train';
 import type { Activation, BackendChoice, EpochProgress, FeatureTransform, ModelKind, OptimizerKind, PresetName, TrainConfig, TrainingReport } from '../engine/train/types';
 
@@ -30,6 +31,24 @@ export const TRAIN_HELP = `  kryptonite train PATH [--preset N-9|N-12|N-15|N-18|
 `;
 
 export async function trainCommand(args: string[]): Promise<number> {
+  return asUsage(() => train(args));
+}
+
+export async function predictCommand(args: string[]): Promise<number> {
+  return asUsage(() => predict(args));
+}
+
+/** The engine's TrainInputError (bad setting, backend not installed, not a model folder) is the user's to fix: exit 2. */
+async function asUsage(run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof TrainInputError) throw new TrainUsageError(error.message);
+    throw error;
+  }
+}
+
+async function train(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     preset: { type: 'string' },
     model: { type: 'string' },
@@ -77,14 +96,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   if (overrides.features && overrides.features.kind !== 'raw' && overrides.model === undefined) overrides.model = 'logreg';
   const path = positionals[0];
   const dataset = await loadDataset(path, { label: s('label') });
-  let resolved: { config: TrainConfig; reason: string };
-  try {
-    resolved = resolveConfig(dataset, { preset: presetText as PresetName | 'auto' | undefined, overrides });
-  } catch (error) {
-    if (error instanceof RangeError) throw new TrainUsageError(error.message);
-    throw error;
-  }
-  const { config, reason } = resolved;
+  const { config, reason } = resolveConfig(dataset, { preset: presetText as PresetName | 'auto' | undefined, overrides });
   const quiet = values.quiet === true || s('json') === '-';
   const err = process.stderr;
   const line = new ProgressLine(err, quiet);
@@ -106,20 +118,14 @@ export async function trainCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-export async function predictCommand(args: string[]): Promise<number> {
+async function predict(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { out: { type: 'string', short: 'o' } });
   if (positionals.length !== 2) throw new TrainUsageError(`predict takes a model folder and a dataset path, got ${positionals.length} argument(s)`);
   const out = typeof values.out === 'string' ? values.out : undefined;
   if (out === undefined || !/\.(npy|csv)$/i.test(out)) throw new TrainUsageError('predict needs --out LABELS.npy or --out LABELS.csv');
   const [dir, path] = positionals;
   const { tf, detail } = await loadTf('auto');
-  let loaded;
-  try {
-    loaded = await loadModel(tf, dir);
-  } catch (error) {
-    if (error instanceof ModelFileError) throw new TrainUsageError(error.message);
-    throw error;
-  }
+  const loaded = await loadModel(tf, dir);
   try {
     const dataset = await loadDataset(path, { detectLabel: false });
     const prediction = predictDataset(tf, loaded.model, loaded.meta, dataset);

@@ -1,6 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import { isCancelled, sharedFlagSignal } from '../engine/cancel';
 import { DatasetError } from '../engine/errors';
+import { HypothesisError } from '../engine/hypothesis/ast';
+import { TrainInputError } from '../engine/train/errors';
 import type { HostToWorker, WorkerError, WorkerToHost } from '../protocol';
 import { assertNever, isHostToWorker } from '../protocolGuards';
 import { runJob } from './jobs';
@@ -60,6 +62,8 @@ function toWorkerError(error: unknown): WorkerError {
       ...(error.column !== undefined ? { column: error.column } : {}),
     };
   }
+  // The user's settings or rule, not a bug: show the message, no stack.
+  if (error instanceof TrainInputError || error instanceof HypothesisError) return { kind: 'input', message: error.message, code: error.code };
   if (error instanceof Error) return { kind: 'internal', message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
   return { kind: 'internal', message: String(error) };
 }

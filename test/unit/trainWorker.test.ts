@@ -74,13 +74,18 @@ test('cancelling a training job answers promptly and the worker trains again', a
   assert.equal(again.kind, 'train');
 });
 
-test('bad training settings fail as data; a predict job on a missing model names the file', async () => {
+test('bad settings, an inapplicable option, a bad rule and a missing model fail as input errors, not internal ones', async () => {
   const path = await npyPair(9, 500, 4);
-  await assert.rejects(client.run({ kind: 'train', path, config: { dropout: [2] } }).result, (e: unknown) => e instanceof JobFailedError && /dropout/.test(e.message));
+  const input = (pattern: RegExp, code: string) => (e: unknown) =>
+    e instanceof JobFailedError && e.error.kind === 'input' && e.error.code === code && pattern.test(e.message) && e.error.stack === undefined;
+  await assert.rejects(client.run({ kind: 'train', path, config: { dropout: [2] } }).result, input(/invalid training configuration: dropout \[2\]/, 'invalidConfig'));
+  await assert.rejects(client.run({ kind: 'train', path, config: { init: 'he' as 'torch' } }).result, input(/init "he" \(torch or glorot\)/, 'invalidConfig'));
+  await assert.rejects(client.run({ kind: 'train', path, config: { model: 'cnn1d', backend: 'fused' } }).result, input(/fused kernel covers dense models/, 'unsupportedOption'));
   await assert.rejects(
-    client.run({ kind: 'predict', modelDir: join(tmp, 'nothing'), path }).result,
-    (e: unknown) => e instanceof JobFailedError && /kryptonite\.json: not found/.test(e.message),
+    client.run({ kind: 'train', path, config: { model: 'logreg', features: { kind: 'hypothesis', rule: 'xor(x1,' } } }).result,
+    (e: unknown) => e instanceof JobFailedError && e.error.kind === 'input' && /column/.test(e.message),
   );
+  await assert.rejects(client.run({ kind: 'predict', modelDir: join(tmp, 'nothing'), path }).result, input(/kryptonite\.json: not found/, 'modelFile'));
 });
 
 test('guards accept train/predict jobs and epoch progress, and reject malformed ones', () => {

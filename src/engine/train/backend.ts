@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { TrainInputError } from './errors';
 import type { ResolvedBackend } from './types';
 
 /**
@@ -74,7 +75,7 @@ async function init(tf: Tf, choice: TfBackend | 'auto'): Promise<LoadedTf> {
       return { tf, backend, detail, notes };
     } catch (error) {
       const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      if (choice !== 'auto') throw new Error(`TensorFlow.js backend "${backend}" is not available: ${why}`);
+      if (choice !== 'auto') throw new TrainInputError('backendUnavailable', `TensorFlow.js backend "${backend}" is not available: ${why}`);
       notes.push(`${backend}: ${why}`);
     }
   }

@@ -1,5 +1,9 @@
+// Static imports: a dynamic import() bypasses the CommonJS hooks that run the worker's TypeScript source under tsx.
+import { analyseDataset } from '../analyse';
+import { binarisation } from '../binarise';
 import type { Dataset } from '../dataset';
 import { DatasetError } from '../errors';
+import { compileHypothesis } from '../hypothesis/evaluate';
 import type { Split } from '../split';
 import { splitRows } from '../split';
 import type { FeatureTransform } from './types';
@@ -211,7 +215,6 @@ export async function resolveTransform(dataset: Dataset, transform: FeatureTrans
   if (transform.kind === 'raw') return transform;
   if (transform.kind === 'interactions' && transform.terms) return transform;
   if (transform.kind === 'hypothesis' && transform.features && transform.thresholds) return transform;
-  const { analyseDataset } = await import('../analyse');
   if (transform.kind === 'interactions') {
     const report = analyseDataset(dataset, { seed, sparsity: true });
     const top = report.sparsity?.status === 'skipped' ? [] : (report.sparsity?.top ?? []);
@@ -219,8 +222,6 @@ export async function resolveTransform(dataset: Dataset, transform: FeatureTrans
     if (terms.length === 0) throw new DatasetError('labelInvalid', 'the sparsity analysis found no interaction terms to train on', { file: dataset.path, expected: 'a two-class label' });
     return { kind: 'interactions', terms };
   }
-  const { binarisation } = await import('../binarise');
-  const { compileHypothesis } = await import('../hypothesis/evaluate');
   const report = analyseDataset(dataset, { seed, sparsity: false });
   const binarisations = report.features.map((f) => binarisation(f.modes, f.stats, f.values));
   const compiled = compileHypothesis(transform.rule, { names: dataset.names, binarisations });

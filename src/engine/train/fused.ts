@@ -8,8 +8,9 @@ import type { Activation, OptimizerKind } from './types';
  * TensorFlow.js (≈ 30 ops per training step); here a step is five tight loops with every buffer allocated once.
  *
  * Layouts follow TensorFlow.js Dense layers (kernel [in][out] row-major, bias [out]) so a model converts to the tfjs
- * format without reshuffling. Initialisation is Glorot-uniform with zero biases (the Keras/tfjs default), drawn from
- * the run's seeded Rng; dropout masks come from the same Rng, so a run is reproducible bit for bit.
+ * format without reshuffling. Initial weights come from model.ts' initialWeights (PyTorch's default unless asked
+ * otherwise), drawn from the run's seeded Rng; dropout masks come from the same Rng, so a run is reproducible bit for
+ * bit.
  */
 export interface DenseShape {
   readonly inputs: number;
@@ -26,10 +27,14 @@ export interface OptimizerSpec {
   readonly momentum: number;
 }
 
-/** TensorFlow.js AdamOptimizer defaults (tf.train.adam): β1 0.9, β2 0.999, ε 1e-7. */
+/**
+ * torch.optim.Adam defaults: β1 0.9, β2 0.999, ε 1e-8 (tf.train.adam's default ε is 1e-7). The presets were found
+ * with PyTorch, so the update is PyTorch's: w ← w − lr·m̂/(√v̂ + ε) with bias-corrected m̂, v̂ (tfjs adds ε to the
+ * uncorrected √v, i.e. an effective ε·√(1−β2ᵗ); the two differ only while √v is near ε).
+ */
 const BETA1 = 0.9;
 const BETA2 = 0.999;
-const ADAM_EPSILON = 1e-7;
+export const ADAM_EPSILON = 1e-8;
 /** Probabilities are clipped like Keras' epsilon (1e-7) so that a confident wrong prediction has a finite loss. */
 const PROB_EPSILON = 1e-7;
 
@@ -346,8 +351,9 @@ export class FusedDense {
       }
       return;
     }
-    // tf.train.adam's update: lr_t = lr·√(1−β2ᵗ)/(1−β1ᵗ), w ← w − lr_t·m/(√v + ε).
-    const lrT = (lr * Math.sqrt(1 - BETA2 ** this.step)) / (1 - BETA1 ** this.step);
+    // torch.optim.Adam: w ← w − (lr/(1−β1ᵗ))·m / (√v/√(1−β2ᵗ) + ε).
+    const stepSize = lr / (1 - BETA1 ** this.step);
+    const vScale = 1 / Math.sqrt(1 - BETA2 ** this.step);
     for (let p = 0; p < params.length; p++) {
       const w = params[p];
       const g = grads[p];
@@ -357,7 +363,7 @@ export class FusedDense {
         const gi = g[i];
         m[i] = BETA1 * m[i] + (1 - BETA1) * gi;
         v[i] = BETA2 * v[i] + (1 - BETA2) * gi * gi;
-        w[i] -= (lrT * m[i]) / (Math.sqrt(v[i]) + ADAM_EPSILON);
+        w[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) * vScale + ADAM_EPSILON);
       }
     }
   }

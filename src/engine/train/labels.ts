@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { writeNpy } from '../io/npy';
+import { TrainInputError } from './errors';
 import type { Prediction } from './predict';
 
 /**
@@ -20,7 +21,7 @@ export async function writeLabels(out: string, prediction: Prediction): Promise<
     await writeFile(out, lines.join('\n') + '\n');
     return;
   }
-  throw new RangeError(`--out must end in .npy or .csv, got "${out}"`);
+  throw new TrainInputError('badOutput', `--out must end in .npy or .csv, got "${out}"`);
 }
 
 function csvCell(v: string): string {

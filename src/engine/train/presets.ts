@@ -1,4 +1,5 @@
 import type { Dataset } from '../dataset';
+import { TrainInputError } from './errors';
 import type { PresetName, TrainConfig } from './types';
 
 /**
@@ -41,6 +42,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   epochs: 300,
   patience: 30,
   seed: 42,
+  init: 'torch',
   runs: 1,
   backend: 'auto',
   preset: 'default',
@@ -172,7 +174,7 @@ export function resolveConfig(dataset: Dataset, request: ConfigRequest): { confi
 
 export function validateConfig(c: TrainConfig): void {
   const bad = (what: string): never => {
-    throw new RangeError(`invalid training configuration: ${what}`);
+    throw new TrainInputError('invalidConfig', `invalid training configuration: ${what}`);
   };
   if (!['mlp', 'logreg', 'cnn1d'].includes(c.model)) bad(`model "${c.model}" (mlp, logreg or cnn1d)`);
   if (!['elu', 'tanh', 'relu', 'sigmoid'].includes(c.activation)) bad(`activation "${c.activation}" (elu, tanh, relu or sigmoid)`);
@@ -187,4 +189,5 @@ export function validateConfig(c: TrainConfig): void {
   if (!(Number.isInteger(c.patience) && c.patience >= 1)) bad(`patience ${c.patience}`);
   if (!(Number.isInteger(c.runs) && c.runs >= 1)) bad(`runs ${c.runs}`);
   if (!Number.isSafeInteger(c.seed)) bad(`seed ${c.seed}`);
+  if (c.init !== undefined && !['torch', 'glorot'].includes(c.init)) bad(`init "${c.init}" (torch or glorot)`);
 }

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Tf } from './backend';
+import { TrainInputError } from './errors';
 import type { Standardisation } from './data';
 import type { Architecture, NamedWeight } from './model';
 import type { TrainedModel } from './train';
@@ -127,9 +128,10 @@ export async function loadModel(tf: Tf, dir: string): Promise<LoadedModel> {
   return { model, meta };
 }
 
-export class ModelFileError extends Error {
+/** A model folder that is missing or was not written by `kryptonite train --save`. */
+export class ModelFileError extends TrainInputError {
   constructor(message: string) {
-    super(message);
+    super('modelFile', message);
     this.name = 'ModelFileError';
   }
 }

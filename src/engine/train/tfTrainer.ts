@@ -1,5 +1,6 @@
 import type { Rng } from '../random';
 import type { LoadedTf, Tf } from './backend';
+import { ADAM_EPSILON } from './fused';
 import type { BatchOutcome, OptimizerSpec } from './fused';
 import type { Architecture, NamedWeight, Trainer } from './model';
 import { samePadding } from './model';
@@ -44,7 +45,8 @@ export class TfTrainer implements Trainer {
     this.vars = initial.map((w) => tf.tidy(() => tf.variable(tf.tensor(w.values, w.shape), true, undefined, 'float32')));
     this.names = initial.map((w) => w.name);
     this.optimizer =
-      optimizer.kind === 'adam' ? tf.train.adam(optimizer.learningRate) : tf.train.momentum(optimizer.learningRate, optimizer.momentum);
+      // ε as PyTorch's (and the fused kernel's); tfjs applies it to the uncorrected √v — see fused.ts.
+      optimizer.kind === 'adam' ? tf.train.adam(optimizer.learningRate, 0.9, 0.999, ADAM_EPSILON) : tf.train.momentum(optimizer.learningRate, optimizer.momentum);
     this.xAll = x;
     this.labels = labels;
   }

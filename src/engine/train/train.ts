@@ -3,6 +3,7 @@ import type { Dataset } from '../dataset';
 import { createRng, permutation } from '../random';
 import type { Rng } from '../random';
 import { loadTf } from './backend';
+import { TrainInputError } from './errors';
 import type { TfBackend } from './backend';
 import type { PreparedData } from './data';
 import { prepareTraining, resolveTransform } from './data';
@@ -105,7 +106,7 @@ export function architecture(config: TrainConfig, data: Pick<PreparedData, 'inpu
 /** `auto`: the fused kernel for dense models, the best TensorFlow.js backend for the CNN. */
 async function resolveBackend(config: TrainConfig, hooks: TrainHooks): Promise<ResolvedBackend> {
   if (config.backend === 'fused') {
-    if (config.model === 'cnn1d') throw new RangeError('the fused kernel covers dense models (mlp, logreg); train the CNN with --backend auto, wasm, cpu or tensorflow');
+    if (config.model === 'cnn1d') throw new TrainInputError('unsupportedOption', 'the fused kernel covers dense models (mlp, logreg); train the CNN with --backend auto, wasm, cpu or tensorflow');
     return 'fused';
   }
   if (config.backend === 'auto' && config.model !== 'cnn1d') return 'fused';
@@ -116,10 +117,10 @@ async function resolveBackend(config: TrainConfig, hooks: TrainHooks): Promise<R
 }
 
 async function createTrainer(arch: Architecture, config: TrainConfig, backend: ResolvedBackend, data: PreparedData, rng: Rng): Promise<{ trainer: Trainer; initial: NamedWeight[] }> {
-  const initial = initialWeights(arch, rng);
+  const initial = initialWeights(arch, rng, config.init ?? 'torch');
   const optimizer = { kind: config.optimizer, learningRate: config.learningRate, momentum: config.momentum };
   if (backend === 'fused') {
-    if (arch.kind !== 'dense') throw new RangeError('the fused kernel covers dense models only');
+    if (arch.kind !== 'dense') throw new TrainInputError('unsupportedOption', 'the fused kernel covers dense models only');
     return { trainer: fusedTrainer(arch, initial, optimizer, data, config.batchSize), initial };
   }
   const loaded = await loadTf(backend as TfBackend);

@@ -13,6 +13,11 @@ export type OptimizerKind = 'sgd' | 'adam';
  */
 export type BackendChoice = 'auto' | 'fused' | 'tensorflow' | 'wasm' | 'cpu';
 export type ResolvedBackend = Exclude<BackendChoice, 'auto'>;
+/**
+ * Initial weights: `torch` — PyTorch's nn.Linear/nn.Conv1d default, kernel and bias U(±1/√fan_in); `glorot` —
+ * Glorot-uniform kernels and zero biases (the Keras/TensorFlow.js default).
+ */
+export type WeightInit = 'torch' | 'glorot';
 export type PresetName = 'N-9' | 'N-12' | 'N-15' | 'N-18';
 
 /** Extra inputs for logistic regression: the sparsity engine's interaction terms or a hypothesis' 0/1 feature. */
@@ -49,6 +54,8 @@ export interface TrainConfig {
   /** Early stopping: epochs without a lower validation loss before stopping; the best weights are restored. */
   readonly patience: number;
   readonly seed: number;
+  /** Initial weights (absent: `torch`, what the published presets were found with). */
+  readonly init?: WeightInit;
   readonly runs: number;
   readonly backend: BackendChoice;
   readonly preset: PresetName | 'default' | 'cnn1d' | null;
