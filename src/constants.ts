@@ -12,12 +12,24 @@ export const Commands = {
   refreshExplorer: 'kryptonite.refreshExplorer',
 } as const;
 
+/** Training: Train Model, Predict Labels, the training panel and the saved runs (src/training/). */
+export const TrainingCommands = {
+  trainModel: 'kryptonite.trainModel',
+  cancelTraining: 'kryptonite.cancelTraining',
+  showTraining: 'kryptonite.showTraining',
+  openRun: 'kryptonite.openTrainingRun',
+  compareRuns: 'kryptonite.compareTrainingRuns',
+  deleteRun: 'kryptonite.deleteTrainingRun',
+  predictLabels: 'kryptonite.predictLabels',
+} as const;
+
 export const Views = {
   container: 'kryptonite',
   explorer: 'kryptonite.explorer',
 } as const;
 
 export const PANEL_VIEW_TYPE = 'kryptonite.report';
+export const TRAINING_VIEW_TYPE = 'kryptonite.training';
 export const DIAGNOSTIC_SOURCE = 'kryptonite';
 /** Glob for every dataset file the explorer lists. */
 export const DATASET_GLOB = '**/*.{csv,tsv,npy}';

@@ -6,12 +6,14 @@ import { Analyses } from './explorer/analyses';
 import { Controller } from './explorer/controller';
 import { DatasetIndex } from './explorer/datasets';
 import { ExplorerProvider } from './explorer/tree';
+import { registerTraining, type TrainingApi } from './training/register';
 import { WorkerClient } from './worker/client';
 
 /** What activate() returns: used by the integration tests to look inside. */
 export interface KryptoniteApi {
   readonly controller: Controller;
   readonly tree: ExplorerProvider;
+  readonly training: TrainingApi;
 }
 
 /** Construct, register, and hand every disposable to VS Code. The logic lives in the modules. */
@@ -36,8 +38,9 @@ export function activate(context: vscode.ExtensionContext): KryptoniteApi {
     vscode.languages.registerCodeActionsProvider(DATA_SELECTOR, new ExcludeFeatureCodeActions(), { providedCodeActionKinds: ExcludeFeatureCodeActions.kinds }),
     ...controller.register(),
   );
+  const training = registerTraining(context, { worker, index, tree, log });
   void index.refresh();
-  return { controller, tree };
+  return { controller, tree, training };
 }
 
 export function deactivate(): void {

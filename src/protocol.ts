@@ -3,6 +3,7 @@
  * a boundary is checked by the guards in protocolGuards.ts before anything reads it.
  */
 import type { HypothesisEvaluation } from './engine/hypothesis/evaluate';
+import type { BestMark, CurvePoint } from './engine/charts/training';
 import type { Report } from './engine/report';
 import type { EpochProgress, PresetName, TrainConfig, TrainingReport } from './engine/train/types';
 
@@ -132,3 +133,56 @@ export type WebviewToHost =
   | { readonly type: 'exportChart'; readonly chart: string; readonly format: 'svg' | 'png'; readonly data: string }
   | { readonly type: 'exportReport' }
   | { readonly type: 'exportData'; readonly id: number; readonly charts: Readonly<Record<string, string>> };
+
+// ─── Host ⇄ webview (training panel, one per dataset) ─────────────────────────────────────────────────────────────
+
+/** A saved run as the training panel lists it (selectable for the overlay). */
+export interface TrainingRunListItem {
+  readonly id: string;
+  readonly label: string;
+  readonly description: string;
+}
+
+/** What the panel shows of one selected run beside the curves. */
+export interface TrainingRunDetails {
+  readonly id: string;
+  readonly label: string;
+  readonly config: string;
+  readonly backend: string;
+  readonly kernel: string;
+  readonly bestEpoch: number;
+  readonly epochsRun: number;
+  readonly stoppedEarly: boolean;
+  readonly test: { readonly rows: number; readonly accuracy: number | null; readonly loss: number | null };
+  /** Vega-Lite spec of the test confusion matrix. */
+  readonly confusion: unknown;
+  /** Repeated runs: one row per seed and the mean ± sd (absent for a single run). */
+  readonly repeated?: { readonly rows: readonly { readonly label: string; readonly seed: number | null; readonly accuracy: number; readonly epochsRun: number | null }[]; readonly mean: number; readonly sd: number };
+}
+
+export type HostToTrainingWebview =
+  /** The whole view: the runs to pick from, the curves of the selected runs (or of the live run) and their details. */
+  | {
+      readonly type: 'trainingView';
+      readonly dataset: string;
+      readonly title: string;
+      readonly runs: readonly TrainingRunListItem[];
+      readonly selected: readonly string[];
+      /** `loss` and `accuracy` Vega-Lite specs (named data `points` and `best` for streaming). */
+      readonly charts: ChartSpecs;
+      readonly details: readonly TrainingRunDetails[];
+      /** Set while a training of this dataset runs: its series name in the curves. */
+      readonly live: string | null;
+      readonly status: string;
+    }
+  /** One epoch of the live run: rows to insert into `points`, and the series' best epoch so far (replaces the old mark). */
+  | { readonly type: 'trainingEpoch'; readonly series: string; readonly points: readonly CurvePoint[]; readonly best: BestMark | null; readonly status: string }
+  | { readonly type: 'trainingStatus'; readonly status: string; readonly kind: 'running' | 'done' | 'cancelled' | 'failed' };
+
+export type TrainingWebviewToHost =
+  /** Sent first; the host posts nothing before it. */
+  | { readonly type: 'ready' }
+  | { readonly type: 'selectRuns'; readonly runs: readonly string[] }
+  | { readonly type: 'cancel' }
+  /** After each update: how many curve points the webview's views hold (a test hook, and a check that streaming works). */
+  | { readonly type: 'rendered'; readonly points: number };

@@ -1,4 +1,4 @@
-import type { HostToWebview, HostToWorker, Job, WebviewToHost, WorkerError, WorkerToHost } from './protocol';
+import type { HostToTrainingWebview, HostToWebview, HostToWorker, Job, TrainingWebviewToHost, WebviewToHost, WorkerError, WorkerToHost } from './protocol';
 
 /**
  * Guards for every message that crosses a boundary. Workers and webviews are untrusted: a malformed message is
@@ -159,6 +159,61 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return isString(v.dataset);
     case 'collectExport':
       return isId(v.id);
+    default:
+      return false;
+  }
+}
+
+/** Run ids are folder names under .kryptonite/runs/<dataset>/: a strict charset, so a webview cannot name a path. */
+const RUN_ID = /^[A-Za-z0-9._-]{1,100}$/;
+const isRunId = (v: unknown): boolean => typeof v === 'string' && RUN_ID.test(v) && v !== '.' && v !== '..';
+
+/** Messages from the training webview (untrusted, like the report webview). */
+export function isTrainingWebviewToHost(v: unknown): v is TrainingWebviewToHost {
+  if (!isRecord(v)) return false;
+  switch (v.type) {
+    case 'ready':
+    case 'cancel':
+      return true;
+    case 'selectRuns':
+      return Array.isArray(v.runs) && v.runs.length <= 50 && v.runs.every(isRunId);
+    case 'rendered':
+      return isId(v.points);
+    default:
+      return false;
+  }
+}
+
+const isNullableNumber = (x: unknown): boolean => x === null || typeof x === 'number';
+function isCurvePoint(p: unknown): boolean {
+  return isRecord(p) && isString(p.series) && isFiniteNumber(p.epoch) && (p.split === 'train' || p.split === 'validation') && isNullableNumber(p.loss) && isNullableNumber(p.accuracy);
+}
+function isBestMark(b: unknown): boolean {
+  return isRecord(b) && isString(b.series) && isFiniteNumber(b.epoch) && isNullableNumber(b.loss) && isNullableNumber(b.accuracy);
+}
+
+/** Messages from the host to the training webview (checked in the webview too). */
+export function isHostToTrainingWebview(v: unknown): v is HostToTrainingWebview {
+  if (!isRecord(v)) return false;
+  switch (v.type) {
+    case 'trainingView':
+      return (
+        isString(v.dataset) &&
+        isString(v.title) &&
+        Array.isArray(v.runs) &&
+        v.runs.every((r) => isRecord(r) && isRunId(r.id) && isString(r.label) && isString(r.description)) &&
+        Array.isArray(v.selected) &&
+        v.selected.every(isString) &&
+        isRecord(v.charts) &&
+        Array.isArray(v.details) &&
+        v.details.every((d) => isRecord(d) && isString(d.id) && isString(d.label) && isRecord(d.test)) &&
+        (v.live === null || isString(v.live)) &&
+        isString(v.status)
+      );
+    case 'trainingEpoch':
+      return isString(v.series) && Array.isArray(v.points) && v.points.every(isCurvePoint) && (v.best === null || isBestMark(v.best)) && isString(v.status);
+    case 'trainingStatus':
+      return isString(v.status) && (v.kind === 'running' || v.kind === 'done' || v.kind === 'cancelled' || v.kind === 'failed');
     default:
       return false;
   }

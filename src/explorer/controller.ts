@@ -42,7 +42,9 @@ export class Controller implements vscode.Disposable, PanelHost {
         this.last.delete(key);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        const affects = [Config.labelColumn, Config.expansionBudgetMB, Config.sparsity, Config.seed].some((k) => e.affectsConfiguration(`${Config.section}.${k}`));
+        const affects = [Config.labelColumn, Config.expansionBudgetMB, Config.sparsity, Config.seed, Config.sampleRows].some((k) =>
+          e.affectsConfiguration(`${Config.section}.${k}`),
+        );
         if (!affects) return;
         // Settings are read per run; re-run what is on screen so the change shows at once.
         for (const d of index.all) if (this.panels.has(d.key)) void this.analyse(d.uri);

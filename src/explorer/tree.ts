@@ -10,7 +10,24 @@ export type ExplorerNode =
   | { readonly kind: 'feature'; readonly dataset: DatasetRef; readonly feature: FeatureReport }
   | { readonly kind: 'runs'; readonly dataset: DatasetRef }
   | { readonly kind: 'run'; readonly dataset: DatasetRef; readonly run: RunRecord }
-  | { readonly kind: 'hint'; readonly dataset: DatasetRef; readonly text: string };
+  | { readonly kind: 'hint'; readonly dataset: DatasetRef; readonly text: string }
+  | ContributedNode;
+
+/** A node another module adds under a dataset (training runs); that module draws it and lists its children. */
+export interface ContributedNode {
+  readonly kind: 'contributed';
+  readonly dataset: DatasetRef;
+  readonly owner: TreeContribution;
+  readonly id: string;
+  readonly data?: unknown;
+}
+
+export interface TreeContribution {
+  readonly onDidChange: vscode.Event<void>;
+  /** Nodes under a dataset (after its features), or under one of this contribution's own nodes. */
+  children(parent: DatasetRef | ContributedNode): ExplorerNode[];
+  treeItem(node: ContributedNode): vscode.TreeItem;
+}
 
 const SHAPE_ICON: Record<ShapeClass, string> = {
   burst: 'pulse',
@@ -33,6 +50,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly contributions: TreeContribution[] = [];
 
   constructor(
     private readonly index: DatasetIndex,
@@ -46,6 +64,17 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     );
   }
 
+  /** Add nodes under every dataset (e.g. saved training runs); removed again on dispose. */
+  contribute(c: TreeContribution): vscode.Disposable {
+    this.contributions.push(c);
+    const sub = c.onDidChange(() => this.changed.fire(undefined));
+    this.changed.fire(undefined);
+    return new vscode.Disposable(() => {
+      sub.dispose();
+      this.contributions.splice(this.contributions.indexOf(c), 1);
+    });
+  }
+
   getChildren(node?: ExplorerNode): ExplorerNode[] {
     if (!node) return this.index.all.map((dataset) => ({ kind: 'dataset', dataset }));
     if (node.kind === 'dataset') {
@@ -54,9 +83,11 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
         ? report.features.map((feature) => ({ kind: 'feature', dataset: node.dataset, feature }))
         : [{ kind: 'hint', dataset: node.dataset, text: this.analyses.isRunning(node.dataset.key) ? 'Analysing…' : 'Not analysed yet — Analyse Dataset to see its features' }];
       if (this.analyses.runs(node.dataset.key).length > 0) children.push({ kind: 'runs', dataset: node.dataset });
+      for (const c of this.contributions) children.push(...c.children(node.dataset));
       return children;
     }
     if (node.kind === 'runs') return this.analyses.runs(node.dataset.key).map((run) => ({ kind: 'run', dataset: node.dataset, run }));
+    if (node.kind === 'contributed') return node.owner.children(node);
     return [];
   }
 
@@ -97,6 +128,8 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
         item.command = { command: Commands.openReport, title: 'Open Report', arguments: [node.dataset.uri] };
         return item;
       }
+      case 'contributed':
+        return node.owner.treeItem(node);
       case 'hint': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon('info');

@@ -9,6 +9,7 @@ import { expressionInterpreter } from 'vega-interpreter';
 import type { HostToWebview, WebviewToHost } from '../../src/protocol';
 import { isHostToWebview } from '../../src/protocolGuards';
 import type { Report } from '../../src/engine/report';
+import { startTrainingView, type TrainingVsCodeApi } from './training';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -196,4 +197,6 @@ new MutationObserver(() => {
   if (lastReport) void renderReport(lastReport.report, lastReport.charts);
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
-send({ type: 'ready' });
+// The training panel loads this same bundle with <body data-view="training">: it takes the page over and sends its own `ready`.
+if (document.body.dataset.view === 'training') startTrainingView(vscode as unknown as TrainingVsCodeApi, themeConfig);
+else send({ type: 'ready' });

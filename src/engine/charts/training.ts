@@ -1,0 +1,192 @@
+/**
+ * Vega-Lite specs for the training view: loss and accuracy curves (train and validation, one colour per series),
+ * the early-stopping point, and the confusion matrix. Pure data → spec, no vscode, no DOM.
+ *
+ * The curves read two NAMED data sources, `points` and `best`, so the webview can stream epochs into an embedded
+ * view with a changeset (`view.insert('points', rows)`) instead of re-embedding it per epoch. Vega-Lite keeps a
+ * top-level `{name}` data source under that name in the compiled Vega spec.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { EpochMetrics, TrainingReport } from '../train/types';
+
+export type CurveMetric = 'loss' | 'accuracy';
+export const CURVE_DATA = 'points';
+export const BEST_DATA = 'best';
+
+/** One row of the curves' `points` data source: one split of one epoch of one series (a run or a seed). */
+export interface CurvePoint {
+  readonly series: string;
+  readonly epoch: number;
+  readonly split: 'train' | 'validation';
+  readonly loss: number | null;
+  readonly accuracy: number | null;
+}
+
+/** The early-stopping point of a series: the epoch whose weights were kept. */
+export interface BestMark {
+  readonly series: string;
+  readonly epoch: number;
+  readonly loss: number | null;
+  readonly accuracy: number | null;
+}
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** Non-finite numbers become null: Vega drops them from the line instead of failing on them. */
+function finite(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
+
+/** The rows one epoch adds to the curves (two: train and validation). */
+export function epochPoints(series: string, m: Readonly<EpochMetrics>): CurvePoint[] {
+  return [
+    { series, epoch: m.epoch, split: 'train', loss: finite(m.trainLoss), accuracy: finite(m.trainAccuracy) },
+    { series, epoch: m.epoch, split: 'validation', loss: finite(m.valLoss), accuracy: finite(m.valAccuracy) },
+  ];
+}
+
+/** Every row of a whole history, in epoch order. */
+export function curvePoints(series: string, history: readonly Readonly<EpochMetrics>[]): CurvePoint[] {
+  return history.flatMap((m) => epochPoints(series, m));
+}
+
+/**
+ * The best epoch as the engine's early stopping defines it (Keras EarlyStopping(monitor='val_loss',
+ * restore_best_weights=True)): the FIRST epoch with the lowest finite validation loss. 0 for an empty history.
+ */
+export function bestEpochOf(history: readonly Readonly<EpochMetrics>[]): number {
+  let best = Infinity;
+  let epoch = 0;
+  for (const m of history) {
+    if (m.valLoss < best) {
+      best = m.valLoss;
+      epoch = m.epoch;
+    }
+  }
+  return epoch;
+}
+
+/** The mark for a series' best epoch, or null when no epoch has a finite validation loss. */
+export function bestMark(series: string, history: readonly Readonly<EpochMetrics>[], epoch = bestEpochOf(history)): BestMark | null {
+  const m = history.find((h) => h.epoch === epoch);
+  return m ? { series, epoch, loss: finite(m.valLoss), accuracy: finite(m.valAccuracy) } : null;
+}
+
+/**
+ * Loss or accuracy against epoch: solid train and dashed validation lines, one colour per series, and a dotted rule
+ * with a point at each series' best epoch (the early-stopping point whose weights were kept).
+ */
+export function curvesSpec(metric: CurveMetric, points: readonly CurvePoint[] = [], best: readonly BestMark[] = []): TopLevelSpec {
+  const title = metric === 'loss' ? 'Cross-entropy loss' : 'Accuracy';
+  const colour = { field: 'series', type: 'nominal', title: 'run', legend: { orient: 'bottom', columns: 3 } } as const;
+  return {
+    $schema: SCHEMA,
+    description: `${title} per epoch, train (solid) and validation (dashed); the dotted rule marks the best epoch`,
+    width: 'container',
+    height: 220,
+    autosize: { type: 'fit-x', contains: 'padding' },
+    datasets: { [CURVE_DATA]: points.map((p) => ({ ...p })), [BEST_DATA]: best.map((b) => ({ ...b })) },
+    layer: [
+      {
+        data: { name: CURVE_DATA },
+        mark: { type: 'line', interpolate: 'linear', strokeWidth: 1.5, clip: true },
+        encoding: {
+          x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
+          y: { field: metric, type: 'quantitative', title, scale: metric === 'accuracy' ? { domain: [0, 1], clamp: true } : { zero: false } },
+          color: colour,
+          strokeDash: { field: 'split', type: 'nominal', title: 'split', scale: { domain: ['train', 'validation'], range: [[1, 0], [5, 3]] } },
+          detail: { field: 'series', type: 'nominal' },
+          tooltip: [
+            { field: 'series', type: 'nominal', title: 'run' },
+            { field: 'split', type: 'nominal' },
+            { field: 'epoch', type: 'quantitative' },
+            { field: metric, type: 'quantitative', format: '.4f' },
+          ],
+        },
+      },
+      {
+        data: { name: BEST_DATA },
+        mark: { type: 'rule', strokeDash: [2, 2], strokeWidth: 1 },
+        encoding: { x: { field: 'epoch', type: 'quantitative' }, color: colour },
+      },
+      {
+        data: { name: BEST_DATA },
+        mark: { type: 'point', filled: true, size: 60, shape: 'diamond' },
+        encoding: {
+          x: { field: 'epoch', type: 'quantitative' },
+          y: { field: metric, type: 'quantitative' },
+          color: colour,
+          tooltip: [
+            { field: 'series', type: 'nominal', title: 'run' },
+            { field: 'epoch', type: 'quantitative', title: 'best epoch (weights kept)' },
+            { field: metric, type: 'quantitative', title: `validation ${metric}`, format: '.4f' },
+          ],
+        },
+      },
+    ],
+  };
+}
+
+/** confusion[actual][predicted] as a heat map with the counts written in. */
+export function confusionSpec(confusion: readonly (readonly number[])[], classes: readonly string[]): TopLevelSpec {
+  const values: { actual: string; predicted: string; count: number; share: number }[] = [];
+  confusion.forEach((row, a) => {
+    const total = row.reduce((s, v) => s + v, 0);
+    row.forEach((count, p) => values.push({ actual: classes[a] ?? String(a), predicted: classes[p] ?? String(p), count, share: total > 0 ? count / total : 0 }));
+  });
+  const order = classes.map(String);
+  return {
+    $schema: SCHEMA,
+    description: 'Confusion matrix on the test rows: actual class (rows) against predicted class (columns)',
+    data: { values },
+    width: Math.max(80, 48 * classes.length),
+    height: Math.max(80, 48 * classes.length),
+    encoding: {
+      x: { field: 'predicted', type: 'nominal', sort: order, title: 'predicted', axis: { labelAngle: 0 } },
+      y: { field: 'actual', type: 'nominal', sort: order, title: 'actual' },
+    },
+    layer: [
+      {
+        mark: 'rect',
+        encoding: {
+          color: { field: 'share', type: 'quantitative', title: 'share of actual', scale: { domain: [0, 1], scheme: 'blues' }, legend: null },
+          tooltip: [
+            { field: 'actual', type: 'nominal' },
+            { field: 'predicted', type: 'nominal' },
+            { field: 'count', type: 'quantitative' },
+          ],
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: 13 },
+        encoding: {
+          text: { field: 'count', type: 'quantitative' },
+          // Dark text on light cells, light text on dark ones: readable in every theme, since the cells bring their own colour.
+          color: { condition: { test: 'datum.share > 0.5', value: '#ffffff' }, value: '#000000' },
+        },
+      },
+    ],
+  };
+}
+
+/** A row of the repeated-runs table. */
+export interface RunsTableRow {
+  readonly label: string;
+  readonly seed: number | null;
+  readonly accuracy: number;
+  readonly epochsRun: number | null;
+}
+
+/**
+ * The repeated runs of one training (config.runs > 1): one row per seed, then the mean ± sample standard deviation
+ * row as the engine reported it. Empty for a single run.
+ */
+export function runsTable(report: Pick<TrainingReport, 'runs'>): { rows: RunsTableRow[]; mean: number; sd: number } | null {
+  const r = report.runs;
+  if (!r || r.seeds.length < 2) return null;
+  return {
+    rows: r.seeds.map((seed, i) => ({ label: `run ${i + 1}`, seed, accuracy: r.accuracy[i] ?? NaN, epochsRun: r.epochsRun[i] ?? null })),
+    mean: r.mean,
+    sd: r.sd,
+  };
+}
