@@ -32,9 +32,10 @@ port.on('message', (raw: unknown) => {
       const signal = sharedFlagSignal(flag);
       let lastProgress = 0;
       runJob(job, signal, (stage, fraction, text, epoch) => {
-        // At most ~20 progress messages a second: the host only shows them.
+        // Stage messages are only shown, so at most ~20 a second; an epoch is data (a point on a live curve), so
+        // every one is sent — an epoch takes milliseconds, not microseconds, so that is still a modest stream.
         const now = Date.now();
-        if (now - lastProgress < 50 && fraction > 0) return;
+        if (!epoch && now - lastProgress < 50 && fraction > 0) return;
         lastProgress = now;
         post({ type: 'progress', id, stage, fraction, message: text, ...(epoch ? { epoch } : {}) });
       }).then(
