@@ -24,9 +24,13 @@ async function main(): Promise<void> {
   let ms = 0;
   const t0 = performance.now();
   let testAccuracy = NaN;
+  let kernel = '';
   try {
     const { report } = await trainDataset(dataset, config, {
       signal: stopper,
+      log: (line) => {
+        if (line.startsWith('kernel: ')) kernel = line.slice('kernel: '.length);
+      },
       onEpochProbe: (p, testAcc) => {
         epochs = p.epoch;
         ms = p.elapsedMs;
@@ -38,13 +42,14 @@ async function main(): Promise<void> {
       },
     });
     testAccuracy = report.test.accuracy;
+    kernel = report.kernel;
     ms = report.msPerEpoch * report.epochsRun;
     epochs = report.epochsRun;
   } catch (error) {
     if (!stopper.aborted) throw error;
   }
   void t0;
-  process.stdout.write(JSON.stringify({ msPerEpoch: ms / Math.max(1, epochs), targetAt, targetEpoch, epochs, testAccuracy, backend: config.backend }) + '\n');
+  process.stdout.write(JSON.stringify({ msPerEpoch: ms / Math.max(1, epochs), targetAt, targetEpoch, epochs, testAccuracy, kernel: kernel || config.backend }) + '\n');
 }
 
 main().catch((e: unknown) => {

@@ -7,7 +7,10 @@ import { CancelledError } from '../../src/engine/cancel';
 import type { CancelSignal } from '../../src/engine/cancel';
 import type { Dataset } from '../../src/engine/dataset';
 import { datasetFromColumns } from '../../src/engine/train/job';
+import { createRng } from '../../src/engine/random';
 import { loadTf } from '../../src/engine/train/backend';
+import { expSmall } from '../../src/engine/train/fused';
+import { initialWeights } from '../../src/engine/train/model';
 import { prepareTraining } from '../../src/engine/train/data';
 import { writeLabels } from '../../src/engine/train/labels';
 import { predictDataset } from '../../src/engine/train/predict';
@@ -59,6 +62,30 @@ test('the fused kernel and TensorFlow.js (cpu) compute the same training run fro
     assert.ok(Math.abs(a.trainLoss - b.trainLoss) < 1e-4, `epoch ${e + 1}: ${a.trainLoss} vs ${b.trainLoss}`);
     assert.ok(Math.abs(a.valLoss - b.valLoss) < 1e-4, `epoch ${e + 1}: ${a.valLoss} vs ${b.valLoss}`);
   }
+});
+
+test('expSmall (the activations\' e^x) agrees with Math.exp to float32 precision on [−20, 20]', () => {
+  let worst = 0;
+  for (let i = 0; i <= 40000; i++) {
+    const x = -20 + i / 1000 + 1e-7 * Math.sin(i);
+    worst = Math.max(worst, Math.abs(expSmall(x) / Math.exp(x) - 1));
+  }
+  assert.ok(worst < 2e-8, `relative error ${worst}`);
+  assert.equal(expSmall(0), 1);
+});
+
+test('initial weights follow PyTorch\'s nn.Linear default unless glorot is asked for', () => {
+  const arch = { kind: 'dense' as const, inputs: 9, hidden: [72], outputs: 1, activation: 'elu' as const, dropout: [0] };
+  const torch = initialWeights(arch, createRng(1));
+  const glorot = initialWeights(arch, createRng(1), 'glorot');
+  const maxAbs = (v: Float32Array): number => v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+  // U(±1/√fan_in): fan_in 9 → 1/3 for the first layer's kernel and bias, 72 → 0.118 for the output layer.
+  assert.ok(maxAbs(torch[0].values) <= 1 / 3 && maxAbs(torch[0].values) > 0.3);
+  assert.ok(maxAbs(torch[1].values) <= 1 / 3 && maxAbs(torch[1].values) > 0.2, 'biases are drawn, not zero');
+  assert.ok(maxAbs(torch[2].values) <= 1 / Math.sqrt(72) && maxAbs(torch[3].values) <= 1 / Math.sqrt(72));
+  assert.equal(maxAbs(glorot[1].values), 0);
+  assert.ok(maxAbs(glorot[0].values) <= Math.sqrt(6 / 81) && maxAbs(glorot[0].values) > 0.25);
+  assert.deepEqual(initialWeights(arch, createRng(1)), torch);
 });
 
 test('a run is reproducible for a seed, and another seed gives another split and run', async () => {

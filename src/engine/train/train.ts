@@ -155,6 +155,7 @@ async function trainRun(
   // One stream for initial weights, then shuffling and dropout, in a fixed order: the run is a function of the seed.
   const rng = createRng(seed ^ 0x5eed7a11);
   const { trainer } = await createTrainer(arch, config, backend, data, rng);
+  if (run === 0) hooks.log?.(`kernel: ${trainer.kernel}`);
   try {
     const train = data.split.train;
     const n = train.length;
