@@ -10,6 +10,8 @@ export const Commands = {
   excludeFeature: 'kryptonite.excludeFeature',
   openDataset: 'kryptonite.openDataset',
   refreshExplorer: 'kryptonite.refreshExplorer',
+  newHypothesisFile: 'kryptonite.newHypothesisFile',
+  compareHypotheses: 'kryptonite.compareHypotheses',
 } as const;
 
 /** Training: Train Model, Predict Labels, the training panel and the saved runs (src/training/). */
@@ -30,6 +32,9 @@ export const Views = {
 
 export const PANEL_VIEW_TYPE = 'kryptonite.report';
 export const TRAINING_VIEW_TYPE = 'kryptonite.training';
+export const HYPOTHESES_VIEW_TYPE = 'kryptonite.hypotheses';
+/** Language id of hypothesis files (`*.kryp`), as contributed in package.json. */
+export const HYPOTHESIS_LANGUAGE = 'kryptonite-hypothesis';
 export const DIAGNOSTIC_SOURCE = 'kryptonite';
 /** Glob for every dataset file the explorer lists. */
 export const DATASET_GLOB = '**/*.{csv,tsv,npy}';

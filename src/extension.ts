@@ -6,6 +6,8 @@ import { Analyses } from './explorer/analyses';
 import { Controller } from './explorer/controller';
 import { DatasetIndex } from './explorer/datasets';
 import { ExplorerProvider } from './explorer/tree';
+import type { HypothesisFiles } from './hypothesisFiles/hypothesisFiles';
+import { registerHypothesisFiles } from './hypothesisFiles/register';
 import { registerTraining, type TrainingApi } from './training/register';
 import { WorkerClient } from './worker/client';
 
@@ -14,6 +16,7 @@ export interface KryptoniteApi {
   readonly controller: Controller;
   readonly tree: ExplorerProvider;
   readonly training: TrainingApi;
+  readonly hypotheses: HypothesisFiles;
 }
 
 /** Construct, register, and hand every disposable to VS Code. The logic lives in the modules. */
@@ -38,9 +41,10 @@ export function activate(context: vscode.ExtensionContext): KryptoniteApi {
     vscode.languages.registerCodeActionsProvider(DATA_SELECTOR, new ExcludeFeatureCodeActions(), { providedCodeActionKinds: ExcludeFeatureCodeActions.kinds }),
     ...controller.register(),
   );
+  const hypotheses = registerHypothesisFiles(context, { worker, controller, log });
   const training = registerTraining(context, { worker, index, tree, log });
   void index.refresh();
-  return { controller, tree, training };
+  return { controller, tree, training, hypotheses };
 }
 
 export function deactivate(): void {

@@ -2,6 +2,7 @@
  * The one message protocol of Kryptonite: host ⇄ worker and host ⇄ webview. Types only; every message that crosses
  * a boundary is checked by the guards in protocolGuards.ts before anything reads it.
  */
+import type { RankedHypothesis } from './engine/charts/hypotheses';
 import type { HypothesisEvaluation } from './engine/hypothesis/evaluate';
 import type { BestMark, CurvePoint } from './engine/charts/training';
 import type { Report } from './engine/report';
@@ -123,7 +124,17 @@ export type HostToWebview =
   | { readonly type: 'failed'; readonly dataset: string; readonly message: string }
   | { readonly type: 'cancelled'; readonly dataset: string }
   /** Ask the webview for every rendered chart as SVG (for the HTML export); answered by `exportData` with the same id. */
-  | { readonly type: 'collectExport'; readonly id: number };
+  | { readonly type: 'collectExport'; readonly id: number }
+  /** "Compare Hypotheses": the rules of one .kryp file ranked by accuracy, and their chart (null: nothing to draw). */
+  | {
+      readonly type: 'hypotheses';
+      readonly file: string;
+      readonly title: string;
+      readonly dataset: string;
+      readonly seed: number;
+      readonly ranked: readonly RankedHypothesis[];
+      readonly chart: unknown;
+    };
 
 export type WebviewToHost =
   /** Sent first; the host posts nothing before it. */

@@ -159,6 +159,8 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return isString(v.dataset);
     case 'collectExport':
       return isId(v.id);
+    case 'hypotheses':
+      return isString(v.file) && isString(v.title) && isString(v.dataset) && isFiniteNumber(v.seed) && Array.isArray(v.ranked) && v.ranked.every(isRecord) && (v.chart === null || isRecord(v.chart));
     default:
       return false;
   }

@@ -152,6 +152,48 @@ function statsTable(report: Report): HTMLElement {
   return el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Per-feature statistics' }, table);
 }
 
+/** "Compare Hypotheses": the rules of a .kryp file ranked by accuracy, a table and the interval chart. */
+let lastHypotheses: Extract<HostToWebview, { type: 'hypotheses' }> | null = null;
+
+async function renderHypotheses(m: Extract<HostToWebview, { type: 'hypotheses' }>): Promise<void> {
+  lastHypotheses = m;
+  views.forEach((v) => v.finalize());
+  views.clear();
+  const f4 = (v: number | null): string => (v === null ? '—' : v.toFixed(4));
+  const ci = (c: readonly [number, number] | null): string => (c ? `[${c[0].toFixed(4)}, ${c[1].toFixed(4)}]` : '');
+  const cols = ['#', 'rule', 'accuracy', '95 % interval', 'rows', 'test', 'test 95 %', 'test rows'];
+  const rows = m.ranked.map((r) =>
+    el(
+      'tr',
+      {},
+      el('td', {}, r.rank === null ? '—' : String(r.rank)),
+      el('th', { scope: 'row' }, el('code', {}, r.source), ...(r.error ? [el('div', { class: 'status failed' }, r.error)] : [])),
+      ...[f4(r.accuracy), ci(r.ci95), String(r.rows), f4(r.testAccuracy), ci(r.testCi95), String(r.testRows)].map((c) => el('td', {}, c)),
+    ),
+  );
+  const table = el('table', { class: 'stats' }, el('thead', {}, el('tr', {}, ...cols.map((c) => el('th', { scope: 'col' }, c)))), el('tbody', {}, ...rows));
+  const target = el('div', { class: 'chart', id: 'chart-hypotheses', role: 'img', 'aria-label': 'Accuracy of each hypothesis with its 95 % interval' });
+  app.replaceChildren(
+    el(
+      'header',
+      {},
+      el('h1', {}, m.title),
+      el('p', { class: 'meta' }, `${m.ranked.length} rule(s) on ${m.dataset || 'no dataset'} · ranked by accuracy on all labelled rows · test split seed ${m.seed}, 60/20/20`),
+      el('div', { class: 'actions' }, button('Re-evaluate', () => send({ type: 'reanalyse' }))),
+    ),
+    el('section', { 'aria-label': 'Ranked hypotheses' }, el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Ranked hypotheses' }, table)),
+    ...(m.chart ? [el('section', { 'aria-label': 'Accuracy chart' }, target)] : []),
+  );
+  if (m.chart) {
+    try {
+      views.set('hypotheses', await embed(target, m.chart as VisualizationSpec, { renderer: 'svg', actions: false, ast: true, expr: expressionInterpreter, defaultStyle: false, tooltip: { disableDefaultStyle: true, theme: 'custom' }, config: themeConfig() }));
+    } catch (error) {
+      target.replaceChildren(el('p', { class: 'status failed' }, `Could not draw this chart: ${error instanceof Error ? error.message : String(error)}`));
+    }
+  }
+  document.body.dataset.rendered = String(views.size);
+}
+
 async function exportChart(id: string, format: 'svg' | 'png'): Promise<void> {
   const v = views.get(id);
   if (!v) return;
@@ -189,12 +231,16 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'collectExport':
       void collectExport(m.id);
       return;
+    case 'hypotheses':
+      void renderHypotheses(m);
+      return;
   }
 });
 
 // Re-render charts when the theme changes (VS Code swaps the body class).
 new MutationObserver(() => {
-  if (lastReport) void renderReport(lastReport.report, lastReport.charts);
+  if (lastHypotheses) void renderHypotheses(lastHypotheses);
+  else if (lastReport) void renderReport(lastReport.report, lastReport.charts);
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 // The training panel loads this same bundle with <body data-view="training">: it takes the page over and sends its own `ready`.

@@ -36,7 +36,8 @@ export interface HypothesisFile {
   readonly problems: HypothesisFileProblem[];
 }
 
-const DIRECTIVE = /^(dataset|label|seed)(?:\s*:\s*|\s+)(.*)$/;
+// A directive keyword alone on its line (`dataset`, `label:`) is a directive missing its value, not a rule.
+const DIRECTIVE = /^(dataset|label|seed)(?:\s*:\s*|\s+|$)(.*)$/;
 
 export function parseHypothesisFile(text: string): HypothesisFile {
   const lines = text.split(/\r\n|\r|\n/);

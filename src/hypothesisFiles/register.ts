@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import { Commands, HYPOTHESIS_LANGUAGE } from '../constants';
+import type { Controller } from '../explorer/controller';
+import type { WorkerClient } from '../worker/client';
+import { compareHypotheses, newHypothesisFile } from './commands';
+import { HypothesisFiles } from './hypothesisFiles';
+import { HypothesisCodeLenses, HypothesisCompletion, HypothesisHover } from './providers';
+
+export interface HypothesisDeps {
+  readonly worker: WorkerClient;
+  readonly controller: Controller;
+  readonly log: vscode.LogOutputChannel;
+}
+
+const SELECTOR: vscode.DocumentSelector = [{ language: HYPOTHESIS_LANGUAGE }];
+
+/** Everything for .kryp files: evaluation on open/save/typing, CodeLens, hover, completion, diagnostics, commands. */
+export function registerHypothesisFiles(context: vscode.ExtensionContext, deps: HypothesisDeps): HypothesisFiles {
+  const files = new HypothesisFiles(deps.worker, deps.log);
+  context.subscriptions.push(
+    files,
+    vscode.languages.registerCodeLensProvider(SELECTOR, new HypothesisCodeLenses(files)),
+    vscode.languages.registerHoverProvider(SELECTOR, new HypothesisHover(files)),
+    vscode.languages.registerCompletionItemProvider(SELECTOR, new HypothesisCompletion(files, deps.controller, deps.worker), '(', ',', '`'),
+    vscode.commands.registerCommand(Commands.newHypothesisFile, (arg: unknown) => newHypothesisFile(deps.controller, arg)),
+    vscode.commands.registerCommand(Commands.compareHypotheses, (arg: unknown) => compareHypotheses(files, context.extensionUri, deps.log, arg)),
+  );
+  files.listen();
+  return files;
+}
