@@ -1,0 +1,92 @@
+/// <reference types="mocha" />
+/**
+ * The report panel's life beyond the first analysis: restored by the serializer after a reload, refusing a state it
+ * does not understand, and following its dataset when the file changes on disk. Event-driven waits only.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { KryptoniteApi } from '../../src/extension';
+import type { AnalysisOutcome } from '../../src/explorer/analyses';
+
+const PANEL_VIEW_TYPE = 'kryptonite.report';
+let api: KryptoniteApi;
+
+function workspaceFile(...parts: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the fixture workspace is open');
+  return vscode.Uri.joinPath(folder.uri, ...parts);
+}
+
+function diagnosticsWhen(uri: vscode.Uri, accept: (d: readonly vscode.Diagnostic[]) => boolean, ms = 45_000): Promise<readonly vscode.Diagnostic[]> {
+  return new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'kryptonite');
+      if (!accept(d)) return false;
+      sub.dispose();
+      clearTimeout(timer);
+      resolve(d);
+      return true;
+    };
+    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString())) check();
+    });
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`diagnostics of ${uri.fsPath} never matched: ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => [d.code, d.message]))}`));
+    }, ms);
+    check();
+  });
+}
+
+function panels(): { get(uri: vscode.Uri): unknown; deserializeWebviewPanel(p: vscode.WebviewPanel, s: unknown): Promise<void> } {
+  return (api.controller as unknown as { panels: ReturnType<typeof panels> }).panels;
+}
+
+suite('Report panel lifecycle', () => {
+  suiteSetup(async () => {
+    const ext = vscode.extensions.getExtension<KryptoniteApi>('kryptonite.kryptonite');
+    assert.ok(ext);
+    api = await ext.activate();
+  });
+
+  test('the serializer restores a panel from its saved state, under the CSP', async () => {
+    const uri = workspaceFile('data', 'small.csv');
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'restored', vscode.ViewColumn.Beside, { enableScripts: true });
+    await panels().deserializeWebviewPanel(panel, { v: 1, dataset: uri.toString() });
+    assert.ok(panels().get(uri), 'the restored panel is tracked for its dataset');
+    assert.match(panel.webview.html, /Content-Security-Policy/);
+    assert.doesNotMatch(panel.webview.html, /unsafe-(eval|inline)/);
+    const closed = new Promise<void>((resolve) => panel.onDidDispose(() => resolve()));
+    panel.dispose();
+    await closed;
+    assert.equal(panels().get(uri), undefined, 'closing it forgets it');
+  });
+
+  test('a saved state it does not understand closes the panel instead of guessing', async () => {
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'stale', vscode.ViewColumn.Beside, {});
+    const closed = new Promise<void>((resolve) => panel.onDidDispose(() => resolve()));
+    await panels().deserializeWebviewPanel(panel, { v: 99, dataset: 42 });
+    await closed;
+  });
+
+  test('changing the data file on disk re-analyses it: a column made constant becomes a finding', async () => {
+    const source = workspaceFile('data', 'small.csv');
+    const uri = workspaceFile('data', 'changing.csv');
+    const original = fs.readFileSync(source.fsPath, 'utf8');
+    fs.writeFileSync(uri.fsPath, original);
+    await api.controller.index.refresh();
+    const first = (await vscode.commands.executeCommand('kryptonite.analyseDataset', uri)) as AnalysisOutcome;
+    assert.equal(first.status, 'done');
+    await diagnosticsWhen(uri, (d) => d.some((x) => x.code === 'irrelevantFeature'));
+    assert.ok(!vscode.languages.getDiagnostics(uri).some((x) => x.code === 'constantFeature'));
+    // Make x2 constant, as a researcher's preprocessing bug would.
+    const lines = original.trimEnd().split('\n');
+    const edited = [lines[0], ...lines.slice(1).map((l) => l.split(',').map((c, i) => (i === 1 ? '1' : c)).join(','))].join('\n') + '\n';
+    const found = diagnosticsWhen(uri, (d) => d.some((x) => x.code === 'constantFeature' && /"x2"/.test(x.message)));
+    fs.writeFileSync(uri.fsPath, edited);
+    const diags = await found;
+    const constant = diags.find((x) => x.code === 'constantFeature')!;
+    assert.equal(constant.range.start.line, 0, 'on the header cell');
+  });
+});
