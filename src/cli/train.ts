@@ -10,7 +10,7 @@ import { isPresetName, resolveConfig } from '../engine/train/presets';
 import { TrainInputError } from '../engine/train/errors';
 import { loadModel, saveModel } from '../engine/train/save';
 import { trainDataset } from '../engine/train/train';
-import type { Activation, BackendChoice, EpochProgress, FeatureTransform, ModelKind, OptimizerKind, PresetName, TrainConfig, TrainingReport } from '../engine/train/types';
+import type { Activation, BackendChoice, EpochProgress, FeatureTransform, ModelKind, OptimizerKind, PresetName, TrainConfig, TrainingReport, WeightInit } from '../engine/train/types';
 
 /** Bad arguments to train/predict: main.ts reports these like its own usage errors (exit 2). */
 export class TrainUsageError extends Error {}
@@ -18,13 +18,13 @@ export class TrainUsageError extends Error {}
 export const TRAIN_HELP = `  kryptonite train PATH [--preset N-9|N-12|N-15|N-18|auto] [--model mlp|logreg|cnn1d] [--hidden 72[,36]]
                         [--activation elu|tanh|relu|sigmoid] [--optimizer sgd|adam] [--lr LR] [--momentum M]
                         [--batch B] [--epochs E] [--patience P] [--dropout D[,D]] [--runs K] [--seed S]
-                        [--backend auto|fused|wasm|cpu|tensorflow] [--label L] [--split-column NAME]
+                        [--init torch|glorot] [--backend auto|fused|wasm|cpu|tensorflow] [--label L] [--split-column NAME]
                         [--features raw|interactions] [--hypothesis "RULE"] [--save DIR] [--json OUT|-] [--quiet]
       Train a classifier on a seeded 60/20/20 split (standardised on the training rows), with early stopping on
       validation loss (best weights restored). Presets are the published Kryptonite MLPs (72 tanh/ELU units);
       auto picks one from the data and says why. --runs K repeats with seeds S..S+K-1 and reports the test
       accuracy as mean ± sd. Backend auto: the fused Float32Array kernel for mlp/logreg, else TensorFlow.js
-      (tfjs-node, then WASM, then CPU). logreg can use the sparsity engine's interaction terms
+      (tfjs-node, then WASM, then CPU). Initial weights: PyTorch's default (torch), or Keras' (glorot). logreg can use the sparsity engine's interaction terms
       (--features interactions) or a rule's ±1 product feature (--hypothesis). --save writes a TensorFlow.js model.
   kryptonite predict MODEL_DIR PATH --out LABELS.npy|LABELS.csv
       Apply a saved model to a dataset with the same features; writes int64 .npy or a one-column CSV.
@@ -63,6 +63,7 @@ async function train(args: string[]): Promise<number> {
     dropout: { type: 'string' },
     runs: { type: 'string' },
     seed: { type: 'string' },
+    init: { type: 'string' },
     backend: { type: 'string' },
     label: { type: 'string' },
     'split-column': { type: 'string' },
@@ -81,6 +82,7 @@ async function train(args: string[]): Promise<number> {
     hidden: list('--hidden', s('hidden'), true),
     activation: oneOf<Activation>('--activation', s('activation'), ['elu', 'tanh', 'relu', 'sigmoid']),
     optimizer: oneOf<OptimizerKind>('--optimizer', s('optimizer'), ['sgd', 'adam']),
+    init: oneOf<WeightInit>('--init', s('init'), ['torch', 'glorot']),
     learningRate: num('--lr', s('lr')),
     momentum: num('--momentum', s('momentum')),
     batchSize: int('--batch', s('batch'), 1),
@@ -148,7 +150,7 @@ export function formatTraining(r: TrainingReport, saved?: string): string {
         : `MLP ${r.features.length}→${c.hidden.join('→')}→${r.classes.length === 2 ? 1 : r.classes.length} (${c.activation}, dropout ${c.dropout.join('/')})`;
   const pct = (v: number): string => `${(100 * v).toFixed(2)} %`;
   const lines = [
-    `Model: ${arch}, ${r.parameters.toLocaleString('en-US')} parameters; ${c.optimizer === 'sgd' ? `SGD (momentum ${c.momentum})` : 'Adam'} lr ${c.learningRate}, batch ${c.batchSize}, ≤ ${c.epochs} epochs, patience ${c.patience}`,
+    `Model: ${arch}, ${r.parameters.toLocaleString('en-US')} parameters; ${c.optimizer === 'sgd' ? `SGD (momentum ${c.momentum})` : 'Adam'} lr ${c.learningRate}, batch ${c.batchSize}, ≤ ${c.epochs} epochs, patience ${c.patience}, ${c.init === 'glorot' ? 'Glorot-uniform init (Keras)' : 'PyTorch default init'}`,
     `Backend: ${r.backend} — ${r.kernel}`,
     `Split: ${r.split.train}/${r.split.validation}/${r.split.test} rows (${r.split.source === 'seeded' ? `seeded, seed ${c.seed}` : 'from the split column'}); standardised on the training rows`,
     `Run 1: ${r.epochsRun} epochs (${r.stoppedEarly ? `stopped early; best epoch ${r.bestEpoch}` : `best epoch ${r.bestEpoch}`}), ${r.msPerEpoch.toFixed(1)} ms/epoch`,

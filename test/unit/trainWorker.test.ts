@@ -6,6 +6,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, test } from 'node:test';
 import { generateKryptonite } from '../../src/engine/synth/kryptonite';
 import { writeNpy } from '../../src/engine/io/npy';
+import { predictCommand, trainCommand, TrainUsageError } from '../../src/cli/train';
 import { JobCancelledError, JobFailedError, WorkerClient } from '../../src/worker/client';
 import type { ProgressMessage } from '../../src/protocol';
 import { isHostToWorker, isWorkerToHost } from '../../src/protocolGuards';
@@ -86,6 +87,15 @@ test('bad settings, an inapplicable option, a bad rule and a missing model fail 
     (e: unknown) => e instanceof JobFailedError && e.error.kind === 'input' && /column/.test(e.message),
   );
   await assert.rejects(client.run({ kind: 'predict', modelDir: join(tmp, 'nothing'), path }).result, input(/kryptonite\.json: not found/, 'modelFile'));
+});
+
+test('the CLI reports the same mistakes as usage errors (exit 2), not internal ones', async () => {
+  const path = await npyPair(9, 300, 5);
+  const usage = (pattern: RegExp) => (e: unknown) => e instanceof TrainUsageError && pattern.test(e.message);
+  await assert.rejects(trainCommand([path, '--init', 'he', '--quiet']), usage(/--init/));
+  await assert.rejects(trainCommand([path, '--dropout', '1.5', '--quiet']), usage(/dropout \[1\.5\]/));
+  await assert.rejects(trainCommand([path, '--model', 'cnn1d', '--backend', 'fused', '--quiet']), usage(/fused kernel covers dense models/));
+  await assert.rejects(predictCommand([join(tmp, 'nothing'), path, '--out', join(tmp, 'l.npy')]), usage(/kryptonite\.json: not found/));
 });
 
 test('guards accept train/predict jobs and epoch progress, and reject malformed ones', () => {
