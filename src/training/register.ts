@@ -26,6 +26,8 @@ export interface TrainingApi {
   readonly store: RunStore;
   panel(dataset: vscode.Uri): TrainingPanel | undefined;
   panelState(dataset: vscode.Uri): TrainingPanelSnapshot | undefined;
+  /** The training request remembered for a dataset (offered first by the next Train Model). */
+  lastChoice(dataset: vscode.Uri): TrainRequest | undefined;
 }
 
 export type PredictOutcome =
@@ -289,6 +291,7 @@ export function registerTraining(context: vscode.ExtensionContext, deps: Trainin
     store,
     panel: (uri) => panels.get(keyOf(uri)),
     panelState: (uri) => panels.get(keyOf(uri))?.snapshot(),
+    lastChoice: (uri) => last.get(keyOf(uri)),
   };
 }
 

@@ -105,6 +105,8 @@ suite('Training from the editor', () => {
     assert.equal(report.runs?.seeds.length, 2, 'two repeated runs, reported as mean ± sd');
     assert.ok(report.test.accuracy > 0.75, `test accuracy ${report.test.accuracy}`);
     assert.equal(report.backend, 'fused', 'kryptonite.backend = auto trains a dense model on the fused kernel');
+    assert.deepEqual(api.training.lastChoice(uri), request, 'the choice is remembered for this dataset');
+    assert.equal(api.training.lastChoice(workspaceFile('data', 'messy.csv')), undefined, '… and only for this dataset');
 
     // The panel streamed live epochs, then showed the saved run: its views hold every epoch (train + validation).
     const state = await when(panel.onDidRender, () => {
