@@ -119,9 +119,10 @@ export class FusedDense {
     const b = to - from;
     const d = this.shape.inputs;
     const a0 = this.acts[0];
-    for (let i = 0; i < b; i++) {
+    // Gather the batch's rows with a plain loop: `subarray` allocates a view per row (≈ 5 % of an epoch and GC churn).
+    for (let i = 0, o = 0; i < b; i++) {
       const r = rows[from + i] * d;
-      a0.set(x.subarray(r, r + d), i * d);
+      for (let k = 0; k < d; k++) a0[o++] = x[r + k];
     }
     this.forward(b, rng);
     const outcome = this.outputDelta(labels, rows, from, b);
@@ -141,9 +142,9 @@ export class FusedDense {
     for (let start = 0; start < n; start += this.maxBatch) {
       const b = Math.min(this.maxBatch, n - start);
       const a0 = this.acts[0];
-      for (let i = 0; i < b; i++) {
+      for (let i = 0, o = 0; i < b; i++) {
         const r = (rows ? rows[start + i] : start + i) * d;
-        a0.set(x.subarray(r, r + d), i * d);
+        for (let k = 0; k < d; k++) a0[o++] = x[r + k];
       }
       this.forward(b, null);
       const p = this.acts[out];
