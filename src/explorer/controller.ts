@@ -166,8 +166,8 @@ export class Controller implements vscode.Disposable, PanelHost {
   private async resolveTarget(arg: unknown, placeHolder: string): Promise<vscode.Uri | undefined> {
     const explicit = toUri(arg);
     if (explicit) return explicit;
-    const active = vscode.window.activeTextEditor?.document.uri;
-    if (active && DATA_FILE.test(active.path)) return active;
+    const active = activeDataFile();
+    if (active) return active;
     await this.index.refresh();
     if (this.index.all.length === 0) {
       const choice = await vscode.window.showInformationMessage('Kryptonite: no CSV or .npy datasets in this workspace.', 'Open a dataset…');
@@ -185,6 +185,19 @@ export class Controller implements vscode.Disposable, PanelHost {
     for (const t of this.rerunTimers.values()) clearTimeout(t);
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/**
+ * The data file the user is looking at: the active text editor's, or else the active tab's. A file over VS Code's
+ * document size limit (and an .npy, which is binary) opens no text editor at all, and just after a tab opens the
+ * editor may not be active yet — the tab is what the user sees.
+ */
+function activeDataFile(): vscode.Uri | undefined {
+  const editor = vscode.window.activeTextEditor?.document.uri;
+  if (editor && DATA_FILE.test(editor.path)) return editor;
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const tab = input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom ? input.uri : undefined;
+  return tab && DATA_FILE.test(tab.path) ? tab : undefined;
 }
 
 /** Command arguments come as a Uri (editor/explorer menus, tests), a tree node, or [uri, uris] from multi-select. */

@@ -93,7 +93,14 @@ async function main() {
 
     // The report webview: an iframe inside an iframe; charts are SVG once vega-embed has drawn them.
     const webview = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-    await webview.locator('#chart-histograms svg').first().waitFor({ timeout: 120000 });
+    await webview
+      .locator('#chart-histograms svg')
+      .first()
+      .waitFor({ timeout: 120000 })
+      .catch(async (e) => {
+        await page.screenshot({ path: path.join(artefacts, 'charts-failure.png') });
+        throw e;
+      });
     for (const id of ['histograms', 'relevance', 'terms', 'correlation', 'pca']) {
       const n = await webview.locator(`#chart-${id} svg .mark-rect path, #chart-${id} svg .mark-symbol path, #chart-${id} svg path`).count();
       if (n === 0) throw new Error(`chart ${id} has no marks`);
