@@ -21,20 +21,32 @@ export function localResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
   return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
 }
 
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
+/** What differs between the panels that share the webview bundle; the page, the CSP and the nonce do not. */
+export interface PanelPage {
+  /** `data-view` on the body: which view the bundle starts (absent: the report). */
+  readonly view?: string;
+  /** Extra stylesheets from media/, after panel.css. */
+  readonly stylesheets?: readonly string[];
+  /** What the page says until the host's first message arrives. */
+  readonly waiting?: string;
+}
+
+/** The one page every Kryptonite webview loads: strict CSP, a per-load nonce, one script, styles from media/. */
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, page: PanelPage = {}): string {
   const n = nonce();
   const asset = (...p: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
+  const styles = ['panel.css', ...(page.stylesheets ?? [])].map((f) => `<link rel="stylesheet" href="${asset('media', f)}">`).join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(webview.cspSource, n)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('media', 'panel.css')}">
+${styles}
 <title>${escapeHtml(title)}</title>
 </head>
-<body>
-<main id="app" aria-live="polite"><p class="status">Waiting for the analysis…</p></main>
+<body${page.view ? ` data-view="${escapeHtml(page.view)}"` : ''}>
+<main id="app" aria-live="polite"><p class="status">${escapeHtml(page.waiting ?? 'Waiting for the analysis…')}</p></main>
 <script nonce="${n}" src="${asset('dist', 'webview', 'main.js')}"></script>
 </body>
 </html>`;

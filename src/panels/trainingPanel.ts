@@ -7,7 +7,7 @@ import type { HostToTrainingWebview, TrainingRunDetails, TrainingWebviewToHost }
 import { assertNever, isTrainingWebviewToHost } from '../protocolGuards';
 import { describeConfig, describeRequest, pct } from '../training/request';
 import { runSeries, type StoredRun } from '../training/runStore';
-import { contentSecurityPolicy, escapeHtml, localResourceRoots, nonce } from './html';
+import { localResourceRoots, panelHtml } from './html';
 
 /** What a training panel remembers across reloads (restored by the serializer, then it asks the host again). */
 export interface TrainingPanelState {
@@ -214,25 +214,9 @@ export class TrainingPanel implements vscode.Disposable {
   }
 }
 
-/** The same page as the report panel (strict CSP, per-load nonce, one script) with `data-view="training"`. */
+/** The shared panel page, starting the training view. */
 export function trainingHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
-  const n = nonce();
-  const asset = (...p: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(webview.cspSource, n)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('media', 'panel.css')}">
-<link rel="stylesheet" href="${asset('media', 'training.css')}">
-<title>${escapeHtml(title)}</title>
-</head>
-<body data-view="training">
-<main id="app" aria-live="polite"><p class="status">Waiting for the training view…</p></main>
-<script nonce="${n}" src="${asset('dist', 'webview', 'main.js')}"></script>
-</body>
-</html>`;
+  return panelHtml(webview, extensionUri, title, { view: 'training', stylesheets: ['training.css'], waiting: 'Waiting for the training view…' });
 }
 
 function finite(v: number): number | null {

@@ -11,46 +11,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const root = path.resolve(__dirname, '../..');
-const harness = path.resolve(process.env.KRYPTONITE_HARNESS || path.join(root, '../shared/vscode-harness/recipe/harness.sh'));
-const harnessHome = process.env.HARNESS_HOME || '/tmp/vscode-harness';
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const artefacts = path.join(root, 'test-results', 'e2e');
-
-function skip(reason) {
-  const msg = `e2e tests: SKIPPED — ${reason}`;
-  if (process.env.KRYPTONITE_REQUIRE_HARNESS === '1') {
-    console.error(msg.replace('SKIPPED', 'FAILED (KRYPTONITE_REQUIRE_HARNESS=1)'));
-    process.exit(1);
-  }
-  console.log(msg);
-  process.exit(0);
-}
-
-if (!fs.existsSync(harness)) skip(`no harness at ${harness}`);
-if (!fs.existsSync(path.join(harnessHome, 'cs')) || !fs.existsSync(chromiumPath)) skip('the VS Code harness is not installed (run ../shared/vscode-harness/recipe/harness.sh install)');
-
-const run = fs.mkdtempSync('/tmp/kr-e2e-');
-const env = { ...process.env, HARNESS_RUN: run };
-const sh = (...args) => execFileSync(harness, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-
-async function runPalette(page, text, attempts = 6) {
-  // Contributions reach the palette a few seconds after the workbench renders: retry.
-  for (let i = 1; i <= attempts; i++) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input').first();
-    await input.waitFor({ state: 'visible', timeout: 15000 });
-    await input.fill('>' + text);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
-    if (await row.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)) {
-      await page.keyboard.press('Enter');
-      return;
-    }
-    await page.keyboard.press('Escape');
-    if (i === attempts) throw new Error(`"${text}" is not in the command palette`);
-    await page.waitForTimeout(1000);
-  }
-}
+const { root, chromiumPath, artefacts, run, sh, runPalette } = require('./harness');
 
 async function main() {
   const t0 = Date.now();

@@ -8,38 +8,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { EXTENSION_ID, workspaceFile, diagnosticsWhen } from './helpers';
 import type { KryptoniteApi } from '../../src/extension';
 import type { AnalysisOutcome } from '../../src/explorer/analyses';
 
-const EXTENSION_ID = 'kryptonite.kryptonite';
 
-function workspaceFile(...parts: string[]): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the fixture workspace is open');
-  return vscode.Uri.joinPath(folder.uri, ...parts);
-}
 
-/** Resolves with the diagnostics of `uri` once `accept` holds (checked now and on every change); rejects after `ms`. */
-function diagnosticsWhen(uri: vscode.Uri, accept: (d: readonly vscode.Diagnostic[]) => boolean, ms = 45_000): Promise<readonly vscode.Diagnostic[]> {
-  return new Promise((resolve, reject) => {
-    const check = (): boolean => {
-      const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'kryptonite');
-      if (!accept(d)) return false;
-      sub.dispose();
-      clearTimeout(timer);
-      resolve(d);
-      return true;
-    };
-    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
-      if (e.uris.some((u) => u.toString() === uri.toString())) check();
-    });
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`diagnostics of ${uri.fsPath} never matched: ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => [d.code, d.message]))}`));
-    }, ms);
-    check();
-  });
-}
 
 function headerRange(uri: vscode.Uri, name: string): vscode.Range {
   const header = fs.readFileSync(uri.fsPath, 'utf8').split(/\r?\n/)[0];

@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { EXTENSION_ID, workspaceFile, diagnosticsWhen } from './helpers';
 import type { KryptoniteApi } from '../../src/extension';
 import { analyseDataset } from '../../src/engine/analyse';
 import { binarisation } from '../../src/engine/binarise';
@@ -17,34 +18,8 @@ import { loadDataset } from '../../src/engine/io/load';
 import { splitRows } from '../../src/engine/split';
 import { lensTitle } from '../../src/hypothesisFiles/format';
 
-const EXTENSION_ID = 'kryptonite.kryptonite';
 
-function workspaceFile(...parts: string[]): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the fixture workspace is open');
-  return vscode.Uri.joinPath(folder.uri, ...parts);
-}
 
-function diagnosticsWhen(uri: vscode.Uri, accept: (d: readonly vscode.Diagnostic[]) => boolean, ms = 60_000): Promise<readonly vscode.Diagnostic[]> {
-  return new Promise((resolve, reject) => {
-    const check = (): boolean => {
-      const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'kryptonite');
-      if (!accept(d)) return false;
-      sub.dispose();
-      clearTimeout(timer);
-      resolve(d);
-      return true;
-    };
-    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
-      if (e.uris.some((u) => u.toString() === uri.toString())) check();
-    });
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`diagnostics of ${uri.fsPath} never matched: ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => [d.code, d.message, d.range.start.character]))}`));
-    }, ms);
-    check();
-  });
-}
 
 /** What the worker's hypothesis job computes, recomputed here with the engine directly. */
 async function engineTitles(csv: string, rules: readonly string[], seed: number): Promise<string[]> {

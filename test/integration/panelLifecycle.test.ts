@@ -6,38 +6,14 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { workspaceFile, diagnosticsWhen } from './helpers';
 import type { KryptoniteApi } from '../../src/extension';
 import type { AnalysisOutcome } from '../../src/explorer/analyses';
 
 const PANEL_VIEW_TYPE = 'kryptonite.report';
 let api: KryptoniteApi;
 
-function workspaceFile(...parts: string[]): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the fixture workspace is open');
-  return vscode.Uri.joinPath(folder.uri, ...parts);
-}
 
-function diagnosticsWhen(uri: vscode.Uri, accept: (d: readonly vscode.Diagnostic[]) => boolean, ms = 45_000): Promise<readonly vscode.Diagnostic[]> {
-  return new Promise((resolve, reject) => {
-    const check = (): boolean => {
-      const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'kryptonite');
-      if (!accept(d)) return false;
-      sub.dispose();
-      clearTimeout(timer);
-      resolve(d);
-      return true;
-    };
-    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
-      if (e.uris.some((u) => u.toString() === uri.toString())) check();
-    });
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`diagnostics of ${uri.fsPath} never matched: ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => [d.code, d.message]))}`));
-    }, ms);
-    check();
-  });
-}
 
 function panels(): { get(uri: vscode.Uri): unknown; deserializeWebviewPanel(p: vscode.WebviewPanel, s: unknown): Promise<void> } {
   return (api.controller as unknown as { panels: ReturnType<typeof panels> }).panels;

@@ -8,18 +8,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { EXTENSION_ID, workspaceFile } from './helpers';
 import type { KryptoniteApi } from '../../src/extension';
 import type { ExplorerNode } from '../../src/explorer/tree';
 import type { TrainOutcome } from '../../src/training/trainer';
 import type { PredictOutcome } from '../../src/training/register';
 
-const EXTENSION_ID = 'kryptonite.kryptonite';
 
-function workspaceFile(...parts: string[]): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the fixture workspace is open');
-  return vscode.Uri.joinPath(folder.uri, ...parts);
-}
 
 /** Resolves once `check` returns a value (tried now and after every `event`); rejects after `ms`. */
 function when<T, E>(event: vscode.Event<E>, check: () => T | undefined, what: string, ms = 60_000): Promise<T> {
