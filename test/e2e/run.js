@@ -21,6 +21,18 @@ async function main() {
   fs.cpSync(path.join(root, 'test/fixtures/workspace'), ws, { recursive: true });
   fs.copyFileSync(path.join(root, 'test/fixtures/sample/kryptonite-9-sample.csv'), path.join(ws, 'kryptonite-9.csv'));
 
+  // KRYPTONITE_E2E_THEME runs the same test under another colour theme (e.g. "Default Dark Modern",
+  // "Default High Contrast"): it is written into the run's user settings before the workbench starts (the harness
+  // seeds its own settings only when none exist), and the panel must then draw on that theme's background.
+  const theme = process.env.KRYPTONITE_E2E_THEME;
+  const suffix = theme ? `-${theme.toLowerCase().replace(/[^a-z]+/g, '-')}` : '';
+  if (theme) {
+    const harnessSettings = path.join(root, '../shared/vscode-harness/recipe/settings.json');
+    const base = fs.existsSync(harnessSettings) ? JSON.parse(fs.readFileSync(harnessSettings, 'utf8')) : {};
+    fs.mkdirSync(path.join(run, 'ud', 'User'), { recursive: true });
+    fs.writeFileSync(path.join(run, 'ud', 'User', 'settings.json'), JSON.stringify({ ...base, 'workbench.colorTheme': theme }, null, 2));
+  }
+
   execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   sh('install-ext', path.join(root, 'out', 'kryptonite.vsix'));
   const url = sh('start', ws).trim().split('\n').pop();
@@ -77,9 +89,29 @@ async function main() {
     }
     console.log('e2e: the Problems view lists x1, x3, x6 as irrelevant');
     await page.waitForTimeout(500); // let the panel finish its layout before the picture (not a synchronisation)
-    const shot = path.join(artefacts, 'panel-beside-csv.png');
+    // Keyboard: from the panel's heading, Tab reaches its controls (real buttons, focus visible), no mouse needed.
+    await webview.locator('h1').first().click();
+    const focused = [];
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('Tab');
+      focused.push(await webview.locator(':focus').first().evaluate((e) => `${e.tagName}:${e.textContent?.trim() ?? ''}`).catch(() => 'none'));
+    }
+    if (!focused.some((f) => /^BUTTON:/.test(f))) throw new Error(`Tab never reached a button in the panel: ${focused.join(', ')}`);
+    console.log(`e2e: keyboard focus moves through the panel: ${focused.join(' → ')}`);
+    if (theme) {
+      const expected = /high contrast/i.test(theme) ? 'vscode-high-contrast' : 'vscode-dark';
+      await webview.locator(`body.${expected}`).waitFor({ timeout: 30000 });
+      const background = await webview.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+      const [r, g, b] = (background.match(/\d+/g) ?? ['255', '255', '255']).map(Number);
+      if (r + g + b > 3 * 128) throw new Error(`${theme}: the panel is drawn on a light background (${background})`);
+      const text = await webview.locator('h1, h2').first().evaluate((h) => getComputedStyle(h).color);
+      const [tr, tg, tb] = (text.match(/\d+/g) ?? ['0', '0', '0']).map(Number);
+      if (tr + tg + tb < 3 * 128) throw new Error(`${theme}: headings are dark on a dark background (${text})`);
+      console.log(`e2e: ${theme}: panel background ${background}, headings ${text}`);
+    }
+    const shot = path.join(artefacts, `panel-beside-csv${suffix}.png`);
     await page.screenshot({ path: shot });
-    if (process.env.KRYPTONITE_UPDATE_SCREENSHOT === '1') {
+    if (process.env.KRYPTONITE_UPDATE_SCREENSHOT === '1' && !theme) {
       fs.mkdirSync(path.join(root, 'media', 'screenshots'), { recursive: true });
       fs.copyFileSync(shot, path.join(root, 'media', 'screenshots', 'panel-beside-csv.png'));
     }
