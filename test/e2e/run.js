@@ -98,6 +98,25 @@ async function main() {
     }
     if (!focused.some((f) => /^BUTTON:/.test(f))) throw new Error(`Tab never reached a button in the panel: ${focused.join(', ')}`);
     console.log(`e2e: keyboard focus moves through the panel: ${focused.join(' → ')}`);
+    if (!theme) {
+      // Export one chart as SVG and as PNG through the panel's buttons; accept the save dialog's proposed path
+      // (beside the dataset) with Enter, as a user would, and check what lands on disk.
+      for (const format of ['SVG', 'PNG']) {
+        const file = path.join(ws, `kryptonite-9-histograms.${format.toLowerCase()}`);
+        await webview.locator(`button[aria-label="Export Distributions as ${format}"]`).first().click();
+        await page.locator('.quick-input-widget input').first().waitFor({ state: 'visible', timeout: 15000 });
+        await page.keyboard.press('Enter');
+        const deadline = Date.now() + 15000;
+        while (!fs.existsSync(file) || fs.statSync(file).size === 0) {
+          if (Date.now() > deadline) throw new Error(`${format} export never wrote ${file}`);
+          await page.waitForTimeout(100);
+        }
+        const head = fs.readFileSync(file).subarray(0, 8);
+        const ok = format === 'SVG' ? /<svg/.test(fs.readFileSync(file, 'utf8')) : head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+        if (!ok) throw new Error(`${format} export wrote something that is not ${format}: ${head.toString('hex')}`);
+        console.log(`e2e: ${format} export of the distributions chart: ${fs.statSync(file).size} bytes`);
+      }
+    }
     if (theme) {
       const expected = /high contrast/i.test(theme) ? 'vscode-high-contrast' : 'vscode-dark';
       await webview.locator(`body.${expected}`).waitFor({ timeout: 30000 });
