@@ -1,8 +1,8 @@
 /**
  * The report panel's browser side: the only acquireVsCodeApi() call. It renders what the host sends (the JSON report
  * and Vega-Lite specs built by src/engine/charts) and computes nothing. Vega runs with its expression interpreter
- * (`ast: true`), so the CSP needs no 'unsafe-eval'; vega-embed's and vega-tooltip's injected <style> are turned off
- * and shipped as media/panel.css instead, so it needs no 'unsafe-inline' either.
+ * (`ast: true`), so the CSP never has to allow string evaluation; vega-embed's and vega-tooltip's injected <style>
+ * are turned off and shipped as media/panel.css instead, so it never has to allow inline styles either.
  */
 import embed, { type Result, type VisualizationSpec } from 'vega-embed';
 import { expressionInterpreter } from 'vega-interpreter';
