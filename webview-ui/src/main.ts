@@ -4,8 +4,8 @@
  * (`ast: true`), so the CSP never has to allow string evaluation; vega-embed's and vega-tooltip's injected <style>
  * are turned off and shipped as media/panel.css instead, so it never has to allow inline styles either.
  */
-import embed, { type Result, type VisualizationSpec } from 'vega-embed';
-import { expressionInterpreter } from 'vega-interpreter';
+import type { Result } from 'vega-embed';
+import { drawChart } from './drawChart';
 import type { HostToWebview, WebviewToHost } from '../../src/protocol';
 import { isHostToWebview } from '../../src/protocolGuards';
 import type { Report } from '../../src/engine/report';
@@ -117,15 +117,7 @@ async function renderReport(report: Report, charts: Record<string, unknown>): Pr
   const config = themeConfig();
   for (const [id, target] of targets) {
     try {
-      const result = await embed(target, charts[id] as VisualizationSpec, {
-        renderer: 'svg',
-        actions: false,
-        ast: true,
-        expr: expressionInterpreter,
-        defaultStyle: false,
-        tooltip: { disableDefaultStyle: true, theme: 'custom' },
-        config,
-      });
+      const result = await drawChart(target, charts[id], config);
       views.set(id, result);
     } catch (error) {
       target.replaceChildren(el('p', { class: 'status failed' }, `Could not draw this chart: ${error instanceof Error ? error.message : String(error)}`));
@@ -186,7 +178,7 @@ async function renderHypotheses(m: Extract<HostToWebview, { type: 'hypotheses' }
   );
   if (m.chart) {
     try {
-      views.set('hypotheses', await embed(target, m.chart as VisualizationSpec, { renderer: 'svg', actions: false, ast: true, expr: expressionInterpreter, defaultStyle: false, tooltip: { disableDefaultStyle: true, theme: 'custom' }, config: themeConfig() }));
+      views.set('hypotheses', await drawChart(target, m.chart, themeConfig()));
     } catch (error) {
       target.replaceChildren(el('p', { class: 'status failed' }, `Could not draw this chart: ${error instanceof Error ? error.message : String(error)}`));
     }

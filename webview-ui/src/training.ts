@@ -4,8 +4,8 @@
  * src/engine/charts/training.ts — and computes nothing: live epochs go into the embedded views as changesets on the
  * named data sources `points` and `best`, never by re-embedding.
  */
-import embed, { type Result, type VisualizationSpec } from 'vega-embed';
-import { expressionInterpreter } from 'vega-interpreter';
+import type { Result } from 'vega-embed';
+import { drawChart } from './drawChart';
 import type { BestMark, CurvePoint } from '../../src/engine/charts/training';
 import type { HostToTrainingWebview, TrainingRunDetails, TrainingWebviewToHost } from '../../src/protocol';
 import { isHostToTrainingWebview } from '../../src/protocolGuards';
@@ -83,15 +83,7 @@ export function startTrainingView(vscode: TrainingVsCodeApi, themeConfig: () => 
       try {
         views.set(
           id,
-          await embed(target, spec as VisualizationSpec, {
-            renderer: 'svg',
-            actions: false,
-            ast: true,
-            expr: expressionInterpreter,
-            defaultStyle: false,
-            tooltip: { disableDefaultStyle: true, theme: 'custom' },
-            config,
-          }),
+          await drawChart(target, spec, config),
         );
       } catch (error) {
         target.replaceChildren(el('p', { class: 'status failed' }, `Could not draw this chart: ${error instanceof Error ? error.message : String(error)}`));
