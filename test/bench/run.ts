@@ -13,7 +13,8 @@
  * 5. Training (test/bench/train.ts): the published MLP presets on Kryptonite-9/12/15/18, ms per epoch and time to the
  *    target accuracy against PyTorch 1.13 on CPU (Debian's python3-torch; skipped with a message when missing).
  *
- * Set KRYPTONITE_BENCH_QUICK=1 to skip the 560 MB file and the scikit-learn run (which takes minutes).
+ * Set KRYPTONITE_BENCH_QUICK=1 to skip the 560 MB file, the scikit-learn run (minutes) and the training comparison
+ * with PyTorch (an hour for the 5-seed table; `npm run bench:train` runs it alone).
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
@@ -37,7 +38,8 @@ async function main(): Promise<void> {
   await sparsityScaling();
   if (process.env.KRYPTONITE_BENCH_QUICK) console.log('\n[sparsity vs scikit-learn] skipped (KRYPTONITE_BENCH_QUICK set)');
   else sparsityVsSklearn();
-  await trainingVsPyTorch();
+  if (process.env.KRYPTONITE_BENCH_QUICK) console.log('\n[training vs PyTorch] skipped (KRYPTONITE_BENCH_QUICK set; npm run bench:train runs it alone)');
+  else await trainingVsPyTorch();
 }
 
 async function analyseVsPandas(): Promise<void> {
