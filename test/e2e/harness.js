@@ -46,4 +46,29 @@ async function runPalette(page, text, attempts = 6) {
   }
 }
 
-module.exports = { root, harness, harnessHome, chromiumPath, artefacts, skip, run, env, sh, runPalette };
+/** Close the browser, stop code-server and remove the throwaway workspace and run folder, whatever happened. */
+async function tearDown(browser, ws) {
+  await browser.close().catch(() => undefined);
+  try {
+    sh('stop');
+  } catch {
+    // already stopped
+  }
+  fs.rmSync(ws, { recursive: true, force: true });
+  fs.rmSync(run, { recursive: true, force: true });
+}
+
+/** Run an e2e scenario; on failure print why, make sure code-server is stopped, and exit 1. */
+function runScenario(label, main) {
+  main().catch((e) => {
+    console.error(`${label} failed:`, e && e.stack ? e.stack : e);
+    try {
+      sh('stop');
+    } catch {
+      // already stopped
+    }
+    process.exit(1);
+  });
+}
+
+module.exports = { root, harness, harnessHome, chromiumPath, artefacts, skip, run, env, sh, runPalette, tearDown, runScenario };

@@ -11,7 +11,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { root, chromiumPath, artefacts, run, sh, runPalette } = require('./harness');
+const { root, chromiumPath, artefacts, run, sh, runPalette, tearDown, runScenario } = require('./harness');
 
 async function main() {
   const t0 = Date.now();
@@ -137,23 +137,8 @@ async function main() {
     if (cspViolations.length) throw new Error(`CSP violations in the workbench console:\n${cspViolations.join('\n')}`);
     console.log(`e2e: passed in ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${path.relative(root, artefacts)}/`);
   } finally {
-    await browser.close().catch(() => undefined);
-    try {
-      sh('stop');
-    } catch {
-      // already stopped
-    }
-    fs.rmSync(ws, { recursive: true, force: true });
-    fs.rmSync(run, { recursive: true, force: true });
+    await tearDown(browser, ws);
   }
 }
 
-main().catch((e) => {
-  console.error('e2e tests failed:', e && e.stack ? e.stack : e);
-  try {
-    sh('stop');
-  } catch {
-    // ignore
-  }
-  process.exit(1);
-});
+runScenario('e2e tests', main);

@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { root, chromiumPath, artefacts, run, sh, runPalette } = require('./harness');
+const { root, chromiumPath, artefacts, run, sh, runPalette, tearDown, runScenario } = require('./harness');
 
 async function pick(page, text) {
   const input = page.locator('.quick-input-widget input').first();
@@ -83,23 +83,8 @@ async function main() {
     if (cspViolations.length) throw new Error(`CSP violations in the workbench console:\n${cspViolations.join('\n')}`);
     console.log(`e2e training: passed in ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshot ${path.relative(root, shot)}`);
   } finally {
-    await browser.close().catch(() => undefined);
-    try {
-      sh('stop');
-    } catch {
-      // already stopped
-    }
-    fs.rmSync(ws, { recursive: true, force: true });
-    fs.rmSync(run, { recursive: true, force: true });
+    await tearDown(browser, ws);
   }
 }
 
-main().catch((e) => {
-  console.error('e2e training failed:', e && e.stack ? e.stack : e);
-  try {
-    sh('stop');
-  } catch {
-    // ignore
-  }
-  process.exit(1);
-});
+runScenario('e2e training', main);
