@@ -16,6 +16,7 @@
  *
  * KRYPTONITE_BENCH_TRAIN_SEEDS (default 5), KRYPTONITE_BENCH_TRAIN_PRESETS=N-9,N-12 (default all),
  * KRYPTONITE_BENCH_TRAIN_STOP=1: stop each run at the target (time only; no accuracy table),
+ * KRYPTONITE_BENCH_TRAIN_PEER=0: ours only (accuracy and epochs are deterministic per seed, PyTorch's too),
  * KRYPTONITE_BENCH_TRAIN_BACKENDS=wasm,cpu adds TensorFlow.js backends to the per-epoch table.
  */
 import { spawn } from 'node:child_process';
@@ -128,12 +129,13 @@ export async function trainingVsPyTorch(): Promise<void> {
   const stop = process.env.KRYPTONITE_BENCH_TRAIN_STOP === '1';
   const parallel = process.env.KRYPTONITE_BENCH_TRAIN_PARALLEL === '1';
   const wanted = (process.env.KRYPTONITE_BENCH_TRAIN_PRESETS ?? 'N-9,N-12,N-15,N-18').split(',');
-  const python = findPython('torch');
+  // KRYPTONITE_BENCH_TRAIN_PEER=0 leaves PyTorch out (ours only: e.g. re-measuring our accuracy table).
+  const python = process.env.KRYPTONITE_BENCH_TRAIN_PEER === '0' ? null : findPython('torch');
   const cmd = ourCommand();
   const load = (): string => (require('node:os') as typeof import('node:os')).loadavg()[0].toFixed(1);
   console.log(`\n[training vs PyTorch] published MLP presets, seeds 1..${seeds}, ${stop ? 'stopping at the target' : 'full runs (≤ 1000 epochs, patience 200)'}; ours and PyTorch ${parallel ? 'side by side (times not comparable under load)' : 'one after the other'} per seed; load average ${load()} at start`);
   console.log(`  ours: ${cmd[0].endsWith('.js') ? 'bundled child (esbuild)' : 'tsx child (esbuild missing)'}; time to target = spawn → first epoch with test accuracy ≥ target (median over seeds that reached it)`);
-  if (!python) console.log('  PyTorch: not installed (apt-get install python3-torch) — peer skipped');
+  if (!python) console.log(process.env.KRYPTONITE_BENCH_TRAIN_PEER === '0' ? '  PyTorch: left out (KRYPTONITE_BENCH_TRAIN_PEER=0)' : '  PyTorch: not installed (apt-get install python3-torch) — peer skipped');
   const presets = ([9, 12, 15, 18] as const).map((n) => [n, `N-${n}` as PresetName] as const).filter(([, p]) => wanted.includes(p));
   const table: string[] = [];
   for (const [n, preset] of presets) {

@@ -9,7 +9,6 @@ import type { Dataset } from '../../src/engine/dataset';
 import { datasetFromColumns } from '../../src/engine/train/job';
 import { createRng } from '../../src/engine/random';
 import { loadTf } from '../../src/engine/train/backend';
-import { expSmall } from '../../src/engine/train/fused';
 import { initialWeights } from '../../src/engine/train/model';
 import { prepareTraining } from '../../src/engine/train/data';
 import { writeLabels } from '../../src/engine/train/labels';
@@ -62,16 +61,6 @@ test('the fused kernel and TensorFlow.js (cpu) compute the same training run fro
     assert.ok(Math.abs(a.trainLoss - b.trainLoss) < 1e-4, `epoch ${e + 1}: ${a.trainLoss} vs ${b.trainLoss}`);
     assert.ok(Math.abs(a.valLoss - b.valLoss) < 1e-4, `epoch ${e + 1}: ${a.valLoss} vs ${b.valLoss}`);
   }
-});
-
-test('expSmall (the activations\' e^x) agrees with Math.exp to float32 precision on [−20, 20]', () => {
-  let worst = 0;
-  for (let i = 0; i <= 40000; i++) {
-    const x = -20 + i / 1000 + 1e-7 * Math.sin(i);
-    worst = Math.max(worst, Math.abs(expSmall(x) / Math.exp(x) - 1));
-  }
-  assert.ok(worst < 2e-8, `relative error ${worst}`);
-  assert.equal(expSmall(0), 1);
 });
 
 test('initial weights follow PyTorch\'s nn.Linear default unless glorot is asked for', () => {

@@ -1,6 +1,6 @@
 import type { Rng } from '../random';
 import type { LoadedTf, Tf } from './backend';
-import { ADAM_EPSILON } from './fused';
+import { ADAM_EPSILON, dropoutMask, maskSeed } from './fused';
 import type { BatchOutcome, OptimizerSpec } from './fused';
 import type { Architecture, NamedWeight, Trainer } from './model';
 import { samePadding } from './model';
@@ -139,9 +139,8 @@ export class TfTrainer implements Trainer {
     return a.hidden.map((width, l) => {
       const rate = a.dropout[l] ?? 0;
       if (rate <= 0) return null;
-      const keep = 1 / (1 - rate);
       const values = new Float32Array(b * width);
-      for (let i = 0; i < values.length; i++) values[i] = rng.next() < rate ? 0 : keep;
+      dropoutMask(values, rate, maskSeed(rng));
       return { values, width };
     });
   }

@@ -133,7 +133,7 @@ function fusedTrainer(arch: Extract<Architecture, { kind: 'dense' }>, initial: r
   // Evaluation runs in chunks of at least 1024 rows: buffers are sized for the larger of that and a training batch.
   const net = new FusedDense(arch, { kernels, biases }, optimizer, Math.max(batchSize, 1024));
   return {
-    kernel: 'fused Float32Array MLP (hand-written forward/backward, no TensorFlow.js ops)',
+    kernel: 'fused WebAssembly SIMD MLP (hand-written forward/backward, no TensorFlow.js ops)',
     trainBatch: (rows, from, to, rng) => net.trainBatch(data.x, data.labels, rows, from, to, rng),
     evaluate: (rows, predicted) => net.evaluate(data.x, data.labels, rows, predicted),
     snapshot: () => net.snapshot(),
