@@ -10,20 +10,20 @@ import { isPresetName, resolveConfig } from '../engine/train/presets';
 import { TrainInputError } from '../engine/train/errors';
 import { loadModel, saveModel } from '../engine/train/save';
 import { trainDataset } from '../engine/train/train';
-import type { Activation, BackendChoice, EpochProgress, FeatureTransform, ModelKind, OptimizerKind, PresetName, TrainConfig, TrainingReport, WeightInit } from '../engine/train/types';
+import type { Activation, BackendChoice, EarlyStoppingMonitor, EpochProgress, FeatureTransform, ModelKind, OptimizerKind, PresetName, TrainConfig, TrainingReport, WeightInit } from '../engine/train/types';
 
 /** Bad arguments to train/predict: main.ts reports these like its own usage errors (exit 2). */
 export class TrainUsageError extends Error {}
 
 export const TRAIN_HELP = `  kryptonite train PATH [--preset N-9|N-12|N-15|N-18|auto] [--model mlp|logreg|cnn1d] [--hidden 72[,36]]
                         [--activation elu|tanh|relu|sigmoid] [--optimizer sgd|adam] [--lr LR] [--momentum M]
-                        [--batch B] [--epochs E] [--patience P] [--dropout D[,D]] [--runs K] [--seed S]
+                        [--batch B] [--epochs E] [--patience P] [--monitor loss|accuracy] [--dropout D[,D]] [--runs K] [--seed S]
                         [--init torch|glorot] [--backend auto|fused|wasm|cpu|tensorflow] [--label L] [--split-column NAME]
                         [--features raw|interactions] [--hypothesis "RULE"] [--save DIR] [--json OUT|-] [--quiet]
       Train a classifier on a seeded 60/20/20 split (standardised on the training rows), with early stopping on
-      validation loss (best weights restored). Presets are the published Kryptonite MLPs (72 tanh/ELU units);
+      validation loss, or accuracy with --monitor accuracy (best weights restored). Presets are the published Kryptonite MLPs (72 tanh/ELU units);
       auto picks one from the data and says why. --runs K repeats with seeds S..S+K-1 and reports the test
-      accuracy as mean ± sd. Backend auto: the fused Float32Array kernel for mlp/logreg, else TensorFlow.js
+      accuracy as mean ± sd. Backend auto: the fused WebAssembly SIMD kernel for mlp/logreg, else TensorFlow.js
       (tfjs-node, then WASM, then CPU). Initial weights: PyTorch's default (torch), or Keras' (glorot). logreg can use the sparsity engine's interaction terms
       (--features interactions) or a rule's ±1 product feature (--hypothesis). --save writes a TensorFlow.js model.
   kryptonite predict MODEL_DIR PATH --out LABELS.npy|LABELS.csv
@@ -60,6 +60,7 @@ async function train(args: string[]): Promise<number> {
     batch: { type: 'string' },
     epochs: { type: 'string' },
     patience: { type: 'string' },
+    monitor: { type: 'string' },
     dropout: { type: 'string' },
     runs: { type: 'string' },
     seed: { type: 'string' },
@@ -88,6 +89,7 @@ async function train(args: string[]): Promise<number> {
     batchSize: int('--batch', s('batch'), 1),
     epochs: int('--epochs', s('epochs'), 1),
     patience: int('--patience', s('patience'), 1),
+    monitor: oneOf<EarlyStoppingMonitor>('--monitor', s('monitor'), ['loss', 'accuracy']),
     dropout: list('--dropout', s('dropout'), false),
     runs: int('--runs', s('runs'), 1),
     seed: int('--seed', s('seed'), 0),
@@ -150,7 +152,7 @@ export function formatTraining(r: TrainingReport, saved?: string): string {
         : `MLP ${r.features.length}→${c.hidden.join('→')}→${r.classes.length === 2 ? 1 : r.classes.length} (${c.activation}, dropout ${c.dropout.join('/')})`;
   const pct = (v: number): string => `${(100 * v).toFixed(2)} %`;
   const lines = [
-    `Model: ${arch}, ${r.parameters.toLocaleString('en-US')} parameters; ${c.optimizer === 'sgd' ? `SGD (momentum ${c.momentum})` : 'Adam'} lr ${c.learningRate}, batch ${c.batchSize}, ≤ ${c.epochs} epochs, patience ${c.patience}, ${c.init === 'glorot' ? 'Glorot-uniform init (Keras)' : 'PyTorch default init'}`,
+    `Model: ${arch}, ${r.parameters.toLocaleString('en-US')} parameters; ${c.optimizer === 'sgd' ? `SGD (momentum ${c.momentum})` : 'Adam'} lr ${c.learningRate}, batch ${c.batchSize}, ≤ ${c.epochs} epochs, patience ${c.patience} on validation ${c.monitor ?? 'loss'}, ${c.init === 'glorot' ? 'Glorot-uniform init (Keras)' : 'PyTorch default init'}`,
     `Backend: ${r.backend} — ${r.kernel}`,
     `Split: ${r.split.train}/${r.split.validation}/${r.split.test} rows (${r.split.source === 'seeded' ? `seeded, seed ${c.seed}` : 'from the split column'}); standardised on the training rows`,
     `Run 1: ${r.epochsRun} epochs (${r.stoppedEarly ? `stopped early; best epoch ${r.bestEpoch}` : `best epoch ${r.bestEpoch}`}), ${r.msPerEpoch.toFixed(1)} ms/epoch`,

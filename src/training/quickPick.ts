@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { DEFAULT_CONFIG, PRESET_NAMES } from '../engine/train/presets';
-import type { Activation, ModelKind, OptimizerKind, PresetName, TrainConfig } from '../engine/train/types';
+import type { Activation, EarlyStoppingMonitor, ModelKind, OptimizerKind, PresetName, TrainConfig } from '../engine/train/types';
 import { describeRequest, isTrainRequest, presetDescription, presetDetail, type TrainRequest } from './request';
 
 const LAST_KEY = 'kryptonite.training.last/1';
@@ -23,7 +23,8 @@ type Choice = vscode.QuickPickItem & { readonly request?: TrainRequest; readonly
 
 /**
  * The Train Model flow: a preset (N-9 … N-18, auto; each described), the last choice for this dataset, or Custom —
- * model, hidden units, activation, optimiser, learning rate, batch, dropout, epochs, patience, runs, seed. Undefined
+ * model, hidden units, activation, optimiser, learning rate, batch, dropout, epochs, early-stopping score and patience,
+ * runs, seed. Undefined
  * when the user escapes at any step.
  */
 export async function pickTrainRequest(datasetLabel: string, last: TrainRequest | undefined, seed: number): Promise<TrainRequest | undefined> {
@@ -32,8 +33,8 @@ export async function pickTrainRequest(datasetLabel: string, last: TrainRequest 
   if (last) items.push({ label: '$(history) Same as last time', description: describeRequest(last), request: last }, { label: '', kind: vscode.QuickPickItemKind.Separator });
   for (const name of PRESET_NAMES) items.push({ label: name, description: presetDescription(name), detail: presetDetail(name), request: { preset: name, config: { seed } } });
   items.push(
-    { label: 'auto', description: 'choose from the data', detail: 'Published preset for the nearest N on a two-class label; a 1-D CNN for signal-like data; else a ReLU MLP with Adam.', request: { preset: 'auto', config: { seed } } },
-    { label: '$(settings) Custom…', description: 'model, hidden units, activation, optimiser, lr, batch, dropout, epochs, patience, runs, seed', custom: true },
+    { label: 'auto', description: 'choose from the data', detail: 'Published preset for the nearest N on a two-class label; a 1-D CNN for signal-like data; multi-class data gets a two-layer ReLU MLP stopped on validation accuracy; else a ReLU MLP with Adam.', request: { preset: 'auto', config: { seed } } },
+    { label: '$(settings) Custom…', description: 'model, hidden units, activation, optimiser, lr, batch, dropout, epochs, early stopping, runs, seed', custom: true },
   );
   const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Preset or custom configuration', matchOnDescription: true, ignoreFocusOut: true });
   if (!picked) return undefined;
@@ -42,7 +43,7 @@ export async function pickTrainRequest(datasetLabel: string, last: TrainRequest 
 }
 
 async function pickCustom(title: string, start: TrainConfig): Promise<TrainRequest | undefined> {
-  const total = 11;
+  const total = 12;
   let step = 0;
   const t = (): string => `${title} (${++step}/${total})`;
   const one = async <T extends string>(options: readonly { value: T; description: string }[], current: T, placeHolder: string): Promise<T | undefined> => {
@@ -121,7 +122,16 @@ async function pickCustom(title: string, start: TrainConfig): Promise<TrainReque
   }
   const epochs = await ask('Maximum epochs', String(start.epochs), num(1, 1_000_000, true));
   if (epochs === undefined) return undefined;
-  const patience = await ask('Early-stopping patience (epochs without a lower validation loss; the best weights are kept)', String(start.patience), num(1, 1_000_000, true));
+  const monitor = await one<EarlyStoppingMonitor>(
+    [
+      { value: 'loss', description: 'validation loss (the published presets)' },
+      { value: 'accuracy', description: 'validation accuracy (noisy multi-class data, where loss turns up early)' },
+    ],
+    start.monitor ?? 'loss',
+    'Early stopping watches',
+  );
+  if (!monitor) return undefined;
+  const patience = await ask(`Early-stopping patience (epochs without a better validation ${monitor}; the best weights are kept)`, String(start.patience), num(1, 1_000_000, true));
   if (patience === undefined) return undefined;
   const runs = await ask('Repeated runs (seeds S, S+1, …; test accuracy reported as mean ± sd)', String(start.runs), num(1, 100, true));
   if (runs === undefined) return undefined;
@@ -135,6 +145,7 @@ async function pickCustom(title: string, start: TrainConfig): Promise<TrainReque
     batchSize: Number(batch),
     epochs: Number(epochs),
     patience: Number(patience),
+    monitor,
     runs: Number(runs),
     seed: Number(seed),
   };

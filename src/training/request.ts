@@ -53,7 +53,7 @@ export function describeConfig(c: TrainConfig): string {
       : c.model === 'logreg'
         ? 'logistic regression'
         : `MLP ${c.hidden.join('→')} ${c.activation}, dropout ${c.dropout.join('/') || 0}`;
-  return `${arch}; ${c.optimizer === 'adam' ? 'Adam' : `SGD (momentum ${c.momentum})`} lr ${c.learningRate}, batch ${c.batchSize}, ≤${c.epochs} epochs, patience ${c.patience}, ${c.runs} run(s) from seed ${c.seed}${c.preset ? ` [${c.preset}]` : ''}`;
+  return `${arch}; ${c.optimizer === 'adam' ? 'Adam' : `SGD (momentum ${c.momentum})`} lr ${c.learningRate}, batch ${c.batchSize}, ≤${c.epochs} epochs, patience ${c.patience} on validation ${c.monitor ?? 'loss'}, ${c.runs} run(s) from seed ${c.seed}${c.preset ? ` [${c.preset}]` : ''}`;
 }
 
 /** The tree's one-line summary of a finished training. */

@@ -101,6 +101,23 @@ test('early stopping stops after `patience` epochs without improvement and resto
   assert.ok(report.history[report.history.length - 1].valLoss > best.valLoss);
 });
 
+test('early stopping can watch validation accuracy instead of loss, and keeps the most accurate epoch', async () => {
+  const data = kryptonite(9, 300, 3);
+  const base = cfg({ optimizer: 'sgd', learningRate: 0.5, hidden: [72], activation: 'relu', epochs: 60, patience: 8, batchSize: 16, seed: 1 });
+  const byLoss = (await trainDataset(data, base)).report;
+  const byAcc = (await trainDataset(data, { ...base, monitor: 'accuracy' })).report;
+  // The same run up to the first stop: only the stopping rule differs.
+  for (let e = 0; e < Math.min(byLoss.epochsRun, byAcc.epochsRun); e++) assert.deepEqual([byAcc.history[e].trainLoss, byAcc.history[e].valLoss], [byLoss.history[e].trainLoss, byLoss.history[e].valLoss]);
+  const best = byAcc.history[byAcc.bestEpoch - 1];
+  // The first epoch with the highest validation accuracy, restored at the end.
+  assert.ok(byAcc.history.every((h, i) => h.valAccuracy < best.valAccuracy || (h.valAccuracy === best.valAccuracy && i + 1 >= byAcc.bestEpoch)));
+  assert.equal(byAcc.validation.accuracy, best.valAccuracy);
+  if (byAcc.stoppedEarly) assert.equal(byAcc.epochsRun - byAcc.bestEpoch, 8);
+  // Overfitting: loss turns up before accuracy stops improving, so the loss rule stops no later.
+  assert.ok(byLoss.bestEpoch <= byAcc.bestEpoch || byLoss.history[byAcc.bestEpoch - 1].valLoss > byLoss.history[byLoss.bestEpoch - 1].valLoss);
+  assert.throws(() => resolveConfig(data, { overrides: { monitor: 'f1' as never } }), /monitor "f1" \(loss or accuracy\)/);
+});
+
 test('standardisation is fitted on the training rows only', () => {
   const data = kryptonite(4, 500, 9);
   const p = prepareTraining(data, { seed: 3 });
@@ -115,6 +132,29 @@ test('standardisation is fitted on the training rows only', () => {
   for (const r of p.split.train) m += p.x[r * p.inputs];
   assert.ok(Math.abs(m / p.split.train.length) < 1e-6);
   assert.ok(Math.abs(q.x[testRow * q.inputs] - (1e6 - before.mean[0]) / before.sd[0]) < 1);
+});
+
+test('pooled scaling (the CNN\'s) uses one mean and sd over all inputs of the training rows, keeping the signal\'s shape', () => {
+  const data = signals(300, 2);
+  const p = prepareTraining(data, { seed: 4, scaling: 'pooled' });
+  let n = 0;
+  let sum = 0;
+  let sq = 0;
+  for (const r of p.split.train)
+    for (const col of data.columns) {
+      n++;
+      sum += col[r];
+      sq += col[r] * col[r];
+    }
+  const mean = sum / n;
+  const sd = Math.sqrt(sq / n - mean * mean);
+  assert.ok(p.standardisation.mean.every((m) => Math.abs(m - mean) < 1e-9));
+  assert.ok(p.standardisation.sd.every((s) => Math.abs(s - sd) < 1e-6));
+  // One affine map for every position: differences between neighbours keep their ratios.
+  const r = p.split.train[0];
+  const d = data.columns.length;
+  const scaled = (f: number) => p.x[r * d + f];
+  assert.ok(Math.abs((scaled(1) - scaled(0)) * sd - (data.columns[1][r] - data.columns[0][r])) < 1e-4);
 });
 
 test('missing values are imputed at the training mean; constant features do not produce NaN', async () => {
@@ -246,6 +286,15 @@ test('presets carry the published settings; auto picks by data shape and says wh
   assert.equal(autoPreset(signals(500, 1)).config.model, 'cnn1d');
   const n9 = resolveConfig(k, { preset: 'N-9', overrides: { learningRate: 0.02 } });
   assert.deepEqual([n9.config.optimizer, n9.config.activation, n9.config.learningRate, n9.config.batchSize], ['sgd', 'elu', 0.02, 128]);
+  // More than two classes: the multi-class MLP (MNIST-1D baseline widths, early stopping on accuracy), by default and
+  // for auto when the columns do not look like a signal.
+  const multi = dataset(['a', 'b', 'c'], [Float32Array.from({ length: 90 }, (_, i) => i % 7), Float32Array.from({ length: 90 }, (_, i) => (i * 13) % 5), Float32Array.from({ length: 90 }, (_, i) => (i * 7) % 11)], Int32Array.from({ length: 90 }, (_, i) => i % 3), ['x', 'y', 'z']);
+  const m = resolveConfig(multi, { overrides: { model: 'mlp' } });
+  assert.deepEqual([m.config.preset, m.config.hidden, m.config.monitor, m.config.learningRate], ['multiclass', [256, 256], 'accuracy', 0.01]);
+  assert.match(m.reason, /3 classes: multi-class MLP/);
+  assert.equal(autoPreset(multi).config.preset, 'multiclass');
+  assert.equal(resolveConfig(multi, { overrides: { model: 'logreg' } }).config.preset, 'default');
+  assert.equal(resolveConfig(k, {}).config.monitor, undefined);
   assert.throws(() => resolveConfig(k, { overrides: { dropout: [1.5] } }), /dropout/);
   assert.throws(() => resolveConfig(k, { overrides: { batchSize: 0 } }), /batch size/);
 });

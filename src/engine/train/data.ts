@@ -41,6 +41,12 @@ export interface PrepareOptions {
   /** A column holding the split: 0/1/2 (train/validation/test); it is not used as a feature. */
   readonly splitColumn?: string;
   readonly transform?: FeatureTransform;
+  /**
+   * `feature` (default): each input standardised on its own. `pooled`: one mean and sd over all inputs, for ordered
+   * signals (the 1-D CNN) — per-position scaling would distort the shape that the convolution slides over (edge
+   * positions, mostly padding, would be stretched to unit variance).
+   */
+  readonly scaling?: 'feature' | 'pooled';
 }
 
 export function prepareTraining(dataset: Dataset, options: PrepareOptions): PreparedData {
@@ -78,7 +84,7 @@ export function prepareTraining(dataset: Dataset, options: PrepareOptions): Prep
   const rawNames = featureIdx.map((i) => dataset.names[i]);
   const rawStandardisation = transform.kind === 'interactions' ? fitStandardisation(raw, split.train) : null;
   const built = buildInputs(raw, rawNames, transform, rawStandardisation);
-  const { x, standardisation } = standardise(built.columns, dataset.rows, split.train);
+  const { x, standardisation } = standardise(built.columns, dataset.rows, split.train, options.scaling ?? 'feature');
   return {
     names: built.names,
     rows: dataset.rows,
@@ -161,6 +167,27 @@ export function fitStandardisation(columns: readonly Float32Array[], trainRows: 
   return { mean, sd };
 }
 
+/** One mean and population sd over every non-missing value of every column on the training rows, repeated per column. */
+export function fitPooledStandardisation(columns: readonly Float32Array[], trainRows: Uint32Array): Standardisation {
+  let n = 0;
+  let m = 0;
+  let m2 = 0;
+  for (const col of columns) {
+    for (let k = 0; k < trainRows.length; k++) {
+      const v = col[trainRows[k]];
+      if (Number.isNaN(v)) continue;
+      n++;
+      const d = v - m;
+      m += d / n;
+      m2 += d * (v - m);
+    }
+  }
+  const s = n > 1 ? Math.sqrt(m2 / n) : 0;
+  const mean = n > 0 ? m : 0;
+  const sd = s > 0 && Number.isFinite(s) ? s : 1;
+  return { mean: columns.map(() => mean), sd: columns.map(() => sd) };
+}
+
 /** Row-major standardised matrix; NaN → 0 (the training mean). */
 export function applyStandardisation(columns: readonly Float32Array[], rows: number, stats: Standardisation): Float32Array {
   const d = columns.length;
@@ -177,8 +204,8 @@ export function applyStandardisation(columns: readonly Float32Array[], rows: num
   return x;
 }
 
-function standardise(columns: readonly Float32Array[], rows: number, trainRows: Uint32Array): { x: Float32Array; standardisation: Standardisation } {
-  const standardisation = fitStandardisation(columns, trainRows);
+function standardise(columns: readonly Float32Array[], rows: number, trainRows: Uint32Array, scaling: 'feature' | 'pooled'): { x: Float32Array; standardisation: Standardisation } {
+  const standardisation = scaling === 'pooled' ? fitPooledStandardisation(columns, trainRows) : fitStandardisation(columns, trainRows);
   return { x: applyStandardisation(columns, rows, standardisation), standardisation };
 }
 

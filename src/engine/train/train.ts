@@ -55,7 +55,7 @@ export async function trainDataset(dataset: Dataset, config: TrainConfig, hooks:
   for (let run = 0; run < config.runs; run++) {
     const seed = config.seed + run;
     hooks.signal?.throwIfAborted();
-    const data = prepareTraining(dataset, { seed, splitColumn: config.splitColumn, transform });
+    const data = prepareTraining(dataset, { seed, splitColumn: config.splitColumn, transform, scaling: config.model === 'cnn1d' ? 'pooled' : 'feature' });
     const arch = architecture(config, data);
     const { result, trainer, weights } = await trainRun(data, arch, config, seed, backend, run, hooks);
     results.push(result);
@@ -161,6 +161,7 @@ async function trainRun(
     const n = train.length;
     const order = new Uint32Array(n);
     const history: EpochMetrics[] = [];
+    const byAccuracy = config.monitor === 'accuracy';
     let best = Infinity;
     let bestEpoch = 0;
     let bestWeights = trainer.snapshot();
@@ -190,9 +191,11 @@ async function trainRun(
         elapsedMs: performance.now() - t0,
       };
       history.push(m);
-      // Keras EarlyStopping(monitor='val_loss', patience, restore_best_weights=True): strictly lower is better.
-      if (valLoss < best) {
-        best = valLoss;
+      // Keras EarlyStopping(monitor='val_loss' or 'val_accuracy', patience, restore_best_weights=True): strictly
+      // better than the best so far counts as an improvement.
+      const score = byAccuracy ? -m.valAccuracy : valLoss;
+      if (score < best) {
+        best = score;
         bestEpoch = epoch;
         bestWeights = trainer.snapshot();
       }

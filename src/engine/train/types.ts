@@ -38,6 +38,9 @@ export interface CnnShape {
   readonly layers: number;
 }
 
+/** What early stopping watches on the validation split. */
+export type EarlyStoppingMonitor = 'loss' | 'accuracy';
+
 export interface TrainConfig {
   readonly model: ModelKind;
   /** Hidden layer widths (MLP); ignored by logreg; the CNN's dense head has none. */
@@ -51,14 +54,20 @@ export interface TrainConfig {
   readonly momentum: number;
   readonly batchSize: number;
   readonly epochs: number;
-  /** Early stopping: epochs without a lower validation loss before stopping; the best weights are restored. */
+  /** Early stopping: epochs without a better validation score before stopping; the best weights are restored. */
   readonly patience: number;
+  /**
+   * The validation score early stopping watches (absent: `loss`, Keras' val_loss, as the published presets did).
+   * `accuracy` suits noisy multi-class data, where validation loss turns up (over-confidence) long before accuracy
+   * stops improving.
+   */
+  readonly monitor?: EarlyStoppingMonitor;
   readonly seed: number;
   /** Initial weights (absent: `torch`, what the published presets were found with). */
   readonly init?: WeightInit;
   readonly runs: number;
   readonly backend: BackendChoice;
-  readonly preset: PresetName | 'default' | 'cnn1d' | null;
+  readonly preset: PresetName | 'default' | 'multiclass' | 'cnn1d' | null;
   readonly cnn: CnnShape;
   readonly features: FeatureTransform;
   /** A column of 0/1/2 (train/validation/test) to use instead of the seeded split. */
