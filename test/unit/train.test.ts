@@ -290,7 +290,7 @@ test('presets carry the published settings; auto picks by data shape and says wh
   // for auto when the columns do not look like a signal.
   const multi = dataset(['a', 'b', 'c'], [Float32Array.from({ length: 90 }, (_, i) => i % 7), Float32Array.from({ length: 90 }, (_, i) => (i * 13) % 5), Float32Array.from({ length: 90 }, (_, i) => (i * 7) % 11)], Int32Array.from({ length: 90 }, (_, i) => i % 3), ['x', 'y', 'z']);
   const m = resolveConfig(multi, { overrides: { model: 'mlp' } });
-  assert.deepEqual([m.config.preset, m.config.hidden, m.config.monitor, m.config.learningRate], ['multiclass', [256, 256], 'accuracy', 0.01]);
+  assert.deepEqual([m.config.preset, m.config.hidden, m.config.dropout, m.config.monitor, m.config.learningRate], ['multiclass', [256, 256], [0.2, 0.2], 'accuracy', 0.01]);
   assert.match(m.reason, /3 classes: multi-class MLP/);
   assert.equal(autoPreset(multi).config.preset, 'multiclass');
   assert.equal(resolveConfig(multi, { overrides: { model: 'logreg' } }).config.preset, 'default');
