@@ -23,8 +23,8 @@ export const TRAIN_HELP = `  kryptonite train PATH [--preset N-9|N-12|N-15|N-18|
       Train a classifier on a seeded 60/20/20 split (standardised on the training rows), with early stopping on
       validation loss, or accuracy with --monitor accuracy (best weights restored). Presets are the published Kryptonite MLPs (72 tanh/ELU units);
       auto picks one from the data and says why. --runs K repeats with seeds S..S+K-1 and reports the test
-      accuracy as mean ± sd. Backend auto: the fused WebAssembly SIMD kernel for mlp/logreg, else TensorFlow.js
-      (tfjs-node, then WASM, then CPU). Initial weights: PyTorch's default (torch), or Keras' (glorot). logreg can use the sparsity engine's interaction terms
+      accuracy as mean ± sd. Backend auto: the fused WebAssembly SIMD kernel for every model; --backend
+      wasm|cpu|tensorflow trains on TensorFlow.js instead. Initial weights: PyTorch's default (torch), or Keras' (glorot). logreg can use the sparsity engine's interaction terms
       (--features interactions) or a rule's ±1 product feature (--hypothesis). --save writes a TensorFlow.js model.
   kryptonite predict MODEL_DIR PATH --out LABELS.npy|LABELS.csv
       Apply a saved model to a dataset with the same features; writes int64 .npy or a one-column CSV.

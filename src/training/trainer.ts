@@ -18,10 +18,10 @@ export type TrainEvent =
   | { readonly key: string; readonly kind: 'finished'; readonly series: string; readonly outcome: TrainOutcome }
   | { readonly key: string; readonly kind: 'deleted' };
 
-/** The setting kryptonite.backend (auto / wasm / cpu / tensorflow) as the engine's choice; auto leaves it to the engine. */
+/** The setting kryptonite.backend (auto / fused / wasm / cpu / tensorflow) as the engine's choice; auto leaves it to the engine. */
 export function backendSetting(uri: vscode.Uri): BackendChoice | undefined {
   const v = vscode.workspace.getConfiguration(Config.section, uri).get<string>(Config.backend, 'auto');
-  return v === 'wasm' || v === 'cpu' || v === 'tensorflow' ? v : undefined;
+  return v === 'fused' || v === 'wasm' || v === 'cpu' || v === 'tensorflow' ? v : undefined;
 }
 
 function labelSetting(uri: vscode.Uri): string | number | undefined {

@@ -438,8 +438,8 @@ export function weightGrad(a: usize, delta: usize, gw: usize, gb: usize, rows: i
 
 /**
  * prev[i][k] = (Σj delta[i][j]·W[k][j]) · mask[i][k] · deriv[i][k]: the delta one layer down, through the dropout
- * mask (mask = 0: none) and the activation's derivative. For nOut = 1 the sum is delta[i]·W[k], four inputs at a time;
- * otherwise a four-lane dot product along j.
+ * mask (mask = 0: none) and the activation's derivative (deriv = 0: none — the convolution's patch gradient). For
+ * nOut = 1 the sum is delta[i]·W[k], four inputs at a time; otherwise a four-lane dot product along j.
  */
 export function inputGrad(delta: usize, w: usize, deriv: usize, mask: usize, prev: usize, rows: i32, nIn: i32, nOut: i32): void {
   if (nOut == 1) {
@@ -449,14 +449,16 @@ export function inputGrad(delta: usize, w: usize, deriv: usize, mask: usize, pre
       let k = 0;
       for (; k + 4 <= nIn; k += 4) {
         const kb = <usize>k * 4;
-        let v = f32x4.mul(f32x4.mul(s, v128.load(w + kb)), v128.load(deriv + o + kb));
+        let v = f32x4.mul(s, v128.load(w + kb));
+        if (deriv) v = f32x4.mul(v, v128.load(deriv + o + kb));
         if (mask) v = f32x4.mul(v, v128.load(mask + o + kb));
         v128.store(prev + o + kb, v);
       }
       const sd = load<f32>(delta + <usize>i * 4);
       for (; k < nIn; k++) {
         const kb = <usize>k * 4;
-        let v = sd * load<f32>(w + kb) * load<f32>(deriv + o + kb);
+        let v = sd * load<f32>(w + kb);
+        if (deriv) v *= load<f32>(deriv + o + kb);
         if (mask) v *= load<f32>(mask + o + kb);
         store<f32>(prev + o + kb, v);
       }
@@ -474,10 +476,77 @@ export function inputGrad(delta: usize, w: usize, deriv: usize, mask: usize, pre
       let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
       for (; j < nOut; j++) s += load<f32>(di + <usize>j * 4) * load<f32>(wk + <usize>j * 4);
       const kb = <usize>k * 4;
-      s *= load<f32>(deriv + o + kb);
+      if (deriv) s *= load<f32>(deriv + o + kb);
       if (mask) s *= load<f32>(mask + o + kb);
       store<f32>(prev + o + kb, s);
     }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 1-D convolution as im2col: a strided, zero-padded convolution is `forward` on a patch matrix
+
+/**
+ * patches[(i·lOut + t)][j·c + ch] = h[i][t·stride − left + j][ch] (0 outside [0, length)): row i of h is a signal of
+ * `length` positions × `c` channels; each output position t gets the `kernel` taps of its receptive field, channels
+ * innermost — TensorFlow's conv1d kernel [kernel][c][filters] flattened is the matching weight matrix.
+ */
+export function im2col(h: usize, patches: usize, rows: i32, length: i32, c: i32, kernel: i32, stride: i32, left: i32, lOut: i32): void {
+  const tapBytes = <usize>c * 4;
+  let out = patches;
+  for (let i = 0; i < rows; i++) {
+    const hi = h + <usize>(i * length) * tapBytes;
+    for (let t = 0; t < lOut; t++) {
+      const start = t * stride - left;
+      for (let j = 0; j < kernel; j++) {
+        const pos = start + j;
+        if (pos >= 0 && pos < length) memory.copy(out, hi + <usize>pos * tapBytes, tapBytes);
+        else memory.fill(out, 0, tapBytes);
+        out += tapBytes;
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: dh (zeroed first) accumulates every patch cell's gradient at the position it was read from. */
+export function col2im(dPatches: usize, dh: usize, rows: i32, length: i32, c: i32, kernel: i32, stride: i32, left: i32, lOut: i32): void {
+  const tapBytes = <usize>c * 4;
+  memory.fill(dh, 0, <usize>(rows * length) * tapBytes);
+  let src = dPatches;
+  for (let i = 0; i < rows; i++) {
+    const hi = dh + <usize>(i * length) * tapBytes;
+    for (let t = 0; t < lOut; t++) {
+      const start = t * stride - left;
+      for (let j = 0; j < kernel; j++) {
+        const pos = start + j;
+        if (pos >= 0 && pos < length) {
+          const dst = hi + <usize>pos * tapBytes;
+          let ch = 0;
+          for (; ch + 4 <= c; ch += 4) {
+            const o = <usize>ch * 4;
+            v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+          }
+          for (; ch < c; ch++) {
+            const o = <usize>ch * 4;
+            store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+          }
+        }
+        src += tapBytes;
+      }
+    }
+  }
+}
+
+/** a[0..n) *= b[0..n) (a delta through an activation's stored derivative). */
+export function mulInPlace(a: usize, b: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i * 4;
+    v128.store(a + o, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i * 4;
+    store<f32>(a + o, load<f32>(a + o) * load<f32>(b + o));
   }
 }
 

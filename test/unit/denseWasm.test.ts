@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { createRng } from '../../src/engine/random';
 import { DENSE_KERNEL_WASM } from '../../src/engine/train/denseKernel.generated';
 import { dropoutMask, fusedKernelAvailable } from '../../src/engine/train/fused';
+import { samePadding } from '../../src/engine/train/model';
 
 /**
  * The WebAssembly kernel (src/wasm/dense.ts) function by function against float64 references, on sizes that exercise
@@ -18,6 +19,9 @@ interface Kernel {
   dropout(mask: number, z: number, n: number, seed: number, threshold: number, keep: number): void;
   weightGrad(a: number, delta: number, gw: number, gb: number, rows: number, nIn: number, nOut: number): void;
   inputGrad(delta: number, w: number, deriv: number, mask: number, prev: number, rows: number, nIn: number, nOut: number): void;
+  im2col(h: number, patches: number, rows: number, length: number, c: number, kernel: number, stride: number, left: number, lOut: number): void;
+  col2im(dPatches: number, dh: number, rows: number, length: number, c: number, kernel: number, stride: number, left: number, lOut: number): void;
+  mulInPlace(a: number, b: number, n: number): void;
   sgd(w: number, g: number, v: number, n: number, lr: number, momentum: number): void;
   adam(w: number, g: number, m: number, v: number, n: number, stepSize: number, vScale: number, beta1: number, beta2: number, eps: number): void;
 }
@@ -135,6 +139,66 @@ test('inputGrad: (delta·Wᵀ) ⊙ mask ⊙ derivative, with and without a mask'
       close(pp.view(), expected, 1e-5, `inputGrad ${rows}×${nIn}←${nOut} mask ${withMask}`);
     }
   }
+});
+
+test('inputGrad without a derivative or mask is the plain product delta·Wᵀ (the convolution\'s patch gradient)', () => {
+  for (const [rows, nIn, nOut] of SHAPES) {
+    const { k, alloc } = kernel();
+    const delta = random(rows * nOut, 18);
+    const w = random(nIn * nOut, 19);
+    const pd = alloc(delta);
+    const pw = alloc(w);
+    const pp = alloc(rows * nIn);
+    k.inputGrad(pd.at, pw.at, 0, 0, pp.at, rows, nIn, nOut);
+    const expected = new Float64Array(rows * nIn);
+    for (let i = 0; i < rows; i++)
+      for (let q = 0; q < nIn; q++) for (let j = 0; j < nOut; j++) expected[i * nIn + q] += delta[i * nOut + j] * w[q * nOut + j];
+    close(pp.view(), expected, 1e-5, `delta·Wᵀ ${rows}×${nIn}←${nOut}`);
+  }
+});
+
+test('im2col lays out zero-padded, strided receptive fields; col2im is its adjoint', () => {
+  // (length, channels, kernel, stride): odd and even padding, a channel count with a scalar tail, stride 1 and 2.
+  for (const [length, c, kern, stride] of [
+    [9, 1, 5, 2],
+    [10, 25, 5, 2],
+    [7, 6, 3, 1],
+    [5, 3, 4, 2],
+  ]) {
+    const rows = 3;
+    const { out: lOut, left } = samePadding(length, kern, stride);
+    const { k, alloc } = kernel();
+    const h = random(rows * length * c, 20);
+    const ph = alloc(h);
+    const pp = alloc(rows * lOut * kern * c);
+    k.im2col(ph.at, pp.at, rows, length, c, kern, stride, left, lOut);
+    const expected = new Float32Array(rows * lOut * kern * c);
+    for (let i = 0; i < rows; i++)
+      for (let t = 0; t < lOut; t++)
+        for (let j = 0; j < kern; j++) {
+          const pos = t * stride - left + j;
+          for (let ch = 0; ch < c; ch++) expected[((i * lOut + t) * kern + j) * c + ch] = pos >= 0 && pos < length ? h[(i * length + pos) * c + ch] : 0;
+        }
+    assert.deepEqual(pp.view(), expected, `im2col L${length} C${c} k${kern} s${stride}`);
+    // <im2col(h), g> = <h, col2im(g)> for any g.
+    const g = random(rows * lOut * kern * c, 21);
+    const pg = alloc(g);
+    const pdh = alloc(random(rows * length * c, 22, 50)); // stale values must be cleared
+    k.col2im(pg.at, pdh.at, rows, length, c, kern, stride, left, lOut);
+    const dh = pdh.view();
+    let lhs = 0;
+    let rhs = 0;
+    for (let i = 0; i < g.length; i++) lhs += expected[i] * g[i];
+    for (let i = 0; i < h.length; i++) rhs += h[i] * dh[i];
+    assert.ok(Math.abs(lhs - rhs) < 1e-4 * Math.max(1, Math.abs(lhs)), `adjoint L${length} C${c} k${kern} s${stride}: ${lhs} vs ${rhs}`);
+  }
+  const { k, alloc } = kernel();
+  const a = random(11, 23);
+  const b = random(11, 24);
+  const pa = alloc(a);
+  const pb = alloc(b);
+  k.mulInPlace(pa.at, pb.at, 11);
+  assert.deepEqual(pa.view(), Float32Array.from(a, (v, i) => v * b[i]));
 });
 
 test('activations and their derivatives agree with Math.exp/Math.tanh to float32 precision', () => {

@@ -13,7 +13,7 @@ import { initialWeights } from '../../src/engine/train/model';
 import { prepareTraining } from '../../src/engine/train/data';
 import { writeLabels } from '../../src/engine/train/labels';
 import { predictDataset } from '../../src/engine/train/predict';
-import { autoPreset, DEFAULT_CONFIG, PRESETS, resolveConfig } from '../../src/engine/train/presets';
+import { autoPreset, CNN_PRESET, DEFAULT_CONFIG, PRESETS, resolveConfig } from '../../src/engine/train/presets';
 import { loadModel, saveModel } from '../../src/engine/train/save';
 import { trainDataset } from '../../src/engine/train/train';
 import type { TrainConfig } from '../../src/engine/train/types';
@@ -61,6 +61,25 @@ test('the fused kernel and TensorFlow.js (cpu) compute the same training run fro
     assert.ok(Math.abs(a.trainLoss - b.trainLoss) < 1e-4, `epoch ${e + 1}: ${a.trainLoss} vs ${b.trainLoss}`);
     assert.ok(Math.abs(a.valLoss - b.valLoss) < 1e-4, `epoch ${e + 1}: ${a.valLoss} vs ${b.valLoss}`);
   }
+});
+
+test('the fused 1-D CNN and TensorFlow.js (cpu) compute the same training run from the same seed', async () => {
+  const data = signals(240, 6);
+  const base = cfg({ ...CNN_PRESET, optimizer: 'sgd', learningRate: 0.05, batchSize: 32, epochs: 2, patience: 10, seed: 3 });
+  const fused = await trainDataset(data, { ...base, backend: 'fused' });
+  const tfcpu = await trainDataset(data, { ...base, backend: 'cpu' });
+  assert.equal(fused.report.backend, 'fused');
+  assert.match(fused.report.kernel, /WebAssembly SIMD 1-D CNN/);
+  for (let e = 0; e < 2; e++) {
+    const a = fused.report.history[e];
+    const b = tfcpu.report.history[e];
+    // im2col + SIMD products against TensorFlow.js' graph of pads, strided slices and matMuls: float32 rounding only.
+    assert.ok(Math.abs(a.trainLoss - b.trainLoss) < 1e-5, `epoch ${e + 1}: ${a.trainLoss} vs ${b.trainLoss}`);
+    assert.ok(Math.abs(a.valLoss - b.valLoss) < 1e-5, `epoch ${e + 1}: ${a.valLoss} vs ${b.valLoss}`);
+  }
+  const w = fused.model.weights;
+  assert.deepEqual(w.map((x) => x.name), tfcpu.model.weights.map((x) => x.name));
+  w.forEach((x, i) => assert.ok(x.values.every((v, j) => Math.abs(v - tfcpu.model.weights[i].values[j]) < 1e-4), x.name));
 });
 
 test('initial weights follow PyTorch\'s nn.Linear default unless glorot is asked for', () => {
@@ -201,8 +220,8 @@ test('on 1-D signals the CNN beats the MLP, which beats logistic regression', as
   const short = { epochs: 12, patience: 12, seed: 3 };
   const logreg = await trainDataset(data, cfg({ model: 'logreg', learningRate: 0.01, ...short }));
   const mlp = await trainDataset(data, cfg({ model: 'mlp', hidden: [100, 100], learningRate: 0.003, ...short }));
-  const cnn = await trainDataset(data, cfg({ model: 'cnn1d', optimizer: 'adam', learningRate: 0.01, batchSize: 100, ...short, backend: 'wasm' }));
-  assert.equal(cnn.report.backend, 'wasm');
+  const cnn = await trainDataset(data, cfg({ model: 'cnn1d', optimizer: 'adam', learningRate: 0.01, batchSize: 100, ...short }));
+  assert.equal(cnn.report.backend, 'fused');
   const [l, m, c] = [logreg.report.test.accuracy, mlp.report.test.accuracy, cnn.report.test.accuracy];
   assert.ok(l < m && m < c, `logreg ${l}, mlp ${m}, cnn ${c}`);
   assert.equal(cnn.report.test.confusion.length, 10);

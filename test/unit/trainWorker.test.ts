@@ -75,13 +75,13 @@ test('cancelling a training job answers promptly and the worker trains again', a
   assert.equal(again.kind, 'train');
 });
 
-test('bad settings, an inapplicable option, a bad rule and a missing model fail as input errors, not internal ones', async () => {
+test('bad settings, a bad rule and a missing model fail as input errors, not internal ones', async () => {
   const path = await npyPair(9, 500, 4);
   const input = (pattern: RegExp, code: string) => (e: unknown) =>
     e instanceof JobFailedError && e.error.kind === 'input' && e.error.code === code && pattern.test(e.message) && e.error.stack === undefined;
   await assert.rejects(client.run({ kind: 'train', path, config: { dropout: [2] } }).result, input(/invalid training configuration: dropout \[2\]/, 'invalidConfig'));
   await assert.rejects(client.run({ kind: 'train', path, config: { init: 'he' as 'torch' } }).result, input(/init "he" \(torch or glorot\)/, 'invalidConfig'));
-  await assert.rejects(client.run({ kind: 'train', path, config: { model: 'cnn1d', backend: 'fused' } }).result, input(/fused kernel covers dense models/, 'unsupportedOption'));
+  await assert.rejects(client.run({ kind: 'train', path, config: { monitor: 'f1' as 'loss' } }).result, input(/monitor "f1" \(loss or accuracy\)/, 'invalidConfig'));
   await assert.rejects(
     client.run({ kind: 'train', path, config: { model: 'logreg', features: { kind: 'hypothesis', rule: 'xor(x1,' } } }).result,
     (e: unknown) => e instanceof JobFailedError && e.error.kind === 'input' && /column/.test(e.message),
@@ -94,7 +94,7 @@ test('the CLI reports the same mistakes as usage errors (exit 2), not internal o
   const usage = (pattern: RegExp) => (e: unknown) => e instanceof TrainUsageError && pattern.test(e.message);
   await assert.rejects(trainCommand([path, '--init', 'he', '--quiet']), usage(/--init/));
   await assert.rejects(trainCommand([path, '--dropout', '1.5', '--quiet']), usage(/dropout \[1\.5\]/));
-  await assert.rejects(trainCommand([path, '--model', 'cnn1d', '--backend', 'fused', '--quiet']), usage(/fused kernel covers dense models/));
+  await assert.rejects(trainCommand([path, '--monitor', 'f1', '--quiet']), usage(/--monitor/));
   await assert.rejects(predictCommand([join(tmp, 'nothing'), path, '--out', join(tmp, 'l.npy')]), usage(/kryptonite\.json: not found/));
 });
 

@@ -59,7 +59,7 @@ export function parameterCount(shape: DenseShape): number {
   return n;
 }
 
-interface KernelExports {
+export interface KernelExports {
   readonly memory: WebAssembly.Memory;
   heapBase(): number;
   forward(a: number, w: number, bias: number, z: number, rows: number, nIn: number, nOut: number): void;
@@ -68,6 +68,9 @@ interface KernelExports {
   sigmoidOut(z: number, n: number): void;
   weightGrad(a: number, delta: number, gw: number, gb: number, rows: number, nIn: number, nOut: number): void;
   inputGrad(delta: number, w: number, deriv: number, mask: number, prev: number, rows: number, nIn: number, nOut: number): void;
+  im2col(h: number, patches: number, rows: number, length: number, c: number, kernel: number, stride: number, left: number, lOut: number): void;
+  col2im(dPatches: number, dh: number, rows: number, length: number, c: number, kernel: number, stride: number, left: number, lOut: number): void;
+  mulInPlace(a: number, b: number, n: number): void;
   sgd(w: number, g: number, v: number, n: number, lr: number, momentum: number): void;
   adam(w: number, g: number, m: number, v: number, n: number, stepSize: number, vScale: number, beta1: number, beta2: number, eps: number): void;
 }
@@ -90,14 +93,14 @@ export function fusedKernelAvailable(): boolean {
   return kernelModule() !== null;
 }
 
-function instantiate(): KernelExports {
+export function instantiate(): KernelExports {
   const module = kernelModule();
   if (!module) throw new Error('this JavaScript runtime has no WebAssembly SIMD, which the fused kernel needs');
   return new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
 }
 
 /** Byte ranges handed out once, 16-byte aligned, in the kernel's memory; the memory grows once, before any view. */
-class Arena {
+export class Arena {
   private next: number;
   private readonly pending: { offset: number; length: number; set: (v: Float32Array) => void }[] = [];
   constructor(private readonly kernel: KernelExports) {
@@ -282,15 +285,9 @@ export class FusedDense {
         for (let k = 0; k < d; k++) a0[o++] = x[r + k];
       }
       this.forward(b, null);
-      for (let i = 0; i < b; i++) {
-        const k = predictedClass(p, i, c);
-        if (predicted) predicted[start + i] = k;
-        if (labels) {
-          const y = labels[rows ? rows[start + i] : start + i];
-          lossSum += rowLoss(p, i, c, y);
-          if (k === y) correct++;
-        }
-      }
+      const chunk = scoreChunk(p, c, labels, rows, start, b, predicted);
+      lossSum += chunk.lossSum;
+      correct += chunk.correct;
     }
     return { lossSum, correct };
   }
@@ -342,20 +339,7 @@ export class FusedDense {
 
   /** Writes dLoss/dLogits (mean over the batch) into deltaA and returns the batch's loss and hits. */
   private outputDelta(labels: Int32Array, rows: Uint32Array, from: number, b: number): BatchOutcome {
-    const c = this.shape.outputs;
-    const p = this.output;
-    const delta = this.deltaA;
-    let lossSum = 0;
-    let correct = 0;
-    const inv = 1 / b;
-    for (let i = 0; i < b; i++) {
-      const y = labels[rows[from + i]];
-      lossSum += rowLoss(p, i, c, y);
-      if (predictedClass(p, i, c) === y) correct++;
-      if (c === 1) delta[i] = (p[i] - y) * inv;
-      else for (let j = 0; j < c; j++) delta[i * c + j] = (p[i * c + j] - (j === y ? 1 : 0)) * inv;
-    }
-    return { lossSum, correct };
+    return outputDelta(this.output, this.deltaA, this.shape.outputs, labels, rows, from, b);
   }
 
   private backward(b: number): void {
@@ -377,21 +361,59 @@ export class FusedDense {
   }
 
   private applyGradients(): void {
-    const { kind, learningRate: lr, momentum } = this.optimizer;
-    const at = this.at;
     this.step++;
-    if (kind === 'sgd') {
-      this.kernel.sgd(at.params, at.grads, at.slot1, this.parameters, lr, momentum);
-      return;
-    }
-    // torch.optim.Adam: w ← w − (lr/(1−β1ᵗ))·m / (√v/√(1−β2ᵗ) + ε).
-    const stepSize = lr / (1 - BETA1 ** this.step);
-    const vScale = 1 / Math.sqrt(1 - BETA2 ** this.step);
-    this.kernel.adam(at.params, at.grads, at.slot1, at.slot2, this.parameters, stepSize, vScale, BETA1, BETA2, ADAM_EPSILON);
+    optimiserStep(this.kernel, this.optimizer, this.step, this.at, this.parameters);
   }
 }
 
-function softmaxRow(z: Float32Array, off: number, n: number): void {
+/**
+ * dLoss/dLogits for a batch (mean over its rows) into `delta`, from the output probabilities `p`: p − y for the
+ * sigmoid with binary cross-entropy and for softmax with categorical cross-entropy. Returns the batch's loss and hits.
+ */
+export function outputDelta(p: Float32Array, delta: Float32Array, c: number, labels: Int32Array, rows: Uint32Array, from: number, b: number): BatchOutcome {
+  let lossSum = 0;
+  let correct = 0;
+  const inv = 1 / b;
+  for (let i = 0; i < b; i++) {
+    const y = labels[rows[from + i]];
+    lossSum += rowLoss(p, i, c, y);
+    if (predictedClass(p, i, c) === y) correct++;
+    if (c === 1) delta[i] = (p[i] - y) * inv;
+    else for (let j = 0; j < c; j++) delta[i * c + j] = (p[i * c + j] - (j === y ? 1 : 0)) * inv;
+  }
+  return { lossSum, correct };
+}
+
+/** One SGD-with-momentum or Adam step over a whole parameter block (byte offsets `at`; `step` counts from 1). */
+export function optimiserStep(kernel: KernelExports, optimizer: OptimizerSpec, step: number, at: { params: number; grads: number; slot1: number; slot2: number }, parameters: number): void {
+  const { kind, learningRate: lr, momentum } = optimizer;
+  if (kind === 'sgd') {
+    kernel.sgd(at.params, at.grads, at.slot1, parameters, lr, momentum);
+    return;
+  }
+  // torch.optim.Adam: w ← w − (lr/(1−β1ᵗ))·m / (√v/√(1−β2ᵗ) + ε).
+  const stepSize = lr / (1 - BETA1 ** step);
+  const vScale = 1 / Math.sqrt(1 - BETA2 ** step);
+  kernel.adam(at.params, at.grads, at.slot1, at.slot2, parameters, stepSize, vScale, BETA1, BETA2, ADAM_EPSILON);
+}
+
+/** Loss sum, hits and (optionally) predictions over the rows of one evaluated chunk whose probabilities are in `p`. */
+export function scoreChunk(p: Float32Array, c: number, labels: Int32Array | null, rows: Uint32Array | null, start: number, b: number, predicted: Int32Array | undefined): { lossSum: number; correct: number } {
+  let lossSum = 0;
+  let correct = 0;
+  for (let i = 0; i < b; i++) {
+    const k = predictedClass(p, i, c);
+    if (predicted) predicted[start + i] = k;
+    if (labels) {
+      const y = labels[rows ? rows[start + i] : start + i];
+      lossSum += rowLoss(p, i, c, y);
+      if (k === y) correct++;
+    }
+  }
+  return { lossSum, correct };
+}
+
+export function softmaxRow(z: Float32Array, off: number, n: number): void {
   let max = -Infinity;
   for (let j = 0; j < n; j++) if (z[off + j] > max) max = z[off + j];
   let sum = 0;

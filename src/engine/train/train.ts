@@ -7,7 +7,8 @@ import { TrainInputError } from './errors';
 import type { TfBackend } from './backend';
 import type { PreparedData } from './data';
 import { prepareTraining, resolveTransform } from './data';
-import { FusedDense } from './fused';
+import { FusedDense, fusedKernelAvailable } from './fused';
+import { FusedCnn } from './fusedCnn';
 import type { Architecture, NamedWeight, Trainer } from './model';
 import { countParameters, initialWeights } from './model';
 import { TfTrainer } from './tfTrainer';
@@ -103,13 +104,14 @@ export function architecture(config: TrainConfig, data: Pick<PreparedData, 'inpu
   return { kind: 'dense', inputs: data.inputs, hidden, outputs, activation: config.activation, dropout };
 }
 
-/** `auto`: the fused kernel for dense models, the best TensorFlow.js backend for the CNN. */
+/** `auto`: the fused WebAssembly kernel (every model), or the best TensorFlow.js backend where WebAssembly SIMD is missing. */
 async function resolveBackend(config: TrainConfig, hooks: TrainHooks): Promise<ResolvedBackend> {
   if (config.backend === 'fused') {
-    if (config.model === 'cnn1d') throw new TrainInputError('unsupportedOption', 'the fused kernel covers dense models (mlp, logreg); train the CNN with --backend auto, wasm, cpu or tensorflow');
+    if (!fusedKernelAvailable()) throw new TrainInputError('unsupportedOption', 'the fused kernel needs WebAssembly SIMD, which this runtime lacks; use --backend auto, wasm, cpu or tensorflow');
     return 'fused';
   }
-  if (config.backend === 'auto' && config.model !== 'cnn1d') return 'fused';
+  if (config.backend === 'auto' && fusedKernelAvailable()) return 'fused';
+  if (config.backend === 'auto') hooks.log?.('fused kernel passed over — this runtime has no WebAssembly SIMD');
   const loaded = await loadTf(config.backend === 'auto' ? 'auto' : config.backend);
   for (const note of loaded.notes) hooks.log?.(`backend passed over — ${note}`);
   hooks.log?.(`TensorFlow.js backend: ${loaded.detail}`);
@@ -120,8 +122,8 @@ async function createTrainer(arch: Architecture, config: TrainConfig, backend: R
   const initial = initialWeights(arch, rng, config.init ?? 'torch');
   const optimizer = { kind: config.optimizer, learningRate: config.learningRate, momentum: config.momentum };
   if (backend === 'fused') {
-    if (arch.kind !== 'dense') throw new TrainInputError('unsupportedOption', 'the fused kernel covers dense models only');
-    return { trainer: fusedTrainer(arch, initial, optimizer, data, config.batchSize), initial };
+    const trainer = arch.kind === 'dense' ? fusedTrainer(arch, initial, optimizer, data, config.batchSize) : fusedCnnTrainer(arch, initial, optimizer, data, config.batchSize);
+    return { trainer, initial };
   }
   const loaded = await loadTf(backend as TfBackend);
   return { trainer: new TfTrainer(loaded, arch, initial, optimizer, data.x, data.labels), initial };
@@ -139,6 +141,19 @@ function fusedTrainer(arch: Extract<Architecture, { kind: 'dense' }>, initial: r
     snapshot: () => net.snapshot(),
     restore: (s) => net.restore(s),
     weights: () => initial.map((w, i) => ({ name: w.name, shape: w.shape, values: (i % 2 === 0 ? net.weights.kernels[i >> 1] : net.weights.biases[i >> 1]).slice() })),
+    dispose: () => undefined,
+  };
+}
+
+function fusedCnnTrainer(arch: Extract<Architecture, { kind: 'cnn1d' }>, initial: readonly NamedWeight[], optimizer: ConstructorParameters<typeof FusedDense>[2], data: PreparedData, batchSize: number): Trainer {
+  const net = new FusedCnn(arch, initial.map((w) => w.values), optimizer, Math.max(batchSize, 1024));
+  return {
+    kernel: 'fused WebAssembly SIMD 1-D CNN (im2col + the dense kernel\'s matrix products, no TensorFlow.js ops)',
+    trainBatch: (rows, from, to, rng) => net.trainBatch(data.x, data.labels, rows, from, to, rng),
+    evaluate: (rows, predicted) => net.evaluate(data.x, data.labels, rows, predicted),
+    snapshot: () => net.snapshot(),
+    restore: (s) => net.restore(s),
+    weights: () => initial.map((w, i) => ({ name: w.name, shape: w.shape, values: net.weights[i].slice() })),
     dispose: () => undefined,
   };
 }

@@ -7,9 +7,9 @@ export type ModelKind = 'mlp' | 'logreg' | 'cnn1d';
 export type Activation = 'elu' | 'tanh' | 'relu' | 'sigmoid';
 export type OptimizerKind = 'sgd' | 'adam';
 /**
- * What runs the arithmetic. `fused`: the hand-written Float32Array MLP of fused.ts (dense models only); `tensorflow`
- * (tfjs-node), `wasm`, `cpu`: TensorFlow.js backends. `auto` picks fused for dense models and the best TensorFlow.js
- * backend that loads for the CNN.
+ * What runs the arithmetic. `fused`: the hand-written WebAssembly SIMD kernel (fused.ts for the MLP and logistic
+ * regression, fusedCnn.ts for the 1-D CNN); `tensorflow` (tfjs-node), `wasm`, `cpu`: TensorFlow.js backends. `auto`
+ * picks fused, or the best TensorFlow.js backend that loads where WebAssembly SIMD is missing.
  */
 export type BackendChoice = 'auto' | 'fused' | 'tensorflow' | 'wasm' | 'cpu';
 export type ResolvedBackend = Exclude<BackendChoice, 'auto'>;
@@ -117,7 +117,7 @@ export interface TrainingReport {
   /** Why the preset was chosen (`--preset auto`), or that the user chose it. */
   readonly presetReason: string;
   readonly backend: ResolvedBackend;
-  /** The kernel that ran, in words (e.g. "fused Float32Array MLP (no TensorFlow.js ops)", "TensorFlow.js wasm (SIMD)"). */
+  /** The kernel that ran, in words (e.g. "fused WebAssembly SIMD MLP (…)", "TensorFlow.js wasm (SIMD)"). */
   readonly kernel: string;
   readonly features: readonly string[];
   readonly classes: readonly string[];
