@@ -5,26 +5,15 @@ import { test } from 'node:test';
 import { createRng } from '../../src/engine/random';
 import { DENSE_KERNEL_WASM } from '../../src/engine/train/denseKernel.generated';
 import { dropoutMask, fusedKernelAvailable } from '../../src/engine/train/fused';
+import type { KernelExports } from '../../src/engine/train/fused';
 import { samePadding } from '../../src/engine/train/model';
 
 /**
  * The WebAssembly kernel (src/wasm/dense.ts) function by function against float64 references, on sizes that exercise
  * every path: sixteen-wide blocks, four-wide blocks and scalar tails (nIn 7 and 18, nOut 1, 3, 5, 21, 72; odd rows).
  */
-interface Kernel {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  heapBase(): number;
-  forward(a: number, w: number, bias: number, z: number, rows: number, nIn: number, nOut: number): void;
-  activate(kind: number, z: number, deriv: number, n: number): void;
-  dropout(mask: number, z: number, n: number, seed: number, threshold: number, keep: number): void;
-  weightGrad(a: number, delta: number, gw: number, gb: number, rows: number, nIn: number, nOut: number): void;
-  inputGrad(delta: number, w: number, deriv: number, mask: number, prev: number, rows: number, nIn: number, nOut: number): void;
-  im2col(h: number, patches: number, rows: number, length: number, c: number, kernel: number, stride: number, left: number, lOut: number): void;
-  col2im(dPatches: number, dh: number, rows: number, length: number, c: number, kernel: number, stride: number, left: number, lOut: number): void;
-  mulInPlace(a: number, b: number, n: number): void;
-  sgd(w: number, g: number, v: number, n: number, lr: number, momentum: number): void;
-  adam(w: number, g: number, m: number, v: number, n: number, stepSize: number, vScale: number, beta1: number, beta2: number, eps: number): void;
-}
+/** The module's exports, as the engine declares them. */
+type Kernel = KernelExports;
 
 function kernel(): { k: Kernel; alloc: (values: ArrayLike<number> | number) => { at: number; view: () => Float32Array } } {
   const bytes = Uint8Array.from(atob(DENSE_KERNEL_WASM), (c) => c.charCodeAt(0));

@@ -144,31 +144,8 @@ export function buildInputs(
   }
 }
 
-export function fitStandardisation(columns: readonly Float32Array[], trainRows: Uint32Array): Standardisation {
-  const mean: number[] = [];
-  const sd: number[] = [];
-  for (const col of columns) {
-    let n = 0;
-    let m = 0;
-    let m2 = 0;
-    // Welford: one pass, stable for large offsets.
-    for (let k = 0; k < trainRows.length; k++) {
-      const v = col[trainRows[k]];
-      if (Number.isNaN(v)) continue;
-      n++;
-      const d = v - m;
-      m += d / n;
-      m2 += d * (v - m);
-    }
-    const s = n > 1 ? Math.sqrt(m2 / n) : 0;
-    mean.push(n > 0 ? m : 0);
-    sd.push(s > 0 && Number.isFinite(s) ? s : 1);
-  }
-  return { mean, sd };
-}
-
-/** One mean and population sd over every non-missing value of every column on the training rows, repeated per column. */
-export function fitPooledStandardisation(columns: readonly Float32Array[], trainRows: Uint32Array): Standardisation {
+/** Mean and population sd of the non-missing values of `columns` on the training rows (Welford: one pass, stable). */
+function moments(columns: readonly Float32Array[], trainRows: Uint32Array): { mean: number; sd: number } {
   let n = 0;
   let m = 0;
   let m2 = 0;
@@ -183,8 +160,18 @@ export function fitPooledStandardisation(columns: readonly Float32Array[], train
     }
   }
   const s = n > 1 ? Math.sqrt(m2 / n) : 0;
-  const mean = n > 0 ? m : 0;
-  const sd = s > 0 && Number.isFinite(s) ? s : 1;
+  // A constant (or empty) input maps to 0 rather than NaN.
+  return { mean: n > 0 ? m : 0, sd: s > 0 && Number.isFinite(s) ? s : 1 };
+}
+
+export function fitStandardisation(columns: readonly Float32Array[], trainRows: Uint32Array): Standardisation {
+  const each = columns.map((col) => moments([col], trainRows));
+  return { mean: each.map((e) => e.mean), sd: each.map((e) => e.sd) };
+}
+
+/** One mean and population sd over every non-missing value of every column on the training rows, repeated per column. */
+export function fitPooledStandardisation(columns: readonly Float32Array[], trainRows: Uint32Array): Standardisation {
+  const { mean, sd } = moments(columns, trainRows);
   return { mean: columns.map(() => mean), sd: columns.map(() => sd) };
 }
 
