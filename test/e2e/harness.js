@@ -46,6 +46,37 @@ async function runPalette(page, text, attempts = 6) {
   }
 }
 
+/**
+ * Package the .vsix, install it, start code-server on workspace `ws` and launch chromium. `open()` loads the
+ * workbench and waits for the explorer; `cspViolations` collects every CSP complaint the page's console prints.
+ */
+async function launchWorkbench(ws) {
+  execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  sh('install-ext', path.join(root, 'out', 'kryptonite.vsix'));
+  const url = sh('start', ws).trim().split('\n').pop();
+  const { chromium } = require('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],
+  });
+  const cspViolations = [];
+  const open = async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    page.on('console', (m) => {
+      const t = m.text();
+      if (/Content Security Policy|unsafe-eval|unsafe-inline/i.test(t)) cspViolations.push(t);
+    });
+    await page.goto(`${url}/?folder=${encodeURIComponent(ws)}`, { waitUntil: 'domcontentloaded' });
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 90000 });
+    return page;
+  };
+  const assertNoCspViolations = () => {
+    if (cspViolations.length) throw new Error(`CSP violations in the workbench console:\n${cspViolations.join('\n')}`);
+  };
+  return { url, browser, open, assertNoCspViolations };
+}
+
 /** Close the browser, stop code-server and remove the throwaway workspace and run folder, whatever happened. */
 async function tearDown(browser, ws) {
   await browser.close().catch(() => undefined);
@@ -71,4 +102,4 @@ function runScenario(label, main) {
   });
 }
 
-module.exports = { root, harness, harnessHome, chromiumPath, artefacts, skip, run, env, sh, runPalette, tearDown, runScenario };
+module.exports = { root, harness, harnessHome, chromiumPath, artefacts, skip, run, env, sh, runPalette, launchWorkbench, tearDown, runScenario };

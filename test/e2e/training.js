@@ -7,12 +7,11 @@
 // (KRYPTONITE_UPDATE_SCREENSHOT=1 also copies it to media/screenshots/).
 // Skipped WITH A MESSAGE when the harness is not installed, unless KRYPTONITE_REQUIRE_HARNESS=1 (.ci/run).
 'use strict';
-const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { root, chromiumPath, artefacts, run, sh, runPalette, tearDown, runScenario } = require('./harness');
+const { root, artefacts, runPalette, launchWorkbench, tearDown, runScenario } = require('./harness');
 
 async function pick(page, text) {
   const input = page.locator('.quick-input-widget input').first();
@@ -30,26 +29,10 @@ async function main() {
   const kryp = fs.existsSync(path.join(ws, 'small.kryp')) ? 'small.kryp' : null;
   const opened = kryp ?? 'small.csv';
 
-  execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  sh('install-ext', path.join(root, 'out', 'kryptonite.vsix'));
-  const url = sh('start', ws).trim().split('\n').pop();
+  const { url, browser, open, assertNoCspViolations } = await launchWorkbench(ws);
   console.log(`e2e training: code-server at ${url} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-
-  const { chromium } = require('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],
-  });
-  const cspViolations = [];
   try {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    page.on('console', (m) => {
-      const t = m.text();
-      if (/Content Security Policy|unsafe-eval|unsafe-inline/i.test(t)) cspViolations.push(t);
-    });
-    await page.goto(`${url}/?folder=${encodeURIComponent(ws)}`, { waitUntil: 'domcontentloaded' });
-    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 90000 });
+    const page = await open();
 
     await page.keyboard.press('Control+P');
     await pick(page, opened);
@@ -80,7 +63,7 @@ async function main() {
       fs.mkdirSync(path.join(root, 'media', 'screenshots'), { recursive: true });
       fs.copyFileSync(shot, path.join(root, 'media', 'screenshots', 'training-beside-kryp.png'));
     }
-    if (cspViolations.length) throw new Error(`CSP violations in the workbench console:\n${cspViolations.join('\n')}`);
+    assertNoCspViolations();
     console.log(`e2e training: passed in ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshot ${path.relative(root, shot)}`);
   } finally {
     await tearDown(browser, ws);

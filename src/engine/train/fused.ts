@@ -47,18 +47,6 @@ export interface BatchOutcome {
   readonly correct: number;
 }
 
-export interface DenseWeights {
-  readonly kernels: Float32Array[];
-  readonly biases: Float32Array[];
-}
-
-export function parameterCount(shape: DenseShape): number {
-  const sizes = [shape.inputs, ...shape.hidden, shape.outputs];
-  let n = 0;
-  for (let l = 0; l + 1 < sizes.length; l++) n += sizes[l] * sizes[l + 1] + sizes[l + 1];
-  return n;
-}
-
 export interface KernelExports {
   readonly memory: WebAssembly.Memory;
   heapBase(): number;
@@ -93,14 +81,14 @@ export function fusedKernelAvailable(): boolean {
   return kernelModule() !== null;
 }
 
-export function instantiate(): KernelExports {
+function instantiate(): KernelExports {
   const module = kernelModule();
   if (!module) throw new Error('this JavaScript runtime has no WebAssembly SIMD, which the fused kernel needs');
   return new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
 }
 
 /** Byte ranges handed out once, 16-byte aligned, in the kernel's memory; the memory grows once, before any view. */
-export class Arena {
+class Arena {
   private next: number;
   private readonly pending: { offset: number; length: number; set: (v: Float32Array) => void }[] = [];
   constructor(private readonly kernel: KernelExports) {
@@ -152,217 +140,199 @@ export function maskSeed(rng: Rng): number {
   return rng.int(4294967296);
 }
 
-export class FusedDense {
-  readonly shape: DenseShape;
-  /** Views into the kernel's memory: the live parameters. */
-  readonly weights: DenseWeights;
-  private readonly kernel: KernelExports;
-  private readonly sizes: number[];
-  private readonly maxBatch: number;
-  private readonly optimizer: OptimizerSpec;
-  private step = 0;
+/**
+ * What every network on the kernel shares: the parameter block (weights, gradients and optimiser slots, each one
+ * contiguous run in TensorFlow.js layer order, so one optimiser call updates everything), the input batch, the output
+ * probabilities and their delta, and the training step around a subclass's forward and backward passes. A subclass
+ * reserves its own buffers in `arena` and then calls `commit`.
+ */
+export abstract class FusedNetwork {
+  /** Live parameters: views into the kernel's memory, in TensorFlow.js layer order (each kernel, then its bias). */
+  readonly weights: Float32Array[] = [];
+  /** The kernel that runs, in words (reports, logs). */
+  abstract readonly description: string;
+  protected readonly kernel: KernelExports;
+  protected readonly arena: Arena;
+  protected readonly maxBatch: number;
+  /** Byte offsets: the input batch, output probabilities, dLoss/dLogits, and weight i's value and gradient. */
+  protected readonly at: { input: number; output: number; outDelta: number; params: number; grads: number; slot1: number; slot2: number; weight: number[]; grad: number[] };
+  protected input!: Float32Array;
+  protected output!: Float32Array;
+  private outDelta!: Float32Array;
   private readonly parameters: number;
-  /** Byte offsets in the kernel's memory. */
-  private readonly at: {
-    params: number;
-    grads: number;
-    slot1: number;
-    slot2: number;
-    kernels: number[];
-    biases: number[];
-    gradsW: number[];
-    gradsB: number[];
-    acts: number[];
-    derivs: number[];
-    masks: number[];
-    deltaA: number;
-    deltaB: number;
-  };
-  /** Views for the host's per-row work: the input batch, the output probabilities, the output delta. */
-  private input!: Float32Array;
-  private output!: Float32Array;
-  private deltaA!: Float32Array;
+  private step = 0;
 
-  constructor(shape: DenseShape, weights: DenseWeights, optimizer: OptimizerSpec, maxBatch: number) {
-    this.shape = shape;
-    this.optimizer = optimizer;
+  protected constructor(
+    private readonly inputs: number,
+    protected readonly outputs: number,
+    private readonly initial: readonly Float32Array[],
+    private readonly optimizer: OptimizerSpec,
+    maxBatch: number,
+  ) {
     this.maxBatch = Math.max(1, maxBatch);
-    this.sizes = [shape.inputs, ...shape.hidden, shape.outputs];
     this.kernel = instantiate();
-    const layers = this.sizes.length - 1;
-    const arena = new Arena(this.kernel);
-    this.parameters = parameterCount(shape);
+    this.arena = new Arena(this.kernel);
+    this.parameters = initial.reduce((n, w) => n + w.length, 0);
     const P = this.parameters;
-    // Parameters, gradients and optimiser slots are each one contiguous block in the same order — every kernel, then
-    // every bias — so the optimiser updates all of them in one call.
-    const kernelViews: Float32Array[] = [];
-    const biasViews: Float32Array[] = [];
-    const params = arena.reserve(P, (v) => {
-      let o = 0;
-      for (let l = 0; l < layers; l++) {
-        kernelViews.push(v.subarray(o, o + this.sizes[l] * this.sizes[l + 1]));
-        o += this.sizes[l] * this.sizes[l + 1];
-      }
-      for (let l = 0; l < layers; l++) {
-        biasViews.push(v.subarray(o, o + this.sizes[l + 1]));
-        o += this.sizes[l + 1];
-      }
-    });
-    const grads = arena.reserve(P);
-    const slot1 = arena.reserve(P);
-    const slot2 = optimizer.kind === 'adam' ? arena.reserve(P) : 0;
-    const kernels: number[] = [];
-    const biases: number[] = [];
+    const offsets: number[] = [];
     let o = 0;
-    for (let l = 0; l < layers; l++) {
-      kernels.push(o);
-      o += this.sizes[l] * this.sizes[l + 1] * 4;
+    for (const w of initial) {
+      offsets.push(o);
+      o += w.length * 4;
     }
-    for (let l = 0; l < layers; l++) {
-      biases.push(o);
-      o += this.sizes[l + 1] * 4;
-    }
-    const widest = Math.max(...this.sizes);
+    const params = this.arena.reserve(P, (v) => initial.forEach((w, i) => this.weights.push(v.subarray(offsets[i] / 4, offsets[i] / 4 + w.length))));
+    const grads = this.arena.reserve(P);
     this.at = {
       params,
       grads,
-      slot1,
-      slot2,
-      kernels: kernels.map((k) => params + k),
-      biases: biases.map((b) => params + b),
-      gradsW: kernels.map((k) => grads + k),
-      gradsB: biases.map((b) => grads + b),
-      acts: this.sizes.map((n, l) =>
-        arena.reserve(this.maxBatch * n, (v) => {
-          if (l === 0) this.input = v;
-          if (l === layers) this.output = v;
-        }),
-      ),
-      derivs: this.sizes.map((n, l) => (l > 0 && l < layers ? arena.reserve(this.maxBatch * n) : 0)),
-      masks: this.sizes.map((n, l) => (l > 0 && l < layers && (shape.dropout[l - 1] ?? 0) > 0 ? arena.reserve(this.maxBatch * n) : 0)),
-      deltaA: arena.reserve(this.maxBatch * widest, (v) => (this.deltaA = v)),
-      deltaB: arena.reserve(this.maxBatch * widest),
+      slot1: this.arena.reserve(P),
+      slot2: optimizer.kind === 'adam' ? this.arena.reserve(P) : 0,
+      weight: offsets.map((x) => params + x),
+      grad: offsets.map((x) => grads + x),
+      input: this.arena.reserve(this.maxBatch * inputs, (v) => (this.input = v)),
+      output: this.arena.reserve(this.maxBatch * outputs, (v) => (this.output = v)),
+      outDelta: this.arena.reserve(this.maxBatch * outputs, (v) => (this.outDelta = v)),
     };
-    arena.commit();
-    this.weights = { kernels: kernelViews, biases: biasViews };
-    weights.kernels.forEach((k, l) => kernelViews[l].set(k));
-    weights.biases.forEach((b, l) => biasViews[l].set(b));
   }
 
+  /** Grows the memory once, makes the views, and loads the initial weights. */
+  protected commit(): void {
+    this.arena.commit();
+    this.initial.forEach((w, i) => this.weights[i].set(w));
+  }
+
+  /** Forward pass over the first `b` rows of the input batch into `output` (probabilities), drawing dropout from `rng`. */
+  protected abstract forward(b: number, rng: Rng | null): void;
+  /** Gradients of every weight from dLoss/dLogits at `at.outDelta`. */
+  protected abstract backward(b: number): void;
+
   /**
-   * One optimisation step on rows `rows[from..to)` of the row-major matrix `x` (`inputs` values per row). One dropout
-   * seed per hidden layer with a non-zero rate is drawn from `rng`, layer by layer.
+   * One optimisation step on rows `rows[from..to)` of the row-major matrix `x` (`inputs` values per row). Dropout
+   * seeds, where the network has dropout, are drawn from `rng` layer by layer.
    */
   trainBatch(x: Float32Array, labels: Int32Array, rows: Uint32Array, from: number, to: number, rng: Rng): BatchOutcome {
     const b = to - from;
-    const d = this.shape.inputs;
-    const a0 = this.input;
-    // Gather the batch's rows with a plain loop: `subarray` allocates a view per row (≈ 5 % of an epoch and GC churn).
-    for (let i = 0, o = 0; i < b; i++) {
-      const r = rows[from + i] * d;
-      for (let k = 0; k < d; k++) a0[o++] = x[r + k];
-    }
+    this.gather(x, rows, from, b);
     this.forward(b, rng);
-    const outcome = this.outputDelta(labels, rows, from, b);
+    const outcome = outputDelta(this.output, this.outDelta, this.outputs, labels, rows, from, b);
     this.backward(b);
+    this.step++;
     this.applyGradients();
     return outcome;
   }
 
   /** Per-row loss and predicted class over rows `rows` (or all rows of `x` when null), without dropout. */
   evaluate(x: Float32Array, labels: Int32Array | null, rows: Uint32Array | null, predicted?: Int32Array): { lossSum: number; correct: number } {
-    const d = this.shape.inputs;
+    const d = this.inputs;
     const n = rows ? rows.length : x.length / d;
     let lossSum = 0;
     let correct = 0;
-    const c = this.shape.outputs;
-    const a0 = this.input;
-    const p = this.output;
     for (let start = 0; start < n; start += this.maxBatch) {
       const b = Math.min(this.maxBatch, n - start);
-      for (let i = 0, o = 0; i < b; i++) {
-        const r = (rows ? rows[start + i] : start + i) * d;
-        for (let k = 0; k < d; k++) a0[o++] = x[r + k];
-      }
+      if (rows) this.gather(x, rows, start, b);
+      else this.input.set(x.subarray(start * d, (start + b) * d));
       this.forward(b, null);
-      const chunk = scoreChunk(p, c, labels, rows, start, b, predicted);
+      const chunk = scoreChunk(this.output, this.outputs, labels, rows, start, b, predicted);
       lossSum += chunk.lossSum;
       correct += chunk.correct;
     }
     return { lossSum, correct };
   }
 
-  /** Output probabilities for every row of `x`. */
-  predictProba(x: Float32Array): Float32Array {
-    const d = this.shape.inputs;
-    const n = x.length / d;
-    const c = this.shape.outputs;
-    const out = new Float32Array(n * c);
-    for (let start = 0; start < n; start += this.maxBatch) {
-      const b = Math.min(this.maxBatch, n - start);
-      this.input.set(x.subarray(start * d, (start + b) * d));
-      this.forward(b, null);
-      out.set(this.output.subarray(0, b * c), start * c);
-    }
-    return out;
-  }
-
   snapshot(): Float32Array[] {
-    return [...this.weights.kernels, ...this.weights.biases].map((p) => p.slice());
+    return this.weights.map((w) => w.slice());
   }
 
   restore(snapshot: readonly Float32Array[]): void {
-    [...this.weights.kernels, ...this.weights.biases].forEach((p, i) => p.set(snapshot[i]));
+    this.weights.forEach((w, i) => w.set(snapshot[i]));
   }
 
-  private forward(b: number, rng: Rng | null): void {
-    const k = this.kernel;
-    const at = this.at;
-    const layers = this.sizes.length - 1;
-    for (let l = 0; l < layers; l++) {
-      const nOut = this.sizes[l + 1];
-      const z = at.acts[l + 1];
-      k.forward(at.acts[l], at.kernels[l], at.biases[l], z, b, this.sizes[l], nOut);
-      if (l + 1 < layers) {
-        k.activate(ACTIVATION_CODE[this.shape.activation], z, at.derivs[l + 1], b * nOut);
-        const rate = this.shape.dropout[l] ?? 0;
-        // Inverted dropout (Keras, PyTorch): kept units are scaled by 1/(1−rate) at training time only.
-        if (rng && rate > 0) k.dropout(at.masks[l + 1], z, b * nOut, maskSeed(rng), dropThreshold(rate), 1 / (1 - rate));
-      } else if (nOut === 1) {
-        k.sigmoidOut(z, b);
-      } else {
-        const p = this.output;
-        for (let i = 0; i < b; i++) softmaxRow(p, i * nOut, nOut);
-      }
-    }
+  /** Sigmoid (one output) or softmax over the first `b` rows of `output`, in place. */
+  protected outputActivation(b: number): void {
+    if (this.outputs === 1) this.kernel.sigmoidOut(this.at.output, b);
+    else for (let i = 0; i < b; i++) softmaxRow(this.output, i * this.outputs, this.outputs);
   }
 
-  /** Writes dLoss/dLogits (mean over the batch) into deltaA and returns the batch's loss and hits. */
-  private outputDelta(labels: Int32Array, rows: Uint32Array, from: number, b: number): BatchOutcome {
-    return outputDelta(this.output, this.deltaA, this.shape.outputs, labels, rows, from, b);
-  }
-
-  private backward(b: number): void {
-    const k = this.kernel;
-    const at = this.at;
-    let delta = at.deltaA;
-    let spare = at.deltaB;
-    for (let l = this.sizes.length - 2; l >= 0; l--) {
-      const nIn = this.sizes[l];
-      const nOut = this.sizes[l + 1];
-      k.weightGrad(at.acts[l], delta, at.gradsW[l], at.gradsB[l], b, nIn, nOut);
-      if (l === 0) break;
-      // delta_prev = (delta · Wᵀ) ⊙ dropout mask ⊙ activation'(z)
-      k.inputGrad(delta, at.kernels[l], at.derivs[l], at.masks[l], spare, b, nIn, nOut);
-      const t = delta;
-      delta = spare;
-      spare = t;
+  /** Copies the batch's rows into the input buffer with a plain loop (`subarray` per row allocates a view: GC churn). */
+  private gather(x: Float32Array, rows: Uint32Array, from: number, b: number): void {
+    const d = this.inputs;
+    const a0 = this.input;
+    for (let i = 0, o = 0; i < b; i++) {
+      const r = rows[from + i] * d;
+      for (let k = 0; k < d; k++) a0[o++] = x[r + k];
     }
   }
 
   private applyGradients(): void {
-    this.step++;
-    optimiserStep(this.kernel, this.optimizer, this.step, this.at, this.parameters);
+    const { kind, learningRate: lr, momentum } = this.optimizer;
+    const at = this.at;
+    if (kind === 'sgd') {
+      this.kernel.sgd(at.params, at.grads, at.slot1, this.parameters, lr, momentum);
+      return;
+    }
+    // torch.optim.Adam: w ← w − (lr/(1−β1ᵗ))·m / (√v/√(1−β2ᵗ) + ε).
+    const stepSize = lr / (1 - BETA1 ** this.step);
+    const vScale = 1 / Math.sqrt(1 - BETA2 ** this.step);
+    this.kernel.adam(at.params, at.grads, at.slot1, at.slot2, this.parameters, stepSize, vScale, BETA1, BETA2, ADAM_EPSILON);
+  }
+}
+
+/** The MLP (or, with no hidden layer, logistic regression); `initial` in TensorFlow.js layer order. */
+export class FusedDense extends FusedNetwork {
+  readonly description = 'fused WebAssembly SIMD MLP (hand-written forward/backward, no TensorFlow.js ops)';
+  private readonly shape: DenseShape;
+  private readonly sizes: number[];
+  /** Byte offsets per layer boundary: activations (acts[0] is the input batch), derivatives, dropout scales. */
+  private readonly acts: number[];
+  private readonly derivs: number[];
+  private readonly masks: number[];
+  /** Two buffers the deltas of hidden layers alternate between. */
+  private readonly spares: [number, number];
+
+  constructor(shape: DenseShape, initial: readonly Float32Array[], optimizer: OptimizerSpec, maxBatch: number) {
+    super(shape.inputs, shape.outputs, initial, optimizer, maxBatch);
+    this.shape = shape;
+    this.sizes = [shape.inputs, ...shape.hidden, shape.outputs];
+    const layers = this.sizes.length - 1;
+    const B = this.maxBatch;
+    const hidden = (l: number): boolean => l > 0 && l < layers;
+    this.acts = this.sizes.map((n, l) => (l === 0 ? this.at.input : l === layers ? this.at.output : this.arena.reserve(B * n)));
+    this.derivs = this.sizes.map((n, l) => (hidden(l) ? this.arena.reserve(B * n) : 0));
+    this.masks = this.sizes.map((n, l) => (hidden(l) && (shape.dropout[l - 1] ?? 0) > 0 ? this.arena.reserve(B * n) : 0));
+    const widest = Math.max(...this.sizes);
+    this.spares = [this.arena.reserve(B * widest), this.arena.reserve(B * widest)];
+    this.commit();
+  }
+
+  protected forward(b: number, rng: Rng | null): void {
+    const k = this.kernel;
+    const layers = this.sizes.length - 1;
+    for (let l = 0; l < layers; l++) {
+      const nOut = this.sizes[l + 1];
+      const z = this.acts[l + 1];
+      k.forward(this.acts[l], this.at.weight[2 * l], this.at.weight[2 * l + 1], z, b, this.sizes[l], nOut);
+      if (l + 1 === layers) break;
+      k.activate(ACTIVATION_CODE[this.shape.activation], z, this.derivs[l + 1], b * nOut);
+      const rate = this.shape.dropout[l] ?? 0;
+      // Inverted dropout (Keras, PyTorch): kept units are scaled by 1/(1−rate) at training time only.
+      if (rng && rate > 0) k.dropout(this.masks[l + 1], z, b * nOut, maskSeed(rng), dropThreshold(rate), 1 / (1 - rate));
+    }
+    this.outputActivation(b);
+  }
+
+  protected backward(b: number): void {
+    const k = this.kernel;
+    let delta = this.at.outDelta;
+    for (let l = this.sizes.length - 2; l >= 0; l--) {
+      const nIn = this.sizes[l];
+      const nOut = this.sizes[l + 1];
+      k.weightGrad(this.acts[l], delta, this.at.grad[2 * l], this.at.grad[2 * l + 1], b, nIn, nOut);
+      if (l === 0) break;
+      // delta_prev = (delta · Wᵀ) ⊙ dropout mask ⊙ activation'(z)
+      const prev = delta === this.spares[0] ? this.spares[1] : this.spares[0];
+      k.inputGrad(delta, this.at.weight[2 * l], this.derivs[l], this.masks[l], prev, b, nIn, nOut);
+      delta = prev;
+    }
   }
 }
 
@@ -370,7 +340,7 @@ export class FusedDense {
  * dLoss/dLogits for a batch (mean over its rows) into `delta`, from the output probabilities `p`: p − y for the
  * sigmoid with binary cross-entropy and for softmax with categorical cross-entropy. Returns the batch's loss and hits.
  */
-export function outputDelta(p: Float32Array, delta: Float32Array, c: number, labels: Int32Array, rows: Uint32Array, from: number, b: number): BatchOutcome {
+function outputDelta(p: Float32Array, delta: Float32Array, c: number, labels: Int32Array, rows: Uint32Array, from: number, b: number): BatchOutcome {
   let lossSum = 0;
   let correct = 0;
   const inv = 1 / b;
@@ -384,21 +354,8 @@ export function outputDelta(p: Float32Array, delta: Float32Array, c: number, lab
   return { lossSum, correct };
 }
 
-/** One SGD-with-momentum or Adam step over a whole parameter block (byte offsets `at`; `step` counts from 1). */
-export function optimiserStep(kernel: KernelExports, optimizer: OptimizerSpec, step: number, at: { params: number; grads: number; slot1: number; slot2: number }, parameters: number): void {
-  const { kind, learningRate: lr, momentum } = optimizer;
-  if (kind === 'sgd') {
-    kernel.sgd(at.params, at.grads, at.slot1, parameters, lr, momentum);
-    return;
-  }
-  // torch.optim.Adam: w ← w − (lr/(1−β1ᵗ))·m / (√v/√(1−β2ᵗ) + ε).
-  const stepSize = lr / (1 - BETA1 ** step);
-  const vScale = 1 / Math.sqrt(1 - BETA2 ** step);
-  kernel.adam(at.params, at.grads, at.slot1, at.slot2, parameters, stepSize, vScale, BETA1, BETA2, ADAM_EPSILON);
-}
-
 /** Loss sum, hits and (optionally) predictions over the rows of one evaluated chunk whose probabilities are in `p`. */
-export function scoreChunk(p: Float32Array, c: number, labels: Int32Array | null, rows: Uint32Array | null, start: number, b: number, predicted: Int32Array | undefined): { lossSum: number; correct: number } {
+function scoreChunk(p: Float32Array, c: number, labels: Int32Array | null, rows: Uint32Array | null, start: number, b: number, predicted: Int32Array | undefined): { lossSum: number; correct: number } {
   let lossSum = 0;
   let correct = 0;
   for (let i = 0; i < b; i++) {
@@ -413,7 +370,7 @@ export function scoreChunk(p: Float32Array, c: number, labels: Int32Array | null
   return { lossSum, correct };
 }
 
-export function softmaxRow(z: Float32Array, off: number, n: number): void {
+function softmaxRow(z: Float32Array, off: number, n: number): void {
   let max = -Infinity;
   for (let j = 0; j < n; j++) if (z[off + j] > max) max = z[off + j];
   let sum = 0;

@@ -8,6 +8,7 @@ import type { TfBackend } from './backend';
 import type { PreparedData } from './data';
 import { prepareTraining, resolveTransform } from './data';
 import { FusedDense, fusedKernelAvailable } from './fused';
+import type { FusedNetwork, OptimizerSpec } from './fused';
 import { FusedCnn } from './fusedCnn';
 import type { Architecture, NamedWeight, Trainer } from './model';
 import { countParameters, initialWeights } from './model';
@@ -122,33 +123,20 @@ async function createTrainer(arch: Architecture, config: TrainConfig, backend: R
   const initial = initialWeights(arch, rng, config.init ?? 'torch');
   const optimizer = { kind: config.optimizer, learningRate: config.learningRate, momentum: config.momentum };
   if (backend === 'fused') {
-    const trainer = arch.kind === 'dense' ? fusedTrainer(arch, initial, optimizer, data, config.batchSize) : fusedCnnTrainer(arch, initial, optimizer, data, config.batchSize);
-    return { trainer, initial };
+    return { trainer: fusedTrainer(arch, initial, optimizer, data, config.batchSize), initial };
   }
   const loaded = await loadTf(backend as TfBackend);
   return { trainer: new TfTrainer(loaded, arch, initial, optimizer, data.x, data.labels), initial };
 }
 
-function fusedTrainer(arch: Extract<Architecture, { kind: 'dense' }>, initial: readonly NamedWeight[], optimizer: ConstructorParameters<typeof FusedDense>[2], data: PreparedData, batchSize: number): Trainer {
-  const kernels = initial.filter((_, i) => i % 2 === 0).map((w) => w.values.slice());
-  const biases = initial.filter((_, i) => i % 2 === 1).map((w) => w.values.slice());
+/** A dense model or the CNN on the fused WebAssembly kernel, behind the Trainer interface. */
+function fusedTrainer(arch: Architecture, initial: readonly NamedWeight[], optimizer: OptimizerSpec, data: PreparedData, batchSize: number): Trainer {
+  const values = initial.map((w) => w.values);
   // Evaluation runs in chunks of at least 1024 rows: buffers are sized for the larger of that and a training batch.
-  const net = new FusedDense(arch, { kernels, biases }, optimizer, Math.max(batchSize, 1024));
+  const maxBatch = Math.max(batchSize, 1024);
+  const net: FusedNetwork = arch.kind === 'dense' ? new FusedDense(arch, values, optimizer, maxBatch) : new FusedCnn(arch, values, optimizer, maxBatch);
   return {
-    kernel: 'fused WebAssembly SIMD MLP (hand-written forward/backward, no TensorFlow.js ops)',
-    trainBatch: (rows, from, to, rng) => net.trainBatch(data.x, data.labels, rows, from, to, rng),
-    evaluate: (rows, predicted) => net.evaluate(data.x, data.labels, rows, predicted),
-    snapshot: () => net.snapshot(),
-    restore: (s) => net.restore(s),
-    weights: () => initial.map((w, i) => ({ name: w.name, shape: w.shape, values: (i % 2 === 0 ? net.weights.kernels[i >> 1] : net.weights.biases[i >> 1]).slice() })),
-    dispose: () => undefined,
-  };
-}
-
-function fusedCnnTrainer(arch: Extract<Architecture, { kind: 'cnn1d' }>, initial: readonly NamedWeight[], optimizer: ConstructorParameters<typeof FusedDense>[2], data: PreparedData, batchSize: number): Trainer {
-  const net = new FusedCnn(arch, initial.map((w) => w.values), optimizer, Math.max(batchSize, 1024));
-  return {
-    kernel: 'fused WebAssembly SIMD 1-D CNN (im2col + the dense kernel\'s matrix products, no TensorFlow.js ops)',
+    kernel: net.description,
     trainBatch: (rows, from, to, rng) => net.trainBatch(data.x, data.labels, rows, from, to, rng),
     evaluate: (rows, predicted) => net.evaluate(data.x, data.labels, rows, predicted),
     snapshot: () => net.snapshot(),
