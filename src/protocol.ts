@@ -3,20 +3,27 @@
  * a boundary is checked by the guards in protocolGuards.ts before anything reads it.
  */
 import type { RankedHypothesis } from './engine/charts/hypotheses';
-import type { HypothesisEvaluation } from './engine/hypothesis/evaluate';
 import type { BestMark, CurvePoint } from './engine/charts/training';
+import type { ColumnType, LabelTask } from './engine/dataset';
 import type { Report } from './engine/report';
-import type { EpochProgress, PresetName, TrainConfig, TrainingReport } from './engine/train/types';
+import type { RuleOutcome } from './engine/tasks/evaluateRules';
+import type { PredictRequest } from './engine/tasks/predictFile';
+import type { TrainColumns, TrainRequest } from './engine/tasks/trainFile';
+import type { EpochProgress, TrainingReport } from './engine/train/types';
 
 // ─── Host ⇄ worker ────────────────────────────────────────────────────────────────────────────────────────────────
 
-/** Describe a dataset file: the whole `kryptonite analyse` job. */
+/** Describe a dataset file: the whole `kryptonite analyse` job (options as the engine's analyse task takes them). */
 export interface AnalyseJob {
   readonly kind: 'analyse';
   readonly path: string;
   /** Label column name or 0-based index; absent = auto-detect. */
   readonly label?: string | number;
   readonly detectLabel?: boolean;
+  /** Column types set by the user, by column name. */
+  readonly columnTypes?: Readonly<Record<string, ColumnType>>;
+  /** The label's task set by the user. */
+  readonly task?: LabelTask;
   readonly seed?: number;
   readonly sparsity?: boolean;
   readonly budgetBytes?: number;
@@ -34,35 +41,18 @@ export interface HypothesisJob {
 }
 
 /**
- * Train models (src/engine/train) on a file the worker reads (`path`), or on columns the host sends (`data`: the
- * column buffers are transferred, not copied, and are unusable on the host afterwards).
+ * Train models on a file the worker reads (`path`), or on columns the host sends (`data`: the column buffers are
+ * transferred, not copied, and are unusable on the host afterwards). The request is the engine's train task's.
  */
-export interface TrainJob {
+export interface TrainJob extends TrainRequest {
   readonly kind: 'train';
-  readonly path?: string;
-  readonly data?: TrainData;
-  readonly label?: string | number;
-  readonly preset?: PresetName | 'auto';
-  /** Explicit settings; they win over the preset. */
-  readonly config?: Partial<TrainConfig>;
-  /** Save the first run's model here (TensorFlow.js layers format + kryptonite.json). */
-  readonly saveDir?: string;
 }
 
-export interface TrainData {
-  readonly names: string[];
-  readonly columns: Float32Array[];
-  /** Class index per row (-1: no label), into `classes`. */
-  readonly labels: Int32Array;
-  readonly classes: string[];
-}
+export type TrainData = TrainColumns;
 
 /** Apply a saved model to a dataset file; labels go to `out` (.npy int64 or .csv) when given. */
-export interface PredictJob {
+export interface PredictJob extends PredictRequest {
   readonly kind: 'predict';
-  readonly modelDir: string;
-  readonly path: string;
-  readonly out?: string;
 }
 
 export type Job = AnalyseJob | HypothesisJob | TrainJob | PredictJob;
@@ -84,9 +74,7 @@ export interface ProgressMessage {
   readonly epoch?: EpochProgress;
 }
 
-export type HypothesisOutcome =
-  | { readonly ok: true; readonly evaluation: HypothesisEvaluation }
-  | { readonly ok: false; readonly error: { readonly message: string; readonly column: number; readonly length: number; readonly code: string } };
+export type HypothesisOutcome = RuleOutcome;
 
 export type JobResult =
   | { readonly kind: 'analyse'; readonly report: Report }

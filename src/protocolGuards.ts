@@ -1,3 +1,4 @@
+import { COLUMN_TYPES, LABEL_TASKS } from './engine/dataset';
 import type { HostToTrainingWebview, HostToWebview, HostToWorker, Job, TrainingWebviewToHost, WebviewToHost, WorkerError, WorkerToHost } from './protocol';
 
 /**
@@ -22,6 +23,10 @@ const isString = (v: unknown): boolean => typeof v === 'string';
 const isFiniteNumber = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
 const isLabel = (v: unknown): boolean => typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v) && v >= 0);
 
+function isColumnTypes(v: unknown): boolean {
+  return isRecord(v) && Object.values(v).every((t) => typeof t === 'string' && (COLUMN_TYPES as readonly string[]).includes(t));
+}
+
 export function isJob(v: unknown): v is Job {
   if (!isRecord(v)) return false;
   if (v.kind === 'train') return isTrainJob(v);
@@ -36,7 +41,9 @@ export function isJob(v: unknown): v is Job {
         optional(v.seed, (x) => Number.isSafeInteger(x)) &&
         optional(v.sparsity, (x) => typeof x === 'boolean') &&
         optional(v.budgetBytes, (x) => isFiniteNumber(x) && (x as number) > 0) &&
-        optional(v.sampleRows, (x) => Number.isSafeInteger(x) && (x as number) >= 0)
+        optional(v.sampleRows, (x) => Number.isSafeInteger(x) && (x as number) >= 0) &&
+        optional(v.columnTypes, isColumnTypes) &&
+        optional(v.task, (x) => typeof x === 'string' && (LABEL_TASKS as readonly string[]).includes(x))
       );
     case 'hypothesis':
       return Array.isArray(v.rules) && v.rules.every(isString) && optional(v.label, isLabel) && optional(v.seed, (x) => Number.isSafeInteger(x));

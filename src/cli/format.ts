@@ -1,6 +1,6 @@
 import type { FeatureReport, Report } from '../engine/report';
 
-/** Plain-text rendering of a report for a terminal: a header, one row per feature, then notes. */
+/** Plain-text rendering of a report for a terminal: a header, one row per feature, then the label-aware sections. */
 export function formatReport(report: Report): string {
   const out: string[] = [];
   const d = report.dataset;
@@ -10,9 +10,17 @@ export function formatReport(report: Report): string {
       (d.format === 'csv' ? ` · delimiter ${describeDelimiter(d.delimiter)} · ${d.hasHeader ? 'header' : 'no header'}` : '') +
       ` · parser ${d.parser}`,
   );
-  if (d.label) {
-    const classes = d.label.classes.map((c) => `${c.value}: ${c.count.toLocaleString('en-US')}`).join(', ');
-    out.push(`Label "${d.label.name}" (${d.label.classes.length} classes: ${classes}${d.label.missing ? `; ${d.label.missing} missing` : ''})`);
+  const label = d.label;
+  if (label) {
+    const task = `${label.task}${label.taskOverridden ? ', set by --task' : ''}: ${label.taskEvidence}`;
+    if (label.task === 'regression' && label.target) {
+      const t = label.target;
+      out.push(`Label "${label.name}" — ${task}; mean ${num(t.mean)}, sd ${num(t.sd)}, range ${num(t.min)} … ${num(t.max)}${label.missing ? `; ${label.missing} missing` : ''}`);
+    } else {
+      const shown = label.classes.slice(0, 12).map((c) => `${c.value}: ${c.count.toLocaleString('en-US')}`).join(', ');
+      const more = label.classes.length > 12 ? `, … ${label.classes.length - 12} more` : '';
+      out.push(`Label "${label.name}" — ${task} (${shown}${more}${label.missing ? `; ${label.missing} missing` : ''})`);
+    }
   } else {
     out.push('No label column: unsupervised report (use --label NAME|INDEX to name one).');
   }
@@ -21,31 +29,51 @@ export function formatReport(report: Report): string {
   }
   out.push('');
 
-  const labelIndex = report.correlation.label ? report.correlation.names.length - 1 : -1;
-  const header = ['#', 'feature', 'shape', 'conf', 'peaks', 'mean', 'sd', 'min', 'max', 'skew', 'kurt', 'missing'];
+  const labelName = report.correlation.label;
+  const corrIndex = new Map(report.correlation.names.map((n, i) => [n, i]));
+  const labelIndex = labelName ? (corrIndex.get(labelName) ?? -1) : -1;
+  const labelled = report.features.some((f) => f.relevance !== undefined);
+  const header = ['#', 'feature', 'type', 'shape', 'conf', 'peaks', 'mean', 'sd', 'min', 'max', 'skew', 'kurt', 'missing'];
   if (labelIndex >= 0) header.push('r(label)');
-  if (report.sparsity?.status === 'done') header.push('relevance');
-  const rows: string[][] = report.features.map((f) => featureRow(f, report, labelIndex));
-  out.push(...table(header, rows, [0, 5, 6, 7, 8, 9, 10, 11, 12]));
+  if (labelled) header.push('relevance');
+  const rows: string[][] = report.features.map((f) => featureRow(f, report, corrIndex, labelIndex, labelled));
+  out.push(...table(header, rows, [0, 6, 7, 8, 9, 10, 11, 12, 13]));
   out.push('');
 
   const groups = new Map<string, string[]>();
   for (const f of report.features) groups.set(f.shape, [...(groups.get(f.shape) ?? []), f.name]);
   out.push('Shapes: ' + [...groups].map(([shape, names]) => `${shape} ${names.length} (${abbreviate(names)})`).join(' · '));
+  const categorical = report.features.filter((f) => f.categories && f.type === 'categorical');
+  for (const f of categorical.slice(0, 12)) {
+    const c = f.categories!;
+    const levels = c.levels.slice(0, 8).map((l) => `${l.value} ${l.count}`).join(', ');
+    out.push(`  ${f.name}: ${c.cardinality} levels (${levels}${c.cardinality > 8 ? ', …' : ''}); entropy ${c.entropy.toFixed(2)} bits` + (c.variants.length > 0 ? `; variants: ${c.variants.map((v) => `${v.value}~${v.like}`).join(', ')}` : ''));
+  }
   if (report.pca) {
     const r = report.pca.explainedVarianceRatio;
     out.push(`PCA (standardised, ${report.pca.rowsUsed.toLocaleString('en-US')} complete rows): PC1 ${pct(r[0])}, PC2 ${pct(r[1])} of variance`);
   }
   if (labelIndex >= 0) {
     const strongest = report.features
-      .map((f) => ({ name: f.name, r: report.correlation.matrix[f.index][labelIndex] }))
+      .map((f) => ({ name: f.name, r: corrIndex.has(f.name) ? report.correlation.matrix[corrIndex.get(f.name)!][labelIndex] : null }))
       .filter((x): x is { name: string; r: number } => x.r !== null)
       .sort((a, b) => Math.abs(b.r) - Math.abs(a.r))[0];
     if (strongest) out.push(`Strongest linear association with the label: ${strongest.name} (r = ${strongest.r.toFixed(3)})`);
   } else if (report.correlation.labelNote) {
     out.push(report.correlation.labelNote);
   }
+  if (report.correlation.excludedNote) out.push(`Correlation: ${report.correlation.excludedNote}`);
+  out.push(...formatLearnability(report));
   if (report.sparsity) out.push(...formatSparsity(report));
+  if (report.alerts.length > 0) {
+    out.push('', `Alerts (${report.alerts.length}):`);
+    for (const a of report.alerts) out.push(`  ${a.severity.padEnd(7)} ${a.code}: ${a.message}`);
+  }
+  const skipped = report.analyses.filter((a) => a.status === 'skipped' && a.note && a.note !== 'no label');
+  if (skipped.length > 0) {
+    out.push('', 'Skipped:');
+    for (const a of skipped) out.push(`  ${a.id}: ${a.note}`);
+  }
   if (report.warnings.length > 0) {
     out.push('');
     out.push(`Warnings (${report.warnings.length}):`);
@@ -55,10 +83,38 @@ export function formatReport(report: Report): string {
   const t = report.timings;
   out.push(
     `Done in ${fmtMs(t.totalMs)} (read ${fmtMs(t.loadMs)}, features ${fmtMs(t.statsMs)}, correlation ${fmtMs(t.correlationMs)}, PCA ${fmtMs(t.pcaMs)}` +
+      (t.baselinesMs !== undefined ? `, baselines ${fmtMs(t.baselinesMs)}` : '') +
+      (t.relevanceMs !== undefined ? `, relevance ${fmtMs(t.relevanceMs)}` : '') +
       (t.sparsityMs !== undefined ? `, sparsity ${fmtMs(t.sparsityMs)}` : '') +
       ').',
   );
   return out.join('\n') + '\n';
+}
+
+/** Baselines and the relevance verdicts with their method and error rate. */
+function formatLearnability(report: Report): string[] {
+  const out: string[] = [];
+  if (report.baselines && report.baselines.length > 0) {
+    out.push('', `How learnable is the label (${report.baselines[0].validation}):`);
+    for (const b of report.baselines) {
+      out.push(`  ${b.model.padEnd(44)} ${b.metric} ${b.value.toFixed(4)} [${b.ci95[0].toFixed(4)}, ${b.ci95[1].toFixed(4)}]${b.validation !== report.baselines[0].validation ? ` (${b.validation})` : ''}`);
+    }
+    if (report.baselineReading) out.push(`  ${report.baselineReading}`);
+  }
+  const r = report.relevance;
+  if (r) {
+    const by = (v: string): string[] => report.features.filter((f) => f.relevance === v).map((f) => f.name);
+    out.push('', 'Relevance:');
+    for (const v of ['relevant', 'redundant', 'irrelevant', 'unknown']) {
+      const names = by(v);
+      if (names.length > 0) out.push(`  ${v} ${names.length}: ${abbreviate(names)}`);
+    }
+    out.push(`  ${r.method}`);
+    out.push(`  Irrelevant rules out ${r.reference.marginal} alone and ${r.reference.conditional} given the others, with power ≥ ${Math.round(r.reference.power * 100)} %.`);
+    out.push(`  ${r.crossCheck.statement}`);
+    for (const n of r.notes) out.push(`  Note: ${n}`);
+  }
+  return out;
 }
 
 /** The sparsity section: what was fitted, the dominant terms, relevance, and the reasoning steps in order. */
@@ -77,12 +133,9 @@ export function formatSparsity(report: Report): string[] {
       `[${ci[0].toFixed(4)}, ${ci[1].toFixed(4)}] on ${s.holdout.test.rows.toLocaleString('en-US')} test rows`,
   );
   for (const t of s.top.slice(0, 5)) out.push(`    ${t.coefficient >= 0 ? '+' : ''}${t.coefficient.toFixed(3)}  ${t.features.join('·')}  (degree ${t.degree})`);
-  const by = (r: string): string[] => report.features.filter((f) => f.relevance === r).map((f) => f.name);
-  const rel = by('relevant');
-  const irr = by('irrelevant');
-  const unk = by('unknown');
-  out.push(`  Relevance: relevant ${rel.length} (${abbreviate(rel)}) · irrelevant ${irr.length} (${abbreviate(irr)})` + (unk.length ? ` · unknown ${unk.length} (${abbreviate(unk)})` : ''));
-  if (report.relevance) out.push(`  ${report.relevance.crossCheck.statement}`);
+  const rel = report.features.filter((f) => f.relevance === 'relevant').map((f) => f.name);
+  const irr = report.features.filter((f) => f.relevance === 'irrelevant').map((f) => f.name);
+  if (report.relevance) out.push(`  Relevance: relevant ${rel.length} (${abbreviate(rel)}) · irrelevant ${irr.length} (${abbreviate(irr)})`);
   for (const h of report.hypotheses ?? []) {
     out.push(`  Rule found: ${h.rule}`);
     out.push(
@@ -103,12 +156,13 @@ function fmtAcc(v: number | null): string {
   return v === null ? '—' : v.toFixed(4);
 }
 
-function featureRow(f: FeatureReport, report: Report, labelIndex: number): string[] {
+function featureRow(f: FeatureReport, report: Report, corrIndex: ReadonlyMap<string, number>, labelIndex: number, labelled: boolean): string[] {
   const s = f.stats;
   const peaks = f.modes.clustered ? f.modes.peaks.map((p) => num(p.location, 2)).join('/') : String(f.modes.peaks.length);
   const row = [
     String(f.index),
     f.name,
+    f.type,
     f.shape,
     f.shapeConfidence.toFixed(2),
     peaks,
@@ -120,8 +174,11 @@ function featureRow(f: FeatureReport, report: Report, labelIndex: number): strin
     num(s.kurtosis, 2),
     String(s.missing),
   ];
-  if (labelIndex >= 0) row.push(num(report.correlation.matrix[f.index][labelIndex], 3));
-  if (report.sparsity?.status === 'done') row.push(f.relevance ?? '—');
+  if (labelIndex >= 0) {
+    const at = corrIndex.get(f.name);
+    row.push(at === undefined ? '—' : num(report.correlation.matrix[at][labelIndex], 3));
+  }
+  if (labelled) row.push(f.relevance ?? '—');
   return row;
 }
 

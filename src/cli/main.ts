@@ -2,11 +2,11 @@ import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { analyseDataset, analysePath, DEFAULT_SEED } from '../engine/analyse';
-import { binarisation } from '../engine/binarise';
-import { HypothesisError } from '../engine/hypothesis/ast';
-import { compileHypothesis, evaluateHypothesis } from '../engine/hypothesis/evaluate';
-import { splitRows } from '../engine/split';
+import { COLUMN_TYPES, LABEL_TASKS } from '../engine/dataset';
+import type { ColumnType, LabelTask } from '../engine/dataset';
+import { analyseDataset, analyseFile } from '../engine/tasks/analyseFile';
+import { evaluateRules } from '../engine/tasks/evaluateRules';
+import { DEFAULT_SEED } from '../engine/random';
 import { loadDataset } from '../engine/io/load';
 import { DatasetError } from '../engine/errors';
 import { writeNpy } from '../engine/io/npy';
@@ -25,14 +25,17 @@ class UsageError extends Error {}
 const HELP = `kryptonite ${ENGINE_VERSION} — dataset forensics
 
 Usage:
-  kryptonite analyse PATH [--label NAME|INDEX] [--no-label] [--json OUT|-] [--quiet] [--seed N]
-                          [--no-sparsity] [--budget SIZE] [--sample ROWS]
-      Describe every feature of a CSV/TSV file or a NumPy .npy file (NAME-X.npy pairs with NAME-y.npy).
-      Prints a table (one row per feature: shape, peaks, statistics, relevance) and, for a two-class
-      label, the L1 sparsity analysis over interaction terms with the steps that led to it; --json
-      writes the full report (schema kryptonite.report/1) to OUT, or to stdout with "-".
-      --budget caps the memory of the interaction expansion (default 256M); --sample analyses a seeded
-      sample of at most ROWS rows of a huge file (the report says so).
+  kryptonite analyse PATH [--label NAME|INDEX] [--no-label] [--task binary|multiclass|regression]
+                          [--type COLUMN=TYPE]... [--json OUT|-] [--quiet] [--seed N]
+                          [--no-sparsity] [--no-relevance] [--budget SIZE] [--sample ROWS]
+      Describe every column of a CSV/TSV file or a NumPy .npy file (NAME-X.npy pairs with NAME-y.npy):
+      its type (numeric, binary, categorical, boolean, datetime, identifier, text — --type overrides,
+      e.g. --type zip=categorical), statistics and shape; for a label, the task (--task overrides), how
+      learnable it is (baselines), each feature's relevance with its evidence, data-quality alerts and,
+      for a two-class label, the L1 sparsity analysis over interaction terms. --json writes the full
+      report (schema kryptonite.report/2) to OUT, or to stdout with "-". --budget caps the memory of the
+      interaction expansion (default 256M); --sample analyses a seeded sample of at most ROWS rows of a
+      huge file (the report says so); --no-relevance skips the baselines and relevance (a quick look).
   kryptonite sparsity PATH [--label L] [--degree A..B] [--candidates x1,x4,…] [--lambda L] [--budget SIZE]
                            [--representation auto|binarised|continuous] [--powers] [--seed N] [--json OUT|-]
       The L1 sparsity analysis by hand: standardised interaction-only terms of the candidate features (default:
@@ -97,8 +100,11 @@ async function analyseCommand(args: string[]): Promise<number> {
     quiet: { type: 'boolean', short: 'q' },
     seed: { type: 'string' },
     'no-sparsity': { type: 'boolean' },
+    'no-relevance': { type: 'boolean' },
     budget: { type: 'string' },
     sample: { type: 'string' },
+    task: { type: 'string' },
+    type: { type: 'string', multiple: true },
   });
   if (positionals.length !== 1) throw new UsageError(`analyse takes one dataset path, got ${positionals.length}`);
   const label = str(values.label);
@@ -107,16 +113,19 @@ async function analyseCommand(args: string[]): Promise<number> {
   const seed = seedText === undefined ? undefined : integerOption('--seed', seedText);
   const budgetText = str(values.budget);
   const sampleText = str(values.sample);
-  const report = await analysePath(
-    positionals[0],
-    { label, detectLabel: !values['no-label'] },
-    {
-      seed,
-      sparsity: !values['no-sparsity'],
-      sparsityOptions: budgetText === undefined ? undefined : { budgetBytes: bytesOption('--budget', budgetText) },
-      sampleRows: sampleText === undefined ? undefined : integerOption('--sample', sampleText, 1),
-    },
-  );
+  const task = taskOption(str(values.task));
+  if (task !== undefined && values['no-label']) throw new UsageError('--task needs a label, but --no-label was given');
+  const report = await analyseFile(positionals[0], {
+    label,
+    detectLabel: !values['no-label'],
+    task,
+    columnTypes: typeOptions(values.type),
+    seed,
+    sparsity: !values['no-sparsity'],
+    relevance: !values['no-relevance'],
+    sparsityOptions: budgetText === undefined ? undefined : { budgetBytes: bytesOption('--budget', budgetText) },
+    sampleRows: sampleText === undefined ? undefined : integerOption('--sample', sampleText, 1),
+  });
   const json = str(values.json);
   if (json === '-') {
     process.stdout.write(reportToJson(report) + '\n');
@@ -192,26 +201,15 @@ async function testCommand(args: string[]): Promise<number> {
   if (positionals.length !== 2) throw new UsageError(`test takes a dataset path and a rule in quotes, got ${positionals.length} argument(s)`);
   const [path, rule] = positionals;
   const dataset = await loadDataset(path, { label: str(values.label) });
-  const label = dataset.label;
-  if (!label || label.classes.length !== 2) {
-    throw new UsageError(`${path}: a hypothesis needs a two-class label, found ${label ? `${label.classes.length} classes in "${label.name}"` : 'none (use --label)'}`);
-  }
   const seedText = str(values.seed);
   const seed = seedText === undefined ? DEFAULT_SEED : integerOption('--seed', seedText);
-  // bin(x) needs each feature's peaks: the descriptive part of the analysis, without the sparsity stage.
-  const described = analyseDataset(dataset, { seed, sparsity: false });
-  const binarisations = described.features.map((f) => binarisation(f.modes, f.stats, f.values));
-  let compiled;
-  try {
-    compiled = compileHypothesis(rule, { names: dataset.names, binarisations });
-  } catch (error) {
-    if (error instanceof HypothesisError) {
-      const caret = ' '.repeat(error.column - 1) + '^'.repeat(Math.max(1, Math.min(error.length, rule.length - error.column + 1)));
-      throw new UsageError(`rule ${error.message}\n  ${rule}\n  ${caret}`);
-    }
-    throw error;
+  const [outcome] = evaluateRules(dataset, [rule], { seed });
+  if (!outcome.ok) {
+    const e = outcome.error;
+    const caret = ' '.repeat(e.column - 1) + '^'.repeat(Math.max(1, Math.min(e.length, rule.length - e.column + 1)));
+    throw new UsageError(`rule ${e.message}\n  ${rule}\n  ${caret}`);
   }
-  const result = evaluateHypothesis(compiled, { columns: dataset.columns, label }, splitRows(label.values, dataset.rows, seed));
+  const result = outcome.evaluation;
   const json = str(values.json);
   if (json === '-') {
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
@@ -304,25 +302,47 @@ async function generateCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
 interface ParsedArgs {
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  readonly values: Readonly<Record<string, string | boolean | string[] | undefined>>;
   readonly positionals: string[];
 }
 
 function parse(args: string[], options: OptionSpec): ParsedArgs {
   try {
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
-    return { values: values as Record<string, string | boolean | undefined>, positionals };
+    return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message.split('\n')[0] : String(error));
   }
 }
 
 /** The value of a string option (parseArgs has already rejected a missing value). */
-function str(value: string | boolean | undefined): string | undefined {
+function str(value: string | boolean | string[] | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+function taskOption(text: string | undefined): LabelTask | undefined {
+  if (text === undefined) return undefined;
+  if (!(LABEL_TASKS as readonly string[]).includes(text)) throw new UsageError(`--task expects ${LABEL_TASKS.join(', ')}, got "${text}"`);
+  return text as LabelTask;
+}
+
+/** `--type NAME=TYPE`, repeatable; NAME may contain '=' (the last one splits). */
+function typeOptions(value: string | boolean | string[] | undefined): Record<string, ColumnType> | undefined {
+  if (value === undefined || typeof value === 'boolean') return undefined;
+  const out: Record<string, ColumnType> = {};
+  for (const item of typeof value === 'string' ? [value] : value) {
+    const at = item.lastIndexOf('=');
+    const name = at > 0 ? item.slice(0, at).trim() : '';
+    const type = at > 0 ? item.slice(at + 1).trim() : '';
+    if (name === '' || !(COLUMN_TYPES as readonly string[]).includes(type)) {
+      throw new UsageError(`--type expects COLUMN=TYPE with TYPE one of ${COLUMN_TYPES.join(', ')}, got "${item}"`);
+    }
+    out[name] = type as ColumnType;
+  }
+  return out;
 }
 
 function integerOption(name: string, text: string, min = 0): number {

@@ -1,15 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { analyseDataset } from '../engine/analyse';
-import { loadDataset } from '../engine/io/load';
 import { reportToJson } from '../engine/report';
-import { loadTf } from '../engine/train/backend';
-import { writeLabels } from '../engine/train/labels';
-import { predictDataset } from '../engine/train/predict';
-import { isPresetName, resolveConfig } from '../engine/train/presets';
+import { analyseDataset } from '../engine/tasks/analyseFile';
+import { predictFile } from '../engine/tasks/predictFile';
+import { trainFile } from '../engine/tasks/trainFile';
+import { isPresetName } from '../engine/train/presets';
 import { TrainInputError } from '../engine/train/errors';
-import { loadModel, saveModel } from '../engine/train/save';
-import { trainDataset } from '../engine/train/train';
 import type { Activation, BackendChoice, EarlyStoppingMonitor, EpochProgress, FeatureTransform, ModelKind, OptimizerKind, PresetName, TrainConfig, TrainingReport, WeightInit } from '../engine/train/types';
 
 /** Bad arguments to train/predict: main.ts reports these like its own usage errors (exit 2). */
@@ -99,22 +95,25 @@ async function train(args: string[]): Promise<number> {
   };
   if (overrides.features && overrides.features.kind !== 'raw' && overrides.model === undefined) overrides.model = 'logreg';
   const path = positionals[0];
-  const dataset = await loadDataset(path, { label: s('label') });
-  const { config, reason } = resolveConfig(dataset, { preset: presetText as PresetName | 'auto' | undefined, overrides });
   const quiet = values.quiet === true || s('json') === '-';
   const err = process.stderr;
   const line = new ProgressLine(err, quiet);
-  if (!quiet) err.write(`Training on ${path}: ${reason}\n`);
-  const { report, model } = await trainDataset(dataset, config, { onEpoch: (p) => line.update(p), log: (l) => !quiet && err.write(l + '\n') }, reason);
-  line.done();
   const save = s('save');
-  if (save !== undefined) {
-    const { tf } = await loadTf('auto');
-    await saveModel(tf, save, model);
-  }
+  const outcome = await trainFile(
+    { path, label: s('label'), preset: presetText as PresetName | 'auto' | undefined, config: overrides, saveDir: save },
+    {
+      onProgress: (stage, _fraction, _message, epoch) => {
+        if (epoch) line.update(epoch);
+      },
+      log: (l) => !quiet && err.write(l + '\n'),
+      onConfig: (reason) => !quiet && err.write(`Training on ${path}: ${reason}\n`),
+    },
+  );
+  line.done();
+  const report = outcome.training;
   const json = s('json');
   if (json !== undefined) {
-    const full = { ...analyseDataset(dataset, { seed: config.seed, sparsity: false }), training: report };
+    const full = { ...analyseDataset(outcome.dataset, { seed: report.config.seed, sparsity: false, relevance: false }), training: report };
     if (json === '-') process.stdout.write(reportToJson(full) + '\n');
     else await writeFile(json, reportToJson(full) + '\n');
   }
@@ -128,17 +127,9 @@ async function predict(args: string[]): Promise<number> {
   const out = typeof values.out === 'string' ? values.out : undefined;
   if (out === undefined || !/\.(npy|csv)$/i.test(out)) throw new TrainUsageError('predict needs --out LABELS.npy or --out LABELS.csv');
   const [dir, path] = positionals;
-  const { tf, detail } = await loadTf('auto');
-  const loaded = await loadModel(tf, dir);
-  try {
-    const dataset = await loadDataset(path, { detectLabel: false });
-    const prediction = predictDataset(tf, loaded.model, loaded.meta, dataset);
-    await writeLabels(out, prediction);
-    const counts = prediction.classes.map((c, k) => `${c}: ${prediction.counts[k]}`).join(', ');
-    process.stdout.write(`Predicted ${dataset.rows.toLocaleString('en-US')} rows with ${dir} (TensorFlow.js ${detail}) → ${out} (${counts})\n`);
-  } finally {
-    loaded.model.dispose();
-  }
+  const outcome = await predictFile({ modelDir: dir, path, out });
+  const counts = outcome.classes.map((c, k) => `${c}: ${outcome.counts[k]}`).join(', ');
+  process.stdout.write(`Predicted ${outcome.rows.toLocaleString('en-US')} rows with ${dir} (TensorFlow.js ${outcome.backend}) → ${out} (${counts})\n`);
   return 0;
 }
 

@@ -60,9 +60,8 @@ function stripLocation(message: string, file: string): string {
 
 function irrelevanceReason(f: FeatureReport): string {
   const ev = f.relevanceEvidence;
-  if (!ev) return 'no L1 term involving it survives';
-  const first = ev.reasons[0];
-  return first ?? `${(ev.participation * 100).toFixed(1)} % of the L1 coefficient mass`;
+  if (!ev) return 'positive evidence that it carries nothing';
+  return ev.reasons[0] ?? 'positive evidence that it carries nothing';
 }
 
 function fmt(v: number | null): string {

@@ -46,8 +46,10 @@ export function featureMarkdown(f: FeatureReport, excluded: boolean): vscode.Mar
     ...f.shapeEvidence.reasons.slice(0, 3).map((r) => `- ${escape(r)}`),
   ];
   if (f.relevanceEvidence) {
-    lines.push('', `Relevance: ${(f.relevanceEvidence.participation * 100).toFixed(1)} % of the L1 coefficient mass${f.relevanceEvidence.inTopTerm ? ', in the strongest term' : ''}`);
-    lines.push(...f.relevanceEvidence.reasons.slice(0, 3).map((r) => `- ${escape(r)}`));
+    const ev = f.relevanceEvidence;
+    lines.push('', `Relevance: **${f.relevance ?? 'unknown'}**`);
+    lines.push(...ev.reasons.slice(0, 3).map((r) => `- ${escape(r)}`));
+    if (ev.sparsity) lines.push(`- L1 interaction model: ${(ev.sparsity.participation * 100).toFixed(1)} % of the coefficient mass${ev.sparsity.inTopTerm ? ', in the strongest term' : ''}`);
   }
   const md = new vscode.MarkdownString(lines.join('\n'));
   md.isTrusted = false;

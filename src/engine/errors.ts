@@ -27,7 +27,9 @@ export type DatasetErrorCode =
   | 'pairRowMismatch'
   | 'unsupportedFormat'
   | 'readFailed'
-  | 'unclosedQuote';
+  | 'unclosedQuote'
+  | 'columnTypeInvalid'
+  | 'taskInvalid';
 
 export interface DatasetErrorLocation {
   readonly file: string;
@@ -81,7 +83,8 @@ export type DatasetWarningCode =
   | 'fewRows'
   | 'emptyColumn'
   | 'malformedQuotes'
-  | 'sampledRows';
+  | 'sampledRows'
+  | 'decimalComma';
 
 export interface DatasetWarning {
   readonly code: DatasetWarningCode;

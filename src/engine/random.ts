@@ -90,3 +90,6 @@ export function permutation(n: number, rng: Rng): Uint32Array {
   }
   return p;
 }
+
+/** The seed every analysis uses unless told otherwise (the `kryptonite.seed` setting's default). */
+export const DEFAULT_SEED = 42;

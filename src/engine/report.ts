@@ -1,39 +1,41 @@
-import type { DatasetFormat } from './dataset';
+import type { ColumnInfo, DatasetFormat, LabelTask } from './dataset';
 import type { DatasetWarning } from './errors';
+import type { Alert } from './alerts/types';
 import type { HypothesisResult, OracleModel, RejectedConjecture } from './hypothesis/conjecture';
-import type { Relevance, RelevanceEvidence, ShapeRelevanceCheck } from './relevance';
+import type { Baseline } from './models/types';
+import type { Relevance, RelevanceEvidence, RelevanceSummary } from './relevance/types';
 import type { SparsityReport } from './sparsity/sparsity';
 import type { TrainingReport } from './train/types';
 import type { CorrelationMatrix } from './stats/correlation';
 import type { PcaResult } from './stats/pca';
-import type {
-  Histogram,
-  ModeStructure,
-  ShapeClass,
-  ShapeEvidence,
-  Summary,
-  ValueCounts,
-} from './stats/types';
+import type { FeatureProfile } from './stats/profile';
 
 /**
- * The one report type: what the CLI prints and writes, what the worker returns and what the webview renders. Later
- * analyses add optional top-level sections (`sparsity`, `hypotheses`, `training`); readers must ignore sections they
- * do not know, and the schema string changes only when an existing field changes meaning.
+ * The one report type: what the CLI prints and writes, what the worker returns and what the webview renders.
+ *
+ * This module is a sink: it only declares the assembled shape and is imported by no analysis. Each analysis returns
+ * its own section (stats/profile, relevance/, models/, alerts/, sparsity/, hypothesis/), and tasks/analyseFile.ts
+ * assembles them. Readers must ignore sections they do not know; the schema string changes when an existing field
+ * changes meaning (report/2: relevance gained `redundant` and its evidence became tests with error rates).
  */
-export const REPORT_SCHEMA = 'kryptonite.report/1';
+export const REPORT_SCHEMA = 'kryptonite.report/2';
 
 export interface Report {
   readonly schema: typeof REPORT_SCHEMA;
   readonly generator: { readonly name: 'kryptonite'; readonly version: string };
   readonly dataset: DatasetInfo;
   readonly features: FeatureReport[];
-  /** Features and (for a two-class label) the label as a 0/1 column, last. */
+  /** Features with a numeric meaning and (for a two-class label) the label as a 0/1 column, last. */
   readonly correlation: CorrelationReport;
   readonly pca: PcaResult | null;
+  /** How learnable the label is: base rate, a regularised linear model, gradient-boosted trees; absent without a label. */
+  readonly baselines?: Baseline[];
+  /** What the baselines say together (additive structure, interactions, nothing to learn), in one or two sentences. */
+  readonly baselineReading?: string;
+  /** Relevance over all features: the method, its error rate, the counts and the shape cross-check. */
+  readonly relevance?: RelevanceSummary;
   /** L1 coefficient sparsity over interaction terms; absent when skipped by the caller. */
   readonly sparsity?: SparsityReport;
-  /** The shape ↔ relevance cross-check; present with `sparsity`. */
-  readonly relevance?: { readonly crossCheck: ShapeRelevanceCheck; readonly zCritical: number | null };
   /**
    * Rules in the hypothesis language that hold: the XOR conjecture when it beats the L1 model or lies within its
    * interval. `accuracy` is over all labelled rows (as the published figures are), `testAccuracy` over the test split.
@@ -43,9 +45,20 @@ export interface Report {
   readonly conjectures?: { readonly rejected: RejectedConjecture[]; readonly oracle: OracleModel | null };
   /** Models trained on the data (`kryptonite train`): config, backend, history, test metrics, repeated runs. */
   readonly training?: TrainingReport;
+  /** Data-quality findings, each with a stable code and its evidence. */
+  readonly alerts: Alert[];
+  /** Every analysis with whether it ran, and why not when it did not. */
+  readonly analyses: AnalysisStatus[];
   readonly warnings: DatasetWarning[];
   readonly settings: { readonly seed: number };
   readonly timings: Timings;
+}
+
+export interface AnalysisStatus {
+  readonly id: 'profile' | 'correlation' | 'pca' | 'baselines' | 'relevance' | 'sparsity' | 'hypotheses' | 'alerts';
+  readonly status: 'done' | 'skipped';
+  /** For `skipped`: why, in one line; for `done`: what was sampled or approximated, if anything. */
+  readonly note: string | null;
 }
 
 export interface DatasetInfo {
@@ -58,41 +71,38 @@ export interface DatasetInfo {
   readonly hasHeader: boolean | null;
   readonly rows: number;
   readonly featureCount: number;
+  /** Every source column with its type and role: a feature, the label, or excluded with the reason. */
+  readonly columns: ColumnInfo[];
   readonly excludedColumns: { readonly index: number; readonly name: string; readonly reason: string }[];
   readonly label: LabelInfo | null;
 }
 
 export interface LabelInfo {
   readonly name: string;
-  readonly kind: 'integer' | 'string';
-  /** Each class with its original value and row count; `index` is the class code used elsewhere in the report. */
+  readonly kind: 'integer' | 'string' | 'number';
+  readonly task: LabelTask;
+  readonly taskEvidence: string;
+  readonly taskOverridden: boolean;
+  /** Each class with its original value and row count; `index` is the class code used elsewhere. Empty for regression. */
   readonly classes: { readonly index: number; readonly value: string; readonly count: number }[];
   readonly missing: number;
+  /** Regression: the target's distribution. */
+  readonly target: { readonly count: number; readonly mean: number; readonly sd: number; readonly min: number; readonly max: number; readonly distinct: number } | null;
 }
 
-export interface FeatureReport {
-  /** 0-based position among the features (the label is not a feature). */
-  readonly index: number;
-  readonly name: string;
-  readonly stats: Summary;
-  readonly histogram: Histogram;
-  /** Exact value counts for discrete features, else null. */
-  readonly values: ValueCounts | null;
-  readonly modes: ModeStructure;
-  readonly shape: ShapeClass;
-  /** 0..1. */
-  readonly shapeConfidence: number;
-  readonly shapeEvidence: ShapeEvidence;
-  /** Present once the sparsity analysis ran. */
+export interface FeatureReport extends FeatureProfile {
+  /** Present once a label was analysed. */
   readonly relevance?: Relevance;
   readonly relevanceEvidence?: RelevanceEvidence;
 }
 
 export interface CorrelationReport extends CorrelationMatrix {
-  /** Name of the label row/column in the matrix, or null when the label is absent or has more than two classes. */
+  /** Name of the label row/column in the matrix, or null when the label is absent or not a two-class or numeric one. */
   readonly label: string | null;
   /** Why the label is not in the matrix, when it is not. */
   readonly labelNote: string | null;
+  /** Features left out of the matrix because their values have no order (text levels), in one line; null if none. */
+  readonly excludedNote: string | null;
 }
 
 export interface Timings {
@@ -100,6 +110,8 @@ export interface Timings {
   readonly statsMs: number;
   readonly correlationMs: number;
   readonly pcaMs: number;
+  readonly baselinesMs?: number;
+  readonly relevanceMs?: number;
   readonly sparsityMs?: number;
   readonly totalMs: number;
 }

@@ -1,7 +1,7 @@
 import type { Dataset } from './dataset';
 import { makeWarning } from './errors';
 import { createRng } from './random';
-import { sampleIndices } from './stats/pca';
+import { sampleIndices } from './stats/sampling';
 
 /**
  * A seeded sample of a dataset's rows, for a quick look at files too large to analyse whole. Rows keep their order;

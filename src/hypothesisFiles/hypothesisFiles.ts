@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Config, DIAGNOSTIC_SOURCE, HYPOTHESIS_LANGUAGE } from '../constants';
-import { DEFAULT_SEED } from '../engine/analyse';
+import { DEFAULT_SEED } from '../engine/random';
 import { HypothesisError } from '../engine/hypothesis/ast';
 import { parseHypothesisFile, type HypothesisFile, type HypothesisFileRule } from '../engine/hypothesis/file';
 import { parseHypothesis } from '../engine/hypothesis/parser';

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import type { Dataset } from '../../src/engine/dataset';
 import { loadDataset } from '../../src/engine/io/load';
 import { generateSignals } from '../../src/engine/synth/signals';
-import { datasetFromColumns } from '../../src/engine/train/job';
+import { datasetFromColumns } from '../../src/engine/tasks/trainFile';
 import { resolveConfig } from '../../src/engine/train/presets';
 import { trainDataset } from '../../src/engine/train/train';
 import type { ModelKind } from '../../src/engine/train/types';
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     const rows = Number(positionals[0] ?? 8000);
     seeds = Number(positionals[1] ?? values.seeds ?? 2);
     const g = generateSignals({ rows, seed: 1 });
-    data = datasetFromColumns({ kind: 'train', data: { names: g.names, columns: g.columns, labels: g.labels, classes: Array.from({ length: 10 }, (_, k) => String(k)) } });
+    data = datasetFromColumns({ names: g.names, columns: g.columns, labels: g.labels, classes: Array.from({ length: 10 }, (_, k) => String(k)) });
     what = `generated signals: ${rows} rows (60/20/20)`;
   }
   console.log(`[signals] ${what}, ${data.label?.classes.length} classes, seeds 1..${seeds}`);

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, workspaceFile, diagnosticsWhen } from './helpers';
 import type { KryptoniteApi } from '../../src/extension';
-import { analyseDataset } from '../../src/engine/analyse';
+import { profileDataset } from '../../src/engine/stats/profile';
 import { binarisation } from '../../src/engine/binarise';
 import { HypothesisError } from '../../src/engine/hypothesis/ast';
 import { compileHypothesis, evaluateHypothesis } from '../../src/engine/hypothesis/evaluate';
@@ -25,8 +25,7 @@ import { lensTitle } from '../../src/hypothesisFiles/format';
 async function engineTitles(csv: string, rules: readonly string[], seed: number): Promise<string[]> {
   const dataset = await loadDataset(csv, {});
   assert.ok(dataset.label);
-  const described = analyseDataset(dataset, { seed, sparsity: false });
-  const binarisations = described.features.map((f) => binarisation(f.modes, f.stats, f.values));
+  const binarisations = profileDataset(dataset).map((f) => binarisation(f.modes, f.stats, f.values));
   const split = splitRows(dataset.label.values, dataset.rows, seed);
   return rules.map((r) => lensTitle(evaluateHypothesis(compileHypothesis(r, { names: dataset.names, binarisations }), { columns: dataset.columns, label: dataset.label! }, split), seed));
 }

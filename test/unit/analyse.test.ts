@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { analyseDataset, analysePath } from '../../src/engine/analyse';
+import { analyseDataset, analyseFile } from '../../src/engine/tasks/analyseFile';
+import { classLabel, inMemoryDataset } from '../../src/engine/dataset';
 import type { Dataset } from '../../src/engine/dataset';
 import { REPORT_SCHEMA, reportToJson } from '../../src/engine/report';
 import type { Report } from '../../src/engine/report';
@@ -23,7 +24,7 @@ function withoutTimings(report: Report): unknown {
 }
 
 test('the shipped sample: schema, label, shapes equal to the generator truth', async () => {
-  const report = await analysePath(SAMPLE);
+  const report = await analyseFile(SAMPLE);
   assert.equal(report.schema, REPORT_SCHEMA);
   assert.equal(report.dataset.rows, 3000);
   assert.equal(report.dataset.featureCount, 9);
@@ -42,17 +43,17 @@ test('the shipped sample: schema, label, shapes equal to the generator truth', a
 });
 
 test('the report is plain JSON and reproducible for a seed', async () => {
-  const a = await analysePath(SAMPLE, {}, { seed: 7 });
-  const b = await analysePath(SAMPLE, {}, { seed: 7 });
+  const a = await analyseFile(SAMPLE, { seed: 7 });
+  const b = await analyseFile(SAMPLE, { seed: 7 });
   assert.deepEqual(withoutTimings(a), withoutTimings(b));
   const text = reportToJson(a);
   assert.ok(!/NaN|Infinity/.test(text));
-  const c = await analysePath(SAMPLE, {}, { seed: 8 });
+  const c = await analyseFile(SAMPLE, { seed: 8 });
   assert.notDeepEqual((withoutTimings(a) as Report).pca?.sample, (withoutTimings(c) as Report).pca?.sample);
 });
 
 test('an unlabelled analysis leaves the label out of features and correlation', async () => {
-  const report = await analysePath(SAMPLE, { detectLabel: false });
+  const report = await analyseFile(SAMPLE, { detectLabel: false });
   assert.equal(report.dataset.label, null);
   assert.equal(report.features.length, 10, 'y becomes an ordinary (binary) feature');
   assert.equal(report.features[9].shape, 'binary');
@@ -62,18 +63,7 @@ test('an unlabelled analysis leaves the label out of features and correlation', 
 test('multi-class labels are not put in the correlation matrix, with a note', () => {
   const d = generateKryptonite({ n: 3, rows: 600, seed: 4 });
   const values = Int32Array.from({ length: 600 }, (_, i) => i % 3);
-  const dataset: Dataset = {
-    path: 'mem',
-    files: [],
-    format: 'csv',
-    rows: 600,
-    names: d.names,
-    columns: d.columns,
-    missing: [0, 0, 0],
-    label: { name: 'c', sourceColumn: null, values, classes: ['a', 'b', 'c'], counts: [200, 200, 200], kind: 'string', missing: 0 },
-    warnings: [],
-    source: { bytes: 0, parser: 'fast' },
-  };
+  const dataset: Dataset = inMemoryDataset({ path: 'mem', names: d.names, columns: d.columns, label: classLabel('c', values, ['a', 'b', 'c'], 'string') });
   const report = analyseDataset(dataset);
   assert.equal(report.correlation.label, null);
   assert.match(report.correlation.labelNote ?? '', /3 classes/);
@@ -83,12 +73,12 @@ test('multi-class labels are not put in the correlation matrix, with a note', ()
 test('cancellation stops the analysis', async () => {
   const controller = new AbortController();
   controller.abort(new Error('stop'));
-  await assert.rejects(analysePath(SAMPLE, {}, { signal: controller.signal }), /stop/);
+  await assert.rejects(analyseFile(SAMPLE, { signal: controller.signal }), /stop/);
 });
 
 test('real Kryptonite-9: CSV and .npy pair give the same numbers and the published shapes', { skip: skipData }, async () => {
-  const fromNpy = await analysePath(join(DATA, 'kryptonite-9-X.npy'));
-  const fromCsv = await analysePath(join(DATA, 'kryptonite-9.csv'));
+  const fromNpy = await analyseFile(join(DATA, 'kryptonite-9-X.npy'));
+  const fromCsv = await analyseFile(join(DATA, 'kryptonite-9.csv'));
   assert.deepEqual(fromNpy.features.map((f) => f.shape), K9_SHAPES);
   assert.deepEqual(fromCsv.features.map((f) => f.shape), K9_SHAPES);
   assert.deepEqual(fromNpy.dataset.label?.classes.map((c) => c.count), [8964, 9036]);
@@ -103,7 +93,7 @@ test('real Kryptonite-9: CSV and .npy pair give the same numbers and the publish
 });
 
 test('real Kryptonite-12: the published shapes, feature by feature', { skip: skipData }, async () => {
-  const report = await analysePath(join(DATA, 'kryptonite-12-y.npy'));
+  const report = await analyseFile(join(DATA, 'kryptonite-12-y.npy'));
   assert.deepEqual(report.dataset.files.map((f) => f.replace(/.*\//, '')), ['kryptonite-12-X.npy', 'kryptonite-12-y.npy']);
   assert.deepEqual(report.features.map((f) => f.shape), K12_SHAPES);
   assert.deepEqual(report.dataset.label?.classes.map((c) => c.count), [11809, 12191]);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TopLevelSpec } from 'vega-lite';
-import { analysePath } from '../../src/engine/analyse';
+import { analyseFile } from '../../src/engine/tasks/analyseFile';
 import { buildCharts, correlationSpec, histogramSpec, hypothesesSpec, pcaSpec, relevanceSpec, SHAPE_CLASSES, SHAPE_COLOURS, termsSpec } from '../../src/engine/charts/specs';
 import type { Report } from '../../src/engine/report';
 
@@ -10,7 +10,7 @@ import type { Report } from '../../src/engine/report';
 const FIXTURE = 'test/fixtures/workspace/data/small.csv';
 let cached: Report | null = null;
 async function report(): Promise<Report> {
-  cached ??= await analysePath(FIXTURE, {}, { seed: 42 });
+  cached ??= await analyseFile(FIXTURE, { seed: 42 });
   return cached;
 }
 

@@ -25,9 +25,11 @@ test('analyse prints one table row per feature with its shape', () => {
   assert.equal(r.stderr, '');
   const rows = r.stdout.split('\n').filter((l) => /^\s*\d+\s+x\d/.test(l));
   assert.equal(rows.length, 9);
-  assert.match(rows[0], /^\s*0\s+x1\s+burst\b/);
-  assert.match(rows[1], /^\s*1\s+x2\s+gaussian\b/);
-  assert.match(r.stdout, /Label "y" \(2 classes/);
+  assert.match(rows[0], /^\s*0\s+x1\s+numeric\s+burst\b/);
+  assert.match(rows[1], /^\s*1\s+x2\s+numeric\s+gaussian\b/);
+  assert.match(r.stdout, /Label "y" — binary: two distinct values \(0, 1\)/);
+  assert.match(r.stdout, /How learnable is the label \(5-fold CV\):/);
+  assert.match(r.stdout, /L1 logistic regression on interaction terms +accuracy 0\.95/);
   assert.match(r.stdout, /Shapes: burst 3 \(x1, x3, x6\)/);
 });
 
@@ -35,7 +37,7 @@ test('--json - writes only the report to stdout; --json FILE with --quiet prints
   const r = cli('analyse', SAMPLE, '--json', '-');
   assert.equal(r.status, 0, r.stderr);
   const report = JSON.parse(r.stdout);
-  assert.equal(report.schema, 'kryptonite.report/1');
+  assert.equal(report.schema, 'kryptonite.report/2');
   assert.equal(report.features.length, 9);
   const out = join(tmp, 'r.json');
   const q = cli('analyse', SAMPLE, '--json', out, '--quiet');

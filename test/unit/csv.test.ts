@@ -34,7 +34,11 @@ function comparable(d: Dataset): unknown {
     names: d.names,
     columns: d.columns.map(bits),
     missing: d.missing,
-    label: d.label && { ...d.label, values: Array.from(d.label.values) },
+    label: d.label && { ...d.label, values: Array.from(d.label.values), target: d.label.target && Array.from(d.label.target) },
+    types: d.types,
+    categories: d.categories.map((c) => c && { ...c, codes: Array.from(c.codes) }),
+    typeEvidence: d.typeEvidence,
+    columnInfo: d.columnInfo,
     warnings: d.warnings,
     source: { ...d.source, parser: undefined },
     format: d.format,
@@ -329,10 +333,13 @@ describe('header, label and options', () => {
     const file = await writeTemp('text-first.csv', 'cat,0.5,1.5\ndog,0.25,2\ncat,1,3\n');
     const d = await bothPaths(file, 'fast');
     assert.equal(d.source.hasHeader, false);
-    assert.deepEqual(d.names, ['x2', 'x3']);
+    assert.deepEqual(d.names, ['x1', 'x2', 'x3']);
     assert.equal(d.rows, 3);
-    assert.deepEqual(d.source.excludedColumns, [{ index: 0, name: 'x1', reason: 'non-numeric' }]);
-    assert.deepEqual(d.warnings.map((w) => w.code), ['noHeader', 'nonNumericColumn']);
+    assert.deepEqual(d.types, ['categorical', 'numeric', 'numeric']);
+    assert.deepEqual(d.categories[0]?.levels, ['cat', 'dog']);
+    assert.deepEqual([...d.categories[0]!.codes], [0, 1, 0]);
+    assert.deepEqual(d.source.excludedColumns, []);
+    assert.deepEqual(d.warnings.map((w) => w.code), ['noHeader']);
   });
 
   it('takes the label by 0-based index, and detectLabel: false keeps y as a feature', async () => {
@@ -346,20 +353,31 @@ describe('header, label and options', () => {
   });
 
   it('gives the label to text classes even beyond the intern limit consistently', async () => {
-    const rows = Array.from({ length: 5000 }, (_, i) => `${i},id-${i}`);
+    const rows = Array.from({ length: 5000 }, (_, i) => `${(i * 7919) % 5003},id-${i}`);
     const file = await writeTemp('many-labels.csv', `a,label\n${rows.join('\n')}\n`);
     const d = await bothPaths(file, 'fast');
     assert.equal(d.label, null);
     assert.deepEqual(d.warnings.map((w) => w.code), ['labelManyClasses']);
   });
 
-  it('reports numeric labels with thousands of distinct values like labelFromNumbers does', async () => {
-    const rows = Array.from({ length: 5000 }, (_, i) => `${i},${i}`);
+  it('reads a numeric label with thousands of distinct values as a regression target, on both paths', async () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => `${(i * 7919) % 5003},${i}`);
     const file = await writeTemp('id-label.csv', `a,y\n${rows.join('\n')}\n`);
     const d = await bothPaths(file, 'fast');
-    assert.equal(d.label, null);
-    assert.deepEqual(d.warnings.map((w) => w.code), ['labelManyClasses']);
-    assert.match(d.warnings[0].message, /5000 distinct values/);
+    assert.equal(d.label?.task, 'regression');
+    assert.equal(d.label?.target?.[4999], 4999);
+    assert.match(d.label?.taskEvidence ?? '', /integers with more than 1,000 distinct values/);
+    assert.deepEqual(d.warnings.map((w) => w.code), []);
+  });
+
+  it('a row-number column is an identifier, left out with its reason', async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => `${i + 1},${(i * 37) % 11},${i % 2}`);
+    const file = await writeTemp('row-number.csv', `,a,y\n${rows.join('\n')}\n`);
+    const d = await bothPaths(file, 'fast');
+    assert.deepEqual(d.names, ['a']);
+    assert.deepEqual(d.source.excludedColumns?.map((c) => c.name), ['column1']);
+    assert.match(d.source.excludedColumns?.[0].reason ?? '', /^identifier: a row number/);
+    assert.equal(d.columnInfo.find((c) => c.name === 'column1')?.type, 'identifier');
   });
 
   it('numbers rows like an editor through blank lines and multi-line quoted cells', async () => {

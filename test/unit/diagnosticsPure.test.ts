@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analysePath } from '../../src/engine/analyse';
+import { analyseFile } from '../../src/engine/tasks/analyseFile';
 import { findingsOf } from '../../src/diagnostics/findings';
 import { firstLine, headerCells } from '../../src/diagnostics/headerCells';
 import { isHostToWebview, isWebviewToHost } from '../../src/protocolGuards';
@@ -21,16 +21,16 @@ test('headerCells: offsets of plain, quoted, spaced and BOM-prefixed cells', () 
 });
 
 test('findings: irrelevant features (Unnecessary) and reader warnings with their rows', async () => {
-  const small = findingsOf(await analysePath('test/fixtures/workspace/data/small.csv', {}, {}));
+  const small = findingsOf(await analyseFile('test/fixtures/workspace/data/small.csv'));
   assert.deepEqual(small.map((f) => [f.code, f.feature?.name, f.unnecessary]), [
     ['irrelevantFeature', 'x4', true],
     ['irrelevantFeature', 'x6', true],
   ]);
-  const messy = findingsOf(await analysePath('test/fixtures/workspace/data/messy.csv', {}, { sparsity: false }));
+  const messy = findingsOf(await analyseFile('test/fixtures/workspace/data/messy.csv', { sparsity: false }));
   const ragged = messy.find((f) => f.code === 'raggedRows');
   assert.equal(ragged?.row, 5);
   assert.doesNotMatch(ragged?.message ?? '', /messy\.csv/, 'the location prefix is stripped: the Problems panel shows it');
-  const pair = findingsOf(await analysePath('test/fixtures/workspace/data/pair-X.npy', {}, {}));
+  const pair = findingsOf(await analyseFile('test/fixtures/workspace/data/pair-X.npy'));
   assert.deepEqual(pair.map((f) => /#(\d+)/.exec(f.message)?.[1]), ['4', '5']);
 });
 

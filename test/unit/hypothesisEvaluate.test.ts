@@ -4,7 +4,8 @@ import type { Binarisation } from '../../src/engine/binarise';
 import type { Label } from '../../src/engine/dataset';
 import { HypothesisError } from '../../src/engine/hypothesis/ast';
 import type { HypothesisErrorCode, HypothesisNode } from '../../src/engine/hypothesis/ast';
-import { compileHypothesis, evaluateHypothesis, removeFeature, wilsonInterval } from '../../src/engine/hypothesis/evaluate';
+import { compileHypothesis, evaluateHypothesis, removeFeature } from '../../src/engine/hypothesis/evaluate';
+import { wilsonInterval } from '../../src/engine/stats/intervals';
 import type { HypothesisContext, HypothesisEvaluation } from '../../src/engine/hypothesis/evaluate';
 import { formatHypothesis } from '../../src/engine/hypothesis/parser';
 import { createRng } from '../../src/engine/random';
@@ -32,6 +33,10 @@ function makeLabel(values: readonly number[], classes: readonly string[] = ['0',
     counts,
     kind: 'integer',
     missing: values.filter((v) => v < 0).length,
+    task: classes.length <= 2 ? 'binary' : 'multiclass',
+    taskEvidence: 'test',
+    taskOverridden: false,
+    target: null,
   };
 }
 
@@ -256,7 +261,7 @@ test('Wilson score interval: known values and the defining equation', () => {
   // At the edges the interval still has width: 0/10 → [0, z²/(n + z²)], 10/10 → [n/(n + z²), 1].
   assert.deepEqual(wilsonInterval(0, 10).map((v) => v.toFixed(6)), ['0.000000', (Z * Z / (10 + Z * Z)).toFixed(6)]);
   assert.deepEqual(wilsonInterval(10, 10).map((v) => v.toFixed(6)), [(10 / (10 + Z * Z)).toFixed(6), '1.000000']);
-  assert.throws(() => wilsonInterval(0, 0), RangeError);
+  assert.deepEqual(wilsonInterval(0, 0), [0, 1], 'no trials: no information');
   assert.throws(() => wilsonInterval(3, 2), RangeError);
 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analysePath } from '../../src/engine/analyse';
+import { analyseFile } from '../../src/engine/tasks/analyseFile';
 import type { HypothesisEvaluation } from '../../src/engine/hypothesis/evaluate';
 import { parseHypothesisFile } from '../../src/engine/hypothesis/file';
 import type { Report } from '../../src/engine/report';
@@ -61,7 +61,7 @@ test('free name: never an existing file', () => {
 
 let cached: Report | null = null;
 async function smallReport(): Promise<Report> {
-  cached ??= await analysePath('test/fixtures/workspace/data/small.csv', {}, { seed: 42 });
+  cached ??= await analyseFile('test/fixtures/workspace/data/small.csv', { seed: 42 });
   return cached;
 }
 

@@ -24,11 +24,12 @@ test('unknown label names and bad indices are DatasetErrors that say what exists
 });
 
 test('integer labels keep numeric order and counts; missing rows are -1 and warned about', () => {
-  const { label, warnings } = labelFromNumbers('y', 3, [1, 0, 10, 1, NaN, 0, 1], 'f.csv');
+  const { label, warnings } = labelFromNumbers('y', 3, [1, 0, 10, 1, NaN, 0, 1, 0, 10, 1], 'f.csv');
   assert.ok(label);
+  assert.equal(label.task, 'multiclass');
   assert.deepEqual(label.classes, ['0', '1', '10']);
-  assert.deepEqual(label.counts, [2, 3, 1]);
-  assert.deepEqual([...label.values], [1, 0, 2, 1, -1, 0, 1]);
+  assert.deepEqual(label.counts, [3, 4, 2]);
+  assert.deepEqual([...label.values], [1, 0, 2, 1, -1, 0, 1, 0, 2, 1]);
   assert.equal(label.missing, 1);
   assert.deepEqual(warnings.map((w) => w.code), ['labelMissing']);
 });
@@ -41,12 +42,44 @@ test('string labels map to classes in order of appearance', () => {
   assert.equal(label.kind, 'string');
 });
 
-test('a single-class label warns; a non-integer label is dropped with a warning', () => {
+test('a single-class label warns; a non-integer label is a regression target, not classes', () => {
   const one = labelFromNumbers('y', 0, [1, 1, 1], 'f.csv');
   assert.equal(one.label?.classes.length, 1);
   assert.equal(one.warnings[0].code, 'labelSingleClass');
   assert.match(one.warnings[0].message, /^f\.csv: column "y": label has a single class "1"/);
-  const real = labelFromNumbers('y', 0, [0.5, 1, 2], 'f.csv');
-  assert.equal(real.label, null);
-  assert.equal(real.warnings[0].code, 'labelNonInteger');
+  const real = labelFromNumbers('y', 0, [0.5, 1, 2, NaN], 'f.csv');
+  assert.ok(real.label);
+  assert.equal(real.label.task, 'regression');
+  assert.deepEqual(real.label.classes, []);
+  assert.deepEqual([...real.label.target!].map((v) => (Number.isNaN(v) ? null : v)), [0.5, 1, 2, null]);
+  assert.deepEqual([...real.label.values], [0, 0, 0, -1]);
+  assert.match(real.label.taskEvidence, /not all integers \(e\.g\. 0\.5\)/);
+});
+
+test('the task from a numeric label: two values binary, few repeated integers multiclass, else regression', () => {
+  const task = (values: number[]): string | undefined => labelFromNumbers('y', 0, values, 'f.csv').label?.task;
+  assert.equal(task([3, 7, 3, 7]), 'binary', 'any two values are two classes');
+  assert.equal(task([0.5, 1.5, 0.5]), 'binary');
+  const digits = Array.from({ length: 100 }, (_, i) => i % 10);
+  assert.equal(task(digits), 'multiclass', 'ten repeated integer codes');
+  const ages = Array.from({ length: 300 }, (_, i) => 20 + (i % 45));
+  assert.equal(task(ages), 'regression', '45 distinct integers read as a quantity');
+  const weights = [191, 189, 193, 162, 189, 182, 211, 167, 176, 154, 169, 166, 154, 247, 193, 202, 176, 157, 156, 138];
+  assert.equal(task(weights), 'regression', '20 rows of 17 distinct integers: classes would have about one row each');
+  const prices = Array.from({ length: 500 }, (_, i) => 1000 + i * 3.7);
+  assert.equal(task(prices), 'regression');
+});
+
+test('--task overrides the inferred task, and refuses what the values cannot be', () => {
+  const codes = Array.from({ length: 300 }, (_, i) => 20 + (i % 45));
+  const forced = labelFromNumbers('y', 0, codes, 'f.csv', 'multiclass');
+  assert.equal(forced.label?.task, 'multiclass');
+  assert.equal(forced.label?.classes.length, 45);
+  assert.equal(forced.label?.taskOverridden, true);
+  const asNumber = labelFromNumbers('y', 0, [0, 1, 2, 0, 1, 2, 0, 1, 2], 'f.csv', 'regression');
+  assert.equal(asNumber.label?.task, 'regression');
+  assert.throws(() => labelFromNumbers('y', 0, [0, 1, 2], 'f.csv', 'binary'), (e: unknown) => e instanceof DatasetError && e.code === 'taskInvalid');
+  assert.throws(() => labelFromStrings('y', 0, ['a', 'b'], 'f.csv', 'regression'), /cannot be a regression target: it holds text such as "a"/);
+  assert.equal(labelFromStrings('y', 0, ['a', 'b', 'c'], 'f.csv').label?.task, 'multiclass');
+  assert.equal(labelFromStrings('y', 0, ['a', 'b', 'a'], 'f.csv').label?.task, 'binary');
 });

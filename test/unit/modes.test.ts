@@ -4,10 +4,9 @@ import {
   VALLEY_RATIO_MAX,
   detectModes,
   medianAbsDeviation,
-  normalCdf,
-  normalQuantile,
   silvermanBandwidth,
 } from '../../src/engine/stats/modes';
+import { normalCdf, normalQuantile } from '../../src/engine/stats/distributions';
 import { createRng } from '../../src/engine/random';
 import type { Rng } from '../../src/engine/random';
 

@@ -329,7 +329,7 @@ describe('loadNpyDataset', () => {
       assert.deepEqual(d.label?.classes, ['0', '1']);
       assert.deepEqual(d.label?.counts, [3, 3]);
       assert.deepEqual(d.warnings, []);
-      assert.deepEqual(d.source, { bytes: readFileSync(x).length + readFileSync(y).length, parser: 'npy' });
+      assert.deepEqual(d.source, { bytes: readFileSync(x).length + readFileSync(y).length, parser: 'npy', excludedColumns: [] });
     }
   });
 

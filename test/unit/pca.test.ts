@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { symmetricEigen } from '../../src/engine/stats/linalg';
-import { pca, sampleIndices } from '../../src/engine/stats/pca';
+import { pca } from '../../src/engine/stats/pca';
+import { sampleIndices } from '../../src/engine/stats/sampling';
 import { createRng } from '../../src/engine/random';
 
 test('Jacobi eigen-decomposition matches numpy.linalg.eigh on a 3×3 matrix', () => {

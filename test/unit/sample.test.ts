@@ -1,25 +1,20 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { analysePath } from '../../src/engine/analyse';
+import { analyseFile } from '../../src/engine/tasks/analyseFile';
+import { classLabel, inMemoryDataset } from '../../src/engine/dataset';
 import type { Dataset } from '../../src/engine/dataset';
 import { sampleDataset } from '../../src/engine/sample';
 
 const SAMPLE = join(__dirname, '..', 'fixtures', 'sample', 'kryptonite-9-sample.csv');
 
 function tiny(): Dataset {
-  return {
+  return inMemoryDataset({
     path: 'mem.csv',
-    files: [],
-    format: 'csv',
-    rows: 10,
     names: ['a'],
     columns: [Float32Array.from([0, 1, 2, 3, NaN, 5, 6, 7, 8, 9])],
-    missing: [1],
-    label: { name: 'y', sourceColumn: 1, values: Int32Array.from([0, 1, 0, 1, 0, 1, -1, 1, 0, 1]), classes: ['0', '1'], counts: [4, 5], kind: 'integer', missing: 1 },
-    warnings: [],
-    source: { bytes: 0, parser: 'fast' },
-  };
+    label: classLabel('y', Int32Array.from([0, 1, 0, 1, 0, 1, -1, 1, 0, 1]), ['0', '1'], 'integer', 1),
+  });
 }
 
 test('a seeded sample keeps rows aligned across columns and label, recounts, and says so', () => {
@@ -41,7 +36,7 @@ test('no sampling when the file is small enough or the limit is 0', () => {
 });
 
 test('analyse --sample: the report describes the sample and keeps the same shapes', async () => {
-  const report = await analysePath(SAMPLE, {}, { sampleRows: 1000, sparsity: false });
+  const report = await analyseFile(SAMPLE, { sampleRows: 1000, sparsity: false });
   assert.equal(report.dataset.rows, 1000);
   assert.equal(report.features[0].stats.count, 1000);
   assert.ok(report.warnings.some((w) => w.code === 'sampledRows'));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyseDataset } from '../../src/engine/analyse';
+import { analyseDataset } from '../../src/engine/tasks/analyseFile';
+import { classLabel, inMemoryDataset } from '../../src/engine/dataset';
 import type { Dataset } from '../../src/engine/dataset';
 import { generateSignals } from '../../src/engine/synth/signals';
 
@@ -17,23 +18,13 @@ test('MNIST-1D-style signals: reproducible, ten balanced classes, forty ordered 
 test('continuous multi-class signals are described as continuous, not as bursts, and sparsity says why it is skipped', () => {
   const d = generateSignals({ rows: 5000, seed: 2 });
   const classes = Array.from({ length: 10 }, (_, k) => String(k));
-  const dataset: Dataset = {
-    path: 'signals',
-    files: [],
-    format: 'csv',
-    rows: 5000,
-    names: d.names,
-    columns: d.columns,
-    missing: d.names.map(() => 0),
-    label: { name: 'class', sourceColumn: null, values: d.labels, classes, counts: classes.map(() => 500), kind: 'integer', missing: 0 },
-    warnings: [],
-    source: { bytes: 0, parser: 'fast' },
-  };
+  const dataset: Dataset = inMemoryDataset({ path: 'signals', names: d.names, columns: d.columns, label: classLabel('class', d.labels, classes) });
   const report = analyseDataset(dataset);
   const shapes = report.features.map((f) => f.shape);
   assert.equal(shapes.filter((s) => s === 'burst').length, 0, shapes.join(' '));
   assert.ok(shapes.filter((s) => s === 'continuous').length >= 36, shapes.join(' '));
   assert.equal(report.sparsity?.status, 'skipped');
   assert.match(report.sparsity?.reason ?? '', /10 classes/);
+  assert.match(report.analyses.find((a) => a.id === 'sparsity')?.note ?? '', /10 classes/);
   assert.match(report.correlation.labelNote ?? '', /10 classes/);
 });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { analyseDataset, analysePath } from '../../src/engine/analyse';
+import { analyseDataset, analyseFile } from '../../src/engine/tasks/analyseFile';
+import { classLabel, inMemoryDataset } from '../../src/engine/dataset';
 import type { Dataset } from '../../src/engine/dataset';
 import type { Report } from '../../src/engine/report';
 import { generateKryptonite } from '../../src/engine/synth/kryptonite';
@@ -12,18 +13,7 @@ const DATA = join(__dirname, '..', '..', '..', 'shared', 'data');
 const skipData = existsSync(join(DATA, 'kryptonite-9-X.npy')) ? false : `real data not found at ${DATA}`;
 
 function dataset(d: SyntheticDataset, labels: Int32Array = d.labels, classes = ['0', '1']): Dataset {
-  return {
-    path: 'generated',
-    files: [],
-    format: 'csv',
-    rows: labels.length,
-    names: d.names,
-    columns: d.columns,
-    missing: d.names.map(() => 0),
-    label: { name: 'y', sourceColumn: null, values: labels, classes, counts: classes.map(() => 0), kind: 'integer', missing: 0 },
-    warnings: [],
-    source: { bytes: 0, parser: 'fast' },
-  };
+  return inMemoryDataset({ path: 'generated', names: d.names, columns: d.columns, label: classLabel('y', labels, classes) });
 }
 
 function relevantNames(report: Report): string[] {
@@ -36,7 +26,7 @@ test('real Kryptonite-9 and -12: the top term is the relevant set, hold-out accu
     { n: 12, relevant: ['x1', 'x2', 'x3', 'x5', 'x6', 'x8', 'x10', 'x12'], published: 0.9657 },
   ];
   for (const c of cases) {
-    const report = await analysePath(join(DATA, `kryptonite-${c.n}-X.npy`));
+    const report = await analyseFile(join(DATA, `kryptonite-${c.n}-X.npy`));
     const s = report.sparsity!;
     assert.equal(s.status, 'done');
     assert.equal(s.mode, 'exact');
@@ -51,6 +41,10 @@ test('real Kryptonite-9 and -12: the top term is the relevant set, hold-out accu
 });
 
 test('generated Kryptonite at N = 9 … 45 (1000·N rows): relevant set and relevance recovered feature by feature', () => {
+  // A burst feature is independent of the label, so its marginal test is a false discovery with probability ≤ 2.5 %
+  // (the marginal family's share of the per-table error rate): then it must come out `redundant`, never `irrelevant`
+  // (a significant association forbids that verdict). Seed 1012 has one such chance discovery (x3, p = 1.1e-4).
+  let chance = 0;
   for (const n of [9, 12, 15, 18, 24, 30, 45]) {
     const d = generateKryptonite({ n, seed: 1000 + n });
     const report = analyseDataset(dataset(d));
@@ -58,7 +52,16 @@ test('generated Kryptonite at N = 9 … 45 (1000·N rows): relevant set and rele
     const truth = d.truth.relevant.map((j) => d.names[j]);
     assert.deepEqual(s.top[0].features, truth, `N=${n} top term`);
     assert.deepEqual(relevantNames(report), truth, `N=${n} relevance`);
-    assert.ok(report.features.every((f) => f.relevance === (d.truth.relevant.includes(f.index) ? 'relevant' : 'irrelevant')), `N=${n}`);
+    for (const f of report.features) {
+      if (d.truth.relevant.includes(f.index)) continue;
+      if (f.relevanceEvidence?.marginal?.discovered) {
+        chance++;
+        assert.equal(f.relevance, 'redundant', `N=${n} ${f.name}`);
+        assert.ok(f.relevanceEvidence.marginal.effect.estimate < 0.01, `N=${n} ${f.name}: a chance discovery has a negligible effect`);
+      } else {
+        assert.equal(f.relevance, 'irrelevant', `N=${n} ${f.name}`);
+      }
+    }
     assert.equal(s.mode, n <= 22 || d.truth.relevant.length <= 22 ? 'exact' : 'focused', `N=${n} mode`);
     if (n > 22) {
       assert.ok(s.steps.some((st) => st.id === 'parity'), 'the narrowing is recorded');
@@ -69,6 +72,7 @@ test('generated Kryptonite at N = 9 … 45 (1000·N rows): relevant set and rele
     assert.equal(report.hypotheses![0].rule, `xor(${truth.map((t) => `bin(${t})`).join(', ')})`, `N=${n} rule`);
     assert.ok(Math.abs(report.hypotheses![0].accuracy! - d.truth.parityAccuracy) < 0.01, `N=${n} rule accuracy`);
   }
+  assert.ok(chance <= 1, `${chance} chance marginal discoveries among the irrelevant features`);
 });
 
 test('500,000 rows: the same answer, and the expansion is never materialised', () => {
@@ -124,7 +128,8 @@ test('multi-class and unlabelled data: the section says why it was skipped', () 
   assert.match(report.sparsity!.reason!, /3 classes/);
   assert.ok(report.features.every((f) => f.relevance === 'unknown'));
   const none = analyseDataset({ ...dataset(d), label: null });
-  assert.match(none.sparsity!.reason!, /no label/);
+  assert.equal(none.sparsity, undefined);
+  assert.deepEqual(none.analyses.find((a) => a.id === 'sparsity'), { id: 'sparsity', status: 'skipped', note: 'no label' });
 });
 
 test('a small budget forces narrowing even at N = 12, with the same answer', () => {
@@ -142,18 +147,7 @@ function gaussianDataset(n: number, p: number, seed: number, label: (z: Float32A
   const normal = (): number => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
   const columns = Array.from({ length: p }, () => Float32Array.from({ length: n }, normal));
   const values = Int32Array.from({ length: n }, (_, i) => (uniform() < 1 / (1 + Math.exp(-label(columns, i))) ? 1 : 0));
-  return {
-    path: 'gaussian',
-    files: [],
-    format: 'csv',
-    rows: n,
-    names: columns.map((_, j) => `z${j + 1}`),
-    columns,
-    missing: columns.map(() => 0),
-    label: { name: 'y', sourceColumn: null, values, classes: ['0', '1'], counts: [0, 0], kind: 'integer', missing: 0 },
-    warnings: [],
-    source: { bytes: 0, parser: 'fast' },
-  };
+  return inMemoryDataset({ path: 'gaussian', names: columns.map((_, j) => `z${j + 1}`), columns, label: classLabel('y', values, ['0', '1']) });
 }
 
 test('continuous features: products of standardised values, the real main effects found, the rest certified irrelevant up to degree 2', () => {

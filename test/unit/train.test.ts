@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { CancelledError } from '../../src/engine/cancel';
 import type { CancelSignal } from '../../src/engine/cancel';
 import type { Dataset } from '../../src/engine/dataset';
-import { datasetFromColumns } from '../../src/engine/train/job';
+import { datasetFromColumns } from '../../src/engine/tasks/trainFile';
 import { createRng } from '../../src/engine/random';
 import { loadTf } from '../../src/engine/train/backend';
 import { initialWeights } from '../../src/engine/train/model';
@@ -24,7 +24,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'kryptonite-train-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 function dataset(names: string[], columns: Float32Array[], labels: Int32Array, classes: string[]): Dataset {
-  return datasetFromColumns({ kind: 'train', data: { names, columns, labels, classes } });
+  return datasetFromColumns({ names, columns, labels, classes });
 }
 
 function kryptonite(n: number, rows: number, seed: number): Dataset {

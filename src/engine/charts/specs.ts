@@ -19,8 +19,9 @@ export interface ChartOptions {
 /** Fixed domain so a shape keeps its colour across datasets; Okabe–Ito colours stay distinct for colour-blind readers. */
 export const SHAPE_CLASSES: readonly ShapeClass[] = ['burst', 'gaussian', 'spread', 'binary', 'categorical', 'continuous', 'constant', 'empty'];
 export const SHAPE_COLOURS: readonly string[] = ['#D55E00', '#0072B2', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#999999', '#666666'];
-const RELEVANCE_DOMAIN = ['relevant', 'irrelevant', 'unknown'];
-const RELEVANCE_COLOURS = ['#009E73', '#D55E00', '#999999'];
+const RELEVANCE_DOMAIN = ['relevant', 'redundant', 'irrelevant', 'unknown'];
+// Okabe–Ito colours (colour-blind safe): green, blue, vermillion, grey.
+const RELEVANCE_COLOURS = ['#009E73', '#0072B2', '#D55E00', '#999999'];
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
@@ -161,29 +162,46 @@ export function termsSpec(report: Report, limit = 20): TopLevelSpec | null {
   } as TopLevelSpec;
 }
 
-/** Each feature's share of the L1 model's coefficient mass, coloured by the relevance verdict. */
+/**
+ * Relevance per feature: the evidence behind each verdict on one scale, −log10 of the smaller BH-adjusted p-value of
+ * the marginal and the conditional test (capped at 16), coloured by the verdict; the dashed line is the discovery
+ * threshold. Irrelevant and unknown features sit near zero, which is the point: their bars say "no evidence".
+ */
 export function relevanceSpec(report: Report): TopLevelSpec | null {
   if (!report.features.some((f) => f.relevance !== undefined)) return null;
-  const values = report.features.map((f) => ({
-    feature: f.name,
-    order: f.index,
-    relevance: f.relevance ?? 'unknown',
-    participation: f.relevanceEvidence?.participation ?? 0,
-    shape: f.shape,
-    dropOneZ: finiteOrNull(f.relevanceEvidence?.dropOne?.z),
-  }));
+  const level = (report.relevance?.errorRate ?? 0.05) / 2;
+  const values = report.features.map((f) => {
+    const ev = f.relevanceEvidence;
+    const ps = [ev?.marginal?.adjustedP, ev?.conditional?.adjustedP].filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+    const p = ps.length > 0 ? Math.min(...ps) : 1;
+    return {
+      feature: f.name,
+      order: f.index,
+      relevance: f.relevance ?? 'unknown',
+      evidence: Math.min(16, -Math.log10(Math.max(p, 1e-300))),
+      marginalP: finiteOrNull(ev?.marginal?.p),
+      conditionalIncrease: finiteOrNull(ev?.conditional?.increase),
+      participation: finiteOrNull(ev?.sparsity?.participation),
+      reason: ev?.reasons[0] ?? '',
+    };
+  });
   return {
     $schema: SCHEMA,
-    description: 'Relevance per feature: share of the L1 coefficient mass',
+    description: 'Relevance per feature: strength of evidence (−log10 adjusted p) coloured by the verdict',
     width: 'container',
     height: { step: 18 },
     data: { values },
-    mark: { type: 'bar', tooltip: true },
-    encoding: {
-      y: { field: 'feature', type: 'nominal', sort: { field: 'order', order: 'ascending' }, title: null },
-      x: { field: 'participation', type: 'quantitative', title: 'share of |coefficient| mass', axis: { format: '.0%' }, scale: { domain: [0, 1] } },
-      color: { field: 'relevance', type: 'nominal', scale: { domain: RELEVANCE_DOMAIN, range: RELEVANCE_COLOURS } },
-    },
+    layer: [
+      {
+        mark: { type: 'bar', tooltip: true },
+        encoding: {
+          y: { field: 'feature', type: 'nominal', sort: { field: 'order', order: 'ascending' }, title: null, axis: { labelLimit: 200 } },
+          x: { field: 'evidence', type: 'quantitative', title: '−log10 adjusted p (marginal or drop-column, the stronger)', scale: { domain: [0, 16] } },
+          color: { field: 'relevance', type: 'nominal', scale: { domain: RELEVANCE_DOMAIN, range: RELEVANCE_COLOURS }, legend: { orient: 'bottom', direction: 'horizontal' } },
+        },
+      },
+      { mark: { type: 'rule', strokeDash: [4, 3] }, encoding: { x: { datum: -Math.log10(level) } } },
+    ],
   } as TopLevelSpec;
 }
 

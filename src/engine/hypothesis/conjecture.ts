@@ -4,7 +4,8 @@ import { fitL1Logistic, evaluateUnits } from '../sparsity/l1';
 import { rowMoments } from '../split';
 import { mapToFloat64 } from '../typed';
 import type { SparsityModel, SparsityReport } from '../sparsity/sparsity';
-import { compileHypothesis, evaluateHypothesis, wilsonInterval } from './evaluate';
+import { wilsonInterval } from '../stats/intervals';
+import { compileHypothesis, evaluateHypothesis } from './evaluate';
 import type { HypothesisEvaluation } from './evaluate';
 
 /** A rule the engine found and tested, as the report carries it. */

@@ -5,6 +5,7 @@ import type { Split } from '../split';
 import { HypothesisError, spanLocation } from './ast';
 import type { ArithmeticNode, ArithmeticOp, CompareOp, FeatureNode, HypothesisNode, LogicNode } from './ast';
 import { closest, formatHypothesis, negate, parseHypothesis } from './parser';
+import { wilsonInterval } from '../stats/intervals';
 
 /**
  * Compiling and scoring hypotheses. Evaluation is vectorised: each node of the tree becomes one typed array over all
@@ -127,21 +128,6 @@ export interface HypothesisEvaluation {
 /** z for a two-sided 95 % interval: Φ⁻¹(0.975). */
 const Z95 = 1.959963984540054;
 
-/**
- * Wilson score interval for a proportion (Wilson 1927; Agresti & Coull 1998 show it keeps close to nominal coverage
- * even near 0 and 1 and for small n, where the normal approximation p ± z·√(p(1−p)/n) does not).
- */
-export function wilsonInterval(successes: number, trials: number, z = Z95): [number, number] {
-  if (!(trials > 0) || successes < 0 || successes > trials) {
-    throw new RangeError(`wilsonInterval: need 0 ≤ successes ≤ trials and trials > 0, got ${successes}/${trials}`);
-  }
-  const p = successes / trials;
-  const z2 = z * z;
-  const denominator = 1 + z2 / trials;
-  const centre = (p + z2 / (2 * trials)) / denominator;
-  const half = (z / denominator) * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials));
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
-}
 
 /**
  * Score a compiled rule against a two-class label. A rule's truth is a prediction of class 1 (`label.classes[1]`).

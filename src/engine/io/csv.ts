@@ -9,7 +9,9 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import * as Papa from 'papaparse';
-import type { Dataset, DatasetSource, Label, LoadOptions } from '../dataset';
+import type { ColumnInfo, Dataset, DatasetSource, Label, LoadOptions } from '../dataset';
+import { typeColumns } from './columnTypes';
+import type { RawColumn } from './columnTypes';
 import { DatasetError, makeWarning } from '../errors';
 import type { DatasetWarning } from '../errors';
 import { resolveLabelColumn } from './label';
@@ -146,7 +148,7 @@ async function readOpenCsv(handle: FileHandle, file: string, options: CsvOptions
       }),
     );
   }
-  return finish({ file, size, names, hasHeader, delimiter, parser, warnings }, sink);
+  return finish({ file, size, names, hasHeader, delimiter, parser, warnings }, sink, options);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -438,10 +440,7 @@ interface FinishContext {
   readonly warnings: DatasetWarning[];
 }
 
-/** More than half the non-empty cells text: a text column (ids, dates, categories), not numbers with typos. */
-const TEXT_COLUMN_FRACTION = 0.5;
-
-function finish(ctx: FinishContext, sink: ColumnSink): Dataset {
+function finish(ctx: FinishContext, sink: ColumnSink, options: LoadOptions): Dataset {
   const { file, names, warnings } = ctx;
   const rows = sink.rows;
   const k = sink.fieldCount;
@@ -475,78 +474,76 @@ function finish(ctx: FinishContext, sink: ColumnSink): Dataset {
     );
   }
 
-  const excluded: { index: number; name: string; reason: string }[] = [];
-  const featureIdx: number[] = [];
+  const raw: RawColumn[] = [];
   for (let c = 0; c < k; c++) {
     if (c === sink.labelIndex) continue;
-    const nonEmpty = rows - sink.empty[c] - sink.padded[c];
-    const text = sink.text[c];
-    const firstText = sink.firstText[c];
-    if (nonEmpty === 0) {
-      excluded.push({ index: c, name: names[c], reason: 'empty' });
-      warnings.push(
-        makeWarning('emptyColumn', 'no values in any row; excluded from the features', { file, column: names[c], expected: 'numbers' }),
-      );
-    } else if (text > nonEmpty * TEXT_COLUMN_FRACTION && firstText) {
-      excluded.push({ index: c, name: names[c], reason: 'non-numeric' });
-      warnings.push(
-        makeWarning(
-          'nonNumericColumn',
-          `mostly text (${text} of ${nonEmpty} non-empty cells, first ${quoteText(firstText.text)}); excluded from the features${decimalCommaHint(firstText.text)}`,
-          { file, row: firstText.row, column: names[c], count: text, expected: 'numbers, or name it as the label' },
-        ),
-      );
-    } else {
-      if (text > 0 && firstText) {
-        warnings.push(
-          makeWarning(
-            'nonNumericCells',
-            `${text} non-numeric cell(s), first ${quoteText(firstText.text)}; read as missing, the column is kept${decimalCommaHint(firstText.text)}`,
-            { file, row: firstText.row, column: names[c], count: text, expected: 'a number' },
-          ),
-        );
-      }
-      featureIdx.push(c);
-    }
+    const col = sink.columns[c] as Float32Array;
+    raw.push({
+      index: c,
+      name: names[c],
+      // A subarray keeps the whole preallocated buffer alive; copy only when the estimate was far off.
+      numbers: col.length > rows * 1.25 + 16 ? col.slice(0, rows) : col.subarray(0, rows),
+      text: sink.texts[c]?.finish() ?? null,
+      empty: sink.empty[c],
+      nonFinite: sink.nonFinite[c],
+      padded: sink.padded[c],
+      firstMissingRow: sink.firstMissingRow[c],
+      firstText: sink.firstText[c],
+    });
   }
+  const typed = typeColumns(raw, rows, file, { overrides: options.columnTypes, decimalComma: ctx.delimiter !== ',' });
+  warnings.push(...typed.warnings);
 
   let label: Label | null = null;
   if (sink.labelIndex >= 0 && sink.label) {
-    const build = sink.label.finish(names[sink.labelIndex], sink.labelIndex, rows, file);
+    const build = sink.label.finish(names[sink.labelIndex], sink.labelIndex, rows, file, options.task);
     label = build.label;
     warnings.push(...build.warnings);
   }
+  const info = [...typed.info];
+  if (sink.labelIndex >= 0) {
+    const labelInfo: ColumnInfo = {
+      index: sink.labelIndex,
+      name: names[sink.labelIndex],
+      type: label ? (label.task === 'regression' ? 'numeric' : label.kind === 'string' ? 'categorical' : label.classes.length <= 2 ? 'binary' : 'categorical') : 'text',
+      evidence: label ? `the label: ${label.task} (${label.taskEvidence})` : 'the label, unusable (see the warnings)',
+      overridden: false,
+      role: 'label',
+      reason: null,
+      missing: label?.missing ?? rows,
+      markers: [],
+    };
+    info.splice(info.findIndex((c) => c.index > sink.labelIndex) < 0 ? info.length : info.findIndex((c) => c.index > sink.labelIndex), 0, labelInfo);
+  }
+  const excluded = info.filter((c) => c.role === 'excluded').map((c) => ({ index: c.index, name: c.name, reason: c.reason ?? c.type }));
 
-  if (featureIdx.length === 0) {
+  if (typed.features.length === 0) {
     const parts: string[] = [];
     if (sink.labelIndex >= 0) parts.push(`"${names[sink.labelIndex]}" is the label`);
     if (excluded.length > 0) parts.push(`excluded: ${excluded.map((e) => `"${e.name}" (${e.reason})`).join(', ')}`);
-    throw new DatasetError('noNumericColumns', `no numeric feature columns${parts.length ? ` (${parts.join('; ')})` : ''}`, {
+    throw new DatasetError('noNumericColumns', `no feature columns${parts.length ? ` (${parts.join('; ')})` : ''}`, {
       file,
-      expected: 'at least one column of numbers besides the label',
+      expected: 'at least one column besides the label that is not an identifier, a date or free text',
     });
   }
 
+  // Structural missing cells (empty, NaN/Inf, padded) are worth one summary warning; NA-like markers are not.
   let empty = 0;
   let nonFinite = 0;
   let padded = 0;
   let firstRow = 0;
   let firstColumn = -1;
-  const missing: number[] = [];
-  const columns: Float32Array[] = [];
-  for (const c of featureIdx) {
+  for (const column of raw) {
+    if (!typed.features.some((f) => f.sourceIndex === column.index && f.derivedFrom === null)) continue;
+    const c = column.index;
     empty += sink.empty[c];
     nonFinite += sink.nonFinite[c];
     padded += sink.padded[c];
-    missing.push(sink.empty[c] + sink.nonFinite[c] + sink.padded[c] + sink.text[c]);
     const at = sink.firstMissingRow[c];
     if (at > 0 && (firstRow === 0 || at < firstRow)) {
       firstRow = at;
       firstColumn = c;
     }
-    const col = sink.columns[c] as Float32Array;
-    // A subarray keeps the whole preallocated buffer alive; copy only when the estimate was far off.
-    columns.push(col.length > rows * 1.25 + 16 ? col.slice(0, rows) : col.subarray(0, rows));
   }
   const absent = empty + nonFinite + padded;
   if (absent > 0) {
@@ -555,7 +552,7 @@ function finish(ctx: FinishContext, sink: ColumnSink): Dataset {
     warnings.push(
       makeWarning(
         empty + padded === 0 ? 'nonFiniteValues' : 'missingValues',
-        `${absent} missing cell(s) read as NaN across the features (${parts.join(', ')}); first here`,
+        `${absent} missing cell(s) read as missing across the features (${parts.join(', ')}); first here`,
         { file, row: firstRow, column: names[firstColumn], count: absent },
       ),
     );
@@ -568,22 +565,18 @@ function finish(ctx: FinishContext, sink: ColumnSink): Dataset {
     files: [file],
     format: 'csv',
     rows,
-    names: featureIdx.map((c) => names[c]),
-    columns,
-    missing,
+    names: typed.features.map((f) => f.name),
+    columns: typed.features.map((f) => f.values),
+    missing: typed.features.map((f) => f.missing),
     label,
+    types: typed.features.map((f) => f.type),
+    categories: typed.features.map((f) => f.categories),
+    typeEvidence: typed.features.map((f) => f.evidence),
+    derivedFrom: typed.features.map((f) => f.derivedFrom),
+    columnInfo: info,
     warnings,
     source: { bytes: ctx.size, parser: ctx.parser, delimiter: ctx.delimiter, hasHeader: ctx.hasHeader, excludedColumns: excluded },
   };
-}
-
-function quoteText(text: string): string {
-  const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-  return JSON.stringify(shown);
-}
-
-function decimalCommaHint(text: string): string {
-  return /^[+-]?\d+,\d+$/.test(text) ? ' (a decimal comma? numbers must use "." as the decimal point)' : '';
 }
 
 // ---------------------------------------------------------------------------------------------------------------

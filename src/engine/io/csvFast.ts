@@ -9,9 +9,12 @@
  */
 import type { CancelSignal } from '../cancel';
 import type { FileHandle } from 'node:fs/promises';
+import type { LabelTask } from '../dataset';
 import type { LabelBuild } from './label';
 import { labelFromNumbers, labelFromStrings } from './label';
 import { makeWarning } from '../errors';
+import { CONDITIONAL_MARKER, isMissingMarker } from './missing';
+import { TextStore } from './textStore';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The cell semantic. Every cell of every path goes through exactly these rules:
@@ -60,6 +63,11 @@ export function parseCell(trimmed: string): number | null {
 /** Beyond this many distinct label texts the column is a measurement, not classes: stop interning. */
 export const LABEL_INTERN_LIMIT = 4096;
 
+/** Empty cells and NA-like markers are a missing label; '.' too when the label is otherwise numeric. */
+function isLabelMissing(text: string, numeric: boolean): boolean {
+  return text === '' || isMissingMarker(text) || (numeric && text === CONDITIONAL_MARKER);
+}
+
 export class LabelCollector {
   private codes: Int32Array;
   private readonly texts: string[] = [];
@@ -95,7 +103,7 @@ export class LabelCollector {
       return;
     }
     if (this.mode === 'numeric' && this.values) {
-      const v = text === '' ? NaN : parseCell(text);
+      const v = isLabelMissing(text, true) ? NaN : parseCell(text);
       if (v === null) this.becomeMany();
       else this.values[row] = v;
     }
@@ -128,9 +136,9 @@ export class LabelCollector {
     if (this.texts.length >= LABEL_INTERN_LIMIT) {
       // Too many distinct texts for classes. If all are numbers keep the numbers (labelFromNumbers will explain why
       // they are not classes); otherwise the label can only be dropped.
-      if (this.texts.every((t) => t === '' || parseCell(t) !== null)) {
+      if (this.texts.every((t) => isLabelMissing(t, true) || parseCell(t) !== null)) {
         const values = new Float64Array(this.codes.length);
-        const parsed = this.texts.map((t) => (t === '' ? NaN : (parseCell(t) as number)));
+        const parsed = this.texts.map((t) => (isLabelMissing(t, true) ? NaN : (parseCell(t) as number)));
         for (let i = 0; i < row; i++) values[i] = parsed[this.codes[i]];
         this.values = values;
         this.mode = 'numeric';
@@ -158,7 +166,7 @@ export class LabelCollector {
    * Integer-looking labels (every non-empty text a number) go through labelFromNumbers so 0/1 keep their numeric
    * order; any text makes the whole column string classes in order of first appearance.
    */
-  finish(name: string, sourceColumn: number, rows: number, file: string): LabelBuild {
+  finish(name: string, sourceColumn: number, rows: number, file: string, task?: LabelTask): LabelBuild {
     if (this.mode === 'many') {
       return {
         label: null,
@@ -172,20 +180,21 @@ export class LabelCollector {
       };
     }
     if (this.mode === 'numeric' && this.values) {
-      return labelFromNumbers(name, sourceColumn, this.values.subarray(0, rows), file);
+      return labelFromNumbers(name, sourceColumn, this.values.subarray(0, rows), file, task);
     }
-    const parsed = this.texts.map((t) => (t === '' ? NaN : parseCell(t)));
+    // Numbers, perhaps with missing markers and '.' (then missing too): a numeric label.
+    const parsed = this.texts.map((t) => (isLabelMissing(t, true) ? NaN : parseCell(t)));
     if (parsed.every((v) => v !== null)) {
       const values = new Float64Array(rows);
       for (let i = 0; i < rows; i++) values[i] = parsed[this.codes[i]] as number;
-      return labelFromNumbers(name, sourceColumn, values, file);
+      return labelFromNumbers(name, sourceColumn, values, file, task);
     }
     const strings: (string | null)[] = new Array<string | null>(rows);
     for (let i = 0; i < rows; i++) {
       const t = this.texts[this.codes[i]];
-      strings[i] = t === '' ? null : t;
+      strings[i] = isLabelMissing(t, false) ? null : t;
     }
-    return labelFromStrings(name, sourceColumn, strings, file);
+    return labelFromStrings(name, sourceColumn, strings, file, task);
   }
 }
 
@@ -212,7 +221,10 @@ export class ColumnSink {
   readonly padded: number[];
   /** 1-based line of the first missing (empty, NaN/Inf, padded) cell, 0 = none. */
   readonly firstMissingRow: number[];
+  /** First non-numeric text that is not a missing marker, for the warning on a numeric column with stray text. */
   readonly firstText: (TextCell | null)[];
+  /** The interned text cells of each column (markers included), created at its first text cell. */
+  readonly texts: (TextStore | null)[];
   shortRows = 0;
   longRows = 0;
   firstRaggedRow = 0;
@@ -231,6 +243,7 @@ export class ColumnSink {
     this.padded = new Array<number>(fieldCount).fill(0);
     this.firstMissingRow = new Array<number>(fieldCount).fill(0);
     this.firstText = new Array<TextCell | null>(fieldCount).fill(null);
+    this.texts = new Array<TextStore | null>(fieldCount).fill(null);
     this.label = labelIndex >= 0 ? new LabelCollector(this.capacity) : null;
   }
 
@@ -294,7 +307,9 @@ export class ColumnSink {
 
   textCell(c: number, r: number, row: number, text: string): void {
     (this.columns[c] as Float32Array)[r] = NaN;
-    if (this.text[c]++ === 0) this.firstText[c] = { row, text };
+    this.text[c]++;
+    if (this.firstText[c] === null && text !== CONDITIONAL_MARKER && !isMissingMarker(text)) this.firstText[c] = { row, text };
+    (this.texts[c] ??= new TextStore()).add(r, text);
   }
 
   /** Short rows are padded with missing cells, extra fields are ignored; `found` is the row's field count. */

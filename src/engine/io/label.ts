@@ -1,4 +1,4 @@
-import type { Label, LabelSpec } from '../dataset';
+import type { Label, LabelSpec, LabelTask } from '../dataset';
 import { LABEL_NAME_GUESSES } from '../dataset';
 import { DatasetError, makeWarning } from '../errors';
 import type { DatasetWarning } from '../errors';
@@ -56,66 +56,134 @@ export interface LabelBuild {
 }
 
 /**
- * Numeric label values (NaN = missing) → classes. Integer values keep their numeric order (so 0/1 stay classes 0/1);
- * non-integer values are not a class label: the label is dropped with a warning rather than silently binned.
+ * An integer label with at most this many distinct values, each repeated (three rows a value on average), reads as
+ * classes (digits 0–9, a 1–7 rating, glass types); more distinct integers read as a quantity (a count, an age, a
+ * price in dollars). `--task` overrides either way.
+ */
+export const MAX_INTEGER_CLASSES = 20;
+
+/**
+ * Numeric label values (NaN = missing) → a task and its classes or target. Two distinct values are a binary label;
+ * non-integer values, or more than MAX_INTEGER_CLASSES distinct integers, are a regression target; otherwise the
+ * integers are classes in numeric order (so 0/1 stay classes 0/1).
  */
 export function labelFromNumbers(
   name: string,
   sourceColumn: number | null,
   values: ArrayLike<number>,
   file: string,
+  task?: LabelTask,
 ): LabelBuild {
   const warnings: DatasetWarning[] = [];
   const distinct = new Map<number, number>();
   let missing = 0;
   let firstNonInteger = -1;
+  let many = false;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!Number.isFinite(v)) {
       missing++;
       continue;
     }
-    if (!Number.isInteger(v)) {
-      if (firstNonInteger < 0) firstNonInteger = i;
-      continue;
+    if (firstNonInteger < 0 && !Number.isInteger(v)) firstNonInteger = i;
+    if (!many) {
+      distinct.set(v, (distinct.get(v) ?? 0) + 1);
+      if (distinct.size > MAX_LABEL_CLASSES) many = true;
     }
-    distinct.set(v, (distinct.get(v) ?? 0) + 1);
   }
   const where = { file, column: name };
-  if (firstNonInteger >= 0) {
-    warnings.push(
-      makeWarning('labelNonInteger', `label has non-integer value ${values[firstNonInteger]} (row index ${firstNonInteger}); analysed without a label`, {
-        ...where,
-        expected: 'integer or text class labels',
-      }),
-    );
-    return { label: null, warnings };
+  const k = many ? Infinity : distinct.size;
+  const shown = many ? `more than ${MAX_LABEL_CLASSES.toLocaleString('en-US')}` : k.toLocaleString('en-US');
+  let chosen: LabelTask;
+  let evidence: string;
+  if (task !== undefined) {
+    chosen = task;
+    evidence = `set by the user (numbers with ${shown} distinct values)`;
+    if (task === 'binary' && k > 2) {
+      throw new DatasetError('taskInvalid', `cannot be a binary label: it has ${shown} distinct values`, { ...where, expected: 'two distinct values for --task binary' });
+    }
+    if (task === 'multiclass' && many) {
+      throw new DatasetError('taskInvalid', `cannot be a class label: it has ${shown} distinct values`, { ...where, expected: `at most ${MAX_LABEL_CLASSES} classes for --task multiclass` });
+    }
+  } else if (k <= 2) {
+    chosen = 'binary';
+    evidence = k === 2 ? `two distinct values (${[...distinct.keys()].sort((a, b) => a - b).join(', ')})` : 'a single value';
+  } else if (firstNonInteger >= 0) {
+    chosen = 'regression';
+    evidence = `numbers with ${shown} distinct values, not all integers (e.g. ${values[firstNonInteger]})`;
+  } else if (k > MAX_INTEGER_CLASSES) {
+    chosen = 'regression';
+    evidence = `integers with ${shown} distinct values (more than ${MAX_INTEGER_CLASSES} reads as a quantity, not classes)`;
+  } else if (k * 3 > values.length - missing) {
+    chosen = 'regression';
+    evidence = `integers with ${k} distinct values in ${values.length - missing} rows (classes would have fewer than three rows each on average)`;
+  } else {
+    chosen = 'multiclass';
+    evidence = `integers with ${k} distinct values (at most ${MAX_INTEGER_CLASSES} read as classes)`;
   }
-  if (distinct.size > MAX_LABEL_CLASSES) {
-    warnings.push(
-      makeWarning('labelManyClasses', `label has ${distinct.size} distinct values; analysed without a label`, {
-        ...where,
-        expected: `at most ${MAX_LABEL_CLASSES} classes`,
-      }),
-    );
-    return { label: null, warnings };
-  }
+  if (chosen === 'regression') return regressionLabel(name, sourceColumn, values, missing, evidence, task !== undefined, file, warnings);
   const keys = [...distinct.keys()].sort((a, b) => a - b);
-  const code = new Map<number, number>(keys.map((k, i) => [k, i]));
+  const code = new Map<number, number>(keys.map((key, i) => [key, i]));
   const out = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     out[i] = Number.isFinite(v) ? (code.get(v) ?? -1) : -1;
   }
-  return finish(name, sourceColumn, out, keys.map(String), keys.map((k) => distinct.get(k) ?? 0), 'integer', missing, file, warnings);
+  const kind = firstNonInteger >= 0 ? 'number' : 'integer';
+  return finish(name, sourceColumn, out, keys.map(String), keys.map((key) => distinct.get(key) ?? 0), kind, missing, file, warnings, chosen, evidence, task !== undefined);
 }
 
-/** Text label values (null or '' = missing) → classes in order of first appearance. */
+function regressionLabel(
+  name: string,
+  sourceColumn: number | null,
+  values: ArrayLike<number>,
+  missing: number,
+  evidence: string,
+  overridden: boolean,
+  file: string,
+  warnings: DatasetWarning[],
+): LabelBuild {
+  const target = new Float64Array(values.length);
+  const present = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    target[i] = Number.isFinite(v) ? v : NaN;
+    present[i] = Number.isFinite(v) ? 0 : -1;
+  }
+  if (missing > 0) {
+    warnings.push(
+      makeWarning('labelMissing', `${missing} row(s) have no label; they are left out of label-aware statistics`, { file, column: name, count: missing }),
+    );
+  }
+  if (missing === values.length) {
+    warnings.push(makeWarning('labelMissing', 'label column is entirely empty; analysed without a label', { file, column: name }));
+    return { label: null, warnings };
+  }
+  return {
+    label: {
+      name,
+      sourceColumn,
+      values: present,
+      classes: [],
+      counts: [],
+      kind: 'number',
+      missing,
+      task: 'regression',
+      taskEvidence: evidence,
+      taskOverridden: overridden,
+      target,
+    },
+    warnings,
+  };
+}
+
+/** Text label values (null = missing) → classes in order of first appearance. */
 export function labelFromStrings(
   name: string,
   sourceColumn: number | null,
   values: readonly (string | null)[],
   file: string,
+  task?: LabelTask,
 ): LabelBuild {
   const warnings: DatasetWarning[] = [];
   const code = new Map<string, number>();
@@ -139,6 +207,14 @@ export function labelFromStrings(
     counts[k]++;
     out[i] = k;
   }
+  if (task === 'regression') {
+    const first = [...code.keys()][0] ?? '';
+    throw new DatasetError('taskInvalid', `cannot be a regression target: it holds text such as ${JSON.stringify(first)}`, {
+      file,
+      column: name,
+      expected: 'numbers for --task regression',
+    });
+  }
   if (code.size > MAX_LABEL_CLASSES) {
     warnings.push(
       makeWarning('labelManyClasses', `label has ${code.size} distinct values; analysed without a label`, {
@@ -149,7 +225,12 @@ export function labelFromStrings(
     );
     return { label: null, warnings };
   }
-  return finish(name, sourceColumn, out, [...code.keys()], counts, 'string', missing, file, warnings);
+  if (task === 'binary' && code.size > 2) {
+    throw new DatasetError('taskInvalid', `cannot be a binary label: it has ${code.size} distinct values`, { file, column: name, expected: 'two classes for --task binary' });
+  }
+  const chosen: LabelTask = task ?? (code.size <= 2 ? 'binary' : 'multiclass');
+  const evidence = task !== undefined ? `set by the user (text with ${code.size} classes)` : `text with ${code.size} distinct value${code.size === 1 ? '' : 's'}`;
+  return finish(name, sourceColumn, out, [...code.keys()], counts, 'string', missing, file, warnings, chosen, evidence, task !== undefined);
 }
 
 function finish(
@@ -158,10 +239,13 @@ function finish(
   values: Int32Array,
   classes: string[],
   counts: number[],
-  kind: 'integer' | 'string',
+  kind: 'integer' | 'string' | 'number',
   missing: number,
   file: string,
   warnings: DatasetWarning[],
+  task: LabelTask,
+  taskEvidence: string,
+  taskOverridden: boolean,
 ): LabelBuild {
   if (missing > 0) {
     warnings.push(
@@ -185,5 +269,5 @@ function finish(
       }),
     );
   }
-  return { label: { name, sourceColumn, values, classes, counts, kind, missing }, warnings };
+  return { label: { name, sourceColumn, values, classes, counts, kind, missing, task, taskEvidence, taskOverridden, target: null }, warnings };
 }

@@ -13,10 +13,12 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
-import type { Dataset, LabelSpec, LoadOptions } from '../dataset';
+import type { Dataset, LabelSpec, LabelTask, LoadOptions } from '../dataset';
 import { DatasetError, makeWarning } from '../errors';
 import type { DatasetWarning } from '../errors';
-import { labelFromNumbers, resolveLabelColumn } from './label';
+import { labelFromNumbers, MAX_INTEGER_CLASSES, resolveLabelColumn } from './label';
+import { typeColumns } from './columnTypes';
+import type { RawColumn } from './columnTypes';
 import type { LabelBuild } from './label';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -921,7 +923,7 @@ export async function loadNpyDataset(file: string, options: LoadOptions = {}): P
         }),
       );
     }
-    build = labelFromArray('y', null, y.data, yFile);
+    build = labelFromArray('y', null, y.data, yFile, options.task);
   } else if (spec !== undefined) {
     labelColumn = resolveLabelColumn(allNames, spec, pair.x);
     if (cols === 1) {
@@ -930,7 +932,7 @@ export async function loadNpyDataset(file: string, options: LoadOptions = {}): P
         expected: 'at least one feature column besides the label',
       });
     }
-    build = labelFromArray(allNames[labelColumn], labelColumn, extractColumn(x.data, rows, cols, labelColumn), pair.x);
+    build = labelFromArray(allNames[labelColumn], labelColumn, extractColumn(x.data, rows, cols, labelColumn), pair.x, options.task);
   } else if (options.detectLabel !== false) {
     const hint = PAIR_NAME.test(path.basename(pair.x))
       ? 'no y file beside it'
@@ -942,18 +944,58 @@ export async function loadNpyDataset(file: string, options: LoadOptions = {}): P
   warnings.push(...features.warnings);
   if (build !== null) warnings.push(...build.warnings);
   options.signal?.throwIfAborted();
+  const raw: RawColumn[] = features.names.map((name, j) => ({
+    index: allNames.indexOf(name),
+    name,
+    numbers: features.columns[j],
+    text: null,
+    empty: 0,
+    nonFinite: features.missing[j],
+    padded: 0,
+    firstMissingRow: 0,
+    firstText: null,
+  }));
+  const typed = typeColumns(raw, rows, pair.x, { overrides: options.columnTypes });
+  warnings.push(...typed.warnings);
+  const label = build?.label ?? null;
+  const info = [...typed.info];
+  if (label && labelColumn >= 0) {
+    info.splice(labelColumn, 0, {
+      index: labelColumn,
+      name: allNames[labelColumn],
+      type: label.task === 'regression' ? 'numeric' : label.classes.length <= 2 ? 'binary' : 'categorical',
+      evidence: `the label: ${label.task} (${label.taskEvidence})`,
+      overridden: false,
+      role: 'label',
+      reason: null,
+      missing: label.missing,
+      markers: [],
+    });
+  }
+  const excluded = info.filter((c) => c.role === 'excluded').map((c) => ({ index: c.index, name: c.name, reason: c.reason ?? c.type }));
+  if (typed.features.length === 0) {
+    throw new DatasetError('noNumericColumns', `no feature columns (excluded: ${excluded.map((e) => `${e.name} (${e.reason})`).join(', ')})`, {
+      file: pair.x,
+      expected: 'at least one feature column that is not an identifier',
+    });
+  }
 
   return {
     path: file,
     files: yFile === null ? [pair.x] : [pair.x, yFile],
     format: 'npy',
     rows,
-    names: features.names,
-    columns: features.columns,
-    missing: features.missing,
-    label: build?.label ?? null,
+    names: typed.features.map((f) => f.name),
+    columns: typed.features.map((f) => f.values),
+    missing: typed.features.map((f) => f.missing),
+    label,
+    types: typed.features.map((f) => f.type),
+    categories: typed.features.map((f) => f.categories),
+    typeEvidence: typed.features.map((f) => f.evidence),
+    derivedFrom: typed.features.map((f) => f.derivedFrom),
+    columnInfo: info,
     warnings,
-    source: { bytes: x.bytes + (y?.bytes ?? 0), parser: 'npy' },
+    source: { bytes: x.bytes + (y?.bytes ?? 0), parser: 'npy', excludedColumns: excluded },
   };
 }
 
@@ -1006,15 +1048,19 @@ function extractColumn(data: NpyData, rows: number, cols: number, column: number
  * Label from numeric values. int64/uint64 labels beyond ±2^53 would collide or print wrongly as doubles, so they
  * are ranked as BigInt and the class names keep the exact decimal text.
  */
-function labelFromArray(name: string, sourceColumn: number | null, data: NpyData, file: string): LabelBuild {
-  if (!isBigIntData(data)) return labelFromNumbers(name, sourceColumn, data, file);
+function labelFromArray(name: string, sourceColumn: number | null, data: NpyData, file: string, task?: LabelTask): LabelBuild {
+  if (!isBigIntData(data)) return labelFromNumbers(name, sourceColumn, data, file, task);
   let safe = true;
   for (let i = 0; i < data.length && safe; i++) safe = data[i] <= MAX_SAFE_BIG && data[i] >= -MAX_SAFE_BIG;
-  if (safe) return labelFromNumbers(name, sourceColumn, Float64Array.from(data, Number), file);
+  if (safe) return labelFromNumbers(name, sourceColumn, Float64Array.from(data, Number), file, task);
   const distinct = [...new Set<bigint>(data)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // Huge integers with many distinct values are a quantity (or keys); as doubles they are close enough for a target.
+  if (task === 'regression' || (task === undefined && distinct.length > MAX_INTEGER_CLASSES)) {
+    return labelFromNumbers(name, sourceColumn, Float64Array.from(data, Number), file, 'regression');
+  }
   const rank = new Map<bigint, number>(distinct.map((v, i) => [v, i]));
   // Ranks are 0…k−1 in numeric order, so labelFromNumbers maps rank i to class i.
-  const build = labelFromNumbers(name, sourceColumn, Float64Array.from(data, (v) => rank.get(v) ?? NaN), file);
+  const build = labelFromNumbers(name, sourceColumn, Float64Array.from(data, (v) => rank.get(v) ?? NaN), file, distinct.length <= 2 ? task : (task ?? 'multiclass'));
   if (build.label === null) return build;
   const classes = distinct.map(String);
   const warnings = build.warnings.map((w) =>

@@ -3,12 +3,12 @@ import { binarisation, binariseColumn } from '../binarise';
 import type { Binarisation } from '../binarise';
 import type { Dataset } from '../dataset';
 import { createRng } from '../random';
-import type { FeatureReport } from '../report';
+import type { FeatureProfile } from '../stats/profile';
 import { rowMoments, splitRows } from '../split';
 import type { Split } from '../split';
-import { wilsonInterval } from '../hypothesis/evaluate';
-import { normalQuantile } from '../stats/modes';
-import { sampleIndices } from '../stats/pca';
+import { normalQuantile } from '../stats/distributions';
+import { wilsonInterval } from '../stats/intervals';
+import { sampleIndices } from '../stats/sampling';
 import { mapToFloat32, mapToFloat64 } from '../typed';
 import { buildCellTable, cellIndex } from './cells';
 import { fitPath } from './path';
@@ -152,7 +152,7 @@ export interface SparsityAnalysis {
  * The published route — standardise, expand into interaction-only products, fit L1 logistic regression, read off the
  * dominant terms — done exactly where it fits and narrowed by stated evidence where it does not.
  */
-export function analyseSparsity(dataset: Dataset, features: readonly FeatureReport[], options: SparsityOptions = {}): SparsityAnalysis {
+export function analyseSparsity(dataset: Dataset, features: readonly FeatureProfile[], options: SparsityOptions = {}): SparsityAnalysis {
   const seed = options.seed ?? 42;
   const budgetBytes = options.budgetBytes ?? DEFAULT_BUDGET_BYTES;
   const names = dataset.names;
@@ -165,9 +165,13 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureRepo
     budget: { bytes: budgetBytes, transformFeatures },
     fullExpansionTerms: termCount(p, 1, p),
   };
-  if (!label || label.classes.length !== 2) {
+  if (!label || label.task !== 'binary' || label.classes.length !== 2) {
     return skipped(
-      !label ? 'no label: the sparsity analysis needs a two-class label' : `label "${label.name}" has ${label.classes.length} classes; the sparsity analysis needs exactly two`,
+      !label
+        ? 'no label: the sparsity analysis needs a two-class label'
+        : label.task === 'regression'
+          ? `label "${label.name}" is a numeric target; the L1 interaction analysis fits two classes, so relevance comes from the marginal and drop-column tests`
+          : `label "${label.name}" has ${label.classes.length} classes; the L1 interaction analysis fits exactly two, so relevance comes from the marginal and drop-column tests`,
       base,
     );
   }

@@ -1,5 +1,6 @@
 import type { Rng } from '../random';
 import { symmetricEigen } from './linalg';
+import { sampleIndices } from './sampling';
 
 export interface PcaPoint {
   readonly pc1: number;
@@ -128,13 +129,3 @@ export function pca(
   };
 }
 
-/** k distinct indices of 0..n-1 in increasing order (Floyd's algorithm), or all of them when n ≤ k. */
-export function sampleIndices(n: number, k: number, rng: Rng): number[] {
-  if (n <= k) return Array.from({ length: n }, (_, i) => i);
-  const chosen = new Set<number>();
-  for (let j = n - k; j < n; j++) {
-    const t = rng.int(j + 1);
-    chosen.add(chosen.has(t) ? j : t);
-  }
-  return [...chosen].sort((a, b) => a - b);
-}

@@ -2,7 +2,8 @@ import type { Histogram, ModeStructure, ShapeClass, ShapeResult, Summary, ValueC
 import type { NumericColumn } from './summary';
 import { sortedPresent, summariseSorted } from './summary';
 import { histogramSorted, valueCountsSorted } from './histogram';
-import { ASHMAN_D_MIN, VALLEY_RATIO_MAX, detectModesSorted, normalCdf } from './modes';
+import { normalCdf } from './distributions';
+import { ASHMAN_D_MIN, VALLEY_RATIO_MAX, detectModesSorted } from './modes';
 
 /**
  * At most this many distinct values make a column categorical, provided each value repeats on average (distinct ≤

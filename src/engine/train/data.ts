@@ -1,5 +1,6 @@
 // Static imports: a dynamic import() bypasses the CommonJS hooks that run the worker's TypeScript source under tsx.
-import { analyseDataset } from '../analyse';
+import { profileDataset } from '../stats/profile';
+import { analyseSparsity } from '../sparsity/sparsity';
 import { binarisation } from '../binarise';
 import type { Dataset } from '../dataset';
 import { DatasetError } from '../errors';
@@ -230,14 +231,13 @@ export async function resolveTransform(dataset: Dataset, transform: FeatureTrans
   if (transform.kind === 'interactions' && transform.terms) return transform;
   if (transform.kind === 'hypothesis' && transform.features && transform.thresholds) return transform;
   if (transform.kind === 'interactions') {
-    const report = analyseDataset(dataset, { seed, sparsity: true });
-    const top = report.sparsity?.status === 'skipped' ? [] : (report.sparsity?.top ?? []);
+    const { report: sparsity } = analyseSparsity(dataset, profileDataset(dataset), { seed });
+    const top = sparsity.status === 'skipped' ? [] : sparsity.top;
     const terms = top.slice(0, maxTerms).map((t) => t.features.map((name) => dataset.names.indexOf(name)));
     if (terms.length === 0) throw new DatasetError('labelInvalid', 'the sparsity analysis found no interaction terms to train on', { file: dataset.path, expected: 'a two-class label' });
     return { kind: 'interactions', terms };
   }
-  const report = analyseDataset(dataset, { seed, sparsity: false });
-  const binarisations = report.features.map((f) => binarisation(f.modes, f.stats, f.values));
+  const binarisations = profileDataset(dataset).map((f) => binarisation(f.modes, f.stats, f.values));
   const compiled = compileHypothesis(transform.rule, { names: dataset.names, binarisations });
   return { kind: 'hypothesis', rule: compiled.text, features: [...compiled.features], thresholds: compiled.features.map((f) => binarisations[f].threshold) };
 }

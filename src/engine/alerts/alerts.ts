@@ -1,0 +1,550 @@
+/**
+ * Data-quality checks over a described dataset: each finding is an Alert with a stable code and its numbers.
+ * Thresholds follow ydata-profiling's defaults where it has one (high cardinality > 50 levels, zeros > 50 %,
+ * highly correlated |r| ≥ 0.9) and say why where it does not.
+ */
+import type { Dataset } from '../dataset';
+import { looksLikePlaceholder } from '../io/missing';
+import type { CorrelationReport } from '../report';
+import { chiSquareIndependence } from '../stats/chiSquare';
+import { kruskalWallis } from '../stats/kruskalWallis';
+import { benjaminiHochberg } from '../stats/multiplicity';
+import type { FeatureProfile } from '../stats/profile';
+import type { Alert } from './types';
+
+export interface AlertInput {
+  readonly dataset: Dataset;
+  readonly profiles: readonly FeatureProfile[];
+  readonly correlation: CorrelationReport;
+}
+
+/** ydata-profiling: a categorical column with more than 50 distinct values is high-cardinality. */
+export const HIGH_CARDINALITY = 50;
+/** Missing in at least this share of rows. */
+export const HIGH_MISSING_SHARE = 0.2;
+/** One value in at least this share of the non-missing rows. */
+export const NEAR_CONSTANT_SHARE = 0.99;
+/** ydata-profiling's zeros alert: more than half the values are 0. */
+export const MANY_ZEROS_SHARE = 0.5;
+/** |skewness| above this: a long tail that most models and summaries feel (a log or rank transform usually helps). */
+export const SKEW_THRESHOLD = 3;
+/** |r| at or above this between two features: either one carries nearly all the other's linear information. */
+export const HIGH_CORRELATION = 0.9;
+/** A single feature that alone predicts this share of labels (or R² for a number) leaks the label. */
+export const LEAK_SCORE = 0.99;
+/** A class below this share of labelled rows makes the label extremely imbalanced. */
+export const IMBALANCE_SHARE = 0.05;
+
+export function findAlerts(input: AlertInput): Alert[] {
+  const { dataset, profiles } = input;
+  const alerts: Alert[] = [];
+  alerts.push(...rowAlerts(dataset));
+  alerts.push(...columnAlerts(dataset, profiles));
+  alerts.push(...pairAlerts(dataset, input.correlation));
+  alerts.push(...labelAlerts(dataset));
+  alerts.push(...leakAlerts(dataset, profiles));
+  alerts.push(...missingnessAlerts(dataset));
+  const rank = { error: 0, warning: 1, info: 2 } as const;
+  return alerts.sort((a, b) => rank[a.severity] - rank[b.severity]);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rows: duplicates and conflicting labels.
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Rows are compared by a 53-bit hash of their feature values (two independent 32-bit FNV-style mixes): for a
+ * million rows the chance that two different rows share a hash is about n²/2^54 ≈ 6·10⁻⁵, so counts are exact
+ * for practical purposes (said in the evidence).
+ */
+function rowHashes(dataset: Dataset): Float64Array {
+  const n = dataset.rows;
+  const h1 = new Uint32Array(n).fill(0x811c9dc5);
+  const h2 = new Uint32Array(n).fill(0x01000193);
+  const bits = new Uint32Array(1);
+  const view = new Float32Array(bits.buffer);
+  for (const col of dataset.columns) {
+    for (let i = 0; i < n; i++) {
+      const v = col[i];
+      view[0] = v !== v ? NaN : v === 0 ? 0 : v; // one NaN and one zero
+      const b = bits[0];
+      h1[i] = Math.imul(h1[i] ^ b, 0x01000193) >>> 0;
+      h2[i] = Math.imul((h2[i] ^ b) + 0x9e3779b9, 0x85ebca6b) >>> 0;
+    }
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = (h1[i] & 0x1fffff) * 4294967296 + h2[i];
+  return out;
+}
+
+function rowAlerts(dataset: Dataset): Alert[] {
+  const alerts: Alert[] = [];
+  const n = dataset.rows;
+  if (n < 2 || dataset.columns.length === 0) return alerts;
+  const hashes = rowHashes(dataset);
+  const label = dataset.label;
+  // The label's value per row (class code or target; NaN when missing), for "exact duplicate" and conflicts.
+  const labelValue = (i: number): number => (label ? (label.target ? label.target[i] : label.values[i] < 0 ? NaN : label.values[i]) : 0);
+  const firstByRow = new Map<string, number>();
+  let duplicates = 0;
+  for (let i = 0; i < n; i++) {
+    const key = `${hashes[i]}:${labelValue(i)}`;
+    if (firstByRow.has(key)) duplicates++;
+    else firstByRow.set(key, i);
+  }
+  if (duplicates > 0) {
+    alerts.push({
+      code: 'duplicateRows',
+      severity: duplicates / n >= 0.05 ? 'warning' : 'info',
+      message: `${fmt(duplicates)} row(s) (${pct(duplicates / n)}) repeat an earlier row exactly (features${label ? ' and label' : ''}); duplicates inflate cross-validated scores when copies fall in both training and test folds`,
+      columns: [],
+      evidence: { duplicates, share: duplicates / n, comparison: 'feature values hashed (53 bits)' },
+    });
+  }
+  // Conflicts: identical feature rows whose class labels differ (classes only: a numeric target varies by noise).
+  if (label && label.task !== 'regression') {
+    const classesOf = new Map<number, Set<number>>();
+    for (let i = 0; i < n; i++) {
+      const y = label.values[i];
+      if (y < 0) continue;
+      const set = classesOf.get(hashes[i]) ?? new Set<number>();
+      set.add(y);
+      classesOf.set(hashes[i], set);
+    }
+    let groups = 0;
+    const conflicted = new Set<number>();
+    for (const [h, set] of classesOf) {
+      if (set.size > 1) {
+        groups++;
+        conflicted.add(h);
+      }
+    }
+    if (groups > 0) {
+      let rows = 0;
+      for (let i = 0; i < n; i++) if (label.values[i] >= 0 && conflicted.has(hashes[i])) rows++;
+      alerts.push({
+        code: 'conflictingLabels',
+        severity: 'warning',
+        message: `${fmt(rows)} rows in ${fmt(groups)} group(s) have identical features but different labels: no model can get all of them right`,
+        columns: [label.name],
+        evidence: { rows, groups, comparison: 'feature values hashed (53 bits)' },
+      });
+    }
+  }
+  return alerts;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Single columns.
+// ---------------------------------------------------------------------------------------------------------------
+
+function columnAlerts(dataset: Dataset, profiles: readonly FeatureProfile[]): Alert[] {
+  const alerts: Alert[] = [];
+  const n = dataset.rows;
+  for (const info of dataset.columnInfo) {
+    if (info.role === 'excluded' && info.type === 'identifier') {
+      alerts.push({
+        code: 'identifierColumn',
+        severity: 'info',
+        message: `"${info.name}" is an identifier (${info.evidence}); left out of the features`,
+        columns: [info.name],
+        evidence: { evidence: info.evidence },
+      });
+    }
+  }
+  profiles.forEach((f, j) => {
+    const missing = f.stats.missing;
+    if (n > 0 && missing / n >= HIGH_MISSING_SHARE && f.shape !== 'empty') {
+      alerts.push({
+        code: 'highMissing',
+        severity: missing / n >= 0.5 ? 'warning' : 'info',
+        message: `"${f.name}" is missing in ${fmt(missing)} of ${fmt(n)} rows (${pct(missing / n)})`,
+        columns: [f.name],
+        evidence: { missing, rows: n, share: missing / n },
+      });
+    }
+    if (f.shape === 'constant' || f.shape === 'empty') {
+      alerts.push({
+        code: 'constantColumn',
+        severity: 'warning',
+        message: f.shape === 'empty' ? `"${f.name}" has no values at all` : `"${f.name}" has a single value in every non-missing row`,
+        columns: [f.name],
+        evidence: { distinct: f.stats.distinct, count: f.stats.count },
+      });
+      return;
+    }
+    const modeShare = discreteModeShare(f);
+    if (modeShare !== null && modeShare >= NEAR_CONSTANT_SHARE && f.stats.count >= 100) {
+      alerts.push({
+        code: 'nearConstantColumn',
+        severity: 'info',
+        message: `"${f.name}" takes one value in ${pct(modeShare)} of its rows: it can only separate the few others`,
+        columns: [f.name],
+        evidence: { modeShare, count: f.stats.count },
+      });
+    }
+    const cats = f.categories;
+    if (cats && f.type === 'categorical' && cats.cardinality > HIGH_CARDINALITY) {
+      alerts.push({
+        code: 'highCardinality',
+        severity: 'info',
+        message: `"${f.name}" has ${fmt(cats.cardinality)} distinct levels (more than ${HIGH_CARDINALITY}); one-hot models spread thin over them`,
+        columns: [f.name],
+        evidence: { cardinality: cats.cardinality, count: cats.count },
+      });
+    }
+    if (cats && cats.rare.length > 0) {
+      alerts.push({
+        code: 'rareCategories',
+        severity: 'info',
+        message: `"${f.name}" has ${cats.rare.length} rare level(s) (under 1 % of rows or fewer than 5): ${cats.rare.slice(0, 6).map((r) => JSON.stringify(r)).join(', ')}${cats.rare.length > 6 ? ', …' : ''}`,
+        columns: [f.name],
+        evidence: { rare: cats.rare.length, cardinality: cats.cardinality },
+      });
+    }
+    if (cats && cats.variants.length > 0) {
+      const v = cats.variants;
+      alerts.push({
+        code: 'categoryVariants',
+        severity: 'warning',
+        message: `"${f.name}" has level(s) that look like variants of another: ${v.slice(0, 4).map((x) => `${JSON.stringify(x.value)} ~ ${JSON.stringify(x.like)} (${x.kind})`).join(', ')}${v.length > 4 ? ', …' : ''}`,
+        columns: [f.name],
+        evidence: { variants: v.length, first: `${v[0].value} ~ ${v[0].like}` },
+      });
+    }
+    if (f.type === 'numeric' && f.stats.skewness !== null && Math.abs(f.stats.skewness) > SKEW_THRESHOLD) {
+      alerts.push({
+        code: 'skewed',
+        severity: 'info',
+        message: `"${f.name}" is strongly skewed (skewness ${f.stats.skewness.toFixed(1)}): a long ${f.stats.skewness > 0 ? 'right' : 'left'} tail`,
+        columns: [f.name],
+        evidence: { skewness: f.stats.skewness },
+      });
+    }
+    if (f.type === 'numeric') {
+      const zeros = countZeros(dataset.columns[j]);
+      if (f.stats.count > 0 && zeros / f.stats.count > MANY_ZEROS_SHARE) {
+        alerts.push({
+          code: 'manyZeros',
+          severity: 'info',
+          message: `"${f.name}" is 0 in ${pct(zeros / f.stats.count)} of its rows`,
+          columns: [f.name],
+          evidence: { zeros, count: f.stats.count, share: zeros / f.stats.count },
+        });
+      }
+    }
+  });
+  return alerts;
+}
+
+function discreteModeShare(f: FeatureProfile): number | null {
+  if (f.categories) return f.categories.modeShare;
+  if (f.values && f.stats.count > 0) return Math.max(...f.values.counts) / f.stats.count;
+  return null;
+}
+
+function countZeros(col: Float32Array): number {
+  let z = 0;
+  for (let i = 0; i < col.length; i++) if (col[i] === 0) z++;
+  return z;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pairs of features: identical and highly correlated.
+// ---------------------------------------------------------------------------------------------------------------
+
+function pairAlerts(dataset: Dataset, correlation: CorrelationReport): Alert[] {
+  const alerts: Alert[] = [];
+  // Identical columns: equal hash first, then compared value by value.
+  const byHash = new Map<number, number[]>();
+  dataset.columns.forEach((col, j) => {
+    let h = 0x811c9dc5;
+    const bits = new Uint32Array(col.buffer, col.byteOffset, col.length);
+    for (let i = 0; i < bits.length; i++) h = Math.imul(h ^ bits[i], 0x01000193) >>> 0;
+    const list = byHash.get(h) ?? [];
+    list.push(j);
+    byHash.set(h, list);
+  });
+  const identical = new Set<string>();
+  for (const list of byHash.values()) {
+    for (let a = 0; a < list.length; a++) {
+      for (let b = a + 1; b < list.length; b++) {
+        const x = dataset.columns[list[a]];
+        const y = dataset.columns[list[b]];
+        let same = true;
+        for (let i = 0; i < x.length && same; i++) same = x[i] === y[i] || (x[i] !== x[i] && y[i] !== y[i]);
+        if (!same) continue;
+        const na = dataset.names[list[a]];
+        const nb = dataset.names[list[b]];
+        identical.add(`${na}\u0000${nb}`);
+        alerts.push({
+          code: 'identicalColumns',
+          severity: 'warning',
+          message: `"${na}" and "${nb}" hold identical values in every row`,
+          columns: [na, nb],
+          evidence: { rows: x.length },
+        });
+      }
+    }
+  }
+  const names = correlation.names;
+  const features = new Set(dataset.names);
+  const pairs: { a: string; b: string; r: number }[] = [];
+  for (let a = 0; a < names.length; a++) {
+    if (!features.has(names[a])) continue;
+    for (let b = a + 1; b < names.length; b++) {
+      if (!features.has(names[b])) continue;
+      const r = correlation.matrix[a][b];
+      if (r === null || Math.abs(r) < HIGH_CORRELATION) continue;
+      if (identical.has(`${names[a]}\u0000${names[b]}`)) continue;
+      pairs.push({ a: names[a], b: names[b], r });
+    }
+  }
+  pairs.sort((x, y) => Math.abs(y.r) - Math.abs(x.r));
+  for (const pair of pairs.slice(0, 30)) {
+    alerts.push({
+      code: 'highCorrelation',
+      severity: 'info',
+      message: `"${pair.a}" and "${pair.b}" are highly correlated (r = ${pair.r.toFixed(3)}): either carries nearly all the other's linear information`,
+      columns: [pair.a, pair.b],
+      evidence: { r: pair.r, pairsAboveThreshold: pairs.length },
+    });
+  }
+  return alerts;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The label: suspicious classes, imbalance.
+// ---------------------------------------------------------------------------------------------------------------
+
+function labelAlerts(dataset: Dataset): Alert[] {
+  const label = dataset.label;
+  const alerts: Alert[] = [];
+  if (!label || label.task === 'regression') return alerts;
+  const labelled = label.counts.reduce((s, c) => s + c, 0);
+  label.classes.forEach((value, k) => {
+    const count = label.counts[k];
+    if (count <= Math.max(5, 0.001 * labelled) && looksLikePlaceholder(value)) {
+      alerts.push({
+        code: 'labelSuspiciousClass',
+        severity: 'error',
+        message: `label class ${JSON.stringify(value)} has ${count} row(s) and looks like a missing-value marker, not a class; treat those rows as unlabelled`,
+        columns: [label.name],
+        evidence: { class: value, count },
+      });
+    } else if (count <= 2 && label.classes.length > 2 && labelled >= 50) {
+      alerts.push({
+        code: 'labelSuspiciousClass',
+        severity: 'warning',
+        message: `label class ${JSON.stringify(value)} has only ${count} row(s): no held-out test can say anything about it`,
+        columns: [label.name],
+        evidence: { class: value, count },
+      });
+    }
+  });
+  if (label.classes.length >= 2 && labelled > 0) {
+    const min = Math.min(...label.counts);
+    const max = Math.max(...label.counts);
+    const minority = label.classes[label.counts.indexOf(min)];
+    if (min / labelled < IMBALANCE_SHARE) {
+      alerts.push({
+        code: 'imbalance',
+        severity: 'warning',
+        message: `the label is extremely imbalanced: class ${JSON.stringify(minority)} has ${fmt(min)} of ${fmt(labelled)} rows (${pct(min / labelled)}), the largest ${fmt(max)}; accuracy rewards ignoring it`,
+        columns: [label.name],
+        evidence: { minority, minorityCount: min, majorityCount: max, share: min / labelled },
+      });
+    }
+  }
+  return alerts;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Label leakage: one feature that alone predicts the label almost perfectly.
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * How well one feature alone predicts the label, in-sample but with few parameters: the majority class per level
+ * (discrete features with at most n/20 levels, so the rule cannot memorise rows) or per quantile bin (32 bins), and
+ * for a numeric target the R² of the bin means. A copy of the label scores 1.
+ */
+function leakAlerts(dataset: Dataset, profiles: readonly FeatureProfile[]): Alert[] {
+  const label = dataset.label;
+  const alerts: Alert[] = [];
+  if (!label) return alerts;
+  const n = dataset.rows;
+  profiles.forEach((f, j) => {
+    if (f.shape === 'constant' || f.shape === 'empty') return;
+    const groups = groupCodes(dataset, j, f);
+    if (!groups || groups.k > Math.max(2, n / 20)) return;
+    const score = label.task === 'regression' && label.target ? binR2(groups.codes, groups.k, label.target) : binAccuracy(groups.codes, groups.k, label.values, label.classes.length);
+    if (!score) return;
+    const { value, base, rows } = score;
+    if (value >= LEAK_SCORE && value - base > 0.05 && rows >= 20) {
+      alerts.push({
+        code: 'labelLeak',
+        severity: 'error',
+        message:
+          label.task === 'regression'
+            ? `"${f.name}" alone explains ${pct(value)} of the variance of "${label.name}" (R² of its ${groups.k} bin means): a copy or a function of the label? Check that it is known before the label is`
+            : `"${f.name}" alone predicts "${label.name}" for ${pct(value)} of rows (base rate ${pct(base)}): a copy or a function of the label? Check that it is known before the label is`,
+        columns: [f.name, label.name],
+        evidence: { score: value, baseRate: base, rows, groups: groups.k },
+      });
+    }
+  });
+  return alerts;
+}
+
+interface Groups {
+  readonly codes: Int32Array;
+  readonly k: number;
+}
+
+const LEAK_BINS = 32;
+
+function groupCodes(dataset: Dataset, j: number, f: FeatureProfile): Groups | null {
+  const cats = dataset.categories[j];
+  if (cats) return { codes: cats.codes, k: cats.levels.length };
+  const col = dataset.columns[j];
+  if (f.values) {
+    const index = new Map<number, number>(f.values.values.map((v, k) => [v, k]));
+    const codes = new Int32Array(col.length);
+    for (let i = 0; i < col.length; i++) codes[i] = col[i] === col[i] ? (index.get(col[i]) ?? -1) : -1;
+    return { codes, k: f.values.values.length };
+  }
+  const q = f.stats.quantiles;
+  if (!q || f.stats.count < LEAK_BINS * 5) return null;
+  // Equal-count bins from the sorted present values.
+  const present: number[] = [];
+  for (let i = 0; i < col.length; i++) if (col[i] === col[i]) present.push(col[i]);
+  const sorted = Float64Array.from(present).sort();
+  const cuts: number[] = [];
+  for (let b = 1; b < LEAK_BINS; b++) cuts.push(sorted[Math.floor((b * sorted.length) / LEAK_BINS)]);
+  const codes = new Int32Array(col.length);
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i];
+    if (v !== v) {
+      codes[i] = -1;
+      continue;
+    }
+    let lo = 0;
+    let hi = cuts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (v >= cuts[mid]) lo = mid + 1;
+      else hi = mid;
+    }
+    codes[i] = lo;
+  }
+  return { codes, k: LEAK_BINS };
+}
+
+function binAccuracy(codes: Int32Array, k: number, labels: Int32Array, classes: number): { value: number; base: number; rows: number } | null {
+  if (classes < 2) return null;
+  const table = new Int32Array(k * classes);
+  const totals = new Int32Array(classes);
+  let rows = 0;
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i];
+    const y = labels[i];
+    if (c < 0 || y < 0) continue;
+    table[c * classes + y]++;
+    totals[y]++;
+    rows++;
+  }
+  if (rows === 0) return null;
+  let right = 0;
+  for (let c = 0; c < k; c++) {
+    let best = 0;
+    for (let y = 0; y < classes; y++) best = Math.max(best, table[c * classes + y]);
+    right += best;
+  }
+  return { value: right / rows, base: Math.max(...totals) / rows, rows };
+}
+
+function binR2(codes: Int32Array, k: number, target: Float64Array): { value: number; base: number; rows: number } | null {
+  const sum = new Float64Array(k);
+  const count = new Float64Array(k);
+  let total = 0;
+  let rows = 0;
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i];
+    const y = target[i];
+    if (c < 0 || !Number.isFinite(y)) continue;
+    sum[c] += y;
+    count[c]++;
+    total += y;
+    rows++;
+  }
+  if (rows < 2) return null;
+  const mean = total / rows;
+  let ssTotal = 0;
+  let ssWithin = 0;
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i];
+    const y = target[i];
+    if (c < 0 || !Number.isFinite(y)) continue;
+    ssTotal += (y - mean) ** 2;
+    ssWithin += (y - sum[c] / count[c]) ** 2;
+  }
+  if (!(ssTotal > 0)) return null;
+  return { value: 1 - ssWithin / ssTotal, base: 0, rows };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Missingness that predicts the label.
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Whether a feature being missing is associated with the label: χ² of (missing, class) for classes, Kruskal–Wallis
+ * of the target between missing and present rows for a number; Benjamini–Hochberg at 5 % over the features that
+ * have missing values. Informative missingness is a finding in itself (missing not at random) and a leak risk.
+ */
+function missingnessAlerts(dataset: Dataset): Alert[] {
+  const label = dataset.label;
+  if (!label) return [];
+  const n = dataset.rows;
+  const candidates: number[] = [];
+  dataset.columns.forEach((_, j) => {
+    const m = dataset.missing[j];
+    if (m >= 5 && n - m >= 5) candidates.push(j);
+  });
+  if (candidates.length === 0) return [];
+  const tests = candidates.map((j) => {
+    const col = dataset.columns[j];
+    const indicator = new Int32Array(n);
+    for (let i = 0; i < n; i++) indicator[i] = col[i] === col[i] ? 0 : 1;
+    if (label.task === 'regression' && label.target) {
+      const r = kruskalWallis(label.target, indicator, 2);
+      return { p: r.p, statistic: r.statistic, test: 'Kruskal–Wallis' };
+    }
+    const r = chiSquareIndependence(indicator, 2, label.values, label.classes.length);
+    return { p: r.p, statistic: r.statistic, test: 'χ²' };
+  });
+  const bh = benjaminiHochberg(
+    tests.map((t) => t.p),
+    0.05,
+  );
+  const alerts: Alert[] = [];
+  candidates.forEach((j, u) => {
+    if (!bh.rejected[u]) return;
+    const name = dataset.names[j];
+    alerts.push({
+      code: 'missingPredictsLabel',
+      severity: 'warning',
+      message: `whether "${name}" is missing is associated with "${label.name}" (${tests[u].test}, p = ${tests[u].p.toExponential(1)}, BH-adjusted ${bh.adjusted[u].toExponential(1)}): the cells are not missing at random`,
+      columns: [name, label.name],
+      evidence: { p: tests[u].p, adjustedP: bh.adjusted[u], statistic: tests[u].statistic, missing: dataset.missing[j] },
+    });
+  });
+  return alerts;
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(x < 0.1 ? 1 : 0)} %`;
+}

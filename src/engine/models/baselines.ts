@@ -1,0 +1,336 @@
+/**
+ * How learnable is the label? Three reference models validated on the same folds (crossValidation.ts):
+ *
+ * - the base rate (classes: the training class frequencies, whose argmax is the majority class — scikit-learn's
+ *   DummyClassifier(strategy="prior")) or the training mean (regression), scored out of fold, so its R² is ≤ 0;
+ * - a regularised linear model: logistic regression (L2, C = 1) or ridge (α = 1) on standardised, imputed, one-hot
+ *   features (linear.ts);
+ * - histogram gradient boosting with scikit-learn's defaults (gbdt.ts), binned per fold from its training rows.
+ *
+ * Scores: accuracy pooled over all out-of-fold predictions with a Wilson 95 % interval (each row is one Bernoulli
+ * trial); R² as the mean of the per-fold R² — the number `cross_val_score(..., scoring="r2").mean()` reports — with a
+ * 95 % percentile bootstrap interval (1,000 resamples of rows within each fold, the same resamples for every model,
+ * seeded). Out-of-fold predictions of every model are returned so that callers can compute per-row losses.
+ */
+import type { CancelSignal } from '../cancel';
+import { createRng } from '../random';
+import { binFeatures } from './binning';
+import type { BinnedMatrix } from './binning';
+import { crossValidate, evaluatedTruth, labelledRows, planFolds } from './crossValidation';
+import type { FoldPlan, OutOfFold } from './crossValidation';
+import { autoEarlyStopping, GBDT_DEFAULTS, fitGbdt, predictGbdt } from './gbdt';
+import type { GbdtModel } from './gbdt';
+import { fitLinear, predictLinear } from './linear';
+import { wilsonInterval } from '../stats/intervals';
+import { accuracy, predictionWidth, r2 } from './metrics';
+import type { Baseline, ModelInput, ModelTarget } from './types';
+
+export interface BaselineOptions {
+  readonly seed: number;
+  readonly signal?: CancelSignal;
+  readonly onProgress?: (fraction: number, message: string) => void;
+  /** Bootstrap resamples for the R² interval (default 1,000). */
+  readonly bootstrap?: number;
+}
+
+export interface ModelPredictions {
+  readonly model: string;
+  readonly kind: 'base' | 'linear' | 'gbdt';
+  readonly outOfFold: OutOfFold;
+}
+
+export interface BaselinesResult {
+  readonly baselines: Baseline[];
+  readonly plan: FoldPlan;
+  /** Targets of plan.evaluated, aligned with every model's out-of-fold predictions. */
+  readonly truth: Float64Array;
+  readonly predictions: ModelPredictions[];
+  /** The per-fold bins the boosted model used (empty when it did not run), for drop-column refits. */
+  readonly binnedFolds: readonly BinnedMatrix[];
+  /** Split counts and gains of the boosted baseline per feature (all folds), when it ran. */
+  readonly gbdtUsage: FeatureUsage | null;
+  /** Why models were left out (no features, a single class, a constant target, too few labelled rows). */
+  readonly note?: string;
+}
+
+export const BASE_RATE_NAME = 'base rate';
+export const MEAN_NAME = 'mean';
+export const LOGISTIC_NAME = 'logistic regression (L2, C = 1)';
+export const RIDGE_NAME = 'ridge (α = 1)';
+
+export function computeBaselines(input: ModelInput, options: BaselineOptions): BaselinesResult {
+  const { target, features } = input;
+  const seed = options.seed;
+  const plan = planFolds(target, seed);
+  const truth = evaluatedTruth(plan, target);
+  const width = predictionWidth(target.task, target.classes);
+  const regression = target.task === 'regression';
+  if (plan.kind === 'none') {
+    return { baselines: [], plan, truth, predictions: [], binnedFolds: [], gbdtUsage: null, note: 'fewer than two labelled rows' };
+  }
+  const progress = options.onProgress;
+  const degenerate = degenerateTarget(target, plan);
+  const runModels = features.length > 0 && degenerate === null;
+  const steps = plan.folds.length * (runModels ? 3 : 1);
+  let done = 0;
+  const tick = (message: string): void => {
+    done++;
+    progress?.(done / steps, message);
+  };
+
+  const predictions: ModelPredictions[] = [];
+  const baseName = regression ? MEAN_NAME : BASE_RATE_NAME;
+  predictions.push({
+    model: baseName,
+    kind: 'base',
+    outOfFold: crossValidate(
+      plan,
+      width,
+      (train, test, f) => {
+        const out = basePrediction(target, train, test.length, width);
+        tick(`${baseName}: fold ${f + 1}/${plan.folds.length}`);
+        return out;
+      },
+      options.signal,
+    ),
+  });
+  let binnedFolds: BinnedMatrix[] = [];
+  let gbdtUsage: FeatureUsage | null = null;
+  if (runModels) {
+    const linearName = regression ? RIDGE_NAME : LOGISTIC_NAME;
+    predictions.push({
+      model: linearName,
+      kind: 'linear',
+      outOfFold: linearOutOfFold(input, plan, {
+        signal: options.signal,
+        onFold: (f) => tick(`${linearName}: fold ${f + 1}/${plan.folds.length}`),
+      }),
+    });
+    binnedFolds = binFolds(input, plan, seed);
+    const usage: FeatureUsage = { splits: new Float64Array(features.length), gain: new Float64Array(features.length) };
+    predictions.push({
+      model: gbdtModelName(plan, target, features.length),
+      kind: 'gbdt',
+      outOfFold: gbdtOutOfFold(input, plan, binnedFolds, {
+        seed,
+        signal: options.signal,
+        onFold: (f) => tick(`gradient boosting: fold ${f + 1}/${plan.folds.length}`),
+        onModel: (model) => {
+          for (let j = 0; j < features.length; j++) {
+            usage.splits[j] += model.splitCount[j];
+            usage.gain[j] += model.splitGain[j];
+          }
+        },
+      }),
+    });
+    gbdtUsage = usage;
+  }
+
+  const baselines: Baseline[] = [];
+  if (regression) {
+    const intervals = bootstrapR2(plan, truth, predictions.map((p) => p.outOfFold.predictions), seed, options.bootstrap ?? 1000);
+    predictions.forEach((p, m) => {
+      baselines.push({
+        model: p.model,
+        metric: 'r2',
+        value: meanFoldR2(plan, truth, p.outOfFold.predictions),
+        ci95: intervals[m],
+        validation: plan.description,
+      });
+    });
+  } else {
+    for (const p of predictions) {
+      const value = accuracy(truth, p.outOfFold.predictions, width);
+      const correct = Math.round(value * truth.length);
+      baselines.push({
+        model: p.model,
+        metric: 'accuracy',
+        value,
+        ci95: wilsonInterval(correct, truth.length),
+        validation: plan.description,
+      });
+    }
+  }
+  const note = features.length === 0 ? 'no features: base rate only' : (degenerate ?? undefined);
+  return note === undefined
+    ? { baselines, plan, truth, predictions, binnedFolds, gbdtUsage }
+    : { baselines, plan, truth, predictions, binnedFolds, gbdtUsage, note };
+}
+
+export interface RefitOptions {
+  /** Feature indices (into input.features) left out of the model: the drop-column test. */
+  readonly excludeFeatures?: ReadonlySet<number>;
+  readonly signal?: CancelSignal;
+  readonly onFold?: (fold: number) => void;
+}
+
+/** How much the boosted baseline used each feature, summed over folds: which drop-column refits can change anything. */
+export interface FeatureUsage {
+  readonly splits: Float64Array;
+  readonly gain: Float64Array;
+}
+
+/**
+ * One BinnedMatrix per fold, edges from that fold's training rows (seeded quantile subsample on huge folds). Bin
+ * once, then refit as often as needed: excluding features never needs new bins.
+ */
+export function binFolds(input: ModelInput, plan: FoldPlan, seed: number): BinnedMatrix[] {
+  return plan.folds.map((fold, f) => binFeatures(input.features, input.rows, fold.train, { rng: createRng(seed + 7919 * (f + 1)) }));
+}
+
+/**
+ * Out-of-fold predictions of gradient boosting: the exact recipe of the baseline (fold f draws its early-stopping
+ * rows from createRng(seed + f)), so a refit that excludes a feature the baseline never split on reproduces the
+ * baseline's predictions bit for bit, and any difference is the feature's.
+ */
+export function gbdtOutOfFold(
+  input: ModelInput,
+  plan: FoldPlan,
+  binnedFolds: readonly BinnedMatrix[],
+  options: RefitOptions & { readonly seed: number; readonly onModel?: (model: GbdtModel, fold: number) => void },
+): OutOfFold {
+  const width = predictionWidth(input.target.task, input.target.classes);
+  return crossValidate(
+    plan,
+    width,
+    (train, test, f) => {
+      const binned = binnedFolds[f];
+      const model = fitGbdt(binned, input.target, train, {
+        rng: createRng(options.seed + f),
+        excludeFeatures: options.excludeFeatures,
+        signal: options.signal,
+      });
+      options.onModel?.(model, f);
+      options.onFold?.(f);
+      return predictGbdt(model, binned, test);
+    },
+    options.signal,
+  );
+}
+
+/** Out-of-fold predictions of the linear baseline (logistic regression or ridge); deterministic. */
+export function linearOutOfFold(input: ModelInput, plan: FoldPlan, options: RefitOptions = {}): OutOfFold {
+  const width = predictionWidth(input.target.task, input.target.classes);
+  return crossValidate(
+    plan,
+    width,
+    (train, test, f) => {
+      const model = fitLinear(input.features, input.target, train, {
+        excludeFeatures: options.excludeFeatures,
+        signal: options.signal,
+      });
+      options.onFold?.(f);
+      return predictLinear(model, input.features, test);
+    },
+    options.signal,
+  );
+}
+
+/** "gradient boosting (histogram, 100 iterations)", or "≤ 100 iterations, early stopping" when any fold stops early. */
+export function gbdtModelName(plan: FoldPlan, target: ModelTarget, features: number): string {
+  const iterations = GBDT_DEFAULTS.maxIter;
+  const perIteration = target.task === 'multiclass' ? target.classes : 1;
+  const early = plan.folds.some((fold) => autoEarlyStopping(labelledRows(target, fold.train).length, features, perIteration));
+  return early
+    ? `gradient boosting (histogram, ≤ ${iterations} iterations, early stopping)`
+    : `gradient boosting (histogram, ${iterations} iterations)`;
+}
+
+/** Single-class or constant targets leave nothing to learn: only the base model is reported. */
+function degenerateTarget(target: ModelTarget, plan: FoldPlan): string | null {
+  const rows = plan.folds[0] ? [...plan.folds[0].train, ...plan.folds[0].test] : [];
+  if (rows.length === 0) return null;
+  const first = target.values[rows[0]];
+  for (const r of rows) if (target.values[r] !== first) return null;
+  return target.task === 'regression' ? 'constant target: mean only' : 'a single class: base rate only';
+}
+
+/** Class frequencies of the training rows (every test row gets them), or the training mean. */
+function basePrediction(target: ModelTarget, train: Uint32Array, nTest: number, width: number): Float64Array {
+  const out = new Float64Array(nTest * width);
+  if (target.task === 'regression') {
+    let s = 0;
+    for (const r of train) s += target.values[r];
+    out.fill(train.length > 0 ? s / train.length : 0);
+    return out;
+  }
+  const freq = new Float64Array(width);
+  for (const r of train) freq[target.values[r]]++;
+  for (let k = 0; k < width; k++) freq[k] /= Math.max(1, train.length);
+  for (let i = 0; i < nTest; i++) out.set(freq, i * width);
+  return out;
+}
+
+function meanFoldR2(plan: FoldPlan, truth: Float64Array, predicted: Float64Array): number {
+  const k = plan.folds.length;
+  let total = 0;
+  for (let f = 0; f < k; f++) {
+    const positions: number[] = [];
+    for (let i = 0; i < truth.length; i++) if (plan.foldOf[i] === f) positions.push(i);
+    total += r2(
+      Float64Array.from(positions, (i) => truth[i]),
+      Float64Array.from(positions, (i) => predicted[i]),
+    );
+  }
+  return total / k;
+}
+
+/**
+ * 95 % percentile bootstrap of the mean per-fold R² (Efron & Tibshirani 1993, ch. 13): each resample draws, within
+ * every fold, as many rows with replacement as the fold has, and scores all models on the same draw.
+ */
+function bootstrapR2(
+  plan: FoldPlan,
+  truth: Float64Array,
+  models: readonly Float64Array[],
+  seed: number,
+  reps: number,
+): [number, number][] {
+  const rng = createRng(seed + 104729);
+  const k = plan.folds.length;
+  const byFold: Uint32Array[] = [];
+  for (let f = 0; f < k; f++) {
+    const positions: number[] = [];
+    for (let i = 0; i < truth.length; i++) if (plan.foldOf[i] === f) positions.push(i);
+    byFold.push(Uint32Array.from(positions));
+  }
+  const M = models.length;
+  const draws = models.map(() => new Float64Array(reps));
+  const sumRes = new Float64Array(M);
+  for (let b = 0; b < reps; b++) {
+    for (let f = 0; f < k; f++) {
+      const positions = byFold[f];
+      const n = positions.length;
+      let sy = 0;
+      let syy = 0;
+      sumRes.fill(0);
+      for (let j = 0; j < n; j++) {
+        const i = positions[rng.int(n)];
+        const y = truth[i];
+        sy += y;
+        syy += y * y;
+        for (let m = 0; m < M; m++) sumRes[m] += (y - models[m][i]) ** 2;
+      }
+      const ssTot = syy - (sy * sy) / n;
+      for (let m = 0; m < M; m++) {
+        // Relative floor: a resample of identical values has SS_tot = 0 up to rounding (scikit-learn's force_finite).
+        const score = ssTot > 1e-12 * syy ? 1 - sumRes[m] / ssTot : sumRes[m] === 0 ? 1 : 0;
+        draws[m][b] += score / k;
+      }
+    }
+  }
+  return draws.map((d) => {
+    const sorted = d.sort();
+    return [quantile(sorted, 0.025), quantile(sorted, 0.975)];
+  });
+}
+
+/** Linear interpolation between order statistics (numpy's default "linear" method). */
+function quantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return NaN;
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+

@@ -1,0 +1,200 @@
+/**
+ * Quantile binning of every feature into one byte per cell, the representation histogram gradient boosting works on
+ * (Ke et al. 2017, LightGBM; scikit-learn's `_BinMapper`, whose rules are copied here so the two agree bin for bin):
+ *
+ * - numeric, ≤ 255 distinct training values: one bin per value, thresholds at the midpoints between them;
+ * - numeric, more: thresholds at the 254 interior percentiles 100·i/255 of the training values, numpy's
+ *   `method="midpoint"` (no de-duplication: a repeated threshold leaves an empty bin, as in scikit-learn);
+ * - a value x falls in bin b when edges[b-1] < x ≤ edges[b] (binary search, ties go left like `_map_to_bins`);
+ * - categorical: one bin per level seen in the training rows. Levels never seen in training map to the missing bin:
+ *   scikit-learn 1.2 documents that "categories that were not seen during fit time will be treated as missing".
+ *   scikit-learn refuses more than 255 categories; here the 254 most frequent training levels keep their own bin and
+ *   the rarer ones share bin 254 — such levels mostly fall below the 10-sample category support the split finder
+ *   requires (MIN_CAT_SUPPORT) and would be sent right as a group anyway;
+ * - NaN (and, for categorical, a code outside 0..levels-1) goes to bin 255, the missing bin.
+ *
+ * Edges come from the training rows only, so a fold's test rows never shape its bins. The matrix itself covers every
+ * row, so one binning per fold serves fitting, predicting and every drop-column refit of that fold.
+ */
+import type { Rng } from '../random';
+import type { ModelFeature } from './types';
+
+/** The bin of missing values in every column (scikit-learn: `n_bins - 1` with the default `max_bins = 255`). */
+export const MISSING_BIN = 255;
+/** Most non-missing bins per feature: bins 0..254. */
+export const MAX_BINS = 255;
+/** scikit-learn's `_BinMapper(subsample=2e5)`: quantiles of more training values are taken on a seeded sample. */
+export const BINNING_SUBSAMPLE = 200_000;
+
+export interface BinnedMatrix {
+  /** Every row of the input, not only the training rows. */
+  readonly rows: number;
+  readonly featureCount: number;
+  /** Column-major: `bins[f * rows + i]`; MISSING_BIN for a missing cell. */
+  readonly bins: Uint8Array;
+  /** Non-missing bins of each feature (scikit-learn's `n_bins_non_missing`): bins 0..binCount[f]-1 occur. */
+  readonly binCount: Uint16Array;
+  /** 1 for a categorical feature. */
+  readonly categorical: Uint8Array;
+  /** Numeric: the thresholds (binCount - 1 of them). Categorical: empty. */
+  readonly edges: readonly Float64Array[];
+  /** Categorical: the level code of each bin (−1 for the pooled "other levels" bin). Numeric: null. */
+  readonly binLevels: readonly (Int32Array | null)[];
+  readonly names: readonly string[];
+}
+
+export interface BinningOptions {
+  /** Non-missing bins per feature, 2..255 (default 255). */
+  readonly maxBins?: number;
+  /** Draws the quantile subsample when a feature has more than BINNING_SUBSAMPLE training values. */
+  readonly rng?: Rng;
+}
+
+/**
+ * Bin every feature; edges from `trainRows` (default: all rows). Rows outside `trainRows` are binned with the same
+ * edges, which is what prediction on a fold's test rows needs.
+ */
+export function binFeatures(
+  features: readonly ModelFeature[],
+  rows: number,
+  trainRows?: Uint32Array,
+  options: BinningOptions = {},
+): BinnedMatrix {
+  const maxBins = Math.max(2, Math.min(MAX_BINS, Math.floor(options.maxBins ?? MAX_BINS)));
+  const p = features.length;
+  const bins = new Uint8Array(p * rows);
+  const binCount = new Uint16Array(p);
+  const categorical = new Uint8Array(p);
+  const edges: Float64Array[] = [];
+  const binLevels: (Int32Array | null)[] = [];
+  const train = trainRows ?? identity(rows);
+  for (let f = 0; f < p; f++) {
+    const feature = features[f];
+    if (feature.values.length !== rows) {
+      throw new RangeError(`feature ${feature.name}: ${feature.values.length} values for ${rows} rows`);
+    }
+    const column = bins.subarray(f * rows, (f + 1) * rows);
+    if (feature.kind === 'categorical') {
+      categorical[f] = 1;
+      const mapped = binCategorical(feature, train, maxBins, column);
+      binCount[f] = mapped.count;
+      binLevels.push(mapped.levels);
+      edges.push(new Float64Array(0));
+    } else {
+      const e = numericEdges(feature.values, train, maxBins, options.rng);
+      mapNumeric(feature.values, e, column);
+      binCount[f] = e.length + 1;
+      edges.push(e);
+      binLevels.push(null);
+    }
+  }
+  return { rows, featureCount: p, bins, binCount, categorical, edges, binLevels, names: features.map((f) => f.name) };
+}
+
+/** Thresholds of one numeric feature from its training values (scikit-learn `_find_binning_thresholds`). */
+export function numericEdges(values: Float32Array, trainRows: Uint32Array, maxBins: number, rng?: Rng): Float64Array {
+  let sample = new Float64Array(trainRows.length);
+  let n = 0;
+  for (let k = 0; k < trainRows.length; k++) {
+    const v = values[trainRows[k]];
+    if (v === v) sample[n++] = v;
+  }
+  if (n > BINNING_SUBSAMPLE && rng) {
+    // Partial Fisher–Yates: the first BINNING_SUBSAMPLE slots become a uniform sample without replacement.
+    for (let i = 0; i < BINNING_SUBSAMPLE; i++) {
+      const j = i + rng.int(n - i);
+      const t = sample[i];
+      sample[i] = sample[j];
+      sample[j] = t;
+    }
+    n = BINNING_SUBSAMPLE;
+  }
+  sample = sample.subarray(0, n).sort();
+  if (n === 0) return new Float64Array(0);
+  let distinct = 1;
+  for (let i = 1; i < n; i++) if (sample[i] !== sample[i - 1]) distinct++;
+  let out: Float64Array;
+  if (distinct <= maxBins) {
+    out = new Float64Array(distinct - 1);
+    let k = 0;
+    for (let i = 1; i < n; i++) if (sample[i] !== sample[i - 1]) out[k++] = (sample[i - 1] + sample[i]) * 0.5;
+  } else {
+    out = new Float64Array(maxBins - 1);
+    for (let i = 1; i < maxBins; i++) {
+      // numpy percentile, method="midpoint": virtual index (n−1)·q with q = linspace(0, 100, maxBins+1)[i] / 100;
+      // halfway between the neighbours unless the index is whole (numpy's `_lerp` at t = 0.5: b − (b − a)·0.5).
+      const index = (n - 1) * ((i * (100 / maxBins)) / 100);
+      const lo = Math.floor(index);
+      out[i - 1] = index % 1 !== 0 ? sample[lo + 1] - (sample[lo + 1] - sample[lo]) * 0.5 : sample[lo];
+    }
+  }
+  // scikit-learn clips thresholds to ALMOST_INF so that +inf stays reserved for "split on missing".
+  for (let i = 0; i < out.length; i++) if (out[i] > 1e300) out[i] = 1e300;
+  return out;
+}
+
+/** Bin b such that edges[b-1] < x ≤ edges[b]; NaN → MISSING_BIN. */
+export function mapNumeric(values: Float32Array, edges: Float64Array, out: Uint8Array): void {
+  const m = edges.length;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (x !== x) {
+      out[i] = MISSING_BIN;
+      continue;
+    }
+    let lo = 0;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (x <= edges[mid]) hi = mid;
+      else lo = mid + 1;
+    }
+    out[i] = lo;
+  }
+}
+
+function binCategorical(
+  feature: ModelFeature,
+  trainRows: Uint32Array,
+  maxBins: number,
+  out: Uint8Array,
+): { count: number; levels: Int32Array } {
+  const values = feature.values;
+  let levels = feature.levels ?? 0;
+  if (feature.levels === undefined) {
+    for (let i = 0; i < values.length; i++) if (values[i] + 1 > levels && Number.isInteger(values[i])) levels = values[i] + 1;
+  }
+  const freq = new Float64Array(levels);
+  for (let k = 0; k < trainRows.length; k++) {
+    const v = values[trainRows[k]];
+    if (v >= 0 && v < levels && Number.isInteger(v)) freq[v]++;
+  }
+  const seen: number[] = [];
+  for (let c = 0; c < levels; c++) if (freq[c] > 0) seen.push(c);
+  const binOfLevel = new Int16Array(levels).fill(-1);
+  let binLevels: Int32Array;
+  if (seen.length <= maxBins) {
+    binLevels = Int32Array.from(seen);
+  } else {
+    // Keep the maxBins − 1 most frequent levels (ties: smaller code), in code order; pool the rest into the last bin.
+    const byFreq = seen.slice().sort((a, b) => freq[b] - freq[a] || a - b);
+    const kept = byFreq.slice(0, maxBins - 1).sort((a, b) => a - b);
+    binLevels = new Int32Array(maxBins);
+    binLevels.set(kept);
+    binLevels[maxBins - 1] = -1;
+    for (const c of byFreq.slice(maxBins - 1)) binOfLevel[c] = maxBins - 1;
+  }
+  for (let b = 0; b < binLevels.length; b++) if (binLevels[b] >= 0) binOfLevel[binLevels[b]] = b;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const b = v >= 0 && v < levels && Number.isInteger(v) ? binOfLevel[v] : -1;
+    out[i] = b < 0 ? MISSING_BIN : b;
+  }
+  return { count: Math.max(1, binLevels.length), levels: binLevels };
+}
+
+function identity(n: number): Uint32Array {
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}

@@ -1,0 +1,118 @@
+/**
+ * Each feature alone against the label, with the test that fits their types (all rank- or count-based, so no
+ * distribution is assumed), an effect size with its 95 % interval, and the test's power against a small effect:
+ *
+ *   feature \ label          classes (binary, multiclass)          number (regression)
+ *   numeric                  Kruskal–Wallis H, ε²                  Spearman ρ
+ *   categorical/binary/bool  χ² of the contingency table, V        Kruskal–Wallis H of the target by level, ε²
+ *
+ * Rows with the feature or the label missing are left out (pairwise-complete), as scipy's tests do after dropna.
+ */
+import type { Dataset } from '../dataset';
+import { chiSquareIndependence } from '../stats/chiSquare';
+import { normalCdf } from '../stats/distributions';
+import { kruskalWallis } from '../stats/kruskalWallis';
+import { chiSquarePower, cramersVBound, epsilonSquaredBound } from '../stats/noncentrality';
+import type { FeatureProfile } from '../stats/profile';
+import { spearman } from '../stats/spearman';
+import type { RawMarginal } from './relevance';
+import { REFERENCE_EFFECTS } from './relevance';
+
+/** Fisher's z of Spearman's ρ has standard error √(1.06/(n − 3)) (Fieller, Hartley & Pearson 1957). */
+const SPEARMAN_VARIANCE = 1.06;
+const Z975 = 1.959963984540054;
+
+export function marginalTests(dataset: Dataset, profiles: readonly FeatureProfile[]): (RawMarginal | null)[] {
+  const label = dataset.label;
+  if (!label) return profiles.map(() => null);
+  return profiles.map((f, j) => {
+    if (f.shape === 'constant' || f.shape === 'empty') return null;
+    const discrete = f.type !== 'numeric';
+    if (label.task === 'regression' && label.target) {
+      return discrete ? byGroups(label.target, codesOf(dataset, j, f)) : rankCorrelation(dataset.columns[j], label.target);
+    }
+    const k = label.classes.length;
+    if (k < 2) return null;
+    return discrete ? contingency(codesOf(dataset, j, f), label.values, k) : byGroups(dataset.columns[j], { codes: label.values, k });
+  });
+}
+
+interface Codes {
+  readonly codes: Int32Array;
+  readonly k: number;
+}
+
+/** Level codes of a discrete feature: its categories, or its distinct values (binary numbers, few integer values). */
+function codesOf(dataset: Dataset, j: number, f: FeatureProfile): Codes {
+  const cats = dataset.categories[j];
+  if (cats) return { codes: cats.codes, k: cats.levels.length };
+  const col = dataset.columns[j];
+  const values = f.values?.values ?? distinct(col);
+  const index = new Map<number, number>(values.map((v, k) => [v, k]));
+  const codes = new Int32Array(col.length);
+  for (let i = 0; i < col.length; i++) codes[i] = col[i] === col[i] ? (index.get(col[i]) ?? -1) : -1;
+  return { codes, k: values.length };
+}
+
+function distinct(col: Float32Array): number[] {
+  const seen = new Set<number>();
+  for (let i = 0; i < col.length; i++) if (col[i] === col[i]) seen.add(col[i]);
+  return [...seen].sort((a, b) => a - b);
+}
+
+function contingency(a: Codes, labels: Int32Array, k: number): RawMarginal | null {
+  const r = chiSquareIndependence(a.codes, a.k, labels, k);
+  if (!Number.isFinite(r.p) || !(r.df > 0)) return null;
+  // V and its bounds are on the table without its empty rows and columns, as the df is.
+  const minDim = Math.min(r.nonEmptyRows, r.nonEmptyCols);
+  const bound = cramersVBound(r.statistic, r.df, r.n, minDim);
+  const reference = REFERENCE_EFFECTS['chi-square'].value;
+  return {
+    test: 'chi-square',
+    statistic: r.statistic,
+    df: r.df,
+    p: r.p,
+    rows: r.n,
+    effect: { name: "Cramér's V", estimate: bound.estimate, lower: bound.lower, upper: bound.upper },
+    // Cohen (1988): λ = n·w², and w = V·√(min(r, c) − 1).
+    power: chiSquarePower(r.df, r.n * reference * reference * (minDim - 1)),
+  };
+}
+
+function byGroups(values: ArrayLike<number>, groups: Codes): RawMarginal | null {
+  const r = kruskalWallis(values, groups.codes, groups.k);
+  if (!Number.isFinite(r.p)) return null;
+  const bound = epsilonSquaredBound(r.statistic, r.df, r.n);
+  const reference = REFERENCE_EFFECTS['kruskal-wallis'].value;
+  return {
+    test: 'kruskal-wallis',
+    statistic: r.statistic,
+    df: r.df,
+    p: r.p,
+    rows: r.n,
+    effect: { name: 'ε²', estimate: bound.estimate, lower: bound.lower, upper: bound.upper },
+    // On the scale of the bound above, E[ε²] = (df + λ)/(n − 1): the reference ε² is λ = ε²·(n − 1) − df.
+    power: chiSquarePower(r.df, Math.max(0, reference * (r.n - 1) - r.df)),
+  };
+}
+
+function rankCorrelation(x: Float32Array, y: Float64Array): RawMarginal | null {
+  const r = spearman(x, y);
+  if (!Number.isFinite(r.p) || r.n < 4) return null;
+  const reference = REFERENCE_EFFECTS.spearman.value;
+  const [lo, hi] = r.ci95;
+  // The effect is |ρ|: its interval folds the interval of ρ at zero.
+  const upper = Math.max(Math.abs(lo), Math.abs(hi));
+  const lower = lo <= 0 && hi >= 0 ? 0 : Math.min(Math.abs(lo), Math.abs(hi));
+  const se = Math.sqrt(SPEARMAN_VARIANCE / (r.n - 3));
+  const shift = Math.atanh(reference) / se;
+  return {
+    test: 'spearman',
+    statistic: r.rho,
+    df: null,
+    p: r.p,
+    rows: r.n,
+    effect: { name: '|Spearman ρ|', estimate: Math.abs(r.rho), lower, upper },
+    power: normalCdf(shift - Z975) + normalCdf(-shift - Z975),
+  };
+}

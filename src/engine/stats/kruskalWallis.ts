@@ -1,0 +1,111 @@
+/**
+ * Kruskal–Wallis H test (Kruskal & Wallis 1952): do the groups of a label differ in the distribution of a numeric
+ * feature? Rank-based, so it needs no normality and is unmoved by outliers or monotone transforms — the right first
+ * test of "does this feature carry any signal about the class".
+ */
+import { chiSquareSf } from './distributions';
+import { ranksWithTies, tieCorrectionFromSum } from './ranks';
+
+export interface KruskalWallisResult {
+  /** Tie-corrected H, as scipy.stats.kruskal; NaN when there is no test (see reason). */
+  readonly statistic: number;
+  /** Non-empty groups − 1. */
+  readonly df: number;
+  /** P(χ²_df ≥ H), the large-sample approximation scipy uses; NaN when there is no test. */
+  readonly p: number;
+  /** Rows used: finite value and a group ≥ 0. */
+  readonly n: number;
+  /** Non-empty groups among 0…groupCount − 1. */
+  readonly groups: number;
+  /** Rows per group code, length groupCount. */
+  readonly groupSizes: number[];
+  /** ε² = H/(n − 1) (Kelley 1935; Tomczak & Tomczak 2014): 0 = no separation, 1 = groups fully separated by rank. */
+  readonly epsilonSquared: number;
+  /** The tie correction H was divided by (1 = no ties). */
+  readonly tieCorrection: number;
+  /** Why there is no test, or null when there is one. */
+  readonly reason: string | null;
+}
+
+/**
+ * Kruskal–Wallis over the rows where values[i] is finite and groups[i] ≥ 0 (a negative or NaN group is missing).
+ * Group codes must be integers below groupCount. Empty groups are dropped: df counts only the groups that occur.
+ *
+ * H = 12/(n(n + 1)) Σ nᵢ (R̄ᵢ − (n + 1)/2)² / (1 − Σ(t³ − t)/(n³ − n)): the centred form of the textbook
+ * 12/(n(n+1)) Σ Rᵢ²/nᵢ − 3(n + 1), equal in exact arithmetic but free of the cancellation that, at n = 10⁶, leaves the
+ * textbook form with an absolute error of ~1e−9.
+ */
+export function kruskalWallis(
+  values: ArrayLike<number>,
+  groups: ArrayLike<number>,
+  groupCount: number,
+): KruskalWallisResult {
+  if (values.length !== groups.length) {
+    throw new RangeError(`kruskalWallis: ${values.length} values but ${groups.length} group codes`);
+  }
+  if (!(Number.isInteger(groupCount) && groupCount >= 0)) {
+    throw new RangeError(`kruskalWallis: groupCount must be a non-negative integer, got ${groupCount}`);
+  }
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const g = groups[i];
+    if (!(g >= 0) || !Number.isFinite(values[i])) continue;
+    if (g >= groupCount || g !== Math.floor(g)) {
+      throw new RangeError(`kruskalWallis: row ${i} has group code ${g}; codes must be integers in [0, ${groupCount})`);
+    }
+    n++;
+  }
+  const used = new Float64Array(n);
+  const codes = new Int32Array(n);
+  const sizes = new Float64Array(groupCount);
+  for (let i = 0, j = 0; i < values.length; i++) {
+    const g = groups[i];
+    const v = values[i];
+    if (!(g >= 0) || !Number.isFinite(v)) continue;
+    used[j] = v;
+    codes[j++] = g;
+    sizes[g]++;
+  }
+  let nonEmpty = 0;
+  for (let g = 0; g < groupCount; g++) if (sizes[g] > 0) nonEmpty++;
+  const groupSizes = Array.from(sizes);
+  const df = Math.max(0, nonEmpty - 1);
+  const none = (reason: string, tieCorrection = 1): KruskalWallisResult => ({
+    statistic: NaN,
+    df,
+    p: NaN,
+    n,
+    groups: nonEmpty,
+    groupSizes,
+    epsilonSquared: NaN,
+    tieCorrection,
+    reason,
+  });
+  if (n === 0) return none('no row has both a finite value and a group');
+  if (nonEmpty < 2) return none('fewer than two non-empty groups: nothing to compare');
+
+  const { ranks, tieSum } = ranksWithTies(used);
+  const correction = tieCorrectionFromSum(tieSum, n);
+  if (!(correction > 0)) return none('every value is the same: ranks carry no information', correction);
+  const rankSums = new Float64Array(groupCount);
+  for (let j = 0; j < n; j++) rankSums[codes[j]] += ranks[j];
+  const centre = (n + 1) / 2;
+  let between = 0;
+  for (let g = 0; g < groupCount; g++) {
+    if (sizes[g] === 0) continue;
+    const d = rankSums[g] / sizes[g] - centre;
+    between += sizes[g] * d * d;
+  }
+  const statistic = (12 / (n * (n + 1))) * between / correction;
+  return {
+    statistic,
+    df,
+    p: chiSquareSf(statistic, df),
+    n,
+    groups: nonEmpty,
+    groupSizes,
+    epsilonSquared: statistic / (n - 1),
+    tieCorrection: correction,
+    reason: null,
+  };
+}

@@ -1,0 +1,271 @@
+/**
+ * The analyse use case: read a dataset, describe every column, and for a labelled table say how learnable the label
+ * is, which features carry it and what is wrong with the data. The CLI and the worker both call this; each analysis
+ * returns its own section and this file only assembles the report.
+ */
+import type { CancelSignal } from '../cancel';
+import type { ColumnType, Dataset, LabelSpec, LabelTask } from '../dataset';
+import { hasNumericMeaning, selectFeatures } from '../dataset';
+import { loadDataset } from '../io/load';
+import { createRng, DEFAULT_SEED } from '../random';
+import { REPORT_SCHEMA } from '../report';
+import type { AnalysisStatus, CorrelationReport, DatasetInfo, FeatureReport, LabelInfo, Report } from '../report';
+import { correlationMatrix } from '../stats/correlation';
+import { pca } from '../stats/pca';
+import { profileDataset } from '../stats/profile';
+import { binarisation } from '../binarise';
+import { testXorConjecture } from '../hypothesis/conjecture';
+import { analyseRelevance } from '../relevance/analyseRelevance';
+import { analyseSparsity } from '../sparsity/sparsity';
+import type { SparsityOptions } from '../sparsity/sparsity';
+import { findAlerts } from '../alerts/alerts';
+import { sampleDataset } from '../sample';
+import { ENGINE_VERSION } from '../version';
+
+export type AnalysisStage = 'load' | 'features' | 'correlation' | 'pca' | 'baselines' | 'relevance' | 'sparsity' | 'alerts';
+
+export interface AnalyseOptions {
+  /** Seed for every random choice (splits, folds, samples); the same seed gives the same report. */
+  readonly seed?: number;
+  readonly signal?: CancelSignal;
+  /** Called as each stage starts; `fraction` is 0..1 within the stage. */
+  readonly onProgress?: (stage: AnalysisStage, fraction: number, message: string) => void;
+  /** Run the L1 sparsity analysis over interaction terms (default true; it needs a two-class label). */
+  readonly sparsity?: boolean;
+  readonly sparsityOptions?: Omit<SparsityOptions, 'seed' | 'signal'>;
+  /** Baselines and relevance (default true; they need a label). Off: a quick look at the columns only. */
+  readonly relevance?: boolean;
+  /** Analyse a seeded sample of at most this many rows (0 or absent: every row); the report says so. */
+  readonly sampleRows?: number;
+}
+
+export interface AnalyseFileOptions extends AnalyseOptions {
+  readonly label?: LabelSpec;
+  /** `false` forces an unlabelled analysis even when a y/label/target/class column exists. */
+  readonly detectLabel?: boolean;
+  readonly columnTypes?: Readonly<Record<string, ColumnType>>;
+  readonly task?: LabelTask;
+}
+
+/** Read a dataset from disk and describe it: the whole `kryptonite analyse` job. */
+export async function analyseFile(path: string, options: AnalyseFileOptions = {}): Promise<Report> {
+  const started = performance.now();
+  options.onProgress?.('load', 0, `Reading ${path}`);
+  const loaded = await loadDataset(path, {
+    label: options.label,
+    detectLabel: options.detectLabel,
+    columnTypes: options.columnTypes,
+    task: options.task,
+    signal: options.signal,
+  });
+  const dataset = options.sampleRows ? sampleDataset(loaded, options.sampleRows, options.seed ?? DEFAULT_SEED) : loaded;
+  const loadMs = performance.now() - started;
+  return analyseDataset(dataset, options, loadMs);
+}
+
+/** Describe a dataset already in memory. Pure: the same dataset and seed give the same report (bar timings). */
+export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, loadMs = 0): Report {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const signal = options.signal;
+  const analyses: AnalysisStatus[] = [];
+  const t0 = performance.now();
+  const p = dataset.columns.length;
+  const profiles = profileDataset(dataset, signal, (j) => options.onProgress?.('features', j / p, `Describing ${dataset.names[j]} (${j + 1}/${p})`));
+  analyses.push({ id: 'profile', status: 'done', note: null });
+  const t1 = performance.now();
+
+  // Correlation and PCA need an order: numbers, booleans, integer codes and two-level texts, not codes of text levels.
+  const ordered = profiles.map((_, j) => j).filter((j) => hasNumericMeaning(dataset, j));
+  const numericView = ordered.length === p ? dataset : selectFeatures(dataset, ordered);
+  signal?.throwIfAborted();
+  options.onProgress?.('correlation', 0, 'Correlation matrix');
+  const correlation = correlate(numericView, p - ordered.length > 0 ? profiles.filter((_, j) => !ordered.includes(j)).map((f) => f.name) : []);
+  analyses.push({ id: 'correlation', status: 'done', note: correlation.excludedNote });
+  const t2 = performance.now();
+
+  signal?.throwIfAborted();
+  options.onProgress?.('pca', 0, 'Principal components');
+  const label = dataset.label;
+  const pcaResult = pca(numericView.columns, numericView.names, {
+    labels: label && label.task !== 'regression' ? label.values : null,
+    rng: createRng(seed),
+    correlation: correlation.matrix,
+  });
+  analyses.push(pcaResult ? { id: 'pca', status: 'done', note: null } : { id: 'pca', status: 'skipped', note: 'fewer than three rows have every feature present' });
+  const t3 = performance.now();
+
+  // The exact parity engine (two-valued features, two classes) first: the relevance analysis weighs its verdicts.
+  let sparsitySection: Pick<Report, 'sparsity' | 'hypotheses' | 'conjectures'> = {};
+  let parityInput: Parameters<typeof analyseRelevance>[0]['parity'] = null;
+  const wantSparsity = options.sparsity !== false;
+  if (!label) {
+    analyses.push({ id: 'sparsity', status: 'skipped', note: 'no label' });
+  } else if (!wantSparsity) {
+    analyses.push({ id: 'sparsity', status: 'skipped', note: 'turned off (--no-sparsity or the kryptonite.sparsity setting)' });
+  } else if (label.task !== 'binary' || label.classes.length !== 2) {
+    // The section is still written, skipped with its reason, so every reader sees why there is no interaction model.
+    const { report: sparsity } = analyseSparsity(numericView, ordered.map((j) => profiles[j]), { ...options.sparsityOptions, seed, signal });
+    sparsitySection = { sparsity };
+    analyses.push({ id: 'sparsity', status: 'skipped', note: sparsity.reason });
+  } else {
+    signal?.throwIfAborted();
+    options.onProgress?.('sparsity', 0, 'L1 coefficient sparsity over interaction terms');
+    const sparse = ordered.length === p ? dataset : numericView;
+    const sparseProfiles = ordered.length === p ? profiles : ordered.map((j) => profiles[j]);
+    const { report: sparsity, model } = analyseSparsity(sparse, sparseProfiles, { ...options.sparsityOptions, seed, signal });
+    parityInput = { sparsity, model, features: ordered };
+    analyses.push(
+      sparsity.status === 'done'
+        ? { id: 'sparsity', status: 'done', note: sparsity.approximations.length > 0 ? sparsity.approximations.join('; ') : null }
+        : { id: 'sparsity', status: 'skipped', note: sparsity.reason },
+    );
+    sparsitySection = { sparsity };
+  }
+  const t4 = performance.now();
+
+  let features: FeatureReport[] = profiles;
+  let labelSections: Pick<Report, 'baselines' | 'baselineReading' | 'relevance'> = {};
+  let baselinesMs: number | undefined;
+  let relevanceMs: number | undefined;
+  if (label && options.relevance !== false) {
+    const result = analyseRelevance({
+      dataset,
+      profiles,
+      parity: parityInput,
+      seed,
+      signal,
+      onProgress: (stage, fraction, message) => options.onProgress?.(stage, fraction, message),
+    });
+    features = profiles.map((f, j) => ({ ...f, relevance: result.features[j].relevance, relevanceEvidence: result.features[j].evidence }));
+    labelSections = { baselines: result.baselines, baselineReading: result.baselineReading, relevance: result.summary };
+    analyses.push(...result.analyses);
+    baselinesMs = result.timings.baselinesMs;
+    relevanceMs = result.timings.relevanceMs;
+    if (sparsitySection.sparsity && parityInput?.model) {
+      // The XOR conjecture over the features relevance found (in the numeric view's positions).
+      const relevant = ordered.filter((j) => result.features[j].relevance === 'relevant').map((j) => ordered.indexOf(j));
+      const sparse = ordered.length === p ? dataset : numericView;
+      const bins = ordered.map((j) => binarisation(profiles[j].modes, profiles[j].stats, profiles[j].values));
+      const conjecture = testXorConjecture(sparse, relevant, sparsitySection.sparsity, parityInput.model, bins);
+      sparsitySection = { ...sparsitySection, hypotheses: conjecture.hypotheses, conjectures: { rejected: conjecture.rejected, oracle: conjecture.oracle } };
+      analyses.push({ id: 'hypotheses', status: 'done', note: null });
+    } else {
+      analyses.push({ id: 'hypotheses', status: 'skipped', note: 'the XOR conjecture is tested on the L1 interaction model, which did not run' });
+    }
+  } else {
+    const why = !label ? 'no label' : 'turned off';
+    analyses.push({ id: 'baselines', status: 'skipped', note: why }, { id: 'relevance', status: 'skipped', note: why }, { id: 'hypotheses', status: 'skipped', note: why });
+  }
+
+  signal?.throwIfAborted();
+  options.onProgress?.('alerts', 0, 'Data-quality checks');
+  const alerts = findAlerts({ dataset, profiles: features, correlation });
+  analyses.push({ id: 'alerts', status: 'done', note: null });
+  const t6 = performance.now();
+
+  return {
+    schema: REPORT_SCHEMA,
+    generator: { name: 'kryptonite', version: ENGINE_VERSION },
+    dataset: datasetInfo(dataset),
+    features,
+    correlation,
+    pca: pcaResult,
+    ...labelSections,
+    ...sparsitySection,
+    alerts,
+    analyses,
+    warnings: [...dataset.warnings],
+    settings: { seed },
+    timings: {
+      loadMs: round(loadMs),
+      statsMs: round(t1 - t0),
+      correlationMs: round(t2 - t1),
+      pcaMs: round(t3 - t2),
+      ...(baselinesMs !== undefined ? { baselinesMs: round(baselinesMs) } : {}),
+      ...(relevanceMs !== undefined ? { relevanceMs: round(relevanceMs) } : {}),
+      ...(sparsitySection.sparsity ? { sparsityMs: round(t4 - t3) } : {}),
+      totalMs: round(loadMs + t6 - t0),
+    },
+  };
+}
+
+function correlate(dataset: Dataset, unordered: readonly string[]): CorrelationReport {
+  const label = dataset.label;
+  const excludedNote =
+    unordered.length > 0
+      ? `${unordered.length} categorical feature${unordered.length === 1 ? '' : 's'} with text levels left out (levels have no order): ${unordered.slice(0, 8).join(', ')}${unordered.length > 8 ? ', …' : ''}`
+      : null;
+  if (label && label.task === 'binary' && label.classes.length === 2) {
+    // A two-class label as a 0/1 column gives the point-biserial correlation, comparable with pandas' corr() on y.
+    const y = new Float32Array(label.values.length);
+    for (let i = 0; i < y.length; i++) y[i] = label.values[i] < 0 ? NaN : label.values[i];
+    const m = correlationMatrix([...dataset.columns, y], [...dataset.names, label.name]);
+    return { ...m, label: label.name, labelNote: null, excludedNote };
+  }
+  if (label && label.task === 'regression' && label.target) {
+    const y = Float32Array.from(label.target);
+    const m = correlationMatrix([...dataset.columns, y], [...dataset.names, label.name]);
+    return { ...m, label: label.name, labelNote: null, excludedNote };
+  }
+  const m = correlationMatrix(dataset.columns, dataset.names);
+  const labelNote = label
+    ? `label "${label.name}" has ${label.classes.length} classes; class codes are not an ordered quantity, so it is not correlated`
+    : null;
+  return { ...m, label: null, labelNote, excludedNote };
+}
+
+function datasetInfo(dataset: Dataset): DatasetInfo {
+  return {
+    path: dataset.path,
+    files: [...dataset.files],
+    format: dataset.format,
+    bytes: dataset.source.bytes,
+    parser: dataset.source.parser,
+    delimiter: dataset.source.delimiter ?? null,
+    hasHeader: dataset.source.hasHeader ?? null,
+    rows: dataset.rows,
+    featureCount: dataset.columns.length,
+    columns: [...dataset.columnInfo],
+    excludedColumns: [...(dataset.source.excludedColumns ?? [])],
+    label: labelInfo(dataset),
+  };
+}
+
+function labelInfo(dataset: Dataset): LabelInfo | null {
+  const label = dataset.label;
+  if (!label) return null;
+  let target: LabelInfo['target'] = null;
+  if (label.target) {
+    let n = 0;
+    let sum = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    const seen = new Set<number>();
+    for (const v of label.target) {
+      if (!Number.isFinite(v)) continue;
+      n++;
+      sum += v;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+      if (seen.size <= 100_000) seen.add(v);
+    }
+    const mean = n > 0 ? sum / n : NaN;
+    let ss = 0;
+    for (const v of label.target) if (Number.isFinite(v)) ss += (v - mean) ** 2;
+    target = { count: n, mean, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : NaN, min: lo, max: hi, distinct: seen.size };
+  }
+  return {
+    name: label.name,
+    kind: label.kind,
+    task: label.task,
+    taskEvidence: label.taskEvidence,
+    taskOverridden: label.taskOverridden,
+    classes: label.classes.map((value, index) => ({ index, value, count: label.counts[index] })),
+    missing: label.missing,
+    target,
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

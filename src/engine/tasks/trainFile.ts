@@ -1,0 +1,89 @@
+/**
+ * The train use case: load a dataset (or take columns sent by the host), resolve the preset, train, optionally save.
+ * The CLI's `train` and the worker's train job both call this; the request type is owned here and the protocol
+ * carries it.
+ */
+import type { CancelSignal } from '../cancel';
+import { classLabel, inMemoryDataset } from '../dataset';
+import type { Dataset, LabelSpec } from '../dataset';
+import { DatasetError } from '../errors';
+import { loadDataset } from '../io/load';
+import { loadTf } from '../train/backend';
+import { resolveConfig } from '../train/presets';
+import { saveModel } from '../train/save';
+import { trainDataset } from '../train/train';
+import type { EpochProgress, PresetName, TrainConfig, TrainingReport } from '../train/types';
+
+/** Columns sent by the host instead of a path (class index per row, −1: no label). */
+export interface TrainColumns {
+  readonly names: string[];
+  readonly columns: Float32Array[];
+  readonly labels: Int32Array;
+  readonly classes: string[];
+}
+
+export interface TrainRequest {
+  readonly path?: string;
+  readonly data?: TrainColumns;
+  readonly label?: string | number;
+  readonly preset?: PresetName | 'auto';
+  /** Explicit settings; they win over the preset. */
+  readonly config?: Partial<TrainConfig>;
+  /** Save the first run's model here (TensorFlow.js layers format + kryptonite.json). */
+  readonly saveDir?: string;
+}
+
+export interface TrainFileOptions {
+  readonly signal?: CancelSignal;
+  readonly onProgress?: (stage: 'load' | 'train', fraction: number, message: string, epoch?: EpochProgress) => void;
+  /** Lines about what ran (the kernel), for a log. */
+  readonly log?: (line: string) => void;
+  /** Called once the configuration is resolved, with the reason for it (before training starts). */
+  readonly onConfig?: (reason: string) => void;
+}
+
+export interface TrainOutcome {
+  readonly dataset: Dataset;
+  readonly training: TrainingReport;
+  /** Why this configuration (the preset's or auto's reason). */
+  readonly reason: string;
+  readonly saved?: string;
+}
+
+export async function trainFile(request: TrainRequest, options: TrainFileOptions = {}): Promise<TrainOutcome> {
+  const { signal, onProgress } = options;
+  onProgress?.('load', 0, request.path ? `Reading ${request.path}` : 'Receiving columns');
+  const dataset = request.path ? await loadDataset(request.path, { label: request.label, signal }) : datasetFromColumns(request.data);
+  const { config, reason } = resolveConfig(dataset, { preset: request.preset, overrides: request.config });
+  options.onConfig?.(reason);
+  const { report, model } = await trainDataset(
+    dataset,
+    config,
+    {
+      signal,
+      log: options.log,
+      onEpoch: (p) => {
+        const fraction = (p.run - 1 + p.epoch / p.epochs) / p.runs;
+        onProgress?.('train', fraction, `run ${p.run}/${p.runs}, epoch ${p.epoch}: val loss ${p.valLoss.toFixed(4)}, val acc ${p.valAccuracy.toFixed(4)}`, p);
+      },
+    },
+    reason,
+  );
+  if (request.saveDir) {
+    const { tf } = await loadTf('auto');
+    await saveModel(tf, request.saveDir, model);
+  }
+  return { dataset, training: report, reason, ...(request.saveDir ? { saved: request.saveDir } : {}) };
+}
+
+/** A Dataset over columns the host sent (already labelled with class indices). */
+export function datasetFromColumns(data: TrainColumns | undefined): Dataset {
+  if (!data) throw new DatasetError('notADataset', 'a train request needs a path or columns', { file: '(columns)' });
+  return inMemoryDataset({
+    path: '(columns from the host)',
+    format: 'npy',
+    names: data.names,
+    columns: data.columns,
+    label: classLabel('label', data.labels, data.classes),
+  });
+}

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BINNING_SUBSAMPLE, MISSING_BIN, binFeatures, numericEdges } from '../../src/engine/models/binning';
+import type { ModelFeature } from '../../src/engine/models/types';
+import { createRng } from '../../src/engine/random';
+
+const all = (n: number): Uint32Array => Uint32Array.from({ length: n }, (_, k) => k);
+
+test('numeric edges equal scikit-learn _find_binning_thresholds (max_bins 255)', () => {
+  // Few distinct values: midpoints. scikit-learn: [1.5, 2.5, 5.0] for [3, 1, 1, 2, 7, nan, 2].
+  const few = Float32Array.of(3, 1, 1, 2, 7, NaN, 2);
+  assert.deepEqual(Array.from(numericEdges(few, all(7), 255)), [1.5, 2.5, 5]);
+  // 1,000 distinct values: numpy percentile "midpoint" at 100·i/255. scikit-learn on arange(1000):
+  // thresholds[0, 1, 2, 100, 253] = [3.5, 7.5, 11.5, 395.5, 995.5].
+  const many = Float32Array.from({ length: 1000 }, (_, k) => k);
+  const edges = numericEdges(many, all(1000), 255);
+  assert.equal(edges.length, 254);
+  assert.deepEqual([0, 1, 2, 100, 253].map((k) => edges[k]), [3.5, 7.5, 11.5, 395.5, 995.5]);
+});
+
+test('mapping: ties go left, NaN to the missing bin, edges from training rows only', () => {
+  const values = Float32Array.of(1, 2, 3, 4, NaN, 100, -100);
+  const features: ModelFeature[] = [{ name: 'x', kind: 'numeric', values }];
+  const binned = binFeatures(features, 7, Uint32Array.of(0, 1, 2, 3));
+  assert.deepEqual(Array.from(binned.edges[0]), [1.5, 2.5, 3.5]);
+  assert.equal(binned.binCount[0], 4);
+  // x ≤ 1.5 → 0; 100 beyond the last edge → 3; −100 → 0; NaN → 255.
+  assert.deepEqual(Array.from(binned.bins), [0, 1, 2, 3, MISSING_BIN, 3, 0]);
+  // The test rows (100, −100) did not move any edge.
+  const onlyTrain = binFeatures([{ name: 'x', kind: 'numeric', values: values.slice(0, 4) }], 4);
+  assert.deepEqual(Array.from(onlyTrain.edges[0]), Array.from(binned.edges[0]));
+  // A value equal to an edge goes to the lower bin (scikit-learn: x ≤ threshold).
+  const tie = binFeatures([{ name: 'x', kind: 'numeric', values: Float32Array.of(1, 2, 1.5) }], 3, Uint32Array.of(0, 1));
+  assert.equal(tie.bins[2], 0);
+});
+
+test('categorical: codes are bins, unseen and invalid codes are missing, high cardinality is pooled', () => {
+  const values = Float32Array.of(0, 2, 2, 1, NaN, 3, 7, 1.5);
+  const binned = binFeatures([{ name: 'c', kind: 'categorical', values, levels: 4 }], 8, Uint32Array.of(0, 1, 2, 3, 4));
+  // Levels 0, 1, 2 seen in training → bins 0, 1, 2; level 3 unseen, code 7 out of range, 1.5 not a code → missing.
+  assert.equal(binned.categorical[0], 1);
+  assert.equal(binned.binCount[0], 3);
+  assert.deepEqual(Array.from(binned.bins), [0, 2, 2, 1, MISSING_BIN, MISSING_BIN, MISSING_BIN, MISSING_BIN]);
+  assert.deepEqual(Array.from(binned.binLevels[0] ?? []), [0, 1, 2]);
+  // 400 levels: the 254 most frequent keep a bin, the other 146 share bin 254.
+  const n = 2000;
+  const codes = Float32Array.from({ length: n }, (_, k) => (k < 800 ? k % 400 : k % 254));
+  const wide = binFeatures([{ name: 'id', kind: 'categorical', values: codes, levels: 400 }], n);
+  assert.equal(wide.binCount[0], 255);
+  assert.equal(wide.binLevels[0]?.[254], -1);
+  assert.equal(wide.bins[399], 254); // level 399 is rare → pooled
+  assert.equal(wide.bins[5], 5); // level 5 is frequent → own bin
+});
+
+test('edge cases: all-missing and constant columns, no features, quantile subsample is seeded', () => {
+  const binned = binFeatures(
+    [
+      { name: 'empty', kind: 'numeric', values: Float32Array.of(NaN, NaN, NaN) },
+      { name: 'flat', kind: 'numeric', values: Float32Array.of(5, 5, 5) },
+    ],
+    3,
+  );
+  assert.deepEqual(Array.from(binned.binCount), [1, 1]);
+  assert.deepEqual(Array.from(binned.bins), [MISSING_BIN, MISSING_BIN, MISSING_BIN, 0, 0, 0]);
+  assert.equal(binFeatures([], 10).featureCount, 0);
+  assert.throws(() => binFeatures([{ name: 'x', kind: 'numeric', values: new Float32Array(2) }], 3), RangeError);
+  const n = BINNING_SUBSAMPLE + 5000;
+  const rng = createRng(3);
+  const big = Float32Array.from({ length: n }, () => rng.normal());
+  const a = numericEdges(big, all(n), 255, createRng(9));
+  const b = numericEdges(big, all(n), 255, createRng(9));
+  assert.deepEqual(Array.from(a), Array.from(b));
+  // Huge values stay finite thresholds.
+  const huge = numericEdges(Float32Array.of(-3e38, 0, 3e38), all(3), 255);
+  assert.ok(huge.every((e) => Number.isFinite(e)));
+});

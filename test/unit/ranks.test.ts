@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createRng } from '../../src/engine/random';
+import { averageRanks, ranksWithTies, tieCorrection, tieCorrectionFromSum } from '../../src/engine/stats/ranks';
+
+test('average ranks and tie correction match scipy.stats.rankdata and tiecorrect', () => {
+  const x = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5];
+  // scipy.stats.rankdata(x)
+  assert.deepEqual(Array.from(averageRanks(x)), [4.5, 1.5, 6, 1.5, 8, 11, 3, 10, 8, 4.5, 8]);
+  // scipy.stats.tiecorrect(rankdata(x)) = 1 − (2·(2³ − 2) + (3³ − 3))/(11³ − 11) = 1 − 36/1320
+  assert.equal(tieCorrection(x), 0.9727272727272728);
+  assert.equal(tieCorrection(averageRanks(x)), 0.9727272727272728);
+  const r = ranksWithTies(Float32Array.from(x));
+  assert.equal(r.tieSum, 36);
+  assert.equal(r.count, 11);
+  assert.equal(tieCorrectionFromSum(r.tieSum, r.count), 0.9727272727272728);
+});
+
+test('NaN gets a NaN rank and is not counted; ±Infinity rank at the ends; −0 ties +0', () => {
+  // scipy.stats.rankdata([2, nan, -1, 2, inf, -inf], nan_policy='omit')
+  const r = averageRanks([2, NaN, -1, 2, Infinity, -Infinity]);
+  assert.deepEqual(Array.from(r), [3.5, NaN, 2, 3.5, 5, 1]);
+  assert.deepEqual(Array.from(averageRanks([0, -0, 1, -0])), [2, 2, 4, 2]);
+  assert.equal(ranksWithTies([NaN, 1, NaN]).count, 1);
+});
+
+test('empty, single and constant input', () => {
+  assert.equal(averageRanks([]).length, 0);
+  assert.deepEqual(Array.from(averageRanks([42])), [1]);
+  assert.deepEqual(Array.from(averageRanks([NaN, NaN])), [NaN, NaN]);
+  assert.deepEqual(Array.from(averageRanks([7, 7, 7, 7])), [2.5, 2.5, 2.5, 2.5]);
+  // scipy.stats.tiecorrect: 0 when every value is tied, 1 with fewer than two values.
+  assert.equal(tieCorrection([1, 1, 1, 1]), 0);
+  assert.equal(tieCorrection([7]), 1);
+  assert.equal(tieCorrection([]), 1);
+});
+
+test('huge and tiny magnitudes rank by order alone', () => {
+  const r = averageRanks([1e308, -1e308, 5e-324, 0, 1e308, -5e-324]);
+  assert.deepEqual(Array.from(r), [5.5, 1, 4, 3, 5.5, 2]);
+});
+
+test('on 100 000 heavily tied values the binary-search ranks equal a direct count', () => {
+  const rng = createRng(5);
+  const n = 100_000;
+  const x = new Float64Array(n);
+  for (let i = 0; i < n; i++) x[i] = rng.int(1000) / 10; // ~100 ties per value
+  const r = averageRanks(x);
+  // Reference: rank(v) = #{x < v} + (#{x = v} + 1)/2, from a histogram of the 1000 possible values.
+  const counts = new Float64Array(1000);
+  for (let i = 0; i < n; i++) counts[Math.round(x[i] * 10)]++;
+  const below = new Float64Array(1000);
+  for (let v = 1; v < 1000; v++) below[v] = below[v - 1] + counts[v - 1];
+  for (let i = 0; i < n; i++) {
+    const v = Math.round(x[i] * 10);
+    assert.equal(r[i], below[v] + (counts[v] + 1) / 2);
+  }
+  let tieSum = 0;
+  for (const t of counts) tieSum += t * t * t - t;
+  assert.equal(ranksWithTies(x).tieSum, tieSum);
+  // Ranks always sum to n(n + 1)/2.
+  assert.equal(r.reduce((s, v) => s + v, 0), (n * (n + 1)) / 2);
+});
+
+test('the radix argsort agrees with a comparator sort on signed, subnormal, infinite and repeated values', () => {
+  const rng = createRng(9);
+  const specials = [0, -0, 5e-324, -5e-324, 2.2e-308, -1e-310, Infinity, -Infinity, 1e308, -1e308, 1, -1];
+  const n = 20_000;
+  const x = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = rng.next();
+    x[i] = u < 0.2 ? specials[rng.int(specials.length)] : u < 0.3 ? NaN : (rng.normal() * 10 ** rng.int(20)) / 10 ** rng.int(20);
+  }
+  const r = averageRanks(x);
+  // Reference: sort the non-NaN values with a comparator, then rank = #{< v} + (#{= v} + 1)/2 by scanning.
+  const sorted = Array.from(x).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  const rankOf = new Map<number, number>();
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j < sorted.length && sorted[j] === sorted[i]) j++;
+    rankOf.set(sorted[i] === 0 ? 0 : sorted[i], (i + 1 + j) / 2);
+    i = j;
+  }
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(x[i])) assert.ok(Number.isNaN(r[i]));
+    else assert.equal(r[i], rankOf.get(x[i] === 0 ? 0 : x[i]), `row ${i} (${x[i]})`);
+  }
+});
