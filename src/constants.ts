@@ -12,6 +12,8 @@ export const Commands = {
   refreshExplorer: 'kryptonite.refreshExplorer',
   newHypothesisFile: 'kryptonite.newHypothesisFile',
   compareHypotheses: 'kryptonite.compareHypotheses',
+  setLabelColumn: 'kryptonite.setLabelColumn',
+  setLabelTask: 'kryptonite.setLabelTask',
 } as const;
 
 /** Training: Train Model, Predict Labels, the training panel and the saved runs (src/training/). */
@@ -49,9 +51,13 @@ export const Config = {
   severity: 'diagnostics.severity',
   seed: 'seed',
   sampleRows: 'sampleRows',
+  columnTypes: 'columnTypes',
 } as const;
 
-/** Stable diagnostic codes (the engine's warning codes are used unchanged for structural problems). */
+/**
+ * Stable diagnostic codes. The engine's warning codes are used unchanged for structural problems, and its alert
+ * codes (src/engine/alerts/types.ts: identifierColumn, labelLeak, duplicateRows, …) unchanged for data-quality alerts.
+ */
 export const DiagnosticCodes = {
   irrelevantFeature: 'irrelevantFeature',
   constantFeature: 'constantFeature',

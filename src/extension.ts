@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
 import { Views } from './constants';
-import { KryptoniteDiagnostics } from './diagnostics/diagnostics';
-import { DATA_SELECTOR, ExcludeFeatureCodeActions, FeatureHoverProvider } from './diagnostics/hover';
-import { Analyses } from './explorer/analyses';
-import { Controller } from './explorer/controller';
-import { DatasetIndex } from './explorer/datasets';
-import { ExplorerProvider } from './explorer/tree';
-import type { HypothesisFiles } from './hypothesisFiles/hypothesisFiles';
-import { registerHypothesisFiles } from './hypothesisFiles/register';
-import { registerTraining, type TrainingApi } from './training/register';
+import { Analyses } from './features/datasets/analyses';
+import { Controller } from './features/datasets/controller';
+import { KryptoniteDiagnostics } from './features/datasets/diagnostics';
+import { DATA_SELECTOR, FeatureHoverProvider, HeaderCodeActions } from './features/datasets/hover';
+import { ExplorerProvider } from './features/datasets/tree';
+import type { HypothesisFiles } from './features/hypotheses/hypothesisFiles';
+import { registerHypothesisFiles } from './features/hypotheses/register';
+import { registerTraining, type TrainingApi } from './features/training/register';
+import { DatasetChoices } from './host/datasetChoices';
+import { DatasetIndex } from './host/datasetIndex';
 import { WorkerClient } from './worker/client';
 
 /** What activate() returns: used by the integration tests to look inside. */
@@ -19,30 +20,32 @@ export interface KryptoniteApi {
   readonly hypotheses: HypothesisFiles;
 }
 
-/** Construct, register, and hand every disposable to VS Code. The logic lives in the modules. */
+/** Construct, register, and hand every disposable to VS Code. The logic lives in the feature folders. */
 export function activate(context: vscode.ExtensionContext): KryptoniteApi {
   const log = vscode.window.createOutputChannel('Kryptonite', { log: true });
   const worker = new WorkerClient({ log: (line) => log.warn(line) });
   const index = new DatasetIndex();
-  const analyses = new Analyses(worker, context.workspaceState, log);
+  const choices = new DatasetChoices(context.workspaceState);
+  const analyses = new Analyses(worker, context.workspaceState, choices, log);
   const diagnostics = new KryptoniteDiagnostics();
-  const controller = new Controller(context.extensionUri, index, analyses, diagnostics, log);
+  const controller = new Controller(context.extensionUri, index, analyses, diagnostics, choices, log);
   const tree = new ExplorerProvider(index, analyses);
   context.subscriptions.push(
     log,
     { dispose: () => void worker.dispose() },
     index,
+    choices,
     analyses,
     diagnostics,
     controller,
     tree,
     vscode.window.createTreeView(Views.explorer, { treeDataProvider: tree, showCollapseAll: true }),
-    vscode.languages.registerHoverProvider(DATA_SELECTOR, new FeatureHoverProvider(diagnostics)),
-    vscode.languages.registerCodeActionsProvider(DATA_SELECTOR, new ExcludeFeatureCodeActions(), { providedCodeActionKinds: ExcludeFeatureCodeActions.kinds }),
+    vscode.languages.registerHoverProvider(DATA_SELECTOR, new FeatureHoverProvider(diagnostics, controller)),
+    vscode.languages.registerCodeActionsProvider(DATA_SELECTOR, new HeaderCodeActions(diagnostics, controller), { providedCodeActionKinds: HeaderCodeActions.kinds }),
     ...controller.register(),
   );
-  const hypotheses = registerHypothesisFiles(context, { worker, controller, log });
-  const training = registerTraining(context, { worker, index, tree, log });
+  const hypotheses = registerHypothesisFiles(context, { worker, datasets: controller, choices, log });
+  const training = registerTraining(context, { worker, index, tree, choices, log });
   void index.refresh();
   return { controller, tree, training, hypotheses };
 }

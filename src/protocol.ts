@@ -108,7 +108,20 @@ export type ChartSpecs = Readonly<Record<string, unknown>>;
 
 export type HostToWebview =
   | { readonly type: 'analysing'; readonly dataset: string; readonly stage: string; readonly message: string; readonly fraction: number }
-  | { readonly type: 'report'; readonly dataset: string; readonly report: Report; readonly charts: ChartSpecs }
+  | {
+      readonly type: 'report';
+      readonly dataset: string;
+      readonly report: Report;
+      readonly charts: ChartSpecs;
+      /** One line under each chart saying what is drawn (and what is left out), by chart id; built on the host. */
+      readonly captions?: Readonly<Record<string, string>>;
+      /** The data file changed after this report was made and no re-analysis has finished yet. */
+      readonly stale?: boolean;
+      /** What differs from what was asked (e.g. the configured label is not in the file), in one line. */
+      readonly notice?: string;
+    }
+  /** The report on screen no longer describes the file (it changed on disk); a re-analysis follows. */
+  | { readonly type: 'stale'; readonly dataset: string; readonly message: string }
   | { readonly type: 'failed'; readonly dataset: string; readonly message: string }
   | { readonly type: 'cancelled'; readonly dataset: string }
   /** Ask the webview for every rendered chart as SVG (for the HTML export); answered by `exportData` with the same id. */
@@ -129,6 +142,9 @@ export type WebviewToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'reanalyse' }
   | { readonly type: 'cancel' }
+  /** "Set label…" / "Set task…" buttons: the host asks with its quick picks. */
+  | { readonly type: 'chooseLabel' }
+  | { readonly type: 'chooseTask' }
   | { readonly type: 'exportChart'; readonly chart: string; readonly format: 'svg' | 'png'; readonly data: string }
   | { readonly type: 'exportReport' }
   | { readonly type: 'exportData'; readonly id: number; readonly charts: Readonly<Record<string, string>> };

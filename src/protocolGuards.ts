@@ -142,6 +142,8 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'reanalyse':
     case 'cancel':
     case 'exportReport':
+    case 'chooseLabel':
+    case 'chooseTask':
       return true;
     case 'exportChart':
       return isString(v.chart) && /^[A-Za-z0-9_-]{1,64}$/.test(v.chart as string) && (v.format === 'svg' || v.format === 'png') && isString(v.data);
@@ -159,7 +161,17 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
     case 'analysing':
       return isString(v.dataset) && isString(v.stage) && isString(v.message) && isFiniteNumber(v.fraction);
     case 'report':
-      return isString(v.dataset) && isRecord(v.report) && Array.isArray(v.report.features) && isRecord(v.charts);
+      return (
+        isString(v.dataset) &&
+        isRecord(v.report) &&
+        Array.isArray(v.report.features) &&
+        isRecord(v.charts) &&
+        optional(v.captions, (c) => isRecord(c) && Object.values(c).every(isString)) &&
+        optional(v.stale, (x) => typeof x === 'boolean') &&
+        optional(v.notice, isString)
+      );
+    case 'stale':
+      return isString(v.dataset) && isString(v.message);
     case 'failed':
       return isString(v.dataset) && isString(v.message);
     case 'cancelled':

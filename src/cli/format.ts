@@ -209,6 +209,7 @@ function fmtMs(ms: number): string {
 }
 
 function abbreviate(names: string[]): string {
+  if (names.length === 0) return '—';
   return names.length <= 12 ? names.join(', ') : `${names.slice(0, 10).join(', ')}, … +${names.length - 10}`;
 }
 

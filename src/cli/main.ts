@@ -13,6 +13,7 @@ import { writeNpy } from '../engine/io/npy';
 import { reportToJson } from '../engine/report';
 import { generateKryptonite, kryptoniteCsvChunks } from '../engine/synth/kryptonite';
 import { ENGINE_VERSION } from '../engine/version';
+import { defaultTaskRunner } from '../worker/defaultPool';
 import { formatReport, formatSparsity } from './format';
 import { predictCommand, TRAIN_HELP, trainCommand, TrainUsageError } from './train';
 
@@ -27,7 +28,7 @@ const HELP = `kryptonite ${ENGINE_VERSION} — dataset forensics
 Usage:
   kryptonite analyse PATH [--label NAME|INDEX] [--no-label] [--task binary|multiclass|regression]
                           [--type COLUMN=TYPE]... [--json OUT|-] [--quiet] [--seed N]
-                          [--no-sparsity] [--no-relevance] [--budget SIZE] [--sample ROWS]
+                          [--no-sparsity] [--no-relevance] [--budget SIZE] [--sample ROWS] [--threads N]
       Describe every column of a CSV/TSV file or a NumPy .npy file (NAME-X.npy pairs with NAME-y.npy):
       its type (numeric, binary, categorical, boolean, datetime, identifier, text — --type overrides,
       e.g. --type zip=categorical), statistics and shape; for a label, the task (--task overrides), how
@@ -35,7 +36,8 @@ Usage:
       for a two-class label, the L1 sparsity analysis over interaction terms. --json writes the full
       report (schema kryptonite.report/2) to OUT, or to stdout with "-". --budget caps the memory of the
       interaction expansion (default 256M); --sample analyses a seeded sample of at most ROWS rows of a
-      huge file (the report says so); --no-relevance skips the baselines and relevance (a quick look).
+      huge file (the report says so); --no-relevance skips the baselines and relevance (a quick look);
+      --threads runs the model fits on N threads (default: the cores, at most 4; the report is the same).
   kryptonite sparsity PATH [--label L] [--degree A..B] [--candidates x1,x4,…] [--lambda L] [--budget SIZE]
                            [--representation auto|binarised|continuous] [--powers] [--seed N] [--json OUT|-]
       The L1 sparsity analysis by hand: standardised interaction-only terms of the candidate features (default:
@@ -105,6 +107,7 @@ async function analyseCommand(args: string[]): Promise<number> {
     sample: { type: 'string' },
     task: { type: 'string' },
     type: { type: 'string', multiple: true },
+    threads: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError(`analyse takes one dataset path, got ${positionals.length}`);
   const label = str(values.label);
@@ -115,7 +118,10 @@ async function analyseCommand(args: string[]): Promise<number> {
   const sampleText = str(values.sample);
   const task = taskOption(str(values.task));
   if (task !== undefined && values['no-label']) throw new UsageError('--task needs a label, but --no-label was given');
+  const threadsText = str(values.threads);
+  const runner = defaultTaskRunner(threadsText === undefined ? undefined : integerOption('--threads', threadsText, 1));
   const report = await analyseFile(positionals[0], {
+    runner: runner ?? undefined,
     label,
     detectLabel: !values['no-label'],
     task,
@@ -125,7 +131,7 @@ async function analyseCommand(args: string[]): Promise<number> {
     relevance: !values['no-relevance'],
     sparsityOptions: budgetText === undefined ? undefined : { budgetBytes: bytesOption('--budget', budgetText) },
     sampleRows: sampleText === undefined ? undefined : integerOption('--sample', sampleText, 1),
-  });
+  }).finally(() => runner?.close());
   const json = str(values.json);
   if (json === '-') {
     process.stdout.write(reportToJson(report) + '\n');

@@ -84,7 +84,8 @@ export type DatasetWarningCode =
   | 'emptyColumn'
   | 'malformedQuotes'
   | 'sampledRows'
-  | 'decimalComma';
+  | 'decimalComma'
+  | 'columnTypeIgnored';
 
 export interface DatasetWarning {
   readonly code: DatasetWarningCode;

@@ -4,6 +4,7 @@ import type { Alert } from './alerts/types';
 import type { HypothesisResult, OracleModel, RejectedConjecture } from './hypothesis/conjecture';
 import type { Baseline } from './models/types';
 import type { Relevance, RelevanceEvidence, RelevanceSummary } from './relevance/types';
+import type { AnalysisStatus } from './status';
 import type { SparsityReport } from './sparsity/sparsity';
 import type { TrainingReport } from './train/types';
 import type { CorrelationMatrix } from './stats/correlation';
@@ -52,13 +53,6 @@ export interface Report {
   readonly warnings: DatasetWarning[];
   readonly settings: { readonly seed: number };
   readonly timings: Timings;
-}
-
-export interface AnalysisStatus {
-  readonly id: 'profile' | 'correlation' | 'pca' | 'baselines' | 'relevance' | 'sparsity' | 'hypotheses' | 'alerts';
-  readonly status: 'done' | 'skipped';
-  /** For `skipped`: why, in one line; for `done`: what was sampled or approximated, if anything. */
-  readonly note: string | null;
 }
 
 export interface DatasetInfo {

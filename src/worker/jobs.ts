@@ -3,16 +3,18 @@ import { analyseFile } from '../engine/tasks/analyseFile';
 import { evaluateRulesOnFile } from '../engine/tasks/evaluateRules';
 import { predictFile } from '../engine/tasks/predictFile';
 import { trainFile } from '../engine/tasks/trainFile';
+import type { TaskRunner } from '../engine/parallel/foldTasks';
 import type { EpochProgress } from '../engine/train/types';
 import type { Job, JobResult } from '../protocol';
 
 export type Progress = (stage: string, fraction: number, message: string, epoch?: EpochProgress) => void;
 
 /** Runs one job to completion in the worker: a thin adapter from protocol messages to the engine's use cases. */
-export async function runJob(job: Job, signal: CancelSignal, progress: Progress): Promise<JobResult> {
+export async function runJob(job: Job, signal: CancelSignal, progress: Progress, runner?: TaskRunner): Promise<JobResult> {
   switch (job.kind) {
     case 'analyse': {
       const report = await analyseFile(job.path, {
+        runner,
         label: job.label,
         detectLabel: job.detectLabel,
         columnTypes: job.columnTypes,

@@ -5,6 +5,7 @@ import { HypothesisError } from '../engine/hypothesis/ast';
 import { TrainInputError } from '../engine/train/errors';
 import type { HostToWorker, WorkerError, WorkerToHost } from '../protocol';
 import { assertNever, isHostToWorker } from '../protocolGuards';
+import { defaultTaskRunner } from './defaultPool';
 import { runJob } from './jobs';
 
 /**
@@ -14,6 +15,8 @@ import { runJob } from './jobs';
  */
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread');
+// One pool of model-fitting threads for every job of this worker, started at the first batch big enough to need it.
+const runner = defaultTaskRunner() ?? undefined;
 
 function post(message: WorkerToHost): void {
   port!.postMessage(message);
@@ -31,14 +34,19 @@ port.on('message', (raw: unknown) => {
       const flag = new Int32Array(message.cancelFlag);
       const signal = sharedFlagSignal(flag);
       let lastProgress = 0;
-      runJob(job, signal, (stage, fraction, text, epoch) => {
-        // Stage messages are only shown, so at most ~20 a second; an epoch is data (a point on a live curve), so
-        // every one is sent — an epoch takes milliseconds, not microseconds, so that is still a modest stream.
-        const now = Date.now();
-        if (!epoch && now - lastProgress < 50 && fraction > 0) return;
-        lastProgress = now;
-        post({ type: 'progress', id, stage, fraction, message: text, ...(epoch ? { epoch } : {}) });
-      }).then(
+      runJob(
+        job,
+        signal,
+        (stage, fraction, text, epoch) => {
+          // Stage messages are only shown, so at most ~20 a second; an epoch is data (a point on a live curve), so
+          // every one is sent — an epoch takes milliseconds, not microseconds, so that is still a modest stream.
+          const now = Date.now();
+          if (!epoch && now - lastProgress < 50 && fraction > 0) return;
+          lastProgress = now;
+          post({ type: 'progress', id, stage, fraction, message: text, ...(epoch ? { epoch } : {}) });
+        },
+        runner,
+      ).then(
         (result) => post(signal.aborted ? { type: 'cancelled', id } : { type: 'done', id, result }),
         (error: unknown) => post(isCancelled(error) || signal.aborted ? { type: 'cancelled', id } : { type: 'failed', id, error: toWorkerError(error) }),
       );

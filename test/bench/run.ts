@@ -12,6 +12,11 @@
  *
  * 5. Training (test/bench/train.ts): the published MLP presets on Kryptonite-9/12/15/18, ms per epoch and time to the
  *    target accuracy against PyTorch 1.13 on CPU (Debian's python3-torch; skipped with a message when missing).
+ * 6. The real-table battery (test/bench/battery/): 40 public tables exported from R packages and scikit-learn,
+ *    `kryptonite analyse` on each (end to end, ≤ 2 s each is the target) against scikit-learn's 5-fold CV of logistic
+ *    regression / ridge and histogram gradient boosting plus the marginal tests (reference.py) on the same file, in
+ *    the same run; and the battery's correctness criteria. Needs Rscript (r-cran-*) and python3-sklearn; skipped
+ *    with a message when missing.
  *
  * Set KRYPTONITE_BENCH_QUICK=1 to skip the 560 MB file, the scikit-learn run (minutes) and the training comparison
  * with PyTorch (an hour for the 5-seed table; `npm run bench:train` runs it alone).
@@ -38,6 +43,8 @@ async function main(): Promise<void> {
   await sparsityScaling();
   if (process.env.KRYPTONITE_BENCH_QUICK) console.log('\n[sparsity vs scikit-learn] skipped (KRYPTONITE_BENCH_QUICK set)');
   else sparsityVsSklearn();
+  if (process.env.KRYPTONITE_BENCH_QUICK) console.log('\n[battery] skipped (KRYPTONITE_BENCH_QUICK set; npm run bench:battery runs it alone)');
+  else battery();
   if (process.env.KRYPTONITE_BENCH_QUICK) console.log('\n[training vs PyTorch] skipped (KRYPTONITE_BENCH_QUICK set; npm run bench:train runs it alone)');
   else await trainingVsPyTorch();
 }
@@ -49,13 +56,13 @@ async function analyseVsPandas(): Promise<void> {
   const report = join(BENCH_DIR, 'report.json');
   // Like for like with pandas: the descriptive report (statistics, histograms, peaks, shape classes, correlation,
   // PCA). The full default run adds the L1 sparsity analysis over every interaction term, which pandas has no peer for.
-  const descriptive = timeCommand(process.execPath, [CLI, 'analyse', file, '--quiet', '--no-sparsity', '--json', report], RUNS);
+  const descriptive = timeCommand(process.execPath, [CLI, 'analyse', file, '--quiet', '--no-sparsity', '--no-relevance', '--json', report], RUNS);
   const full = timeCommand(process.execPath, [CLI, 'analyse', file, '--quiet', '--json', report], RUNS);
   if (!descriptive.ok || !full.ok) throw new Error(`kryptonite analyse failed: ${descriptive.stderr || full.stderr}`);
   const ourMs = median(descriptive.wallMs);
   const fullMs = median(full.wallMs);
-  console.log(`  kryptonite analyse --no-sparsity (end to end, incl. node start-up): ${fmt(ourMs)}`);
-  console.log(`  kryptonite analyse, full (adds exact L1 over all 262,143 interaction terms): ${fmt(fullMs)}`);
+  console.log(`  kryptonite analyse --no-sparsity --no-relevance (end to end, incl. node start-up): ${fmt(ourMs)}`);
+  console.log(`  kryptonite analyse, full (adds baselines, relevance and exact L1 over all 262,143 interaction terms): ${fmt(fullMs)}`);
   const python = findPython('pandas');
   if (!python) {
     console.log('  pandas: not installed (apt-get install python3-pandas) — peer skipped');
@@ -75,6 +82,64 @@ async function analyseVsPandas(): Promise<void> {
   console.log(`  pandas read_csv + describe() + corr() (end to end, incl. python start-up): ${fmt(peerMs)}`);
   console.log(`  ratio pandas / kryptonite --no-sparsity = ${(peerMs / ourMs).toFixed(2)}× (> 1: kryptonite is faster, while also finding peaks, classifying shapes and running PCA)`);
   console.log(`  ratio pandas / kryptonite full          = ${(peerMs / fullMs).toFixed(2)}×`);
+}
+
+/**
+ * The real-table battery: export the tables (once, into BENCH_DIR/battery), run scikit-learn's reference on them in
+ * this run (the peer: its per-table time covers the 5-fold CV of two models and the marginal tests), then our
+ * analyse on each with the battery's checker. Our time is end to end from spawn; the peer's is python's own clock
+ * inside one process (no start-up), so the ratio flatters the peer.
+ */
+function battery(): void {
+  const dir = join(BENCH_DIR, 'battery');
+  const here = join(ROOT, 'test', 'bench', 'battery');
+  console.log(`\n[battery] 40 real public tables (${dir})`);
+  const python = findPython('sklearn');
+  const rscript = spawnSync('Rscript', ['--version'], { encoding: 'utf8' });
+  if (!python || rscript.status !== 0) {
+    console.log('  skipped: needs Rscript (apt-get install r-base-core r-cran-mlbench …, see test/bench/battery/README.md) and python3-sklearn');
+    return;
+  }
+  if (!existsSync(join(dir, 'sklearn_iris.csv'))) {
+    const r = spawnSync('Rscript', [join(here, 'export.R'), dir], { encoding: 'utf8' });
+    const p = spawnSync(python, [join(here, 'export.py'), dir], { encoding: 'utf8' });
+    if (r.status !== 0 || p.status !== 0) {
+      console.log(`  skipped: the export failed (${(r.stderr || p.stderr).trim().split('\n').pop()})`);
+      return;
+    }
+  }
+  const refFile = join(dir, 'reference.json');
+  const ref = spawnSync(python, [join(here, 'reference.py'), dir, '--out', refFile], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (ref.status !== 0 || !existsSync(refFile)) {
+    console.log(`  skipped: reference.py failed (${ref.stderr.trim().split('\n').pop()})`);
+    return;
+  }
+  const out = join(dir, 'check.json');
+  const check = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'check.ts'), '--data', dir, '--reference', refFile, '--json', out], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (!existsSync(out)) {
+    console.log(`  the checker failed: ${check.stderr.trim().split('\n').pop()}`);
+    return;
+  }
+  const ours = JSON.parse(readFileSync(out, 'utf8')) as { passed: number; total: number; results: { name: string; wallMs: number; pass: boolean; criteria: { ok: boolean; reason: string }[] }[] };
+  const peer = JSON.parse(readFileSync(refFile, 'utf8')) as { tables: { name: string; seconds: number }[] };
+  const peerMs = new Map(peer.tables.map((t) => [t.name, t.seconds * 1000]));
+  let slowest = 0;
+  for (const r of ours.results) {
+    const p = peerMs.get(r.name);
+    slowest = Math.max(slowest, r.wallMs);
+    const failed = r.criteria.flatMap((c, i) => (c.ok ? [] : [`${i + 1}: ${c.reason}`]));
+    console.log(
+      `  ${r.name.padEnd(24)} kryptonite ${fmt(r.wallMs).padStart(8)}   scikit-learn ${p === undefined ? '—' : fmt(p).padStart(8)}` +
+        `${p ? `   ratio ${(p / r.wallMs).toFixed(2)}×` : ''}${failed.length ? `   FAILS ${failed.join('; ')}` : ''}`,
+    );
+  }
+  const total = ours.results.reduce((s, r) => s + r.wallMs, 0);
+  const peerTotal = ours.results.reduce((s, r) => s + (peerMs.get(r.name) ?? 0), 0);
+  console.log(`  ${ours.passed} of ${ours.total} tables pass every criterion; slowest analyse ${fmt(slowest)} (target ≤ 2 s)`);
+  console.log(`  total: kryptonite ${fmt(total)} (end to end, 40 processes) against scikit-learn ${fmt(peerTotal)} (in-process), ratio ${(peerTotal / total).toFixed(2)}×`);
 }
 
 interface IngestLine {

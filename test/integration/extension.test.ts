@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, workspaceFile, diagnosticsWhen } from './helpers';
 import type { KryptoniteApi } from '../../src/extension';
-import type { AnalysisOutcome } from '../../src/explorer/analyses';
+import type { AnalysisOutcome } from '../../src/host/datasetReports';
 
 
 
@@ -33,7 +33,7 @@ suite('Kryptonite in VS Code', () => {
 
   test('activates and registers its commands', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['analyseDataset', 'openReport', 'clearDiagnostics', 'cancel', 'exportReport', 'excludeFeature', 'openDataset']) {
+    for (const id of ['analyseDataset', 'openReport', 'clearDiagnostics', 'cancel', 'exportReport', 'excludeFeature', 'openDataset', 'setLabelColumn', 'setLabelTask']) {
       assert.ok(commands.includes(`kryptonite.${id}`), `kryptonite.${id} is registered`);
     }
   });
@@ -42,7 +42,7 @@ suite('Kryptonite in VS Code', () => {
     await api.controller.index.refresh();
     const roots = api.tree.getChildren();
     const labels = roots.map((n) => api.tree.getTreeItem(n).label);
-    assert.deepEqual([...labels].sort(), ['messy.csv', 'pair (X/y .npy)', 'small.csv']);
+    assert.deepEqual([...labels].sort(), ['houses.csv', 'messy.csv', 'pair (X/y .npy)', 'pets.csv', 'small.csv']);
     const small = roots.find((n) => api.tree.getTreeItem(n).label === 'small.csv');
     assert.ok(small);
     const before = api.tree.getChildren(small);
@@ -71,7 +71,8 @@ suite('Kryptonite in VS Code', () => {
     assert.ok(node);
     const features = api.tree.getChildren(node).filter((n) => n.kind === 'feature');
     assert.equal(features.length, 6);
-    assert.equal(api.tree.getTreeItem(features[3]).description, 'burst · irrelevant');
+    assert.equal(api.tree.getTreeItem(features[3]).description, 'numeric, burst · irrelevant');
+    assert.match(String(api.tree.getTreeItem(node).description), /label y \(binary\)$/);
   });
 
   test('the report panel opens beside the editor and its webview starts under the CSP', async () => {

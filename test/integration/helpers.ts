@@ -39,3 +39,29 @@ export function diagnosticsWhen(
     check();
   });
 }
+
+/** Resolves once `check` returns a value (tried now and after every `event`); rejects after `ms`. */
+export function eventually<T, E>(event: vscode.Event<E>, check: () => T | undefined, what: string, ms = 60_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const done = (): boolean => {
+      const v = check();
+      if (v === undefined) return false;
+      sub.dispose();
+      clearTimeout(timer);
+      resolve(v);
+      return true;
+    };
+    const sub = event(() => void done());
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`timed out waiting for ${what}`));
+    }, ms);
+    done();
+  });
+}
+
+/** The text of every hover at `position` (VS Code's own hover command, so every provider runs as in the editor). */
+export async function hoverText(uri: vscode.Uri, position: vscode.Position): Promise<string> {
+  const hovers = (await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, position)) as vscode.Hover[];
+  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+}

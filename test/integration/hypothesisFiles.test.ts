@@ -16,7 +16,7 @@ import { parseHypothesisFile } from '../../src/engine/hypothesis/file';
 import { parseHypothesis } from '../../src/engine/hypothesis/parser';
 import { loadDataset } from '../../src/engine/io/load';
 import { splitRows } from '../../src/engine/split';
-import { lensTitle } from '../../src/hypothesisFiles/format';
+import { lensTitle } from '../../src/features/hypotheses/format';
 
 
 

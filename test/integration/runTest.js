@@ -63,7 +63,7 @@ async function main() {
       extensionDevelopmentPath: root,
       extensionTestsPath: path.join(out, 'index.js'),
       launchArgs: [workspace, '--disable-extensions'],
-      extensionTestsEnv: { KRYPTONITE_TEST: '1' },
+      extensionTestsEnv: { KRYPTONITE_TEST: '1', ...(process.env.KRYPTONITE_TEST_GREP ? { KRYPTONITE_TEST_GREP: process.env.KRYPTONITE_TEST_GREP } : {}) },
     });
     console.log(`integration tests: passed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } finally {

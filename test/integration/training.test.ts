@@ -10,9 +10,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, workspaceFile } from './helpers';
 import type { KryptoniteApi } from '../../src/extension';
-import type { ExplorerNode } from '../../src/explorer/tree';
-import type { TrainOutcome } from '../../src/training/trainer';
-import type { PredictOutcome } from '../../src/training/register';
+import type { ExplorerNode } from '../../src/features/datasets/tree';
+import type { TrainOutcome } from '../../src/features/training/trainer';
+import type { PredictOutcome } from '../../src/features/training/register';
 
 
 

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TopLevelSpec } from 'vega-lite';
 import { analyseFile } from '../../src/engine/tasks/analyseFile';
-import { buildCharts, correlationSpec, histogramSpec, hypothesesSpec, pcaSpec, relevanceSpec, SHAPE_CLASSES, SHAPE_COLOURS, termsSpec } from '../../src/engine/charts/specs';
+import { chartCaptions } from '../../src/engine/charts/captions';
+import { categoriesSpec, LEVEL_KINDS } from '../../src/engine/charts/categories';
+import { baselinesSpec, relevanceSpec, RELEVANCE_DOMAIN, shortModelName } from '../../src/engine/charts/learnability';
+import { buildCharts, correlationSpec, histogramSpec, hypothesesSpec, pcaSpec, SHAPE_CLASSES, SHAPE_COLOURS, termsSpec } from '../../src/engine/charts/specs';
 import type { Report } from '../../src/engine/report';
 
 // test/fixtures/workspace/data/small.csv: `kryptonite generate --features 6 --rows 600 --seed 11` —
@@ -31,7 +34,7 @@ async function assertRenderable(spec: TopLevelSpec): Promise<void> {
 
 test('every chart of a full report is valid Vega-Lite and parses without eval', async () => {
   const charts = buildCharts(await report());
-  assert.deepEqual(Object.keys(charts).sort(), ['correlation', 'histograms', 'hypotheses', 'pca', 'relevance', 'terms']);
+  assert.deepEqual(Object.keys(charts).sort(), ['baselines', 'correlation', 'histograms', 'hypotheses', 'pca', 'relevance', 'terms']);
   for (const spec of Object.values(charts)) await assertRenderable(spec as TopLevelSpec);
 });
 
@@ -71,7 +74,7 @@ test('PCA is coloured by the class value; terms and relevance name the features'
 
 test('sections without data are left out: no sparsity, no label, one feature', async () => {
   const r = await report();
-  const bare: Report = { ...r, sparsity: undefined, hypotheses: undefined, relevance: undefined, pca: null, features: r.features.slice(0, 1).map(({ relevance: _r, relevanceEvidence: _e, ...f }) => f), correlation: { ...r.correlation, names: ['x1'], matrix: [[1]] } };
+  const bare: Report = { ...r, sparsity: undefined, hypotheses: undefined, relevance: undefined, baselines: undefined, pca: null, features: r.features.slice(0, 1).map(({ relevance: _r, relevanceEvidence: _e, ...f }) => f), correlation: { ...r.correlation, names: ['x1'], matrix: [[1]] } };
   assert.deepEqual(Object.keys(buildCharts(bare)), ['histograms']);
   assert.equal(termsSpec(bare), null);
   assert.equal(relevanceSpec(bare), null);
@@ -89,4 +92,85 @@ test('non-finite values never reach a spec (NaN correlation of a constant column
   const spec = correlationSpec({ ...r, correlation: { ...r.correlation, matrix } }) as unknown as { data: { values: { i: number; j: number; r: number | null }[] } };
   assert.equal(spec.data.values.find((v) => v.i === 0 && v.j === 1)?.r, null);
   await assertRenderable(spec as unknown as TopLevelSpec);
+});
+
+// test/fixtures/workspace/data/pets.csv and houses.csv (test/fixtures/makeWorkspaceFixtures.ts): a three-class text
+// label with categorical features, and a numeric target.
+const pets = (): Promise<Report> => analyseFile('test/fixtures/workspace/data/pets.csv', { label: 'species', seed: 42 });
+const houses = (): Promise<Report> => analyseFile('test/fixtures/workspace/data/houses.csv', { label: 'price', seed: 42 });
+
+test('a multi-class table with categories: every chart compiles; categorical features get level charts, not histograms', async () => {
+  const r = await pets();
+  const charts = buildCharts(r);
+  const categorical = r.features.filter((f) => f.categories).map((f) => `categories-${f.index}`);
+  assert.ok(categorical.length >= 2, 'colour and size are categorical');
+  for (const id of ['baselines', 'relevance', 'histograms', ...categorical]) assert.ok(charts[id], `${id} is drawn`);
+  assert.equal(charts.terms, undefined, 'no L1 terms for three classes');
+  for (const spec of Object.values(charts)) await assertRenderable(spec as TopLevelSpec);
+  const hist = histogramSpec(r) as unknown as { data: { values: { feature: string }[] } };
+  assert.deepEqual([...new Set(hist.data.values.map((v) => v.feature))], r.features.filter((f) => !f.categories).map((f) => f.name));
+});
+
+test('level charts show every level, mark rare levels and likely misspellings, and keep numeric levels in order', async () => {
+  const r = await pets();
+  const colour = r.features.find((f) => f.name === 'colour');
+  assert.ok(colour?.categories);
+  const spec = categoriesSpec(colour) as unknown as { data: { values: { level: string; kind: string; count: number }[] }; encoding: { color: { scale: { domain: string[] } } } };
+  assert.equal(spec.data.values.length, colour.categories.cardinality, 'every level, not a top few');
+  assert.equal(spec.data.values.find((v) => v.level === 'Gray')?.kind, 'likely variant');
+  assert.deepEqual(spec.encoding.color.scale.domain, [...LEVEL_KINDS]);
+  const h = await houses();
+  const rooms = h.features.find((f) => f.name === 'rooms');
+  assert.ok(rooms?.categories);
+  const roomSpec = categoriesSpec(rooms) as unknown as { data: { values: { level: string }[] } };
+  assert.deepEqual(roomSpec.data.values.map((v) => v.level), ['1', '2', '3', '4', '5', '6']);
+  assert.equal(categoriesSpec({ ...rooms, categories: null }), null);
+});
+
+test('baselines: every model with its interval on the metric axis, the base rate marked; R² for a numeric target', async () => {
+  const r = await pets();
+  const spec = baselinesSpec(r) as unknown as { data: { values: { model: string; lo: number; hi: number; value: number; role: string }[] }; layer: { encoding: { x?: { datum?: number; title?: string; scale?: { domain: number[] } } } }[] };
+  assert.equal(spec.data.values.length, r.baselines?.length);
+  assert.equal(spec.data.values[0].role, 'reference');
+  assert.equal(spec.layer[0].encoding.x?.datum, r.baselines?.[0].value, 'the dashed line is the base rate');
+  assert.match(spec.layer[2].encoding.x?.title ?? '', /^accuracy/);
+  assert.deepEqual(spec.layer[2].encoding.x?.scale?.domain, [0, 1]);
+  for (const v of spec.data.values) assert.ok(v.lo <= v.value && v.value <= v.hi);
+  const h = baselinesSpec(await houses()) as unknown as { layer: { encoding: { x?: { title?: string; scale?: { domain: number[] } } } }[] };
+  assert.match(h.layer[2].encoding.x?.title ?? '', /^R²/);
+  assert.ok((h.layer[2].encoding.x?.scale?.domain[0] ?? 0) < 0, 'R² of the mean is below 0 and stays on the scale');
+  assert.equal(shortModelName('gradient boosting (histogram, 100 iterations)'), 'gradient boosting');
+  assert.equal(baselinesSpec({ ...r, baselines: undefined }), null);
+});
+
+test('relevance: one row per feature for a multi-class and a regression label, each verdict coloured, reason in the tooltip', async () => {
+  for (const r of [await pets(), await houses()]) {
+    const spec = relevanceSpec(r) as unknown as { data: { values: { feature: string; relevance: string; evidence: number; reason: string }[] }; layer: { encoding: { color?: { scale: { domain: string[] } }; tooltip?: { field: string }[] } }[] };
+    assert.deepEqual(spec.data.values.map((v) => v.feature), r.features.map((f) => f.name));
+    for (const v of spec.data.values) {
+      assert.ok(RELEVANCE_DOMAIN.includes(v.relevance as (typeof RELEVANCE_DOMAIN)[number]));
+      assert.ok(v.evidence >= 0 && v.evidence <= 16);
+      assert.ok(v.reason.length > 0, `${v.feature} has a reason`);
+    }
+    assert.deepEqual(spec.layer[0].encoding.color?.scale.domain, [...RELEVANCE_DOMAIN]);
+    assert.ok(spec.layer[0].encoding.tooltip?.some((t) => t.field === 'reason'));
+  }
+});
+
+test('captions say what is drawn: the correlation caption names the text categories it leaves out', async () => {
+  const r = await pets();
+  const captions = chartCaptions(r);
+  const corr = correlationSpec(r) as unknown as { data: { values: { a: string }[] } } | null;
+  assert.ok(corr);
+  const drawn = [...new Set(corr.data.values.map((v) => v.a))];
+  assert.match(captions.correlation, new RegExp(`between ${drawn.length} feature`));
+  for (const name of ['colour', 'size']) {
+    assert.ok(!drawn.includes(name), `${name} is not in the matrix`);
+    assert.match(captions.correlation, new RegExp(name), `the caption says ${name} is left out`);
+  }
+  assert.match(captions.baselines, /95 % interval/);
+  assert.match(captions.relevance, /redundant|relevant|unknown/);
+  const small = chartCaptions(await report());
+  assert.match(small.correlation, /and the label "y"/);
+  assert.doesNotMatch(small.correlation, /Not drawn/);
 });

@@ -4,7 +4,7 @@ import { analyseFile } from '../../src/engine/tasks/analyseFile';
 import type { HypothesisEvaluation } from '../../src/engine/hypothesis/evaluate';
 import { parseHypothesisFile } from '../../src/engine/hypothesis/file';
 import type { Report } from '../../src/engine/report';
-import { errorRange, freeName, hoverMarkdown, lensTitle, seedHypothesisFile } from '../../src/hypothesisFiles/format';
+import { errorRange, freeName, hoverMarkdown, lensTitle, seedHypothesisFile } from '../../src/features/hypotheses/format';
 
 /** A frozen evaluation: 115 of 120 right, 23 of 24 on the test split. */
 const EVAL: HypothesisEvaluation = {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { computeBaselines, gbdtOutOfFold, linearOutOfFold } from '../../src/engine/models/baselines';
+import { computeBaselines, refitOutOfFold } from '../../src/engine/models/baselines';
 import { rowLogLoss } from '../../src/engine/models/metrics';
 import type { ModelFeature, ModelInput } from '../../src/engine/models/types';
 import { createRng } from '../../src/engine/random';
@@ -104,16 +104,17 @@ test('drop-column refits reuse the fold bins and reproduce the baseline when the
   assert.equal(result.binnedFolds.length, 5);
   const gbdt = result.predictions.find((p) => p.kind === 'gbdt');
   assert.ok(gbdt);
-  const same = gbdtOutOfFold(input, result.plan, result.binnedFolds, { seed: 3, excludeFeatures: new Set([3]) });
-  assert.deepEqual(Array.from(same.predictions), Array.from(gbdt.outOfFold.predictions));
+  const [same, dropped, none] = refitOutOfFold(input, result.plan, result.binnedFolds, 'gbdt', [[3], [0], []], { seed: 3 });
+  assert.deepEqual(Array.from(same.outOfFold.predictions), Array.from(gbdt.outOfFold.predictions));
+  assert.deepEqual(Array.from(none.outOfFold.predictions), Array.from(gbdt.outOfFold.predictions), 'a refit with nothing left out is the baseline');
+  assert.equal(same.usage?.splits[3], 0, 'the rare feature was never split on');
   // Dropping the strongest feature costs log-loss on the same rows.
   const mean = (a: Float64Array): number => a.reduce((s, v) => s + v, 0) / a.length;
-  const dropped = gbdtOutOfFold(input, result.plan, result.binnedFolds, { seed: 3, excludeFeatures: new Set([0]) });
   const full = mean(rowLogLoss(result.truth, gbdt.outOfFold.predictions, 2));
-  assert.ok(mean(rowLogLoss(result.truth, dropped.predictions, 2)) > full + 0.1);
+  assert.ok(mean(rowLogLoss(result.truth, dropped.outOfFold.predictions, 2)) > full + 0.1);
   const linear = result.predictions.find((p) => p.kind === 'linear');
   assert.deepEqual(
-    Array.from(linearOutOfFold(input, result.plan).predictions),
+    Array.from(refitOutOfFold(input, result.plan, [], 'linear', [[]], { seed: 3 })[0].outOfFold.predictions),
     Array.from(linear?.outOfFold.predictions ?? []),
   );
 });

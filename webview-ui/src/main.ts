@@ -6,9 +6,10 @@
  */
 import type { Result } from 'vega-embed';
 import { drawChart } from './drawChart';
+import { button, el, themeConfig } from './dom';
 import type { HostToWebview, WebviewToHost } from '../../src/protocol';
 import { isHostToWebview } from '../../src/protocolGuards';
-import type { Report } from '../../src/engine/report';
+import { ReportView } from './report';
 import { startTrainingView, type TrainingVsCodeApi } from './training';
 
 interface VsCodeApi {
@@ -20,128 +21,22 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app') as HTMLElement;
+/** The hypotheses view's chart (the report view keeps its own). */
 const views = new Map<string, Result>();
-
-const SECTIONS: { id: string; title: string; help: string }[] = [
-  { id: 'histograms', title: 'Distributions', help: 'Probability mass of every feature; colour = shape class.' },
-  { id: 'relevance', title: 'Relevance per feature', help: "Each feature's share of the L1 model's coefficient mass." },
-  { id: 'terms', title: 'Top L1 interaction terms', help: 'Non-zero coefficients of the L1 logistic regression over interaction terms.' },
-  { id: 'hypotheses', title: 'Hypotheses', help: 'Accuracy of the claimed rule with its 95 % interval, and without each feature.' },
-  { id: 'correlation', title: 'Correlation', help: 'Pearson r between features and the label.' },
-  { id: 'pca', title: 'PCA', help: 'First two principal components of the standardised features, coloured by label.' },
-];
 
 function send(message: WebviewToHost): void {
   vscode.postMessage(message);
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  for (const c of children) e.append(c);
-  return e;
-}
-
-function button(text: string, onClick: () => void, attrs: Record<string, string> = {}): HTMLButtonElement {
-  const b = el('button', { type: 'button', ...attrs }, text);
-  b.addEventListener('click', onClick);
-  return b;
-}
-
-/** Vega config from VS Code's theme variables, read at render time (so light, dark and high contrast all work). */
-function themeConfig(): Record<string, unknown> {
-  const css = getComputedStyle(document.body);
-  const v = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
-  const fg = v('--vscode-editor-foreground', v('--vscode-foreground', '#333'));
-  const muted = v('--vscode-descriptionForeground', fg);
-  const grid = v('--vscode-editorIndentGuide-background1', v('--vscode-panel-border', '#8884'));
-  const font = v('--vscode-font-family', 'sans-serif');
-  const highContrast = document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light');
-  return {
-    background: null,
-    font,
-    axis: { labelColor: muted, titleColor: fg, domainColor: grid, tickColor: grid, gridColor: grid, labelFont: font, titleFont: font },
-    legend: { labelColor: fg, titleColor: fg, labelFont: font, titleFont: font },
-    header: { labelColor: fg, titleColor: fg, labelFont: font },
-    title: { color: fg, font },
-    view: { stroke: highContrast ? fg : null },
-    mark: highContrast ? { stroke: fg, strokeWidth: 0.5 } : {},
-    rule: { color: fg },
-    text: { color: fg },
-  };
-}
+const report = new ReportView(app, send);
 
 function status(text: string, kind: 'running' | 'failed' | 'info', actions: HTMLElement[] = []): void {
   views.forEach((v) => v.finalize());
   views.clear();
+  report.clear();
   app.replaceChildren(
     el('div', { class: `status ${kind}`, role: kind === 'failed' ? 'alert' : 'status' }, el('p', {}, text), ...(actions.length ? [el('div', { class: 'actions' }, ...actions)] : [])),
   );
-}
-
-let lastReport: { report: Report; charts: Record<string, unknown> } | null = null;
-
-async function renderReport(report: Report, charts: Record<string, unknown>): Promise<void> {
-  lastReport = { report, charts };
-  views.forEach((v) => v.finalize());
-  views.clear();
-  const d = report.dataset;
-  const header = el(
-    'header',
-    {},
-    el('h1', {}, d.path.split(/[\\/]/).pop() ?? d.path),
-    el('p', { class: 'meta' }, `${d.rows.toLocaleString('en')} rows · ${d.featureCount} features · label ${d.label ? `${d.label.name} (${d.label.classes.length} classes)` : 'none'} · ${Math.round(report.timings.totalMs)} ms`),
-    el('div', { class: 'actions' }, button('Re-analyse', () => send({ type: 'reanalyse' })), button('Export report (HTML)', () => send({ type: 'exportReport' }))),
-  );
-  const body: HTMLElement[] = [header];
-  if (report.relevance?.crossCheck.statement) body.push(el('p', { class: 'finding' }, report.relevance.crossCheck.statement));
-  if (report.hypotheses?.[0]) body.push(el('p', { class: 'finding' }, `Rule found: `, el('code', {}, report.hypotheses[0].rule), ` — accuracy ${((report.hypotheses[0].accuracy ?? 0) * 100).toFixed(1)} %`));
-  if (report.warnings.length) {
-    body.push(el('details', { class: 'warnings' }, el('summary', {}, `${report.warnings.length} warning(s) while reading`), el('ul', {}, ...report.warnings.map((w) => el('li', {}, w.message)))));
-  }
-  const targets: [string, HTMLElement][] = [];
-  for (const s of SECTIONS) {
-    if (!charts[s.id]) continue;
-    const target = el('div', { class: 'chart', id: `chart-${s.id}`, role: 'img', 'aria-label': `${s.title}: ${s.help}` });
-    const tools = el(
-      'div',
-      { class: 'actions' },
-      button('SVG', () => void exportChart(s.id, 'svg'), { 'aria-label': `Export ${s.title} as SVG` }),
-      button('PNG', () => void exportChart(s.id, 'png'), { 'aria-label': `Export ${s.title} as PNG` }),
-    );
-    body.push(el('section', { 'aria-labelledby': `h-${s.id}` }, el('div', { class: 'section-head' }, el('h2', { id: `h-${s.id}` }, s.title), tools), el('p', { class: 'help' }, s.help), target));
-    targets.push([s.id, target]);
-  }
-  body.push(el('section', { 'aria-labelledby': 'h-stats' }, el('h2', { id: 'h-stats' }, 'Per-feature statistics'), statsTable(report)));
-  app.replaceChildren(...body);
-  const config = themeConfig();
-  for (const [id, target] of targets) {
-    try {
-      const result = await drawChart(target, charts[id], config);
-      views.set(id, result);
-    } catch (error) {
-      target.replaceChildren(el('p', { class: 'status failed' }, `Could not draw this chart: ${error instanceof Error ? error.message : String(error)}`));
-    }
-  }
-  document.body.dataset.rendered = String(views.size);
-}
-
-function statsTable(report: Report): HTMLElement {
-  const n = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : String(Number(v.toPrecision(4))));
-  const cols = ['feature', 'shape', 'relevance', 'count', 'missing', 'mean', 'sd', 'min', 'median', 'max', 'skew', 'kurt.', 'distinct'];
-  const rows = report.features.map((f) =>
-    el(
-      'tr',
-      {},
-      el('th', { scope: 'row' }, f.name),
-      ...[f.shape, f.relevance ?? '—', String(f.stats.count), String(f.stats.missing), n(f.stats.mean), n(f.stats.sd), n(f.stats.min), n(f.stats.quantiles?.p50), n(f.stats.max), n(f.stats.skewness), n(f.stats.kurtosis), String(f.stats.distinct)].map((c, i) =>
-        el('td', i < 2 ? { class: `tag ${c}` } : {}, c),
-      ),
-    ),
-  );
-  const table = el('table', { class: 'stats' }, el('thead', {}, el('tr', {}, ...cols.map((c) => el('th', { scope: 'col' }, c)))), el('tbody', {}, ...rows));
-  // The wrapper scrolls horizontally at narrow widths and is focusable so keyboard users can scroll it.
-  return el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Per-feature statistics' }, table);
 }
 
 /** "Compare Hypotheses": the rules of a .kryp file ranked by accuracy, a table and the interval chart. */
@@ -149,6 +44,7 @@ let lastHypotheses: Extract<HostToWebview, { type: 'hypotheses' }> | null = null
 
 async function renderHypotheses(m: Extract<HostToWebview, { type: 'hypotheses' }>): Promise<void> {
   lastHypotheses = m;
+  report.clear();
   views.forEach((v) => v.finalize());
   views.clear();
   const f4 = (v: number | null): string => (v === null ? '—' : v.toFixed(4));
@@ -186,16 +82,9 @@ async function renderHypotheses(m: Extract<HostToWebview, { type: 'hypotheses' }
   document.body.dataset.rendered = String(views.size);
 }
 
-async function exportChart(id: string, format: 'svg' | 'png'): Promise<void> {
-  const v = views.get(id);
-  if (!v) return;
-  const data = format === 'svg' ? await v.view.toSVG() : await v.view.toImageURL('png', 2);
-  send({ type: 'exportChart', chart: id, format, data });
-}
-
 async function collectExport(id: number): Promise<void> {
   const charts: Record<string, string> = {};
-  for (const [name, v] of views) charts[name] = await v.view.toSVG();
+  for (const [name, v] of report.current ? report.charts : views) charts[name] = await v.view.toSVG();
   send({ type: 'exportData', id, charts });
 }
 
@@ -206,20 +95,33 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   switch (m.type) {
     case 'analysing':
       vscode.setState({ v: 1, dataset: m.dataset });
-      status(`Analysing… ${m.message}`, 'running', [button('Cancel', () => send({ type: 'cancel' }))]);
+      // With a report on screen, a re-analysis is a line above it; the report stays until the new one arrives.
+      if (report.current?.dataset === m.dataset) report.progress(`Re-analysing… ${m.message}`);
+      else status(`Analysing… ${m.message}`, 'running', [button('Cancel', () => send({ type: 'cancel' }))]);
       return;
     case 'report':
       vscode.setState({ v: 1, dataset: m.dataset });
-      void renderReport(m.report, m.charts as Record<string, unknown>);
+      lastHypotheses = null;
+      void report.render(m);
       return;
-    case 'failed':
+    case 'stale':
+      report.markStale(m.message);
+      return;
+    case 'failed': {
       vscode.setState({ v: 1, dataset: m.dataset });
-      status(`The analysis failed: ${m.message}`, 'failed', [button('Try again', () => send({ type: 'reanalyse' }))]);
+      const shown = report.current;
+      if (shown?.dataset === m.dataset) {
+        report.progress(null);
+        report.markStale(`The re-analysis failed (${m.message}); this report is from before.`);
+      } else status(`The analysis failed: ${m.message}`, 'failed', [button('Try again', () => send({ type: 'reanalyse' }))]);
       return;
-    case 'cancelled':
-      if (lastReport) void renderReport(lastReport.report, lastReport.charts);
+    }
+    case 'cancelled': {
+      const shown = report.current;
+      if (shown?.dataset === m.dataset) report.progress(null);
       else status('The analysis was cancelled.', 'info', [button('Analyse', () => send({ type: 'reanalyse' }))]);
       return;
+    }
     case 'collectExport':
       void collectExport(m.id);
       return;
@@ -231,8 +133,9 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 
 // Re-render charts when the theme changes (VS Code swaps the body class).
 new MutationObserver(() => {
+  const shown = report.current;
   if (lastHypotheses) void renderHypotheses(lastHypotheses);
-  else if (lastReport) void renderReport(lastReport.report, lastReport.charts);
+  else if (shown) void report.render(shown);
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 // The training panel loads this same bundle with <body data-view="training">: it takes the page over and sends its own `ready`.

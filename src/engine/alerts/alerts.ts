@@ -5,17 +5,20 @@
  */
 import type { Dataset } from '../dataset';
 import { looksLikePlaceholder } from '../io/missing';
-import type { CorrelationReport } from '../report';
+
 import { chiSquareIndependence } from '../stats/chiSquare';
 import { kruskalWallis } from '../stats/kruskalWallis';
 import { benjaminiHochberg } from '../stats/multiplicity';
+import { spearman } from '../stats/spearman';
+import type { CorrelationMatrix } from '../stats/correlation';
 import type { FeatureProfile } from '../stats/profile';
 import type { Alert } from './types';
 
 export interface AlertInput {
   readonly dataset: Dataset;
   readonly profiles: readonly FeatureProfile[];
-  readonly correlation: CorrelationReport;
+  /** Pearson correlations of the features with an order (names may include the label; it is skipped). */
+  readonly correlation: CorrelationMatrix;
 }
 
 /** ydata-profiling: a categorical column with more than 50 distinct values is high-cardinality. */
@@ -32,6 +35,8 @@ export const SKEW_THRESHOLD = 3;
 export const HIGH_CORRELATION = 0.9;
 /** A single feature that alone predicts this share of labels (or R² for a number) leaks the label. */
 export const LEAK_SCORE = 0.99;
+/** |Spearman ρ| of a numeric feature with a numeric target at or above this: the feature is the target, reordered. */
+export const LEAK_RANK_CORRELATION = 0.995;
 /** A class below this share of labelled rows makes the label extremely imbalanced. */
 export const IMBALANCE_SHARE = 0.05;
 
@@ -96,7 +101,7 @@ function rowAlerts(dataset: Dataset): Alert[] {
     alerts.push({
       code: 'duplicateRows',
       severity: duplicates / n >= 0.05 ? 'warning' : 'info',
-      message: `${fmt(duplicates)} row(s) (${pct(duplicates / n)}) repeat an earlier row exactly (features${label ? ' and label' : ''}); duplicates inflate cross-validated scores when copies fall in both training and test folds`,
+      message: `${fmt(duplicates)} row(s) (${pct(duplicates / n)}) repeat an earlier row exactly (every feature${label ? ' and the label' : ''}; excluded columns aside); duplicates inflate cross-validated scores when copies fall in both training and test folds`,
       columns: [],
       evidence: { duplicates, share: duplicates / n, comparison: 'feature values hashed (53 bits)' },
     });
@@ -253,7 +258,7 @@ function countZeros(col: Float32Array): number {
 // Pairs of features: identical and highly correlated.
 // ---------------------------------------------------------------------------------------------------------------
 
-function pairAlerts(dataset: Dataset, correlation: CorrelationReport): Alert[] {
+function pairAlerts(dataset: Dataset, correlation: CorrelationMatrix): Alert[] {
   const alerts: Alert[] = [];
   // Identical columns: equal hash first, then compared value by value.
   const byHash = new Map<number, number[]>();
@@ -375,8 +380,23 @@ function leakAlerts(dataset: Dataset, profiles: readonly FeatureProfile[]): Aler
   const n = dataset.rows;
   profiles.forEach((f, j) => {
     if (f.shape === 'constant' || f.shape === 'empty') return;
+    if (label.task === 'regression' && label.target && f.type === 'numeric') {
+      // A monotone function of the target (a copy, a rescaling, a log) has |Spearman ρ| ≈ 1.
+      const r = spearman(dataset.columns[j], label.target);
+      if (Number.isFinite(r.rho) && Math.abs(r.rho) >= LEAK_RANK_CORRELATION && r.n >= 20) {
+        alerts.push({
+          code: 'labelLeak',
+          severity: 'error',
+          message: `"${f.name}" alone orders the rows almost exactly as "${label.name}" does (Spearman ρ = ${r.rho.toFixed(4)}): a copy or a function of the label? Check that it is known before the label is`,
+          columns: [f.name, label.name],
+          evidence: { score: Math.abs(r.rho), measure: '|Spearman ρ|', spearman: r.rho, rows: r.n },
+        });
+        return;
+      }
+    }
     const groups = groupCodes(dataset, j, f);
-    if (!groups || groups.k > Math.max(2, n / 20)) return;
+    // Discrete features with a level for every 20 rows or fewer could memorise the label; quantile bins cannot.
+    if (!groups || (groups.discrete && groups.k > Math.max(2, n / 20))) return;
     const score = label.task === 'regression' && label.target ? binR2(groups.codes, groups.k, label.target) : binAccuracy(groups.codes, groups.k, label.values, label.classes.length);
     if (!score) return;
     const { value, base, rows } = score;
@@ -399,19 +419,21 @@ function leakAlerts(dataset: Dataset, profiles: readonly FeatureProfile[]): Aler
 interface Groups {
   readonly codes: Int32Array;
   readonly k: number;
+  /** Levels of the feature itself (true), or quantile bins of a continuous one (false). */
+  readonly discrete: boolean;
 }
 
 const LEAK_BINS = 32;
 
 function groupCodes(dataset: Dataset, j: number, f: FeatureProfile): Groups | null {
   const cats = dataset.categories[j];
-  if (cats) return { codes: cats.codes, k: cats.levels.length };
+  if (cats) return { codes: cats.codes, k: cats.levels.length, discrete: true };
   const col = dataset.columns[j];
   if (f.values) {
     const index = new Map<number, number>(f.values.values.map((v, k) => [v, k]));
     const codes = new Int32Array(col.length);
     for (let i = 0; i < col.length; i++) codes[i] = col[i] === col[i] ? (index.get(col[i]) ?? -1) : -1;
-    return { codes, k: f.values.values.length };
+    return { codes, k: f.values.values.length, discrete: true };
   }
   const q = f.stats.quantiles;
   if (!q || f.stats.count < LEAK_BINS * 5) return null;
@@ -437,7 +459,7 @@ function groupCodes(dataset: Dataset, j: number, f: FeatureProfile): Groups | nu
     }
     codes[i] = lo;
   }
-  return { codes, k: LEAK_BINS };
+  return { codes, k: LEAK_BINS, discrete: false };
 }
 
 function binAccuracy(codes: Int32Array, k: number, labels: Int32Array, classes: number): { value: number; base: number; rows: number } | null {

@@ -6,8 +6,11 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Report } from '../report';
 import type { ShapeClass } from '../stats/types';
+import { categoriesSpecs } from './categories';
+import { baselinesSpec, relevanceSpec } from './learnability';
 
-export type ChartId = 'histograms' | 'correlation' | 'pca' | 'terms' | 'relevance' | 'hypotheses';
+/** Fixed chart ids; categorical features add one `categories-<index>` chart each (./categories.ts). */
+export type ChartId = 'histograms' | 'correlation' | 'pca' | 'terms' | 'relevance' | 'baselines' | 'hypotheses';
 
 export interface ChartOptions {
   /** Small-multiple columns for the histograms. */
@@ -19,16 +22,15 @@ export interface ChartOptions {
 /** Fixed domain so a shape keeps its colour across datasets; Okabe–Ito colours stay distinct for colour-blind readers. */
 export const SHAPE_CLASSES: readonly ShapeClass[] = ['burst', 'gaussian', 'spread', 'binary', 'categorical', 'continuous', 'constant', 'empty'];
 export const SHAPE_COLOURS: readonly string[] = ['#D55E00', '#0072B2', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#999999', '#666666'];
-const RELEVANCE_DOMAIN = ['relevant', 'redundant', 'irrelevant', 'unknown'];
-// Okabe–Ito colours (colour-blind safe): green, blue, vermillion, grey.
-const RELEVANCE_COLOURS = ['#009E73', '#0072B2', '#D55E00', '#999999'];
-
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
-/** Every chart the report supports, in display order; sections without data are left out. */
-export function buildCharts(report: Report, options: ChartOptions = {}): Partial<Record<ChartId, TopLevelSpec>> {
-  const out: Partial<Record<ChartId, TopLevelSpec>> = {};
-  if (report.features.length > 0) out.histograms = histogramSpec(report, options);
+/** Every chart the report supports, by id; sections without data are left out (the panel decides the order). */
+export function buildCharts(report: Report, options: ChartOptions = {}): Partial<Record<ChartId, TopLevelSpec>> & Record<string, TopLevelSpec> {
+  const out: Partial<Record<ChartId, TopLevelSpec>> & Record<string, TopLevelSpec> = {};
+  if (report.features.some((f) => !f.categories)) out.histograms = histogramSpec(report, options);
+  Object.assign(out, categoriesSpecs(report));
+  const baselines = baselinesSpec(report);
+  if (baselines) out.baselines = baselines;
   const corr = correlationSpec(report);
   if (corr) out.correlation = corr;
   const pca = pcaSpec(report);
@@ -42,10 +44,14 @@ export function buildCharts(report: Report, options: ChartOptions = {}): Partial
   return out;
 }
 
-/** The PMF of every feature as small multiples, one x scale per feature, bars coloured by shape class. */
+/**
+ * The PMF of every numeric feature as small multiples, one x scale per feature, bars coloured by shape class.
+ * Categorical and boolean features are drawn level by level instead (./categories.ts): their codes have no scale.
+ */
 export function histogramSpec(report: Report, options: ChartOptions = {}): TopLevelSpec {
   const values: { feature: string; order: number; shape: ShapeClass; x0: number; x1: number; pmf: number }[] = [];
   for (const f of report.features) {
+    if (f.categories) continue;
     const h = f.histogram;
     for (let i = 0; i < h.counts.length; i++) {
       const x0 = h.edges[i];
@@ -162,49 +168,6 @@ export function termsSpec(report: Report, limit = 20): TopLevelSpec | null {
   } as TopLevelSpec;
 }
 
-/**
- * Relevance per feature: the evidence behind each verdict on one scale, −log10 of the smaller BH-adjusted p-value of
- * the marginal and the conditional test (capped at 16), coloured by the verdict; the dashed line is the discovery
- * threshold. Irrelevant and unknown features sit near zero, which is the point: their bars say "no evidence".
- */
-export function relevanceSpec(report: Report): TopLevelSpec | null {
-  if (!report.features.some((f) => f.relevance !== undefined)) return null;
-  const level = (report.relevance?.errorRate ?? 0.05) / 2;
-  const values = report.features.map((f) => {
-    const ev = f.relevanceEvidence;
-    const ps = [ev?.marginal?.adjustedP, ev?.conditional?.adjustedP].filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
-    const p = ps.length > 0 ? Math.min(...ps) : 1;
-    return {
-      feature: f.name,
-      order: f.index,
-      relevance: f.relevance ?? 'unknown',
-      evidence: Math.min(16, -Math.log10(Math.max(p, 1e-300))),
-      marginalP: finiteOrNull(ev?.marginal?.p),
-      conditionalIncrease: finiteOrNull(ev?.conditional?.increase),
-      participation: finiteOrNull(ev?.sparsity?.participation),
-      reason: ev?.reasons[0] ?? '',
-    };
-  });
-  return {
-    $schema: SCHEMA,
-    description: 'Relevance per feature: strength of evidence (−log10 adjusted p) coloured by the verdict',
-    width: 'container',
-    height: { step: 18 },
-    data: { values },
-    layer: [
-      {
-        mark: { type: 'bar', tooltip: true },
-        encoding: {
-          y: { field: 'feature', type: 'nominal', sort: { field: 'order', order: 'ascending' }, title: null, axis: { labelLimit: 200 } },
-          x: { field: 'evidence', type: 'quantitative', title: '−log10 adjusted p (marginal or drop-column, the stronger)', scale: { domain: [0, 16] } },
-          color: { field: 'relevance', type: 'nominal', scale: { domain: RELEVANCE_DOMAIN, range: RELEVANCE_COLOURS }, legend: { orient: 'bottom', direction: 'horizontal' } },
-        },
-      },
-      { mark: { type: 'rule', strokeDash: [4, 3] }, encoding: { x: { datum: -Math.log10(level) } } },
-    ],
-  } as TopLevelSpec;
-}
-
 /** Accuracy of every claimed rule with its 95 % interval, and (for the first rule) the accuracy without each feature. */
 export function hypothesesSpec(report: Report): TopLevelSpec | null {
   const hyps = report.hypotheses ?? [];
@@ -227,11 +190,12 @@ export function hypothesesSpec(report: Report): TopLevelSpec | null {
       {
         mark: { type: 'bar', tooltip: true },
         encoding: {
-          x: { field: 'accuracy', type: 'quantitative', scale: { domain: [0, 1] }, axis: { format: '.0%' } },
+          x: { field: 'accuracy', type: 'quantitative', title: 'accuracy (95 % interval for the rule)', scale: { domain: [0, 1] }, axis: { format: '.0%' } },
           color: { condition: { test: "datum.variant === 'rule'", value: '#009E73' }, value: '#999999' },
         },
       },
-      { mark: { type: 'rule', color: '#000000' }, encoding: { x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
+      // No fixed colour: the theme's rule colour (the foreground) keeps the interval visible on dark backgrounds.
+      { mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { field: 'lo', type: 'quantitative', title: 'accuracy (95 % interval for the rule)' }, x2: { field: 'hi' } } },
     ],
   } as TopLevelSpec;
 }

@@ -96,6 +96,8 @@ export interface TypeOptions {
   readonly overrides?: Readonly<Record<string, ColumnType>>;
   /** Read text cells like 1,5 as 1.5 when every non-missing text of a column looks so (semicolon CSVs). */
   readonly decimalComma?: boolean;
+  /** The label column's name, so that a type given for it can be answered with a pointer to --task. */
+  readonly labelName?: string;
 }
 
 /** Type every column and build the features. `raw` holds every source column except the label. */
@@ -111,6 +113,14 @@ export function typeColumns(raw: readonly RawColumn[], rows: number, file: strin
     if (typed.info.missing >= rows && typed.info.role === 'feature') {
       warnings.push(makeWarning('emptyColumn', 'no values in any row; kept as an empty feature, which carries nothing', { file, column: column.name, expected: 'values' }));
     }
+  }
+  for (const name of Object.keys(ctx.overrides)) {
+    if (raw.some((c) => c.name === name)) continue;
+    const detail =
+      name === options.labelName
+        ? `a type was given for the label column "${name}"; the label's task is set with --task (binary, multiclass, regression), so the type is ignored`
+        : `a type was given for column "${name}", which is not in the file; ignored`;
+    warnings.push(makeWarning('columnTypeIgnored', detail, { file, expected: `one of ${raw.slice(0, 6).map((c) => `"${c.name}"`).join(', ')}${raw.length > 6 ? ', …' : ''}` }));
   }
   return { features, info, warnings };
 }
@@ -177,6 +187,13 @@ function typeColumn(column: RawColumn, ctx: Context, warnings: DatasetWarning[])
   const tally = tallyMarkers(column);
   const numbers = countFinite(column.numbers);
   const override = ctx.overrides[column.name];
+  if (override === 'datetime' && !column.text) {
+    throw new DatasetError('columnTypeInvalid', 'cannot be read as dates: it holds numbers', {
+      file: ctx.file,
+      column: column.name,
+      expected: 'dates such as 2024-03-01, 01/03/2024 or 1 Mar 2024 for the type "datetime" (a year alone is a number)',
+    });
+  }
   if (override !== undefined && override !== 'numeric' && override !== 'binary' && override !== 'identifier' && !column.text) {
     // A user type that reads numbers as levels, dates or text: go through the text path with no text cells.
     const none: TextCells = { levels: [], counts: [], rows: new Int32Array(0), codes: new Int32Array(0), overflow: false, cells: 0, totalLength: 0, withSpace: 0 };
@@ -184,6 +201,13 @@ function typeColumn(column: RawColumn, ctx: Context, warnings: DatasetWarning[])
   }
   const dotCells = tally.dotLevel >= 0 && column.text ? column.text.counts[tally.dotLevel] : 0;
 
+  if ((override === 'numeric' || override === 'binary') && numbers === 0 && tally.realText > 0) {
+    throw new DatasetError('columnTypeInvalid', `cannot be ${override}: it holds no numbers, only text such as ${quoteText(firstLevel(column, tally))}`, {
+      file: ctx.file,
+      column: column.name,
+      expected: `numbers for the type "${override}"`,
+    });
+  }
   // A column of numbers, perhaps with markers and '.' (which is then missing too) and a minority of stray texts.
   const numericMajority = tally.realText === 0 || (numbers > 0 && numbers >= NUMERIC_MAJORITY * (numbers + tally.realText));
   if (override === undefined ? numericMajority : override === 'numeric' || override === 'binary' || (override === 'identifier' && tally.realText === 0)) {
@@ -193,7 +217,8 @@ function typeColumn(column: RawColumn, ctx: Context, warnings: DatasetWarning[])
         makeWarning(
           'nonNumericCells',
           `${tally.realText} non-numeric cell(s), first ${quoteText(first.text)}; read as missing, the column is kept${decimalCommaHint(first.text)}`,
-          { file: ctx.file, row: first.row, column: column.name, count: tally.realText, expected: 'a number' },
+          // Row 0: not known (a cell left over from a decimal-comma column).
+          { file: ctx.file, ...(first.row > 0 ? { row: first.row } : {}), column: column.name, count: tally.realText, expected: 'a number' },
         ),
       );
     }
@@ -554,7 +579,7 @@ function booleanFeature(
         derivedFrom: null,
       },
     ],
-    info: { index: column.index, name: column.name, type: 'boolean', evidence, overridden, role: 'feature', reason: null, missing: rl.missing, markers },
+    info: { index: column.index, name: column.name, type: 'boolean', evidence: overridden ? `set by the user; ${evidence}` : evidence, overridden, role: 'feature', reason: null, missing: rl.missing, markers },
   };
 }
 
@@ -644,6 +669,8 @@ function isoDay(ms: number): string {
 // ---------------------------------------------------------------------------------------------------------------
 
 const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
+/** At most this share of a decimal-comma column's texts may be something else (typos). */
+const DECIMAL_COMMA_TYPOS = 0.05;
 
 /**
  * A column whose every non-missing text is a number with a decimal comma (1,5) — the European convention, in files
@@ -654,40 +681,55 @@ function decimalCommaColumn(column: RawColumn): { column: RawColumn; example: st
   if (!text || text.overflow) return null;
   let cells = 0;
   let example = '';
+  let other = 0;
   const parsed = text.levels.map((level, k) => {
     if (isMissingMarker(level) || level === CONDITIONAL_MARKER) return NaN;
-    if (!DECIMAL_COMMA.test(level)) return null;
+    if (!DECIMAL_COMMA.test(level)) {
+      other += text.counts[k];
+      return null;
+    }
     cells += text.counts[k];
     if (example === '') example = level;
     return Number(level.replace(',', '.'));
   });
-  if (cells === 0 || parsed.some((v) => v === null)) return null;
+  // Nearly all of them: a typo or two stays text and is warned about as a non-numeric cell of a numeric column.
+  if (cells === 0 || other > DECIMAL_COMMA_TYPOS * (cells + other)) return null;
   const numbers = Float32Array.from(column.numbers);
   const keepRows: number[] = [];
   const keepCodes: number[] = [];
+  let firstText: RawColumn['firstText'] = null;
   for (let c = 0; c < text.rows.length; c++) {
-    const v = text.codes[c] >= 0 ? (parsed[text.codes[c]] as number) : NaN;
-    if (v === v) numbers[text.rows[c]] = v;
+    const p = text.codes[c] >= 0 ? parsed[text.codes[c]] : null;
+    if (p !== null && p === p) numbers[text.rows[c]] = p;
     else {
       keepRows.push(text.rows[c]);
       keepCodes.push(text.codes[c]);
+      if (p === null && firstText === null && text.codes[c] >= 0) firstText = { row: 0, text: text.levels[text.codes[c]] };
     }
   }
-  // What stays text: the markers (their counts unchanged), so they are still counted as missing.
-  const levels = text.levels.map((l, k) => (Number.isNaN(parsed[k] as number) ? l : `\u0000${k}`));
-  const counts = text.levels.map((_, k) => (Number.isNaN(parsed[k] as number) ? text.counts[k] : 0));
+  // What stays text: the markers (their counts unchanged, so they are still missing) and the typos.
+  const kept = (k: number): boolean => parsed[k] === null || Number.isNaN(parsed[k] as number);
+  const levels = text.levels.map((l, k) => (kept(k) ? l : `\u0000${k}`));
+  const counts = text.levels.map((_, k) => (kept(k) ? text.counts[k] : 0));
   const value = Number(example.replace(',', '.'));
   return {
     column: {
       ...column,
       numbers,
       text: { ...text, levels, counts, rows: Int32Array.from(keepRows), codes: Int32Array.from(keepCodes), cells: keepRows.length, totalLength: 0, withSpace: 0 },
-      firstText: null,
+      firstText,
     },
     example,
     value,
     cells,
   };
+}
+
+function firstLevel(column: RawColumn, tally: MarkerTally): string {
+  const text = column.text;
+  if (!text) return '';
+  const k = text.levels.findIndex((_, i) => !tally.markerLevel[i] && i !== tally.dotLevel);
+  return k >= 0 ? text.levels[k] : '';
 }
 
 function countFinite(values: Float32Array): number {
@@ -713,6 +755,7 @@ export function formatNumber(v: number): string {
 }
 
 function previewLevels(levels: readonly string[]): string {
+  if (levels.length === 0) return 'numbers only';
   const shown = levels.slice(0, 5).map((l) => JSON.stringify(l)).join(', ');
   return levels.length > 5 ? `${shown}, … (${levels.length} distinct)` : shown;
 }

@@ -185,12 +185,30 @@ async function readSample(handle: FileHandle, size: number): Promise<Sample> {
   }
 }
 
-/** Papaparse's guess among the delimiters the issue names; a single-column file falls back to ','. */
+/**
+ * Papaparse's guess among the delimiters the issue names; a single-column file falls back to ','. The guess is then
+ * checked: papaparse averages field counts over its preview, so a short ';' file whose cells hold decimal commas
+ * (1,5;2,25) can look like a ragged ',' file. When the guess splits the sampled rows unevenly and another delimiter
+ * splits every one of them into the same number (≥ 2) of fields, that one is taken.
+ */
 function guessDialect(text: string): Dialect {
   const guess = Papa.parse<string[]>(text, { delimitersToGuess: [',', ';', '\t'], preview: 10 });
   const linebreak = guess.meta.linebreak === '\r\n' || guess.meta.linebreak === '\r' ? guess.meta.linebreak : '\n';
-  const delimiter = [',', ';', '\t'].includes(guess.meta.delimiter) ? guess.meta.delimiter : ',';
+  let delimiter = [',', ';', '\t'].includes(guess.meta.delimiter) ? guess.meta.delimiter : ',';
+  if (fieldsPerRow(text, delimiter, linebreak) === null) {
+    const even = [',', ';', '\t'].filter((d) => d !== delimiter && (fieldsPerRow(text, d, linebreak) ?? 0) >= 2);
+    if (even.length === 1) delimiter = even[0];
+  }
   return { delimiter, linebreak };
+}
+
+/** The field count every non-blank sampled row has with this delimiter, or null when they differ. */
+function fieldsPerRow(text: string, delimiter: string, linebreak: string): number | null {
+  const parsed = Papa.parse<string[]>(text, { delimiter, newline: linebreak as Papa.ParseConfig['newline'], preview: 20, skipEmptyLines: 'greedy' });
+  const rows = parsed.data.filter((r) => r.length > 0);
+  if (rows.length === 0) return null;
+  const n = rows[0].length;
+  return rows.every((r) => r.length === n) ? n : null;
 }
 
 /** The raw Parser's step result: one row, and the offset just past it (papaparse's types describe Papa.parse's). */
@@ -491,12 +509,16 @@ function finish(ctx: FinishContext, sink: ColumnSink, options: LoadOptions): Dat
       firstText: sink.firstText[c],
     });
   }
-  const typed = typeColumns(raw, rows, file, { overrides: options.columnTypes, decimalComma: ctx.delimiter !== ',' });
+  const typed = typeColumns(raw, rows, file, {
+    overrides: options.columnTypes,
+    decimalComma: ctx.delimiter !== ',',
+    labelName: sink.labelIndex >= 0 ? names[sink.labelIndex] : undefined,
+  });
   warnings.push(...typed.warnings);
 
   let label: Label | null = null;
   if (sink.labelIndex >= 0 && sink.label) {
-    const build = sink.label.finish(names[sink.labelIndex], sink.labelIndex, rows, file, options.task);
+    const build = sink.label.finish(names[sink.labelIndex], sink.labelIndex, rows, file, options.task, ctx.delimiter !== ',');
     label = build.label;
     warnings.push(...build.warnings);
   }

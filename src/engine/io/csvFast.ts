@@ -166,7 +166,7 @@ export class LabelCollector {
    * Integer-looking labels (every non-empty text a number) go through labelFromNumbers so 0/1 keep their numeric
    * order; any text makes the whole column string classes in order of first appearance.
    */
-  finish(name: string, sourceColumn: number, rows: number, file: string, task?: LabelTask): LabelBuild {
+  finish(name: string, sourceColumn: number, rows: number, file: string, task?: LabelTask, decimalComma = false): LabelBuild {
     if (this.mode === 'many') {
       return {
         label: null,
@@ -182,8 +182,13 @@ export class LabelCollector {
     if (this.mode === 'numeric' && this.values) {
       return labelFromNumbers(name, sourceColumn, this.values.subarray(0, rows), file, task);
     }
-    // Numbers, perhaps with missing markers and '.' (then missing too): a numeric label.
-    const parsed = this.texts.map((t) => (isLabelMissing(t, true) ? NaN : parseCell(t)));
+    // Numbers, perhaps with missing markers and '.' (then missing too): a numeric label. In a file whose delimiter
+    // is not a comma, 10,5 is a number written with a decimal comma when every label text reads so.
+    let parsed = this.texts.map((t) => (isLabelMissing(t, true) ? NaN : parseCell(t)));
+    if (decimalComma && parsed.some((v) => v === null)) {
+      const comma = this.texts.map((t) => (isLabelMissing(t, true) ? NaN : /^[+-]?\d+,\d+$/.test(t) ? Number(t.replace(',', '.')) : parseCell(t)));
+      if (comma.every((v) => v !== null)) parsed = comma;
+    }
     if (parsed.every((v) => v !== null)) {
       const values = new Float64Array(rows);
       for (let i = 0; i < rows; i++) values[i] = parsed[this.codes[i]] as number;

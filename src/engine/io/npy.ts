@@ -955,7 +955,7 @@ export async function loadNpyDataset(file: string, options: LoadOptions = {}): P
     firstMissingRow: 0,
     firstText: null,
   }));
-  const typed = typeColumns(raw, rows, pair.x, { overrides: options.columnTypes });
+  const typed = typeColumns(raw, rows, pair.x, { overrides: options.columnTypes, labelName: labelColumn >= 0 ? allNames[labelColumn] : y !== null ? 'y' : undefined });
   warnings.push(...typed.warnings);
   const label = build?.label ?? null;
   const info = [...typed.info];

@@ -18,15 +18,17 @@ import { binFeatures } from './binning';
 import type { BinnedMatrix } from './binning';
 import { crossValidate, evaluatedTruth, labelledRows, planFolds } from './crossValidation';
 import type { FoldPlan, OutOfFold } from './crossValidation';
-import { autoEarlyStopping, GBDT_DEFAULTS, fitGbdt, predictGbdt } from './gbdt';
-import type { GbdtModel } from './gbdt';
-import { fitLinear, predictLinear } from './linear';
+import { autoEarlyStopping, GBDT_DEFAULTS } from './gbdt';
+import { inlineRunner } from '../parallel/foldTasks';
+import type { FoldContext, FoldResult, FoldTask, TaskRunner } from '../parallel/foldTasks';
 import { wilsonInterval } from '../stats/intervals';
 import { accuracy, predictionWidth, r2 } from './metrics';
 import type { Baseline, ModelInput, ModelTarget } from './types';
 
 export interface BaselineOptions {
   readonly seed: number;
+  /** Runs the fold fits (default: one thread, in order); results do not depend on it. */
+  readonly runner?: TaskRunner;
   readonly signal?: CancelSignal;
   readonly onProgress?: (fraction: number, message: string) => void;
   /** Bootstrap resamples for the R² interval (default 1,000). */
@@ -98,32 +100,23 @@ export function computeBaselines(input: ModelInput, options: BaselineOptions): B
   let gbdtUsage: FeatureUsage | null = null;
   if (runModels) {
     const linearName = regression ? RIDGE_NAME : LOGISTIC_NAME;
-    predictions.push({
-      model: linearName,
-      kind: 'linear',
-      outOfFold: linearOutOfFold(input, plan, {
-        signal: options.signal,
-        onFold: (f) => tick(`${linearName}: fold ${f + 1}/${plan.folds.length}`),
-      }),
-    });
     binnedFolds = binFolds(input, plan, seed);
-    const usage: FeatureUsage = { splits: new Float64Array(features.length), gain: new Float64Array(features.length) };
-    predictions.push({
-      model: gbdtModelName(plan, target, features.length),
-      kind: 'gbdt',
-      outOfFold: gbdtOutOfFold(input, plan, binnedFolds, {
-        seed,
-        signal: options.signal,
-        onFold: (f) => tick(`gradient boosting: fold ${f + 1}/${plan.folds.length}`),
-        onModel: (model) => {
-          for (let j = 0; j < features.length; j++) {
-            usage.splits[j] += model.splitCount[j];
-            usage.gain[j] += model.splitGain[j];
-          }
-        },
-      }),
+    // Both models' folds in one batch, so a pool runs them side by side; the slower trees first, so that the quick
+    // linear fits fill the gaps at the end instead of leaving a thread idle.
+    const context: FoldContext = { target, folds: plan.folds, binnedFolds, features, seed };
+    const tasks: FoldTask[] = [
+      ...plan.folds.map((_, fold) => ({ model: 'gbdt' as const, fold, exclude: [] })),
+      ...plan.folds.map((_, fold) => ({ model: 'linear' as const, fold, exclude: [] })),
+    ];
+    const before = done;
+    const results = (options.runner ?? inlineRunner).run(context, tasks, options.signal, (finished) => {
+      done = before + finished;
+      progress?.(done / steps, `linear model and gradient boosting: ${finished} of ${tasks.length} fold fits`);
     });
-    gbdtUsage = usage;
+    const k = plan.folds.length;
+    predictions.push({ model: linearName, kind: 'linear', outOfFold: assembleFolds(plan, width, results.slice(k)) });
+    predictions.push({ model: gbdtModelName(plan, target, features.length), kind: 'gbdt', outOfFold: assembleFolds(plan, width, results.slice(0, k)) });
+    gbdtUsage = usageOf(results.slice(0, k), features.length);
   }
 
   const baselines: Baseline[] = [];
@@ -157,13 +150,6 @@ export function computeBaselines(input: ModelInput, options: BaselineOptions): B
     : { baselines, plan, truth, predictions, binnedFolds, gbdtUsage, note };
 }
 
-export interface RefitOptions {
-  /** Feature indices (into input.features) left out of the model: the drop-column test. */
-  readonly excludeFeatures?: ReadonlySet<number>;
-  readonly signal?: CancelSignal;
-  readonly onFold?: (fold: number) => void;
-}
-
 /** How much the boosted baseline used each feature, summed over folds: which drop-column refits can change anything. */
 export interface FeatureUsage {
   readonly splits: Float64Array;
@@ -179,51 +165,45 @@ export function binFolds(input: ModelInput, plan: FoldPlan, seed: number): Binne
 }
 
 /**
- * Out-of-fold predictions of gradient boosting: the exact recipe of the baseline (fold f draws its early-stopping
- * rows from createRng(seed + f)), so a refit that excludes a feature the baseline never split on reproduces the
- * baseline's predictions bit for bit, and any difference is the feature's.
+ * Out-of-fold predictions of gradient boosting or the linear model with some features left out: the exact recipe of
+ * the baseline (fold f of the trees draws its early-stopping rows from createRng(seed + f)), so a refit that excludes
+ * a feature the trees never split on reproduces the baseline's predictions bit for bit, and any difference is the
+ * feature's.
  */
-export function gbdtOutOfFold(
+export function refitOutOfFold(
   input: ModelInput,
   plan: FoldPlan,
   binnedFolds: readonly BinnedMatrix[],
-  options: RefitOptions & { readonly seed: number; readonly onModel?: (model: GbdtModel, fold: number) => void },
-): OutOfFold {
+  model: 'gbdt' | 'linear',
+  exclusions: readonly (readonly number[])[],
+  options: { readonly seed: number; readonly runner?: TaskRunner; readonly signal?: CancelSignal },
+): { outOfFold: OutOfFold; usage: FeatureUsage | null }[] {
   const width = predictionWidth(input.target.task, input.target.classes);
-  return crossValidate(
-    plan,
-    width,
-    (train, test, f) => {
-      const binned = binnedFolds[f];
-      const model = fitGbdt(binned, input.target, train, {
-        rng: createRng(options.seed + f),
-        excludeFeatures: options.excludeFeatures,
-        signal: options.signal,
-      });
-      options.onModel?.(model, f);
-      options.onFold?.(f);
-      return predictGbdt(model, binned, test);
-    },
-    options.signal,
-  );
+  const context: FoldContext = { target: input.target, folds: plan.folds, binnedFolds, features: input.features, seed: options.seed };
+  const k = plan.folds.length;
+  const tasks: FoldTask[] = exclusions.flatMap((exclude) => plan.folds.map((_, fold) => ({ model, fold, exclude })));
+  const results = (options.runner ?? inlineRunner).run(context, tasks, options.signal);
+  return exclusions.map((_, e) => {
+    const mine = results.slice(e * k, (e + 1) * k);
+    return { outOfFold: assembleFolds(plan, width, mine), usage: model === 'gbdt' ? usageOf(mine, input.features.length) : null };
+  });
 }
 
-/** Out-of-fold predictions of the linear baseline (logistic regression or ridge); deterministic. */
-export function linearOutOfFold(input: ModelInput, plan: FoldPlan, options: RefitOptions = {}): OutOfFold {
-  const width = predictionWidth(input.target.task, input.target.classes);
-  return crossValidate(
-    plan,
-    width,
-    (train, test, f) => {
-      const model = fitLinear(input.features, input.target, train, {
-        excludeFeatures: options.excludeFeatures,
-        signal: options.signal,
-      });
-      options.onFold?.(f);
-      return predictLinear(model, input.features, test);
-    },
-    options.signal,
-  );
+/** Fold results (in fold order) → out-of-fold predictions in the order of plan.evaluated. */
+function assembleFolds(plan: FoldPlan, width: number, results: readonly FoldResult[]): OutOfFold {
+  return crossValidate(plan, width, (_train, _test, f) => results[f].predictions);
+}
+
+function usageOf(results: readonly FoldResult[], p: number): FeatureUsage {
+  const usage: FeatureUsage = { splits: new Float64Array(p), gain: new Float64Array(p) };
+  for (const r of results) {
+    if (!r.splitCount || !r.splitGain) continue;
+    for (let j = 0; j < p; j++) {
+      usage.splits[j] += r.splitCount[j];
+      usage.gain[j] += r.splitGain[j];
+    }
+  }
+  return usage;
 }
 
 /** "gradient boosting (histogram, 100 iterations)", or "≤ 100 iterations, early stopping" when any fold stops early. */

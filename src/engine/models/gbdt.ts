@@ -19,6 +19,7 @@
 import { createRng, permutation } from '../random';
 import type { Rng } from '../random';
 import type { CancelSignal } from '../cancel';
+import { MISSING_BIN } from './binning';
 import type { BinnedMatrix } from './binning';
 import { labelledRows } from './crossValidation';
 import { TreeGrower, addTreeOutput } from './gbdtTree';
@@ -123,7 +124,13 @@ export function fitGbdt(
     [fitRows, valRows] = splitValidation(target, usable, fraction, rng);
   }
   const features: number[] = [];
-  for (let f = 0; f < binned.featureCount; f++) if (!options.excludeFeatures?.has(f)) features.push(f);
+  for (let f = 0; f < binned.featureCount; f++) {
+    if (options.excludeFeatures?.has(f)) continue;
+    // A feature with one value and no missing cell in these rows can never split; leaving it out of the histograms
+    // changes no tree (its gain is 0 for every candidate) and saves its share of the work (blank pixels, constants).
+    if (binned.binCount[f] <= 1 && !hasMissing(binned, f, fitRows)) continue;
+    features.push(f);
+  }
   const grower = new TreeGrower(binned, fitRows, Int32Array.from(features), {
     maxLeafNodes,
     minSamplesLeaf,
@@ -365,4 +372,10 @@ function softmaxInPlace(a: Float64Array, at: number, K: number): void {
     sum += a[at + k];
   }
   for (let k = 0; k < K; k++) a[at + k] /= sum;
+}
+
+function hasMissing(binned: BinnedMatrix, f: number, rows: Uint32Array): boolean {
+  const base = f * binned.rows;
+  for (let s = 0; s < rows.length; s++) if (binned.bins[base + rows[s]] === MISSING_BIN) return true;
+  return false;
 }

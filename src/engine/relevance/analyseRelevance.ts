@@ -5,15 +5,16 @@
 import type { CancelSignal } from '../cancel';
 import type { Dataset } from '../dataset';
 import { hasNumericMeaning } from '../dataset';
-import { BASE_RATE_NAME, computeBaselines, gbdtOutOfFold, linearOutOfFold } from '../models/baselines';
+import { BASE_RATE_NAME, computeBaselines, refitOutOfFold } from '../models/baselines';
 import type { BaselinesResult, ModelPredictions } from '../models/baselines';
 import { binFolds } from '../models/baselines';
 import { planFolds, evaluatedTruth } from '../models/crossValidation';
 import type { FoldPlan, OutOfFold } from '../models/crossValidation';
 import { accuracy, predictionWidth, r2, rowLosses } from '../models/metrics';
 import type { Baseline, ModelFeature, ModelInput, ModelTarget } from '../models/types';
+import type { TaskRunner } from '../parallel/foldTasks';
 import { createRng } from '../random';
-import type { AnalysisStatus } from '../report';
+import type { AnalysisStatus } from '../status';
 import type { SparsityModel, SparsityReport } from '../sparsity/sparsity';
 import { normalSf } from '../stats/distributions';
 import { wilsonInterval } from '../stats/intervals';
@@ -21,8 +22,8 @@ import type { FeatureProfile } from '../stats/profile';
 import { marginalTests } from './marginal';
 import { assessParityRelevance } from './parityRelevance';
 import type { ParityRelevance } from './parityRelevance';
-import { combineRelevance } from './relevance';
-import type { RawConditional } from './relevance';
+import { combineRelevance, IRRELEVANCE_POWER, REFERENCE_CONDITIONAL, REFERENCE_EFFECTS } from './relevance';
+import type { RawConditional, RawMarginal } from './relevance';
 import type { Relevance, RelevanceEvidence, RelevanceSummary } from './types';
 
 export interface RelevanceAnalysisInput {
@@ -33,6 +34,8 @@ export interface RelevanceAnalysisInput {
   readonly seed: number;
   readonly signal?: CancelSignal;
   readonly onProgress?: (stage: 'baselines' | 'relevance', fraction: number, message: string) => void;
+  /** Runs the model fits (default: one thread); the analysis is the same whatever it is. */
+  readonly runner?: TaskRunner;
 }
 
 export interface RelevanceAnalysis {
@@ -70,6 +73,7 @@ export function analyseRelevance(input: RelevanceAnalysisInput): RelevanceAnalys
   const base = computeBaselines(modelInput, {
     seed,
     signal,
+    runner: input.runner,
     onProgress: (fraction, message) => input.onProgress?.('baselines', fraction, message),
   });
   const baselines = [...base.baselines];
@@ -86,9 +90,16 @@ export function analyseRelevance(input: RelevanceAnalysisInput): RelevanceAnalys
   input.onProgress?.('relevance', 0, 'Marginal tests');
   signal?.throwIfAborted();
   const marginal = marginalTests(dataset, profiles);
-  const conditional = conditionalTests(modelInput, base, marginal.map((m) => m?.p), seed, signal, (fraction, message) => input.onProgress?.('relevance', fraction, message));
-  const parityAtCeiling = parity !== null && parityBaseline !== null && parity.informative && atCeiling(parityBaseline, base.baselines);
+  const conditional = conditionalTests(modelInput, base, marginal, seed, input.runner, signal, (fraction, message) => input.onProgress?.('relevance', fraction, message));
+  // The interaction model decides only where it sees what the baselines cannot: it predicts significantly better
+  // than every one of them (a parity). Elsewhere its drop-one test, which removes terms without refitting, would call
+  // both of two near-copies needed; its evidence is shown, and the refitted drop-column test decides.
+  const parityDecisive = parity !== null && parityBaseline !== null && parity.informative && beatsAll(parityBaseline, base.baselines);
+  const parityAtCeiling = parityDecisive;
   const notes: string[] = [];
+  if (parity && parityBaseline && !parityDecisive && parity.informative) {
+    notes.push('the L1 interaction model does not predict better than the baselines, so its verdicts are shown as evidence only');
+  }
   if (parity && input.parity && input.parity.features.length < profiles.length) {
     notes.push(`the L1 interaction engine saw ${input.parity.features.length} of ${profiles.length} features (text categories have no order to multiply)`);
   }
@@ -96,9 +107,11 @@ export function analyseRelevance(input: RelevanceAnalysisInput): RelevanceAnalys
     profiles,
     marginal,
     conditional: conditional.tests,
+    nonlinear: conditional.nonlinear,
+    conditionalIsTrees: conditional.trees,
     conditionalInformative: conditional.informative,
     conditionalNote: conditional.note,
-    parity,
+    parity: parity && !parityDecisive ? muted(parity) : parity,
     parityAtCeiling,
     task: label.task,
     notes,
@@ -149,6 +162,14 @@ export function toModelInput(dataset: Dataset, profiles: readonly FeatureProfile
 
 interface ConditionalResult {
   readonly tests: (RawConditional | null)[];
+  /**
+   * When the linear model is the conditional model: the trees' drop-column test of each feature that might be
+   * irrelevant (no association, small effect ruled out, the linear model does not need it) — a linear model cannot
+   * see a bend or an interaction, so an `irrelevant` verdict needs the trees' word too.
+   */
+  readonly nonlinear: (RawConditional | null)[];
+  /** The conditional model is the trees. */
+  readonly trees: boolean;
   readonly informative: boolean;
   readonly note: string | null;
 }
@@ -156,13 +177,21 @@ interface ConditionalResult {
 function conditionalTests(
   input: ModelInput,
   base: BaselinesResult,
-  marginalP: readonly (number | undefined)[],
+  marginal: readonly (RawMarginal | null)[],
   seed: number,
+  runner: TaskRunner | undefined,
   signal: CancelSignal | undefined,
   progress: (fraction: number, message: string) => void,
 ): ConditionalResult {
   const p = input.features.length;
-  const none = (note: string): ConditionalResult => ({ tests: new Array<RawConditional | null>(p).fill(null), informative: false, note });
+  const none = (note: string): ConditionalResult => ({
+    tests: new Array<RawConditional | null>(p).fill(null),
+    nonlinear: new Array<RawConditional | null>(p).fill(null),
+    trees: false,
+    informative: false,
+    note,
+  });
+  const marginalP = marginal.map((m) => m?.p);
   const linear = base.predictions.find((m) => m.kind === 'linear');
   const gbdt = base.predictions.find((m) => m.kind === 'gbdt');
   const baseModel = base.predictions.find((m) => m.kind === 'base');
@@ -193,20 +222,13 @@ function conditionalTests(
   const plan = planFolds(sample, seed, { folds: CONDITIONAL_FOLDS, maxRowsForCv: Infinity });
   const workInput: ModelInput = { ...input, target: sample };
   const truth = evaluatedTruth(plan, sample);
-  const usage = { splits: new Float64Array(p), gain: new Float64Array(p) };
   const binned = treesWin ? binFolds(workInput, plan, seed) : [];
-  const fullPredictions = treesWin
-    ? gbdtOutOfFold(workInput, plan, binned, {
-        seed,
-        signal,
-        onModel: (model) => {
-          for (let j = 0; j < p; j++) {
-            usage.splits[j] += model.splitCount[j];
-            usage.gain[j] += model.splitGain[j];
-          }
-        },
-      }).predictions
-    : linearOutOfFold(workInput, plan, { signal }).predictions;
+  const model = treesWin ? 'gbdt' : 'linear';
+  const refit = (exclusions: readonly (readonly number[])[]): ReturnType<typeof refitOutOfFold> =>
+    refitOutOfFold(workInput, plan, binned, model, exclusions, { seed, runner, signal });
+  const [full] = refit([[]]);
+  const fullPredictions = full.outOfFold.predictions;
+  const usage = full.usage ?? { splits: new Float64Array(p), gain: new Float64Array(p) };
   const sampled =
     plan.evaluated.length < base.plan.labelled
       ? `drop-column tests on a seeded sample of ${plan.evaluated.length.toLocaleString('en-US')} of ${base.plan.labelled.toLocaleString('en-US')} labelled rows (2-fold CV)`
@@ -232,20 +254,54 @@ function conditionalTests(
       tests[j] = { method: 'drop-column', model: chosen.model, metric: metricName(task), increase: 0, ci95: [0, 0], z: 0, p: 1, rows: truth.length, scoreWith: fullScore, scoreWithout: fullScore, unused: true };
     }
   }
-  for (const j of toTest) {
-    if (tested >= affordable) {
-      untested++;
-      continue;
-    }
-    signal?.throwIfAborted();
-    progress(tested / Math.min(toTest.length, affordable), `Drop-column test: ${input.features[j].name} (${tested + 1}/${Math.min(toTest.length, affordable)})`);
-    const without = treesWin
-      ? gbdtOutOfFold(workInput, plan, binned, { seed, signal, excludeFeatures: new Set([j]) })
-      : linearOutOfFold(workInput, plan, { signal, excludeFeatures: new Set([j]) });
-    const lossWithout = rowLossesScaled(task, truth, without.predictions, width, scale);
-    tests[j] = dropColumnTest(fullLoss, lossWithout, chosen.model, task, fullScore, score(without.predictions));
+  // Every affordable refit in one batch, so a thread pool runs them side by side.
+  const chosenFeatures = toTest.slice(0, affordable);
+  untested = toTest.length - chosenFeatures.length;
+  progress(0, `Drop-column tests: ${chosenFeatures.length} feature(s)`);
+  const refits = chosenFeatures.length > 0 ? refit(chosenFeatures.map((j) => [j])) : [];
+  chosenFeatures.forEach((j, u) => {
+    const without = refits[u].outOfFold.predictions;
+    const lossWithout = rowLossesScaled(task, truth, without, width, scale);
+    tests[j] = dropColumnTest(fullLoss, lossWithout, chosen.model, task, fullScore, score(without));
     tested++;
+  });
+  // The trees' word on the features the linear model would let go as irrelevant.
+  const nonlinear: (RawConditional | null)[] = new Array<RawConditional | null>(p).fill(null);
+  if (!treesWin && informative) {
+    const tested = marginal.filter((m) => m !== null).length;
+    const candidates = order.filter((j) => {
+      const m = marginal[j];
+      const c = tests[j];
+      if (!m || !c) return false;
+      const reference = REFERENCE_EFFECTS[m.test].value;
+      return m.p > 0.05 / Math.max(1, tested) && m.effect.upper < reference && m.power >= IRRELEVANCE_POWER && c.ci95[1] < REFERENCE_CONDITIONAL && c.ci95[0] > -REFERENCE_CONDITIONAL;
+    });
+    if (candidates.length > 0) {
+      const treeBins = binFolds(workInput, plan, seed);
+      const trees = (exclusions: readonly (readonly number[])[]): ReturnType<typeof refitOutOfFold> =>
+        refitOutOfFold(workInput, plan, treeBins, 'gbdt', exclusions, { seed, runner, signal });
+      const [treeFull] = trees([[]]);
+      const treeLoss = rowLossesScaled(task, truth, treeFull.outOfFold.predictions, width, scale);
+      const treeScore = score(treeFull.outOfFold.predictions);
+      const treeUsage = treeFull.usage;
+      const treeModel = gbdt.model;
+      const perTree = refitWork(workInput, plan, true);
+      const needRefit = candidates.filter((j) => (treeUsage?.splits[j] ?? 1) > 0);
+      const affordableTrees = Math.max(0, Math.floor(CONDITIONAL_WORK_BUDGET / Math.max(1, perTree)));
+      const refitted = needRefit.slice(0, affordableTrees);
+      const refits = refitted.length > 0 ? trees(refitted.map((j) => [j])) : [];
+      for (const j of candidates) {
+        const at = refitted.indexOf(j);
+        if ((treeUsage?.splits[j] ?? 1) === 0) {
+          nonlinear[j] = { method: 'drop-column', model: treeModel, metric: metricName(task), increase: 0, ci95: [0, 0], z: 0, p: 1, rows: truth.length, scoreWith: treeScore, scoreWithout: treeScore, unused: true };
+        } else if (at >= 0) {
+          const without = refits[at].outOfFold.predictions;
+          nonlinear[j] = dropColumnTest(treeLoss, rowLossesScaled(task, truth, without, width, scale), treeModel, task, treeScore, score(without));
+        }
+      }
+    }
   }
+
   const notes: string[] = [];
   notes.push(`drop-column tests of the ${chosen.model}${treesWin ? ' (it predicts significantly better than the linear model)' : ''}`);
   notes.push(sampled);
@@ -255,7 +311,7 @@ function conditionalTests(
     );
   }
   if (!informative) notes.push(`the ${chosen.model} does not beat the base rate out of fold, so its drop-column tests cannot show a feature is needed`);
-  return { tests, informative, note: notes.join('; ') };
+  return { tests, nonlinear, trees: treesWin, informative, note: notes.join('; ') };
 }
 
 function metricName(task: ModelTarget['task']): RawConditional['metric'] {
@@ -413,9 +469,14 @@ function parityModelBaseline(sparsity: SparsityReport): Baseline | null {
   };
 }
 
-/** The interaction model is at the ceiling of what we can fit when no baseline's interval lies wholly above it. */
-function atCeiling(parity: Baseline, baselines: readonly Baseline[]): boolean {
-  return baselines.every((b) => b.ci95[0] <= parity.value);
+/** The interaction model's interval lies wholly above every baseline's score. */
+function beatsAll(parity: Baseline, baselines: readonly Baseline[]): boolean {
+  return baselines.every((b) => parity.ci95[0] > b.value);
+}
+
+/** The parity engine's evidence without its verdicts (every feature 'unknown' from it; informative: false). */
+function muted(parity: ParityRelevance): ParityRelevance {
+  return { ...parity, informative: false, features: parity.features.map((f) => ({ ...f, verdict: 'unknown' as const })) };
 }
 
 function readBaselines(base: BaselinesResult, parity: Baseline | null, task: ModelTarget['task']): string {

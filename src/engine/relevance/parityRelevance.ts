@@ -3,6 +3,9 @@ import { normalQuantile } from '../stats/distributions';
 import type { FeatureProfile } from '../stats/profile';
 import type { SparsityEvidence } from './types';
 
+/** The share of the per-table error rate the drop-one tests of the interaction model spend (one-sided, Bonferroni). */
+export const PARITY_ALPHA = 0.01;
+
 /** What the exact parity engine (L1 over interaction terms) alone says about a feature. */
 export interface ParityVerdict {
   readonly verdict: 'relevant' | 'irrelevant' | 'unknown';
@@ -35,7 +38,7 @@ export function assessParityRelevance(features: readonly FeatureProfile[], spars
     }));
     return { features: unknown, zCritical: NaN, informative: false, testAccuracy: null };
   }
-  const zCritical = normalQuantile(1 - 0.01 / Math.max(1, p));
+  const zCritical = normalQuantile(1 - PARITY_ALPHA / Math.max(1, p));
   const participation = new Map(sparsity.participation.map((x) => [x.feature, x.share]));
   const top = model.terms[0]?.features ?? [];
   // Held-out rows: validation and test, which the coefficients never saw.
@@ -68,6 +71,13 @@ export function assessParityRelevance(features: readonly FeatureProfile[], spars
         `removing it from the L1 interaction model raises held-out log-loss from ${dropOne.logLossWith.toFixed(3)} to ${dropOne.logLossWithout.toFixed(3)} (paired z = ${dropOne.z.toFixed(1)} ≥ ${zCritical.toFixed(2)}, Bonferroni 1 %; accuracy ${pct(dropOne.accuracyWith)} → ${pct(dropOne.accuracyWithout)})`,
       );
       if (top.includes(j)) reasons.push(`part of the dominant term (participation ${pct(share)})`);
+    } else if (!involved && certified && model.representation === 'continuous') {
+      // A lasso zero over products of continuous features says only that other terms did the work at this λ: among
+      // correlated features the lasso keeps one and zeroes the rest, so it is no evidence of irrelevance.
+      verdict = 'unknown';
+      reasons.push(
+        `no term involving it survives the L1 penalty over products of continuous features up to degree ${model.certifiedDegree}; among correlated features a lasso zero is not evidence that a feature carries nothing`,
+      );
     } else if (!involved && certified) {
       verdict = 'irrelevant';
       reasons.push(

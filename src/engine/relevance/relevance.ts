@@ -14,12 +14,14 @@
  *              (a) the parity engine certifies a zero over all interaction terms under a model that beats the base
  *                  rate and is not beaten by the baselines (the noise ceiling of what we can fit), or
  *              (b) the marginal effect's 95 % upper bound is below the reference effect with power ≥ 80 % to detect
- *                  it, and the conditional loss increase's 95 % upper bound is below its reference, under a model
- *                  that beats the base rate.
+ *                  it, and the conditional loss change's 95 % interval lies within ± its reference (an equivalence
+ *                  test) under a model that beats the base rate — for the trees too when the linear model was the
+ *                  conditional model, since a linear model cannot see a bend or an interaction.
  * `unknown`    everything else, with the reason.
  *
- * Discoveries: each family (marginal, conditional) is tested with Bonferroni at α/2 over the table's features, so the
- * chance of any false relevant or redundant call in a table is at most α = 5 % (a union bound over the two
+ * Discoveries: each family (marginal, conditional, and the parity engine's drop-one tests when they ran) is tested
+ * with Bonferroni over the table's features at its share of α (1 % for the parity engine, the rest split equally), so
+ * the chance of any false relevant or redundant call in a table is at most α = 5 % (a union bound over the
  * families), which also bounds the false-discovery rate. Benjamini–Hochberg would find more weak features, but with
  * many strong features it lets a pure-noise column through with probability up to q per column (its threshold rises
  * towards q), and a shuffled copy of a real column called "redundant" is exactly the misinformation to avoid.
@@ -27,6 +29,7 @@
 import { bonferroni } from '../stats/multiplicity';
 import type { FeatureProfile } from '../stats/profile';
 import { shapeRelevanceCheck } from './crossCheck';
+import { PARITY_ALPHA } from './parityRelevance';
 import type { ParityRelevance } from './parityRelevance';
 import type { ConditionalTest, MarginalTest, Relevance, RelevanceEvidence, RelevanceSummary } from './types';
 
@@ -56,6 +59,13 @@ export interface RelevanceInputs {
   readonly marginal: readonly (RawMarginal | null)[];
   /** Per feature; null where the conditional test was not run (the reason is in `conditionalNote`). */
   readonly conditional: readonly (RawConditional | null)[];
+  /**
+   * Per feature: the trees' drop-column test when the conditional model is linear and the feature might be
+   * irrelevant (null otherwise). An `irrelevant` verdict then needs it: a linear model cannot see bends or interactions.
+   */
+  readonly nonlinear?: readonly (RawConditional | null)[];
+  /** The conditional model is the trees (then `nonlinear` is not needed); default true. */
+  readonly conditionalIsTrees?: boolean;
   /** The conditional model beats the base rate out of fold (else its drop-column tests say nothing). */
   readonly conditionalInformative: boolean;
   /** Why the conditional test did not run or what it sampled. */
@@ -74,7 +84,10 @@ export interface RelevanceResult {
 }
 
 export function combineRelevance(input: RelevanceInputs): RelevanceResult {
-  const q = RELEVANCE_ALPHA / 2;
+  // The parity engine's drop-one tests spend PARITY_ALPHA (Bonferroni over its features, in parityRelevance.ts); the
+  // marginal and drop-column families share the rest equally.
+  const parityAlpha = input.parity?.informative ? PARITY_ALPHA : 0;
+  const q = (RELEVANCE_ALPHA - parityAlpha) / 2;
   const marginalP = input.marginal.map((m) => (m ? m.p : NaN));
   const conditionalP = input.conditional.map((c) => (c ? c.p : NaN));
   const bhMarginal = bonferroni(marginalP, q);
@@ -89,6 +102,9 @@ export function combineRelevance(input: RelevanceInputs): RelevanceResult {
       : null;
     const rawC = input.conditional[j];
     const conditional: ConditionalTest | null = rawC ? { ...rawC, adjustedP: bhConditional.adjusted[j], discovered: bhConditional.rejected[j] } : null;
+    const rawN = input.nonlinear?.[j] ?? null;
+    // Not a discovery family (it only ever supports "irrelevant"), so no adjustment: the raw p is shown.
+    const nonlinear: ConditionalTest | null = rawN ? { ...rawN, adjustedP: rawN.p, discovered: false } : null;
     const parity = input.parity?.features[j] ?? null;
     const reasons: string[] = [];
     let relevance: Relevance;
@@ -105,11 +121,11 @@ export function combineRelevance(input: RelevanceInputs): RelevanceResult {
       if (conditional) reasons.push(`but replaceable by the other features: ${describeConditional(conditional, false, input.task)}`);
       else reasons.push(`whether the other features can replace it was not tested${input.conditionalNote ? ` (${input.conditionalNote})` : ''}`);
     } else {
-      const verdict = irrelevance(profile, marginal, conditional, parity, input);
+      const verdict = irrelevance(profile, marginal, conditional, nonlinear, parity, input);
       relevance = verdict.irrelevant ? 'irrelevant' : 'unknown';
       reasons.push(...verdict.reasons);
     }
-    const evidence: RelevanceEvidence = { marginal, conditional, sparsity: parity?.evidence ?? null, reasons };
+    const evidence: RelevanceEvidence = { marginal, conditional, ...(nonlinear ? { nonlinear } : {}), sparsity: parity?.evidence ?? null, reasons };
     return { relevance, evidence };
   });
 
@@ -122,9 +138,9 @@ export function combineRelevance(input: RelevanceInputs): RelevanceResult {
       'Marginal test of each feature against the label (Kruskal–Wallis, χ² or Spearman by type), and a drop-column test of the best-predicting model on out-of-fold rows ' +
       '(interactions count because the model sees them)' +
       (input.parity ? ', plus the exact parity engine for two-valued features (L1 over every interaction term)' : '') +
-      `. Relevant and redundant calls are discoveries with a family-wise error rate of ${RELEVANCE_ALPHA} per table (Bonferroni at ${q} in each family, which also bounds the false-discovery rate); irrelevant needs positive evidence.`,
+      `. Relevant and redundant calls are discoveries with a family-wise error rate of ${RELEVANCE_ALPHA} per table (Bonferroni over the features: ${fmt(q)} for the marginal tests, ${fmt(q)} for the drop-column tests${parityAlpha > 0 ? `, ${parityAlpha} for the interaction model's drop-one tests` : ''}), which also bounds the false-discovery rate; irrelevant needs positive evidence.`,
     errorRate: RELEVANCE_ALPHA,
-    errorControl: 'family-wise (Bonferroni over the features, α/2 for the marginal and α/2 for the drop-column tests)',
+    errorControl: `family-wise, Bonferroni: ${fmt(q)} marginal + ${fmt(q)} drop-column${parityAlpha > 0 ? ` + ${parityAlpha} interaction-model drop-one` : ''}`,
     reference: {
       marginal: `|Spearman ρ| ${REFERENCE_EFFECTS.spearman.value}, Cramér's V ${REFERENCE_EFFECTS['chi-square'].value}, ε² ${REFERENCE_EFFECTS['kruskal-wallis'].value} (Cohen's small effects)`,
       conditional:
@@ -152,6 +168,7 @@ function irrelevance(
   profile: FeatureProfile,
   marginal: MarginalTest | null,
   conditional: ConditionalTest | null,
+  nonlinear: ConditionalTest | null,
   parity: ParityRelevance['features'][number] | null,
   input: RelevanceInputs,
 ): IrrelevanceVerdict {
@@ -179,7 +196,12 @@ function irrelevance(
   // (b) Equivalence: small effects ruled out with power, marginally and given the others.
   const reference = marginal ? REFERENCE_EFFECTS[marginal.test] : null;
   const marginalOk = marginal !== null && reference !== null && marginal.effect.upper < reference.value && marginal.power >= IRRELEVANCE_POWER;
-  const conditionalOk = conditional !== null && input.conditionalInformative && (conditional.unused || conditional.ci95[1] < REFERENCE_CONDITIONAL);
+  // An equivalence test (two one-sided bounds): the change in loss without the feature lies within ±reference. A
+  // model that gets clearly better without the feature is unstable in it (it overfits it), and says nothing either way.
+  const small = (c: ConditionalTest | null): boolean => c !== null && (c.unused || (c.ci95[0] > -REFERENCE_CONDITIONAL && c.ci95[1] < REFERENCE_CONDITIONAL));
+  // The trees must agree when the conditional model is linear (input.nonlinear given), or it could miss a bend.
+  const treesAgree = input.conditionalIsTrees !== false || small(nonlinear);
+  const conditionalOk = conditional !== null && input.conditionalInformative && small(conditional) && treesAgree;
   if (marginalOk && conditionalOk && marginal && conditional) {
     reasons.push(
       `alone: ${marginal.effect.name} ${fmt(marginal.effect.estimate)}, 95 % upper bound ${fmt(marginal.effect.upper)} < ${reference?.value} with power ${pct(marginal.power)} to detect ${reference?.value} (p = ${fmtP(marginal.p)})`,
@@ -187,9 +209,16 @@ function irrelevance(
     reasons.push(
       conditional.unused
         ? `given the others: the ${conditional.model} never uses it, so leaving it out changes no prediction`
-        : `given the others: leaving it out changes the ${conditional.metric} by ${fmt(conditional.increase)} (95 % CI ${fmt(conditional.ci95[0])} to ${fmt(conditional.ci95[1])}), below ${REFERENCE_CONDITIONAL}`,
+        : `given the others: leaving it out changes the ${conditional.metric} by ${fmt(conditional.increase)} (95 % CI ${fmt(conditional.ci95[0])} to ${fmt(conditional.ci95[1])}), within ±${REFERENCE_CONDITIONAL}`,
     );
-    reasons.push('interactions are covered as far as the model represents them');
+    if (nonlinear) {
+      reasons.push(
+        nonlinear.unused
+          ? `the ${nonlinear.model} never uses it either`
+          : `nor does the ${nonlinear.model} need it: ${fmt(nonlinear.increase)} (95 % CI ${fmt(nonlinear.ci95[0])} to ${fmt(nonlinear.ci95[1])})`,
+      );
+    }
+    reasons.push('interactions and bends are covered as far as the trees represent them');
     return { irrelevant: true, reasons };
   }
   // Unknown: say what is missing for each side.
@@ -205,7 +234,20 @@ function irrelevance(
   }
   if (!conditional) reasons.push(`given the others: not tested${input.conditionalNote ? ` (${input.conditionalNote})` : ''}`);
   else if (!input.conditionalInformative) reasons.push(`given the others: the ${conditional.model} does not beat the base rate, so leaving features out of it says nothing`);
-  else if (!conditionalOk) reasons.push(`given the others: ${describeConditional(conditional, false, input.task)}; a contribution of ${REFERENCE_CONDITIONAL} is not ruled out`);
+  else if (!small(conditional)) {
+    reasons.push(
+      conditional.ci95[1] < 0
+        ? `given the others: the ${conditional.model} does better without it (${describeConditional(conditional, false, input.task)}): it overfits the feature, which says nothing about the feature`
+        : `given the others: ${describeConditional(conditional, false, input.task)}; a contribution of ${REFERENCE_CONDITIONAL} is not ruled out`,
+    );
+  }
+  else if (!treesAgree) {
+    reasons.push(
+      nonlinear
+        ? `given the others: the linear model does not need it, but the trees do not rule out a contribution (${describeConditional(nonlinear, false, input.task)})`
+        : 'given the others: the linear model does not need it, but a bend or an interaction the trees might see was not tested (work budget)',
+    );
+  }
   return { irrelevant: false, reasons };
 }
 

@@ -78,6 +78,8 @@ export interface SparsityEvidence {
 export interface RelevanceEvidence {
   readonly marginal: MarginalTest | null;
   readonly conditional: ConditionalTest | null;
+  /** The trees' drop-column test, run when the conditional model is linear and the feature might be irrelevant. */
+  readonly nonlinear?: ConditionalTest;
   readonly sparsity: SparsityEvidence | null;
   /** Why this verdict, most important first. */
   readonly reasons: string[];

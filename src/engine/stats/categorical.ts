@@ -83,6 +83,8 @@ export function findVariants(rows: readonly CategoryCount[]): CategoryVariant[] 
       const va = rows[a].value;
       const vb = rows[b].value;
       if (isNumeric(va) && isNumeric(vb)) continue;
+      // Codes that differ only in their digits (city12, city13; SKU-1041, SKU-1042) are different codes, not typos.
+      if (va.replace(/\d+/g, '#') === vb.replace(/\d+/g, '#')) continue;
       let kind: CategoryVariant['kind'] | null = null;
       let distance = 0;
       if (folded[a] === folded[b]) kind = 'case';

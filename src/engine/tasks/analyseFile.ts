@@ -9,7 +9,8 @@ import { hasNumericMeaning, selectFeatures } from '../dataset';
 import { loadDataset } from '../io/load';
 import { createRng, DEFAULT_SEED } from '../random';
 import { REPORT_SCHEMA } from '../report';
-import type { AnalysisStatus, CorrelationReport, DatasetInfo, FeatureReport, LabelInfo, Report } from '../report';
+import type { CorrelationReport, DatasetInfo, FeatureReport, LabelInfo, Report } from '../report';
+import type { AnalysisStatus } from '../status';
 import { correlationMatrix } from '../stats/correlation';
 import { pca } from '../stats/pca';
 import { profileDataset } from '../stats/profile';
@@ -20,6 +21,7 @@ import { analyseSparsity } from '../sparsity/sparsity';
 import type { SparsityOptions } from '../sparsity/sparsity';
 import { findAlerts } from '../alerts/alerts';
 import { sampleDataset } from '../sample';
+import type { TaskRunner } from '../parallel/foldTasks';
 import { ENGINE_VERSION } from '../version';
 
 export type AnalysisStage = 'load' | 'features' | 'correlation' | 'pca' | 'baselines' | 'relevance' | 'sparsity' | 'alerts';
@@ -37,7 +39,12 @@ export interface AnalyseOptions {
   readonly relevance?: boolean;
   /** Analyse a seeded sample of at most this many rows (0 or absent: every row); the report says so. */
   readonly sampleRows?: number;
+  /** Runs the model fits; a thread pool makes them faster and changes no result (default: this thread). */
+  readonly runner?: TaskRunner;
 }
+
+/** Features missing in more than this share of rows sit the L1 interaction fit out (it needs complete rows). */
+export const SPARSITY_MAX_MISSING = 0.5;
 
 export interface AnalyseFileOptions extends AnalyseOptions {
   readonly label?: LabelSpec;
@@ -110,13 +117,18 @@ export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, l
   } else {
     signal?.throwIfAborted();
     options.onProgress?.('sparsity', 0, 'L1 coefficient sparsity over interaction terms');
-    const sparse = ordered.length === p ? dataset : numericView;
-    const sparseProfiles = ordered.length === p ? profiles : ordered.map((j) => profiles[j]);
-    const { report: sparsity, model } = analyseSparsity(sparse, sparseProfiles, { ...options.sparsityOptions, seed, signal });
-    parityInput = { sparsity, model, features: ordered };
+    // The interaction fit needs rows with every feature present: a feature missing in most rows would take the
+    // rows with it, so it sits this analysis out (said in its note) and the others keep their rows.
+    const sparseFeatures = ordered.filter((j) => profiles[j].stats.missing <= SPARSITY_MAX_MISSING * dataset.rows);
+    const leftOut = ordered.filter((j) => !sparseFeatures.includes(j)).map((j) => dataset.names[j]);
+    const sparse = sparseFeatures.length === p ? dataset : selectFeatures(dataset, sparseFeatures);
+    const { report: sparsity, model } = analyseSparsity(sparse, sparseFeatures.map((j) => profiles[j]), { ...options.sparsityOptions, seed, signal });
+    parityInput = { sparsity, model, features: sparseFeatures };
+    const notes = [...sparsity.approximations];
+    if (leftOut.length > 0) notes.push(`left out of the interaction fit, missing in more than half the rows: ${leftOut.join(', ')}`);
     analyses.push(
       sparsity.status === 'done'
-        ? { id: 'sparsity', status: 'done', note: sparsity.approximations.length > 0 ? sparsity.approximations.join('; ') : null }
+        ? { id: 'sparsity', status: 'done', note: notes.length > 0 ? notes.join('; ') : null }
         : { id: 'sparsity', status: 'skipped', note: sparsity.reason },
     );
     sparsitySection = { sparsity };
@@ -134,6 +146,7 @@ export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, l
       parity: parityInput,
       seed,
       signal,
+      runner: options.runner,
       onProgress: (stage, fraction, message) => options.onProgress?.(stage, fraction, message),
     });
     features = profiles.map((f, j) => ({ ...f, relevance: result.features[j].relevance, relevanceEvidence: result.features[j].evidence }));
@@ -143,9 +156,10 @@ export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, l
     relevanceMs = result.timings.relevanceMs;
     if (sparsitySection.sparsity && parityInput?.model) {
       // The XOR conjecture over the features relevance found (in the numeric view's positions).
-      const relevant = ordered.filter((j) => result.features[j].relevance === 'relevant').map((j) => ordered.indexOf(j));
-      const sparse = ordered.length === p ? dataset : numericView;
-      const bins = ordered.map((j) => binarisation(profiles[j].modes, profiles[j].stats, profiles[j].values));
+      const used = parityInput.features;
+      const relevant = used.filter((j) => result.features[j].relevance === 'relevant').map((j) => used.indexOf(j));
+      const sparse = used.length === p ? dataset : selectFeatures(dataset, used);
+      const bins = used.map((j) => binarisation(profiles[j].modes, profiles[j].stats, profiles[j].values));
       const conjecture = testXorConjecture(sparse, relevant, sparsitySection.sparsity, parityInput.model, bins);
       sparsitySection = { ...sparsitySection, hypotheses: conjecture.hypotheses, conjectures: { rejected: conjecture.rejected, oracle: conjecture.oracle } };
       analyses.push({ id: 'hypotheses', status: 'done', note: null });

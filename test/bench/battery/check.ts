@@ -30,7 +30,7 @@ const ROOT = resolve(HERE, '..', '..', '..');
 
 type Task = 'binary' | 'multiclass' | 'regression';
 
-interface ManifestTable {
+export interface ManifestTable {
   readonly name: string;
   readonly file: string;
   readonly label: string;
@@ -53,13 +53,13 @@ interface ReferenceFeature {
   readonly permutedCopy: boolean;
 }
 
-interface ReferenceTable {
+export interface ReferenceTable {
   readonly name: string;
   readonly cv: { readonly metric: string; readonly best: number; readonly bestModel: string };
   readonly features: readonly ReferenceFeature[];
 }
 
-interface Outcome {
+export interface Outcome {
   readonly ok: boolean;
   readonly reason: string;
 }
@@ -125,7 +125,7 @@ function fatal(message: string): never {
 
 // ---- reading an untrusted report -------------------------------------------------------------------------------
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 function record(v: unknown): Json | null {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : null;
@@ -322,7 +322,6 @@ function runTable(t: ManifestTable, ref: ReferenceTable | undefined, opts: Optio
   const file = join(opts.data, t.file);
   const out = join(opts.reports, `${t.name}.json`);
   const shape = `${t.rows}×${t.columns}`;
-  const noRef = fail('no reference numbers for this table (run reference.py)');
   if (!existsSync(file)) {
     const missing = fail(`${file} missing (run the export scripts)`);
     return { name: t.name, shape, task: t.task, wallMs: 0, criteria: CRITERIA.map(() => missing), pass: false };
@@ -349,18 +348,26 @@ function runTable(t: ManifestTable, ref: ReferenceTable | undefined, opts: Optio
       exit = fail(`no readable JSON report: ${(e as Error).message}`);
     }
   }
-  const noReport = fail('no report');
   const criteria: Outcome[] = [
     exit,
+    ...checkReport(t, ref, report),
+    wallMs <= TIME_BUDGET_MS ? pass(`${(wallMs / 1000).toFixed(2)} s`) : fail(`${(wallMs / 1000).toFixed(2)} s > 2 s`),
+  ];
+  return { name: t.name, shape, task: t.task, wallMs, criteria, pass: criteria.every((c) => c.ok) };
+}
+
+/** Criteria 2–7 (columns, task, signal, copies, strong, baseline) of one report; the unit tests use this too. */
+export function checkReport(t: ManifestTable, ref: ReferenceTable | undefined, report: Json | null): Outcome[] {
+  const noReport = fail('no report');
+  const noRef = fail('no reference numbers for this table (run reference.py)');
+  return [
     report ? checkColumns(t, report) : noReport,
     report ? checkTask(t, report) : noReport,
     !report ? noReport : ref ? checkSignal(ref, report) : noRef,
     report ? checkCopies(t, report) : noReport,
     !report ? noReport : ref ? checkStrong(ref, report) : noRef,
     !report ? noReport : ref ? checkBaseline(t, ref, report) : noRef,
-    wallMs <= TIME_BUDGET_MS ? pass(`${(wallMs / 1000).toFixed(2)} s`) : fail(`${(wallMs / 1000).toFixed(2)} s > 2 s`),
   ];
-  return { name: t.name, shape, task: t.task, wallMs, criteria, pass: criteria.every((c) => c.ok) };
 }
 
 function formatLine(r: TableResult, verbose: boolean): string {
@@ -412,4 +419,4 @@ function main(): void {
   process.exit(passed === results.length ? 0 : 1);
 }
 
-main();
+if (require.main === module) main();

@@ -1,0 +1,74 @@
+/**
+ * Model fits as independent tasks, so that a pool of threads can run them: one fold of one model, with some features
+ * left out. A task's result depends only on the task and its context — never on which thread ran it or in what
+ * order — so a report is the same whatever the thread count (unit-tested: one thread against two).
+ */
+import type { CancelSignal } from '../cancel';
+import type { BinnedMatrix } from '../models/binning';
+import { fitGbdt, predictGbdt } from '../models/gbdt';
+import { fitLinear, predictLinear } from '../models/linear';
+import type { ModelFeature, ModelTarget } from '../models/types';
+import { createRng } from '../random';
+
+/** What every task of one batch shares: sent to each thread once per batch. */
+export interface FoldContext {
+  readonly target: ModelTarget;
+  readonly folds: readonly { readonly train: Uint32Array; readonly test: Uint32Array }[];
+  /** Per fold, for the boosted trees (bins from that fold's training rows). */
+  readonly binnedFolds: readonly BinnedMatrix[];
+  /** For the linear model. */
+  readonly features: readonly ModelFeature[];
+  /** Fold f of the trees draws its early-stopping rows from createRng(seed + f). */
+  readonly seed: number;
+}
+
+export interface FoldTask {
+  readonly model: 'gbdt' | 'linear';
+  readonly fold: number;
+  /** Features left out (drop-column refits); empty for the full model. */
+  readonly exclude: readonly number[];
+}
+
+export interface FoldResult {
+  /** test.length × width predictions, in the order of the fold's test rows. */
+  readonly predictions: Float64Array;
+  /** Trees only: splits and gain per feature. */
+  readonly splitCount: Uint32Array | null;
+  readonly splitGain: Float64Array | null;
+}
+
+export function runFoldTask(context: FoldContext, task: FoldTask, signal?: CancelSignal): FoldResult {
+  const fold = context.folds[task.fold];
+  const exclude = task.exclude.length > 0 ? new Set(task.exclude) : undefined;
+  if (task.model === 'gbdt') {
+    const binned = context.binnedFolds[task.fold];
+    const model = fitGbdt(binned, context.target, fold.train, { rng: createRng(context.seed + task.fold), excludeFeatures: exclude, signal });
+    return { predictions: predictGbdt(model, binned, fold.test), splitCount: model.splitCount, splitGain: model.splitGain };
+  }
+  const model = fitLinear(context.features, context.target, fold.train, { excludeFeatures: exclude, signal });
+  return { predictions: predictLinear(model, context.features, fold.test), splitCount: null, splitGain: null };
+}
+
+/**
+ * Runs a batch of fold tasks. The engine defines what a task means; how many threads run them is the caller's
+ * business (the CLI and the extension's worker bring a thread pool, src/worker/taskPool.ts). Results come back in
+ * task order.
+ */
+export interface TaskRunner {
+  readonly threads: number;
+  /** `onDone(k)` is called as each task finishes (k: how many have), for progress. */
+  run(context: FoldContext, tasks: readonly FoldTask[], signal?: CancelSignal, onDone?: (done: number) => void): FoldResult[];
+}
+
+/** One thread: the tasks in order, in this thread. */
+export const inlineRunner: TaskRunner = {
+  threads: 1,
+  run(context, tasks, signal, onDone) {
+    return tasks.map((task, k) => {
+      signal?.throwIfAborted();
+      const result = runFoldTask(context, task, signal);
+      onDone?.(k + 1);
+      return result;
+    });
+  },
+};

@@ -1,0 +1,298 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Config, TRAINING_VIEW_TYPE, TrainingCommands } from '../../constants';
+import { bestMark } from '../../engine/charts/training';
+import type { DatasetChoices } from '../../host/datasetChoices';
+import type { DatasetIndex, DatasetRef } from '../../host/datasetIndex';
+import type { TreeContributions } from '../../host/explorerTree';
+import { DATA_FILE, pickDataset, toUri } from '../../host/targets';
+import { PanelSerializer } from '../../host/webviewController';
+import { JobCancelledError, JobFailedError, type WorkerClient } from '../../worker/client';
+import { LastChoices, pickTrainRequest } from './quickPick';
+import { describeRequest, isTrainRequest, pct, type TrainRequest } from './request';
+import { RunStore, runSeries, type StoredRun } from './runStore';
+import { runOfNode, TrainingRunsTree } from './runsTree';
+import { Trainer, type TrainOutcome } from './trainer';
+import { isTrainingPanelState, TrainingPanel, type LiveTraining, type TrainingPanelHost, type TrainingPanelSnapshot } from './trainingPanel';
+
+export interface TrainingDeps {
+  readonly worker: WorkerClient;
+  readonly index: DatasetIndex;
+  readonly tree: TreeContributions;
+  readonly choices: DatasetChoices;
+  readonly log: vscode.LogOutputChannel;
+}
+
+/** What the integration tests use to look inside (returned by activate() as `training`). */
+export interface TrainingApi {
+  readonly trainer: Trainer;
+  readonly store: RunStore;
+  panel(dataset: vscode.Uri): TrainingPanel | undefined;
+  panelState(dataset: vscode.Uri): TrainingPanelSnapshot | undefined;
+  /** The training request remembered for a dataset (offered first by the next Train Model). */
+  lastChoice(dataset: vscode.Uri): TrainRequest | undefined;
+}
+
+export type PredictOutcome =
+  | { readonly status: 'written'; readonly out: string; readonly rows: number; readonly counts: number[]; readonly classes: string[] }
+  | { readonly status: 'skipped' | 'cancelled' }
+  | { readonly status: 'failed'; readonly message: string };
+
+/** Train Model, Predict Labels, the training panel and the runs in the explorer: constructed and registered here. */
+export function registerTraining(context: vscode.ExtensionContext, deps: TrainingDeps): TrainingApi {
+  const { worker, index, tree, log } = deps;
+  const store = new RunStore((datasetPath) => {
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(datasetPath)) ?? vscode.workspace.workspaceFolders?.[0];
+    // Outside any workspace folder the runs go beside the dataset's folder, still never into the data file.
+    return folder?.uri.scheme === 'file' ? folder.uri.fsPath : path.dirname(datasetPath);
+  });
+  const trainer = new Trainer(worker, store, log, (uri) => deps.choices.get(keyOf(uri)));
+  const runsTree = new TrainingRunsTree(store, trainer);
+  const last = new LastChoices(context.workspaceState);
+  const panels = new Map<string, TrainingPanel>();
+  const live = new Map<string, LiveTraining>();
+  const keyOf = (uri: vscode.Uri): string => index.find(uri)?.key ?? uri.toString();
+  const datasetOf = (uri: vscode.Uri): DatasetRef | undefined => index.find(uri);
+
+  const host: TrainingPanelHost = {
+    runs: (uri) => runsTree.runs(uri.fsPath),
+    live: (uri) => live.get(keyOf(uri)),
+    cancel: (uri) => void trainer.cancel(keyOf(uri)),
+    log,
+  };
+  const track = (p: TrainingPanel): TrainingPanel => {
+    const key = keyOf(p.dataset);
+    panels.get(key)?.dispose();
+    panels.set(key, p);
+    p.onDidDispose(() => panels.get(key) === p && panels.delete(key));
+    return p;
+  };
+  const showPanel = (uri: vscode.Uri, selected: readonly string[]): TrainingPanel => {
+    const existing = panels.get(keyOf(uri));
+    if (existing) {
+      existing.reveal();
+      void existing.select(selected);
+      return existing;
+    }
+    return track(TrainingPanel.create(datasetOf(uri)?.uri ?? uri, context.extensionUri, host, selected));
+  };
+
+  context.subscriptions.push(
+    trainer,
+    runsTree,
+    tree.contribute(runsTree),
+    { dispose: () => panels.forEach((p) => p.dispose()) },
+    new PanelSerializer(TRAINING_VIEW_TYPE, isTrainingPanelState, (panel, state) => {
+      track(new TrainingPanel(panel, vscode.Uri.parse(state.dataset), context.extensionUri, host, state.selected));
+    }),
+    trainer.onDidChange((e) => {
+      const panel = panels.get(e.key);
+      switch (e.kind) {
+        case 'started':
+          live.set(e.key, { series: e.series, points: [], best: null, bestLoss: Infinity, status: `Training (${describeRequest(e.request)})…` });
+          void panel?.select([]);
+          return;
+        case 'epoch': {
+          const l = live.get(e.key);
+          if (!l || l.series !== e.series) return;
+          const p = e.progress;
+          // Only the first run's curve is drawn live: repeated runs restart at epoch 1 with another seed.
+          if (p.run !== 1) {
+            l.status = e.message;
+            panel?.status(e.message, 'running');
+            return;
+          }
+          const rows = [
+            { series: e.series, epoch: p.epoch, split: 'train' as const, loss: p.trainLoss, accuracy: p.trainAccuracy },
+            { series: e.series, epoch: p.epoch, split: 'validation' as const, loss: p.valLoss, accuracy: p.valAccuracy },
+          ];
+          l.points.push(...rows);
+          // The same rule as the engine's early stopping: strictly lower validation loss.
+          if (p.valLoss < l.bestLoss) {
+            l.bestLoss = p.valLoss;
+            l.best = bestMark(e.series, [p]);
+          }
+          l.status = e.message;
+          panel?.epoch(e.series, p, l.best, e.message);
+          return;
+        }
+        case 'finished': {
+          live.delete(e.key);
+          if (!panel) return;
+          const o = e.outcome;
+          if (o.status === 'done') void panel.select([o.run.meta.id]);
+          else panel.status(o.status === 'cancelled' ? 'Training cancelled.' : `Training failed: ${o.message}`, o.status);
+          return;
+        }
+        case 'deleted':
+          void panel?.refresh();
+          return;
+      }
+    }),
+  );
+
+  /** The dataset a command is about: a Uri, a tree node, the active editor's data file, or a quick pick. */
+  const resolveDataset = async (arg: unknown, placeHolder: string): Promise<vscode.Uri | undefined> => {
+    const explicit = toUri(arg);
+    if (explicit) return explicit;
+    const active = vscode.window.activeTextEditor?.document.uri;
+    if (active && DATA_FILE.test(active.path)) return active;
+    return pickDataset(index, placeHolder);
+  };
+
+  const allRuns = async (): Promise<StoredRun[]> => (await Promise.all(index.all.filter((d) => d.uri.scheme === 'file').map((d) => runsTree.runs(d.uri.fsPath)))).flat();
+
+  const pickRuns = async (uri: vscode.Uri | undefined, many: boolean, placeHolder: string): Promise<StoredRun[] | undefined> => {
+    const runs = uri ? [...(await runsTree.runs(uri.fsPath))] : await allRuns();
+    if (runs.length === 0) {
+      void vscode.window.showInformationMessage('Kryptonite: no saved training runs yet — run “Kryptonite: Train Model” first.');
+      return undefined;
+    }
+    const items = runs.map((run) => ({ label: runSeries(run.meta.id), description: `${run.meta.datasetLabel} · ${run.meta.summary}`, detail: describeRequest(run.meta.request), run }));
+    if (many) {
+      const picked = await vscode.window.showQuickPick(items, { placeHolder, canPickMany: true, matchOnDescription: true });
+      return picked?.map((p) => p.run);
+    }
+    const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true });
+    return picked ? [picked.run] : undefined;
+  };
+
+  const reg = (id: string, fn: (...args: unknown[]) => unknown): vscode.Disposable => vscode.commands.registerCommand(id, fn);
+  context.subscriptions.push(
+    /** (uri?, request?) — with a request (tests, keybindings) no question is asked. */
+    reg(TrainingCommands.trainModel, async (arg, requestArg): Promise<TrainOutcome | undefined> => {
+      const uri = await resolveDataset(arg, 'Train a model on which dataset?');
+      if (!uri) return undefined;
+      const dataset = datasetOf(uri);
+      const target = dataset?.uri ?? uri;
+      const key = keyOf(target);
+      const label = dataset?.label ?? path.basename(target.fsPath);
+      const seed = vscode.workspace.getConfiguration(Config.section, target).get<number>(Config.seed, 42);
+      const request: TrainRequest | undefined = isTrainRequest(requestArg) ? requestArg : await pickTrainRequest(label, last.get(key), seed);
+      if (!request) return undefined;
+      await last.set(key, request);
+      showPanel(target, []);
+      const outcome = await trainer.train(target, key, label, request);
+      if (outcome.status === 'failed') void vscode.window.showErrorMessage(`Kryptonite: training on ${label} failed — ${outcome.message}`);
+      else if (outcome.status === 'cancelled' && outcome.forced) void vscode.window.showWarningMessage('Kryptonite: the training did not stop in time; the worker was restarted.');
+      else if (outcome.status === 'done') {
+        const r = outcome.run.report;
+        const acc = r.runs ? `${pct(r.runs.mean)} ± ${pct(r.runs.sd)} over ${r.runs.seeds.length} runs` : pct(r.test.accuracy);
+        void vscode.window.showInformationMessage(`Kryptonite: trained on ${label} — test accuracy ${acc} (${r.backend}); saved in ${vscode.workspace.asRelativePath(outcome.run.dir)}`);
+      }
+      return outcome;
+    }),
+    reg(TrainingCommands.cancelTraining, (arg) => {
+      const uri = toUri(arg);
+      const n = trainer.cancel(uri ? keyOf(uri) : undefined);
+      if (n === 0 && !uri) void vscode.window.showInformationMessage('Kryptonite: no training is running.');
+      return n;
+    }),
+    reg(TrainingCommands.showTraining, async (arg) => {
+      const uri = await resolveDataset(arg, 'Show the training runs of which dataset?');
+      if (!uri) return undefined;
+      const runs = await runsTree.runs(uri.fsPath);
+      return showPanel(uri, runs.slice(0, 1).map((r) => r.meta.id)) !== undefined;
+    }),
+    reg(TrainingCommands.openRun, async (arg) => {
+      const run = runOfNode(arg) ?? (await pickRuns(toUri(arg), false, 'Open which training run?'))?.[0];
+      if (!run) return undefined;
+      showPanel(vscode.Uri.file(run.meta.dataset), [run.meta.id]);
+      return run.meta.id;
+    }),
+    /** (uri or tree node?, runIds?) — overlay several runs of one dataset. */
+    reg(TrainingCommands.compareRuns, async (arg, idsArg) => {
+      const uri = toUri(arg) ?? (await resolveDataset(undefined, 'Compare the training runs of which dataset?'));
+      if (!uri) return undefined;
+      const ids = Array.isArray(idsArg) && idsArg.every((x) => typeof x === 'string') ? (idsArg as string[]) : (await pickRuns(uri, true, 'Overlay which runs? (pick two or more)'))?.map((r) => r.meta.id);
+      if (!ids || ids.length === 0) return undefined;
+      showPanel(uri, ids);
+      return ids;
+    }),
+    /** (tree node or run dir?, confirmed?) — asks first (modal) unless `confirmed === true`. */
+    reg(TrainingCommands.deleteRun, async (arg, confirmed) => {
+      const run = runOfNode(arg) ?? (typeof arg === 'string' && existsSync(path.join(arg, 'run.json')) ? await store.read(arg) : (await pickRuns(undefined, false, 'Delete which training run?'))?.[0]);
+      if (!run) return false;
+      if (confirmed !== true) {
+        const ok = await vscode.window.showWarningMessage(
+          `Delete the training run ${runSeries(run.meta.id)} of ${run.meta.datasetLabel}?`,
+          { modal: true, detail: `This removes ${vscode.workspace.asRelativePath(run.dir)} (model, history, metrics). The dataset is not touched.` },
+          'Delete',
+        );
+        if (ok !== 'Delete') return false;
+      }
+      await store.delete(run);
+      runsTree.invalidate();
+      trainer.deleted(keyOf(vscode.Uri.file(run.meta.dataset)));
+      return true;
+    }),
+    /** (run node or run dir?, target dataset Uri?, format 'npy'|'csv'?, overwrite 'ask'|'yes'|'no'?) */
+    reg(TrainingCommands.predictLabels, async (runArg, targetArg, formatArg, overwriteArg): Promise<PredictOutcome | undefined> => {
+      const run = runOfNode(runArg) ?? (typeof runArg === 'string' && existsSync(path.join(runArg, 'run.json')) ? await store.read(runArg) : (await pickRuns(undefined, false, 'Predict with which saved model (training run)?'))?.[0]);
+      if (!run) return undefined;
+      let target = toUri(targetArg);
+      if (!target) {
+        await index.refresh();
+        const picked = await vscode.window.showQuickPick(
+          index.all.map((d) => ({ label: d.label, description: vscode.workspace.asRelativePath(d.uri), dataset: d })),
+          { placeHolder: `Predict labels for which dataset? (the model reads ${run.report.features.length} features: ${run.report.features.slice(0, 5).join(', ')}${run.report.features.length > 5 ? ', …' : ''})`, matchOnDescription: true },
+        );
+        target = picked?.dataset.uri;
+      }
+      if (!target) return undefined;
+      if (target.scheme !== 'file') return fail(`Kryptonite predicts for local files only; ${target.toString()} is not on this machine's disk.`);
+      const format =
+        formatArg === 'npy' || formatArg === 'csv'
+          ? formatArg
+          : (
+              await vscode.window.showQuickPick(
+                [
+                  { label: 'npy', description: 'int64 NumPy array (the class values when they are integers)' },
+                  { label: 'csv', description: 'one "label" column' },
+                ],
+                { placeHolder: 'Write the labels as…' },
+              )
+            )?.label;
+      if (format !== 'npy' && format !== 'csv') return undefined;
+      const out = predictedPath(target.fsPath, format);
+      if (existsSync(out)) {
+        const overwrite =
+          overwriteArg === 'yes' ||
+          (overwriteArg !== 'no' &&
+            (await vscode.window.showWarningMessage(`${path.basename(out)} already exists. Overwrite it?`, { modal: true, detail: vscode.workspace.asRelativePath(out) }, 'Overwrite')) === 'Overwrite');
+        if (!overwrite) return { status: 'skipped' };
+      }
+      try {
+        const r = await trainer.predict({ kind: 'predict', modelDir: run.modelDir, path: path.normalize(target.fsPath), out }, `Kryptonite: predicting labels for ${path.basename(target.fsPath)}`);
+        const counts = r.classes.map((c, k) => `${c}: ${r.counts[k]}`).join(', ');
+        void vscode.window.showInformationMessage(`Kryptonite: ${r.rows.toLocaleString('en')} labels written to ${vscode.workspace.asRelativePath(out)} (${counts})`);
+        return { status: 'written', out, rows: r.rows, counts: r.counts, classes: r.classes };
+      } catch (error) {
+        if (error instanceof JobCancelledError) return { status: 'cancelled' };
+        const message = error instanceof Error ? error.message : String(error);
+        if (error instanceof JobFailedError && error.error.kind === 'internal') log.error(error.error.stack ?? message);
+        return fail(`Kryptonite: cannot predict ${path.basename(target.fsPath)} with run ${runSeries(run.meta.id)} (${run.meta.datasetLabel}, features ${run.report.features.join(', ')}): ${message}`);
+      }
+    }),
+  );
+
+  return {
+    trainer,
+    store,
+    panel: (uri) => panels.get(keyOf(uri)),
+    panelState: (uri) => panels.get(keyOf(uri))?.snapshot(),
+    lastChoice: (uri) => last.get(keyOf(uri)),
+  };
+}
+
+function fail(message: string): PredictOutcome {
+  void vscode.window.showErrorMessage(message);
+  return { status: 'failed', message };
+}
+
+/** `data/hidden.csv` → `data/hidden-predicted.npy`; an X/y pair's X file `t-X.npy` → `t-predicted.npy`. */
+export function predictedPath(datasetPath: string, format: 'npy' | 'csv'): string {
+  const stem = path.basename(datasetPath).replace(/-X\.npy$/i, '').replace(/\.[^.]+$/, '');
+  return path.join(path.dirname(datasetPath), `${stem}-predicted.${format}`);
+}

@@ -1,0 +1,131 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Config } from '../../constants';
+import { labelFor } from '../../host/analysisSettings';
+import type { DatasetChoice } from '../../host/labelResolution';
+import type { BackendChoice, EpochProgress, TrainConfig } from '../../engine/train/types';
+import { JobSlots } from '../../host/jobSlots';
+import type { PredictJob, TrainJob } from '../../protocol';
+import type { WorkerClient } from '../../worker/client';
+import { describeRequest, epochMessage, summariseTraining, type TrainRequest } from './request';
+import { RUN_SCHEMA, runSeries, type RunStore, type StoredRun } from './runStore';
+
+export type TrainOutcome =
+  | { readonly status: 'done'; readonly run: StoredRun; readonly ms: number }
+  | { readonly status: 'cancelled'; readonly ms: number; readonly forced: boolean }
+  | { readonly status: 'failed'; readonly message: string; readonly ms: number };
+
+export type TrainEvent =
+  | { readonly key: string; readonly kind: 'started'; readonly series: string; readonly datasetPath: string; readonly request: TrainRequest }
+  | { readonly key: string; readonly kind: 'epoch'; readonly series: string; readonly progress: EpochProgress; readonly message: string }
+  | { readonly key: string; readonly kind: 'finished'; readonly series: string; readonly outcome: TrainOutcome }
+  | { readonly key: string; readonly kind: 'deleted' };
+
+/** The setting kryptonite.backend (auto / fused / wasm / cpu / tensorflow) as the engine's choice; auto leaves it to the engine. */
+export function backendSetting(uri: vscode.Uri): BackendChoice | undefined {
+  const v = vscode.workspace.getConfiguration(Config.section, uri).get<string>(Config.backend, 'auto');
+  return v === 'fused' || v === 'wasm' || v === 'cpu' || v === 'tensorflow' ? v : undefined;
+}
+
+/**
+ * Runs trainings in the worker (the existing `train` job), one slot per dataset — a newer request cancels the older
+ * one — under a cancellable progress notification, and keeps each finished run in the RunStore.
+ */
+export class Trainer implements vscode.Disposable {
+  private readonly slots: JobSlots;
+  private readonly events = new vscode.EventEmitter<TrainEvent>();
+  readonly onDidChange = this.events.event;
+
+  constructor(
+    private readonly worker: WorkerClient,
+    readonly store: RunStore,
+    private readonly log: vscode.LogOutputChannel,
+    /** The dataset's label choice (Set Label Column…), over the folder-wide setting. */
+    private readonly choiceOf: (uri: vscode.Uri) => DatasetChoice = () => ({}),
+  ) {
+    this.slots = new JobSlots(worker, log);
+  }
+
+  isRunning(key: string): boolean {
+    return this.slots.isRunning(key);
+  }
+
+  /** Cancel one dataset's training, or every one. Returns how many were asked to stop. */
+  cancel(key?: string): number {
+    return this.slots.cancel(key);
+  }
+
+  /** Train on a local dataset file. Never throws; the outcome says what happened. */
+  async train(uri: vscode.Uri, key: string, label: string, request: TrainRequest): Promise<TrainOutcome> {
+    const started = Date.now();
+    this.slots.cancel(key);
+    if (uri.scheme !== 'file') return { status: 'failed', message: `Kryptonite trains on local files only; ${uri.toString()} is not on this machine's disk.`, ms: 0 };
+    const datasetPath = path.normalize(uri.fsPath);
+    const backend = backendSetting(uri);
+    const config: Partial<TrainConfig> = { ...(backend ? { backend } : {}), ...(request.config ?? {}) };
+    const target = await this.store.create(datasetPath);
+    const series = runSeries(target.id);
+    const label0 = labelFor(uri, this.choiceOf(uri)).label;
+    const job: TrainJob = {
+      kind: 'train',
+      path: datasetPath,
+      ...(label0 !== undefined ? { label: label0 } : {}),
+      ...(request.preset ? { preset: request.preset } : {}),
+      config,
+      saveDir: target.modelDir,
+    };
+    let done = 0;
+    const ran = await this.slots.run(key, {
+      title: `Kryptonite: training on ${label}`,
+      job,
+      started: () => this.events.fire({ key, kind: 'started', series, datasetPath, request }),
+      progress: (p) => {
+        const at = 100 * Math.min(1, Math.max(0, p.stage === 'train' ? p.fraction : 0));
+        const message = p.epoch ? epochMessage(p.epoch) : p.message;
+        done = Math.max(done, at);
+        if (p.epoch) this.events.fire({ key, kind: 'epoch', series, progress: p.epoch, message });
+        return { at: done, message };
+      },
+      accept: async (result) =>
+        result.kind !== 'train'
+          ? undefined
+          : this.store.finish(
+              target.dir,
+              { schema: RUN_SCHEMA, id: target.id, dataset: datasetPath, datasetLabel: label, createdAt: new Date(started).toISOString(), request, summary: summariseTraining(result.training) },
+              result.training,
+            ),
+    });
+    const ms = Date.now() - started;
+    const outcome: TrainOutcome =
+      ran.status === 'done' ? { status: 'done', run: ran.result, ms } : ran.status === 'cancelled' ? { status: 'cancelled', ms, forced: ran.forced } : { status: 'failed', message: ran.message, ms };
+    if (outcome.status !== 'done') await this.store.discard(target.dir).catch(() => undefined);
+    this.log.info(`train ${label} (${describeRequest(request)}): ${outcome.status} in ${outcome.ms} ms${outcome.status === 'failed' ? ` — ${outcome.message}` : ''}`);
+    this.events.fire({ key, kind: 'finished', series, outcome });
+    return outcome;
+  }
+
+  /** Apply a saved model in the worker (the existing `predict` job); labels go to `out`. Throws JobFailedError on bad input. */
+  async predict(job: PredictJob, title: string): Promise<{ rows: number; classes: string[]; counts: number[] }> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const running = this.worker.run(job, (p) => progress.report({ message: p.message }));
+      const sub = token.onCancellationRequested(() => running.cancel());
+      try {
+        const result = await running.result;
+        if (result.kind !== 'predict') throw new Error('the worker answered with the wrong kind of result');
+        return result;
+      } finally {
+        sub.dispose();
+      }
+    });
+  }
+
+  /** Tell listeners (tree, panels) that a run was deleted. */
+  deleted(key: string): void {
+    this.events.fire({ key, kind: 'deleted' });
+  }
+
+  dispose(): void {
+    this.slots.dispose();
+    this.events.dispose();
+  }
+}

@@ -1,0 +1,200 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { TRAINING_VIEW_TYPE } from '../../constants';
+import { bestMark, confusionSpec, curvePoints, curvesSpec, epochPoints, runsTable, type BestMark, type CurvePoint } from '../../engine/charts/training';
+import type { EpochProgress } from '../../engine/train/types';
+import { createPanel, jsonSafe, WebviewController } from '../../host/webviewController';
+import type { HostToTrainingWebview, TrainingRunDetails, TrainingWebviewToHost } from '../../protocol';
+import { assertNever, isTrainingWebviewToHost } from '../../protocolGuards';
+import { describeConfig, describeRequest, pct } from './request';
+import { runSeries, type StoredRun } from './runStore';
+
+/** What a training panel remembers across reloads (restored by the serializer, then it asks the host again). */
+export interface TrainingPanelState {
+  readonly v: 1;
+  readonly dataset: string;
+  readonly selected: readonly string[];
+}
+
+export function isTrainingPanelState(v: unknown): v is TrainingPanelState {
+  const s = v as TrainingPanelState;
+  return typeof v === 'object' && v !== null && s.v === 1 && typeof s.dataset === 'string' && Array.isArray(s.selected) && s.selected.every((x) => typeof x === 'string');
+}
+
+/** A training in progress: its series and every epoch point so far (so a panel opened late shows the whole curve). */
+export interface LiveTraining {
+  readonly series: string;
+  readonly points: CurvePoint[];
+  best: BestMark | null;
+  bestLoss: number;
+  status: string;
+}
+
+export interface TrainingPanelHost {
+  runs(dataset: vscode.Uri): Promise<readonly StoredRun[]>;
+  live(dataset: vscode.Uri): LiveTraining | undefined;
+  cancel(dataset: vscode.Uri): void;
+  readonly log: vscode.LogOutputChannel;
+}
+
+/** What the integration tests read back (through the extension's API). */
+export interface TrainingPanelSnapshot {
+  readonly ready: boolean;
+  readonly selected: readonly string[];
+  readonly live: string | null;
+  /** Epoch messages posted to the webview. */
+  readonly epochsPosted: number;
+  /** Curve rows the webview says its views hold after its last update. */
+  readonly webviewPoints: number;
+}
+
+/** The curves and details of the selected runs, plus the live run's points: the whole `trainingView` message. */
+export function trainingViewMessage(dataset: vscode.Uri, runs: readonly StoredRun[], selected: readonly string[], live: LiveTraining | undefined): HostToTrainingWebview {
+  const chosen = runs.filter((r) => selected.includes(r.meta.id));
+  const points: CurvePoint[] = [];
+  const best: BestMark[] = [];
+  for (const r of chosen) {
+    const series = runSeries(r.meta.id);
+    points.push(...curvePoints(series, r.history));
+    const mark = bestMark(series, r.history, r.report.bestEpoch);
+    if (mark) best.push(mark);
+  }
+  if (live && !chosen.some((r) => runSeries(r.meta.id) === live.series)) {
+    points.push(...live.points);
+    if (live.best) best.push(live.best);
+  }
+  const details: TrainingRunDetails[] = chosen.map((r) => {
+    const t = r.report;
+    const repeated = runsTable(t);
+    return {
+      id: r.meta.id,
+      label: runSeries(r.meta.id),
+      config: `${describeRequest(r.meta.request)} — ${describeConfig(t.config)}`,
+      backend: t.backend,
+      kernel: t.kernel,
+      bestEpoch: t.bestEpoch,
+      epochsRun: t.epochsRun,
+      stoppedEarly: t.stoppedEarly,
+      test: { rows: t.test.rows, accuracy: finite(t.test.accuracy), loss: finite(t.test.loss) },
+      confusion: confusionSpec(t.test.confusion, t.classes),
+      ...(repeated ? { repeated } : {}),
+    };
+  });
+  const status = live
+    ? live.status
+    : chosen.length === 0
+      ? runs.length === 0
+        ? 'No training runs yet — run “Kryptonite: Train Model”.'
+        : 'Select runs to show their curves.'
+      : chosen.length === 1
+        ? `Run ${runSeries(chosen[0].meta.id)}: test accuracy ${chosen[0].report.runs ? `${pct(chosen[0].report.runs.mean)} ± ${pct(chosen[0].report.runs.sd)}` : pct(chosen[0].report.test.accuracy)}`
+        : `Comparing ${chosen.length} runs`;
+  return jsonSafe({
+    type: 'trainingView',
+    dataset: dataset.toString(),
+    title: path.basename(dataset.fsPath),
+    runs: runs.map((r) => ({ id: r.meta.id, label: runSeries(r.meta.id), description: r.meta.summary })),
+    selected: chosen.map((r) => r.meta.id),
+    charts: { loss: curvesSpec('loss', points, best), accuracy: curvesSpec('accuracy', points, best) },
+    details,
+    live: live?.series ?? null,
+    status,
+  });
+}
+
+/** The training webview for one dataset: live curves while it trains, saved runs (one or several overlaid) after. */
+export class TrainingPanel implements vscode.Disposable {
+  private selected: string[];
+  private epochsPosted = 0;
+  private webviewPoints = 0;
+  private readonly view: WebviewController<HostToTrainingWebview, TrainingWebviewToHost>;
+  readonly onDidDispose: vscode.Event<void>;
+  private readonly rendered = new vscode.EventEmitter<number>();
+  /** Fires with the webview's point count after each of its updates (tests wait on it). */
+  readonly onDidRender = this.rendered.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly dataset: vscode.Uri,
+    extensionUri: vscode.Uri,
+    private readonly host: TrainingPanelHost,
+    selected: readonly string[] = [],
+  ) {
+    this.selected = [...selected];
+    this.view = new WebviewController(panel, {
+      extensionUri,
+      name: 'training',
+      page: TRAINING_PAGE,
+      isMessage: isTrainingWebviewToHost,
+      log: host.log,
+    });
+    this.view.handle({ ready: () => void this.refresh(), message: (m) => this.onMessage(m) });
+    this.onDidDispose = this.view.onDidDispose;
+    this.view.onDidDispose(() => this.rendered.dispose());
+  }
+
+  static create(dataset: vscode.Uri, extensionUri: vscode.Uri, host: TrainingPanelHost, selected: readonly string[]): TrainingPanel {
+    return new TrainingPanel(createPanel(TRAINING_VIEW_TYPE, `Training: ${path.basename(dataset.fsPath)}`, extensionUri), dataset, extensionUri, host, selected);
+  }
+
+  snapshot(): TrainingPanelSnapshot {
+    return { ready: this.view.ready, selected: [...this.selected], live: this.host.live(this.dataset)?.series ?? null, epochsPosted: this.epochsPosted, webviewPoints: this.webviewPoints };
+  }
+
+  /** Show these runs (one: re-open; several: compare) and redraw. */
+  async select(ids: readonly string[]): Promise<void> {
+    this.selected = [...ids];
+    await this.refresh();
+  }
+
+  /** Post the whole view again (after a run finished or was deleted, or on `ready`). */
+  async refresh(): Promise<void> {
+    if (!this.view.ready) return;
+    const runs = await this.host.runs(this.dataset);
+    this.selected = this.selected.filter((id) => runs.some((r) => r.meta.id === id));
+    this.view.post(trainingViewMessage(this.dataset, runs, this.selected, this.host.live(this.dataset)));
+  }
+
+  /** One epoch of the live run: streamed into the existing views (a changeset in the webview, not a re-embed). */
+  epoch(series: string, p: EpochProgress, best: BestMark | null, status: string): void {
+    if (!this.view.ready) return;
+    this.epochsPosted++;
+    this.view.post({ type: 'trainingEpoch', series, points: jsonSafe(epochPoints(series, p)), best, status });
+  }
+
+  status(status: string, kind: 'running' | 'done' | 'cancelled' | 'failed'): void {
+    this.view.post({ type: 'trainingStatus', status, kind });
+  }
+
+  private onMessage(message: Exclude<TrainingWebviewToHost, { type: 'ready' }>): void {
+    switch (message.type) {
+      case 'selectRuns':
+        void this.select(message.runs);
+        return;
+      case 'cancel':
+        this.host.cancel(this.dataset);
+        return;
+      case 'rendered':
+        this.webviewPoints = message.points;
+        this.rendered.fire(message.points);
+        return;
+      default:
+        assertNever(message);
+    }
+  }
+
+  reveal(): void {
+    this.view.reveal();
+  }
+
+  dispose(): void {
+    this.view.dispose();
+  }
+}
+
+/** The shared panel page, starting the training view. */
+const TRAINING_PAGE = { view: 'training', stylesheets: ['training.css'], waiting: 'Waiting for the training view…' } as const;
+
+function finite(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}

@@ -1,0 +1,176 @@
+/**
+ * Data-quality alerts (alerts/alerts.ts): each code fires on the known-answer table built to trigger it
+ * (synth/tables.ts alertTable) and on no clean table. Tables go through a CSV and both readers, as a user's would.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Alert, AlertCode } from '../../src/engine/alerts/types';
+import { HIGH_CORRELATION, LEAK_SCORE, MANY_ZEROS_SHARE, NEAR_CONSTANT_SHARE, SKEW_THRESHOLD } from '../../src/engine/alerts/alerts';
+import type { Dataset } from '../../src/engine/dataset';
+import { classLabel, inMemoryDataset } from '../../src/engine/dataset';
+import { analyseDataset } from '../../src/engine/tasks/analyseFile';
+import { alertTable, cleanTable, linearTable, regressionTable, tableToCsv, withLabelCopy, withMissing, withSuspiciousClass } from '../../src/engine/synth/tables';
+import type { AlertTableCode, SynthTable } from '../../src/engine/synth/tables';
+import { readBothPaths, tempFiles } from './support/tableFiles';
+import type { TempFiles } from './support/tableFiles';
+
+let files: TempFiles;
+before(async () => {
+  files = await tempFiles('alerts');
+});
+after(async () => {
+  await files.remove();
+});
+
+const ROWS = 400;
+let counter = 0;
+
+async function read(table: SynthTable): Promise<Dataset> {
+  return readBothPaths(await files.write(`a${counter++}.csv`, tableToCsv(table)));
+}
+
+/** Alerts need the profiles and the correlation matrix, not the label-aware models. */
+function alertsOf(dataset: Dataset): Alert[] {
+  return analyseDataset(dataset, { relevance: false, sparsity: false }).alerts;
+}
+
+async function alertsFor(table: SynthTable): Promise<Alert[]> {
+  return alertsOf(await read(table));
+}
+
+function only(alerts: readonly Alert[], code: AlertCode): Alert {
+  const found = alerts.filter((a) => a.code === code);
+  assert.equal(found.length, 1, `${code}: ${alerts.map((a) => a.code).join(', ')}`);
+  return found[0];
+}
+
+test('a clean table raises no alert and no warning', async () => {
+  for (const seed of [1, 2, 3]) {
+    const d = await read(cleanTable({ rows: ROWS, seed }));
+    assert.deepEqual(d.warnings, []);
+    assert.deepEqual(alertsOf(d), [], `seed ${seed}`);
+  }
+  // Nor do huge values: the same table scaled by 10^30.
+  const t = cleanTable({ rows: ROWS, seed: 4 });
+  const huge: SynthTable = { ...t, columns: t.columns.map((c) => ({ ...c, cells: c.cells.map((v) => (typeof v === 'number' ? v * 1e30 : v)) })) };
+  assert.deepEqual(await alertsFor(huge), []);
+});
+
+/**
+ * What each alert table raises: its own code, and the alerts that follow from the same defect (a "." class of one
+ * row is also the smallest class; three misspelt levels of one row each are also rare levels).
+ */
+const EXPECTED: Record<AlertTableCode, AlertCode[]> = {
+  duplicateRows: ['duplicateRows'],
+  conflictingLabels: ['conflictingLabels'],
+  constantColumn: ['constantColumn'],
+  nearConstantColumn: ['nearConstantColumn'],
+  identifierColumn: ['identifierColumn'],
+  highCardinality: ['highCardinality', 'rareCategories'],
+  highMissing: ['highMissing'],
+  missingPredictsLabel: ['missingPredictsLabel'],
+  imbalance: ['imbalance'],
+  skewed: ['skewed'],
+  manyZeros: ['manyZeros'],
+  highCorrelation: ['highCorrelation'],
+  identicalColumns: ['identicalColumns'],
+  labelLeak: ['labelLeak'],
+  labelSuspiciousClass: ['labelSuspiciousClass', 'imbalance'],
+  rareCategories: ['rareCategories'],
+  categoryVariants: ['categoryVariants', 'rareCategories'],
+};
+
+test('each alert fires on the table built to trigger it, with its numbers', async () => {
+  const evidence: Partial<Record<AlertTableCode, (a: Alert, t: SynthTable) => void>> = {
+    duplicateRows: (a) => {
+      assert.equal(a.evidence.duplicates, 40);
+      assert.equal(a.severity, 'warning', '10 % of the rows');
+    },
+    conflictingLabels: (a) => assert.deepEqual([a.evidence.rows, a.evidence.groups, a.columns], [10, 5, ['y']]),
+    constantColumn: (a) => assert.deepEqual(a.columns, ['constant']),
+    nearConstantColumn: (a) => assert.ok(Number(a.evidence.modeShare) >= NEAR_CONSTANT_SHARE && a.columns[0] === 'rarely_set'),
+    identifierColumn: (a) => assert.match(a.message, /^"record" is an identifier \(400 distinct values in 400 non-missing rows\)/),
+    highCardinality: (a, t) => assert.equal(a.evidence.cardinality, new Set(t.columns.find((c) => c.name === 'city')?.cells).size),
+    highMissing: (a, t) => {
+      const blank = t.columns.find((c) => c.name === 'x2')?.cells.filter((c) => c === null).length;
+      assert.equal(a.evidence.missing, blank);
+      assert.equal(a.severity, 'info', 'under half the rows');
+    },
+    missingPredictsLabel: (a) => assert.ok(a.columns[0] === 'x3' && Number(a.evidence.adjustedP) < 0.05),
+    imbalance: (a, t) => assert.deepEqual([a.evidence.minority, a.evidence.minorityCount], ['yes', Array.from(t.label.codes ?? []).filter((k) => k === 1).length]),
+    skewed: (a) => assert.ok(Number(a.evidence.skewness) > SKEW_THRESHOLD),
+    manyZeros: (a) => assert.ok(Number(a.evidence.share) > MANY_ZEROS_SHARE && Number(a.evidence.share) < 0.8),
+    highCorrelation: (a) => assert.ok(a.columns.includes('x1_copy') && Number(a.evidence.r) >= HIGH_CORRELATION),
+    identicalColumns: (a) => assert.deepEqual(a.columns, ['x2', 'x2_again']),
+    labelLeak: (a) => {
+      assert.deepEqual(a.columns, ['outcome_flag', 'y']);
+      assert.equal(a.evidence.score, 1);
+      assert.equal(a.severity, 'error');
+    },
+    labelSuspiciousClass: (a) => {
+      assert.deepEqual([a.evidence.class, a.evidence.count, a.severity], ['.', 1, 'error']);
+      assert.match(a.message, /looks like a missing-value marker/);
+    },
+    rareCategories: (a) => assert.match(a.message, /"plan" has 2 rare level\(s\).*"(platinum|diamond)", "(platinum|diamond)"/),
+    categoryVariants: (a) => assert.match(a.message, /"DoGs" ~ "Dogs" \(case\)/),
+  };
+  for (const code of Object.keys(EXPECTED) as AlertTableCode[]) {
+    const table = alertTable(code, { rows: ROWS, seed: 1 });
+    const alerts = await alertsFor(table);
+    const codes = [...new Set(alerts.map((a) => a.code))].sort();
+    if (code !== 'highCardinality') assert.deepEqual(codes, [...EXPECTED[code]].sort(), code);
+    const a = only(alerts, code);
+    assert.ok(a.message.length > 20 && !/NaN|undefined/.test(a.message), `${code}: ${a.message}`);
+    evidence[code]?.(a, table);
+  }
+});
+
+test(
+  'a column of 80 city codes is high-cardinality, not misspelt',
+  async () => {
+    const codes = [...new Set((await alertsFor(alertTable('highCardinality', { rows: ROWS, seed: 1 }))).map((a) => a.code))].sort();
+    assert.deepEqual(codes, ['highCardinality', 'rareCategories']);
+  },
+);
+
+test('missingness that depends on the label is flagged; missing completely at random is not (10 seeds each, counted)', async () => {
+  let informative = 0;
+  let random = 0;
+  for (let seed = 1; seed <= 10; seed++) {
+    const base = cleanTable({ rows: ROWS, seed });
+    if ((await alertsFor(withMissing(base, 'x3', { seed, share: 0.02, informativeShare: 0.3 }))).some((a) => a.code === 'missingPredictsLabel')) informative++;
+    if ((await alertsFor(withMissing(base, 'x3', { seed, share: 0.15 }))).some((a) => a.code === 'missingPredictsLabel')) random++;
+  }
+  assert.equal(informative, 10, 'a 30 % vs 2 % missing rate by class is found every time');
+  // The test runs at 5 % (one candidate column, so BH is a plain 5 % test): P(3 or more of 10) ≈ 1 % when it is right.
+  assert.ok(random <= 2, `MCAR flagged in ${random} of 10 seeds`);
+  // A numeric target: missing above the median.
+  const reg = withMissing(regressionTable({ rows: ROWS, seed: 1 }), 'x1', { seed: 1, share: 0.02, informativeShare: 0.3 });
+  assert.equal(only(await alertsFor(reg), 'missingPredictsLabel').evidence.missing, reg.columns[0].cells.filter((c) => c === null).length);
+});
+
+test('a "." in a numeric label is a missing label, not a suspicious class', async () => {
+  const dotted = withSuspiciousClass(linearTable({ rows: ROWS, seed: 3 }), 1);
+  const d = await read(dotted);
+  assert.equal(d.label?.missing, 1);
+  assert.deepEqual(d.label?.classes, ['0', '1']);
+  assert.ok(!alertsOf(d).some((a) => a.code === 'labelSuspiciousClass'));
+});
+
+test(
+  'a copy of a numeric target leaks it',
+  async () => {
+    for (const rows of [ROWS, 1000]) {
+      const leak = only(await alertsFor(withLabelCopy(regressionTable({ rows, seed: 2 }), 'copy')), 'labelLeak');
+      assert.ok(Number(leak.evidence.score) >= LEAK_SCORE);
+    }
+  },
+);
+
+test('edge cases: an empty in-memory table and a single row raise only what is true of them', () => {
+  const empty = inMemoryDataset({ names: ['a'], columns: [new Float32Array(0)], label: classLabel('y', new Int32Array(0), ['0', '1']) });
+  const alerts = alertsOf(empty);
+  assert.deepEqual(alerts.map((a) => [a.code, a.message]), [['constantColumn', '"a" has no values at all']]);
+  const one = inMemoryDataset({ names: ['a'], columns: [Float32Array.of(1.5)], label: classLabel('y', Int32Array.of(1), ['0', '1']) });
+  assert.ok(!alertsOf(one).some((a) => a.code === 'duplicateRows' || a.code === 'labelLeak' || a.code === 'missingPredictsLabel'));
+});

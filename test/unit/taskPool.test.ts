@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { classLabel, inMemoryDataset } from '../../src/engine/dataset';
+import { inlineRunner } from '../../src/engine/parallel/foldTasks';
+import type { FoldTask } from '../../src/engine/parallel/foldTasks';
+import { binFolds } from '../../src/engine/models/baselines';
+import { planFolds } from '../../src/engine/models/crossValidation';
+import type { ModelInput } from '../../src/engine/models/types';
+import { createRng } from '../../src/engine/random';
+import { analyseDataset } from '../../src/engine/tasks/analyseFile';
+import { ThreadTaskRunner } from '../../src/worker/taskPool';
+
+const SCRIPT = join(__dirname, '..', 'support', 'taskWorkerTs.cjs');
+
+function pool(threads: number): ThreadTaskRunner {
+  // minWork 0: every batch goes to the threads, however small.
+  return new ThreadTaskRunner({ script: SCRIPT, threads, minWork: 0 });
+}
+
+function xorTable(rows: number, seed: number): { input: ModelInput; columns: Float32Array[]; labels: Int32Array } {
+  const rng = createRng(seed);
+  const columns = Array.from({ length: 6 }, () => Float32Array.from({ length: rows }, () => rng.normal()));
+  const labels = Int32Array.from({ length: rows }, (_, i) => ((columns[0][i] > 0) !== (columns[1][i] > 0) ? 1 : 0) ^ (rng.next() < 0.05 ? 1 : 0));
+  const input: ModelInput = {
+    rows,
+    features: columns.map((values, j) => ({ name: `x${j + 1}`, kind: 'numeric' as const, values })),
+    target: { task: 'binary', values: Float64Array.from(labels), classes: 2 },
+  };
+  return { input, columns, labels };
+}
+
+test('fold tasks give the same results on 1, 2 and 4 threads as in this thread, in task order', async () => {
+  const { input } = xorTable(1200, 3);
+  const plan = planFolds(input.target, 7);
+  const context = { target: input.target, folds: plan.folds, binnedFolds: binFolds(input, plan, 7), features: input.features, seed: 7 };
+  const tasks: FoldTask[] = [
+    ...plan.folds.map((_, fold) => ({ model: 'gbdt' as const, fold, exclude: [] })),
+    ...plan.folds.map((_, fold) => ({ model: 'linear' as const, fold, exclude: [2] })),
+  ];
+  const expected = inlineRunner.run(context, tasks);
+  for (const threads of [1, 2, 4]) {
+    const runner = pool(threads);
+    try {
+      const done: number[] = [];
+      const got = runner.run(context, tasks, undefined, (k) => done.push(k));
+      assert.deepEqual(got.map((r) => Array.from(r.predictions)), expected.map((r) => Array.from(r.predictions)), `${threads} thread(s)`);
+      assert.deepEqual(got.map((r) => r.splitCount && Array.from(r.splitCount)), expected.map((r) => r.splitCount && Array.from(r.splitCount)));
+      assert.deepEqual(done, tasks.map((_, k) => k + 1), 'progress counts every task once');
+    } finally {
+      await runner.close();
+    }
+  }
+});
+
+test('a whole analysis is the same report on one thread and on two', async () => {
+  const { columns, labels } = xorTable(900, 11);
+  const dataset = inMemoryDataset({ names: columns.map((_, j) => `x${j + 1}`), columns, label: classLabel('y', labels, ['0', '1']) });
+  const runner = pool(2);
+  try {
+    const one = analyseDataset(dataset, { seed: 5 });
+    const two = analyseDataset(dataset, { seed: 5, runner });
+    const strip = (r: typeof one): unknown => ({ ...r, timings: null });
+    assert.deepEqual(strip(two), strip(one));
+    assert.equal(one.features[0].relevance, 'relevant', 'the XOR features are found by the trees');
+  } finally {
+    await runner.close();
+  }
+});
+
+test('cancellation reaches the threads and the batch throws', async () => {
+  const { input } = xorTable(3000, 5);
+  const plan = planFolds(input.target, 1);
+  const context = { target: input.target, folds: plan.folds, binnedFolds: binFolds(input, plan, 1), features: input.features, seed: 1 };
+  const tasks: FoldTask[] = plan.folds.map((_, fold) => ({ model: 'gbdt' as const, fold, exclude: [] }));
+  const controller = new AbortController();
+  const runner = pool(2);
+  try {
+    // Abort as soon as the first fit finishes: the rest must not be waited for.
+    assert.throws(() => runner.run(context, tasks, controller.signal, () => controller.abort(new Error('stop'))), /stop/);
+  } finally {
+    await runner.close();
+  }
+});
