@@ -104,6 +104,7 @@ export interface Timings {
   readonly statsMs: number;
   readonly correlationMs: number;
   readonly pcaMs: number;
+  /** From the start of the baselines' fits to their end: with a thread pool this overlaps the sparsity stage. */
   readonly baselinesMs?: number;
   readonly relevanceMs?: number;
   readonly sparsityMs?: number;

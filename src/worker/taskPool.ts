@@ -2,14 +2,14 @@
  * A pool of worker threads that runs the engine's fold tasks (src/engine/parallel/foldTasks.ts) side by side, for
  * the CLI and the extension's analysis worker. `run` is synchronous — the analysis is a synchronous computation —
  * so the calling thread blocks in Atomics.wait until a thread bumps the shared counter, then takes the answer with
- * receiveMessageOnPort (no event loop needed). Tasks are handed out one at a time as threads finish, so long and
- * short fits balance; results come back in task order and do not depend on the thread count.
+ * receiveMessageOnPort (no event loop needed). The threads and the calling thread claim a batch's tasks one at a time
+ * from a shared counter; results come back in task order and do not depend on the thread count or on who ran what.
  */
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { CancelledError } from '../engine/cancel';
 import type { CancelSignal } from '../engine/cancel';
-import { inlineRunner } from '../engine/parallel/foldTasks';
+import { inlineRunner, runFoldTask } from '../engine/parallel/foldTasks';
 import type { FoldContext, FoldResult, FoldTask, TaskRunner } from '../engine/parallel/foldTasks';
 import type { PoolToThread } from './taskProtocol';
 import { isThreadToPool } from './taskProtocol';
@@ -17,6 +17,7 @@ import { isThreadToPool } from './taskProtocol';
 export interface TaskPoolOptions {
   /** The thread script: dist/taskWorker.js (tests: test/support/taskWorkerTs.cjs, which loads the source under tsx). */
   readonly script: string;
+  /** Threads that fit models, the calling thread included (so threads − 1 are started). */
   readonly threads: number;
   /**
    * Batches with less work than this (rows × features × tasks) run in the calling thread: starting threads and
@@ -30,8 +31,11 @@ interface Thread {
   readonly port: MessagePort;
 }
 
-/** Below this a batch runs inline (measured: two threads pay off from about 0.2 s of sequential fitting). */
-export const DEFAULT_MIN_WORK = 5_000_000;
+/**
+ * Below this a batch runs inline: starting a thread and copying the context costs about 40 ms, which pays off from
+ * a few tens of milliseconds of sequential fitting (battery: gapminder, 8,436 × 9 × 10 fits = 0.76 million, gains 0.4 s).
+ */
+export const DEFAULT_MIN_WORK = 100_000;
 /** How often a blocked wait looks at the cancel signal. */
 const POLL_MS = 25;
 
@@ -49,62 +53,101 @@ export class ThreadTaskRunner implements TaskRunner {
   }
 
   run(context: FoldContext, tasks: readonly FoldTask[], signal?: CancelSignal, onDone?: (done: number) => void): FoldResult[] {
+    return this.start(context, tasks, signal, onDone)();
+  }
+
+  /**
+   * Posts the batch to every thread; the threads claim tasks one at a time from a shared counter, so they stay busy
+   * while the calling thread does other work. The returned function joins in — the calling thread claims and runs
+   * tasks too, until none are left — then waits for the threads' last answers.
+   */
+  start(context: FoldContext, tasks: readonly FoldTask[], signal?: CancelSignal, onDone?: (done: number) => void): () => FoldResult[] {
     if (this.threads < 2 || tasks.length < 2 || workOf(context, tasks) < (this.options.minWork ?? DEFAULT_MIN_WORK)) {
-      return inlineRunner.run(context, tasks, signal, onDone);
+      return inlineRunner.start(context, tasks, signal, onDone);
     }
-    const threads = this.start();
+    const threads = this.spawn();
     const batch = ++this.batch;
     Atomics.store(this.cancel, 0, 0);
-    for (const t of threads) t.port.postMessage({ type: 'context', batch, context } satisfies PoolToThread);
-    const results: (FoldResult | null)[] = new Array<FoldResult | null>(tasks.length).fill(null);
-    let next = 0;
+    const claim = new SharedArrayBuffer(4);
+    for (const t of threads) t.port.postMessage({ type: 'batch', batch, context, tasks, claim } satisfies PoolToThread);
+    return () => this.collect(threads, batch, context, tasks, new Int32Array(claim), signal, onDone);
+  }
+
+  private collect(
+    threads: Thread[],
+    batch: number,
+    context: FoldContext,
+    tasks: readonly FoldTask[],
+    claim: Int32Array,
+    signal?: CancelSignal,
+    onDone?: (done: number) => void,
+  ): FoldResult[] {
+    const n = tasks.length;
+    const results: (FoldResult | null)[] = new Array<FoldResult | null>(n).fill(null);
     let done = 0;
+    let answers = 0;
     let failure: string | null = null;
     let cancelled = false;
-    const busy = new Array<boolean>(threads.length).fill(false);
-    const hand = (k: number): void => {
-      if (next >= tasks.length || failure !== null || cancelled) return;
-      threads[k].port.postMessage({ type: 'task', batch, index: next, task: tasks[next] } satisfies PoolToThread);
-      busy[k] = true;
-      next++;
+    const stop = (): void => {
+      Atomics.store(this.cancel, 0, 1);
     };
-    threads.forEach((_, k) => hand(k));
-    while (busy.some((b) => b)) {
+    const drain = (): void => {
+      for (const t of threads) {
+        for (let received = receiveMessageOnPort(t.port); received; received = receiveMessageOnPort(t.port)) {
+          const message: unknown = received.message;
+          if (!isThreadToPool(message) || message.batch !== batch) continue;
+          answers++;
+          if (message.type === 'result') {
+            results[message.index] = message.result;
+            onDone?.(++done);
+          } else if (message.cancelled) {
+            cancelled = true;
+          } else {
+            // The rest of the batch is not worth waiting for.
+            failure ??= message.message;
+            stop();
+          }
+        }
+      }
+    };
+    // This thread joins in: it claims and runs tasks like the pool's threads, until none are left (or the batch is
+    // called off, and then no thread may claim another: the counter is pushed past the end).
+    let ranHere = 0;
+    let handedOut = n;
+    for (;;) {
+      if (signal?.aborted) cancelled = true;
+      if (failure !== null || cancelled) {
+        stop();
+        handedOut = Math.min(n, Atomics.exchange(claim, 0, n));
+        break;
+      }
+      const index = Atomics.add(claim, 0, 1);
+      if (index >= n) break;
+      results[index] = runFoldTask(context, tasks[index], signal);
+      ranHere++;
+      onDone?.(++done);
+      drain();
+    }
+    // Then the answers for the tasks the threads claimed: every claimed task answers, with a result or a failure.
+    while (answers < handedOut - ranHere) {
       const seen = Atomics.load(this.counter, 0);
+      const before = answers;
+      drain();
+      if (answers !== before) continue;
       // A thread that died (threadId −1, readable while this thread blocks, unlike the 'exit' event) never answers.
-      const dead = threads.findIndex((t, k) => busy[k] && t.worker.threadId < 0);
-      if (dead >= 0) {
+      if (threads.some((t) => t.worker.threadId < 0)) {
         this.pool = null;
         for (const t of threads) void t.worker.terminate();
         throw new Error('a model-fitting thread stopped unexpectedly (out of memory?); the analysis was abandoned');
       }
-      let got = false;
-      for (let k = 0; k < threads.length; k++) {
-        const received = receiveMessageOnPort(threads[k].port);
-        if (!received) continue;
-        got = true;
-        const message: unknown = received.message;
-        if (!isThreadToPool(message) || message.batch !== batch) continue;
-        busy[k] = false;
-        if (message.type === 'result') {
-          results[message.index] = message.result;
-          onDone?.(++done);
-        } else if (message.cancelled) {
-          cancelled = true;
-        } else {
-          failure ??= message.message;
-        }
-        hand(k);
-      }
-      if (got) continue;
       if (signal?.aborted && !cancelled) {
         cancelled = true;
-        Atomics.store(this.cancel, 0, 1);
+        stop();
       }
       Atomics.wait(this.counter, 0, seen, POLL_MS);
     }
-    if (cancelled || signal?.aborted) throw signal?.reason instanceof Error ? signal.reason : new CancelledError();
     if (failure !== null) throw new Error(`a model fit failed in a pool thread: ${failure}`);
+    if (cancelled || signal?.aborted) throw signal?.reason instanceof Error ? signal.reason : new CancelledError();
     return results.map((r) => r as FoldResult);
   }
 
@@ -117,9 +160,10 @@ export class ThreadTaskRunner implements TaskRunner {
     await Promise.all(pool.map((t) => t.worker.terminate()));
   }
 
-  private start(): Thread[] {
+  private spawn(): Thread[] {
     if (this.pool) return this.pool;
-    this.pool = Array.from({ length: this.threads }, () => {
+    // The calling thread fits too, so one thread fewer is started.
+    this.pool = Array.from({ length: this.threads - 1 }, () => {
       const { port1, port2 } = new MessageChannel();
       const worker = new Worker(this.options.script, {
         workerData: { port: port2, counter: this.counter.buffer, cancel: this.cancel.buffer },

@@ -1,13 +1,12 @@
 /**
- * A thread of the task pool (taskPool.ts): receives a batch's shared context once, then fold tasks, and answers each
- * on its MessagePort, bumping a shared counter so that the pool, blocked in Atomics.wait, wakes up. Every failure is
- * answered too — a silent thread would leave the pool waiting.
+ * A thread of the task pool (taskPool.ts): receives a batch (its context and tasks), claims tasks one at a time from
+ * a shared counter, and answers each on its MessagePort, bumping a second shared counter so that the pool, blocked in
+ * Atomics.wait, wakes up. Every failure is answered too — a silent thread would leave the pool waiting.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { CancelledError, isCancelled, sharedFlagSignal } from '../engine/cancel';
 import { runFoldTask } from '../engine/parallel/foldTasks';
-import type { FoldContext } from '../engine/parallel/foldTasks';
 import type { PoolToThread, ThreadToPool } from './taskProtocol';
 import { isPoolToThread } from './taskProtocol';
 
@@ -22,33 +21,26 @@ if (!parentPort || !data?.port) throw new Error('taskWorker.ts must run as a tas
 const port = data.port;
 const counter = new Int32Array(data.counter);
 const signal = sharedFlagSignal(new Int32Array(data.cancel));
-const contexts = new Map<number, FoldContext>();
-
 function answer(message: ThreadToPool): void {
   port.postMessage(message);
   Atomics.add(counter, 0, 1);
   Atomics.notify(counter, 0);
 }
 
+/** Claims tasks of the batch one at a time (shared with the other threads and the caller) until none are left. */
 port.on('message', (raw: unknown) => {
   if (!isPoolToThread(raw)) return;
   const message: PoolToThread = raw;
-  switch (message.type) {
-    case 'context':
-      contexts.clear();
-      contexts.set(message.batch, message.context);
-      return;
-    case 'task': {
-      const context = contexts.get(message.batch);
-      try {
-        if (!context) throw new Error(`no context for batch ${message.batch}`);
-        const result = runFoldTask(context, message.task, signal);
-        answer({ type: 'result', batch: message.batch, index: message.index, result });
-      } catch (error) {
-        const cancelled = isCancelled(error) || error instanceof CancelledError;
-        answer({ type: 'failed', batch: message.batch, index: message.index, cancelled, message: error instanceof Error ? error.message : String(error) });
-      }
-      return;
+  const claim = new Int32Array(message.claim);
+  for (;;) {
+    const index = Atomics.add(claim, 0, 1);
+    if (index >= message.tasks.length) return;
+    try {
+      const result = runFoldTask(message.context, message.tasks[index], signal);
+      answer({ type: 'result', batch: message.batch, index, result });
+    } catch (error) {
+      const cancelled = isCancelled(error) || error instanceof CancelledError;
+      answer({ type: 'failed', batch: message.batch, index, cancelled, message: error instanceof Error ? error.message : String(error) });
     }
   }
 });

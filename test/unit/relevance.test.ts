@@ -64,7 +64,7 @@ function checkInvariants(report: Report, what: string): void {
   const summary = report.relevance;
   assert.ok(summary, `${what}: a relevance section`);
   assert.equal(summary.errorRate, RELEVANCE_ALPHA);
-  assert.match(summary.errorControl, /^family-wise, Bonferroni: 0\.02(5)? marginal \+ 0\.02(5)? drop-column( \+ 0\.01 interaction-model drop-one)?$/, what);
+  assert.match(summary.errorControl, /^family-wise, Bonferroni: 0\.02(5)? marginal \+ 0\.02(5)? conditional( \+ 0\.01 interaction-model drop-one)?$/, what);
   const counts: Record<Relevance, number> = { relevant: 0, redundant: 0, irrelevant: 0, unknown: 0 };
   for (const f of report.features) {
     const at = `${what}: ${f.name} (${f.relevance})`;
@@ -97,7 +97,7 @@ test('linear label: the features in the logit are found, the noise columns are n
   assert.match(report.features.at(-1)?.relevanceEvidence?.reasons[0] ?? '', /^constant: a single value cannot carry information/);
   // The interaction model ran, but it does not predict better than the baselines on a linear label, so it decides
   // nothing (its evidence is shown) and spends none of the per-table rate: the two refitted families share it.
-  assert.equal(report.relevance?.errorControl, 'family-wise, Bonferroni: 0.025 marginal + 0.025 drop-column');
+  assert.equal(report.relevance?.errorControl, 'family-wise, Bonferroni: 0.025 marginal + 0.025 conditional');
   assert.ok(report.relevance?.notes.some((n) => /verdicts are shown as evidence only/.test(n)));
   assert.match(report.relevance?.method ?? '', /family-wise error rate of 0\.05 per table/);
 });
@@ -174,7 +174,7 @@ test('regression with known coefficients: the nonzero ones are found, the zero o
   assert.equal(x1?.marginal?.test, 'spearman');
   assert.equal(x1?.conditional?.metric, 'relative squared error');
   // No interaction model for a number: the two families split the whole 5 %.
-  assert.equal(report.relevance?.errorControl, 'family-wise, Bonferroni: 0.025 marginal + 0.025 drop-column');
+  assert.equal(report.relevance?.errorControl, 'family-wise, Bonferroni: 0.025 marginal + 0.025 conditional');
 });
 
 test('multi-class (5 classes, softmax of linear scores): the score features are found, the others are not', () => {
@@ -259,4 +259,69 @@ test('edge cases: huge values change no verdict; a single class or an empty colu
   const withEmpty = analyse(empty, { sparsity: false });
   assert.equal(verdicts(withEmpty).empty, 'unknown');
   assert.deepEqual(withEmpty.features.at(-1)?.relevanceEvidence?.reasons, ['no values: nothing can be said']);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Conditional permutation tests: what large tables get when a refit per feature is beyond the work budget
+// (conditionalBudget 0 forces them on these small tables).
+// ---------------------------------------------------------------------------------------------------------------
+
+const PERMUTE: AnalyseOptions = { conditionalBudget: 0 };
+
+test('permutation tests: linear label found, noise not, near copies not both relevant, and the report says how it tested', () => {
+  const t = withNearCopy(linearTable({ rows: 1000, seed: 1 }), 'x1', 'x1_near', 8);
+  const report = analyse(t, PERMUTE);
+  const v = verdicts(report);
+  for (const name of t.truth.relevant) assert.ok(FOUND.includes(v[name]), `${name}: ${v[name]}`);
+  for (const name of ['n1', 'n2']) assert.ok(!FOUND.includes(v[name]), `${name}: ${v[name]}`);
+  assert.ok(FOUND.includes(v.x1_near), `x1_near: ${v.x1_near}`);
+  assert.ok(!(v.x1 === 'relevant' && v.x1_near === 'relevant'), `${v.x1} / ${v.x1_near}: each stands in for the other`);
+  const x1 = report.features.find((f) => f.name === 'x1')?.relevanceEvidence?.conditional;
+  assert.equal(x1?.method, 'conditional permutation');
+  assert.equal(x1?.conditionedOn, 'x1_near', 'permuted among rows alike in its near copy');
+  assert.equal(x1?.rows, 1000, 'scored on every out-of-fold row of the baselines');
+  assert.ok(report.analyses.find((a) => a.id === 'relevance')?.note?.includes('conditional permutation tests of the logistic regression'));
+  // A feature the label depends on, with no correlated partner: permuted among all rows, and clearly needed.
+  const x2 = report.features.find((f) => f.name === 'x2');
+  assert.equal(x2?.relevance, 'relevant');
+  assert.equal(x2?.relevanceEvidence?.conditional?.conditionedOn, null);
+  assert.match(x2?.relevanceEvidence?.reasons[0] ?? '', /^permuting it under the logistic regression .* raises the out-of-fold log-loss/);
+});
+
+test('permutation tests: XOR features relevant through the trees, shuffled copies never found (8 tables)', () => {
+  const xor = analyse(xorTable({ rows: 1000, seed: 4 }), PERMUTE);
+  for (const name of ['x1', 'x2']) {
+    const f = xor.features.find((x) => x.name === name);
+    assert.equal(f?.relevance, 'relevant', name);
+    assert.equal(f?.relevanceEvidence?.conditional?.method, 'conditional permutation');
+    assert.match(f?.relevanceEvidence?.conditional?.model ?? '', /^gradient boosting/);
+    assert.ok((f?.relevanceEvidence?.conditional?.scoreWith ?? 0) - (f?.relevanceEvidence?.conditional?.scoreWithout ?? 1) > 0.2, `${name}: accuracy collapses when permuted`);
+  }
+  let falseCalls = 0;
+  const seen: string[] = [];
+  for (let seed = 1; seed <= 8; seed++) {
+    const base = seed <= 4 ? linearTable({ rows: 600, seed }) : xorTable({ rows: 600, seed });
+    const v = verdicts(analyse(withShuffledCopy(base, 'x1', 'x1_shuffled', 100 + seed), PERMUTE));
+    seen.push(`${seed}:${v.x1_shuffled}`);
+    if (FOUND.includes(v.x1_shuffled)) falseCalls++;
+    assert.ok(FOUND.includes(v.x1), `seed ${seed}: the original stays found (${v.x1})`);
+  }
+  assert.equal(falseCalls, 0, seen.join(' '));
+});
+
+test('permutation tests: regression and multi-class with known answers; a feature no tree splits on is unused', () => {
+  const reg = analyse(regressionTable({ rows: 1000, seed: 7, coefficients: [2, -1, 0.5, 0, 0] }), PERMUTE);
+  const v = verdicts(reg);
+  for (const name of ['x1', 'x2', 'x3']) assert.equal(v[name], 'relevant', name);
+  for (const name of ['x4', 'x5']) assert.ok(!FOUND.includes(v[name]), `${name}: ${v[name]}`);
+  assert.equal(reg.features[0].relevanceEvidence?.conditional?.metric, 'relative squared error');
+  const multi = analyse(multiclassTable({ rows: 800, seed: 8, classes: 5 }), PERMUTE);
+  const m = verdicts(multi);
+  for (const name of ['x1', 'x2', 'x3']) assert.ok(FOUND.includes(m[name]), `${name}: ${m[name]}`);
+  for (const name of ['n1', 'n2']) assert.ok(!FOUND.includes(m[name]), `${name}: ${m[name]}`);
+  // The XOR table's trees never split on a constant column: its test says so instead of permuting it.
+  let t = xorTable({ rows: 800, seed: 9 });
+  t = withColumn(t, { name: 'constant', cells: new Array(800).fill(1), role: 'quality', carries: false, how: 'constant', expectedType: 'numeric' });
+  const xor = analyse(t, PERMUTE);
+  assert.equal(xor.features.find((f) => f.name === 'constant')?.relevance, 'irrelevant');
 });

@@ -20,7 +20,7 @@ import { crossValidate, evaluatedTruth, labelledRows, planFolds } from './crossV
 import type { FoldPlan, OutOfFold } from './crossValidation';
 import { autoEarlyStopping, GBDT_DEFAULTS } from './gbdt';
 import { inlineRunner } from '../parallel/foldTasks';
-import type { FoldContext, FoldResult, FoldTask, TaskRunner } from '../parallel/foldTasks';
+import type { FoldContext, FoldPermutations, FoldResult, FoldTask, TaskRunner } from '../parallel/foldTasks';
 import { wilsonInterval } from '../stats/intervals';
 import { accuracy, predictionWidth, r2 } from './metrics';
 import type { Baseline, ModelInput, ModelTarget } from './types';
@@ -33,12 +33,29 @@ export interface BaselineOptions {
   readonly onProgress?: (fraction: number, message: string) => void;
   /** Bootstrap resamples for the R² interval (default 1,000). */
   readonly bootstrap?: number;
+  /**
+   * Conditional permutation tests for the linear model and the trees to predict as well, per fold of the plan
+   * (every fold the same swaps, in the same order); null for none.
+   */
+  readonly permutations?: (plan: FoldPlan) => FoldPermutations[] | null;
 }
 
 export interface ModelPredictions {
   readonly model: string;
   readonly kind: 'base' | 'linear' | 'gbdt';
   readonly outOfFold: OutOfFold;
+  /** With BaselineOptions.permutations: the model's out-of-fold predictions with each swap applied. */
+  readonly permuted?: PermutedPredictions;
+}
+
+/** Out-of-fold predictions under conditional permutations, on the scored rows of every fold, fold after fold. */
+export interface PermutedPredictions {
+  /** Row ids of the scored rows, fold after fold (in each fold, in the order of its positions). */
+  readonly rows: Uint32Array;
+  /** The permuted feature of each swap. */
+  readonly features: readonly number[];
+  /** Per swap, rows.length × width predictions. */
+  readonly predictions: readonly Float64Array[];
 }
 
 export interface BaselinesResult {
@@ -61,6 +78,14 @@ export const LOGISTIC_NAME = 'logistic regression (L2, C = 1)';
 export const RIDGE_NAME = 'ridge (α = 1)';
 
 export function computeBaselines(input: ModelInput, options: BaselineOptions): BaselinesResult {
+  return startBaselines(input, options)();
+}
+
+/**
+ * Plans the folds, bins them and hands the model fits to the runner; the returned function waits for them and
+ * scores. Between the two the calling thread is free (a thread pool fits while it does other work).
+ */
+export function startBaselines(input: ModelInput, options: BaselineOptions): () => BaselinesResult {
   const { target, features } = input;
   const seed = options.seed;
   const plan = planFolds(target, seed);
@@ -68,7 +93,7 @@ export function computeBaselines(input: ModelInput, options: BaselineOptions): B
   const width = predictionWidth(target.task, target.classes);
   const regression = target.task === 'regression';
   if (plan.kind === 'none') {
-    return { baselines: [], plan, truth, predictions: [], binnedFolds: [], gbdtUsage: null, note: 'fewer than two labelled rows' };
+    return () => ({ baselines: [], plan, truth, predictions: [], binnedFolds: [], gbdtUsage: null, note: 'fewer than two labelled rows' });
   }
   const progress = options.onProgress;
   const degenerate = degenerateTarget(target, plan);
@@ -97,28 +122,65 @@ export function computeBaselines(input: ModelInput, options: BaselineOptions): B
     ),
   });
   let binnedFolds: BinnedMatrix[] = [];
-  let gbdtUsage: FeatureUsage | null = null;
+  let wait: (() => FoldResult[]) | null = null;
+  let permutations: FoldPermutations[] | null = null;
   if (runModels) {
-    const linearName = regression ? RIDGE_NAME : LOGISTIC_NAME;
     binnedFolds = binFolds(input, plan, seed);
     // Both models' folds in one batch, so a pool runs them side by side; the slower trees first, so that the quick
     // linear fits fill the gaps at the end instead of leaving a thread idle.
-    const context: FoldContext = { target, folds: plan.folds, binnedFolds, features, seed };
+    permutations = options.permutations?.(plan) ?? null;
+    const context: FoldContext = { target, folds: plan.folds, binnedFolds, features, seed, ...(permutations ? { permutations } : {}) };
+    const permute = permutations !== null;
     const tasks: FoldTask[] = [
-      ...plan.folds.map((_, fold) => ({ model: 'gbdt' as const, fold, exclude: [] })),
-      ...plan.folds.map((_, fold) => ({ model: 'linear' as const, fold, exclude: [] })),
+      ...plan.folds.map((_, fold) => ({ model: 'gbdt' as const, fold, exclude: [], permute })),
+      ...plan.folds.map((_, fold) => ({ model: 'linear' as const, fold, exclude: [], permute })),
     ];
     const before = done;
-    const results = (options.runner ?? inlineRunner).run(context, tasks, options.signal, (finished) => {
+    wait = (options.runner ?? inlineRunner).start(context, tasks, options.signal, (finished) => {
       done = before + finished;
       progress?.(done / steps, `linear model and gradient boosting: ${finished} of ${tasks.length} fold fits`);
     });
-    const k = plan.folds.length;
-    predictions.push({ model: linearName, kind: 'linear', outOfFold: assembleFolds(plan, width, results.slice(k)) });
-    predictions.push({ model: gbdtModelName(plan, target, features.length), kind: 'gbdt', outOfFold: assembleFolds(plan, width, results.slice(0, k)) });
-    gbdtUsage = usageOf(results.slice(0, k), features.length);
   }
+  return () => {
+    let gbdtUsage: FeatureUsage | null = null;
+    if (wait) {
+      const results = wait();
+      const k = plan.folds.length;
+      const linearName = regression ? RIDGE_NAME : LOGISTIC_NAME;
+      const linearResults = results.slice(k);
+      const gbdtResults = results.slice(0, k);
+      predictions.push({
+        model: linearName,
+        kind: 'linear',
+        outOfFold: assembleFolds(plan, width, linearResults),
+        ...(permutations ? { permuted: assemblePermuted(plan, permutations, width, linearResults) } : {}),
+      });
+      predictions.push({
+        model: gbdtModelName(plan, target, features.length),
+        kind: 'gbdt',
+        outOfFold: assembleFolds(plan, width, gbdtResults),
+        ...(permutations ? { permuted: assemblePermuted(plan, permutations, width, gbdtResults) } : {}),
+      });
+      gbdtUsage = usageOf(results.slice(0, k), features.length);
+    }
+    return scoreBaselines(input, plan, truth, predictions, binnedFolds, gbdtUsage, seed, options, degenerate);
+  };
+}
 
+function scoreBaselines(
+  input: ModelInput,
+  plan: FoldPlan,
+  truth: Float64Array,
+  predictions: ModelPredictions[],
+  binnedFolds: BinnedMatrix[],
+  gbdtUsage: FeatureUsage | null,
+  seed: number,
+  options: BaselineOptions,
+  degenerate: string | null,
+): BaselinesResult {
+  const { target, features } = input;
+  const regression = target.task === 'regression';
+  const width = predictionWidth(target.task, target.classes);
   const baselines: Baseline[] = [];
   if (regression) {
     const intervals = bootstrapR2(plan, truth, predictions.map((p) => p.outOfFold.predictions), seed, options.bootstrap ?? 1000);
@@ -187,6 +249,23 @@ export function refitOutOfFold(
     const mine = results.slice(e * k, (e + 1) * k);
     return { outOfFold: assembleFolds(plan, width, mine), usage: model === 'gbdt' ? usageOf(mine, input.features.length) : null };
   });
+}
+
+/** Per-fold permuted predictions (in fold order) → one array per swap over every fold's scored rows. */
+function assemblePermuted(plan: FoldPlan, permutations: readonly FoldPermutations[], width: number, results: readonly FoldResult[]): PermutedPredictions {
+  const total = permutations.reduce((sum, fold) => sum + fold.positions.length, 0);
+  const rows = new Uint32Array(total);
+  const features = permutations[0]?.swaps.map((swap) => swap.feature) ?? [];
+  const predictions = features.map(() => new Float64Array(total * width));
+  let at = 0;
+  permutations.forEach((fold, f) => {
+    const test = plan.folds[f].test;
+    fold.positions.forEach((position, i) => (rows[at + i] = test[position]));
+    const permuted = results[f].permuted as Float64Array[];
+    predictions.forEach((out, s) => out.set(permuted[s], at * width));
+    at += fold.positions.length;
+  });
+  return { rows, features, predictions };
 }
 
 /** Fold results (in fold order) → out-of-fold predictions in the order of plan.evaluated. */

@@ -22,7 +22,7 @@ import type { CancelSignal } from '../cancel';
 import { MISSING_BIN } from './binning';
 import type { BinnedMatrix } from './binning';
 import { labelledRows } from './crossValidation';
-import { TreeGrower, addTreeOutput } from './gbdtTree';
+import { TreeGrower, addTreeOutput, addTreeOutputWithSwaps } from './gbdtTree';
 import type { GbdtTree } from './gbdtTree';
 import type { ModelTarget, Task } from './types';
 
@@ -209,11 +209,51 @@ export function predictGbdtRaw(model: GbdtModel, binned: BinnedMatrix, rows: Uin
  * Predictions for `rows`: class probabilities rows.length × classes (binary: [P(0), P(1)]), or values (regression).
  */
 export function predictGbdt(model: GbdtModel, binned: BinnedMatrix, rows: Uint32Array): Float64Array {
-  const raw = predictGbdtRaw(model, binned, rows);
+  return rawToPredictions(model, predictGbdtRaw(model, binned, rows), rows.length);
+}
+
+/** One feature's values taken from other rows: row rows[i] reads `feature` from row `from[i]`. */
+export interface FeatureSwap {
+  readonly feature: number;
+  readonly from: Uint32Array;
+}
+
+/**
+ * predictGbdt once as the rows are and once per swap, in one pass over the trees: a swap changes a row's leaf only in
+ * trees whose path for that row reads the swapped feature, and only those walks are repeated
+ * (addTreeOutputWithSwaps). The same numbers as a full prediction on the swapped rows, at a fraction of the cost.
+ */
+export function predictGbdtSwapped(
+  model: GbdtModel,
+  binned: BinnedMatrix,
+  rows: Uint32Array,
+  swaps: readonly FeatureSwap[],
+): { readonly predictions: Float64Array; readonly swapped: Float64Array[] } {
+  const K = model.treesPerIteration;
+  const n = rows.length;
+  const raw = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) raw[i * K + k] = model.baseline[k];
+  const swapsOf: (number[] | undefined)[] = new Array<number[] | undefined>(binned.featureCount).fill(undefined);
+  swaps.forEach((swap, s) => {
+    if (swap.from.length !== n) throw new RangeError(`predictGbdtSwapped: swap ${s} has ${swap.from.length} rows, expected ${n}`);
+    (swapsOf[swap.feature] ??= []).push(s);
+  });
+  const from = swaps.map((swap) => swap.from);
+  const deltas = swaps.map(() => new Float64Array(n * K));
+  for (let t = 0; t < model.trees.length; t++) addTreeOutputWithSwaps(model.trees[t], binned, rows, raw, K, t % K, swapsOf, from, deltas);
+  const swapped = deltas.map((delta) => {
+    for (let k = 0; k < delta.length; k++) delta[k] += raw[k];
+    return rawToPredictions(model, delta, n);
+  });
+  return { predictions: rawToPredictions(model, raw, n), swapped };
+}
+
+/** Raw scores to probabilities (in place for several classes) or values. */
+function rawToPredictions(model: GbdtModel, raw: Float64Array, n: number): Float64Array {
   if (model.task === 'regression') return raw;
   if (model.task === 'binary') {
-    const out = new Float64Array(rows.length * 2);
-    for (let i = 0; i < rows.length; i++) {
+    const out = new Float64Array(n * 2);
+    for (let i = 0; i < n; i++) {
       const p = sigmoid(raw[i]);
       out[2 * i] = 1 - p;
       out[2 * i + 1] = p;
@@ -221,7 +261,7 @@ export function predictGbdt(model: GbdtModel, binned: BinnedMatrix, rows: Uint32
     return out;
   }
   const K = model.treesPerIteration;
-  for (let i = 0; i < rows.length; i++) softmaxInPlace(raw, i * K, K);
+  for (let i = 0; i < n; i++) softmaxInPlace(raw, i * K, K);
   return raw;
 }
 

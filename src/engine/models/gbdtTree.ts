@@ -556,3 +556,72 @@ export function addTreeOutput(
     out[i * stride + offset] += value[node];
   }
 }
+
+/**
+ * addTreeOutput, and at the same time what the tree adds when one feature takes another row's value: for swap s
+ * (feature swapFeature[s], row i reading it from row swapFrom[s][i]), deltas[s] gains (swapped leaf − plain leaf).
+ * A row's leaf can only change if its plain path reads the feature, so only those rows are walked again, and only
+ * from the first node that reads it (above it both walks agree). `swapsOf[f]` lists the swaps of feature f.
+ */
+export function addTreeOutputWithSwaps(
+  tree: GbdtTree,
+  binned: BinnedMatrix,
+  rows: Uint32Array,
+  out: Float64Array,
+  stride: number,
+  offset: number,
+  swapsOf: readonly (readonly number[] | undefined)[],
+  swapFrom: readonly Uint32Array[],
+  deltas: readonly Float64Array[],
+): void {
+  const { feature, threshold, missingLeft, categoricalSplit, categoryLeft, left, right, value } = tree;
+  const bins = binned.bins;
+  const n = binned.rows;
+  // The distinct features on the current path and the first node reading each (a path is at most nodeCount long).
+  const seenFeature = new Int32Array(tree.nodeCount);
+  const seenNode = new Int32Array(tree.nodeCount);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    let seen = 0;
+    let node = 0;
+    let f = feature[0];
+    while (f >= 0) {
+      if (swapsOf[f] !== undefined) {
+        let k = 0;
+        while (k < seen && seenFeature[k] !== f) k++;
+        if (k === seen) {
+          seenFeature[seen] = f;
+          seenNode[seen] = node;
+          seen++;
+        }
+      }
+      const b = bins[f * n + row];
+      let goLeft: boolean;
+      if (b === MISSING_BIN) goLeft = missingLeft[node] === 1;
+      else if (categoricalSplit[node] === 1) goLeft = ((categoryLeft[node * CAT_WORDS + (b >>> 5)] >>> (b & 31)) & 1) === 1;
+      else goLeft = b <= threshold[node];
+      node = goLeft ? left[node] : right[node];
+      f = feature[node];
+    }
+    const leaf = node;
+    out[i * stride + offset] += value[leaf];
+    for (let k = 0; k < seen; k++) {
+      const swapFeature = seenFeature[k];
+      for (const s of swapsOf[swapFeature] as readonly number[]) {
+        const other = swapFrom[s][i];
+        let at = seenNode[k];
+        let g = swapFeature;
+        while (g >= 0) {
+          const b = bins[g * n + (g === swapFeature ? other : row)];
+          let goLeft: boolean;
+          if (b === MISSING_BIN) goLeft = missingLeft[at] === 1;
+          else if (categoricalSplit[at] === 1) goLeft = ((categoryLeft[at * CAT_WORDS + (b >>> 5)] >>> (b & 31)) & 1) === 1;
+          else goLeft = b <= threshold[at];
+          at = goLeft ? left[at] : right[at];
+          g = feature[at];
+        }
+        if (at !== leaf) deltas[s][i * stride + offset] += value[at] - value[leaf];
+      }
+    }
+  }
+}

@@ -73,17 +73,73 @@ export function predictLinear(model: LinearModel, features: readonly ModelFeatur
   const K = model.intercepts.length;
   const z = new Float64Array(rows.length * K);
   linearScores(model.design, x, model.weights, model.intercepts, K, z);
+  return scoresToPredictions(model, z, rows.length);
+}
+
+/**
+ * predictLinear once as the rows are and once per swap, where row rows[i] reads feature `swap.feature` from row
+ * swap.from[i] (which must be one of `rows`). The score is a sum over features, so a swap adds that feature's
+ * contribution at the other row and takes away its own — the same numbers as a prediction on the swapped rows.
+ */
+export function predictLinearSwapped(
+  model: LinearModel,
+  features: readonly ModelFeature[],
+  rows: Uint32Array,
+  swaps: readonly { readonly feature: number; readonly from: Uint32Array }[],
+): { readonly predictions: Float64Array; readonly swapped: Float64Array[] } {
+  const { design, weights: w } = model;
+  const x = applyDesign(design, features, rows);
+  const K = model.intercepts.length;
+  const n = rows.length;
+  const z = new Float64Array(n * K);
+  linearScores(design, x, w, model.intercepts, K, z);
+  const position = new Map<number, number>();
+  rows.forEach((row, i) => position.set(row, i));
+  const d = design.dense;
+  const p = design.width;
+  const c = design.catSource.length;
+  const swapped = swaps.map((swap) => {
+    const denseColumns: number[] = [];
+    for (let col = 0; col < d; col++) if (design.denseSource[col] === swap.feature) denseColumns.push(col);
+    const catIndex = design.catSource.indexOf(swap.feature);
+    // The feature's contribution to each output at each row.
+    const contribution = new Float64Array(n * K);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < K; k++) {
+        let s = 0;
+        for (const col of denseColumns) s += x.dense[i * d + col] * w[k * p + col];
+        if (catIndex >= 0) {
+          const col = x.active[i * c + catIndex];
+          if (col >= 0) s += w[k * p + col];
+        }
+        contribution[i * K + k] = s;
+      }
+    }
+    const out = Float64Array.from(z);
+    for (let i = 0; i < n; i++) {
+      const other = position.get(swap.from[i]);
+      if (other === undefined) throw new RangeError(`predictLinearSwapped: row ${swap.from[i]} is not among the predicted rows`);
+      for (let k = 0; k < K; k++) out[i * K + k] += contribution[other * K + k] - contribution[i * K + k];
+    }
+    return scoresToPredictions(model, out, n);
+  });
+  return { predictions: scoresToPredictions(model, z, n), swapped };
+}
+
+/** Linear scores to probabilities (in place for several classes) or values (ridge). */
+function scoresToPredictions(model: LinearModel, z: Float64Array, n: number): Float64Array {
   if (model.kind === 'ridge') return z;
+  const K = model.intercepts.length;
   if (model.task === 'binary') {
-    const out = new Float64Array(rows.length * 2);
-    for (let i = 0; i < rows.length; i++) {
-      const p = sigmoid(z[i]);
-      out[2 * i] = 1 - p;
-      out[2 * i + 1] = p;
+    const out = new Float64Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      const q = sigmoid(z[i]);
+      out[2 * i] = 1 - q;
+      out[2 * i + 1] = q;
     }
     return out;
   }
-  for (let i = 0; i < rows.length; i++) softmaxInPlace(z, i * K, K);
+  for (let i = 0; i < n; i++) softmaxInPlace(z, i * K, K);
   return z;
 }
 

@@ -5,8 +5,8 @@
  */
 import type { CancelSignal } from '../cancel';
 import type { BinnedMatrix } from '../models/binning';
-import { fitGbdt, predictGbdt } from '../models/gbdt';
-import { fitLinear, predictLinear } from '../models/linear';
+import { fitGbdt, predictGbdt, predictGbdtSwapped } from '../models/gbdt';
+import { fitLinear, predictLinear, predictLinearSwapped } from '../models/linear';
 import type { ModelFeature, ModelTarget } from '../models/types';
 import { createRng } from '../random';
 
@@ -20,6 +20,18 @@ export interface FoldContext {
   readonly features: readonly ModelFeature[];
   /** Fold f of the trees draws its early-stopping rows from createRng(seed + f). */
   readonly seed: number;
+  /** Per fold: the conditional permutation tests that tasks with `permute` predict as well. */
+  readonly permutations?: readonly FoldPermutations[];
+}
+
+/**
+ * One fold's conditional permutation tests: the test rows they are scored on (`positions` into the fold's test rows,
+ * a seeded sample on big folds) and per test a feature and, for each of those positions, the row whose value of the
+ * feature it takes (always one of the scored rows).
+ */
+export interface FoldPermutations {
+  readonly positions: Uint32Array;
+  readonly swaps: readonly { readonly feature: number; readonly from: Uint32Array }[];
 }
 
 export interface FoldTask {
@@ -27,6 +39,8 @@ export interface FoldTask {
   readonly fold: number;
   /** Features left out (drop-column refits); empty for the full model. */
   readonly exclude: readonly number[];
+  /** Also predict with each of the fold's permutations (context.permutations). */
+  readonly permute?: boolean;
 }
 
 export interface FoldResult {
@@ -35,18 +49,29 @@ export interface FoldResult {
   /** Trees only: splits and gain per feature. */
   readonly splitCount: Uint32Array | null;
   readonly splitGain: Float64Array | null;
+  /** With `permute`: per swap of the fold, predictions for its positions (positions.length × width). */
+  readonly permuted: Float64Array[] | null;
 }
 
 export function runFoldTask(context: FoldContext, task: FoldTask, signal?: CancelSignal): FoldResult {
   const fold = context.folds[task.fold];
   const exclude = task.exclude.length > 0 ? new Set(task.exclude) : undefined;
+  const permutations = task.permute ? context.permutations?.[task.fold] : undefined;
   if (task.model === 'gbdt') {
     const binned = context.binnedFolds[task.fold];
     const model = fitGbdt(binned, context.target, fold.train, { rng: createRng(context.seed + task.fold), excludeFeatures: exclude, signal });
-    return { predictions: predictGbdt(model, binned, fold.test), splitCount: model.splitCount, splitGain: model.splitGain };
+    const predictions = predictGbdt(model, binned, fold.test);
+    const permuted = permutations ? predictGbdtSwapped(model, binned, scoredRows(fold.test, permutations), permutations.swaps).swapped : null;
+    return { predictions, splitCount: model.splitCount, splitGain: model.splitGain, permuted };
   }
   const model = fitLinear(context.features, context.target, fold.train, { excludeFeatures: exclude, signal });
-  return { predictions: predictLinear(model, context.features, fold.test), splitCount: null, splitGain: null };
+  const predictions = predictLinear(model, context.features, fold.test);
+  const permuted = permutations ? predictLinearSwapped(model, context.features, scoredRows(fold.test, permutations), permutations.swaps).swapped : null;
+  return { predictions, splitCount: null, splitGain: null, permuted };
+}
+
+function scoredRows(test: Uint32Array, permutations: FoldPermutations): Uint32Array {
+  return Uint32Array.from(permutations.positions, (i) => test[i]);
 }
 
 /**
@@ -58,6 +83,11 @@ export interface TaskRunner {
   readonly threads: number;
   /** `onDone(k)` is called as each task finishes (k: how many have), for progress. */
   run(context: FoldContext, tasks: readonly FoldTask[], signal?: CancelSignal, onDone?: (done: number) => void): FoldResult[];
+  /**
+   * Hands the batch out and returns at once; the returned function waits for the results. Between the two the
+   * calling thread is free for other work (the L1 analysis while the threads fit the baselines).
+   */
+  start(context: FoldContext, tasks: readonly FoldTask[], signal?: CancelSignal, onDone?: (done: number) => void): () => FoldResult[];
 }
 
 /** One thread: the tasks in order, in this thread. */
@@ -70,5 +100,9 @@ export const inlineRunner: TaskRunner = {
       onDone?.(k + 1);
       return result;
     });
+  },
+  // One thread: the work happens when the results are asked for.
+  start(context, tasks, signal, onDone) {
+    return () => inlineRunner.run(context, tasks, signal, onDone);
   },
 };

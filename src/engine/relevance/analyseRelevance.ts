@@ -5,14 +5,15 @@
 import type { CancelSignal } from '../cancel';
 import type { Dataset } from '../dataset';
 import { hasNumericMeaning } from '../dataset';
-import { BASE_RATE_NAME, computeBaselines, refitOutOfFold } from '../models/baselines';
-import type { BaselinesResult, ModelPredictions } from '../models/baselines';
+import { BASE_RATE_NAME, refitOutOfFold, startBaselines } from '../models/baselines';
+import type { BaselinesResult, ModelPredictions, PermutedPredictions } from '../models/baselines';
 import { binFolds } from '../models/baselines';
 import { planFolds, evaluatedTruth } from '../models/crossValidation';
 import type { FoldPlan, OutOfFold } from '../models/crossValidation';
 import { accuracy, predictionWidth, r2, rowLosses } from '../models/metrics';
 import type { Baseline, ModelFeature, ModelInput, ModelTarget } from '../models/types';
-import type { TaskRunner } from '../parallel/foldTasks';
+import type { FoldPermutations, TaskRunner } from '../parallel/foldTasks';
+import type { CorrelationMatrix } from '../stats/correlation';
 import { createRng } from '../random';
 import type { AnalysisStatus } from '../status';
 import type { SparsityModel, SparsityReport } from '../sparsity/sparsity';
@@ -36,6 +37,13 @@ export interface RelevanceAnalysisInput {
   readonly onProgress?: (stage: 'baselines' | 'relevance', fraction: number, message: string) => void;
   /** Runs the model fits (default: one thread); the analysis is the same whatever it is. */
   readonly runner?: TaskRunner;
+  /** Pearson correlations between the features with an order: the permutation tests condition on a feature's closest partner. */
+  readonly correlation?: CorrelationMatrix;
+  /**
+   * Work budget of the drop-column refits (default CONDITIONAL_WORK_BUDGET). When it cannot cover a refit for every
+   * feature the model uses, every feature gets the conditional permutation test instead; 0 forces that.
+   */
+  readonly conditionalBudget?: number;
 }
 
 export interface RelevanceAnalysis {
@@ -63,19 +71,44 @@ export const CONDITIONAL_FOLDS = 2;
 export const CONDITIONAL_WORK_BUDGET = 1.5e8;
 
 export function analyseRelevance(input: RelevanceAnalysisInput): RelevanceAnalysis {
+  const { parity, ...rest } = input;
+  return startRelevance(rest)(parity);
+}
+
+/**
+ * Starts the baselines' model fits (on the runner's threads, when it has them) and returns the function that
+ * finishes the analysis once the L1 interaction analysis — which the caller runs meanwhile in this thread — is known.
+ */
+export function startRelevance(input: Omit<RelevanceAnalysisInput, 'parity'>): (parity: RelevanceAnalysisInput['parity']) => RelevanceAnalysis {
   const { dataset, profiles, seed, signal } = input;
-  const label = dataset.label;
-  if (!label) throw new RangeError('analyseRelevance needs a label');
-  const analyses: AnalysisStatus[] = [];
+  if (!dataset.label) throw new RangeError('analyseRelevance needs a label');
   const t0 = performance.now();
   const modelInput = toModelInput(dataset, profiles);
+  const partners = closestPartners(profiles.map((f) => f.name), input.correlation);
   input.onProgress?.('baselines', 0, 'Baselines: base rate, linear model, gradient boosting (5-fold CV)');
-  const base = computeBaselines(modelInput, {
+  const pending = startBaselines(modelInput, {
     seed,
     signal,
     runner: input.runner,
     onProgress: (fraction, message) => input.onProgress?.('baselines', fraction, message),
+    // The baselines' fits also predict every feature conditionally permuted: the conditional test of the features
+    // the drop-column budget cannot cover, at the cost of predictions only.
+    permutations: (plan) => conditionalPermutations(modelInput, plan, partners, seed),
   });
+  return (parity) => finishRelevance({ ...input, parity }, modelInput, pending, partners, t0);
+}
+
+function finishRelevance(
+  input: RelevanceAnalysisInput,
+  modelInput: ModelInput,
+  pending: () => BaselinesResult,
+  partners: readonly (number | null)[],
+  t0: number,
+): RelevanceAnalysis {
+  const { dataset, profiles, seed, signal } = input;
+  const label = dataset.label!;
+  const analyses: AnalysisStatus[] = [];
+  const base = pending();
   const baselines = [...base.baselines];
   const parity = input.parity ? parityVerdicts(input.parity, profiles) : null;
   const parityBaseline = input.parity ? parityModelBaseline(input.parity.sparsity) : null;
@@ -90,7 +123,13 @@ export function analyseRelevance(input: RelevanceAnalysisInput): RelevanceAnalys
   input.onProgress?.('relevance', 0, 'Marginal tests');
   signal?.throwIfAborted();
   const marginal = marginalTests(dataset, profiles);
-  const conditional = conditionalTests(modelInput, base, marginal, seed, input.runner, signal, (fraction, message) => input.onProgress?.('relevance', fraction, message));
+  const conditional = conditionalTests(modelInput, base, marginal, partners, {
+    seed,
+    runner: input.runner,
+    signal,
+    budget: input.conditionalBudget ?? CONDITIONAL_WORK_BUDGET,
+    progress: (fraction, message) => input.onProgress?.('relevance', fraction, message),
+  });
   // The interaction model decides only where it sees what the baselines cannot: it predicts significantly better
   // than every one of them (a parity). Elsewhere its drop-one test, which removes terms without refitting, would call
   // both of two near-copies needed; its evidence is shown, and the refitted drop-column test decides.
@@ -163,7 +202,7 @@ export function toModelInput(dataset: Dataset, profiles: readonly FeatureProfile
 interface ConditionalResult {
   readonly tests: (RawConditional | null)[];
   /**
-   * When the linear model is the conditional model: the trees' drop-column test of each feature that might be
+   * When the linear model is the conditional model: the trees' conditional permutation test of each feature that might be
    * irrelevant (no association, small effect ruled out, the linear model does not need it) — a linear model cannot
    * see a bend or an interaction, so an `irrelevant` verdict needs the trees' word too.
    */
@@ -178,11 +217,16 @@ function conditionalTests(
   input: ModelInput,
   base: BaselinesResult,
   marginal: readonly (RawMarginal | null)[],
-  seed: number,
-  runner: TaskRunner | undefined,
-  signal: CancelSignal | undefined,
-  progress: (fraction: number, message: string) => void,
+  partners: readonly (number | null)[],
+  options: {
+    readonly seed: number;
+    readonly runner: TaskRunner | undefined;
+    readonly signal: CancelSignal | undefined;
+    readonly budget: number;
+    readonly progress: (fraction: number, message: string) => void;
+  },
 ): ConditionalResult {
+  const { seed, runner, signal, progress } = options;
   const p = input.features.length;
   const none = (note: string): ConditionalResult => ({
     tests: new Array<RawConditional | null>(p).fill(null),
@@ -199,11 +243,7 @@ function conditionalTests(
   const task = input.target.task;
   const width = predictionWidth(task, input.target.classes);
   const scale = task === 'regression' ? targetVariance(base.truth) : 1;
-  const loss = (oof: OutOfFold): Float64Array => {
-    const l = rowLosses(task, base.truth, oof.predictions, width);
-    if (scale !== 1) for (let i = 0; i < l.length; i++) l[i] /= scale;
-    return l;
-  };
+  const loss = (oof: OutOfFold): Float64Array => rowLossesScaled(task, base.truth, oof.predictions, width, scale);
   // The model the test asks: the trees when they predict significantly better than the linear model (the label has
   // interactions or bends), else the linear model, whose refits are cheap and whose verdicts are easier to read.
   const linearLoss = loss(linear.outOfFold);
@@ -214,104 +254,161 @@ function conditionalTests(
   const baseLoss = loss(baseModel.outOfFold);
   // Does the chosen model know anything? One-sided paired test against the base rate at 1 %.
   const informative = pairedZ(baseLoss, chosenLoss) > 2.326;
+  const score = (truth: Float64Array, oof: Float64Array): number => (task === 'regression' ? r2(truth, oof) : accuracy(truth, oof, width));
+  const treeUsage = base.gbdtUsage;
+  // Features no tree of any fold splits on: leaving them out or permuting them changes no prediction.
+  const treesIgnore = (j: number): boolean => treeUsage !== null && treeUsage.splits[j] === 0;
+  const unusedTest = (model: string, rows: number, fullScore: number): RawConditional => ({
+    method: 'drop-column', model, metric: metricName(task), increase: 0, ci95: [0, 0], z: 0, p: 1, rows, scoreWith: fullScore, scoreWithout: fullScore, unused: true,
+  });
+
+  // Order of importance: the trees' split gain, or for the linear model the marginal evidence (most significant first).
+  const order = Array.from({ length: p }, (_, j) => j);
+  if (treesWin && treeUsage) order.sort((a, b) => treeUsage.gain[b] - treeUsage.gain[a] || a - b);
+  else order.sort((a, b) => (marginalP[a] ?? 1) - (marginalP[b] ?? 1) || a - b);
 
   // The drop-column tests refit the model once per feature, so they run on their own plan: 2-fold CV (every row is
   // still scored once, out of fold; each refit costs two fits on half the rows instead of five on four fifths) on at
   // most CONDITIONAL_MAX_ROWS labelled rows (a seeded, stratified sample beyond that; the baselines used every row).
+  // They run when the work budget covers every feature the model uses (and the full refit); otherwise every feature
+  // gets the conditional permutation test of the baseline model instead, from predictions its fits already made.
   const sample = sampleTarget(input.target, CONDITIONAL_MAX_ROWS, seed);
   const plan = planFolds(sample, seed, { folds: CONDITIONAL_FOLDS, maxRowsForCv: Infinity });
   const workInput: ModelInput = { ...input, target: sample };
-  const truth = evaluatedTruth(plan, sample);
-  const binned = treesWin ? binFolds(workInput, plan, seed) : [];
-  const model = treesWin ? 'gbdt' : 'linear';
-  const refit = (exclusions: readonly (readonly number[])[]): ReturnType<typeof refitOutOfFold> =>
-    refitOutOfFold(workInput, plan, binned, model, exclusions, { seed, runner, signal });
-  const [full] = refit([[]]);
-  const fullPredictions = full.outOfFold.predictions;
-  const usage = full.usage ?? { splits: new Float64Array(p), gain: new Float64Array(p) };
-  const sampled =
-    plan.evaluated.length < base.plan.labelled
-      ? `drop-column tests on a seeded sample of ${plan.evaluated.length.toLocaleString('en-US')} of ${base.plan.labelled.toLocaleString('en-US')} labelled rows (2-fold CV)`
-      : `drop-column tests by 2-fold CV on all ${plan.evaluated.length.toLocaleString('en-US')} labelled rows`;
-  const fullLoss = rowLossesScaled(task, truth, fullPredictions, width, scale);
-
-  // Which features can change a prediction at all, and in what order to test them: by the trees' split gain, or
-  // for the linear model by the marginal evidence (most significant first).
-  const order = Array.from({ length: p }, (_, j) => j);
-  const used = (j: number): boolean => !treesWin || usage.splits[j] > 0;
-  if (treesWin) order.sort((a, b) => usage.gain[b] - usage.gain[a] || a - b);
-  else order.sort((a, b) => (marginalP[a] ?? 1) - (marginalP[b] ?? 1) || a - b);
+  const candidates = order.filter((j) => !treesWin || !treesIgnore(j));
   const perRefit = refitWork(workInput, plan, treesWin);
-  const affordable = Math.max(1, Math.floor(CONDITIONAL_WORK_BUDGET / Math.max(1, perRefit)));
+  const affordable = Math.floor(options.budget / Math.max(1, perRefit));
+  const permuted = chosen.permuted;
+  const dropColumn = affordable >= candidates.length + 1 || !permuted;
+
   const tests: (RawConditional | null)[] = new Array<RawConditional | null>(p).fill(null);
-  const score = (oof: Float64Array): number => (task === 'regression' ? r2(truth, oof) : accuracy(truth, oof, width));
-  const fullScore = score(fullPredictions);
-  let tested = 0;
-  let untested = 0;
-  const toTest = order.filter((j) => used(j));
-  for (const j of order) {
-    if (!used(j)) {
-      tests[j] = { method: 'drop-column', model: chosen.model, metric: metricName(task), increase: 0, ci95: [0, 0], z: 0, p: 1, rows: truth.length, scoreWith: fullScore, scoreWithout: fullScore, unused: true };
+  const notes: string[] = [];
+  if (dropColumn) {
+    const truth = evaluatedTruth(plan, sample);
+    const binned = treesWin ? binFolds(workInput, plan, seed) : [];
+    const model = treesWin ? 'gbdt' : 'linear';
+    const refit = (exclusions: readonly (readonly number[])[]): ReturnType<typeof refitOutOfFold> =>
+      refitOutOfFold(workInput, plan, binned, model, exclusions, { seed, runner, signal });
+    const [full] = refit([[]]);
+    const fullPredictions = full.outOfFold.predictions;
+    const usage = full.usage;
+    const fullLoss = rowLossesScaled(task, truth, fullPredictions, width, scale);
+    const fullScore = score(truth, fullPredictions);
+    const used = (j: number): boolean => usage === null || usage.splits[j] > 0;
+    for (const j of order) if (!used(j)) tests[j] = unusedTest(chosen.model, truth.length, fullScore);
+    // Every refit in one batch, so a thread pool runs them side by side.
+    const usedFeatures = order.filter(used);
+    const chosenFeatures = usedFeatures.slice(0, Math.max(1, affordable - 1));
+    progress(0, `Drop-column tests: ${chosenFeatures.length} feature(s)`);
+    const refits = chosenFeatures.length > 0 ? refit(chosenFeatures.map((j) => [j])) : [];
+    chosenFeatures.forEach((j, u) => {
+      const without = refits[u].outOfFold.predictions;
+      tests[j] = dropColumnTest(fullLoss, rowLossesScaled(task, truth, without, width, scale), chosen.model, task, fullScore, score(truth, without));
+    });
+    notes.push(`drop-column tests of the ${chosen.model}${treesWin ? ' (it predicts significantly better than the linear model)' : ''}`);
+    if (chosenFeatures.length < usedFeatures.length) {
+      notes.push(`${usedFeatures.length - chosenFeatures.length} of ${usedFeatures.length} features the model uses were not tested (work budget; they are the ones it relies on least)`);
     }
+    notes.push(
+      plan.evaluated.length < base.plan.labelled
+        ? `drop-column tests on a seeded sample of ${plan.evaluated.length.toLocaleString('en-US')} of ${base.plan.labelled.toLocaleString('en-US')} labelled rows (2-fold CV)`
+        : `drop-column tests by 2-fold CV on all ${plan.evaluated.length.toLocaleString('en-US')} labelled rows`,
+    );
+  } else {
+    progress(0, 'Conditional permutation tests');
+    const at = permutationScoring(base, permuted, input.target, chosen.outOfFold, width, scale);
+    for (const j of order) {
+      if (treesWin && treesIgnore(j)) tests[j] = unusedTest(chosen.model, at.truth.length, at.fullScore);
+      else tests[j] = permutationTest(at, permuted, j, chosen.model, task, partners, input, width, scale, score);
+    }
+    notes.push(
+      `conditional permutation tests of the ${chosen.model}${treesWin ? ' (it predicts significantly better than the linear model)' : ''} from its ${base.plan.description} fits: ` +
+        `each feature's values permuted among rows alike in its most correlated feature (|r| ≥ ${PARTNER_MIN_CORRELATION}; else among all rows), ` +
+        `the rise in out-of-fold loss tested (refitting without each of ${candidates.length} features would exceed the work budget)`,
+    );
+    notes.push(permutationRowsNote(permuted.rows.length, base.plan.evaluated.length));
   }
-  // Every affordable refit in one batch, so a thread pool runs them side by side.
-  const chosenFeatures = toTest.slice(0, affordable);
-  untested = toTest.length - chosenFeatures.length;
-  progress(0, `Drop-column tests: ${chosenFeatures.length} feature(s)`);
-  const refits = chosenFeatures.length > 0 ? refit(chosenFeatures.map((j) => [j])) : [];
-  chosenFeatures.forEach((j, u) => {
-    const without = refits[u].outOfFold.predictions;
-    const lossWithout = rowLossesScaled(task, truth, without, width, scale);
-    tests[j] = dropColumnTest(fullLoss, lossWithout, chosen.model, task, fullScore, score(without));
-    tested++;
-  });
-  // The trees' word on the features the linear model would let go as irrelevant.
+
+  // The trees' word on the features the linear model would let go as irrelevant: their conditional permutation test
+  // from the baseline trees' own fits (a feature no tree splits on is unused).
   const nonlinear: (RawConditional | null)[] = new Array<RawConditional | null>(p).fill(null);
-  if (!treesWin && informative) {
+  if (!treesWin && informative && gbdt.permuted) {
     const tested = marginal.filter((m) => m !== null).length;
-    const candidates = order.filter((j) => {
+    const mightBeIrrelevant = order.filter((j) => {
       const m = marginal[j];
       const c = tests[j];
       if (!m || !c) return false;
       const reference = REFERENCE_EFFECTS[m.test].value;
       return m.p > 0.05 / Math.max(1, tested) && m.effect.upper < reference && m.power >= IRRELEVANCE_POWER && c.ci95[1] < REFERENCE_CONDITIONAL && c.ci95[0] > -REFERENCE_CONDITIONAL;
     });
-    if (candidates.length > 0) {
-      const treeBins = binFolds(workInput, plan, seed);
-      const trees = (exclusions: readonly (readonly number[])[]): ReturnType<typeof refitOutOfFold> =>
-        refitOutOfFold(workInput, plan, treeBins, 'gbdt', exclusions, { seed, runner, signal });
-      const [treeFull] = trees([[]]);
-      const treeLoss = rowLossesScaled(task, truth, treeFull.outOfFold.predictions, width, scale);
-      const treeScore = score(treeFull.outOfFold.predictions);
-      const treeUsage = treeFull.usage;
-      const treeModel = gbdt.model;
-      const perTree = refitWork(workInput, plan, true);
-      const needRefit = candidates.filter((j) => (treeUsage?.splits[j] ?? 1) > 0);
-      const affordableTrees = Math.max(0, Math.floor(CONDITIONAL_WORK_BUDGET / Math.max(1, perTree)));
-      const refitted = needRefit.slice(0, affordableTrees);
-      const refits = refitted.length > 0 ? trees(refitted.map((j) => [j])) : [];
-      for (const j of candidates) {
-        const at = refitted.indexOf(j);
-        if ((treeUsage?.splits[j] ?? 1) === 0) {
-          nonlinear[j] = { method: 'drop-column', model: treeModel, metric: metricName(task), increase: 0, ci95: [0, 0], z: 0, p: 1, rows: truth.length, scoreWith: treeScore, scoreWithout: treeScore, unused: true };
-        } else if (at >= 0) {
-          const without = refits[at].outOfFold.predictions;
-          nonlinear[j] = dropColumnTest(treeLoss, rowLossesScaled(task, truth, without, width, scale), treeModel, task, treeScore, score(without));
-        }
+    if (mightBeIrrelevant.length > 0) {
+      const at = permutationScoring(base, gbdt.permuted, input.target, gbdt.outOfFold, width, scale);
+      for (const j of mightBeIrrelevant) {
+        nonlinear[j] = treesIgnore(j) ? unusedTest(gbdt.model, at.truth.length, at.fullScore) : permutationTest(at, gbdt.permuted, j, gbdt.model, task, partners, input, width, scale, score);
       }
     }
   }
-
-  const notes: string[] = [];
-  notes.push(`drop-column tests of the ${chosen.model}${treesWin ? ' (it predicts significantly better than the linear model)' : ''}`);
-  notes.push(sampled);
-  if (untested > 0) {
-    notes.push(
-      `${untested} of ${toTest.length} features the model uses were not drop-column tested (work budget; they are the ones it relies on least)`,
-    );
-  }
-  if (!informative) notes.push(`the ${chosen.model} does not beat the base rate out of fold, so its drop-column tests cannot show a feature is needed`);
+  if (!informative) notes.push(`the ${chosen.model} does not beat the base rate out of fold, so its conditional tests cannot show a feature is needed`);
   return { tests, nonlinear, trees: treesWin, informative, note: notes.join('; ') };
+}
+
+/** The full model's losses and score on the rows the permutation tests scored. */
+interface PermutationScoring {
+  readonly truth: Float64Array;
+  readonly fullLoss: Float64Array;
+  readonly fullScore: number;
+}
+
+function permutationScoring(
+  base: BaselinesResult,
+  permuted: PermutedPredictions,
+  target: ModelTarget,
+  full: OutOfFold,
+  width: number,
+  scale: number,
+): PermutationScoring {
+  const index = new Map<number, number>();
+  base.plan.evaluated.forEach((row, i) => index.set(row, i));
+  const n = permuted.rows.length;
+  const truth = Float64Array.from(permuted.rows, (row) => target.values[row]);
+  const predictions = new Float64Array(n * width);
+  permuted.rows.forEach((row, i) => {
+    const k = index.get(row);
+    if (k === undefined) throw new RangeError(`permutation row ${row} was not scored out of fold`);
+    predictions.set(full.predictions.subarray(k * width, (k + 1) * width), i * width);
+  });
+  const fullScore = target.task === 'regression' ? r2(truth, predictions) : accuracy(truth, predictions, width);
+  return { truth, fullLoss: rowLossesScaled(target.task, truth, predictions, width, scale), fullScore };
+}
+
+function permutationTest(
+  at: PermutationScoring,
+  permuted: PermutedPredictions,
+  j: number,
+  model: string,
+  task: ModelTarget['task'],
+  partners: readonly (number | null)[],
+  input: ModelInput,
+  width: number,
+  scale: number,
+  score: (truth: Float64Array, oof: Float64Array) => number,
+): RawConditional {
+  const s = permuted.features.indexOf(j);
+  if (s < 0) throw new RangeError(`feature ${j} was not permuted`);
+  const predictions = permuted.predictions[s];
+  const lossPermuted = rowLossesScaled(task, at.truth, predictions, width, scale);
+  const partner = partners[j];
+  return {
+    ...dropColumnTest(at.fullLoss, lossPermuted, model, task, at.fullScore, score(at.truth, predictions)),
+    method: 'conditional permutation',
+    conditionedOn: partner !== null ? input.features[partner].name : null,
+  };
+}
+
+function permutationRowsNote(scored: number, evaluated: number): string {
+  return scored < evaluated
+    ? `permutation tests scored on a seeded sample of ${scored.toLocaleString('en-US')} of ${evaluated.toLocaleString('en-US')} out-of-fold rows`
+    : `permutation tests scored on all ${scored.toLocaleString('en-US')} out-of-fold rows`;
 }
 
 function metricName(task: ModelTarget['task']): RawConditional['metric'] {
@@ -411,6 +508,109 @@ function sampleTarget(target: ModelTarget, size: number, seed: number): ModelTar
     }
   }
   return { ...target, values };
+}
+
+/** Conditioning: a permutation test holds the feature's most correlated feature roughly fixed when |r| reaches this. */
+export const PARTNER_MIN_CORRELATION = 0.3;
+/**
+ * Rows per stratum of the partner (its quantile groups within a fold's test rows). Narrow strata hold the partner
+ * nearly fixed, so a near-copy of it barely moves when permuted and does not pass for needed (Debeer & Strobl 2020).
+ */
+export const PERMUTATION_STRATUM_ROWS = 40;
+
+/** Per feature, the index of the feature it correlates with most (|r| ≥ PARTNER_MIN_CORRELATION), else null. */
+function closestPartners(names: readonly string[], correlation: CorrelationMatrix | undefined): (number | null)[] {
+  if (!correlation) return names.map(() => null);
+  const at = new Map(correlation.names.map((n, i) => [n, i]));
+  const index = new Map(names.map((n, j) => [n, j]));
+  return names.map((name) => {
+    const a = at.get(name);
+    if (a === undefined) return null;
+    let best: number | null = null;
+    let bestR = PARTNER_MIN_CORRELATION;
+    correlation.names.forEach((other, b) => {
+      const k = index.get(other);
+      if (b === a || k === undefined) return;
+      const r = correlation.matrix[a][b];
+      if (r !== null && Math.abs(r) >= bestR) {
+        bestR = Math.abs(r);
+        best = k;
+      }
+    });
+    return best;
+  });
+}
+
+/**
+ * Most out-of-fold rows the permutation tests score (a seeded sample of each fold beyond that), and most prediction
+ * cells (rows × features × outputs) they hold at once.
+ */
+export const PERMUTATION_MAX_ROWS = 10_000;
+export const PERMUTATION_MAX_CELLS = 4_000_000;
+
+/**
+ * For every fold, which test rows the conditional permutation tests score and, for every feature, which of those rows'
+ * values each takes: a seeded permutation within strata of the feature's most correlated feature (Strobl et al. 2008;
+ * Debeer & Strobl 2020: conditional permutation importance), or among all scored rows when nothing correlates.
+ * Permuting within narrow strata keeps the feature tied to its partner, so a feature the partner can stand in for
+ * changes little — it reads as replaceable, not needed.
+ */
+export function conditionalPermutations(input: ModelInput, plan: FoldPlan, partners: readonly (number | null)[], seed: number): FoldPermutations[] | null {
+  const p = input.features.length;
+  if (p === 0 || plan.folds.length === 0) return null;
+  const width = predictionWidth(input.target.task, input.target.classes);
+  const total = plan.folds.reduce((sum, fold) => sum + fold.test.length, 0);
+  const limit = Math.min(PERMUTATION_MAX_ROWS, Math.floor(PERMUTATION_MAX_CELLS / (p * width)));
+  const fraction = total > limit ? limit / total : 1;
+  const rng = createRng(seed ^ 0x9e3779b9);
+  return plan.folds.map((fold) => {
+    const test = fold.test;
+    let positions = Uint32Array.from({ length: test.length }, (_, i) => i);
+    if (fraction < 1) {
+      const keep = Math.max(1, Math.round(fraction * test.length));
+      const shuffled = Array.from(positions);
+      for (let a = 0; a < keep; a++) {
+        const b = a + rng.int(shuffled.length - a);
+        [shuffled[a], shuffled[b]] = [shuffled[b], shuffled[a]];
+      }
+      positions = Uint32Array.from(shuffled.slice(0, keep)).sort();
+    }
+    const m = positions.length;
+    const strataOf = new Map<number | null, number[][]>();
+    const strata = (partner: number | null): number[][] => {
+      const known = strataOf.get(partner);
+      if (known) return known;
+      let groups: number[][];
+      if (partner === null) groups = [Array.from({ length: m }, (_, i) => i)];
+      else {
+        const values = input.features[partner].values;
+        const value = (i: number): number => values[test[positions[i]]];
+        const present: number[] = [];
+        const missing: number[] = [];
+        for (let i = 0; i < m; i++) (value(i) === value(i) ? present : missing).push(i);
+        present.sort((x, y) => value(x) - value(y) || x - y);
+        const count = Math.max(1, Math.floor(present.length / PERMUTATION_STRATUM_ROWS));
+        groups = Array.from({ length: count }, () => []);
+        present.forEach((i, rank) => groups[Math.floor((rank * count) / present.length)].push(i));
+        if (missing.length > 0) groups.push(missing);
+      }
+      strataOf.set(partner, groups);
+      return groups;
+    };
+    const swaps = input.features.map((_, j) => {
+      const from = new Uint32Array(m);
+      for (const members of strata(partners[j])) {
+        const shuffled = [...members];
+        for (let a = shuffled.length - 1; a > 0; a--) {
+          const b = rng.int(a + 1);
+          [shuffled[a], shuffled[b]] = [shuffled[b], shuffled[a]];
+        }
+        members.forEach((i, k) => (from[i] = test[positions[shuffled[k]]]));
+      }
+      return { feature: j, from };
+    });
+    return { positions, swaps };
+  });
 }
 
 /**

@@ -3,7 +3,8 @@
  *
  * - the marginal test (the feature alone against the label: Kruskal–Wallis, χ² or Spearman, by type and task);
  * - the conditional test (what the best predictive model loses when the feature is left out: a drop-column test
- *   on out-of-fold rows; interactions count, because the model sees them);
+ *   on out-of-fold rows, or — when a refit per feature is beyond the work budget — a conditional permutation test of
+ *   the fitted model; interactions count, because the model sees them);
  * - for two-valued features, the exact parity engine (L1 over every interaction term, KKT-certified zeros).
  *
  * `relevant`   the conditional test is a discovery, or the parity engine's drop-one test is significant
@@ -60,13 +61,13 @@ export interface RelevanceInputs {
   /** Per feature; null where the conditional test was not run (the reason is in `conditionalNote`). */
   readonly conditional: readonly (RawConditional | null)[];
   /**
-   * Per feature: the trees' drop-column test when the conditional model is linear and the feature might be
+   * Per feature: the trees' conditional permutation test when the conditional model is linear and the feature might be
    * irrelevant (null otherwise). An `irrelevant` verdict then needs it: a linear model cannot see bends or interactions.
    */
   readonly nonlinear?: readonly (RawConditional | null)[];
   /** The conditional model is the trees (then `nonlinear` is not needed); default true. */
   readonly conditionalIsTrees?: boolean;
-  /** The conditional model beats the base rate out of fold (else its drop-column tests say nothing). */
+  /** The conditional model beats the base rate out of fold (else its conditional tests say nothing). */
   readonly conditionalInformative: boolean;
   /** Why the conditional test did not run or what it sampled. */
   readonly conditionalNote: string | null;
@@ -136,11 +137,11 @@ export function combineRelevance(input: RelevanceInputs): RelevanceResult {
   const summary: RelevanceSummary = {
     method:
       'Marginal test of each feature against the label (Kruskal–Wallis, χ² or Spearman by type), and a drop-column test of the best-predicting model on out-of-fold rows ' +
-      '(interactions count because the model sees them)' +
+      '(interactions count because the model sees them), or — when refitting once per feature is beyond the work budget — a conditional permutation test of that model (each feature shuffled among rows alike in its most correlated feature)' +
       (input.parity ? ', plus the exact parity engine for two-valued features (L1 over every interaction term)' : '') +
-      `. Relevant and redundant calls are discoveries with a family-wise error rate of ${RELEVANCE_ALPHA} per table (Bonferroni over the features: ${fmt(q)} for the marginal tests, ${fmt(q)} for the drop-column tests${parityAlpha > 0 ? `, ${parityAlpha} for the interaction model's drop-one tests` : ''}), which also bounds the false-discovery rate; irrelevant needs positive evidence.`,
+      `. Relevant and redundant calls are discoveries with a family-wise error rate of ${RELEVANCE_ALPHA} per table (Bonferroni over the features: ${fmt(q)} for the marginal tests, ${fmt(q)} for the conditional tests${parityAlpha > 0 ? `, ${parityAlpha} for the interaction model's drop-one tests` : ''}), which also bounds the false-discovery rate; irrelevant needs positive evidence.`,
     errorRate: RELEVANCE_ALPHA,
-    errorControl: `family-wise, Bonferroni: ${fmt(q)} marginal + ${fmt(q)} drop-column${parityAlpha > 0 ? ` + ${parityAlpha} interaction-model drop-one` : ''}`,
+    errorControl: `family-wise, Bonferroni: ${fmt(q)} marginal + ${fmt(q)} conditional${parityAlpha > 0 ? ` + ${parityAlpha} interaction-model drop-one` : ''}`,
     reference: {
       marginal: `|Spearman ρ| ${REFERENCE_EFFECTS.spearman.value}, Cramér's V ${REFERENCE_EFFECTS['chi-square'].value}, ε² ${REFERENCE_EFFECTS['kruskal-wallis'].value} (Cohen's small effects)`,
       conditional:
@@ -209,7 +210,7 @@ function irrelevance(
     reasons.push(
       conditional.unused
         ? `given the others: the ${conditional.model} never uses it, so leaving it out changes no prediction`
-        : `given the others: leaving it out changes the ${conditional.metric} by ${fmt(conditional.increase)} (95 % CI ${fmt(conditional.ci95[0])} to ${fmt(conditional.ci95[1])}), within ±${REFERENCE_CONDITIONAL}`,
+        : `given the others: ${conditional.method === 'conditional permutation' ? `permuting it${conditional.conditionedOn ? ` among rows alike in ${conditional.conditionedOn}` : ''}` : 'leaving it out'} changes the ${conditional.metric} by ${fmt(conditional.increase)} (95 % CI ${fmt(conditional.ci95[0])} to ${fmt(conditional.ci95[1])}), within ±${REFERENCE_CONDITIONAL}`,
     );
     if (nonlinear) {
       reasons.push(
@@ -260,8 +261,12 @@ function describeMarginal(m: MarginalTest): string {
 function describeConditional(c: ConditionalTest, discovered: boolean, task: RelevanceInputs['task']): string {
   if (c.unused) return `the ${c.model} never uses it`;
   const score = task === 'regression' ? 'R²' : 'accuracy';
+  const what =
+    c.method === 'conditional permutation'
+      ? `permuting it${c.conditionedOn ? ` among rows alike in ${c.conditionedOn}` : ''} under the ${c.model}`
+      : `leaving it out of the ${c.model}`;
   return (
-    `leaving it out of the ${c.model} ${c.increase >= 0 ? 'raises' : 'lowers'} the out-of-fold ${c.metric} by ${fmt(Math.abs(c.increase))} ` +
+    `${what} ${c.increase >= 0 ? 'raises' : 'lowers'} the out-of-fold ${c.metric} by ${fmt(Math.abs(c.increase))} ` +
     `(95 % CI ${fmt(c.ci95[0])} to ${fmt(c.ci95[1])}; z = ${c.z.toFixed(1)}, p = ${fmtP(c.p)}, Bonferroni-adjusted ${fmtP(c.adjustedP)}${discovered ? '' : ', not a discovery'}; ` +
     `${score} ${fmt(c.scoreWith)} → ${fmt(c.scoreWithout)} on ${c.rows.toLocaleString('en-US')} rows)`
   );

@@ -37,7 +37,13 @@ export interface MarginalTest {
 
 /** The feature given the others: what the best model loses when it is left out. */
 export interface ConditionalTest {
-  readonly method: 'drop-column' | 'drop-one';
+  /**
+   * `drop-column`: the model refitted without the feature; `conditional permutation`: the full model with the
+   * feature's values permuted among rows alike in `conditionedOn` (no refit: for the features a work budget leaves).
+   */
+  readonly method: 'drop-column' | 'conditional permutation';
+  /** The feature the permutation was stratified by (its most correlated one), or null (permuted among all rows). */
+  readonly conditionedOn?: string | null;
   readonly model: string;
   /** `log-loss` (nats per row) for classes, `squared error / var(y)` for regression. */
   readonly metric: 'log-loss' | 'relative squared error';

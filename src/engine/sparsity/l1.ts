@@ -1,6 +1,7 @@
 /**
  * L1-regularised logistic regression by cyclic coordinate descent (Friedman, Hastie & Tibshirani 2010, "glmnet"):
- * one Newton step per coordinate on the exact log-likelihood, soft-thresholded, the intercept unpenalised.
+ * glmnet's quadratic approximations first (quadraticPhase), then one Newton step per coordinate on the exact
+ * log-likelihood, soft-thresholded, the intercept unpenalised, to the stated tolerance.
  *
  * The data are "units" carrying a weight (rows in the unit) and a count of positives, so the same solver fits a model
  * on raw rows (weight 1) or on cells of binarised features (weight = rows in the cell) — the second is what makes an
@@ -67,8 +68,16 @@ export function fitL1Logistic(
 
   let sweeps = 0;
   let converged = false;
+  let quadratic = false;
   while (sweeps < maxSweeps) {
     sweeps++;
+    // Slow to converge (correlated or heavy-tailed columns): switch once to glmnet's quadratic approximations, whose
+    // sweeps cost no sigmoid, then finish with these exact sweeps.
+    if (sweeps === EXACT_SWEEPS_FIRST + 1 && !quadratic && columns.length > 0) {
+      quadratic = true;
+      intercept = quadraticPhase(units, columns, lambda, beta, intercept, eta, total, tol);
+      refresh();
+    }
     let worst = 0;
     // Intercept: plain Newton step.
     {
@@ -119,6 +128,155 @@ export function fitL1Logistic(
     }
   }
   return { state: { intercept, beta }, sweeps, converged, eta };
+}
+
+/**
+ * Exact sweeps before the quadratic phase is tried: most fits converge well within them (warm starts along the path;
+ * on Kryptonite's parity terms, one or two), and for those the quadratic phase only costs.
+ */
+const EXACT_SWEEPS_FIRST = 8;
+/** Outer quadratic approximations at most; each is cheap, and the exact sweeps finish from where they stop. */
+const MAX_OUTER = 30;
+/** Inner sweeps of coordinate descent on one quadratic approximation (each O(K²) with the Gram matrix). */
+const MAX_INNER = 200;
+
+/**
+ * glmnet's outer loop (Friedman, Hastie & Tibshirani 2010, §3): replace the log-likelihood by its quadratic
+ * approximation at the current η (weights w·p(1 − p), working response η + (pos − w·p)/(w·p(1 − p))) and solve that
+ * weighted lasso by coordinate descent on residuals — one sigmoid per unit per outer step, instead of one per unit per
+ * coordinate update as in the exact sweeps. A step is kept only when the true objective falls (a quadratic model can
+ * overshoot where the fit saturates); the exact per-coordinate Newton sweeps then finish to the caller's tolerance,
+ * so the answer is the same fixed point as before, reached in a fraction of the sigmoid evaluations (on the
+ * battery's tweet table, 5,168 rows × 10 heavy-tailed terms, the sparsity stage went from 1.9 s to well under 0.5 s).
+ * Mutates beta and eta; returns the intercept.
+ */
+function quadraticPhase(
+  units: Units,
+  columns: readonly Float64Array[],
+  lambda: number,
+  beta: Float64Array,
+  intercept: number,
+  eta: Float64Array,
+  total: number,
+  tol: number,
+): number {
+  const { weight, positives } = units;
+  const u = weight.length;
+  const K = columns.length;
+  const w = new Float64Array(u);
+  const res = new Float64Array(u);
+  // glmnet's "covariance updates": with the weighted Gram matrix of the columns in hand, a coordinate step updates
+  // every gradient in O(K) instead of a pass over the units — the inner sweeps cost K² each, not u·K, which matters
+  // where correlated columns need hundreds of sweeps.
+  const gram = new Float64Array(K * K);
+  const rowReady = new Uint8Array(K);
+  const wx = new Float64Array(u);
+  const colW = new Float64Array(K);
+  const grad = new Float64Array(K);
+  const trialBeta = new Float64Array(K);
+  let current = objective(units, eta, beta, lambda, total);
+  const trialEta = new Float64Array(u);
+  for (let outer = 0; outer < MAX_OUTER; outer++) {
+    // Weights and weighted residuals w·(z − η) = pos − w·p at the current η.
+    let wSum = 0;
+    let g0 = 0;
+    for (let i = 0; i < u; i++) {
+      const pi = sigmoid(eta[i]);
+      // glmnet's floor keeps saturated units from dropping out of the approximation altogether.
+      const wi = Math.max(weight[i] * pi * (1 - pi), 1e-5 * weight[i]);
+      w[i] = wi;
+      wSum += wi;
+      res[i] = positives[i] - weight[i] * pi;
+      g0 += res[i];
+    }
+    // Gradients, column weights and the diagonal now; a Gram row only when its column first moves (most columns of a
+    // lasso stay at zero, and a zero column's row is never needed).
+    rowReady.fill(0);
+    for (let a = 0; a < K; a++) {
+      const xa = columns[a];
+      let c = 0;
+      let s1 = 0;
+      let d = 0;
+      for (let i = 0; i < u; i++) {
+        const x = xa[i];
+        const wx = w[i] * x;
+        c += x * res[i];
+        s1 += wx;
+        d += wx * x;
+      }
+      grad[a] = c;
+      colW[a] = s1;
+      gram[a * K + a] = d;
+    }
+    const ensureRow = (k: number): void => {
+      if (rowReady[k]) return;
+      rowReady[k] = 1;
+      const xk = columns[k];
+      for (let i = 0; i < u; i++) wx[i] = w[i] * xk[i];
+      for (let j = 0; j < K; j++) {
+        if (j === k) continue;
+        const xj = columns[j];
+        let g = 0;
+        for (let i = 0; i < u; i++) g += wx[i] * xj[i];
+        gram[k * K + j] = g;
+      }
+    };
+    trialBeta.set(beta);
+    let trialIntercept = intercept;
+    for (let sweep = 0; sweep < MAX_INNER; sweep++) {
+      let worst = 0;
+      const step0 = wSum > 0 ? g0 / wSum : 0;
+      if (step0 !== 0) {
+        trialIntercept += step0;
+        g0 -= wSum * step0;
+        for (let k = 0; k < K; k++) grad[k] -= colW[k] * step0;
+        worst = Math.abs(step0) * Math.sqrt(wSum / total);
+      }
+      for (let k = 0; k < K; k++) {
+        const hk = gram[k * K + k] / total;
+        if (!(hk > 1e-12)) continue;
+        const old = trialBeta[k];
+        const next = softThreshold(old + grad[k] / total / hk, lambda / hk);
+        const step = next - old;
+        if (step === 0) continue;
+        trialBeta[k] = next;
+        ensureRow(k);
+        const row = k * K;
+        for (let j = 0; j < K; j++) grad[j] -= gram[row + j] * step;
+        g0 -= colW[k] * step;
+        worst = Math.max(worst, Math.abs(step) * Math.sqrt(hk));
+      }
+      if (worst < tol) break;
+    }
+    for (let i = 0; i < u; i++) trialEta[i] = eta[i] + (trialIntercept - intercept);
+    for (let k = 0; k < K; k++) {
+      const step = trialBeta[k] - beta[k];
+      if (step === 0) continue;
+      const x = columns[k];
+      for (let i = 0; i < u; i++) trialEta[i] += step * x[i];
+    }
+    const next = objective(units, trialEta, trialBeta, lambda, total);
+    if (!(next < current)) break;
+    const improvement = current - next;
+    beta.set(trialBeta);
+    eta.set(trialEta);
+    intercept = trialIntercept;
+    current = next;
+    if (improvement < tol * tol) break;
+  }
+  return intercept;
+}
+
+/** The penalised objective: mean log-loss + λ·Σ|β|. */
+function objective(units: Units, eta: Float64Array, beta: Float64Array, lambda: number, total: number): number {
+  let loss = 0;
+  for (let i = 0; i < eta.length; i++) {
+    const pos = units.positives[i];
+    loss += pos * softplus(-eta[i]) + (units.weight[i] - pos) * softplus(eta[i]);
+  }
+  let l1 = 0;
+  for (let k = 0; k < beta.length; k++) l1 += Math.abs(beta[k]);
+  return loss / Math.max(1e-300, total) + lambda * l1;
 }
 
 /** Mean log-loss and accuracy of a linear predictor on units (ties at p = 0.5 count as class 1). */

@@ -121,6 +121,9 @@ export function fitPath(space: TermSpace, options: PathOptions = {}): PathResult
   let gridIndex = 0;
   let steps = 0;
   let refinedSteps = 0;
+  // Refinement goes on only while it pays: once a refined step fails to improve the validation loss, the crowd of
+  // terms entering is noise (on Kryptonite, after the parity term), and the old stop applies again.
+  let refinementPaid = true;
   while (gridIndex < lambdas.length && steps++ < MAX_PATH_STEPS) {
     options.signal?.throwIfAborted();
     // The next grid λ, or — when more than maxActive terms would enter at once, as happens with many correlated
@@ -129,7 +132,7 @@ export function fitPath(space: TermSpace, options: PathOptions = {}): PathResult
     let lambda = lambdas[gridIndex];
     let count = entering(lambda);
     let refined = false;
-    const mayRefine = significantEntry && (active.length === 0 || refinedSteps < MAX_REFINED_STEPS);
+    const mayRefine = significantEntry && (active.length === 0 || (refinementPaid && refinedSteps < MAX_REFINED_STEPS));
     while (mayRefine && count > maxActive && lambda < previousLambda * (1 - 1e-9)) {
       const closer = Math.sqrt(lambda * previousLambda);
       if (closer >= previousLambda * (1 - 1e-9)) break;
@@ -174,6 +177,8 @@ export function fitPath(space: TermSpace, options: PathOptions = {}): PathResult
     fits.push({ state: { intercept: state.intercept, beta: Float64Array.from(state.beta) }, active: [...active] });
     if (refined) {
       refinedSteps++;
+      if (v.logLoss < bestLoss - 0.1 * v.logLossSe) bestLoss = v.logLoss;
+      else if (active.length > 0) refinementPaid = false;
       continue;
     }
     gridIndex++;

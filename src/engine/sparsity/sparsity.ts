@@ -37,6 +37,9 @@ export interface SparsityOptions {
   readonly signal?: CancelSignal;
 }
 
+/** Standardised values of the continuous representation are clipped here (|z| > 4 has probability 6e-5 for a normal). */
+export const CONTINUOUS_CLIP = 4;
+
 /** Degree cap of the continuous representation unless asked otherwise: products of raw values grow heavy-tailed. */
 export const CONTINUOUS_DEFAULT_DEGREE = 2;
 /** More explicit terms than this cost minutes of streaming per λ; the degree is lowered instead, and said so. */
@@ -512,7 +515,9 @@ function continuousAnalysis(
     const col = dataset.columns[j];
     const { mean, sd } = rowMoments(col, split.train);
     if (!(sd > 0)) constant.push(j);
-    values.push(mapToFloat32(col.length, (i) => (sd > 0 ? (col[i] - mean) / sd : 0)));
+    // Clipped at ±CONTINUOUS_CLIP sd: one extreme row (a viral tweet's retweet count) must not dominate every
+    // product term it enters, and heavy tails make the coordinate descent crawl. Gaussian data are barely touched.
+    values.push(mapToFloat32(col.length, (i) => (sd > 0 ? clip((col[i] - mean) / sd, CONTINUOUS_CLIP) : 0)));
   }
   const candidates = (options.candidates ? [...new Set(options.candidates)].sort((a, b) => a - b) : Array.from({ length: p }, (_, j) => j)).filter(
     (j) => !constant.includes(j),
@@ -725,6 +730,10 @@ function skipped(reason: string, base: { budget: SparsityReport['budget']; fullE
     steps: [{ id: 'skipped', title: 'Skipped', detail: reason }],
     approximations: [],
   } };
+}
+
+function clip(z: number, limit: number): number {
+  return z > limit ? limit : z < -limit ? -limit : z;
 }
 
 function range(n: number): number[] {

@@ -16,7 +16,8 @@ import { pca } from '../stats/pca';
 import { profileDataset } from '../stats/profile';
 import { binarisation } from '../binarise';
 import { testXorConjecture } from '../hypothesis/conjecture';
-import { analyseRelevance } from '../relevance/analyseRelevance';
+import { startRelevance } from '../relevance/analyseRelevance';
+import type { RelevanceAnalysisInput } from '../relevance/analyseRelevance';
 import { analyseSparsity } from '../sparsity/sparsity';
 import type { SparsityOptions } from '../sparsity/sparsity';
 import { findAlerts } from '../alerts/alerts';
@@ -41,6 +42,8 @@ export interface AnalyseOptions {
   readonly sampleRows?: number;
   /** Runs the model fits; a thread pool makes them faster and changes no result (default: this thread). */
   readonly runner?: TaskRunner;
+  /** Work budget of the relevance's drop-column refits (see RelevanceAnalysisInput.conditionalBudget). */
+  readonly conditionalBudget?: number;
 }
 
 /** Features missing in more than this share of rows sit the L1 interaction fit out (it needs complete rows). */
@@ -101,9 +104,14 @@ export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, l
   analyses.push(pcaResult ? { id: 'pca', status: 'done', note: null } : { id: 'pca', status: 'skipped', note: 'fewer than three rows have every feature present' });
   const t3 = performance.now();
 
-  // The exact parity engine (two-valued features, two classes) first: the relevance analysis weighs its verdicts.
+  // The baselines' model fits start now, on the runner's threads when it has them; the L1 interaction analysis runs
+  // meanwhile in this thread, and the relevance analysis, which weighs its verdicts, finishes after both.
+  const relevanceWanted = label !== null && options.relevance !== false;
+  const finishRelevance = relevanceWanted
+    ? startRelevance({ dataset, profiles, seed, signal, runner: options.runner, correlation, conditionalBudget: options.conditionalBudget, onProgress: (stage, fraction, message) => options.onProgress?.(stage, fraction, message) })
+    : null;
   let sparsitySection: Pick<Report, 'sparsity' | 'hypotheses' | 'conjectures'> = {};
-  let parityInput: Parameters<typeof analyseRelevance>[0]['parity'] = null;
+  let parityInput: RelevanceAnalysisInput['parity'] = null;
   const wantSparsity = options.sparsity !== false;
   if (!label) {
     analyses.push({ id: 'sparsity', status: 'skipped', note: 'no label' });
@@ -139,16 +147,8 @@ export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, l
   let labelSections: Pick<Report, 'baselines' | 'baselineReading' | 'relevance'> = {};
   let baselinesMs: number | undefined;
   let relevanceMs: number | undefined;
-  if (label && options.relevance !== false) {
-    const result = analyseRelevance({
-      dataset,
-      profiles,
-      parity: parityInput,
-      seed,
-      signal,
-      runner: options.runner,
-      onProgress: (stage, fraction, message) => options.onProgress?.(stage, fraction, message),
-    });
+  if (label && finishRelevance) {
+    const result = finishRelevance(parityInput);
     features = profiles.map((f, j) => ({ ...f, relevance: result.features[j].relevance, relevanceEvidence: result.features[j].evidence }));
     labelSections = { baselines: result.baselines, baselineReading: result.baselineReading, relevance: result.summary };
     analyses.push(...result.analyses);
