@@ -121,18 +121,29 @@ function formatLearnability(report: Report): string[] {
 export function formatSparsity(report: Report): string[] {
   const s = report.sparsity;
   if (!s) return [];
-  const out = ['', 'L1 coefficient sparsity'];
-  if (s.status !== 'done' || !s.holdout) {
+  const out = ['', `L1 coefficient sparsity${s.task === 'regression' ? ' (lasso: least squares, numeric target)' : s.task === 'multiclass' ? ` (one-vs-rest, ${s.classes?.length ?? 0} classes)` : ''}`];
+  const r2 = s.holdoutRegression;
+  if (s.status !== 'done' || (!s.holdout && !r2)) {
     out.push(`  skipped: ${s.reason}`);
     return out;
   }
-  const ci = s.holdout.test.ci95;
+  const fit = r2
+    ? `hold-out R² ${r2.test.r2.toFixed(4)} [${r2.test.ci95[0].toFixed(4)}, ${r2.test.ci95[1].toFixed(4)}] on ${r2.test.rows.toLocaleString('en-US')} test rows`
+    : `hold-out ${s.task === 'multiclass' ? 'multi-class ' : ''}accuracy ${s.holdout!.test.accuracy.toFixed(4)} ` +
+      `[${s.holdout!.test.ci95[0].toFixed(4)}, ${s.holdout!.test.ci95[1].toFixed(4)}] on ${s.holdout!.test.rows.toLocaleString('en-US')} test rows`;
   out.push(
     `  ${s.mode === 'exact' ? 'exact over' : 'focused on'} ${s.terms.toLocaleString('en-US')} terms (degree ${s.degree.min}..${s.degree.max}, ${s.candidates.length} candidates): ` +
-      `${s.nonzero} non-zero, sparsity ${(100 * s.sparsity).toFixed(3)} %; hold-out accuracy ${s.holdout.test.accuracy.toFixed(4)} ` +
-      `[${ci[0].toFixed(4)}, ${ci[1].toFixed(4)}] on ${s.holdout.test.rows.toLocaleString('en-US')} test rows`,
+      `${s.nonzero} non-zero${s.task === 'multiclass' ? ' in some class' : ''}, sparsity ${(100 * s.sparsity).toFixed(3)} %; ${fit}`,
   );
-  for (const t of s.top.slice(0, 5)) out.push(`    ${t.coefficient >= 0 ? '+' : ''}${t.coefficient.toFixed(3)}  ${t.features.join('·')}  (degree ${t.degree})`);
+  const term = (t: { coefficient: number; features: string[]; degree: number }): string => `${t.coefficient >= 0 ? '+' : ''}${t.coefficient.toFixed(3)}  ${t.features.join('·')}  (degree ${t.degree})`;
+  if (s.classes) {
+    for (const c of s.classes) {
+      out.push(`    class ${c.class}: ${c.status === 'fitted' ? (c.top.length > 0 ? `${c.nonzero} term(s)` : 'no term') : `base rate (${c.reason})`}`);
+      for (const t of c.top.slice(0, 3)) out.push(`      ${term(t)}`);
+    }
+  } else {
+    for (const t of s.top.slice(0, 5)) out.push(`    ${term(t)}`);
+  }
   const rel = report.features.filter((f) => f.relevance === 'relevant').map((f) => f.name);
   const irr = report.features.filter((f) => f.relevance === 'irrelevant').map((f) => f.name);
   if (report.relevance) out.push(`  Relevance: relevant ${rel.length} (${abbreviate(rel)}) · irrelevant ${irr.length} (${abbreviate(irr)})`);

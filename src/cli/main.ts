@@ -32,8 +32,9 @@ Usage:
       Describe every column of a CSV/TSV file or a NumPy .npy file (NAME-X.npy pairs with NAME-y.npy):
       its type (numeric, binary, categorical, boolean, datetime, identifier, text — --type overrides,
       e.g. --type zip=categorical), statistics and shape; for a label, the task (--task overrides), how
-      learnable it is (baselines), each feature's relevance with its evidence, data-quality alerts and,
-      for a two-class label, the L1 sparsity analysis over interaction terms. --json writes the full
+      learnable it is (baselines), each feature's relevance with its evidence, data-quality alerts and the
+      L1 sparsity analysis over interaction terms (L1 logistic regression for two classes, the lasso for a
+      numeric target, one model per class for more classes — one-vs-rest). --json writes the full
       report (schema kryptonite.report/2) to OUT, or to stdout with "-". --budget caps the memory of the
       interaction expansion (default 256M); --sample analyses a seeded sample of at most ROWS rows of a
       huge file (the report says so); --no-relevance skips the baselines and relevance (a quick look);
@@ -41,8 +42,9 @@ Usage:
   kryptonite sparsity PATH [--label L] [--degree A..B] [--candidates x1,x4,…] [--lambda L] [--budget SIZE]
                            [--representation auto|binarised|continuous] [--powers] [--seed N] [--json OUT|-]
       The L1 sparsity analysis by hand: standardised interaction-only terms of the candidate features (default:
-      chosen automatically) with degrees A..B, L1 logistic regression at λ = L (default: chosen on the
-      validation split), the top terms, hold-out accuracy and the reasoning steps. Two-valued features are
+      chosen automatically) with degrees A..B, L1 logistic regression (the lasso for a numeric target, one
+      model per class for more than two) at λ = L (default: chosen on the validation split), the top terms,
+      hold-out accuracy (R² for a number) and the reasoning steps. Two-valued features are
       binarised (products are parity characters, all degrees exact); continuous ones use standardised
       values up to degree 2; --powers adds their squares.
   kryptonite test PATH "RULE" [--label L] [--seed N] [--json OUT|-]

@@ -5,7 +5,7 @@ import type { HypothesisResult, OracleModel, RejectedConjecture } from './hypoth
 import type { Baseline } from './models/types';
 import type { Relevance, RelevanceEvidence, RelevanceSummary } from './relevance/types';
 import type { AnalysisStatus } from './status';
-import type { SparsityReport } from './sparsity/sparsity';
+import type { SparsityReport } from './sparsity/types';
 import type { TrainingReport } from './train/types';
 import type { CorrelationMatrix } from './stats/correlation';
 import type { PcaResult } from './stats/pca';

@@ -27,7 +27,9 @@ function isTask(t: unknown): t is FoldTask {
     isCount(t.fold) &&
     Array.isArray(t.exclude) &&
     t.exclude.every(isCount) &&
-    (t.permute === undefined || typeof t.permute === 'boolean')
+    (t.permute === undefined || typeof t.permute === 'boolean') &&
+    (t.keepModel === undefined || typeof t.keepModel === 'boolean') &&
+    (t.reuse === undefined || typeof t.reuse === 'boolean')
   );
 }
 
@@ -50,8 +52,9 @@ export function isThreadToPool(v: unknown): v is ThreadToPool {
   if (!isRecord(v) || !isCount(v.batch) || !isCount(v.index)) return false;
   if (v.type === 'result') {
     if (!isRecord(v.result) || !(v.result.predictions instanceof Float64Array)) return false;
-    const permuted = v.result.permuted;
-    return permuted === null || (Array.isArray(permuted) && permuted.every((a) => a instanceof Float64Array));
+    const { permuted, model } = v.result;
+    const modelOk = model === undefined || model === null || (isRecord(model) && Array.isArray(model.trees) && model.baseline instanceof Float64Array);
+    return modelOk && (permuted === null || (Array.isArray(permuted) && permuted.every((a) => a instanceof Float64Array)));
   }
   if (v.type === 'failed') return typeof v.cancelled === 'boolean' && typeof v.message === 'string';
   return false;

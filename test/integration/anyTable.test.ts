@@ -93,9 +93,11 @@ suite('Any table: labels, tasks, alerts', () => {
         assert.ok(f.relevanceEvidence?.reasons.length, `${f.name} has its reasons`);
       }
     }
-    const sparsity = multi.analyses.find((a) => a.id === 'sparsity');
-    assert.equal(sparsity?.status, 'skipped');
-    assert.match(sparsity?.note ?? '', /3 classes/, 'the skipped L1 analysis says why');
+    // The L1 interaction analysis runs for every task: one-vs-rest for three classes, the lasso for a number.
+    assert.equal(multi.analyses.find((a) => a.id === 'sparsity')?.status, 'done');
+    assert.equal(multi.sparsity?.task, 'multiclass');
+    assert.equal(multi.sparsity?.classes?.length, 3, 'one model per class');
+    assert.equal(regression.sparsity?.loss, 'squared');
     // A task set by hand.
     const forced = done(await vscode.commands.executeCommand('kryptonite.setLabelTask', houses(), 'regression')).report;
     assert.equal(forced.dataset.label?.taskOverridden, true);

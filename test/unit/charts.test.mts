@@ -105,7 +105,12 @@ test('a multi-class table with categories: every chart compiles; categorical fea
   const categorical = r.features.filter((f) => f.categories).map((f) => `categories-${f.index}`);
   assert.ok(categorical.length >= 2, 'colour and size are categorical');
   for (const id of ['baselines', 'relevance', 'histograms', ...categorical]) assert.ok(charts[id], `${id} is drawn`);
-  assert.equal(charts.terms, undefined, 'no L1 terms for three classes');
+  // Three classes: one L1 logistic model per class (one-vs-rest); the terms chart names each term with its class.
+  const terms = termsSpec(r) as unknown as { data: { values: { term: string; class: string }[] }; encoding: { color: { field: string } } };
+  assert.ok(charts.terms, 'per-class L1 terms are drawn');
+  assert.equal(terms.encoding.color.field, 'class');
+  assert.deepEqual([...new Set(terms.data.values.map((v) => v.class))].sort(), ['bird', 'cat', 'dog']);
+  assert.equal(new Set(terms.data.values.map((v) => v.term)).size, terms.data.values.length, 'each class and term once');
   for (const spec of Object.values(charts)) await assertRenderable(spec as TopLevelSpec);
   const hist = histogramSpec(r) as unknown as { data: { values: { feature: string }[] } };
   assert.deepEqual([...new Set(hist.data.values.map((v) => v.feature))], r.features.filter((f) => !f.categories).map((f) => f.name));

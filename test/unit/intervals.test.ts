@@ -20,6 +20,12 @@ test('wilsonInterval: the known value, bounds inside [0, 1], and errors for impo
   rel(lo, 0.4901624715366418, 1e-15, 'Wilson low');
   rel(hi, 0.9433178485456248, 1e-15, 'Wilson high');
   assert.deepEqual(wilsonInterval(0, 0), [0, 1]);
+  // All or none right: the bound at the estimate is exactly 1 or 0 (computed, 48/48 gave 1 − 1.1e-16, below the
+  // estimate itself; the report's one-vs-rest model hit it on a separable table).
+  for (const trials of [1, 48, 12000]) {
+    assert.equal(wilsonInterval(trials, trials)[1], 1, `${trials}/${trials}`);
+    assert.equal(wilsonInterval(0, trials)[0], 0, `0/${trials}`);
+  }
   for (const [s, t] of [[1, 0], [-1, 5], [6, 5], [0, NaN]]) {
     assert.throws(() => wilsonInterval(s, t), RangeError);
   }

@@ -15,7 +15,7 @@ test('MNIST-1D-style signals: reproducible, ten balanced classes, forty ordered 
   assert.ok(counts.every((c) => c > 150 && c < 250), counts.join(','));
 });
 
-test('continuous multi-class signals are described as continuous, not as bursts, and sparsity says why it is skipped', () => {
+test('continuous multi-class signals are described as continuous, not as bursts, and the interaction analysis runs one model per class', () => {
   const d = generateSignals({ rows: 5000, seed: 2 });
   const classes = Array.from({ length: 10 }, (_, k) => String(k));
   const dataset: Dataset = inMemoryDataset({ path: 'signals', names: d.names, columns: d.columns, label: classLabel('class', d.labels, classes) });
@@ -23,8 +23,11 @@ test('continuous multi-class signals are described as continuous, not as bursts,
   const shapes = report.features.map((f) => f.shape);
   assert.equal(shapes.filter((s) => s === 'burst').length, 0, shapes.join(' '));
   assert.ok(shapes.filter((s) => s === 'continuous').length >= 36, shapes.join(' '));
-  assert.equal(report.sparsity?.status, 'skipped');
-  assert.match(report.sparsity?.reason ?? '', /10 classes/);
-  assert.match(report.analyses.find((a) => a.id === 'sparsity')?.note ?? '', /10 classes/);
+  // Ten classes: one-vs-rest, one L1 logistic model per class over the standardised products, within its work bound.
+  assert.equal(report.sparsity?.status, 'done');
+  assert.equal(report.sparsity?.task, 'multiclass');
+  assert.deepEqual(report.sparsity?.classes?.map((c) => c.class), classes);
+  assert.equal(report.sparsity?.representation, 'standardised continuous features');
+  assert.equal(report.analyses.find((a) => a.id === 'sparsity')?.status, 'done');
   assert.match(report.correlation.labelNote ?? '', /10 classes/);
 });

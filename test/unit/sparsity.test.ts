@@ -120,13 +120,18 @@ test('random labels: no term survives, relevance is unknown rather than invented
   assert.match(report.sparsity!.steps.at(-1)!.detail, /^No structure/);
 });
 
-test('multi-class and unlabelled data: the section says why it was skipped', () => {
+test('multi-class noise, too many classes and unlabelled data: one-vs-rest finds nothing, or the section says why it was skipped', () => {
   const d = generateKryptonite({ n: 6, seed: 6, rows: 900 });
   const three = Int32Array.from({ length: 900 }, (_, i) => i % 3);
   const report = analyseDataset(dataset(d, three, ['a', 'b', 'c']));
-  assert.equal(report.sparsity!.status, 'skipped');
-  assert.match(report.sparsity!.reason!, /3 classes/);
+  // Three classes unrelated to the features: the one-vs-rest models run and find nothing to conclude.
+  assert.equal(report.sparsity!.status, 'done');
+  assert.equal(report.sparsity!.task, 'multiclass');
   assert.ok(report.features.every((f) => f.relevance === 'unknown'));
+  const many = Int32Array.from({ length: 900 }, (_, i) => i % 21);
+  const manyReport = analyseDataset(dataset(d, many, Array.from({ length: 21 }, (_, c) => `c${c}`)), { relevance: false });
+  assert.equal(manyReport.sparsity!.status, 'skipped');
+  assert.match(manyReport.sparsity!.reason!, /21 classes; one-vs-rest fits one L1 model per class, and more than 20/);
   const none = analyseDataset({ ...dataset(d), label: null });
   assert.equal(none.sparsity, undefined);
   assert.deepEqual(none.analyses.find((a) => a.id === 'sparsity'), { id: 'sparsity', status: 'skipped', note: 'no label' });

@@ -58,11 +58,42 @@ test('a whole analysis is the same report on one thread and on two', async () =>
   const dataset = inMemoryDataset({ names: columns.map((_, j) => `x${j + 1}`), columns, label: classLabel('y', labels, ['0', '1']) });
   const runner = pool(2);
   try {
-    const one = analyseDataset(dataset, { seed: 5 });
-    const two = analyseDataset(dataset, { seed: 5, runner });
-    const strip = (r: typeof one): unknown => ({ ...r, timings: null });
-    assert.deepEqual(strip(two), strip(one));
-    assert.equal(one.features[0].relevance, 'relevant', 'the XOR features are found by the trees');
+    const strip = (r: ReturnType<typeof analyseDataset>): unknown => ({ ...r, timings: null });
+    // Drop-column refits (the default budget), and conditional permutation tests of the kept trees (budget 0).
+    for (const conditionalBudget of [undefined, 0]) {
+      const one = analyseDataset(dataset, { seed: 5, conditionalBudget });
+      const two = analyseDataset(dataset, { seed: 5, runner, conditionalBudget });
+      assert.deepEqual(strip(two), strip(one));
+      assert.equal(one.features[0].relevance, 'relevant', 'the XOR features are found by the trees');
+      const method = one.features[0].relevanceEvidence?.conditional?.method;
+      assert.equal(method, conditionalBudget === 0 ? 'conditional permutation' : 'drop-column');
+    }
+  } finally {
+    await runner.close();
+  }
+});
+
+test('trees kept by one batch predict the permutation tests of a later one exactly as fitting with them would', async () => {
+  const { input } = xorTable(900, 4);
+  const plan = planFolds(input.target, 3);
+  const positions = plan.folds.map((fold) => Uint32Array.from({ length: fold.test.length }, (_, i) => i));
+  const permutations = plan.folds.map((fold, f) => ({
+    positions: positions[f],
+    swaps: [0, 1, 4].map((feature) => ({ feature, from: Uint32Array.from(fold.test).reverse() })),
+  }));
+  const context = { target: input.target, folds: plan.folds, binnedFolds: binFolds(input, plan, 3), features: input.features, seed: 3, permutations };
+  const direct = inlineRunner.run(context, plan.folds.map((_, fold) => ({ model: 'gbdt' as const, fold, exclude: [], permute: true })));
+  const kept = inlineRunner.run(context, plan.folds.map((_, fold) => ({ model: 'gbdt' as const, fold, exclude: [], keepModel: true })));
+  const fitted = kept.map((r) => r.model ?? null);
+  assert.ok(fitted.every((m) => m !== null), 'every fold kept its trees');
+  const runner = pool(2);
+  try {
+    const reused = runner.run({ ...context, fitted }, plan.folds.map((_, fold) => ({ model: 'gbdt' as const, fold, exclude: [], permute: true, reuse: true })));
+    reused.forEach((r, f) => {
+      assert.equal(r.predictions.length, 0, 'a reuse task fits and predicts nothing else');
+      assert.deepEqual(r.permuted?.map((a) => Array.from(a)), direct[f].permuted?.map((a) => Array.from(a)), `fold ${f}`);
+    });
+    assert.throws(() => inlineRunner.run(context, [{ model: 'gbdt', fold: 0, exclude: [], permute: true, reuse: true }]), /needs the fold's fitted trees/);
   } finally {
     await runner.close();
   }

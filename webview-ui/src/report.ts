@@ -22,7 +22,7 @@ interface ChartSection {
 const BEFORE_COLUMNS: readonly ChartSection[] = [
   { id: 'baselines', title: 'Baselines', help: 'How learnable the label is: each model with its 95 % interval.' },
   { id: 'relevance', title: 'Relevance per feature', help: 'The verdict of every feature and the evidence behind it.' },
-  { id: 'terms', title: 'Top L1 interaction terms', help: 'Non-zero coefficients of the L1 logistic regression over interaction terms.' },
+  { id: 'terms', title: 'Top L1 interaction terms', help: 'Non-zero coefficients of the L1 model over interaction terms (logistic for classes, the lasso for a number).' },
   { id: 'hypotheses', title: 'Hypotheses', help: 'Accuracy of the claimed rule with its 95 % interval, and without each feature.' },
   { id: 'histograms', title: 'Distributions', help: 'Probability mass of every numeric feature; colour = shape class.' },
 ];
@@ -119,7 +119,7 @@ export class ReportView {
       body.push(section);
       targets.push([s.id, target]);
     };
-    for (const s of BEFORE_COLUMNS) chartSection(s, s.id === 'relevance' ? relevanceDetails(report) : []);
+    for (const s of BEFORE_COLUMNS) chartSection(s, s.id === 'relevance' ? relevanceDetails(report) : s.id === 'terms' ? sparsityDetails(report) : []);
     const categorical = report.features.filter((f) => charts[`categories-${f.index}`]);
     if (categorical.length > 0) {
       const section = el('section', { 'aria-labelledby': 'h-categories', id: 'categories' }, el('h2', { id: 'h-categories' }, 'Categories'), el('p', { class: 'help' }, 'Every level of each categorical feature with its row count; long lists scroll.'));
@@ -239,6 +239,50 @@ function relevanceDetails(report: Report): HTMLElement[] {
       ...(r.notes.length ? [el('ul', {}, ...r.notes.map((n) => el('li', {}, n)))] : []),
     ),
   ];
+}
+
+/**
+ * The interaction model under its terms chart: which model was fitted (L1 logistic regression, the lasso, or one per
+ * class), its hold-out score with the interval (accuracy, or R² for a numeric target), and for one-vs-rest each class.
+ */
+function sparsityDetails(report: Report): HTMLElement[] {
+  const s = report.sparsity;
+  if (!s || s.status !== 'done') return [];
+  const f4 = (x: number): string => (Number.isFinite(x) ? x.toFixed(4) : '—');
+  const r2 = s.holdoutRegression;
+  const model = s.task === 'regression' ? 'Lasso (L1 least squares, standardised target)' : s.task === 'multiclass' ? `One L1 logistic model per class (one-vs-rest, ${s.classes?.length ?? 0} classes)` : 'L1 logistic regression';
+  const score = r2
+    ? `hold-out R² ${f4(r2.test.r2)} [${f4(r2.test.ci95[0])}, ${f4(r2.test.ci95[1])}] on ${r2.test.rows.toLocaleString('en')} test rows`
+    : s.holdout
+      ? `hold-out ${s.task === 'multiclass' ? 'multi-class ' : ''}accuracy ${f4(s.holdout.test.accuracy)} [${f4(s.holdout.test.ci95[0])}, ${f4(s.holdout.test.ci95[1])}] on ${s.holdout.test.rows.toLocaleString('en')} test rows`
+      : 'no hold-out score';
+  const out: HTMLElement[] = [el('p', { class: 'meta', id: 'sparsity-fit' }, `${model} over ${s.terms.toLocaleString('en')} terms (${s.mode}): ${s.nonzero} non-zero; ${score}.`)];
+  if (s.classes) {
+    const rows = s.classes.map((c) =>
+      el(
+        'tr',
+        {},
+        el('th', { scope: 'row' }, c.class),
+        el('td', {}, c.status === 'fitted' ? String(c.nonzero) : 'base rate'),
+        el('td', { class: 'wrap' }, c.top.slice(0, 3).map((t) => `${t.coefficient >= 0 ? '+' : ''}${t.coefficient.toFixed(2)} ${t.features.join('·')}`).join(', ') || (c.reason ?? '—')),
+        el('td', {}, c.holdout ? f4(c.holdout.test.accuracy) : '—'),
+      ),
+    );
+    out.push(
+      el(
+        'details',
+        {},
+        el('summary', {}, `Each class against the rest (${s.classes.length})`),
+        el(
+          'div',
+          { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'One-vs-rest class models' },
+          el('table', { class: 'stats classes' }, el('thead', {}, el('tr', {}, ...['class', 'terms', 'strongest terms', 'accuracy vs rest'].map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, ...rows)),
+        ),
+      ),
+    );
+  }
+  if (s.approximations.length > 0) out.push(el('details', {}, el('summary', {}, `Approximations (${s.approximations.length})`), el('ul', {}, ...s.approximations.map((a) => el('li', {}, a)))));
+  return out;
 }
 
 /** Every analysis: the skipped ones first, each with its one-line reason; done ones with what was approximated. */

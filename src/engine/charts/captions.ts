@@ -41,7 +41,15 @@ export function chartCaptions(report: Report): Record<string, string> {
     const colouredBy = label && label.task !== 'regression' ? `coloured by the label "${label.name}"` : label ? `not coloured (the label "${label.name}" is a number)` : 'not coloured (no label)';
     out.pca = `First two principal components of the ${report.pca.explainedVarianceRatio.length > 0 ? 'standardised ' : ''}features with an order (${corr.names.filter((n) => n !== corr.label).length}), ${report.pca.sample.length.toLocaleString('en')} sampled rows, ${colouredBy}.`;
   }
-  if (report.sparsity?.top.length) out.terms = 'Non-zero coefficients of the L1 logistic regression over interaction terms (standardised), strongest first.';
+  const s = report.sparsity;
+  if (s?.top.length) {
+    out.terms =
+      s.task === 'regression'
+        ? 'Non-zero coefficients of the lasso (L1 least squares) over interaction terms, standardised terms and target, strongest first.'
+        : s.task === 'multiclass'
+          ? `Non-zero coefficients of the ${s.classes?.length ?? 0} one-vs-rest L1 logistic models over interaction terms (standardised), each class against the rest, strongest first; colour = class.`
+          : 'Non-zero coefficients of the L1 logistic regression over interaction terms (standardised), strongest first.';
+  }
   if (report.hypotheses?.length) out.hypotheses = 'Accuracy of the claimed rule with its 95 % interval, and without each of its features.';
   return out;
 }

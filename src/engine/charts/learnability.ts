@@ -114,7 +114,9 @@ export function relevanceSpec(report: Report): TopLevelSpec | null {
       evidence: Math.max(0, evidence),
       evidenceText: p <= 10 ** -EVIDENCE_CAP ? `≥ ${EVIDENCE_CAP} (p ≤ 1e-${EVIDENCE_CAP})` : `${Math.max(0, evidence).toFixed(2)} (p = ${fmtP(p)})`,
       marginal: ev?.marginal ? `${ev.marginal.test}, p = ${fmtP(ev.marginal.p)}, adjusted ${fmtP(ev.marginal.adjustedP)}` : '—',
-      dropColumn: ev?.conditional ? `${ev.conditional.metric} ${ev.conditional.increase >= 0 ? '+' : ''}${fmt(ev.conditional.increase)} without it, adjusted p ${fmtP(ev.conditional.adjustedP)}` : '—',
+      conditional: ev?.conditional
+        ? `${ev.conditional.metric} ${ev.conditional.increase >= 0 ? '+' : ''}${fmt(ev.conditional.increase)} ${ev.conditional.method === 'conditional permutation' ? 'when permuted' : 'without it'}, adjusted p ${fmtP(ev.conditional.adjustedP)}`
+        : '—',
       reason: ev?.reasons[0] ?? '',
     };
   });
@@ -127,7 +129,7 @@ export function relevanceSpec(report: Report): TopLevelSpec | null {
     { field: 'relevance', type: 'nominal', title: 'verdict' },
     { field: 'evidenceText', type: 'nominal', title: '−log10 adjusted p' },
     { field: 'marginal', type: 'nominal', title: 'marginal test' },
-    { field: 'dropColumn', type: 'nominal', title: 'drop-column test' },
+    { field: 'conditional', type: 'nominal', title: 'given the others' },
     { field: 'reason', type: 'nominal', title: 'why' },
   ];
   const color = { field: 'relevance', type: 'nominal', title: 'verdict', scale: { domain: [...RELEVANCE_DOMAIN], range: [...RELEVANCE_COLOURS] }, legend: { orient: 'bottom', direction: 'horizontal', columns: 2, title: null, symbolType: 'circle', labelLimit: 120 } };

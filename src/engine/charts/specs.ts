@@ -145,25 +145,53 @@ export function pcaSpec(report: Report): TopLevelSpec | null {
   } as TopLevelSpec;
 }
 
-/** The non-zero L1 coefficients over interaction terms, strongest first, named by their features. */
+/**
+ * The non-zero L1 coefficients over interaction terms, strongest first, named by their features. One-vs-rest: each
+ * class's terms, named with their class and coloured by it (a term can carry opposite signs for two classes).
+ */
 export function termsSpec(report: Report, limit = 20): TopLevelSpec | null {
-  const top = report.sparsity?.top ?? [];
+  const s = report.sparsity;
+  if (s?.classes) return classTermsSpec(s.classes, limit);
+  const top = s?.top ?? [];
   if (top.length === 0) return null;
   const values = [...top]
     .sort((a, b) => Math.abs(b.coefficient) - Math.abs(a.coefficient))
     .slice(0, limit)
     .map((t, rank) => ({ term: t.features.join('·'), degree: t.degree, coefficient: t.coefficient, magnitude: Math.abs(t.coefficient), rank }));
+  const x = s?.loss === 'squared' ? 'lasso coefficient (standardised term and target)' : 'L1 coefficient (standardised term)';
+  return termBars('Top L1 interaction terms by coefficient magnitude', values, x, { field: 'degree', type: 'ordinal', title: 'degree', scale: { scheme: 'viridis' } });
+}
+
+/** One-vs-rest: up to `limit` terms over all classes (at least each class's strongest), one bar per class and term. */
+function classTermsSpec(classes: NonNullable<NonNullable<Report['sparsity']>['classes']>, limit: number): TopLevelSpec | null {
+  const perClass = classes.map((c) => c.top.map((t) => ({ ...t, class: c.class })));
+  const all = perClass.flat();
+  if (all.length === 0) return null;
+  const strongest = perClass.flatMap((terms) => terms.slice(0, 1));
+  const rest = perClass.flatMap((terms) => terms.slice(1)).sort((a, b) => Math.abs(b.coefficient) - Math.abs(a.coefficient));
+  const chosen = [...strongest, ...rest].slice(0, Math.max(limit, strongest.length)).sort((a, b) => Math.abs(b.coefficient) - Math.abs(a.coefficient));
+  const values = chosen.map((t, rank) => ({ term: `${t.features.join('·')} [${t.class}]`, class: t.class, degree: t.degree, coefficient: t.coefficient, magnitude: Math.abs(t.coefficient), rank }));
+  return termBars('Top L1 interaction terms of each one-vs-rest class model by coefficient magnitude', values, 'L1 coefficient (standardised term; class against the rest)', {
+    field: 'class',
+    type: 'nominal',
+    title: 'class',
+    scale: { scheme: 'category10' },
+  });
+}
+
+/** Horizontal bars of term coefficients, strongest first (`rank`), one row per term. */
+function termBars(description: string, values: readonly { term: string; rank: number }[], xTitle: string, color: Record<string, unknown>): TopLevelSpec {
   return {
     $schema: SCHEMA,
-    description: 'Top L1 interaction terms by coefficient magnitude',
+    description,
     width: 'container',
     height: { step: 22 },
     data: { values },
     mark: { type: 'bar', tooltip: true },
     encoding: {
       y: { field: 'term', type: 'nominal', sort: { field: 'rank', order: 'ascending' }, title: null, axis: { labelLimit: 260 } },
-      x: { field: 'coefficient', type: 'quantitative', title: 'L1 coefficient (standardised term)' },
-      color: { field: 'degree', type: 'ordinal', title: 'degree', scale: { scheme: 'viridis' } },
+      x: { field: 'coefficient', type: 'quantitative', title: xTitle },
+      color,
     },
   } as TopLevelSpec;
 }

@@ -3,7 +3,7 @@ import type { Dataset } from '../dataset';
 import { fitL1Logistic, evaluateUnits } from '../sparsity/l1';
 import { rowMoments } from '../split';
 import { mapToFloat64 } from '../typed';
-import type { SparsityModel, SparsityReport } from '../sparsity/sparsity';
+import type { SparsityModel, SparsityReport } from '../sparsity/types';
 import { wilsonInterval } from '../stats/intervals';
 import { compileHypothesis, evaluateHypothesis } from './evaluate';
 import type { HypothesisEvaluation } from './evaluate';

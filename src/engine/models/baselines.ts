@@ -19,6 +19,7 @@ import type { BinnedMatrix } from './binning';
 import { crossValidate, evaluatedTruth, labelledRows, planFolds } from './crossValidation';
 import type { FoldPlan, OutOfFold } from './crossValidation';
 import { autoEarlyStopping, GBDT_DEFAULTS } from './gbdt';
+import type { GbdtModel } from './gbdt';
 import { inlineRunner } from '../parallel/foldTasks';
 import type { FoldContext, FoldPermutations, FoldResult, FoldTask, TaskRunner } from '../parallel/foldTasks';
 import { wilsonInterval } from '../stats/intervals';
@@ -70,6 +71,9 @@ export interface BaselinesResult {
   readonly gbdtUsage: FeatureUsage | null;
   /** Why models were left out (no features, a single class, a constant target, too few labelled rows). */
   readonly note?: string;
+  /** With BaselineOptions.permutations: the plan's permutation tests, and the trees of every fold (permuteTrees). */
+  readonly permutations?: readonly FoldPermutations[];
+  readonly gbdtModels?: readonly GbdtModel[];
 }
 
 export const BASE_RATE_NAME = 'base rate';
@@ -131,8 +135,10 @@ export function startBaselines(input: ModelInput, options: BaselineOptions): () 
     permutations = options.permutations?.(plan) ?? null;
     const context: FoldContext = { target, folds: plan.folds, binnedFolds, features, seed, ...(permutations ? { permutations } : {}) };
     const permute = permutations !== null;
+    // The linear model's permutation tests are cheap and come with its fits; the trees' cost more and are asked for
+    // later (permuteTrees), only for the features a test needs — so the trees keep their models instead.
     const tasks: FoldTask[] = [
-      ...plan.folds.map((_, fold) => ({ model: 'gbdt' as const, fold, exclude: [], permute })),
+      ...plan.folds.map((_, fold) => ({ model: 'gbdt' as const, fold, exclude: [], ...(permute ? { keepModel: true } : {}) })),
       ...plan.folds.map((_, fold) => ({ model: 'linear' as const, fold, exclude: [], permute })),
     ];
     const before = done;
@@ -155,13 +161,12 @@ export function startBaselines(input: ModelInput, options: BaselineOptions): () 
         outOfFold: assembleFolds(plan, width, linearResults),
         ...(permutations ? { permuted: assemblePermuted(plan, permutations, width, linearResults) } : {}),
       });
-      predictions.push({
-        model: gbdtModelName(plan, target, features.length),
-        kind: 'gbdt',
-        outOfFold: assembleFolds(plan, width, gbdtResults),
-        ...(permutations ? { permuted: assemblePermuted(plan, permutations, width, gbdtResults) } : {}),
-      });
+      predictions.push({ model: gbdtModelName(plan, target, features.length), kind: 'gbdt', outOfFold: assembleFolds(plan, width, gbdtResults) });
       gbdtUsage = usageOf(results.slice(0, k), features.length);
+      const models = gbdtResults.map((r) => r.model ?? null);
+      if (permutations && models.every((m): m is GbdtModel => m !== null)) {
+        return { ...scoreBaselines(input, plan, truth, predictions, binnedFolds, gbdtUsage, seed, options, degenerate), permutations, gbdtModels: models };
+      }
     }
     return scoreBaselines(input, plan, truth, predictions, binnedFolds, gbdtUsage, seed, options, degenerate);
   };
@@ -251,6 +256,36 @@ export function refitOutOfFold(
   });
 }
 
+/**
+ * The baseline trees' conditional permutation tests of `features` (those of base.permutations), predicted with the
+ * trees each fold already fitted — no refit. Null when the baselines kept no trees or permutations.
+ */
+export function permuteTrees(
+  input: ModelInput,
+  base: BaselinesResult,
+  features: readonly number[],
+  options: { readonly runner?: TaskRunner; readonly signal?: CancelSignal } = {},
+): PermutedPredictions | null {
+  const { permutations, gbdtModels } = base;
+  if (!permutations || !gbdtModels) return null;
+  const wanted = new Set(features);
+  const subset: FoldPermutations[] = permutations.map((fold) => ({ positions: fold.positions, swaps: fold.swaps.filter((swap) => wanted.has(swap.feature)) }));
+  const width = predictionWidth(input.target.task, input.target.classes);
+  if (features.length === 0) return { rows: assemblePermuted(base.plan, subset, width, []).rows, features: [], predictions: [] };
+  const context: FoldContext = {
+    target: input.target,
+    folds: base.plan.folds,
+    binnedFolds: base.binnedFolds,
+    features: input.features,
+    seed: 0,
+    permutations: subset,
+    fitted: gbdtModels,
+  };
+  const tasks: FoldTask[] = base.plan.folds.map((_, fold) => ({ model: 'gbdt', fold, exclude: [], permute: true, reuse: true }));
+  const results = (options.runner ?? inlineRunner).run(context, tasks, options.signal);
+  return assemblePermuted(base.plan, subset, width, results);
+}
+
 /** Per-fold permuted predictions (in fold order) → one array per swap over every fold's scored rows. */
 function assemblePermuted(plan: FoldPlan, permutations: readonly FoldPermutations[], width: number, results: readonly FoldResult[]): PermutedPredictions {
   const total = permutations.reduce((sum, fold) => sum + fold.positions.length, 0);
@@ -261,7 +296,7 @@ function assemblePermuted(plan: FoldPlan, permutations: readonly FoldPermutation
   permutations.forEach((fold, f) => {
     const test = plan.folds[f].test;
     fold.positions.forEach((position, i) => (rows[at + i] = test[position]));
-    const permuted = results[f].permuted as Float64Array[];
+    const permuted = results[f]?.permuted ?? [];
     predictions.forEach((out, s) => out.set(permuted[s], at * width));
     at += fold.positions.length;
   });

@@ -22,7 +22,9 @@ import type { CancelSignal } from '../cancel';
 import { MISSING_BIN } from './binning';
 import type { BinnedMatrix } from './binning';
 import { labelledRows } from './crossValidation';
-import { TreeGrower, addTreeOutput, addTreeOutputWithSwaps } from './gbdtTree';
+import type { HistogramKernel } from './gbdtKernel';
+import { addTreeOutput, addTreeOutputWithSwaps } from './gbdtPredict';
+import { TreeGrower } from './gbdtTree';
 import type { GbdtTree } from './gbdtTree';
 import type { ModelTarget, Task } from './types';
 
@@ -42,6 +44,8 @@ export interface GbdtOptions {
   /** Draws the early-stopping validation rows; default createRng(0). */
   readonly rng?: Rng;
   readonly signal?: CancelSignal;
+  /** Histogram builder (default 'auto'); every choice grows the same trees, bit for bit (TreeGrower). */
+  readonly histogramKernel?: HistogramKernel;
 }
 
 export const GBDT_DEFAULTS = {
@@ -131,12 +135,13 @@ export function fitGbdt(
     if (binned.binCount[f] <= 1 && !hasMissing(binned, f, fitRows)) continue;
     features.push(f);
   }
-  const grower = new TreeGrower(binned, fitRows, Int32Array.from(features), {
-    maxLeafNodes,
-    minSamplesLeaf,
-    l2Regularization,
-    learningRate,
-  });
+  const grower = new TreeGrower(
+    binned,
+    fitRows,
+    Int32Array.from(features),
+    { maxLeafNodes, minSamplesLeaf, l2Regularization, learningRate },
+    options.histogramKernel,
+  );
   const m = fitRows.length;
   const y = new Float64Array(m);
   for (let s = 0; s < m; s++) y[s] = target.values[fitRows[s]];

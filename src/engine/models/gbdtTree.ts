@@ -31,6 +31,8 @@ import {
   scanRightToLeft,
   subtractInPlace,
 } from './gbdtSplit';
+import { createHistogramMemory } from './gbdtKernel';
+import type { HistogramKernel, HistogramMemory } from './gbdtKernel';
 
 /** A fitted tree. Node 0 is the root; `feature[i] < 0` marks a leaf. Bins are those of the BinnedMatrix. */
 export interface GbdtTree {
@@ -63,6 +65,9 @@ export interface TreeParameters {
  * Grows trees on a fixed set of training rows and features. The rows are copied once into a compact column-major
  * byte matrix in which each feature's missing bin is remapped to binCount (so histograms need binCount + 1 slots);
  * excluded features are simply not copied.
+ *
+ * Histograms are built by the WebAssembly kernel (gbdtKernel.ts) when it can run, over arrays that live in its
+ * memory, or by buildHist below: both add the same float64 values in the same order, so the trees are identical.
  */
 export class TreeGrower {
   private readonly m: number;
@@ -81,6 +86,8 @@ export class TreeGrower {
   private readonly oh: Float64Array;
   private readonly pool: Float64Array[] = [];
   private readonly free: number[] = [];
+  /** The WebAssembly kernel and the memory holding x, idx, slotOffset and the pool; null: the JavaScript builder. */
+  private readonly wasm: HistogramMemory | null;
   private readonly params: TreeParameters;
   // Per-node state of the tree being grown.
   private readonly maxNodes: number;
@@ -114,19 +121,49 @@ export class TreeGrower {
   private tValue!: Float64Array;
   private tGain!: Float64Array;
 
-  constructor(binned: BinnedMatrix, rows: Uint32Array, features: Int32Array, params: TreeParameters) {
+  /** `kernel`: 'wasm' throws when the WebAssembly builder cannot run here; 'auto' falls back to 'js'. */
+  constructor(
+    binned: BinnedMatrix,
+    rows: Uint32Array,
+    features: Int32Array,
+    params: TreeParameters,
+    kernel: HistogramKernel = 'auto',
+  ) {
     const m = rows.length;
     const q = features.length;
     this.m = m;
     this.q = q;
     this.params = params;
-    this.x = new Uint8Array(q * m);
+    let slots = 0;
+    for (let fi = 0; fi < q; fi++) slots += binned.binCount[features[fi]] + 1;
+    this.histLength = slots * 3;
+    // At most maxLeafNodes − 1 histograms are held at once (see grow: a split happens only while leaves + candidates
+    // + 2 < maxLeafNodes, and then candidates + 2 buffers are live); one more is kept as a margin.
+    const histograms = Math.max(1, params.maxLeafNodes);
+    this.wasm = kernel === 'js' ? null : createHistogramMemory({ m, q, histLength: this.histLength, histograms });
+    if (kernel === 'wasm' && this.wasm === null) {
+      throw new Error(`the WebAssembly histogram kernel cannot run here (no WebAssembly SIMD, or ${q} features × ${m} rows is too much)`);
+    }
+    if (this.wasm !== null) {
+      this.x = this.wasm.x;
+      this.idx = this.wasm.idx;
+      this.slotOffset = this.wasm.slotOffset;
+      this.pool.push(...this.wasm.hists);
+      for (let b = this.pool.length - 1; b >= 0; b--) this.free.push(b);
+      this.og = new Float64Array(0);
+      this.oh = new Float64Array(0);
+    } else {
+      this.x = new Uint8Array(q * m);
+      this.idx = new Uint32Array(m);
+      this.slotOffset = new Int32Array(q);
+      this.og = new Float64Array(m);
+      this.oh = new Float64Array(m);
+    }
     this.nb = new Int32Array(q);
     this.hasMissing = new Uint8Array(q);
     this.isCat = new Uint8Array(q);
     this.original = Int32Array.from(features);
-    this.slotOffset = new Int32Array(q);
-    let slots = 0;
+    slots = 0;
     const n = binned.rows;
     for (let fi = 0; fi < q; fi++) {
       const f = features[fi];
@@ -149,17 +186,13 @@ export class TreeGrower {
       }
       this.hasMissing[fi] = missing;
     }
-    this.histLength = slots * 3;
     // Mean slots per feature over the whole BinnedMatrix, not over the included features: the build-or-subtract
     // choice changes rounding, and it must not depend on which features are excluded, or a drop-column refit would
     // differ from the full model for a reason other than the dropped feature.
     let allSlots = 0;
     for (let f = 0; f < binned.featureCount; f++) allSlots += binned.binCount[f] + 1;
     this.directBuildBelow = binned.featureCount > 0 ? allSlots / binned.featureCount : 0;
-    this.idx = new Uint32Array(m);
     this.scratch = new Uint32Array(m);
-    this.og = new Float64Array(m);
-    this.oh = new Float64Array(m);
     const maxNodes = Math.max(1, 2 * params.maxLeafNodes - 1);
     this.maxNodes = maxNodes;
     this.start = new Int32Array(maxNodes);
@@ -184,6 +217,11 @@ export class TreeGrower {
     return this.m;
   }
 
+  /** Which histogram builder runs: the WebAssembly kernel or the JavaScript buildHist. */
+  get kernel(): 'wasm' | 'js' {
+    return this.wasm !== null ? 'wasm' : 'js';
+  }
+
   /** Grow one tree on per-position gradients and hessians (length ≥ size). */
   grow(grad: Float64Array, hess: Float64Array): GbdtTree {
     const m = this.m;
@@ -200,6 +238,11 @@ export class TreeGrower {
     this.tGain = new Float64Array(maxNodes);
     const idx = this.idx;
     for (let s = 0; s < m; s++) idx[s] = s;
+    if (this.wasm !== null) {
+      // The kernel reads the gradients from its own memory: one copy per tree.
+      this.wasm.grad.set(grad.length === m ? grad : grad.subarray(0, m));
+      this.wasm.hess.set(hess.length === m ? hess : hess.subarray(0, m));
+    }
     let g = 0;
     let h = 0;
     for (let s = 0; s < m; s++) {
@@ -217,7 +260,7 @@ export class TreeGrower {
     if (m >= 2 * minSamplesLeaf && h >= MIN_HESSIAN_TO_SPLIT && maxLeafNodes > 1) {
       const buf = this.allocHist();
       this.nodeHist[0] = buf;
-      this.buildHist(this.pool[buf], 0, m, grad, hess);
+      this.fillHist(buf, 0, m, grad, hess);
       this.findSplit(0);
       if (this.splitGain[0] > 0) this.candidates[nCand++] = 0;
       else {
@@ -263,14 +306,16 @@ export class TreeGrower {
       const small = nLeft < nRight ? leftNode : rightNode;
       const large = small === leftNode ? rightNode : leftNode;
       const smallBuf = this.allocHist();
-      this.buildHist(this.pool[smallBuf], this.start[small], this.end[small], grad, hess);
+      this.fillHist(smallBuf, this.start[small], this.end[small], grad, hess);
       const nLarge = small === leftNode ? nRight : nLeft;
       if (nLarge < this.directBuildBelow) {
         // Fewer samples than histogram slots per feature: building costs less than subtracting (measured: ~1.8 ns
-        // per sample·feature against ~2 ns per slot·feature), and the parent's buffer is reused.
-        this.buildHist(this.pool[parentBuf], this.start[large], this.end[large], grad, hess);
+        // per sample·feature against ~2 ns per slot·feature), and the parent's buffer is reused. Measured on the
+        // JavaScript builder; both builders keep this rule because the choice changes rounding.
+        this.fillHist(parentBuf, this.start[large], this.end[large], grad, hess);
       } else {
-        subtractInPlace(this.pool[parentBuf], this.pool[smallBuf], this.histLength);
+        if (this.wasm !== null) this.wasm.subtract(parentBuf, smallBuf);
+        else subtractInPlace(this.pool[parentBuf], this.pool[smallBuf], this.histLength);
       }
       this.nodeHist[small] = smallBuf;
       this.nodeHist[large] = parentBuf;
@@ -305,6 +350,8 @@ export class TreeGrower {
   private allocHist(): number {
     const reuse = this.free.pop();
     if (reuse !== undefined) return reuse;
+    // The kernel's memory holds a fixed pool (more than a tree holds at once); only the JavaScript builder grows one.
+    if (this.wasm !== null) throw new Error(`TreeGrower: more than ${this.pool.length} histograms live at once`);
     this.pool.push(new Float64Array(this.histLength));
     return this.pool.length - 1;
   }
@@ -320,7 +367,16 @@ export class TreeGrower {
     this.leaves[this.leafCount++] = node;
   }
 
-  /** Histogram of [Σg, Σh, count] per (feature, bin) over partition positions start..end-1. */
+  /** Fill pool buffer `buf` with the histogram of partition positions start..end-1. */
+  private fillHist(buf: number, start: number, end: number, grad: Float64Array, hess: Float64Array): void {
+    if (this.wasm !== null) this.wasm.build(buf, start, end);
+    else this.buildHist(this.pool[buf], start, end, grad, hess);
+  }
+
+  /**
+   * Histogram of [Σg, Σh, count] per (feature, bin) over partition positions start..end-1, in JavaScript: the
+   * reference for the WebAssembly kernel (src/wasm/gbdtHist.ts), which must reproduce it bit for bit.
+   */
   private buildHist(hist: Float64Array, start: number, end: number, grad: Float64Array, hess: Float64Array): void {
     hist.fill(0);
     const n = end - start;
@@ -525,103 +581,5 @@ export class TreeGrower {
       value: this.tValue.slice(0, count),
       gain: this.tGain.slice(0, count),
     };
-  }
-}
-
-/** Add one tree's output for `rows` to `out[i * stride + offset]` (i = position in `rows`). */
-export function addTreeOutput(
-  tree: GbdtTree,
-  binned: BinnedMatrix,
-  rows: Uint32Array,
-  out: Float64Array,
-  stride: number,
-  offset: number,
-): void {
-  const { feature, threshold, missingLeft, categoricalSplit, categoryLeft, left, right, value } = tree;
-  const bins = binned.bins;
-  const n = binned.rows;
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    let node = 0;
-    let f = feature[0];
-    while (f >= 0) {
-      const b = bins[f * n + row];
-      let goLeft: boolean;
-      if (b === MISSING_BIN) goLeft = missingLeft[node] === 1;
-      else if (categoricalSplit[node] === 1) goLeft = ((categoryLeft[node * CAT_WORDS + (b >>> 5)] >>> (b & 31)) & 1) === 1;
-      else goLeft = b <= threshold[node];
-      node = goLeft ? left[node] : right[node];
-      f = feature[node];
-    }
-    out[i * stride + offset] += value[node];
-  }
-}
-
-/**
- * addTreeOutput, and at the same time what the tree adds when one feature takes another row's value: for swap s
- * (feature swapFeature[s], row i reading it from row swapFrom[s][i]), deltas[s] gains (swapped leaf − plain leaf).
- * A row's leaf can only change if its plain path reads the feature, so only those rows are walked again, and only
- * from the first node that reads it (above it both walks agree). `swapsOf[f]` lists the swaps of feature f.
- */
-export function addTreeOutputWithSwaps(
-  tree: GbdtTree,
-  binned: BinnedMatrix,
-  rows: Uint32Array,
-  out: Float64Array,
-  stride: number,
-  offset: number,
-  swapsOf: readonly (readonly number[] | undefined)[],
-  swapFrom: readonly Uint32Array[],
-  deltas: readonly Float64Array[],
-): void {
-  const { feature, threshold, missingLeft, categoricalSplit, categoryLeft, left, right, value } = tree;
-  const bins = binned.bins;
-  const n = binned.rows;
-  // The distinct features on the current path and the first node reading each (a path is at most nodeCount long).
-  const seenFeature = new Int32Array(tree.nodeCount);
-  const seenNode = new Int32Array(tree.nodeCount);
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    let seen = 0;
-    let node = 0;
-    let f = feature[0];
-    while (f >= 0) {
-      if (swapsOf[f] !== undefined) {
-        let k = 0;
-        while (k < seen && seenFeature[k] !== f) k++;
-        if (k === seen) {
-          seenFeature[seen] = f;
-          seenNode[seen] = node;
-          seen++;
-        }
-      }
-      const b = bins[f * n + row];
-      let goLeft: boolean;
-      if (b === MISSING_BIN) goLeft = missingLeft[node] === 1;
-      else if (categoricalSplit[node] === 1) goLeft = ((categoryLeft[node * CAT_WORDS + (b >>> 5)] >>> (b & 31)) & 1) === 1;
-      else goLeft = b <= threshold[node];
-      node = goLeft ? left[node] : right[node];
-      f = feature[node];
-    }
-    const leaf = node;
-    out[i * stride + offset] += value[leaf];
-    for (let k = 0; k < seen; k++) {
-      const swapFeature = seenFeature[k];
-      for (const s of swapsOf[swapFeature] as readonly number[]) {
-        const other = swapFrom[s][i];
-        let at = seenNode[k];
-        let g = swapFeature;
-        while (g >= 0) {
-          const b = bins[g * n + (g === swapFeature ? other : row)];
-          let goLeft: boolean;
-          if (b === MISSING_BIN) goLeft = missingLeft[at] === 1;
-          else if (categoricalSplit[at] === 1) goLeft = ((categoryLeft[at * CAT_WORDS + (b >>> 5)] >>> (b & 31)) & 1) === 1;
-          else goLeft = b <= threshold[at];
-          at = goLeft ? left[at] : right[at];
-          g = feature[at];
-        }
-        if (at !== leaf) deltas[s][i * stride + offset] += value[at] - value[leaf];
-      }
-    }
   }
 }

@@ -6,6 +6,7 @@
 import type { CancelSignal } from '../cancel';
 import type { BinnedMatrix } from '../models/binning';
 import { fitGbdt, predictGbdt, predictGbdtSwapped } from '../models/gbdt';
+import type { GbdtModel } from '../models/gbdt';
 import { fitLinear, predictLinear, predictLinearSwapped } from '../models/linear';
 import type { ModelFeature, ModelTarget } from '../models/types';
 import { createRng } from '../random';
@@ -22,6 +23,8 @@ export interface FoldContext {
   readonly seed: number;
   /** Per fold: the conditional permutation tests that tasks with `permute` predict as well. */
   readonly permutations?: readonly FoldPermutations[];
+  /** Per fold: trees fitted by an earlier batch (FoldResult.model), for tasks with `reuse`. */
+  readonly fitted?: readonly (GbdtModel | null)[];
 }
 
 /**
@@ -41,6 +44,13 @@ export interface FoldTask {
   readonly exclude: readonly number[];
   /** Also predict with each of the fold's permutations (context.permutations). */
   readonly permute?: boolean;
+  /** Trees: return the fitted model (FoldResult.model), so that a later batch can predict with it. */
+  readonly keepModel?: boolean;
+  /**
+   * Trees: fit nothing — predict the fold's permutations with context.fitted[fold]. Only `permuted` is filled
+   * (`predictions` is empty): the permutation tests a later stage needs, for the features it needs.
+   */
+  readonly reuse?: boolean;
 }
 
 export interface FoldResult {
@@ -51,6 +61,8 @@ export interface FoldResult {
   readonly splitGain: Float64Array | null;
   /** With `permute`: per swap of the fold, predictions for its positions (positions.length × width). */
   readonly permuted: Float64Array[] | null;
+  /** With `keepModel`: the fitted trees. */
+  readonly model?: GbdtModel | null;
 }
 
 export function runFoldTask(context: FoldContext, task: FoldTask, signal?: CancelSignal): FoldResult {
@@ -59,10 +71,16 @@ export function runFoldTask(context: FoldContext, task: FoldTask, signal?: Cance
   const permutations = task.permute ? context.permutations?.[task.fold] : undefined;
   if (task.model === 'gbdt') {
     const binned = context.binnedFolds[task.fold];
+    if (task.reuse) {
+      const model = context.fitted?.[task.fold];
+      if (!model || !permutations) throw new RangeError(`fold ${task.fold}: a reuse task needs the fold's fitted trees and permutations`);
+      const permuted = predictGbdtSwapped(model, binned, scoredRows(fold.test, permutations), permutations.swaps).swapped;
+      return { predictions: new Float64Array(0), splitCount: model.splitCount, splitGain: model.splitGain, permuted };
+    }
     const model = fitGbdt(binned, context.target, fold.train, { rng: createRng(context.seed + task.fold), excludeFeatures: exclude, signal });
     const predictions = predictGbdt(model, binned, fold.test);
     const permuted = permutations ? predictGbdtSwapped(model, binned, scoredRows(fold.test, permutations), permutations.swaps).swapped : null;
-    return { predictions, splitCount: model.splitCount, splitGain: model.splitGain, permuted };
+    return { predictions, splitCount: model.splitCount, splitGain: model.splitGain, permuted, ...(task.keepModel ? { model } : {}) };
   }
   const model = fitLinear(context.features, context.target, fold.train, { excludeFeatures: exclude, signal });
   const predictions = predictLinear(model, context.features, fold.test);

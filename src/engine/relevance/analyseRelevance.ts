@@ -5,7 +5,7 @@
 import type { CancelSignal } from '../cancel';
 import type { Dataset } from '../dataset';
 import { hasNumericMeaning } from '../dataset';
-import { BASE_RATE_NAME, refitOutOfFold, startBaselines } from '../models/baselines';
+import { BASE_RATE_NAME, permuteTrees, refitOutOfFold, startBaselines } from '../models/baselines';
 import type { BaselinesResult, ModelPredictions, PermutedPredictions } from '../models/baselines';
 import { binFolds } from '../models/baselines';
 import { planFolds, evaluatedTruth } from '../models/crossValidation';
@@ -16,7 +16,7 @@ import type { FoldPermutations, TaskRunner } from '../parallel/foldTasks';
 import type { CorrelationMatrix } from '../stats/correlation';
 import { createRng } from '../random';
 import type { AnalysisStatus } from '../status';
-import type { SparsityModel, SparsityReport } from '../sparsity/sparsity';
+import type { SparsityModel, SparsityReport } from '../sparsity/types';
 import { normalSf } from '../stats/distributions';
 import { wilsonInterval } from '../stats/intervals';
 import type { FeatureProfile } from '../stats/profile';
@@ -91,8 +91,8 @@ export function startRelevance(input: Omit<RelevanceAnalysisInput, 'parity'>): (
     signal,
     runner: input.runner,
     onProgress: (fraction, message) => input.onProgress?.('baselines', fraction, message),
-    // The baselines' fits also predict every feature conditionally permuted: the conditional test of the features
-    // the drop-column budget cannot cover, at the cost of predictions only.
+    // The plan of the conditional permutation tests: the linear fits predict them at once, the trees keep their
+    // models for the ones a test later needs (permuteTrees) — no refits either way.
     permutations: (plan) => conditionalPermutations(modelInput, plan, partners, seed),
   });
   return (parity) => finishRelevance({ ...input, parity }, modelInput, pending, partners, t0);
@@ -278,8 +278,8 @@ function conditionalTests(
   const candidates = order.filter((j) => !treesWin || !treesIgnore(j));
   const perRefit = refitWork(workInput, plan, treesWin);
   const affordable = Math.floor(options.budget / Math.max(1, perRefit));
-  const permuted = chosen.permuted;
-  const dropColumn = affordable >= candidates.length + 1 || !permuted;
+  const permutable = treesWin ? base.gbdtModels !== undefined : chosen.permuted !== undefined;
+  const dropColumn = affordable >= candidates.length + 1 || !permutable;
 
   const tests: (RawConditional | null)[] = new Array<RawConditional | null>(p).fill(null);
   const notes: string[] = [];
@@ -316,6 +316,7 @@ function conditionalTests(
     );
   } else {
     progress(0, 'Conditional permutation tests');
+    const permuted = (treesWin ? permuteTrees(input, base, candidates, { runner, signal }) : chosen.permuted) as PermutedPredictions;
     const at = permutationScoring(base, permuted, input.target, chosen.outOfFold, width, scale);
     for (const j of order) {
       if (treesWin && treesIgnore(j)) tests[j] = unusedTest(chosen.model, at.truth.length, at.fullScore);
@@ -332,7 +333,7 @@ function conditionalTests(
   // The trees' word on the features the linear model would let go as irrelevant: their conditional permutation test
   // from the baseline trees' own fits (a feature no tree splits on is unused).
   const nonlinear: (RawConditional | null)[] = new Array<RawConditional | null>(p).fill(null);
-  if (!treesWin && informative && gbdt.permuted) {
+  if (!treesWin && informative && base.gbdtModels) {
     const tested = marginal.filter((m) => m !== null).length;
     const mightBeIrrelevant = order.filter((j) => {
       const m = marginal[j];
@@ -342,9 +343,11 @@ function conditionalTests(
       return m.p > 0.05 / Math.max(1, tested) && m.effect.upper < reference && m.power >= IRRELEVANCE_POWER && c.ci95[1] < REFERENCE_CONDITIONAL && c.ci95[0] > -REFERENCE_CONDITIONAL;
     });
     if (mightBeIrrelevant.length > 0) {
-      const at = permutationScoring(base, gbdt.permuted, input.target, gbdt.outOfFold, width, scale);
+      // Only the features the trees split on need predictions; the rest change nothing when permuted.
+      const trees = permuteTrees(input, base, mightBeIrrelevant.filter((j) => !treesIgnore(j)), { runner, signal }) as PermutedPredictions;
+      const at = permutationScoring(base, trees, input.target, gbdt.outOfFold, width, scale);
       for (const j of mightBeIrrelevant) {
-        nonlinear[j] = treesIgnore(j) ? unusedTest(gbdt.model, at.truth.length, at.fullScore) : permutationTest(at, gbdt.permuted, j, gbdt.model, task, partners, input, width, scale, score);
+        nonlinear[j] = treesIgnore(j) ? unusedTest(gbdt.model, at.truth.length, at.fullScore) : permutationTest(at, trees, j, gbdt.model, task, partners, input, width, scale, score);
       }
     }
   }
@@ -656,22 +659,37 @@ function parityVerdicts(parity: NonNullable<RelevanceAnalysisInput['parity']>, p
   return { ...result, features };
 }
 
-/** The L1 interaction model as a fourth baseline, on its own 60/20/20 hold-out. */
+/**
+ * The L1 interaction model as a fourth baseline, on its own 60/20/20 hold-out, in the baselines' metric: accuracy
+ * (two classes; one-vs-rest: the argmax of the normalised class probabilities) with its Wilson interval, or R² (the
+ * lasso on a numeric target) with its interval.
+ */
 function parityModelBaseline(sparsity: SparsityReport): Baseline | null {
+  if (sparsity.status !== 'done') return null;
+  const validation = `hold-out 20 % (seed ${sparsity.split.seed}, 60/20/20 split)`;
+  const r = sparsity.holdoutRegression;
+  if (r) {
+    if (r.test.rows === 0 || !Number.isFinite(r.test.r2)) return null;
+    return { model: 'L1 least squares (lasso) on interaction terms', metric: 'r2', value: r.test.r2, ci95: r.test.ci95, validation };
+  }
   const h = sparsity.holdout;
-  if (sparsity.status !== 'done' || !h || h.test.rows === 0) return null;
+  if (!h || h.test.rows === 0) return null;
   return {
-    model: 'L1 logistic regression on interaction terms',
+    model: sparsity.task === 'multiclass' ? 'L1 logistic regression on interaction terms (one-vs-rest)' : 'L1 logistic regression on interaction terms',
     metric: 'accuracy',
     value: h.test.accuracy,
     ci95: wilsonInterval(Math.round(h.test.accuracy * h.test.rows), h.test.rows),
-    validation: `hold-out 20 % (seed ${sparsity.split.seed}, 60/20/20 split)`,
+    validation,
   };
 }
 
-/** The interaction model's interval lies wholly above every baseline's score. */
+/**
+ * The interaction model's interval lies wholly above the score of every baseline in the same metric (accuracy with
+ * accuracy, R² with R²); with no baseline to compare against it beats nothing.
+ */
 function beatsAll(parity: Baseline, baselines: readonly Baseline[]): boolean {
-  return baselines.every((b) => parity.ci95[0] > b.value);
+  const comparable = baselines.filter((b) => b.metric === parity.metric);
+  return comparable.length > 0 && comparable.every((b) => parity.ci95[0] > b.value);
 }
 
 /** The parity engine's evidence without its verdicts (every feature 'unknown' from it; informative: false). */
@@ -696,9 +714,12 @@ function readBaselines(base: BaselinesResult, parity: Baseline | null, task: Mod
   const anyBeatsBase = above(lin, b0) || above(gb, b0);
   if (!anyBeatsBase) {
     parts.push(`Neither the linear model (${metric} ${lin.value.toFixed(3)}) nor gradient boosting (${gb.value.toFixed(3)}) beats the ${b0.model} (${b0.value.toFixed(3)}): nothing these models can represent predicts the label.`);
-    if (parity && parity.ci95[0] > b0.value) {
+    if (parity && parity.metric === b0.metric && parity.ci95[0] > b0.value) {
       parts.push(
-        `Yet the L1 model over interaction terms reaches ${parity.value.toFixed(3)} [${parity.ci95[0].toFixed(3)}, ${parity.ci95[1].toFixed(3)}] on held-out rows: the label is a high-order interaction (a parity) of two-valued features, invisible to main effects and too deep for the trees — see the interaction analysis.`,
+        `Yet the L1 model over interaction terms reaches ${parity.value.toFixed(3)} [${parity.ci95[0].toFixed(3)}, ${parity.ci95[1].toFixed(3)}] on held-out rows: ` +
+          (task === 'binary'
+            ? 'the label is a high-order interaction (a parity) of two-valued features, invisible to main effects and too deep for the trees — see the interaction analysis.'
+            : 'the label depends on a high-order interaction, invisible to main effects and too deep for the trees — see the interaction analysis.'),
       );
     } else {
       parts.push('A high-order interaction (such as a parity) can hide from both; the interaction analysis says whether one is there.');
@@ -712,7 +733,7 @@ function readBaselines(base: BaselinesResult, parity: Baseline | null, task: Mod
   } else {
     parts.push(`Linear ≈ non-linear: ${fmt(lin)} and ${fmt(gb)} lie within each other's intervals, so the structure is mostly additive.`);
   }
-  if (parity && parity.ci95[0] > Math.max(lin.value, gb.value)) {
+  if (parity && parity.metric === b0.metric && parity.ci95[0] > Math.max(lin.value, gb.value)) {
     parts.push(`The L1 model over interaction terms does better still (${parity.value.toFixed(3)} on held-out rows): a high-order interaction carries the label.`);
   }
   parts.push(`${b0.model === BASE_RATE_NAME ? 'Base rate' : 'Predicting the mean'}: ${b0.value.toFixed(3)}.`);

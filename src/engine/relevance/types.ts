@@ -70,15 +70,34 @@ export interface SparsityEvidence {
   readonly inTopTerm: boolean;
   /** Every interaction term involving the feature was in the fitted space, so its zero coefficients are KKT-certified. */
   readonly certified: boolean;
-  /** Drop-one test on held-out rows of the L1 model (paired z of the per-row log-loss increase). */
-  readonly dropOne: {
-    readonly accuracyWith: number;
-    readonly accuracyWithout: number;
-    readonly logLossWith: number;
-    readonly logLossWithout: number;
-    readonly z: number;
-    readonly rows: number;
-  } | null;
+  /**
+   * Drop-one test on held-out rows of the L1 model: paired z of the per-row loss increase without the feature's
+   * terms — log-loss for classes (one-vs-rest: of the normalised class probabilities, the feature's terms removed
+   * from every class model), squared error for a numeric target.
+   */
+  readonly dropOne: DropOneTest | DropOneSquared | null;
+}
+
+/** The drop-one test of a classification model (two classes, or one-vs-rest). */
+export interface DropOneTest {
+  readonly accuracyWith: number;
+  readonly accuracyWithout: number;
+  readonly logLossWith: number;
+  readonly logLossWithout: number;
+  readonly z: number;
+  readonly rows: number;
+}
+
+/** The drop-one test of the lasso (numeric target): squared error of the standardised target, and R². */
+export interface DropOneSquared {
+  readonly metric: 'squared error';
+  readonly r2With: number;
+  readonly r2Without: number;
+  /** Mean squared error of the standardised target (× sd² for the target's units). */
+  readonly mseWith: number;
+  readonly mseWithout: number;
+  readonly z: number;
+  readonly rows: number;
 }
 
 export interface RelevanceEvidence {

@@ -52,3 +52,51 @@ export function buildCellTable(k: number, cellOfRow: Uint32Array, labels: Int32A
   }
   return { k, cells, count, positives, rows: rows.length };
 }
+
+/** Per occupied cell: rows and the power sums of a numeric target (the lasso's units, see lasso.ts). */
+export interface CellMoments {
+  readonly k: number;
+  readonly cells: Uint32Array;
+  readonly count: Float64Array;
+  readonly sum: Float64Array;
+  readonly sum2: Float64Array;
+  readonly sum3: Float64Array;
+  readonly sum4: Float64Array;
+  readonly rows: number;
+}
+
+/** Tabulate the given rows of a numeric target by cell: counts and Σy, Σy², Σy³, Σy⁴ per occupied cell. */
+export function buildCellMoments(k: number, cellOfRow: Uint32Array, target: Float64Array, rows: Uint32Array): CellMoments {
+  const keys = new Uint32Array(rows.length);
+  for (let r = 0; r < rows.length; r++) keys[r] = cellOfRow[rows[r]];
+  const sorted = Uint32Array.from(keys).sort();
+  let occupied = 0;
+  for (let r = 0; r < sorted.length; r++) if (r === 0 || sorted[r] !== sorted[r - 1]) occupied++;
+  const cells = new Uint32Array(occupied);
+  for (let r = 0, o = 0; r < sorted.length; r++) if (r === 0 || sorted[r] !== sorted[r - 1]) cells[o++] = sorted[r];
+  const count = new Float64Array(occupied);
+  const sum = new Float64Array(occupied);
+  const sum2 = new Float64Array(occupied);
+  const sum3 = new Float64Array(occupied);
+  const sum4 = new Float64Array(occupied);
+  // Rows in split order (ascending), each added to its cell found by binary search: the same sums whatever the order
+  // the cells were met in.
+  for (let r = 0; r < rows.length; r++) {
+    const c = keys[r];
+    let lo = 0;
+    let hi = occupied - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cells[mid] < c) lo = mid + 1;
+      else hi = mid;
+    }
+    const y = target[rows[r]];
+    const y2 = y * y;
+    count[lo]++;
+    sum[lo] += y;
+    sum2[lo] += y2;
+    sum3[lo] += y2 * y;
+    sum4[lo] += y2 * y2;
+  }
+  return { k, cells, count, sum, sum2, sum3, sum4, rows: rows.length };
+}

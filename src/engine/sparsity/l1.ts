@@ -24,6 +24,32 @@ export interface L1Options {
   /** Stop when no coefficient moves by more than tol (in units of its curvature-scaled size). */
   readonly tol?: number;
   readonly maxSweeps?: number;
+  /**
+   * Start with the quadratic phase instead of after EXACT_SWEEPS_FIRST exact sweeps: the same fixed point, reached with
+   * far fewer sigmoids when the units are many (one-vs-rest fits one model per class on them).
+   */
+  readonly quadraticFirst?: boolean;
+  /**
+   * Solve the quadratic phase's weighted lasso by naive updates (naiveLassoSolver) instead of covariance updates: no
+   * Gram matrix, which pays when the units are raw rows and many columns move (one-vs-rest on listed terms: 4 classes ×
+   * 4,000 rows × 60 terms, 0.68 s → 0.47 s for the whole analysis).
+   */
+  readonly naive?: boolean;
+  /** Counts the fit's work; once it is exhausted the fit stops where it is (not converged). */
+  readonly meter?: WorkMeter;
+}
+
+/**
+ * A deterministic bound on the work of a set of fits: multiply-adds counted by the solvers (a sweep over u units and
+ * K columns counts u·K), not time, so the same data always stop at the same place. Fits stop early once `used`
+ * passes `limit`, and the path that shares the meter ends there, saying so.
+ */
+export class WorkMeter {
+  used = 0;
+  constructor(readonly limit: number) {}
+  get exhausted(): boolean {
+    return this.used > this.limit;
+  }
 }
 
 export interface L1Result {
@@ -69,15 +95,19 @@ export function fitL1Logistic(
   let sweeps = 0;
   let converged = false;
   let quadratic = false;
+  const meter = options.meter;
   while (sweeps < maxSweeps) {
+    if (meter?.exhausted) break;
     sweeps++;
     // Slow to converge (correlated or heavy-tailed columns): switch once to glmnet's quadratic approximations, whose
     // sweeps cost no sigmoid, then finish with these exact sweeps.
-    if (sweeps === EXACT_SWEEPS_FIRST + 1 && !quadratic && columns.length > 0) {
+    if (sweeps === (options.quadraticFirst ? 1 : EXACT_SWEEPS_FIRST + 1) && !quadratic && columns.length > 0) {
       quadratic = true;
-      intercept = quadraticPhase(units, columns, lambda, beta, intercept, eta, total, tol);
+      intercept = quadraticPhase(units, columns, lambda, beta, intercept, eta, total, tol, options.naive === true, meter);
       refresh();
+      if (meter?.exhausted) break;
     }
+    if (meter) meter.used += 2 * u * (columns.length + 1);
     let worst = 0;
     // Intercept: plain Newton step.
     {
@@ -159,95 +189,30 @@ function quadraticPhase(
   eta: Float64Array,
   total: number,
   tol: number,
+  naive = false,
+  meter?: WorkMeter,
 ): number {
   const { weight, positives } = units;
   const u = weight.length;
   const K = columns.length;
   const w = new Float64Array(u);
   const res = new Float64Array(u);
-  // glmnet's "covariance updates": with the weighted Gram matrix of the columns in hand, a coordinate step updates
-  // every gradient in O(K) instead of a pass over the units — the inner sweeps cost K² each, not u·K, which matters
-  // where correlated columns need hundreds of sweeps.
-  const gram = new Float64Array(K * K);
-  const rowReady = new Uint8Array(K);
-  const wx = new Float64Array(u);
-  const colW = new Float64Array(K);
-  const grad = new Float64Array(K);
+  const solver = naive ? naiveLassoSolver(columns, w, u) : lassoSolver(columns, w, u);
   const trialBeta = new Float64Array(K);
   let current = objective(units, eta, beta, lambda, total);
   const trialEta = new Float64Array(u);
-  for (let outer = 0; outer < MAX_OUTER; outer++) {
+  for (let outer = 0; outer < MAX_OUTER && !meter?.exhausted; outer++) {
+    if (meter) meter.used += 2 * u * (K + 1);
     // Weights and weighted residuals w·(z − η) = pos − w·p at the current η.
-    let wSum = 0;
-    let g0 = 0;
     for (let i = 0; i < u; i++) {
       const pi = sigmoid(eta[i]);
       // glmnet's floor keeps saturated units from dropping out of the approximation altogether.
       const wi = Math.max(weight[i] * pi * (1 - pi), 1e-5 * weight[i]);
       w[i] = wi;
-      wSum += wi;
       res[i] = positives[i] - weight[i] * pi;
-      g0 += res[i];
     }
-    // Gradients, column weights and the diagonal now; a Gram row only when its column first moves (most columns of a
-    // lasso stay at zero, and a zero column's row is never needed).
-    rowReady.fill(0);
-    for (let a = 0; a < K; a++) {
-      const xa = columns[a];
-      let c = 0;
-      let s1 = 0;
-      let d = 0;
-      for (let i = 0; i < u; i++) {
-        const x = xa[i];
-        const wx = w[i] * x;
-        c += x * res[i];
-        s1 += wx;
-        d += wx * x;
-      }
-      grad[a] = c;
-      colW[a] = s1;
-      gram[a * K + a] = d;
-    }
-    const ensureRow = (k: number): void => {
-      if (rowReady[k]) return;
-      rowReady[k] = 1;
-      const xk = columns[k];
-      for (let i = 0; i < u; i++) wx[i] = w[i] * xk[i];
-      for (let j = 0; j < K; j++) {
-        if (j === k) continue;
-        const xj = columns[j];
-        let g = 0;
-        for (let i = 0; i < u; i++) g += wx[i] * xj[i];
-        gram[k * K + j] = g;
-      }
-    };
     trialBeta.set(beta);
-    let trialIntercept = intercept;
-    for (let sweep = 0; sweep < MAX_INNER; sweep++) {
-      let worst = 0;
-      const step0 = wSum > 0 ? g0 / wSum : 0;
-      if (step0 !== 0) {
-        trialIntercept += step0;
-        g0 -= wSum * step0;
-        for (let k = 0; k < K; k++) grad[k] -= colW[k] * step0;
-        worst = Math.abs(step0) * Math.sqrt(wSum / total);
-      }
-      for (let k = 0; k < K; k++) {
-        const hk = gram[k * K + k] / total;
-        if (!(hk > 1e-12)) continue;
-        const old = trialBeta[k];
-        const next = softThreshold(old + grad[k] / total / hk, lambda / hk);
-        const step = next - old;
-        if (step === 0) continue;
-        trialBeta[k] = next;
-        ensureRow(k);
-        const row = k * K;
-        for (let j = 0; j < K; j++) grad[j] -= gram[row + j] * step;
-        g0 -= colW[k] * step;
-        worst = Math.max(worst, Math.abs(step) * Math.sqrt(hk));
-      }
-      if (worst < tol) break;
-    }
+    const trialIntercept = solver.solve(res, total, lambda, trialBeta, intercept, tol, MAX_INNER, true, meter).intercept;
     for (let i = 0; i < u; i++) trialEta[i] = eta[i] + (trialIntercept - intercept);
     for (let k = 0; k < K; k++) {
       const step = trialBeta[k] - beta[k];
@@ -265,6 +230,189 @@ function quadraticPhase(
     if (improvement < tol * tol) break;
   }
   return intercept;
+}
+
+/** Coordinate descent on one weighted lasso problem over fixed columns (see lassoSolver). */
+export interface LassoSolver {
+  /**
+   * Minimises (1/2T)·Σ_u w_u·(z_u − b − x_u·β)² + λ‖β‖₁ from (intercept, beta), given res_u = w_u·(z_u − η_u) at
+   * that start, until no step exceeds tol or after maxSweeps. `weightsChanged: false` keeps the Gram rows of the
+   * previous solve (same weights). Mutates beta; returns the intercept and the sweeps taken.
+   */
+  solve(
+    res: Float64Array,
+    total: number,
+    lambda: number,
+    beta: Float64Array,
+    intercept: number,
+    tol: number,
+    maxSweeps: number,
+    weightsChanged?: boolean,
+    meter?: WorkMeter,
+  ): { readonly intercept: number; readonly sweeps: number };
+}
+
+/**
+ * glmnet's "covariance updates" (Friedman, Hastie & Tibshirani 2010, §2.2): with the weighted Gram matrix of the
+ * columns in hand, a coordinate step updates every gradient in O(K) instead of a pass over the units — the sweeps
+ * cost K² each, not u·K, which matters where correlated columns need hundreds of sweeps. A Gram row is computed only
+ * when its column first moves (most columns of a lasso stay at zero, and a zero column's row is never needed).
+ * Shared by the quadratic approximations of the logistic fit and the squared-loss fit, where it is the exact problem.
+ */
+export function lassoSolver(columns: readonly Float64Array[], w: Float64Array, u: number): LassoSolver {
+  const K = columns.length;
+  const gram = new Float64Array(K * K);
+  const rowReady = new Uint8Array(K);
+  const wx = new Float64Array(u);
+  const colW = new Float64Array(K);
+  const grad = new Float64Array(K);
+  return {
+    solve(res, total, lambda, beta, intercept, tol, maxSweeps, weightsChanged = true, meter) {
+      if (meter) meter.used += u * K;
+      let wSum = 0;
+      let g0 = 0;
+      for (let i = 0; i < u; i++) {
+        wSum += w[i];
+        g0 += res[i];
+      }
+      if (!weightsChanged) {
+        for (let a = 0; a < K; a++) {
+          const xa = columns[a];
+          let c = 0;
+          for (let i = 0; i < u; i++) c += xa[i] * res[i];
+          grad[a] = c;
+        }
+      }
+      // Gradients, column weights and the diagonal now; the off-diagonal rows on demand.
+      if (weightsChanged) rowReady.fill(0);
+      for (let a = 0; weightsChanged && a < K; a++) {
+        const xa = columns[a];
+        let c = 0;
+        let s1 = 0;
+        let d = 0;
+        for (let i = 0; i < u; i++) {
+          const x = xa[i];
+          const wxi = w[i] * x;
+          c += x * res[i];
+          s1 += wxi;
+          d += wxi * x;
+        }
+        grad[a] = c;
+        colW[a] = s1;
+        gram[a * K + a] = d;
+      }
+      const ensureRow = (k: number): void => {
+        if (rowReady[k]) return;
+        rowReady[k] = 1;
+        if (meter) meter.used += u * K;
+        const xk = columns[k];
+        for (let i = 0; i < u; i++) wx[i] = w[i] * xk[i];
+        for (let j = 0; j < K; j++) {
+          if (j === k) continue;
+          const xj = columns[j];
+          let g = 0;
+          for (let i = 0; i < u; i++) g += wx[i] * xj[i];
+          gram[k * K + j] = g;
+        }
+      };
+      let b0 = intercept;
+      let sweeps = 0;
+      while (sweeps < maxSweeps && !meter?.exhausted) {
+        sweeps++;
+        if (meter) meter.used += K * K;
+        let worst = 0;
+        const step0 = wSum > 0 ? g0 / wSum : 0;
+        if (step0 !== 0) {
+          b0 += step0;
+          g0 -= wSum * step0;
+          for (let k = 0; k < K; k++) grad[k] -= colW[k] * step0;
+          worst = Math.abs(step0) * Math.sqrt(wSum / total);
+        }
+        for (let k = 0; k < K; k++) {
+          const hk = gram[k * K + k] / total;
+          if (!(hk > 1e-12)) continue;
+          const old = beta[k];
+          const next = softThreshold(old + grad[k] / total / hk, lambda / hk);
+          const step = next - old;
+          if (step === 0) continue;
+          beta[k] = next;
+          ensureRow(k);
+          const row = k * K;
+          for (let j = 0; j < K; j++) grad[j] -= gram[row + j] * step;
+          g0 -= colW[k] * step;
+          worst = Math.max(worst, Math.abs(step) * Math.sqrt(hk));
+        }
+        if (worst < tol) break;
+      }
+      return { intercept: b0, sweeps };
+    },
+  };
+}
+
+/**
+ * The same weighted lasso by glmnet's "naive updates": the weighted residuals are kept and updated after each step,
+ * O(u) per coordinate and no Gram matrix — cheaper than covariance updates when many columns move and the fit is
+ * redone for new weights at every outer step (one-vs-rest on raw rows).
+ */
+export function naiveLassoSolver(columns: readonly Float64Array[], w: Float64Array, u: number): LassoSolver {
+  const K = columns.length;
+  const h = new Float64Array(K);
+  const r = new Float64Array(u);
+  return {
+    solve(res, total, lambda, beta, intercept, tol, maxSweeps, _weightsChanged, meter) {
+      if (meter) meter.used += u * K;
+      let wSum = 0;
+      for (let i = 0; i < u; i++) {
+        wSum += w[i];
+        r[i] = res[i];
+      }
+      for (let k = 0; k < K; k++) {
+        const x = columns[k];
+        let d = 0;
+        for (let i = 0; i < u; i++) d += w[i] * x[i] * x[i];
+        h[k] = d / total;
+      }
+      let b0 = intercept;
+      let sweeps = 0;
+      // glmnet's active-set cycling: a sweep over every column, then sweeps over the non-zero ones until they settle,
+      // then a full sweep again — done when a full sweep moves nothing by more than tol.
+      let full = true;
+      while (sweeps < maxSweeps && !meter?.exhausted) {
+        sweeps++;
+        let worst = 0;
+        let g0 = 0;
+        for (let i = 0; i < u; i++) g0 += r[i];
+        const step0 = wSum > 0 ? g0 / wSum : 0;
+        if (step0 !== 0) {
+          b0 += step0;
+          for (let i = 0; i < u; i++) r[i] -= w[i] * step0;
+          worst = Math.abs(step0) * Math.sqrt(wSum / total);
+        }
+        for (let k = 0; k < K; k++) {
+          const hk = h[k];
+          const old = beta[k];
+          if (!(hk > 1e-12) || (!full && old === 0)) continue;
+          if (meter) meter.used += 2 * u;
+          const x = columns[k];
+          let g = 0;
+          for (let i = 0; i < u; i++) g += x[i] * r[i];
+          const next = softThreshold(old + g / total / hk, lambda / hk);
+          const step = next - old;
+          if (step === 0) continue;
+          beta[k] = next;
+          for (let i = 0; i < u; i++) r[i] -= w[i] * x[i] * step;
+          worst = Math.max(worst, Math.abs(step) * Math.sqrt(hk));
+        }
+        if (worst < tol) {
+          if (full) break;
+          full = true;
+        } else {
+          full = false;
+        }
+      }
+      return { intercept: b0, sweeps };
+    },
+  };
 }
 
 /** The penalised objective: mean log-loss + λ·Σ|β|. */
@@ -319,7 +467,7 @@ function softplus(x: number): number {
   return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
 }
 
-function softThreshold(z: number, t: number): number {
+export function softThreshold(z: number, t: number): number {
   return z > t ? z - t : z < -t ? z + t : 0;
 }
 

@@ -21,8 +21,13 @@ export interface ParitySearchInput {
   readonly checkRows: Uint32Array;
   readonly rng: Rng;
   readonly maxAttempts?: number;
-  /** Significance (z of agreement above 1/2 on checkRows) at which a rule counts as found. */
+  /** Significance (z of agreement above `chance` on checkRows) at which a rule counts as found. */
   readonly zFound?: number;
+  /**
+   * The agreement a rule must beat: 1/2 by default (two distinct parities agree on half the rows); for an unbalanced
+   * label (one class against the rest) its majority rate, which the constant rule already reaches.
+   */
+  readonly chance?: number;
 }
 
 export interface ParitySearchResult {
@@ -51,6 +56,7 @@ export function searchParity(input: ParitySearchInput): ParitySearchResult {
   const m = Math.min(input.rows.length, width + 8);
   const maxAttempts = input.maxAttempts ?? 4000;
   const zFound = input.zFound ?? 8;
+  const chance = input.chance ?? 0.5;
   const labelBit = width;
 
   const pack = (row: number, out: Uint32Array, offset: number): void => {
@@ -78,7 +84,7 @@ export function searchParity(input: ParitySearchInput): ParitySearchResult {
     if (seen.has(key)) continue;
     seen.add(key);
     const agreement = parityAgreement(input.bits, input.labels, input.checkRows, features, negated);
-    const z = (agreement - 0.5) / Math.sqrt(0.25 / input.checkRows.length);
+    const z = (agreement - chance) / Math.sqrt((chance * (1 - chance)) / input.checkRows.length);
     if (!best || agreement > best.agreement) best = { features, negated, agreement, z };
     if (z >= zFound) break;
   }

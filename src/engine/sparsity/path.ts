@@ -1,23 +1,44 @@
 import type { CancelSignal } from '../cancel';
 import { normalQuantile } from '../stats/distributions';
 import { evaluateUnits, fitL1Logistic } from './l1';
-import type { L1State, UnitEvaluation, Units } from './l1';
+import type { L1Options, L1Result, L1State, UnitEvaluation, Units, WorkMeter } from './l1';
+import { evaluateSquared, fitL1Squared } from './lasso';
+import type { SquaredEvaluation, SquaredUnits } from './lasso';
+import type { PathPoint, SquaredPathPoint } from './types';
 
 /**
  * A space of candidate terms for the L1 path. Terms are numbered 0..size−1; only the active ones ever become columns.
  * The gradient of every term at once is what makes the strong-rule screen and the KKT check possible, so each space
  * supplies it in its own cheap way (a product transform for binarised features, a streamed pass for explicit ones).
  */
-export interface TermSpace {
+interface SpaceTerms {
   readonly size: number;
   allowed(id: number): boolean;
-  readonly train: Units;
-  readonly validation: Units;
-  readonly test: Units;
-  /** ∂(mean log-likelihood)/∂β_id for every id (length ≥ size), at the linear predictor `eta` on the train units. */
+  /**
+   * −∂(mean loss)/∂β_id for every id (length ≥ size), at the linear predictor `eta` on the train units: for the
+   * logistic loss mean(x·(y − p)), for the squared loss mean(x·(y − η)) — either way |∇| ≤ λ is the KKT condition.
+   */
   gradient(eta: Float64Array): Float64Array;
   column(id: number, part: 'train' | 'validation' | 'test'): Float64Array;
 }
+
+/** Terms for a two-class label: L1 logistic regression (`loss` absent means logistic). */
+export interface LogisticSpace extends SpaceTerms {
+  readonly loss?: 'logistic';
+  readonly train: Units;
+  readonly validation: Units;
+  readonly test: Units;
+}
+
+/** Terms for a numeric target: the lasso, (1/2n)‖y − b − Xβ‖² + λ‖β‖₁. */
+export interface SquaredSpace extends SpaceTerms {
+  readonly loss: 'squared';
+  readonly train: SquaredUnits;
+  readonly validation: SquaredUnits;
+  readonly test: SquaredUnits;
+}
+
+export type TermSpace = LogisticSpace | SquaredSpace;
 
 export interface PathOptions {
   /** Fit only this λ instead of choosing along the path. */
@@ -27,18 +48,17 @@ export interface PathOptions {
   readonly lambdaMinRatio?: number;
   /** Stop the path before more than this many terms would be active (smaller λ only fits noise). */
   readonly maxActive?: number;
+  /** Logistic fits: how each fit is solved (see L1Options.quadraticFirst and naive); default as for two classes. */
+  readonly logistic?: Pick<L1Options, 'quadraticFirst' | 'naive' | 'tol'>;
+  /**
+   * Bounds the work of the path's fits (logistic loss). A λ whose fit runs it out is discarded, and the path ends at
+   * the previous λ — every fit kept is complete and KKT-certified — saying so in `pathEnd`.
+   */
+  readonly meter?: WorkMeter;
   readonly signal?: CancelSignal;
 }
 
-export interface PathPoint {
-  readonly lambda: number;
-  readonly nonzero: number;
-  readonly validationLogLoss: number;
-  readonly validationLogLossSe: number;
-  readonly validationAccuracy: number;
-}
-
-export interface PathResult {
+interface PathCommon {
   readonly lambda: number;
   readonly lambdaMax: number;
   /** How λ was chosen, in words. */
@@ -48,12 +68,35 @@ export interface PathResult {
   readonly intercept: number;
   /** Non-zero terms and their coefficients, strongest first. */
   readonly terms: { readonly id: number; readonly coefficient: number }[];
+  /** Full-space gradient evaluations (each one screens or certifies every term). */
+  readonly gradientChecks: number;
+}
+
+export interface PathResult extends PathCommon {
   readonly path: PathPoint[];
   readonly train: UnitEvaluation;
   readonly validation: UnitEvaluation;
   readonly test: UnitEvaluation;
-  /** Full-space gradient evaluations (each one screens or certifies every term). */
-  readonly gradientChecks: number;
+}
+
+export interface SquaredPathResult extends PathCommon {
+  readonly loss: 'squared';
+  readonly path: SquaredPathPoint[];
+  readonly train: SquaredEvaluation;
+  readonly validation: SquaredEvaluation;
+  readonly test: SquaredEvaluation;
+}
+
+/** What the path needs of a loss: the fit, a part's validation loss with its standard error, and the words for it. */
+interface LossModel<E> {
+  /** Intercept of the intercept-only model on the training units. */
+  readonly start: number;
+  /** Standard error of a standardised term's score (its gradient) at the intercept-only model. */
+  readonly scoreSe: number;
+  readonly lossName: string;
+  fit(columns: readonly Float64Array[], lambda: number, start: L1State): L1Result;
+  evaluate(state: L1State, active: readonly number[], part: 'train' | 'validation' | 'test'): E;
+  loss(e: E): { readonly value: number; readonly se: number };
 }
 
 /**
@@ -69,16 +112,74 @@ const MAX_PATH_STEPS = 200;
  */
 const MAX_REFINED_STEPS = 12;
 
-export function fitPath(space: TermSpace, options: PathOptions = {}): PathResult {
+export function fitPath(space: LogisticSpace, options?: PathOptions): PathResult;
+export function fitPath(space: SquaredSpace, options?: PathOptions): SquaredPathResult;
+export function fitPath(space: TermSpace, options?: PathOptions): PathResult | SquaredPathResult;
+export function fitPath(space: TermSpace, options: PathOptions = {}): PathResult | SquaredPathResult {
+  if (space.loss === 'squared') {
+    const model = squaredModel(space);
+    const { path: points, chosen, common } = runPath(space, model, options);
+    const path = points.map((p) => ({ lambda: p.lambda, nonzero: p.nonzero, validationMse: p.e.mse, validationMseSe: p.e.mseSe, validationR2: p.e.r2 }));
+    return { loss: 'squared', ...common, path, ...parts(model, chosen) };
+  }
+  const model = logisticModel(space, { ...options.logistic, ...(options.meter ? { meter: options.meter } : {}) });
+  const { path: points, chosen, common } = runPath(space, model, options);
+  const path = points.map((p) => ({ lambda: p.lambda, nonzero: p.nonzero, validationLogLoss: p.e.logLoss, validationLogLossSe: p.e.logLossSe, validationAccuracy: p.e.accuracy }));
+  return { ...common, path, ...parts(model, chosen) };
+}
+
+function parts<E>(model: LossModel<E>, chosen: { state: L1State; active: number[] }): { train: E; validation: E; test: E } {
+  return {
+    train: model.evaluate(chosen.state, chosen.active, 'train'),
+    validation: model.evaluate(chosen.state, chosen.active, 'validation'),
+    test: model.evaluate(chosen.state, chosen.active, 'test'),
+  };
+}
+
+function logisticModel(space: LogisticSpace, fitOptions: L1Options = {}): LossModel<UnitEvaluation> {
+  const W = sum(space.train.weight);
+  const ybar = sum(space.train.positives) / Math.max(1, W);
+  return {
+    start: logit(ybar),
+    // The gradient of a standardised term at the intercept-only model is its score statistic mean(x·(y − ȳ)), with
+    // standard error ≈ √(ȳ(1 − ȳ)/W).
+    scoreSe: Math.sqrt(Math.max(1e-12, ybar * (1 - ybar)) / Math.max(1, W)),
+    lossName: 'log-loss',
+    fit: (columns, lambda, start) => fitL1Logistic(space.train, columns, lambda, start, fitOptions),
+    evaluate: (state, active, part) => evaluateUnits(space[part], predictor(space, state, active, part)),
+    loss: (e) => ({ value: e.logLoss, se: e.logLossSe }),
+  };
+}
+
+function squaredModel(space: SquaredSpace): LossModel<SquaredEvaluation> {
+  const W = sum(space.train.weight);
+  const ybar = sum(space.train.sum) / Math.max(1, W);
+  const variance = Math.max(0, sum(space.train.sum2) / Math.max(1, W) - ybar * ybar);
+  return {
+    start: ybar,
+    // For the squared loss the score of a standardised term at the mean is mean(x·(y − ȳ)), standard error ≈ sd(y)/√W.
+    scoreSe: Math.sqrt(Math.max(1e-12, variance) / Math.max(1, W)),
+    lossName: 'mean squared error (standardised target)',
+    fit: (columns, lambda, start) => fitL1Squared(space.train, columns, lambda, start),
+    evaluate: (state, active, part) => evaluateSquared(space[part], predictor(space, state, active, part)),
+    loss: (e) => ({ value: e.mse, se: e.mseSe }),
+  };
+}
+
+interface RunResult<E> {
+  readonly path: { readonly lambda: number; readonly nonzero: number; readonly e: E }[];
+  readonly chosen: { state: L1State; active: number[] };
+  readonly common: PathCommon;
+}
+
+function runPath<E>(space: TermSpace, model: LossModel<E>, options: PathOptions): RunResult<E> {
   let gradientChecks = 0;
   const gradient = (eta: Float64Array): Float64Array => {
     gradientChecks++;
     return space.gradient(eta);
   };
   const trainUnits = space.train.weight.length;
-  const W = sum(space.train.weight);
-  const ybar = sum(space.train.positives) / Math.max(1, W);
-  let state: L1State = { intercept: logit(ybar), beta: new Float64Array(0) };
+  let state: L1State = { intercept: model.start, beta: new Float64Array(0) };
   let active: number[] = [];
   // The allowed ids once, as a flat list: the screens below walk it several times per λ.
   let allowedCount = 0;
@@ -89,9 +190,9 @@ export function fitPath(space: TermSpace, options: PathOptions = {}): PathResult
   let lambdaMax = 0;
   for (let a = 0; a < ids.length; a++) lambdaMax = Math.max(lambdaMax, Math.abs(grad[ids[a]]));
   // Does any term have a significant effect at the intercept-only model? The gradient of a standardised term there is
-  // its score statistic mean(x·(y − ȳ)), with standard error ≈ √(ȳ(1 − ȳ)/W): a z-test, Bonferroni 5 % over the
-  // terms. If one does, the path must not end before it enters, however many others crowd in beside it.
-  const scoreSe = Math.sqrt(Math.max(1e-12, ybar * (1 - ybar)) / Math.max(1, W));
+  // its score statistic (model.scoreSe): a z-test, Bonferroni 5 % over the terms. If one does, the path must not end
+  // before it enters, however many others crowd in beside it.
+  const scoreSe = model.scoreSe;
   const significantEntry = lambdaMax / scoreSe >= normalQuantile(1 - 0.025 / Math.max(1, ids.length));
 
   const lambdas: number[] = [];
@@ -105,7 +206,7 @@ export function fitPath(space: TermSpace, options: PathOptions = {}): PathResult
   }
   const maxActive = options.maxActive ?? 64;
 
-  const path: PathPoint[] = [];
+  const path: { lambda: number; nonzero: number; e: E; loss: number; lossSe: number }[] = [];
   const fits: { state: L1State; active: number[] }[] = [];
   let previousLambda = Math.max(lambdaMax, lambdas[0]);
   let bestLoss = Infinity;
@@ -145,6 +246,7 @@ export function fitPath(space: TermSpace, options: PathOptions = {}): PathResult
       break;
     }
     const screen = 2 * lambda - previousLambda;
+    const before = { state, active, grad };
     const candidate = new Set(active);
     for (let a = 0; a < ids.length; a++) if (Math.abs(grad[ids[a]]) >= screen) candidate.add(ids[a]);
     for (;;) {
@@ -154,7 +256,11 @@ export function fitPath(space: TermSpace, options: PathOptions = {}): PathResult
         const a = active.indexOf(id);
         start[i] = a >= 0 ? state.beta[a] : 0;
       });
-      const fit = fitL1Logistic(space.train, fitted.map((id) => space.column(id, 'train')), lambda, { intercept: state.intercept, beta: start });
+      const fit = model.fit(
+        fitted.map((id) => space.column(id, 'train')),
+        lambda,
+        { intercept: state.intercept, beta: start },
+      );
       const keep = fitted.map((id, i) => [id, fit.state.beta[i]] as const).filter(([, b]) => b !== 0);
       active = keep.map(([id]) => id);
       state = { intercept: fit.state.intercept, beta: Float64Array.from(keep.map(([, b]) => b)) };
@@ -169,22 +275,29 @@ export function fitPath(space: TermSpace, options: PathOptions = {}): PathResult
           violated = true;
         }
       }
-      if (!violated) break;
+      if (!violated || options.meter?.exhausted) break;
+    }
+    if (options.meter?.exhausted && path.length > 0) {
+      ({ state, active, grad } = before);
+      pathEnd = `stopped before λ = ${lambda.toExponential(2)}: the fits reached this analysis's work bound (${options.meter.limit.toExponential(1)} multiply-adds)`;
+      break;
     }
     previousLambda = lambda;
-    const v = evaluate(space, state, active, 'validation');
-    path.push({ lambda, nonzero: active.length, validationLogLoss: v.logLoss, validationLogLossSe: v.logLossSe, validationAccuracy: v.accuracy });
+    const e = model.evaluate(state, active, 'validation');
+    // The validation loss the stopping rule watches (log-loss, or mean squared error).
+    const v = model.loss(e);
+    path.push({ lambda, nonzero: active.length, e, loss: v.value, lossSe: v.se });
     fits.push({ state: { intercept: state.intercept, beta: Float64Array.from(state.beta) }, active: [...active] });
     if (refined) {
       refinedSteps++;
-      if (v.logLoss < bestLoss - 0.1 * v.logLossSe) bestLoss = v.logLoss;
+      if (v.value < bestLoss - 0.1 * v.se) bestLoss = v.value;
       else if (active.length > 0) refinementPaid = false;
       continue;
     }
     gridIndex++;
     // Stop once the validation loss has not improved by a tenth of its standard error for three grid steps.
-    if (v.logLoss < bestLoss - 0.1 * v.logLossSe) {
-      bestLoss = v.logLoss;
+    if (v.value < bestLoss - 0.1 * v.se) {
+      bestLoss = v.value;
       sinceBest = 0;
     } else if (++sinceBest >= 3) {
       pathEnd = `stopped at λ = ${lambda.toExponential(2)}: validation loss no longer improving`;
@@ -194,11 +307,11 @@ export function fitPath(space: TermSpace, options: PathOptions = {}): PathResult
   // One-standard-error rule (Breiman et al. 1984; glmnet's lambda.1se): the sparsest model whose validation loss is
   // within one standard error of the best — the honest answer to "how few terms explain the label".
   let bestIndex = 0;
-  for (let i = 1; i < path.length; i++) if (path[i].validationLogLoss < path[bestIndex].validationLogLoss) bestIndex = i;
-  const limit = path[bestIndex].validationLogLoss + path[bestIndex].validationLogLossSe;
+  for (let i = 1; i < path.length; i++) if (path[i].loss < path[bestIndex].loss) bestIndex = i;
+  const limit = path[bestIndex].loss + path[bestIndex].lossSe;
   let chosenIndex = bestIndex;
   for (let i = 0; i <= bestIndex; i++) {
-    if (path[i].validationLogLoss <= limit) {
+    if (path[i].loss <= limit) {
       chosenIndex = i;
       break;
     }
@@ -208,33 +321,33 @@ export function fitPath(space: TermSpace, options: PathOptions = {}): PathResult
   const lambdaRule =
     options.lambda !== undefined
       ? 'λ given'
-      : `one-standard-error rule on validation log-loss (best ${best.validationLogLoss.toFixed(4)} ± ${best.validationLogLossSe.toFixed(4)} at λ = ${best.lambda.toExponential(2)} with ${best.nonzero} terms)`;
+      : `one-standard-error rule on validation ${model.lossName} (best ${best.loss.toFixed(4)} ± ${best.lossSe.toFixed(4)} at λ = ${best.lambda.toExponential(2)} with ${best.nonzero} terms)`;
   const terms = chosen.active.map((id, i) => ({ id, coefficient: chosen.state.beta[i] }));
   terms.sort((a, b) => Math.abs(b.coefficient) - Math.abs(a.coefficient));
   return {
-    lambda: path[chosenIndex].lambda,
-    lambdaMax,
-    lambdaRule,
-    pathEnd,
-    intercept: chosen.state.intercept,
-    terms,
-    path,
-    train: evaluate(space, chosen.state, chosen.active, 'train'),
-    validation: evaluate(space, chosen.state, chosen.active, 'validation'),
-    test: evaluate(space, chosen.state, chosen.active, 'test'),
-    gradientChecks,
+    path: path.map((p) => ({ lambda: p.lambda, nonzero: p.nonzero, e: p.e })),
+    chosen,
+    common: {
+      lambda: path[chosenIndex].lambda,
+      lambdaMax,
+      lambdaRule,
+      pathEnd,
+      intercept: chosen.state.intercept,
+      terms,
+      gradientChecks,
+    },
   };
 }
 
-function evaluate(space: TermSpace, state: L1State, active: readonly number[], part: 'train' | 'validation' | 'test'): UnitEvaluation {
-  const units = space[part];
-  const eta = new Float64Array(units.weight.length).fill(state.intercept);
+/** The linear predictor of a fitted state on a part's units. */
+function predictor(space: TermSpace, state: L1State, active: readonly number[], part: 'train' | 'validation' | 'test'): Float64Array {
+  const eta = new Float64Array(space[part].weight.length).fill(state.intercept);
   active.forEach((id, i) => {
     const x = space.column(id, part);
     const b = state.beta[i];
     for (let u = 0; u < eta.length; u++) eta[u] += b * x[u];
   });
-  return evaluateUnits(units, eta);
+  return eta;
 }
 
 function sum(xs: Float64Array): number {

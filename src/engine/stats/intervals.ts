@@ -23,7 +23,9 @@ export function wilsonInterval(successes: number, trials: number, z = Z95): [num
   const denominator = 1 + z2 / trials;
   const centre = (p + z2 / (2 * trials)) / denominator;
   const half = (z / denominator) * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials));
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+  // At 0 or n successes the bound is exactly 0 or 1 ((p + z²/2n ± z²/2n)/(1 + z²/n)); computed, it can round to 1 − ε
+  // and fall below the estimate itself.
+  return [successes === 0 ? 0 : Math.max(0, centre - half), successes === trials ? 1 : Math.min(1, centre + half)];
 }
 
 function checkLevel(name: string, level: number): void {

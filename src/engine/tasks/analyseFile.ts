@@ -33,7 +33,10 @@ export interface AnalyseOptions {
   readonly signal?: CancelSignal;
   /** Called as each stage starts; `fraction` is 0..1 within the stage. */
   readonly onProgress?: (stage: AnalysisStage, fraction: number, message: string) => void;
-  /** Run the L1 sparsity analysis over interaction terms (default true; it needs a two-class label). */
+  /**
+   * Run the L1 sparsity analysis over interaction terms (default true; it needs a label: L1 logistic regression for
+   * two classes, the lasso for a numeric target, one-vs-rest for more classes).
+   */
   readonly sparsity?: boolean;
   readonly sparsityOptions?: Omit<SparsityOptions, 'seed' | 'signal'>;
   /** Baselines and relevance (default true; they need a label). Off: a quick look at the columns only. */
@@ -117,14 +120,23 @@ export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, l
     analyses.push({ id: 'sparsity', status: 'skipped', note: 'no label' });
   } else if (!wantSparsity) {
     analyses.push({ id: 'sparsity', status: 'skipped', note: 'turned off (--no-sparsity or the kryptonite.sparsity setting)' });
-  } else if (label.task !== 'binary' || label.classes.length !== 2) {
+  } else if (label.task !== 'regression' && label.classes.length < 2) {
     // The section is still written, skipped with its reason, so every reader sees why there is no interaction model.
     const { report: sparsity } = analyseSparsity(numericView, ordered.map((j) => profiles[j]), { ...options.sparsityOptions, seed, signal });
     sparsitySection = { sparsity };
     analyses.push({ id: 'sparsity', status: 'skipped', note: sparsity.reason });
   } else {
+    // Two classes: L1 logistic regression; a numeric target: the lasso; more classes: one-vs-rest. Same terms.
     signal?.throwIfAborted();
-    options.onProgress?.('sparsity', 0, 'L1 coefficient sparsity over interaction terms');
+    options.onProgress?.(
+      'sparsity',
+      0,
+      label.task === 'regression'
+        ? 'L1 coefficient sparsity over interaction terms (lasso)'
+        : label.classes.length > 2
+          ? 'L1 coefficient sparsity over interaction terms (one-vs-rest)'
+          : 'L1 coefficient sparsity over interaction terms',
+    );
     // The interaction fit needs rows with every feature present: a feature missing in most rows would take the
     // rows with it, so it sits this analysis out (said in its note) and the others keep their rows.
     const sparseFeatures = ordered.filter((j) => profiles[j].stats.missing <= SPARSITY_MAX_MISSING * dataset.rows);
@@ -154,7 +166,10 @@ export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, l
     analyses.push(...result.analyses);
     baselinesMs = result.timings.baselinesMs;
     relevanceMs = result.timings.relevanceMs;
-    if (sparsitySection.sparsity && parityInput?.model) {
+    if (sparsitySection.sparsity && parityInput?.model && parityInput.model.loss !== 'logistic') {
+      // The XOR conjecture is a rule for a two-class label; a numeric target or more classes have their terms only.
+      analyses.push({ id: 'hypotheses', status: 'skipped', note: 'the XOR conjecture is tested for two-class labels only; the interaction terms are in the sparsity section' });
+    } else if (sparsitySection.sparsity && parityInput?.model) {
       // The XOR conjecture over the features relevance found (in the numeric view's positions).
       const used = parityInput.features;
       const relevant = used.filter((j) => result.features[j].relevance === 'relevant').map((j) => used.indexOf(j));

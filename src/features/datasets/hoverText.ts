@@ -100,7 +100,7 @@ function featureLines(f: FeatureReport, excluded: boolean): string[] {
     lines.push('', `Relevance: **${f.relevance ?? 'unknown'}**`);
     lines.push(...ev.reasons.slice(0, 3).map((r) => `- ${md(r)}`));
     if (ev.marginal) lines.push(`- marginal ${ev.marginal.test}: p = ${pv(ev.marginal.p)}, adjusted ${pv(ev.marginal.adjustedP)}; ${md(ev.marginal.effect.name)} ${num(ev.marginal.effect.estimate)} [${num(ev.marginal.effect.lower)}, ${num(ev.marginal.effect.upper)}]`);
-    if (ev.conditional) lines.push(`- without it (${ev.conditional.method}, ${md(ev.conditional.model)}): ${ev.conditional.metric} ${ev.conditional.increase >= 0 ? '+' : ''}${num(ev.conditional.increase)} [${num(ev.conditional.ci95[0])}, ${num(ev.conditional.ci95[1])}], adjusted p ${pv(ev.conditional.adjustedP)}`);
+    if (ev.conditional) lines.push(`- ${ev.conditional.method === 'conditional permutation' ? `permuted${ev.conditional.conditionedOn ? ` within ${md(ev.conditional.conditionedOn)}` : ''}` : 'without it'} (${ev.conditional.method}, ${md(ev.conditional.model)}): ${ev.conditional.metric} ${ev.conditional.increase >= 0 ? '+' : ''}${num(ev.conditional.increase)} [${num(ev.conditional.ci95[0])}, ${num(ev.conditional.ci95[1])}], adjusted p ${pv(ev.conditional.adjustedP)}`);
     if (ev.sparsity) lines.push(`- L1 interaction model: ${(ev.sparsity.participation * 100).toFixed(1)} % of the coefficient mass${ev.sparsity.inTopTerm ? ', in the strongest term' : ''}`);
   }
   return lines;

@@ -46,9 +46,9 @@ export async function pickLabelColumn(datasetLabel: string, columns: readonly Co
 type TaskItem = vscode.QuickPickItem & { readonly task: LabelTask | undefined };
 
 const TASK_TEXT: Record<LabelTask, string> = {
-  binary: 'two classes: accuracy, L1 interaction analysis',
-  multiclass: 'more than two classes: accuracy',
-  regression: 'a number to predict: R²',
+  binary: 'two classes: accuracy, L1 interaction analysis (logistic, parity rules)',
+  multiclass: 'more than two classes: accuracy, L1 interaction analysis (one model per class)',
+  regression: 'a number to predict: R², L1 interaction analysis (lasso)',
 };
 
 /** "Set Label Task…": infer from the values (with what was inferred last), or binary / multiclass / regression. */

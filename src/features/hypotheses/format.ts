@@ -96,7 +96,8 @@ export function seedHypothesisFile(report: Report, datasetPath: string): string 
     section('Its opposite polarity', [h.rule.startsWith('not ') ? h.rule.slice(4) : `not ${h.rule}`]);
     section('Drop-one variants: the rule without each of its features', h.ablation.map((a) => a.rule).filter((r) => r !== 'true' && r !== 'false'));
   }
-  const top = report.sparsity?.top ?? [];
+  // Rules are two-class hypotheses: the terms of a lasso or of one-vs-rest class models are not suggested as parities.
+  const top = report.sparsity && !report.sparsity.task ? report.sparsity.top : [];
   section(
     'Top terms of the L1 model as parities of the binarised features (strongest first)',
     top.slice(0, 5).map((t) => (t.features.length === 1 ? `bin(${nameRef(t.features[0])})` : `xor(${t.features.map((n) => `bin(${nameRef(n)})`).join(', ')})`)),

@@ -1,0 +1,72 @@
+/**
+ * Predictions of a fitted sparsity model on rows, optionally with every term involving one feature removed (the
+ * drop-one tests): the linear predictor of one model, and the normalised one-vs-rest class probabilities.
+ */
+import { sigmoid } from './l1';
+import type { ModelTerms } from './types';
+
+/** η = intercept + Σ coefficient·Π values over `rows`; terms involving feature `drop` (≥ 0) are left out. */
+export function termPredictor(model: ModelTerms, values: readonly Float32Array[], rows: Uint32Array, drop = -1): Float64Array {
+  const out = new Float64Array(rows.length);
+  const terms = drop < 0 ? model.terms : model.terms.filter((t) => !t.features.includes(drop));
+  for (let u = 0; u < rows.length; u++) {
+    const r = rows[u];
+    let eta = model.intercept;
+    for (const t of terms) {
+      let v = t.coefficient;
+      for (const j of t.features) v *= values[j][r];
+      eta += v;
+    }
+    out[u] = eta;
+  }
+  return out;
+}
+
+/**
+ * One-vs-rest class probabilities, row-major (rows × classes): each class model's σ(η), normalised to sum to one
+ * (Rifkin & Klautau 2004 — the usual way to read one-vs-rest scores as a distribution; scikit-learn's
+ * OneVsRestClassifier.predict_proba does the same).
+ */
+export function ovrProbabilities(models: readonly ModelTerms[], values: readonly Float32Array[], rows: Uint32Array, drop = -1): Float64Array {
+  const K = models.length;
+  const out = new Float64Array(rows.length * K);
+  models.forEach((m, c) => {
+    const eta = termPredictor(m, values, rows, drop);
+    for (let u = 0; u < rows.length; u++) out[u * K + c] = sigmoid(eta[u]);
+  });
+  for (let u = 0; u < rows.length; u++) {
+    let s = 0;
+    for (let c = 0; c < K; c++) s += out[u * K + c];
+    for (let c = 0; c < K; c++) out[u * K + c] = s > 0 ? out[u * K + c] / s : 1 / K;
+  }
+  return out;
+}
+
+/** Probabilities below this are read as this in a log-loss (one confident miss must not make the mean infinite). */
+export const PROBABILITY_FLOOR = 1e-15;
+
+/** Per-row multi-class log-loss −log q_y and whether the argmax is right, from row-major probabilities. */
+export function classLosses(proba: Float64Array, classes: number, labels: Int32Array, rows: Uint32Array): { readonly loss: Float64Array; readonly right: Uint8Array } {
+  const loss = new Float64Array(rows.length);
+  const right = new Uint8Array(rows.length);
+  for (let u = 0; u < rows.length; u++) {
+    const y = labels[rows[u]];
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (proba[u * classes + c] > proba[u * classes + best]) best = c;
+    right[u] = best === y ? 1 : 0;
+    loss[u] = -Math.log(Math.max(PROBABILITY_FLOOR, proba[u * classes + y]));
+  }
+  return { loss, right };
+}
+
+/**
+ * Log-odds of one class against the rest on the training rows, with half a row added to each side (Jeffreys): the
+ * model of a class too rare to fit, and the base model of the one-vs-rest drop-one tests; it never gives a class
+ * probability zero.
+ */
+export function classBaseLogit(labels: Int32Array, train: Uint32Array, c: number): number {
+  let k = 0;
+  for (const r of train) if (labels[r] === c) k++;
+  const q = (k + 0.5) / (train.length + 1);
+  return Math.log(q / (1 - q));
+}
