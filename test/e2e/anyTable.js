@@ -89,7 +89,7 @@ async function main() {
         throw e;
       });
     await webview.locator('#label', { hasText: 'species — multiclass' }).first().waitFor({ timeout: 30000 });
-    const features = await webview.locator('table.stats:not(.columns) tbody tr').count();
+    const features = await webview.locator('table.stats:not(.columns):not(.classes) tbody tr').count();
     const bars = await webview.locator('#chart-relevance svg .mark-rect path').count();
     if (features !== 5 || bars !== features) throw new Error(`relevance: ${bars} bars for ${features} features (expected 5 and 5)`);
     const models = await webview.locator('#chart-baselines svg .mark-symbol path').count();

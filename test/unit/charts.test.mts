@@ -145,6 +145,8 @@ test('baselines: every model with its interval on the metric axis, the base rate
   assert.match(h.layer[2].encoding.x?.title ?? '', /^R²/);
   assert.ok((h.layer[2].encoding.x?.scale?.domain[0] ?? 0) < 0, 'R² of the mean is below 0 and stays on the scale');
   assert.equal(shortModelName('gradient boosting (histogram, 100 iterations)'), 'gradient boosting');
+  assert.equal(shortModelName('L1 least squares (lasso) on interaction terms'), 'L1 interaction model');
+  assert.equal(shortModelName('L1 logistic regression on interaction terms (one-vs-rest)'), 'L1 interaction model');
   assert.equal(baselinesSpec({ ...r, baselines: undefined }), null);
 });
 

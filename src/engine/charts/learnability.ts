@@ -15,8 +15,12 @@ export const RELEVANCE_COLOURS = ['#009E73', '#0072B2', '#D55E00', '#999999'] as
 /** −log10 p is drawn up to this (p = 1e-16: beyond it every p-value is "overwhelming" and double precision ends). */
 export const EVIDENCE_CAP = 16;
 
-/** The model name without its parenthesised settings ("gradient boosting (histogram, 100 iterations)" → "gradient boosting"). */
+/**
+ * The model name without its parenthesised settings ("gradient boosting (histogram, 100 iterations)" → "gradient
+ * boosting"); the L1 interaction model of any task is "L1 interaction model" (the full name is in the tooltip).
+ */
 export function shortModelName(model: string): string {
+  if (/^L1 .* on interaction terms\b/.test(model)) return 'L1 interaction model';
   return model.replace(/\s*\([^)]*\)\s*$/, '') || model;
 }
 
