@@ -18,7 +18,7 @@
  *    the same run; and the battery's correctness criteria. Needs Rscript (r-cran-*) and python3-sklearn; skipped
  *    with a message when missing.
  *
- * Set KRYPTONITE_BENCH_QUICK=1 to skip the 560 MB file, the scikit-learn run (minutes) and the training comparison
+ * KRYPTONITE_BENCH_ONLY=battery (or ingest) runs that section alone. Set KRYPTONITE_BENCH_QUICK=1 to skip the 560 MB file, the scikit-learn run (minutes) and the training comparison
  * with PyTorch (an hour for the 5-seed table; `npm run bench:train` runs it alone).
  */
 import { spawnSync } from 'node:child_process';
@@ -37,6 +37,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   console.log(`Kryptonite bench — node ${process.version}, ${RUNS} runs each after a warm-up, medians quoted`);
+  // KRYPTONITE_BENCH_ONLY=battery|ingest: that section alone.
+  if (process.env.KRYPTONITE_BENCH_ONLY === 'battery') return battery();
+  if (process.env.KRYPTONITE_BENCH_ONLY === 'ingest') return ingest();
   await analyseVsPandas();
   if (process.env.KRYPTONITE_BENCH_QUICK) console.log('\n[ingest] skipped (KRYPTONITE_BENCH_QUICK set)');
   else await ingest();
