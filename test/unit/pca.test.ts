@@ -5,7 +5,7 @@ import { pca } from '../../src/engine/stats/pca';
 import { sampleIndices } from '../../src/engine/stats/sampling';
 import { createRng } from '../../src/engine/random';
 
-test('Jacobi eigen-decomposition matches numpy.linalg.eigh on a 3×3 matrix', () => {
+test('symmetric eigen-decomposition matches numpy.linalg.eigh on a 3×3 matrix', () => {
   const e = symmetricEigen([
     [4, 1, 2],
     [1, 3, 0.5],
@@ -85,4 +85,36 @@ test('reusing the pairwise correlation matrix (no missing values) gives the same
   const reused = pca(cols, names, { rng: createRng(3), maxPoints: 200, correlation: correlationMatrix(cols, names).matrix })!;
   fresh.explainedVariance.forEach((v, k) => assert.ok(Math.abs(v - reused.explainedVariance[k]) < 1e-9));
   fresh.sample.forEach((pt, i) => assert.ok(Math.abs(pt.pc1 - reused.sample[i].pc1) < 1e-9 && Math.abs(pt.pc2 - reused.sample[i].pc2) < 1e-9));
+});
+
+test('symmetric eigen-decomposition of a 120 × 120 correlation-like matrix: A·v = λ·v, orthonormal, trace kept; repeated eigenvalues', () => {
+  const n = 120;
+  let state = 12345;
+  const next = (): number => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 32 - 0.5;
+  };
+  // B·Bᵀ with a rank deficiency (B is n × 80), so 40 eigenvalues are 0 (repeated).
+  const B = Array.from({ length: n }, () => Array.from({ length: 80 }, next));
+  const A = B.map((ri) => B.map((rj) => ri.reduce((s, x, k) => s + x * rj[k], 0)));
+  const { values, vectors } = symmetricEigen(A);
+  const trace = A.reduce((s, row, i) => s + row[i], 0);
+  assert.ok(Math.abs(values.reduce((s, v) => s + v, 0) - trace) < 1e-9 * trace);
+  for (let k = 1; k < n; k++) assert.ok(values[k] <= values[k - 1]);
+  assert.ok(Math.abs(values[n - 1]) < 1e-10 && Math.abs(values[80]) < 1e-10 && values[79] > 1e-3);
+  let worst = 0;
+  for (let k = 0; k < n; k++) {
+    const v = vectors[k];
+    for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(A[i].reduce((s, x, j) => s + x * v[j], 0) - values[k] * v[i]));
+    for (let l = k; l < n; l += 7) {
+      const dot = v.reduce((s, x, i) => s + x * vectors[l][i], 0);
+      assert.ok(Math.abs(dot - (k === l ? 1 : 0)) < 1e-10, `v${k}·v${l} = ${dot}`);
+    }
+  }
+  assert.ok(worst < 1e-10, `max |A·v − λ·v| = ${worst}`);
+  const identity = symmetricEigen([[2, 0, 0], [0, 2, 0], [0, 0, 2]]);
+  assert.deepEqual(identity.values, [2, 2, 2]);
+  assert.deepEqual(identity.vectors, [[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+  assert.deepEqual(symmetricEigen([]), { values: [], vectors: [] });
+  assert.deepEqual(symmetricEigen([[5]]), { values: [5], vectors: [[1]] });
 });

@@ -16,6 +16,8 @@
 import type { CancelSignal } from '../cancel';
 import { labelledRows } from './crossValidation';
 import { applyDesign, fitDesign } from './linearDesign';
+import { createLinearMemory } from './linearKernel';
+import type { LinearKernelChoice } from './linearKernel';
 import type { DesignRows, LinearDesign } from './linearDesign';
 import type { ModelFeature, ModelTarget, Task } from './types';
 
@@ -37,6 +39,8 @@ export interface LinearOptions {
   /** Feature indices the model may not use. */
   readonly excludeFeatures?: ReadonlySet<number>;
   readonly signal?: CancelSignal;
+  /** Logistic regression's objective: 'auto' (default) uses the WebAssembly kernel where it runs; same fit either way. */
+  readonly kernel?: LinearKernelChoice;
 }
 
 export interface LinearModel {
@@ -184,6 +188,22 @@ function linearScores(
   }
 }
 
+/** Adds the one-hot columns' weights to scores z computed from the dense columns alone (linearScores' order). */
+function addCategoricalScores(x: DesignRows, c: number, w: Float64Array, p: number, K: number, z: Float64Array): void {
+  const active = x.active;
+  for (let i = 0; i < x.rows; i++) {
+    for (let k = 0; k < K; k++) {
+      const wk = k * p;
+      let s = z[i * K + k];
+      for (let t = 0; t < c; t++) {
+        const col = active[i * c + t];
+        if (col >= 0) s += w[wk + col];
+      }
+      z[i * K + k] = s;
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------- ridge
 
 function fitRidge(design: LinearDesign, x: DesignRows, y: Float64Array, alpha: number): LinearModel {
@@ -294,13 +314,27 @@ function fitLogistic(
   const C = options.C ?? 1;
   const dim = K * p + K; // weights (row-major K × p), then intercepts
   const lambda = n > 0 ? 1 / (C * n) : 0;
-  const z = new Float64Array(n * K);
   const d = design.dense;
   const c = design.catSource.length;
+  // The dense half of the scores and of the gradient in WebAssembly when it can run (same numbers, bit for bit).
+  const kernel = options.kernel ?? 'auto';
+  const memory = kernel === 'js' ? null : createLinearMemory(n, d, K, p);
+  if (kernel === 'wasm' && memory === null) throw new Error('fitLogistic: the WebAssembly kernel cannot run here');
+  memory?.x.set(x.dense);
+  const z = memory ? memory.z : new Float64Array(n * K);
+  const dense = x.dense;
+  const active = x.active;
   const objective = (theta: Float64Array, grad: Float64Array): number => {
     const w = theta.subarray(0, K * p);
     const b = theta.subarray(K * p);
-    linearScores(design, x, w, b, K, z);
+    if (memory) {
+      memory.w.set(w);
+      memory.b.set(b);
+      memory.scores();
+      if (c > 0) addCategoricalScores(x, c, w, p, K, z);
+    } else {
+      linearScores(design, x, w, b, K, z);
+    }
     grad.fill(0);
     let loss = 0;
     for (let i = 0; i < n; i++) {
@@ -326,21 +360,37 @@ function fitLogistic(
         z[at + label] -= 1;
       }
     }
-    // Gradient: Xᵀ·residual / n, then the penalty.
-    const dense = x.dense;
-    const active = x.active;
-    for (let i = 0; i < n; i++) {
-      const row = i * d;
-      for (let k = 0; k < K; k++) {
-        const r = z[i * K + k];
-        if (r === 0) continue;
-        const gk = k * p;
-        for (let j = 0; j < d; j++) grad[gk + j] += r * dense[row + j];
-        for (let t = 0; t < c; t++) {
-          const col = active[i * c + t];
-          if (col >= 0) grad[gk + col] += r;
+    // Gradient: Xᵀ·residual / n, then the penalty. Every slot adds its rows in order, whichever half computes it.
+    if (memory) {
+      memory.g.fill(0);
+      memory.gradient();
+      grad.set(memory.g);
+      for (let i = 0; i < n; i++) {
+        for (let k = 0; k < K; k++) {
+          const r = z[i * K + k];
+          if (r === 0) continue;
+          const gk = k * p;
+          for (let t = 0; t < c; t++) {
+            const col = active[i * c + t];
+            if (col >= 0) grad[gk + col] += r;
+          }
+          grad[K * p + k] += r;
         }
-        grad[K * p + k] += r;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const row = i * d;
+        for (let k = 0; k < K; k++) {
+          const r = z[i * K + k];
+          if (r === 0) continue;
+          const gk = k * p;
+          for (let j = 0; j < d; j++) grad[gk + j] += r * dense[row + j];
+          for (let t = 0; t < c; t++) {
+            const col = active[i * c + t];
+            if (col >= 0) grad[gk + col] += r;
+          }
+          grad[K * p + k] += r;
+        }
       }
     }
     const inv = n > 0 ? 1 / n : 0;

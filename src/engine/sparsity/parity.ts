@@ -59,12 +59,15 @@ export function searchParity(input: ParitySearchInput): ParitySearchResult {
   const chance = input.chance ?? 0.5;
   const labelBit = width;
 
-  const pack = (row: number, out: Uint32Array, offset: number): void => {
-    for (let w = 0; w < words; w++) out[offset + w] = 0;
-    for (let j = 0; j < n; j++) if (input.bits[j][row]) out[offset + (j >>> 5)] |= 1 << (j & 31);
-    out[offset + (n >>> 5)] |= 1 << (n & 31); // constant term
-    if (input.labels[row]) out[offset + (labelBit >>> 5)] |= 1 << (labelBit & 31);
-  };
+  // Every training row packed once (features, constant, label), so an attempt copies `words` words per sampled row.
+  const packed = new Uint32Array(input.rows.length * words);
+  for (let r = 0; r < input.rows.length; r++) {
+    const row = input.rows[r];
+    const offset = r * words;
+    for (let j = 0; j < n; j++) if (input.bits[j][row]) packed[offset + (j >>> 5)] |= 1 << (j & 31);
+    packed[offset + (n >>> 5)] |= 1 << (n & 31); // constant term
+    if (input.labels[row]) packed[offset + (labelBit >>> 5)] |= 1 << (labelBit & 31);
+  }
 
   const system = new Uint32Array(m * words);
   let best: { features: number[]; negated: boolean; agreement: number; z: number } | null = null;
@@ -73,7 +76,10 @@ export function searchParity(input: ParitySearchInput): ParitySearchResult {
   const seen = new Set<string>();
   while (attempts < maxAttempts) {
     attempts++;
-    for (let r = 0; r < m; r++) pack(input.rows[input.rng.int(input.rows.length)], system, r * words);
+    for (let r = 0; r < m; r++) {
+      const from = input.rng.int(input.rows.length) * words;
+      for (let w = 0; w < words; w++) system[r * words + w] = packed[from + w];
+    }
     const solution = solve(system, m, words, width, labelBit);
     if (!solution) continue;
     consistent++;
@@ -145,9 +151,11 @@ function solve(a: Uint32Array, m: number, words: number, width: number, labelBit
         a[rank * words + k] = t;
       }
     }
+    // Words before w hold only columns already passed: pivots there are cleared in the pivot row, and the free columns
+    // among them never enter the solution (free variables are 0), so the XOR starts at word w.
     for (let r = 0; r < m; r++) {
       if (r !== rank && a[r * words + w] & bit) {
-        for (let k = 0; k < words; k++) a[r * words + k] ^= a[rank * words + k];
+        for (let k = w; k < words; k++) a[r * words + k] ^= a[rank * words + k];
       }
     }
     pivotOfColumn[col] = rank;

@@ -54,11 +54,39 @@ export function screenLowOrder(
     }
   };
   for (let a = 0; a < p; a++) score(values[a], [names[a]]);
-  const prod = new Float32Array(n);
+  // Pairs: the product (rounded to float32, as a stored product column would be), its square and up to three targets'
+  // cross sums in one pass over the rows — each sum still adds its rows in order, so the numbers are those of a pass
+  // per sum.
+  const sxy = new Float64Array(targets.length);
   for (let a = 0; a < p; a++) {
+    const va = values[a];
     for (let b = a + 1; b < p; b++) {
-      for (let u = 0; u < n; u++) prod[u] = values[a][u] * values[b][u];
-      score(prod, [names[a], names[b]]);
+      const vb = values[b];
+      let sxx = 0;
+      for (let t0 = 0; t0 < targets.length; t0 += 3) {
+        const r0 = targets[t0].resid;
+        const r1 = targets[Math.min(t0 + 1, targets.length - 1)].resid;
+        const r2 = targets[Math.min(t0 + 2, targets.length - 1)].resid;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let xx = 0;
+        for (let u = 0; u < n; u++) {
+          const x = Math.fround(va[u] * vb[u]);
+          xx += x * x;
+          s0 += x * r0[u];
+          s1 += x * r1[u];
+          s2 += x * r2[u];
+        }
+        if (t0 === 0) sxx = xx;
+        sxy[t0] = s0;
+        if (t0 + 1 < targets.length) sxy[t0 + 1] = s1;
+        if (t0 + 2 < targets.length) sxy[t0 + 2] = s2;
+      }
+      const members = [names[a], names[b]];
+      targets.forEach((t, k) => {
+        scored.push({ features: members, z: z(sxy[k], sxx, t.sd), ...(targets.length > 1 && t.class !== undefined ? { class: t.class } : {}) });
+      });
     }
   }
   const zCritical = normalQuantile(1 - 0.01 / (2 * scored.length));
