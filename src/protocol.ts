@@ -9,6 +9,7 @@ import type { Report } from './engine/report';
 import type { RuleOutcome } from './engine/tasks/evaluateRules';
 import type { PredictRequest } from './engine/tasks/predictFile';
 import type { TrainColumns, TrainRequest } from './engine/tasks/trainFile';
+import type { DriftReport } from './engine/train/drift';
 import type { EpochProgress, TrainingReport } from './engine/train/types';
 
 // ─── Host ⇄ worker ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -50,7 +51,10 @@ export interface TrainJob extends TrainRequest {
 
 export type TrainData = TrainColumns;
 
-/** Apply a saved model to a dataset file; labels go to `out` (.npy int64 or .csv) when given. */
+/**
+ * Apply a saved model to a dataset file; labels go to `out` (.npy int64 or .csv) when given. A table that does not fit
+ * the model fails as an input error with code `missingFeatures` or `extraFeatures` (the latter unless `ignoreExtra`).
+ */
 export interface PredictJob extends PredictRequest {
   readonly kind: 'predict';
 }
@@ -80,7 +84,17 @@ export type JobResult =
   | { readonly kind: 'analyse'; readonly report: Report }
   | { readonly kind: 'hypothesis'; readonly outcomes: HypothesisOutcome[] }
   | { readonly kind: 'train'; readonly training: TrainingReport; readonly saved?: string }
-  | { readonly kind: 'predict'; readonly rows: number; readonly classes: string[]; readonly counts: number[]; readonly out?: string };
+  | {
+      readonly kind: 'predict';
+      readonly rows: number;
+      readonly classes: string[];
+      readonly counts: number[];
+      readonly out?: string;
+      /** The table against the model's training data (null: the model has no training summary). */
+      readonly drift: DriftReport | null;
+      /** How the columns were matched and what was left unread. */
+      readonly notes: string[];
+    };
 
 /** What went wrong, as data (errors do not survive structured cloning with their class). */
 export interface WorkerError {

@@ -33,7 +33,7 @@ export function isJob(v: unknown): v is Job {
   if (typeof v.path !== 'string' || v.path === '') return false;
   switch (v.kind) {
     case 'predict':
-      return typeof v.modelDir === 'string' && v.modelDir !== '' && optional(v.out, isString);
+      return typeof v.modelDir === 'string' && v.modelDir !== '' && optional(v.out, isString) && optional(v.ignoreExtra, (x) => typeof x === 'boolean');
     case 'analyse':
       return (
         optional(v.label, isLabel) &&
@@ -67,7 +67,27 @@ function isTrainJob(v: Rec): boolean {
     optional(v.label, isLabel) &&
     optional(v.preset, (x) => x === 'auto' || x === 'N-9' || x === 'N-12' || x === 'N-15' || x === 'N-18') &&
     optional(v.config, isRecord) &&
-    optional(v.saveDir, isString)
+    optional(v.saveDir, isString) &&
+    optional(v.exclude, isFeatureList)
+  );
+}
+
+/** Feature names (the exclusions of a train job): strings, not too many to be real. */
+function isFeatureList(v: unknown): boolean {
+  return Array.isArray(v) && v.length <= 100_000 && v.every(isString);
+}
+
+/** A predict result's drift report: per-feature entries and one warning line per drifted feature. */
+function isDriftReport(v: unknown): boolean {
+  return (
+    isRecord(v) &&
+    isString(v.method) &&
+    isFiniteNumber(v.level) &&
+    isFiniteNumber(v.rows) &&
+    Array.isArray(v.features) &&
+    v.features.every((f) => isRecord(f) && isString(f.feature) && typeof f.drifted === 'boolean' && (f.psi === null || typeof f.psi === 'number')) &&
+    Array.isArray(v.warnings) &&
+    v.warnings.every(isString)
   );
 }
 
@@ -81,7 +101,14 @@ function isJobResult(r: unknown): boolean {
     case 'train':
       return isRecord(r.training) && isRecord(r.training.test) && Array.isArray(r.training.history);
     case 'predict':
-      return isFiniteNumber(r.rows) && Array.isArray(r.counts) && Array.isArray(r.classes);
+      return (
+        isFiniteNumber(r.rows) &&
+        Array.isArray(r.counts) &&
+        Array.isArray(r.classes) &&
+        (r.drift === null || isDriftReport(r.drift)) &&
+        Array.isArray(r.notes) &&
+        r.notes.every(isString)
+      );
     default:
       return false;
   }

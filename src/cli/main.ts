@@ -15,7 +15,7 @@ import { generateKryptonite, kryptoniteCsvChunks } from '../engine/synth/krypton
 import { ENGINE_VERSION } from '../engine/version';
 import { defaultTaskRunner } from '../worker/defaultPool';
 import { formatReport, formatSparsity } from './format';
-import { predictCommand, TRAIN_HELP, trainCommand, TrainUsageError } from './train';
+import { nameList, predictCommand, TRAIN_HELP, trainCommand, TrainUsageError } from './train';
 
 /** Exit codes: 0 success, 1 internal failure (a bug: please report), 2 unusable input or arguments. */
 const EXIT_INTERNAL = 1;
@@ -27,12 +27,13 @@ const HELP = `kryptonite ${ENGINE_VERSION} — dataset forensics
 
 Usage:
   kryptonite analyse PATH [--label NAME|INDEX] [--no-label] [--task binary|multiclass|regression]
-                          [--type COLUMN=TYPE]... [--json OUT|-] [--quiet] [--seed N]
+                          [--type COLUMN=TYPE]... [--exclude NAME[,NAME]]... [--json OUT|-] [--quiet] [--seed N]
                           [--no-sparsity] [--no-relevance] [--budget SIZE] [--sample ROWS] [--threads N]
       Describe every column of a CSV/TSV file or a NumPy .npy file (NAME-X.npy pairs with NAME-y.npy):
       its type (numeric, binary, categorical, boolean, datetime, identifier, text — --type overrides,
-      e.g. --type zip=categorical), statistics and shape; for a label, the task (--task overrides), how
-      learnable it is (baselines), each feature's relevance with its evidence, data-quality alerts and the
+      e.g. --type zip=categorical; --exclude leaves features out, listed as "excluded by the user"),
+      statistics and shape; for a label, the task (--task overrides), how learnable it is (baselines),
+      each feature's relevance with its evidence, data-quality alerts and the
       L1 sparsity analysis over interaction terms (L1 logistic regression for two classes, the lasso for a
       numeric target, one model per class for more classes — one-vs-rest). --json writes the full
       report (schema kryptonite.report/2) to OUT, or to stdout with "-". --budget caps the memory of the
@@ -109,9 +110,11 @@ async function analyseCommand(args: string[]): Promise<number> {
     sample: { type: 'string' },
     task: { type: 'string' },
     type: { type: 'string', multiple: true },
+    exclude: { type: 'string', multiple: true },
     threads: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError(`analyse takes one dataset path, got ${positionals.length}`);
+  const exclude = nameList('--exclude', values.exclude);
   const label = str(values.label);
   if (label !== undefined && values['no-label']) throw new UsageError('--label and --no-label contradict each other');
   const seedText = str(values.seed);
@@ -128,6 +131,7 @@ async function analyseCommand(args: string[]): Promise<number> {
     detectLabel: !values['no-label'],
     task,
     columnTypes: typeOptions(values.type),
+    ...(exclude.length > 0 ? { exclude } : {}),
     seed,
     sparsity: !values['no-sparsity'],
     relevance: !values['no-relevance'],

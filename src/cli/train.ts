@@ -4,6 +4,7 @@ import { reportToJson } from '../engine/report';
 import { analyseDataset } from '../engine/tasks/analyseFile';
 import { predictFile } from '../engine/tasks/predictFile';
 import { trainFile } from '../engine/tasks/trainFile';
+import { FeatureMismatchError } from '../engine/errors';
 import { isPresetName } from '../engine/train/presets';
 import { TrainInputError } from '../engine/train/errors';
 import type { Activation, BackendChoice, EarlyStoppingMonitor, EpochProgress, FeatureTransform, ModelKind, OptimizerKind, PresetName, TrainConfig, TrainingReport, WeightInit } from '../engine/train/types';
@@ -15,15 +16,21 @@ export const TRAIN_HELP = `  kryptonite train PATH [--preset N-9|N-12|N-15|N-18|
                         [--activation elu|tanh|relu|sigmoid] [--optimizer sgd|adam] [--lr LR] [--momentum M]
                         [--batch B] [--epochs E] [--patience P] [--monitor loss|accuracy] [--dropout D[,D]] [--runs K] [--seed S]
                         [--init torch|glorot] [--backend auto|fused|wasm|cpu|tensorflow] [--label L] [--split-column NAME]
-                        [--features raw|interactions] [--hypothesis "RULE"] [--save DIR] [--json OUT|-] [--quiet]
+                        [--features raw|interactions] [--hypothesis "RULE"] [--exclude NAME[,NAME]]... [--save DIR]
+                        [--json OUT|-] [--quiet]
       Train a classifier on a seeded 60/20/20 split (standardised on the training rows), with early stopping on
       validation loss, or accuracy with --monitor accuracy (best weights restored). Presets are the published Kryptonite MLPs (72 tanh/ELU units);
       auto picks one from the data and says why. --runs K repeats with seeds S..S+K-1 and reports the test
       accuracy as mean ± sd. Backend auto: the fused WebAssembly SIMD kernel for every model; --backend
       wasm|cpu|tensorflow trains on TensorFlow.js instead. Initial weights: PyTorch's default (torch), or Keras' (glorot). logreg can use the sparsity engine's interaction terms
-      (--features interactions) or a rule's ±1 product feature (--hypothesis). --save writes a TensorFlow.js model.
-  kryptonite predict MODEL_DIR PATH --out LABELS.npy|LABELS.csv
-      Apply a saved model to a dataset with the same features; writes int64 .npy or a one-column CSV.
+      (--features interactions) or a rule's ±1 product feature (--hypothesis). --exclude leaves features out
+      (repeatable or comma-separated); the saved model's inputs lack them. --save writes a TensorFlow.js model
+      with a summary of each feature's training distribution.
+  kryptonite predict MODEL_DIR PATH --out LABELS.npy|LABELS.csv [--ignore-extra]
+      Apply a saved model to a dataset with the same features; writes int64 .npy or a one-column CSV. Refused
+      (exit 2, naming the columns): a table that lacks any of the model's features, or has feature columns the
+      model was not trained on (--ignore-extra leaves those unread). Warns on stderr for every feature whose
+      distribution differs from the training data (PSI > 0.25 beyond sampling noise, or KS p < 0.01/features).
 `;
 
 export async function trainCommand(args: string[]): Promise<number> {
@@ -69,6 +76,7 @@ async function train(args: string[]): Promise<number> {
     save: { type: 'string' },
     json: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
+    exclude: { type: 'string', multiple: true },
   });
   if (positionals.length !== 1) throw new TrainUsageError(`train takes one dataset path, got ${positionals.length}`);
   const s = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
@@ -99,8 +107,9 @@ async function train(args: string[]): Promise<number> {
   const err = process.stderr;
   const line = new ProgressLine(err, quiet);
   const save = s('save');
+  const exclude = nameList('--exclude', values.exclude);
   const outcome = await trainFile(
-    { path, label: s('label'), preset: presetText as PresetName | 'auto' | undefined, config: overrides, saveDir: save },
+    { path, label: s('label'), preset: presetText as PresetName | 'auto' | undefined, config: overrides, saveDir: save, ...(exclude.length > 0 ? { exclude } : {}) },
     {
       onProgress: (stage, _fraction, _message, epoch) => {
         if (epoch) line.update(epoch);
@@ -122,12 +131,22 @@ async function train(args: string[]): Promise<number> {
 }
 
 async function predict(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { out: { type: 'string', short: 'o' } });
+  const { values, positionals } = parse(args, { out: { type: 'string', short: 'o' }, 'ignore-extra': { type: 'boolean' } });
   if (positionals.length !== 2) throw new TrainUsageError(`predict takes a model folder and a dataset path, got ${positionals.length} argument(s)`);
   const out = typeof values.out === 'string' ? values.out : undefined;
   if (out === undefined || !/\.(npy|csv)$/i.test(out)) throw new TrainUsageError('predict needs --out LABELS.npy or --out LABELS.csv');
   const [dir, path] = positionals;
-  const outcome = await predictFile({ modelDir: dir, path, out });
+  const outcome = await predictFile({ modelDir: dir, path, out, ignoreExtra: values['ignore-extra'] === true }).catch((error: unknown) => {
+    // The engine names the columns; only the CLI knows the flag that lets extra ones through.
+    if (error instanceof FeatureMismatchError && error.missing.length === 0) throw new TrainUsageError(`${error.message}; --ignore-extra predicts without them`);
+    throw error;
+  });
+  const err = process.stderr;
+  for (const note of outcome.notes) err.write(`kryptonite: note: ${note}\n`);
+  for (const warning of outcome.drift?.warnings ?? []) err.write(`kryptonite: warning: ${warning}\n`);
+  if (outcome.drift && outcome.drift.warnings.length > 0) {
+    err.write(`kryptonite: ${outcome.drift.warnings.length} of ${outcome.drift.features.length} features differ from the training data (${outcome.drift.method}); the predictions may be less accurate than the model's test score\n`);
+  }
   const counts = outcome.classes.map((c, k) => `${c}: ${outcome.counts[k]}`).join(', ');
   process.stdout.write(`Predicted ${outcome.rows.toLocaleString('en-US')} rows with ${dir} (TensorFlow.js ${outcome.backend}) → ${out} (${counts})\n`);
   return 0;
@@ -158,6 +177,7 @@ export function formatTraining(r: TrainingReport, saved?: string): string {
       `  per seed: ${r.runs.accuracy.map((a, i) => `${r.runs!.seeds[i]}: ${pct(a)}`).join(', ')}`,
     );
   }
+  if (r.excluded && r.excluded.length > 0) lines.push(`Excluded by the user (not model inputs): ${r.excluded.join(', ')}`);
   lines.push(`Total ${(r.totalMs / 1000).toFixed(2)} s`);
   if (saved) lines.push(`Saved to ${saved} (TensorFlow.js model.json + weights.bin, kryptonite.json)`);
   return lines.join('\n') + '\n';
@@ -194,13 +214,28 @@ class ProgressLine {
   }
 }
 
-function parse(args: string[], options: Record<string, { type: 'string' | 'boolean'; short?: string }>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+function parse(
+  args: string[],
+  options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>,
+): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
-    return { values: values as Record<string, string | boolean | undefined>, positionals };
+    return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
   } catch (error) {
     throw new TrainUsageError(error instanceof Error ? error.message.split('\n')[0] : String(error));
   }
+}
+
+/** A repeatable option of comma-separated names (`--exclude x8,x9 --exclude x10`), in order, without repeats. */
+export function nameList(flag: string, v: string | boolean | string[] | undefined): string[] {
+  const items = typeof v === 'string' ? [v] : Array.isArray(v) ? v : [];
+  const out: string[] = [];
+  for (const item of items) {
+    const parts = item.split(',').map((t) => t.trim());
+    if (parts.some((t) => t === '')) throw new TrainUsageError(`${flag} expects feature names separated by commas, got "${item}"`);
+    for (const t of parts) if (!out.includes(t)) out.push(t);
+  }
+  return out;
 }
 
 function oneOf<T extends string>(name: string, v: string | undefined, allowed: readonly T[]): T | undefined {

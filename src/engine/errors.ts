@@ -29,7 +29,10 @@ export type DatasetErrorCode =
   | 'readFailed'
   | 'unclosedQuote'
   | 'columnTypeInvalid'
-  | 'taskInvalid';
+  | 'taskInvalid'
+  | 'featureNotFound'
+  | 'missingFeatures'
+  | 'extraFeatures';
 
 export interface DatasetErrorLocation {
   readonly file: string;
@@ -124,6 +127,22 @@ export function formatLocated(where: DatasetErrorLocation, detail: string): stri
   text += detail;
   if (where.expected !== undefined) text += ` (expected ${where.expected})`;
   return text.replace(/[\r\n]+/g, ' ');
+}
+
+/**
+ * A table that does not fit a saved model: it lacks features the model reads (`missingFeatures`), or has feature
+ * columns the model was not trained on (`extraFeatures`). Both lists are named in the message and kept as data.
+ */
+export class FeatureMismatchError extends DatasetError {
+  readonly missing: readonly string[];
+  readonly extra: readonly string[];
+
+  constructor(detail: string, where: DatasetErrorLocation, missing: readonly string[], extra: readonly string[]) {
+    super(missing.length > 0 ? 'missingFeatures' : 'extraFeatures', detail, where);
+    this.name = 'FeatureMismatchError';
+    this.missing = missing;
+    this.extra = extra;
+  }
 }
 
 export function isDatasetError(value: unknown): value is DatasetError {

@@ -38,7 +38,15 @@ export async function runJob(job: Job, signal: CancelSignal, progress: Progress,
     case 'predict': {
       const { kind: _kind, ...request } = job;
       const outcome = await predictFile(request, { signal, onProgress: progress });
-      return { kind: 'predict', rows: outcome.rows, classes: outcome.classes, counts: outcome.counts, ...(outcome.out ? { out: outcome.out } : {}) };
+      return {
+        kind: 'predict',
+        rows: outcome.rows,
+        classes: outcome.classes,
+        counts: outcome.counts,
+        ...(outcome.out ? { out: outcome.out } : {}),
+        drift: outcome.drift,
+        notes: outcome.notes,
+      };
     }
   }
 }

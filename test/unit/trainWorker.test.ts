@@ -89,6 +89,22 @@ test('bad settings, a bad rule and a missing model fail as input errors, not int
   await assert.rejects(client.run({ kind: 'predict', modelDir: join(tmp, 'nothing'), path }).result, input(/kryptonite\.json: not found/, 'modelFile'));
 });
 
+test('exclusions cross to the worker with the train job; a predict job that does not fit fails as an input error naming the columns', async () => {
+  const path = await npyPair(9, 600, 6);
+  const modelDir = join(tmp, 'no-x2');
+  const trained = await client.run({ kind: 'train', path, config: { model: 'logreg', epochs: 2 }, exclude: ['x2'], saveDir: modelDir }).result;
+  assert.ok(trained.kind === 'train' && trained.training.excluded?.join() === 'x2' && !trained.training.features.includes('x2'));
+  // The training file itself still has x2: known to the model as excluded, so not an extra column.
+  const same = await client.run({ kind: 'predict', modelDir, path }).result;
+  assert.ok(same.kind === 'predict' && same.rows === 600 && same.drift !== null && same.drift.warnings.length === 0, JSON.stringify(same.kind === 'predict' && same.drift?.warnings));
+  assert.deepEqual(same.kind === 'predict' && same.notes, ['not read (excluded from training by the user): x2']);
+  const wider = await npyPair(12, 300, 7);
+  const input = (code: string, pattern: RegExp) => (e: unknown) => e instanceof JobFailedError && e.error.kind === 'input' && e.error.code === code && pattern.test(e.message);
+  await assert.rejects(client.run({ kind: 'predict', modelDir, path: wider }).result, input('extraFeatures', /not trained on: x10, x11, x12/));
+  const ignored = await client.run({ kind: 'predict', modelDir, path: wider, ignoreExtra: true }).result;
+  assert.ok(ignored.kind === 'predict' && ignored.rows === 300);
+});
+
 test('the CLI reports the same mistakes as usage errors (exit 2), not internal ones', async () => {
   const path = await npyPair(9, 300, 5);
   const usage = (pattern: RegExp) => (e: unknown) => e instanceof TrainUsageError && pattern.test(e.message);
@@ -110,4 +126,16 @@ test('guards accept train/predict jobs and epoch progress, and reject malformed 
   assert.ok(isWorkerToHost({ type: 'progress', id: 1, stage: 'train', fraction: 0.1, message: '', epoch }));
   assert.ok(!isWorkerToHost({ type: 'progress', id: 1, stage: 'train', fraction: 0.1, message: '', epoch: { epoch: 'x' } }));
   assert.ok(!isWorkerToHost({ type: 'done', id: 1, result: { kind: 'train', training: {} } }));
+  // Exclusions are a list of names; ignoreExtra a boolean; a predict result carries its drift report (or null) and notes.
+  assert.ok(isHostToWorker({ type: 'start', id: 1, job: { kind: 'train', path: 'a.csv', exclude: ['x8', 'x9'] }, cancelFlag: flag }));
+  assert.ok(!isHostToWorker({ type: 'start', id: 1, job: { kind: 'train', path: 'a.csv', exclude: 'x8' }, cancelFlag: flag }));
+  assert.ok(!isHostToWorker({ type: 'start', id: 1, job: { kind: 'train', path: 'a.csv', exclude: [8] }, cancelFlag: flag }));
+  assert.ok(isHostToWorker({ type: 'start', id: 1, job: { kind: 'predict', modelDir: 'm', path: 'a.csv', ignoreExtra: true }, cancelFlag: flag }));
+  assert.ok(!isHostToWorker({ type: 'start', id: 1, job: { kind: 'predict', modelDir: 'm', path: 'a.csv', ignoreExtra: 'yes' }, cancelFlag: flag }));
+  const predicted = { kind: 'predict', rows: 2, classes: ['0', '1'], counts: [1, 1] };
+  assert.ok(isWorkerToHost({ type: 'done', id: 1, result: { ...predicted, drift: null, notes: [] } }));
+  const drift = { method: 'm', level: 0.001, trainingRows: 5, rows: 2, features: [{ feature: 'x1', psi: 0.3, drifted: true }], warnings: ['x1 differs'] };
+  assert.ok(isWorkerToHost({ type: 'done', id: 1, result: { ...predicted, drift, notes: ['n'] } }));
+  assert.ok(!isWorkerToHost({ type: 'done', id: 1, result: predicted }), 'no drift field');
+  assert.ok(!isWorkerToHost({ type: 'done', id: 1, result: { ...predicted, drift: { ...drift, warnings: [1] }, notes: [] } }));
 });

@@ -6,6 +6,7 @@
 import type { CancelSignal } from '../cancel';
 import type { ColumnType, Dataset, LabelSpec, LabelTask } from '../dataset';
 import { hasNumericMeaning, selectFeatures } from '../dataset';
+import { excludeFeatures } from '../exclude';
 import { loadDataset } from '../io/load';
 import { createRng, DEFAULT_SEED } from '../random';
 import { REPORT_SCHEMA } from '../report';
@@ -58,6 +59,8 @@ export interface AnalyseFileOptions extends AnalyseOptions {
   readonly detectLabel?: boolean;
   readonly columnTypes?: Readonly<Record<string, ColumnType>>;
   readonly task?: LabelTask;
+  /** Features the user excluded: left out of every analysis, listed in the columns as "excluded by the user". */
+  readonly exclude?: readonly string[];
 }
 
 /** Read a dataset from disk and describe it: the whole `kryptonite analyse` job. */
@@ -71,7 +74,8 @@ export async function analyseFile(path: string, options: AnalyseFileOptions = {}
     task: options.task,
     signal: options.signal,
   });
-  const dataset = options.sampleRows ? sampleDataset(loaded, options.sampleRows, options.seed ?? DEFAULT_SEED) : loaded;
+  const kept = excludeFeatures(loaded, options.exclude ?? []);
+  const dataset = options.sampleRows ? sampleDataset(kept, options.sampleRows, options.seed ?? DEFAULT_SEED) : kept;
   const loadMs = performance.now() - started;
   return analyseDataset(dataset, options, loadMs);
 }

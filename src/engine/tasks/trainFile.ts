@@ -7,8 +7,10 @@ import type { CancelSignal } from '../cancel';
 import { classLabel, inMemoryDataset } from '../dataset';
 import type { Dataset, LabelSpec } from '../dataset';
 import { DatasetError } from '../errors';
+import { excludeFeatures } from '../exclude';
 import { loadDataset } from '../io/load';
 import { loadTf } from '../train/backend';
+import { summariseTraining } from '../train/drift';
 import { resolveConfig } from '../train/presets';
 import { saveModel } from '../train/save';
 import { trainDataset } from '../train/train';
@@ -31,6 +33,11 @@ export interface TrainRequest {
   readonly config?: Partial<TrainConfig>;
   /** Save the first run's model here (TensorFlow.js layers format + kryptonite.json). */
   readonly saveDir?: string;
+  /**
+   * Features left out of training (`--exclude`, the "Exclude feature from training" quick fix): the model's inputs
+   * lack them, and the saved model names them so that predict knows them.
+   */
+  readonly exclude?: readonly string[];
 }
 
 export interface TrainFileOptions {
@@ -53,7 +60,9 @@ export interface TrainOutcome {
 export async function trainFile(request: TrainRequest, options: TrainFileOptions = {}): Promise<TrainOutcome> {
   const { signal, onProgress } = options;
   onProgress?.('load', 0, request.path ? `Reading ${request.path}` : 'Receiving columns');
-  const dataset = request.path ? await loadDataset(request.path, { label: request.label, signal }) : datasetFromColumns(request.data);
+  const loaded = request.path ? await loadDataset(request.path, { label: request.label, signal }) : datasetFromColumns(request.data);
+  const dataset = excludeFeatures(loaded, request.exclude ?? []);
+  const excluded = loaded.names.filter((n) => !dataset.names.includes(n));
   const { config, reason } = resolveConfig(dataset, { preset: request.preset, overrides: request.config });
   options.onConfig?.(reason);
   const { report, model } = await trainDataset(
@@ -71,9 +80,18 @@ export async function trainFile(request: TrainRequest, options: TrainFileOptions
   );
   if (request.saveDir) {
     const { tf } = await loadTf('auto');
-    await saveModel(tf, request.saveDir, model);
+    // The drift check's reference: the model's source features over the rows it was trained on.
+    const sources = model.data.sourceFeatures.map((name) => dataset.names.indexOf(name));
+    const trainingData = summariseTraining(
+      sources.map((j) => dataset.columns[j]),
+      model.data.sourceFeatures,
+      sources.map((j) => dataset.types[j]),
+      model.data.split.train,
+    );
+    await saveModel(tf, request.saveDir, model, { label: dataset.label?.name, excluded, trainingData });
   }
-  return { dataset, training: report, reason, ...(request.saveDir ? { saved: request.saveDir } : {}) };
+  const training: TrainingReport = excluded.length > 0 ? { ...report, excluded } : report;
+  return { dataset, training, reason, ...(request.saveDir ? { saved: request.saveDir } : {}) };
 }
 
 /** A Dataset over columns the host sent (already labelled with class indices). */

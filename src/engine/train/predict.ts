@@ -1,5 +1,7 @@
 import type { Dataset } from '../dataset';
-import { DatasetError } from '../errors';
+import { LABEL_NAME_GUESSES } from '../dataset';
+import { FeatureMismatchError } from '../errors';
+import { listNames } from '../exclude';
 import type { Tf } from './backend';
 import { applyStandardisation, buildInputs } from './data';
 import type { ModelMetadata } from './save';
@@ -12,32 +14,77 @@ export interface Prediction {
   readonly counts: number[];
 }
 
+export interface MatchOptions {
+  /** Predict even when the table has feature columns the model was not trained on (they are left unread). */
+  readonly ignoreExtra?: boolean;
+  /** Where the model came from, for the messages. */
+  readonly modelDir?: string;
+}
+
+export interface FeatureMatch {
+  /** The model's source features, in the model's order. */
+  readonly columns: Float32Array[];
+  /** What was matched how, or left unread, in one line each (empty when every column is a model feature). */
+  readonly notes: string[];
+}
+
 /**
- * Apply a saved model to a dataset with the same features (a label, if present, is ignored): features are matched
- * by name when the file has the model's names, else by position when the count agrees; standardisation and any
- * interaction transform are the ones fitted at training time.
+ * The table's columns for each of the model's source features, by name. Refused (FeatureMismatchError, naming the
+ * columns): a table that lacks any of them, and one with feature columns that are none of the model's features, its
+ * label, its split column or the features the user excluded from training — unless `ignoreExtra`. A table whose
+ * columns have no names of their own (an .npy, a CSV without a header: x1…xN) and exactly the model's number of
+ * features is matched by position, and the notes say so.
  */
-export function predictDataset(tf: Tf, model: import('@tensorflow/tfjs').LayersModel, meta: ModelMetadata, dataset: Dataset): Prediction {
+export function matchModelFeatures(meta: ModelMetadata, dataset: Dataset, options: MatchOptions = {}): FeatureMatch {
   const wanted = meta.sourceFeatures;
-  let columns: Float32Array[];
-  if (wanted.every((name) => dataset.names.includes(name))) {
-    columns = wanted.map((name) => dataset.columns[dataset.names.indexOf(name)]);
-  } else if (dataset.columns.length === wanted.length) {
-    columns = [...dataset.columns];
-  } else {
-    throw new DatasetError('notADataset', `has ${dataset.columns.length} features; the model was trained on ${wanted.length} (${wanted.slice(0, 6).join(', ')}${wanted.length > 6 ? ', …' : ''})`, {
-      file: dataset.path,
-      expected: `the same ${wanted.length} features (by name, or in the same order)`,
-    });
+  const names = dataset.names;
+  const model = options.modelDir ? `the model in ${options.modelDir}` : 'the model';
+  const missing = wanted.filter((name) => !names.includes(name));
+  const unnamed = dataset.format === 'npy' || dataset.source.hasHeader === false;
+  if (missing.length > 0 && unnamed && names.length === wanted.length) {
+    return {
+      columns: [...dataset.columns],
+      notes: [`features matched by position: ${dataset.path} has no column names, and its ${names.length} columns are taken as ${listNames(wanted)}`],
+    };
   }
+  const known = new Set<string>([...wanted, ...(meta.excluded ?? []), ...(meta.config.splitColumn !== undefined ? [meta.config.splitColumn] : [])]);
+  // Models saved before the label was recorded: the names a label is found by.
+  const isLabel = (name: string): boolean => (meta.label !== undefined ? name === meta.label : LABEL_NAME_GUESSES.includes(name.toLowerCase()));
+  const extra = names.filter((name) => !known.has(name) && !isLabel(name));
+  if (missing.length > 0) {
+    const where = { file: dataset.path };
+    const also = extra.length > 0 ? `; it has ${listNames(extra)} instead` : '';
+    throw new FeatureMismatchError(`lacks ${listNames(missing)}, which ${model} expects${also}`, where, missing, extra);
+  }
+  if (extra.length > 0 && !options.ignoreExtra) {
+    const where = { file: dataset.path, expected: `only the model's features ${listNames(wanted)}${meta.label !== undefined ? ` and its label ${meta.label}` : ''}` };
+    throw new FeatureMismatchError(`has ${extra.length} feature column${extra.length === 1 ? '' : 's'} ${model} was not trained on: ${listNames(extra)}`, where, [], extra);
+  }
+  const notes: string[] = [];
+  if (extra.length > 0) notes.push(`not read (the model was not trained on them): ${listNames(extra)}`);
+  const skipped = (meta.excluded ?? []).filter((name) => names.includes(name));
+  if (skipped.length > 0) notes.push(`not read (excluded from training by the user): ${listNames(skipped)}`);
+  return { columns: wanted.map((name) => dataset.columns[names.indexOf(name)]), notes };
+}
+
+/**
+ * Apply a saved model to a dataset with the model's features (see matchModelFeatures; a label, if present, is
+ * ignored); standardisation and any interaction transform are the ones fitted at training time.
+ */
+export function predictDataset(tf: Tf, model: import('@tensorflow/tfjs').LayersModel, meta: ModelMetadata, dataset: Dataset, options: MatchOptions = {}): Prediction {
+  return predictColumns(tf, model, meta, matchModelFeatures(meta, dataset, options).columns, dataset.rows);
+}
+
+/** Apply a saved model to its source features' columns (in the model's order). */
+export function predictColumns(tf: Tf, model: import('@tensorflow/tfjs').LayersModel, meta: ModelMetadata, columns: readonly Float32Array[], rows: number): Prediction {
   // The transform uses the statistics and cuts saved at training time, not the new data's.
-  const raw = buildInputs(columns, wanted, meta.transform, meta.rawStandardisation).columns;
-  const x = applyStandardisation(raw, dataset.rows, meta.standardisation);
+  const raw = buildInputs(columns, meta.sourceFeatures, meta.transform, meta.rawStandardisation).columns;
+  const x = applyStandardisation(raw, rows, meta.standardisation);
   const d = raw.length;
-  const classIndex = new Int32Array(dataset.rows);
+  const classIndex = new Int32Array(rows);
   const chunk = 4096;
-  for (let start = 0; start < dataset.rows; start += chunk) {
-    const b = Math.min(chunk, dataset.rows - start);
+  for (let start = 0; start < rows; start += chunk) {
+    const b = Math.min(chunk, rows - start);
     const p = tf.tidy(() => {
       const out = model.predict(tf.tensor2d(x.subarray(start * d, (start + b) * d), [b, d])) as import('@tensorflow/tfjs').Tensor;
       return out.shape[1] === 1 ? tf.cast(tf.greater(out, 0.5), 'int32').reshape([b]) : tf.argMax(out, 1);

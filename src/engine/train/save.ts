@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Tf } from './backend';
 import { TrainInputError } from './errors';
 import type { Standardisation } from './data';
+import type { TrainingSummary } from './drift';
 import type { Architecture, NamedWeight } from './model';
 import type { TrainedModel } from './train';
 import type { FeatureTransform, ResolvedBackend, TrainConfig } from './types';
@@ -27,6 +28,19 @@ export interface ModelMetadata {
   readonly backend: ResolvedBackend;
   readonly kernel: string;
   readonly savedAt: string;
+  /** The label column trained on (absent in models saved before it was recorded). */
+  readonly label?: string;
+  /** Features the user excluded from training (`--exclude`, the quick fix): known to the model, never read. */
+  readonly excluded?: string[];
+  /** Per-feature summary of the training rows, for predict's drift check (absent in older models: no check). */
+  readonly trainingData?: TrainingSummary;
+}
+
+/** What the caller knows about the training beside the model itself. */
+export interface SaveExtras {
+  readonly label?: string;
+  readonly excluded?: readonly string[];
+  readonly trainingData?: TrainingSummary;
 }
 
 /** A tf.LayersModel with the architecture and weights: what `model.json` + `weights.bin` hold. */
@@ -59,7 +73,7 @@ export function toLayersModel(tf: Tf, arch: Architecture, weights: readonly Name
  * tensorflowjs_converter) and `dir/kryptonite.json`. The pure-JS tfjs package has no file:// handler (only
  * tfjs-node does), so the artifacts are written by our own save handler.
  */
-export async function saveModel(tf: Tf, dir: string, model: TrainedModel): Promise<void> {
+export async function saveModel(tf: Tf, dir: string, model: TrainedModel, extras: SaveExtras = {}): Promise<void> {
   await mkdir(dir, { recursive: true });
   const layers = toLayersModel(tf, model.architecture, model.weights);
   try {
@@ -96,6 +110,9 @@ export async function saveModel(tf: Tf, dir: string, model: TrainedModel): Promi
     backend: model.backend,
     kernel: model.kernel,
     savedAt: new Date().toISOString(),
+    ...(extras.label !== undefined ? { label: extras.label } : {}),
+    ...(extras.excluded && extras.excluded.length > 0 ? { excluded: [...extras.excluded] } : {}),
+    ...(extras.trainingData ? { trainingData: extras.trainingData } : {}),
   };
   await writeFile(join(dir, METADATA_FILE), JSON.stringify(meta, null, 2) + '\n');
 }
@@ -114,8 +131,17 @@ export async function loadModel(tf: Tf, dir: string): Promise<LoadedModel> {
       throw new ModelFileError(`${join(dir, name)}: not found — is ${dir} a folder written by \`kryptonite train --save\`?`);
     }
   };
-  const meta = JSON.parse((await read(METADATA_FILE)).toString('utf8')) as ModelMetadata;
-  if (meta.schema !== MODEL_SCHEMA) throw new ModelFileError(`${join(dir, METADATA_FILE)}: schema "${String(meta.schema)}", expected "${MODEL_SCHEMA}"`);
+  const parsed = parseJson(await read(METADATA_FILE), join(dir, METADATA_FILE)) as unknown as ModelMetadata;
+  if (parsed.schema !== MODEL_SCHEMA) throw new ModelFileError(`${join(dir, METADATA_FILE)}: schema "${String(parsed.schema)}", expected "${MODEL_SCHEMA}"`);
+  if (!isStringArray(parsed.sourceFeatures) || !isStringArray(parsed.classes)) throw new ModelFileError(`${join(dir, METADATA_FILE)}: no list of the model's features and classes`);
+  // The optional parts were written by this code; a file edited by hand loses what does not check out, not the model.
+  const { trainingData, excluded, label, ...rest } = parsed;
+  const meta: ModelMetadata = {
+    ...rest,
+    ...(typeof label === 'string' ? { label } : {}),
+    ...(isStringArray(excluded) ? { excluded } : {}),
+    ...(isTrainingSummary(trainingData) ? { trainingData } : {}),
+  };
   const json = JSON.parse((await read('model.json')).toString('utf8')) as {
     modelTopology: object;
     weightsManifest: { paths: string[]; weights: import('@tensorflow/tfjs').io.WeightsManifestEntry[] }[];
@@ -126,6 +152,45 @@ export async function loadModel(tf: Tf, dir: string): Promise<LoadedModel> {
   const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
   const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }));
   return { model, meta };
+}
+
+function parseJson(bytes: Buffer, file: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(bytes.toString('utf8'));
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new ModelFileError(`${file}: not a JSON object — was it written by \`kryptonite train --save\`?`);
+}
+
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+const isNumberArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
+
+function isTrainingSummary(v: unknown): v is TrainingSummary {
+  if (typeof v !== 'object' || v === null) return false;
+  const s = v as Record<string, unknown>;
+  return (
+    typeof s.rows === 'number' &&
+    Array.isArray(s.features) &&
+    s.features.every((f: unknown) => {
+      if (typeof f !== 'object' || f === null) return false;
+      const x = f as Record<string, unknown>;
+      return (
+        typeof x.name === 'string' &&
+        typeof x.count === 'number' &&
+        typeof x.missing === 'number' &&
+        typeof x.shape === 'string' &&
+        isNumberArray(x.quantiles) &&
+        isNumberArray(x.cuts) &&
+        isNumberArray(x.counts) &&
+        x.counts.length === x.cuts.length + 1
+      );
+    })
+  );
 }
 
 /** A model folder that is missing or was not written by `kryptonite train --save`. */

@@ -29,7 +29,7 @@ export interface TrainHooks {
 export interface TrainedModel {
   readonly architecture: Architecture;
   readonly weights: NamedWeight[];
-  readonly data: Pick<PreparedData, 'names' | 'classes' | 'standardisation' | 'sourceFeatures' | 'transform' | 'rawStandardisation'>;
+  readonly data: Pick<PreparedData, 'names' | 'classes' | 'standardisation' | 'sourceFeatures' | 'transform' | 'rawStandardisation' | 'split'>;
   readonly config: TrainConfig;
   readonly backend: ResolvedBackend;
   readonly kernel: string;

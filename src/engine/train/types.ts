@@ -120,6 +120,8 @@ export interface TrainingReport {
   /** The kernel that ran, in words (e.g. "fused WebAssembly SIMD MLP (…)", "TensorFlow.js wasm (SIMD)"). */
   readonly kernel: string;
   readonly features: readonly string[];
+  /** Features the user excluded (`--exclude`, the quick fix): not model inputs. Absent when none were. */
+  readonly excluded?: readonly string[];
   readonly classes: readonly string[];
   readonly split: { readonly train: number; readonly validation: number; readonly test: number; readonly source: 'seeded' | 'column' };
   readonly parameters: number;

@@ -5,11 +5,11 @@ import type { Report } from '../../engine/report';
 import type { DatasetChoices } from '../../host/datasetChoices';
 import type { DatasetIndex, DatasetRef } from '../../host/datasetIndex';
 import type { AnalysisOutcome, DatasetReports } from '../../host/datasetReports';
+import { excludedFeatures, excludeFeature } from '../../host/exclusions';
 import { activeDataFile, toUri } from '../../host/targets';
 import type { HostToWebview } from '../../protocol';
 import type { Analyses } from './analyses';
 import type { KryptoniteDiagnostics } from './diagnostics';
-import { excludedFeatures, excludeFeature } from './exclusions';
 import { registerLabelCommands } from './labelCommands';
 import { messageFor, type PanelHost, type ReportExtras } from './reportPanel';
 import { ReportPanels } from './reportPanels';
@@ -98,7 +98,9 @@ export class Controller implements vscode.Disposable, PanelHost, DatasetReports 
         const key = this.keyOf(uri);
         const report = this.analyses.report(key);
         if (report) await this.diagnostics.update(key, this.datasetOf(uri)?.uri ?? uri, report, await excludedFeatures(uri));
-        void vscode.window.showInformationMessage(`Kryptonite: "${name}" is excluded from training (recorded in ${vscode.workspace.asRelativePath(written)}).`);
+        void vscode.window.showInformationMessage(
+          `Kryptonite: "${name}" is excluded from training (recorded in ${vscode.workspace.asRelativePath(written)}): Train Model leaves it out; on the command line, pass --exclude ${name}.`,
+        );
         return written;
       }),
       reg(Commands.openDataset, async () => {

@@ -8,6 +8,7 @@ import type { DatasetIndex, DatasetRef } from '../../host/datasetIndex';
 import type { TreeContributions } from '../../host/explorerTree';
 import { DATA_FILE, pickDataset, toUri } from '../../host/targets';
 import { PanelSerializer } from '../../host/webviewController';
+import type { PredictJob } from '../../protocol';
 import { JobCancelledError, JobFailedError, type WorkerClient } from '../../worker/client';
 import { LastChoices, pickTrainRequest } from './quickPick';
 import { describeRequest, isTrainRequest, pct, type TrainRequest } from './request';
@@ -35,7 +36,17 @@ export interface TrainingApi {
 }
 
 export type PredictOutcome =
-  | { readonly status: 'written'; readonly out: string; readonly rows: number; readonly counts: number[]; readonly classes: string[] }
+  | {
+      readonly status: 'written';
+      readonly out: string;
+      readonly rows: number;
+      readonly counts: number[];
+      readonly classes: string[];
+      /** One line per feature whose distribution differs from the training data (empty: none, or no check possible). */
+      readonly drift: string[];
+      /** How the columns were matched and what was left unread. */
+      readonly notes: string[];
+    }
   | { readonly status: 'skipped' | 'cancelled' }
   | { readonly status: 'failed'; readonly message: string };
 
@@ -179,7 +190,8 @@ export function registerTraining(context: vscode.ExtensionContext, deps: Trainin
       else if (outcome.status === 'done') {
         const r = outcome.run.report;
         const acc = r.runs ? `${pct(r.runs.mean)} ± ${pct(r.runs.sd)} over ${r.runs.seeds.length} runs` : pct(r.test.accuracy);
-        void vscode.window.showInformationMessage(`Kryptonite: trained on ${label} — test accuracy ${acc} (${r.backend}); saved in ${vscode.workspace.asRelativePath(outcome.run.dir)}`);
+        const without = r.excluded && r.excluded.length > 0 ? ` without ${r.excluded.join(', ')} (excluded in .kryptonite/settings.json)` : '';
+        void vscode.window.showInformationMessage(`Kryptonite: trained on ${label}${without} — test accuracy ${acc} (${r.backend}); saved in ${vscode.workspace.asRelativePath(outcome.run.dir)}`);
       }
       return outcome;
     }),
@@ -227,8 +239,12 @@ export function registerTraining(context: vscode.ExtensionContext, deps: Trainin
       trainer.deleted(keyOf(vscode.Uri.file(run.meta.dataset)));
       return true;
     }),
-    /** (run node or run dir?, target dataset Uri?, format 'npy'|'csv'?, overwrite 'ask'|'yes'|'no'?) */
-    reg(TrainingCommands.predictLabels, async (runArg, targetArg, formatArg, overwriteArg): Promise<PredictOutcome | undefined> => {
+    /**
+     * (run node or run dir?, target dataset Uri?, format 'npy'|'csv'?, overwrite 'ask'|'yes'|'no'?, ignoreExtra 'yes'?)
+     * — a table with feature columns the model was not trained on is refused unless ignoreExtra is 'yes' (the refusal
+     * offers to predict without them).
+     */
+    reg(TrainingCommands.predictLabels, async (runArg, targetArg, formatArg, overwriteArg, ignoreExtraArg): Promise<PredictOutcome | undefined> => {
       const run = runOfNode(runArg) ?? (typeof runArg === 'string' && existsSync(path.join(runArg, 'run.json')) ? await store.read(runArg) : (await pickRuns(undefined, false, 'Predict with which saved model (training run)?'))?.[0]);
       if (!run) return undefined;
       let target = toUri(targetArg);
@@ -263,16 +279,38 @@ export function registerTraining(context: vscode.ExtensionContext, deps: Trainin
             (await vscode.window.showWarningMessage(`${path.basename(out)} already exists. Overwrite it?`, { modal: true, detail: vscode.workspace.asRelativePath(out) }, 'Overwrite')) === 'Overwrite');
         if (!overwrite) return { status: 'skipped' };
       }
+      const ignoreExtra = ignoreExtraArg === 'yes';
       try {
-        const r = await trainer.predict({ kind: 'predict', modelDir: run.modelDir, path: path.normalize(target.fsPath), out }, `Kryptonite: predicting labels for ${path.basename(target.fsPath)}`);
+        const job: PredictJob = { kind: 'predict', modelDir: run.modelDir, path: path.normalize(target.fsPath), out, ...(ignoreExtra ? { ignoreExtra } : {}) };
+        const r = await trainer.predict(job, `Kryptonite: predicting labels for ${path.basename(target.fsPath)}`);
         const counts = r.classes.map((c, k) => `${c}: ${r.counts[k]}`).join(', ');
-        void vscode.window.showInformationMessage(`Kryptonite: ${r.rows.toLocaleString('en')} labels written to ${vscode.workspace.asRelativePath(out)} (${counts})`);
-        return { status: 'written', out, rows: r.rows, counts: r.counts, classes: r.classes };
+        const drift = r.drift?.warnings ?? [];
+        for (const note of r.notes) log.info(`predict ${path.basename(target.fsPath)}: ${note}`);
+        for (const line of drift) log.warn(`predict ${path.basename(target.fsPath)}: ${line}`);
+        const written = `Kryptonite: ${r.rows.toLocaleString('en')} labels written to ${vscode.workspace.asRelativePath(out)} (${counts})`;
+        if (drift.length > 0) {
+          const names = r.drift!.features.filter((f) => f.drifted).map((f) => f.feature);
+          void vscode.window.showWarningMessage(
+            `${written}, but ${names.length === 1 ? 'the feature' : `${names.length} features`} ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''} ${names.length === 1 ? 'differs' : 'differ'} from the training data (PSI or KS test; the numbers are in the Kryptonite log): the predictions may be less accurate than the run's test score.`,
+          );
+        } else {
+          void vscode.window.showInformationMessage(written);
+        }
+        return { status: 'written', out, rows: r.rows, counts: r.counts, classes: r.classes, drift, notes: r.notes };
       } catch (error) {
         if (error instanceof JobCancelledError) return { status: 'cancelled' };
         const message = error instanceof Error ? error.message : String(error);
         if (error instanceof JobFailedError && error.error.kind === 'internal') log.error(error.error.stack ?? message);
-        return fail(`Kryptonite: cannot predict ${path.basename(target.fsPath)} with run ${runSeries(run.meta.id)} (${run.meta.datasetLabel}, features ${run.report.features.join(', ')}): ${message}`);
+        const text = `Kryptonite: cannot predict ${path.basename(target.fsPath)} with run ${runSeries(run.meta.id)} (${run.meta.datasetLabel}): ${message}`;
+        if (error instanceof JobFailedError && error.error.code === 'extraFeatures' && !ignoreExtra) {
+          // Only extra columns: the model has everything it reads, so predicting without them is the user's call.
+          const again = 'Predict without them';
+          void vscode.window.showErrorMessage(text, again).then((choice) => {
+            if (choice === again) void vscode.commands.executeCommand(TrainingCommands.predictLabels, run.dir, target, format, 'yes', 'yes');
+          });
+          return { status: 'failed', message: text };
+        }
+        return fail(text);
       }
     }),
   );

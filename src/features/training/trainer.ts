@@ -2,10 +2,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Config } from '../../constants';
 import { labelFor } from '../../host/analysisSettings';
+import { excludedFeatures } from '../../host/exclusions';
 import type { DatasetChoice } from '../../host/labelResolution';
 import type { BackendChoice, EpochProgress, TrainConfig } from '../../engine/train/types';
 import { JobSlots } from '../../host/jobSlots';
-import type { PredictJob, TrainJob } from '../../protocol';
+import type { JobResult, PredictJob, TrainJob } from '../../protocol';
 import type { WorkerClient } from '../../worker/client';
 import { describeRequest, epochMessage, summariseTraining, type TrainRequest } from './request';
 import { RUN_SCHEMA, runSeries, type RunStore, type StoredRun } from './runStore';
@@ -66,10 +67,13 @@ export class Trainer implements vscode.Disposable {
     const target = await this.store.create(datasetPath);
     const series = runSeries(target.id);
     const label0 = labelFor(uri, this.choiceOf(uri)).label;
+    // What the "Exclude feature from training" quick fix recorded for this file: the engine leaves it out.
+    const exclude = [...(await excludedFeatures(uri))];
     const job: TrainJob = {
       kind: 'train',
       path: datasetPath,
       ...(label0 !== undefined ? { label: label0 } : {}),
+      ...(exclude.length > 0 ? { exclude } : {}),
       ...(request.preset ? { preset: request.preset } : {}),
       config,
       saveDir: target.modelDir,
@@ -104,8 +108,11 @@ export class Trainer implements vscode.Disposable {
     return outcome;
   }
 
-  /** Apply a saved model in the worker (the existing `predict` job); labels go to `out`. Throws JobFailedError on bad input. */
-  async predict(job: PredictJob, title: string): Promise<{ rows: number; classes: string[]; counts: number[] }> {
+  /**
+   * Apply a saved model in the worker (the existing `predict` job); labels go to `out`. Throws JobFailedError on bad
+   * input, with code `missingFeatures` or `extraFeatures` for a table that does not fit the model.
+   */
+  async predict(job: PredictJob, title: string): Promise<Extract<JobResult, { kind: 'predict' }>> {
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
       const running = this.worker.run(job, (p) => progress.report({ message: p.message }));
       const sub = token.onCancellationRequested(() => running.cancel());

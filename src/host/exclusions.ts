@@ -1,6 +1,10 @@
 import * as vscode from 'vscode';
 
-/** The per-workspace choices file. The data file itself is never edited. */
+/**
+ * The per-workspace choices file `.kryptonite/settings.json` (the data file itself is never edited): the features the
+ * "Exclude feature from training" quick fix recorded, per dataset. The datasets feature writes it and marks the
+ * diagnostics; Train Model reads it and sends the exclusions with the train job.
+ */
 export interface KryptoniteWorkspaceSettings {
   readonly version: 1;
   /** Dataset path relative to the workspace folder → feature names excluded from training. */
