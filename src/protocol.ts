@@ -3,10 +3,12 @@
  * a boundary is checked by the guards in protocolGuards.ts before anything reads it.
  */
 import type { RankedHypothesis } from './engine/charts/hypotheses';
-import type { BestMark, CurvePoint } from './engine/charts/training';
+import type { BestMark, CurvePoint, CurveScore } from './engine/charts/training';
 import type { ColumnType, LabelTask } from './engine/dataset';
 import type { Report } from './engine/report';
 import type { RuleOutcome } from './engine/tasks/evaluateRules';
+import type { PlanRequest, TrainPlan } from './engine/tasks/planTraining';
+export type { TrainPlan } from './engine/tasks/planTraining';
 import type { PredictRequest } from './engine/tasks/predictFile';
 import type { TrainColumns, TrainRequest } from './engine/tasks/trainFile';
 import type { DriftReport } from './engine/train/drift';
@@ -59,7 +61,12 @@ export interface PredictJob extends PredictRequest {
   readonly kind: 'predict';
 }
 
-export type Job = AnalyseJob | HypothesisJob | TrainJob | PredictJob;
+/** What a training of this file would be, asked before anything trains (the engine's plan use case). */
+export interface TrainPlanJob extends PlanRequest {
+  readonly kind: 'trainPlan';
+}
+
+export type Job = AnalyseJob | HypothesisJob | TrainJob | PredictJob | TrainPlanJob;
 export type JobKind = Job['kind'];
 
 export type HostToWorker =
@@ -87,14 +94,20 @@ export type JobResult =
   | {
       readonly kind: 'predict';
       readonly rows: number;
+      /** What the model predicts: classes, or a number (regression: `values` summarises the predictions). */
+      readonly task: 'binary' | 'multiclass' | 'regression';
       readonly classes: string[];
       readonly counts: number[];
+      readonly values?: { readonly count: number; readonly mean: number; readonly min: number; readonly max: number };
+      /** Categorical levels the model never saw in training, per feature (read as no known level). */
+      readonly unseen: readonly { readonly feature: string; readonly levels: readonly string[]; readonly rows: number }[];
       readonly out?: string;
       /** The table against the model's training data (null: the model has no training summary). */
       readonly drift: DriftReport | null;
       /** How the columns were matched and what was left unread. */
       readonly notes: string[];
-    };
+    }
+  | ({ readonly kind: 'trainPlan' } & TrainPlan);
 
 /** What went wrong, as data (errors do not survive structured cloning with their class). */
 export interface WorkerError {
@@ -182,10 +195,32 @@ export interface TrainingRunDetails {
   readonly bestEpoch: number;
   readonly epochsRun: number;
   readonly stoppedEarly: boolean;
-  readonly test: { readonly rows: number; readonly accuracy: number | null; readonly loss: number | null };
-  /** Vega-Lite spec of the test confusion matrix. */
+  /** What the run learnt, and the score its test, validation and repeated-run figures are in. */
+  readonly task: 'binary' | 'multiclass' | 'regression';
+  readonly metric: 'accuracy' | 'r2';
+  /** Regression: the target's name (the residual plot's axes, the errors' unit). */
+  readonly target?: string;
+  /** Why this configuration (the preset's or auto's reason). */
+  readonly reason: string;
+  /**
+   * Test metrics: accuracy for classes (null for a regression); for a regression R², MAE and RMSE in the target's
+   * units, and `loss` the mean squared error.
+   */
+  readonly test: {
+    readonly rows: number;
+    readonly accuracy: number | null;
+    readonly loss: number | null;
+    readonly r2?: number | null;
+    readonly mae?: number | null;
+    readonly rmse?: number | null;
+  };
+  /** Vega-Lite spec of the test confusion matrix (null for a regression). */
   readonly confusion: unknown;
-  /** Repeated runs: one row per seed and the mean ± sd (absent for a single run). */
+  /** Regression: Vega-Lite spec of predicted against actual on the test rows (null: nothing to draw). */
+  readonly residuals?: unknown;
+  /** Regression: the plot shows a seeded sample of the test rows, not all of them. */
+  readonly residualsSampled?: boolean;
+  /** Repeated runs: one row per seed (its test score in `metric`) and the mean ± sd (absent for a single run). */
   readonly repeated?: { readonly rows: readonly { readonly label: string; readonly seed: number | null; readonly accuracy: number; readonly epochsRun: number | null }[]; readonly mean: number; readonly sd: number };
 }
 
@@ -199,6 +234,11 @@ export type HostToTrainingWebview =
       readonly selected: readonly string[];
       /** `loss` and `accuracy` Vega-Lite specs (named data `points` and `best` for streaming). */
       readonly charts: ChartSpecs;
+      /**
+       * What the `accuracy` curve holds: accuracy (classifiers), R² (regressions), or either (runs of both kinds
+       * overlaid); the headings and labels follow it.
+       */
+      readonly metric: CurveScore;
       readonly details: readonly TrainingRunDetails[];
       /** Set while a training of this dataset runs: its series name in the curves. */
       readonly live: string | null;
@@ -213,5 +253,8 @@ export type TrainingWebviewToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'selectRuns'; readonly runs: readonly string[] }
   | { readonly type: 'cancel' }
-  /** After each update: how many curve points the webview's views hold (a test hook, and a check that streaming works). */
-  | { readonly type: 'rendered'; readonly points: number };
+  /**
+   * After each update: how many curve points the webview's views hold (a test hook, and a check that streaming works),
+   * the ids of the charts it drew and its section headings (what the user sees named: "R²", the residual plot).
+   */
+  | { readonly type: 'rendered'; readonly points: number; readonly charts: readonly string[]; readonly headings: readonly string[] };

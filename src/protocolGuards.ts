@@ -43,14 +43,18 @@ export function isJob(v: unknown): v is Job {
         optional(v.budgetBytes, (x) => isFiniteNumber(x) && (x as number) > 0) &&
         optional(v.sampleRows, (x) => Number.isSafeInteger(x) && (x as number) >= 0) &&
         optional(v.columnTypes, isColumnTypes) &&
-        optional(v.task, (x) => typeof x === 'string' && (LABEL_TASKS as readonly string[]).includes(x))
+        optional(v.task, isLabelTask)
       );
     case 'hypothesis':
       return Array.isArray(v.rules) && v.rules.every(isString) && optional(v.label, isLabel) && optional(v.seed, (x) => Number.isSafeInteger(x));
+    case 'trainPlan':
+      return optional(v.label, isLabel) && optional(v.task, isLabelTask) && optional(v.columnTypes, isColumnTypes) && optional(v.exclude, isFeatureList);
     default:
       return false;
   }
 }
+
+const isLabelTask = (x: unknown): boolean => typeof x === 'string' && (LABEL_TASKS as readonly string[]).includes(x);
 
 /** A train job reads a file or carries its columns, never both; settings are checked again by the engine. */
 function isTrainJob(v: Rec): boolean {
@@ -68,7 +72,9 @@ function isTrainJob(v: Rec): boolean {
     optional(v.preset, (x) => x === 'auto' || x === 'N-9' || x === 'N-12' || x === 'N-15' || x === 'N-18') &&
     optional(v.config, isRecord) &&
     optional(v.saveDir, isString) &&
-    optional(v.exclude, isFeatureList)
+    optional(v.exclude, isFeatureList) &&
+    optional(v.task, isLabelTask) &&
+    optional(v.columnTypes, isColumnTypes)
   );
 }
 
@@ -100,11 +106,25 @@ function isJobResult(r: unknown): boolean {
       return Array.isArray(r.outcomes);
     case 'train':
       return isRecord(r.training) && isRecord(r.training.test) && Array.isArray(r.training.history);
+    case 'trainPlan':
+      return (
+        (r.label === null || isString(r.label)) &&
+        (r.task === null || isLabelTask(r.task)) &&
+        isFiniteNumber(r.features) &&
+        isFiniteNumber(r.rows) &&
+        isRecord(r.defaults) &&
+        Object.entries(r.defaults).every(([model, c]) => ['mlp', 'logreg', 'cnn1d'].includes(model) && isTrainConfigShape(c))
+      );
     case 'predict':
       return (
         isFiniteNumber(r.rows) &&
+        isLabelTask(r.task) &&
         Array.isArray(r.counts) &&
         Array.isArray(r.classes) &&
+        // A regression's summary: finite over at least one prediction (an empty table has none to summarise).
+        optional(r.values, (x) => isRecord(x) && ['count', 'mean', 'min', 'max'].every((k) => typeof x[k] === 'number')) &&
+        Array.isArray(r.unseen) &&
+        r.unseen.every((u) => isRecord(u) && isString(u.feature) && Array.isArray(u.levels) && u.levels.every(isString) && isFiniteNumber(u.rows)) &&
         (r.drift === null || isDriftReport(r.drift)) &&
         Array.isArray(r.notes) &&
         r.notes.every(isString)
@@ -114,8 +134,24 @@ function isJobResult(r: unknown): boolean {
   }
 }
 
+/** The fields of a resolved TrainConfig the Custom flow shows and edits (the engine validates the whole on training). */
+function isTrainConfigShape(c: unknown): boolean {
+  return (
+    isRecord(c) &&
+    isString(c.model) &&
+    isString(c.activation) &&
+    isString(c.optimizer) &&
+    Array.isArray(c.hidden) &&
+    c.hidden.every(isFiniteNumber) &&
+    Array.isArray(c.dropout) &&
+    c.dropout.every(isFiniteNumber) &&
+    ['learningRate', 'momentum', 'batchSize', 'epochs', 'patience', 'seed', 'runs'].every((k) => isFiniteNumber(c[k])) &&
+    optional(c.monitor, (x) => x === 'loss' || x === 'accuracy')
+  );
+}
+
 function isEpochProgress(v: unknown): boolean {
-  return isRecord(v) && ['epoch', 'epochs', 'run', 'runs', 'elapsedMs'].every((k) => isFiniteNumber(v[k])) && ['trainLoss', 'valLoss', 'trainAccuracy', 'valAccuracy'].every((k) => typeof v[k] === 'number');
+  return isRecord(v) && ['epoch', 'epochs', 'run', 'runs', 'elapsedMs'].every((k) => isFiniteNumber(v[k])) && ['trainLoss', 'valLoss', 'trainAccuracy', 'valAccuracy'].every((k) => typeof v[k] === 'number') && (v.metric === undefined || v.metric === 'accuracy' || v.metric === 'r2');
 }
 
 export function isHostToWorker(v: unknown): v is HostToWorker {
@@ -216,6 +252,9 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
 const RUN_ID = /^[A-Za-z0-9._-]{1,100}$/;
 const isRunId = (v: unknown): boolean => typeof v === 'string' && RUN_ID.test(v) && v !== '.' && v !== '..';
 
+/** A bounded list of short strings (what a webview reports having drawn). */
+const isShortStrings = (v: unknown): boolean => Array.isArray(v) && v.length <= 200 && v.every((x) => typeof x === 'string' && x.length <= 200);
+
 /** Messages from the training webview (untrusted, like the report webview). */
 export function isTrainingWebviewToHost(v: unknown): v is TrainingWebviewToHost {
   if (!isRecord(v)) return false;
@@ -226,7 +265,7 @@ export function isTrainingWebviewToHost(v: unknown): v is TrainingWebviewToHost 
     case 'selectRuns':
       return Array.isArray(v.runs) && v.runs.length <= 50 && v.runs.every(isRunId);
     case 'rendered':
-      return isId(v.points);
+      return isId(v.points) && isShortStrings(v.charts) && isShortStrings(v.headings);
     default:
       return false;
   }
@@ -238,6 +277,30 @@ function isCurvePoint(p: unknown): boolean {
 }
 function isBestMark(b: unknown): boolean {
   return isRecord(b) && isString(b.series) && isFiniteNumber(b.epoch) && isNullableNumber(b.loss) && isNullableNumber(b.accuracy);
+}
+
+const isNullableNumberOrAbsent = (x: unknown): boolean => x === undefined || isNullableNumber(x);
+const isSpec = (x: unknown): boolean => x === null || isRecord(x);
+
+/** One selected run's details: its task and metric, the test figures of that task, and its charts' specs. */
+function isRunDetails(d: unknown): boolean {
+  if (!isRecord(d) || !isString(d.id) || !isString(d.label) || !isString(d.config) || !isString(d.reason) || !isRecord(d.test)) return false;
+  const t = d.test;
+  const testOk = isFiniteNumber(t.rows) && isNullableNumber(t.accuracy) && isNullableNumber(t.loss) && ['r2', 'mae', 'rmse'].every((k) => isNullableNumberOrAbsent(t[k]));
+  const r = d.repeated;
+  const repeatedOk =
+    r === undefined ||
+    (isRecord(r) && isNullableNumber(r.mean) && isNullableNumber(r.sd) && Array.isArray(r.rows) && r.rows.every((x) => isRecord(x) && isString(x.label) && isNullableNumber(x.accuracy)));
+  return (
+    testOk &&
+    repeatedOk &&
+    isLabelTask(d.task) &&
+    (d.metric === 'accuracy' || d.metric === 'r2') &&
+    optional(d.target, isString) &&
+    isSpec(d.confusion) &&
+    optional(d.residuals, isSpec) &&
+    optional(d.residualsSampled, (x) => typeof x === 'boolean')
+  );
 }
 
 /** Messages from the host to the training webview (checked in the webview too). */
@@ -253,8 +316,9 @@ export function isHostToTrainingWebview(v: unknown): v is HostToTrainingWebview 
         Array.isArray(v.selected) &&
         v.selected.every(isString) &&
         isRecord(v.charts) &&
+        (v.metric === 'accuracy' || v.metric === 'r2' || v.metric === 'mixed') &&
         Array.isArray(v.details) &&
-        v.details.every((d) => isRecord(d) && isString(d.id) && isString(d.label) && isRecord(d.test)) &&
+        v.details.every(isRunDetails) &&
         (v.live === null || isString(v.live)) &&
         isString(v.status)
       );

@@ -15,7 +15,7 @@ import { generateKryptonite, kryptoniteCsvChunks } from '../engine/synth/krypton
 import { ENGINE_VERSION } from '../engine/version';
 import { defaultTaskRunner } from '../worker/defaultPool';
 import { formatReport, formatSparsity } from './format';
-import { nameList, predictCommand, TRAIN_HELP, trainCommand, TrainUsageError } from './train';
+import { nameList, predictCommand, taskOption, TRAIN_HELP, trainCommand, TrainUsageError, typeOptions } from './train';
 
 /** Exit codes: 0 success, 1 internal failure (a bug: please report), 2 unusable input or arguments. */
 const EXIT_INTERNAL = 1;
@@ -333,28 +333,6 @@ function parse(args: string[], options: OptionSpec): ParsedArgs {
 /** The value of a string option (parseArgs has already rejected a missing value). */
 function str(value: string | boolean | string[] | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;
-}
-
-function taskOption(text: string | undefined): LabelTask | undefined {
-  if (text === undefined) return undefined;
-  if (!(LABEL_TASKS as readonly string[]).includes(text)) throw new UsageError(`--task expects ${LABEL_TASKS.join(', ')}, got "${text}"`);
-  return text as LabelTask;
-}
-
-/** `--type NAME=TYPE`, repeatable; NAME may contain '=' (the last one splits). */
-function typeOptions(value: string | boolean | string[] | undefined): Record<string, ColumnType> | undefined {
-  if (value === undefined || typeof value === 'boolean') return undefined;
-  const out: Record<string, ColumnType> = {};
-  for (const item of typeof value === 'string' ? [value] : value) {
-    const at = item.lastIndexOf('=');
-    const name = at > 0 ? item.slice(0, at).trim() : '';
-    const type = at > 0 ? item.slice(at + 1).trim() : '';
-    if (name === '' || !(COLUMN_TYPES as readonly string[]).includes(type)) {
-      throw new UsageError(`--type expects COLUMN=TYPE with TYPE one of ${COLUMN_TYPES.join(', ')}, got "${item}"`);
-    }
-    out[name] = type as ColumnType;
-  }
-  return out;
 }
 
 function integerOption(name: string, text: string, min = 0): number {

@@ -1,3 +1,5 @@
+import { COLUMN_TYPES, LABEL_TASKS } from '../engine/dataset';
+import type { ColumnType, LabelTask } from '../engine/dataset';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { reportToJson } from '../engine/report';
@@ -77,6 +79,8 @@ async function train(args: string[]): Promise<number> {
     json: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
     exclude: { type: 'string', multiple: true },
+    task: { type: 'string' },
+    type: { type: 'string', multiple: true },
   });
   if (positionals.length !== 1) throw new TrainUsageError(`train takes one dataset path, got ${positionals.length}`);
   const s = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
@@ -109,7 +113,16 @@ async function train(args: string[]): Promise<number> {
   const save = s('save');
   const exclude = nameList('--exclude', values.exclude);
   const outcome = await trainFile(
-    { path, label: s('label'), preset: presetText as PresetName | 'auto' | undefined, config: overrides, saveDir: save, ...(exclude.length > 0 ? { exclude } : {}) },
+    {
+      path,
+      label: s('label'),
+      preset: presetText as PresetName | 'auto' | undefined,
+      config: overrides,
+      saveDir: save,
+      ...(exclude.length > 0 ? { exclude } : {}),
+      ...(taskOption(s('task')) ? { task: taskOption(s('task')) } : {}),
+      ...(typeOptions(values.type) ? { columnTypes: typeOptions(values.type) } : {}),
+    },
     {
       onProgress: (stage, _fraction, _message, epoch) => {
         if (epoch) line.update(epoch);
@@ -147,7 +160,9 @@ async function predict(args: string[]): Promise<number> {
   if (outcome.drift && outcome.drift.warnings.length > 0) {
     err.write(`kryptonite: ${outcome.drift.warnings.length} of ${outcome.drift.features.length} features differ from the training data (${outcome.drift.method}); the predictions may be less accurate than the model's test score\n`);
   }
-  const counts = outcome.classes.map((c, k) => `${c}: ${outcome.counts[k]}`).join(', ');
+  const counts = outcome.values
+    ? `mean ${formatNumber(outcome.values.mean)}, range ${formatNumber(outcome.values.min)} … ${formatNumber(outcome.values.max)}`
+    : outcome.classes.map((c, k) => `${c}: ${outcome.counts[k]}`).join(', ');
   process.stdout.write(`Predicted ${outcome.rows.toLocaleString('en-US')} rows with ${dir} (TensorFlow.js ${outcome.backend}) → ${out} (${counts})\n`);
   return 0;
 }
@@ -159,22 +174,38 @@ export function formatTraining(r: TrainingReport, saved?: string): string {
       ? `1-D CNN ${c.cnn.layers}×conv(${c.cnn.filters}, k${c.cnn.kernel}, s${c.cnn.stride})`
       : c.model === 'logreg'
         ? 'logistic regression'
-        : `MLP ${r.features.length}→${c.hidden.join('→')}→${r.classes.length === 2 ? 1 : r.classes.length} (${c.activation}, dropout ${c.dropout.join('/')})`;
+        : `MLP ${r.features.length}→${c.hidden.join('→')}→${r.task === 'regression' || r.classes.length === 2 ? 1 : r.classes.length} (${c.activation}, dropout ${c.dropout.join('/')})`;
   const pct = (v: number): string => `${(100 * v).toFixed(2)} %`;
+  const regression = r.task === 'regression';
+  const model = regression && c.model === 'logreg' ? 'linear regression (squared error)' : arch;
+  const scores = (e: TrainingReport['test'], part: string, rows = ''): string =>
+    regression
+      ? `  ${part} R² ${(e.r2 ?? NaN).toFixed(4)}, MAE ${formatNumber(e.mae ?? NaN)}, RMSE ${formatNumber(e.rmse ?? NaN)}${rows}`
+      : `  ${part} accuracy ${pct(e.accuracy)}, loss ${e.loss.toFixed(4)}${rows}`;
   const lines = [
-    `Model: ${arch}, ${r.parameters.toLocaleString('en-US')} parameters; ${c.optimizer === 'sgd' ? `SGD (momentum ${c.momentum})` : 'Adam'} lr ${c.learningRate}, batch ${c.batchSize}, ≤ ${c.epochs} epochs, patience ${c.patience} on validation ${c.monitor ?? 'loss'}, ${c.init === 'glorot' ? 'Glorot-uniform init (Keras)' : 'PyTorch default init'}`,
+    `Task: ${r.task}${regression && r.target ? ` — predicting ${r.target.name} (mean ${formatNumber(r.target.mean)}, sd ${formatNumber(r.target.sd)} on the training rows; the network learns it standardised, squared error)` : ` — ${r.classes.length} classes`}`,
+    `Model: ${model}, ${r.parameters.toLocaleString('en-US')} parameters; ${c.optimizer === 'sgd' ? `SGD (momentum ${c.momentum})` : 'Adam'} lr ${c.learningRate}, batch ${c.batchSize}, ≤ ${c.epochs} epochs, patience ${c.patience} on validation ${c.monitor ?? 'loss'}, ${c.init === 'glorot' ? 'Glorot-uniform init (Keras)' : 'PyTorch default init'}`,
     `Backend: ${r.backend} — ${r.kernel}`,
     `Split: ${r.split.train}/${r.split.validation}/${r.split.test} rows (${r.split.source === 'seeded' ? `seeded, seed ${c.seed}` : 'from the split column'}); standardised on the training rows`,
     `Run 1: ${r.epochsRun} epochs (${r.stoppedEarly ? `stopped early; best epoch ${r.bestEpoch}` : `best epoch ${r.bestEpoch}`}), ${r.msPerEpoch.toFixed(1)} ms/epoch`,
-    `  validation accuracy ${pct(r.validation.accuracy)}, loss ${r.validation.loss.toFixed(4)}`,
-    `  test accuracy ${pct(r.test.accuracy)}, loss ${r.test.loss.toFixed(4)} on ${r.test.rows.toLocaleString('en-US')} rows`,
-    `Confusion (test; rows actual, columns predicted: ${r.classes.join(', ')}):`,
-    ...r.test.confusion.map((row, k) => `  ${r.classes[k].padStart(8)}: ${row.map((v) => String(v).padStart(7)).join('')}`),
+    scores(r.validation, 'validation'),
+    scores(r.test, 'test', ` on ${r.test.rows.toLocaleString('en-US')} rows`),
+    ...(regression
+      ? []
+      : [
+          `Confusion (test; rows actual, columns predicted: ${r.classes.join(', ')}):`,
+          ...r.test.confusion.map((row, k) => `  ${r.classes[k].padStart(8)}: ${row.map((v) => String(v).padStart(7)).join('')}`),
+        ]),
   ];
+  const imputed = (r.encoding ?? []).filter((e) => e.how.includes('imputed'));
+  const oneHot = (r.encoding ?? []).filter((e) => e.how.startsWith('one-hot'));
+  if (oneHot.length > 0) lines.push(`One-hot: ${oneHot.map((e) => `${e.feature} (${e.how.replace(/^one-hot over /, '').replace(/; missing.*$/, '')})`).join(', ')}`);
+  if (imputed.length > 0) lines.push(`Missing cells imputed at the training mean, with a missing indicator: ${imputed.map((e) => e.feature).join(', ')}`);
   if (r.runs) {
+    const show = (v: number): string => (regression ? v.toFixed(4) : pct(v));
     lines.push(
-      `Runs: ${r.runs.seeds.length} seeds (${r.runs.seeds[0]}..${r.runs.seeds[r.runs.seeds.length - 1]}): test accuracy ${pct(r.runs.mean)} ± ${pct(r.runs.sd)} (mean ± sd)`,
-      `  per seed: ${r.runs.accuracy.map((a, i) => `${r.runs!.seeds[i]}: ${pct(a)}`).join(', ')}`,
+      `Runs: ${r.runs.seeds.length} seeds (${r.runs.seeds[0]}..${r.runs.seeds[r.runs.seeds.length - 1]}): test ${regression ? 'R²' : 'accuracy'} ${show(r.runs.mean)} ± ${show(r.runs.sd)} (mean ± sd)`,
+      `  per seed: ${r.runs.accuracy.map((a, i) => `${r.runs!.seeds[i]}: ${show(a)}`).join(', ')}`,
     );
   }
   if (r.excluded && r.excluded.length > 0) lines.push(`Excluded by the user (not model inputs): ${r.excluded.join(', ')}`);
@@ -202,7 +233,7 @@ class ProgressLine {
     const eta = ((p.epochs - p.epoch) * perEpoch + (p.runs - p.run) * p.epochs * perEpoch) / 1000;
     const text =
       `run ${p.run}/${p.runs} epoch ${p.epoch}/${p.epochs}  loss ${p.trainLoss.toFixed(4)}/${p.valLoss.toFixed(4)}  ` +
-      `acc ${p.trainAccuracy.toFixed(4)}/${p.valAccuracy.toFixed(4)} (train/val)  ${perEpoch.toFixed(1)} ms/epoch  ETA ≤ ${eta.toFixed(0)} s`;
+      `${p.metric === 'r2' ? 'R²' : 'acc'} ${p.trainAccuracy.toFixed(4)}/${p.valAccuracy.toFixed(4)} (train/val)  ${perEpoch.toFixed(1)} ms/epoch  ETA ≤ ${eta.toFixed(0)} s`;
     if (tty) {
       this.out.write(`\r${text}\x1b[K`);
       this.shown = true;
@@ -274,4 +305,33 @@ function transform(features: string | undefined, rule: string | undefined): Feat
   if (features === 'raw') return { kind: 'raw' };
   if (features === 'interactions') return { kind: 'interactions' };
   throw new TrainUsageError(`--features expects raw or interactions (or use --hypothesis "RULE"), got "${features}"`);
+}
+
+/** A number to four significant digits (integers as they are). */
+function formatNumber(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toPrecision(4);
+}
+
+/** `--task binary|multiclass|regression`. */
+export function taskOption(text: string | undefined): LabelTask | undefined {
+  if (text === undefined) return undefined;
+  if (!(LABEL_TASKS as readonly string[]).includes(text)) throw new TrainUsageError(`--task expects ${LABEL_TASKS.join(', ')}, got "${text}"`);
+  return text as LabelTask;
+}
+
+/** `--type NAME=TYPE`, repeatable; NAME may contain '=' (the last one splits). */
+export function typeOptions(value: string | boolean | string[] | undefined): Record<string, ColumnType> | undefined {
+  if (value === undefined || typeof value === 'boolean') return undefined;
+  const out: Record<string, ColumnType> = {};
+  for (const item of typeof value === 'string' ? [value] : value) {
+    const at = item.lastIndexOf('=');
+    const name = at > 0 ? item.slice(0, at).trim() : '';
+    const type = at > 0 ? item.slice(at + 1).trim() : '';
+    if (name === '' || !(COLUMN_TYPES as readonly string[]).includes(type)) {
+      throw new TrainUsageError(`--type expects COLUMN=TYPE with TYPE one of ${COLUMN_TYPES.join(', ')}, got "${item}"`);
+    }
+    out[name] = type as ColumnType;
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 import type { CancelSignal } from '../engine/cancel';
 import { analyseFile } from '../engine/tasks/analyseFile';
 import { evaluateRulesOnFile } from '../engine/tasks/evaluateRules';
+import { planTraining } from '../engine/tasks/planTraining';
 import { predictFile } from '../engine/tasks/predictFile';
 import { trainFile } from '../engine/tasks/trainFile';
 import type { TaskRunner } from '../engine/parallel/foldTasks';
@@ -41,12 +42,20 @@ export async function runJob(job: Job, signal: CancelSignal, progress: Progress,
       return {
         kind: 'predict',
         rows: outcome.rows,
+        task: outcome.task,
         classes: outcome.classes,
         counts: outcome.counts,
+        ...(outcome.values ? { values: outcome.values } : {}),
+        unseen: outcome.unseen,
         ...(outcome.out ? { out: outcome.out } : {}),
         drift: outcome.drift,
         notes: outcome.notes,
       };
+    }
+    case 'trainPlan': {
+      const { kind: _kind, ...request } = job;
+      progress('load', 0, `Reading ${job.path}`);
+      return { kind: 'trainPlan', ...(await planTraining(request, { signal })) };
     }
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BEST_DATA, bestEpochOf, bestMark, confusionSpec, CURVE_DATA, curvePoints, curvesSpec, epochPoints, runsTable } from '../../src/engine/charts/training';
+import { BEST_DATA, bestEpochOf, bestMark, confusionSpec, CURVE_DATA, curvePoints, curvesSpec, epochPoints, residualSpec, runsTable } from '../../src/engine/charts/training';
 import type { EpochMetrics } from '../../src/engine/train/types';
 
 // A frozen history: validation loss falls to its minimum at epoch 3, ties it at epoch 5 (the first wins, as in
@@ -93,4 +93,42 @@ test('runsTable: one row per seed plus the reported mean ± sd; null for a singl
   assert.equal(t.sd, 0.05);
   assert.equal(runsTable({}), null);
   assert.equal(runsTable({ runs: { seeds: [42], accuracy: [0.9], mean: 0.9, sd: 0, epochsRun: [10] } }), null);
+});
+
+test('curvesSpec for a regression: the score axis is R², the loss the standardised squared error', () => {
+  const spec = curvesSpec('accuracy', [], [], 'r2') as unknown as { layer: { encoding: Record<string, { title?: string; scale?: unknown }> }[] };
+  assert.equal(spec.layer[0].encoding.y.title, 'R²');
+  assert.deepEqual(spec.layer[0].encoding.y.scale, { domain: [0, 1], clamp: true });
+  const loss = curvesSpec('loss', [], [], 'r2') as unknown as typeof spec;
+  assert.match(String(loss.layer[0].encoding.y.title), /squared error/);
+  assert.equal((curvesSpec('accuracy', [], [], 'mixed') as unknown as typeof spec).layer[0].encoding.y.title, 'Accuracy or R²');
+  assert.equal((curvesSpec('accuracy') as unknown as typeof spec).layer[0].encoding.y.title, 'Accuracy', 'classifiers unchanged');
+});
+
+test('residualSpec: predicted against actual on one shared domain with the y = x rule; non-finite rows left out; null when empty', async () => {
+  const spec = residualSpec({ actual: [1, 2, 3, NaN], predicted: [1.5, 1.5, 4, 2], sampled: false }, 'price', 4) as unknown as {
+    description: string;
+    layer: { data: { values: Record<string, number>[] }; mark: { type: string }; encoding: Record<string, { field?: string; title?: string; scale?: { domain: number[] } }> }[];
+  };
+  const [rule, points] = spec.layer;
+  assert.equal(rule.mark.type, 'rule');
+  assert.deepEqual(rule.data.values, [{ from: 1, to: 4 }], 'the diagonal spans every actual and predicted value');
+  assert.equal(points.data.values.length, 3);
+  assert.deepEqual(points.data.values[0], { actual: 1, predicted: 1.5, residual: 0.5 });
+  assert.equal(points.encoding.x.title, 'actual price');
+  assert.equal(points.encoding.y.title, 'predicted price');
+  assert.deepEqual(points.encoding.x.scale?.domain, [1, 4]);
+  assert.deepEqual(points.encoding.y.scale?.domain, [1, 4]);
+  // The rule carries the same axes, so the layered chart has one title per axis, not "from, actual price".
+  assert.equal(rule.encoding.x.title, 'actual price');
+  assert.match(spec.description, /the 3 test rows/);
+  const sampled = residualSpec({ actual: [1, 2], predicted: [1, 2], sampled: true }, '', 5000) as unknown as typeof spec;
+  assert.match(sampled.description, /seeded sample of 2 of the 5,000 test rows/);
+  assert.equal(sampled.layer[1].encoding.x.title, 'actual target');
+  assert.equal(residualSpec({ actual: [NaN], predicted: [1], sampled: false }, 'y', 1), null);
+  const constant = residualSpec({ actual: [2, 2], predicted: [2, 2], sampled: false }, 'y', 2) as unknown as typeof spec;
+  assert.deepEqual(constant.layer[0].data.values, [{ from: 1.5, to: 2.5 }], 'a constant target still gets a span');
+  const { compile } = (await import('vega-lite')) as typeof import('vega-lite');
+  const vg = compile(spec as never).spec;
+  assert.equal((vg.axes ?? []).filter((a) => a.title !== undefined).length, 2, 'two titled axes');
 });

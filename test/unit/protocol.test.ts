@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isHostToWorker, isJob, isWorkerToHost } from '../../src/protocolGuards';
+import { isHostToTrainingWebview, isHostToWorker, isJob, isTrainingWebviewToHost, isWorkerToHost } from '../../src/protocolGuards';
 
 test('jobs are validated field by field', () => {
   assert.ok(isJob({ kind: 'analyse', path: 'a.csv' }));
@@ -38,4 +38,60 @@ test('worker → host messages are checked, including the error shape', () => {
   assert.equal(isWorkerToHost({ type: 'failed', id: 2, error: { kind: 'oops', message: 'x' } }), false);
   assert.equal(isWorkerToHost({ type: 'done', id: 2, result: { kind: 'analyse' } }), false);
   assert.equal(isWorkerToHost('ready'), false);
+});
+
+test('the train-plan job (a training\'s task and defaults before it trains) and its result are checked', () => {
+  assert.ok(isJob({ kind: 'trainPlan', path: 'a.csv' }));
+  assert.ok(isJob({ kind: 'trainPlan', path: 'a.csv', label: 'price', task: 'regression', columnTypes: { zip: 'categorical' }, exclude: ['x8'] }));
+  assert.equal(isJob({ kind: 'trainPlan', path: 'a.csv', task: 'ordinal' }), false);
+  assert.equal(isJob({ kind: 'trainPlan', path: 'a.csv', columnTypes: { zip: 'zipcode' } }), false);
+  assert.equal(isJob({ kind: 'trainPlan', path: 'a.csv', exclude: 'x8' }), false);
+  assert.ok(isJob({ kind: 'train', path: 'a.csv', task: 'regression', columnTypes: { site: 'categorical' } }), 'a train job carries the task and types too');
+  assert.equal(isJob({ kind: 'train', path: 'a.csv', task: 'numbers' }), false);
+  const mlp = { model: 'mlp', hidden: [128, 64], activation: 'relu', dropout: [0.2, 0.2], optimizer: 'adam', learningRate: 0.003, momentum: 0.9, batchSize: 32, epochs: 500, patience: 50, seed: 42, runs: 1 };
+  const plan = { kind: 'trainPlan', label: 'y', task: 'regression', features: 3, rows: 300, defaults: { mlp } };
+  assert.ok(isWorkerToHost({ type: 'done', id: 1, result: plan }));
+  assert.ok(isWorkerToHost({ type: 'done', id: 1, result: { ...plan, label: null, task: null, defaults: {} } }));
+  assert.equal(isWorkerToHost({ type: 'done', id: 1, result: { ...plan, task: 'guess' } }), false);
+  assert.equal(isWorkerToHost({ type: 'done', id: 1, result: { ...plan, defaults: { forest: mlp } } }), false);
+  assert.equal(isWorkerToHost({ type: 'done', id: 1, result: { ...plan, defaults: { mlp: { ...mlp, hidden: ['128'] } } } }), false);
+});
+
+test('a regression predict result carries its values summary and unseen levels', () => {
+  const result = { kind: 'predict', rows: 3, task: 'regression', classes: [], counts: [], values: { count: 3, mean: 1, min: 0, max: 2 }, unseen: [{ feature: 'site', levels: ['delta'], rows: 1 }], drift: null, notes: [] };
+  assert.ok(isWorkerToHost({ type: 'done', id: 1, result }));
+  assert.equal(isWorkerToHost({ type: 'done', id: 1, result: { ...result, unseen: [{ feature: 'site', levels: [1], rows: 1 }] } }), false);
+  assert.equal(isWorkerToHost({ type: 'done', id: 1, result: { ...result, values: { count: 3 } } }), false);
+  assert.equal(isWorkerToHost({ type: 'done', id: 1, result: { ...result, task: undefined } }), false);
+});
+
+test('training webview: the view names its metric, run details their task, and rendered reports what it drew', () => {
+  const details = {
+    id: 'r1',
+    label: '01-01 00:00:00',
+    config: 'c',
+    reason: 'why',
+    backend: 'fused',
+    kernel: 'k',
+    bestEpoch: 3,
+    epochsRun: 5,
+    stoppedEarly: false,
+    task: 'regression',
+    metric: 'r2',
+    target: 'y',
+    test: { rows: 60, accuracy: null, loss: 0.2, r2: 0.97, mae: 0.4, rmse: 0.49 },
+    confusion: null,
+    residuals: { layer: [] },
+    residualsSampled: false,
+  };
+  const view = { type: 'trainingView', dataset: 'file:///a.csv', title: 'a.csv', runs: [], selected: [], charts: {}, metric: 'r2', details: [details], live: null, status: '' };
+  assert.ok(isHostToTrainingWebview(view));
+  assert.equal(isHostToTrainingWebview({ ...view, metric: 'f1' }), false);
+  assert.equal(isHostToTrainingWebview({ ...view, details: [{ ...details, task: 'ranking' }] }), false);
+  assert.equal(isHostToTrainingWebview({ ...view, details: [{ ...details, test: { ...details.test, r2: '0.97' } }] }), false);
+  assert.equal(isHostToTrainingWebview({ ...view, details: [{ ...details, residuals: 'spec' }] }), false);
+  assert.ok(isTrainingWebviewToHost({ type: 'rendered', points: 4, charts: ['loss', 'residuals-r1'], headings: ['R²'] }));
+  assert.equal(isTrainingWebviewToHost({ type: 'rendered', points: 4 }), false);
+  assert.equal(isTrainingWebviewToHost({ type: 'rendered', points: 4, charts: [1], headings: [] }), false);
+  assert.equal(isTrainingWebviewToHost({ type: 'rendered', points: 4, charts: [], headings: ['x'.repeat(201)] }), false);
 });

@@ -132,7 +132,7 @@ test('guards accept train/predict jobs and epoch progress, and reject malformed 
   assert.ok(!isHostToWorker({ type: 'start', id: 1, job: { kind: 'train', path: 'a.csv', exclude: [8] }, cancelFlag: flag }));
   assert.ok(isHostToWorker({ type: 'start', id: 1, job: { kind: 'predict', modelDir: 'm', path: 'a.csv', ignoreExtra: true }, cancelFlag: flag }));
   assert.ok(!isHostToWorker({ type: 'start', id: 1, job: { kind: 'predict', modelDir: 'm', path: 'a.csv', ignoreExtra: 'yes' }, cancelFlag: flag }));
-  const predicted = { kind: 'predict', rows: 2, classes: ['0', '1'], counts: [1, 1] };
+  const predicted = { kind: 'predict', rows: 2, task: 'binary', classes: ['0', '1'], counts: [1, 1], unseen: [] };
   assert.ok(isWorkerToHost({ type: 'done', id: 1, result: { ...predicted, drift: null, notes: [] } }));
   const drift = { method: 'm', level: 0.001, trainingRows: 5, rows: 2, features: [{ feature: 'x1', psi: 0.3, drifted: true }], warnings: ['x1 differs'] };
   assert.ok(isWorkerToHost({ type: 'done', id: 1, result: { ...predicted, drift, notes: ['n'] } }));

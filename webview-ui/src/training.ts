@@ -6,7 +6,7 @@
  */
 import type { Result } from 'vega-embed';
 import { drawChart } from './drawChart';
-import type { BestMark, CurvePoint } from '../../src/engine/charts/training';
+import { scoreTitle, type BestMark, type CurvePoint, type CurveScore } from '../../src/engine/charts/training';
 import type { HostToTrainingWebview, TrainingRunDetails, TrainingWebviewToHost } from '../../src/protocol';
 import { isHostToTrainingWebview } from '../../src/protocolGuards';
 
@@ -35,12 +35,21 @@ export function startTrainingView(vscode: TrainingVsCodeApi, themeConfig: () => 
     return e;
   }
 
-  const num = (v: number | null, digits = 4): string => (v === null || !Number.isFinite(v) ? '—' : v.toFixed(digits));
+  const num = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
   const pct = (v: number | null): string => (v === null || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(1)} %`);
+  // Errors in the target's units: four significant digits, whatever the scale of the target.
+  const sig = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : String(Number(v.toPrecision(4))));
+  const score = (metric: 'accuracy' | 'r2', v: number | null): string => (metric === 'r2' ? num(v, 3) : pct(v));
 
   function pointCount(): number {
     const v = views.get('loss');
     return v ? (v.view.data('points') as unknown[]).length : 0;
+  }
+
+  /** What is on screen, for the host's tests: the curve points, the charts drawn and the section headings. */
+  function rendered(): TrainingWebviewToHost {
+    const headings = [...app.querySelectorAll('h2, h3')].map((h) => (h.textContent ?? '').slice(0, 200)).slice(0, 200);
+    return { type: 'rendered', points: pointCount(), charts: [...views.keys()].slice(0, 200), headings };
   }
 
   async function render(m: Extract<HostToTrainingWebview, { type: 'trainingView' }>): Promise<void> {
@@ -55,29 +64,42 @@ export function startTrainingView(vscode: TrainingVsCodeApi, themeConfig: () => 
     const header = el('header', {}, el('h1', {}, `Training — ${m.title}`), statusLine, el('div', { class: 'actions' }, cancelButton));
     const body: HTMLElement[] = [header];
     if (m.runs.length > 0) body.push(runPicker(m));
-    const targets: [string, HTMLElement][] = [];
+    const toDraw: [string, HTMLElement, unknown][] = [];
     const charts = el('div', { class: 'training-charts' });
+    const heading: Record<(typeof CURVES)[number], string> = { loss: m.metric === 'r2' ? 'Loss (mean squared error)' : 'Loss', accuracy: scoreTitle(m.metric) };
     for (const id of CURVES) {
-      const target = el('div', { class: 'chart', id: `chart-${id}`, role: 'img', 'aria-label': `${id === 'loss' ? 'Loss' : 'Accuracy'} per epoch, train and validation` });
-      charts.append(el('section', { 'aria-labelledby': `h-${id}` }, el('h2', { id: `h-${id}` }, id === 'loss' ? 'Loss' : 'Accuracy'), target));
-      targets.push([id, target]);
+      const target = el('div', { class: 'chart', id: `chart-${id}`, role: 'img', 'aria-label': `${heading[id]} per epoch, train and validation` });
+      charts.append(el('section', { 'aria-labelledby': `h-${id}` }, el('h2', { id: `h-${id}` }, heading[id]), target));
+      toDraw.push([id, target, m.charts[id]]);
     }
-    body.push(charts, el('p', { class: 'help' }, 'Solid: train, dashed: validation. The dotted rule and diamond mark the best epoch (lowest validation loss) — the weights early stopping kept.'));
-    const confusionTargets: [string, HTMLElement][] = [];
+    body.push(charts, el('p', { class: 'help' }, curvesHelp(m.metric)));
     if (m.details.length > 0) body.push(detailsTable(m.details));
     for (const d of m.details) {
-      const target = el('div', { class: 'chart', id: `chart-confusion-${d.id}`, role: 'img', 'aria-label': `Test confusion matrix of run ${d.label}` });
-      const parts: HTMLElement[] = [el('h2', {}, `Run ${d.label}`), el('p', { class: 'help' }, d.config), el('h3', {}, 'Test confusion matrix'), target];
+      const parts: HTMLElement[] = [el('h2', {}, `Run ${d.label} — ${d.task}`), el('p', { class: 'help' }, d.config)];
+      if (d.reason) parts.push(el('p', { class: 'help' }, `Why: ${d.reason}`));
+      if (d.metric === 'r2') {
+        const target = el('div', { class: 'chart residual-chart', id: `chart-residuals-${d.id}`, role: 'img', 'aria-label': `Predicted against actual ${d.target ?? 'values'} on the test rows of run ${d.label}` });
+        parts.push(
+          el('h3', {}, `Test rows: predicted against actual${d.residualsSampled ? ' (sampled)' : ''}`),
+          el(
+            'p',
+            { class: 'help residual-help' },
+            `Each point is a test row${d.residualsSampled ? ' of a seeded sample (a large test split is sampled for the plot; the metrics use every row)' : ''}. On the dashed diagonal the prediction equals the actual value; points above it are over-predictions, below it under-predictions.`,
+          ),
+          target,
+        );
+        if (d.residuals) toDraw.push([`residuals-${d.id}`, target, d.residuals]);
+        else target.replaceChildren(el('p', { class: 'status' }, 'No test rows to plot.'));
+      } else {
+        const target = el('div', { class: 'chart', id: `chart-confusion-${d.id}`, role: 'img', 'aria-label': `Test confusion matrix of run ${d.label}` });
+        parts.push(el('h3', {}, 'Test confusion matrix'), target);
+        toDraw.push([`confusion-${d.id}`, target, d.confusion]);
+      }
       if (d.repeated) parts.push(repeatedTable(d));
       body.push(el('section', { class: 'run-detail' }, ...parts));
-      confusionTargets.push([`confusion-${d.id}`, target]);
     }
     app.replaceChildren(...body);
     const config = themeConfig();
-    const toDraw: [string, HTMLElement, unknown][] = [
-      ...targets.map(([id, t]): [string, HTMLElement, unknown] => [id, t, m.charts[id]]),
-      ...confusionTargets.map(([id, t], i): [string, HTMLElement, unknown] => [id, t, m.details[i].confusion]),
-    ];
     for (const [id, target, spec] of toDraw) {
       if (!spec) continue;
       try {
@@ -90,7 +112,7 @@ export function startTrainingView(vscode: TrainingVsCodeApi, themeConfig: () => 
       }
     }
     document.body.dataset.rendered = String(views.size);
-    send({ type: 'rendered', points: pointCount() });
+    send(rendered());
   }
 
   function runPicker(m: Extract<HostToTrainingWebview, { type: 'trainingView' }>): HTMLElement {
@@ -107,29 +129,45 @@ export function startTrainingView(vscode: TrainingVsCodeApi, themeConfig: () => 
     return list;
   }
 
+  function curvesHelp(metric: CurveScore): string {
+    const lines = 'Solid: train, dashed: validation. The dotted rule and diamond mark the best epoch (lowest validation loss) — the weights early stopping kept.';
+    if (metric === 'accuracy') return lines;
+    return `${lines} R² is 1 − MSE / variance of the split's targets (1: perfect, 0: no better than the mean); below 0 it is drawn at 0 (the tooltip has the value).${metric === 'mixed' ? ' Classifier runs show accuracy on the same axis.' : ''}`;
+  }
+
+  /** The final metrics of every selected run: the columns of the tasks shown (a classifier's and a regression's). */
   function detailsTable(details: readonly TrainingRunDetails[]): HTMLElement {
-    const cols = ['run', 'test accuracy', 'test loss', 'test rows', 'best epoch', 'epochs run', 'backend', 'kernel'];
-    const rows = details.map((d) =>
-      el(
-        'tr',
-        {},
-        el('th', { scope: 'row' }, d.label),
-        ...[pct(d.test.accuracy), num(d.test.loss), String(d.test.rows), String(d.bestEpoch), `${d.epochsRun}${d.stoppedEarly ? ' (stopped early)' : ''}`, d.backend, d.kernel].map((c) => el('td', {}, c)),
-      ),
-    );
+    const anyR2 = details.some((d) => d.metric === 'r2');
+    const anyAccuracy = details.some((d) => d.metric === 'accuracy');
+    const cols = ['run', 'task', ...(anyAccuracy ? ['test accuracy', 'test loss'] : []), ...(anyR2 ? ['test R²', 'test MAE', 'test RMSE'] : []), 'test rows', 'best epoch', 'epochs run', 'backend', 'kernel'];
+    const rows = details.map((d) => {
+      const r2 = d.metric === 'r2';
+      const cells = [
+        d.task,
+        ...(anyAccuracy ? [r2 ? '—' : pct(d.test.accuracy), r2 ? '—' : num(d.test.loss)] : []),
+        ...(anyR2 ? [r2 ? num(d.test.r2, 3) : '—', r2 ? sig(d.test.mae) : '—', r2 ? sig(d.test.rmse) : '—'] : []),
+        String(d.test.rows),
+        String(d.bestEpoch),
+        `${d.epochsRun}${d.stoppedEarly ? ' (stopped early)' : ''}`,
+        d.backend,
+        d.kernel,
+      ];
+      return el('tr', {}, el('th', { scope: 'row' }, d.label), ...cells.map((c) => el('td', {}, c)));
+    });
     const table = el('table', { class: 'stats training-metrics' }, el('thead', {}, el('tr', {}, ...cols.map((c) => el('th', { scope: 'col' }, c)))), el('tbody', {}, ...rows));
     return el('section', { 'aria-labelledby': 'h-metrics' }, el('h2', { id: 'h-metrics' }, 'Final test metrics'), el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Final test metrics' }, table));
   }
 
   function repeatedTable(d: TrainingRunDetails): HTMLElement {
     const r = d.repeated!;
-    const rows = r.rows.map((x) => el('tr', {}, el('th', { scope: 'row' }, x.label), el('td', {}, String(x.seed ?? '—')), el('td', {}, pct(x.accuracy)), el('td', {}, String(x.epochsRun ?? '—'))));
-    rows.push(el('tr', { class: 'summary' }, el('th', { scope: 'row' }, 'mean ± sd'), el('td', {}, ''), el('td', {}, `${pct(r.mean)} ± ${pct(r.sd)}`), el('td', {}, '')));
+    const rows = r.rows.map((x) => el('tr', {}, el('th', { scope: 'row' }, x.label), el('td', {}, String(x.seed ?? '—')), el('td', {}, score(d.metric, x.accuracy)), el('td', {}, String(x.epochsRun ?? '—'))));
+    rows.push(el('tr', { class: 'summary' }, el('th', { scope: 'row' }, 'mean ± sd'), el('td', {}, ''), el('td', {}, `${score(d.metric, r.mean)} ± ${score(d.metric, r.sd)}`), el('td', {}, '')));
+    const name = d.metric === 'r2' ? 'test R²' : 'test accuracy';
     return el(
       'div',
       {},
       el('h3', {}, `Repeated runs (${r.rows.length} seeds)`),
-      el('table', { class: 'stats repeated-runs' }, el('thead', {}, el('tr', {}, ...['run', 'seed', 'test accuracy', 'epochs'].map((c) => el('th', { scope: 'col' }, c)))), el('tbody', {}, ...rows)),
+      el('table', { class: 'stats repeated-runs' }, el('thead', {}, el('tr', {}, ...['run', 'seed', name, 'epochs'].map((c) => el('th', { scope: 'col' }, c)))), el('tbody', {}, ...rows)),
     );
   }
 
@@ -144,7 +182,7 @@ export function startTrainingView(vscode: TrainingVsCodeApi, themeConfig: () => 
       if (best) v.remove('best', (d: { series?: string }) => d.series === series).insert('best', [{ ...best }]);
       await v.runAsync();
     }
-    send({ type: 'rendered', points: pointCount() });
+    send(rendered());
   }
 
   window.addEventListener('message', (event: MessageEvent<unknown>) => {

@@ -1,6 +1,7 @@
 /**
- * Vega-Lite specs for the training view: loss and accuracy curves (train and validation, one colour per series),
- * the early-stopping point, and the confusion matrix. Pure data → spec, no vscode, no DOM.
+ * Vega-Lite specs for the training view: loss and score curves (train and validation, one colour per series; the
+ * score is accuracy for classes, R² for a regression), the early-stopping point, the confusion matrix of a classifier
+ * and the predicted-against-actual plot of a regression. Pure data → spec, no vscode, no DOM.
  *
  * The curves read two NAMED data sources, `points` and `best`, so the webview can stream epochs into an embedded
  * view with a changeset (`view.insert('points', rows)`) instead of re-embedding it per epoch. Vega-Lite keeps a
@@ -10,6 +11,16 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { EpochMetrics, TrainingReport } from '../train/types';
 
 export type CurveMetric = 'loss' | 'accuracy';
+/**
+ * What the `accuracy` field of the curve points holds: accuracy (classes), R² (a regression: the engine's history
+ * keeps R² in its accuracy fields), or both when runs of either kind are overlaid.
+ */
+export type CurveScore = 'accuracy' | 'r2' | 'mixed';
+
+/** The score's name on an axis, a heading, a tooltip. */
+export function scoreTitle(score: CurveScore): string {
+  return score === 'r2' ? 'R²' : score === 'mixed' ? 'Accuracy or R²' : 'Accuracy';
+}
 export const CURVE_DATA = 'points';
 export const BEST_DATA = 'best';
 
@@ -73,11 +84,15 @@ export function bestMark(series: string, history: readonly Readonly<EpochMetrics
 }
 
 /**
- * Loss or accuracy against epoch: solid train and dashed validation lines, one colour per series, and a dotted rule
- * with a point at each series' best epoch (the early-stopping point whose weights were kept).
+ * Loss or score against epoch: solid train and dashed validation lines, one colour per series, and a dotted rule
+ * with a point at each series' best epoch (the early-stopping point whose weights were kept). The score axis is
+ * [0, 1] for accuracy and R² alike; an R² below 0 (worse than predicting the mean, usual in the first epochs) is
+ * drawn at 0 and keeps its value in the tooltip.
  */
-export function curvesSpec(metric: CurveMetric, points: readonly CurvePoint[] = [], best: readonly BestMark[] = []): TopLevelSpec {
-  const title = metric === 'loss' ? 'Cross-entropy loss' : 'Accuracy';
+export function curvesSpec(metric: CurveMetric, points: readonly CurvePoint[] = [], best: readonly BestMark[] = [], score: CurveScore = 'accuracy'): TopLevelSpec {
+  const title =
+    metric === 'loss' ? (score === 'r2' ? 'Mean squared error (standardised target)' : score === 'mixed' ? 'Loss (cross-entropy or MSE)' : 'Cross-entropy loss') : scoreTitle(score);
+  const valueTitle = metric === 'loss' ? 'loss' : scoreTitle(score);
   const colour = { field: 'series', type: 'nominal', title: 'run', legend: { orient: 'bottom', columns: 3 } } as const;
   return {
     $schema: SCHEMA,
@@ -100,7 +115,7 @@ export function curvesSpec(metric: CurveMetric, points: readonly CurvePoint[] = 
             { field: 'series', type: 'nominal', title: 'run' },
             { field: 'split', type: 'nominal' },
             { field: 'epoch', type: 'quantitative' },
-            { field: metric, type: 'quantitative', format: '.4f' },
+            { field: metric, type: 'quantitative', title: valueTitle, format: '.4f' },
           ],
         },
       },
@@ -119,7 +134,73 @@ export function curvesSpec(metric: CurveMetric, points: readonly CurvePoint[] = 
           tooltip: [
             { field: 'series', type: 'nominal', title: 'run' },
             { field: 'epoch', type: 'quantitative', title: 'best epoch (weights kept)' },
-            { field: metric, type: 'quantitative', title: `validation ${metric}`, format: '.4f' },
+            { field: metric, type: 'quantitative', title: `validation ${valueTitle}`, format: '.4f' },
+          ],
+        },
+      },
+    ],
+  };
+}
+
+/** A regression's test rows as the residual plot draws them (the engine keeps at most RESIDUAL_SAMPLE of them). */
+export interface Residuals {
+  readonly actual: readonly number[];
+  readonly predicted: readonly number[];
+  readonly sampled: boolean;
+}
+
+/**
+ * Predicted against actual values of a regression's test rows, with the line y = x (a perfect prediction) as a
+ * dashed rule. Both axes share one domain, so the line is the diagonal and a bias shows as a shift off it; the plot
+ * is square for the same reason. Rows with a non-finite value are left out. Null when no row is left.
+ */
+export function residualSpec(residuals: Residuals, target: string, rows: number): TopLevelSpec | null {
+  const values: { actual: number; predicted: number; residual: number }[] = [];
+  const n = Math.min(residuals.actual.length, residuals.predicted.length);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const a = residuals.actual[i];
+    const p = residuals.predicted[i];
+    if (!Number.isFinite(a) || !Number.isFinite(p)) continue;
+    values.push({ actual: a, predicted: p, residual: p - a });
+    lo = Math.min(lo, a, p);
+    hi = Math.max(hi, a, p);
+  }
+  if (values.length === 0) return null;
+  if (lo === hi) {
+    // One value everywhere: widen so the axes have a span to draw.
+    lo -= 0.5;
+    hi += 0.5;
+  }
+  const name = target || 'target';
+  // The same scale, title and domain on both layers: the layers share the axes without merging two titles.
+  // Few ticks: the plot is 300 px square and long labels (−10, 1,000) would otherwise touch.
+  const axis = (title: string) => ({ type: 'quantitative' as const, title, scale: { domain: [lo, hi], nice: true, zero: false }, axis: { tickCount: 5, labelOverlap: true } });
+  const x = axis(`actual ${name}`);
+  const y = axis(`predicted ${name}`);
+  const shown = residuals.sampled ? `a seeded sample of ${values.length.toLocaleString('en-US')} of the ${rows.toLocaleString('en-US')} test rows` : `the ${values.length.toLocaleString('en-US')} test rows`;
+  return {
+    $schema: SCHEMA,
+    description: `Predicted against actual ${name} on ${shown}; the dashed diagonal is a perfect prediction (predicted = actual)`,
+    width: 300,
+    height: 300,
+    layer: [
+      {
+        data: { values: [{ from: lo, to: hi }] },
+        mark: { type: 'rule', strokeDash: [5, 3], strokeWidth: 1 },
+        encoding: { x: { field: 'from', ...x }, y: { field: 'from', ...y }, x2: { field: 'to' }, y2: { field: 'to' } },
+      },
+      {
+        data: { values },
+        mark: { type: 'point', filled: true, size: values.length > 500 ? 12 : 24, opacity: values.length > 500 ? 0.45 : 0.7 },
+        encoding: {
+          x: { field: 'actual', ...x },
+          y: { field: 'predicted', ...y },
+          tooltip: [
+            { field: 'actual', type: 'quantitative', format: '.4~g' },
+            { field: 'predicted', type: 'quantitative', format: '.4~g' },
+            { field: 'residual', type: 'quantitative', title: 'predicted − actual', format: '.4~g' },
           ],
         },
       },
@@ -173,6 +254,7 @@ export function confusionSpec(confusion: readonly (readonly number[])[], classes
 export interface RunsTableRow {
   readonly label: string;
   readonly seed: number | null;
+  /** The run's test score: accuracy, or R² for a regression (the report's `metric`). */
   readonly accuracy: number;
   readonly epochsRun: number | null;
 }

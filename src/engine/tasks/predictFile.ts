@@ -9,6 +9,7 @@ import type { ColumnType } from '../dataset';
 import { loadDataset } from '../io/load';
 import { loadTf } from '../train/backend';
 import { compareWithTraining } from '../train/drift';
+import { levelIndexColumn } from '../train/encoding';
 import type { DriftReport } from '../train/drift';
 import { writeLabels } from '../train/labels';
 import { matchModelFeatures, predictColumns } from '../train/predict';
@@ -26,8 +27,14 @@ export interface PredictRequest {
 
 export interface PredictOutcome {
   readonly rows: number;
+  /** What the model predicts: classes, or a number (regression). */
+  readonly task: 'binary' | 'multiclass' | 'regression';
   readonly classes: string[];
   readonly counts: number[];
+  /** Regression: the predictions' count, mean, minimum and maximum (the values themselves go to `out`). */
+  readonly values?: { readonly count: number; readonly mean: number; readonly min: number; readonly max: number };
+  /** Categorical levels the model never saw in training, per feature (read as all-zero inputs). */
+  readonly unseen: { readonly feature: string; readonly levels: string[]; readonly rows: number }[];
   readonly out?: string;
   /** The TensorFlow.js backend that ran the model. */
   readonly backend: string;
@@ -45,24 +52,38 @@ export async function predictFile(
   const { tf, detail } = await loadTf('auto');
   const { model, meta } = await loadModel(tf, request.modelDir);
   try {
-    const dataset = await loadDataset(request.path, { detectLabel: false, signal: options.signal, columnTypes: numericTypes(meta) });
+    const dataset = await loadDataset(request.path, { detectLabel: false, signal: options.signal, columnTypes: trainingTypes(meta) });
     options.signal?.throwIfAborted();
     const match = matchModelFeatures(meta, dataset, { ignoreExtra: request.ignoreExtra, modelDir: request.modelDir });
     const notes = [...match.notes];
     let drift: DriftReport | null = null;
     if (meta.trainingData) {
-      const byName = new Map(meta.sourceFeatures.map((name, j) => [name, match.columns[j]]));
+      // One-hot features in the encoding's level order, as at training time (codes depend on each file).
+      const byName = new Map(
+        meta.sourceFeatures.map((name, j) => {
+          const source = meta.encoding?.sources[j];
+          const column = source?.kind === 'categorical' ? levelIndexColumn(source, { name, values: match.columns[j], categories: match.categories[j] }) : match.columns[j];
+          return [name, column];
+        }),
+      );
       drift = compareWithTraining(meta.trainingData, (name) => byName.get(name), dataset.rows);
     } else {
       notes.push('no drift check: the model was saved without a summary of its training data (saved by an older version)');
     }
     options.onProgress?.('predict', 0, `Predicting ${dataset.rows.toLocaleString('en-US')} rows`);
-    const prediction = predictColumns(tf, model, meta, match.columns, dataset.rows);
+    const prediction = predictColumns(tf, model, meta, match.columns, dataset.rows, match.categories);
+    for (const u of prediction.unseen) {
+      notes.push(`${u.feature}: ${u.rows.toLocaleString('en-US')} row${u.rows === 1 ? '' : 's'} with level${u.levels.length === 1 ? '' : 's'} never seen in training (${u.levels.slice(0, 5).map((l) => JSON.stringify(l)).join(', ')}${u.levels.length > 5 ? ', …' : ''}): read as no known level`);
+    }
     if (request.out) await writeLabels(request.out, prediction);
+    const task = meta.task ?? (meta.classes.length > 2 ? 'multiclass' : 'binary');
     return {
       rows: dataset.rows,
+      task,
       classes: [...prediction.classes],
       counts: prediction.counts,
+      ...(prediction.values ? { values: summarise(prediction.values) } : {}),
+      unseen: prediction.unseen,
       backend: detail,
       ...(request.out ? { out: request.out } : {}),
       drift,
@@ -74,10 +95,28 @@ export async function predictFile(
 }
 
 /**
- * Features that were numbers at training time are read as numbers again: a small table to predict on could otherwise
- * have such a column typed as an identifier (every value distinct) and left out.
+ * Features are read as the model read them: numbers as numbers (a small table to predict on could otherwise have such
+ * a column typed as an identifier, every value distinct, and left out), one-hot features as categorical (their
+ * levels are matched by text).
  */
-function numericTypes(meta: ModelMetadata): Record<string, ColumnType> | undefined {
-  const numeric = meta.trainingData?.features.filter((f) => f.type === 'numeric' || f.type === 'binary') ?? [];
-  return numeric.length > 0 ? Object.fromEntries(numeric.map((f) => [f.name, 'numeric' as const])) : undefined;
+function trainingTypes(meta: ModelMetadata): Record<string, ColumnType> | undefined {
+  const types: Record<string, ColumnType> = {};
+  for (const f of meta.trainingData?.features ?? []) {
+    if (f.type === 'numeric' || f.type === 'binary') types[f.name] = 'numeric';
+    else if (f.type === 'boolean') types[f.name] = 'boolean';
+  }
+  for (const source of meta.encoding?.sources ?? []) if (source.kind === 'categorical') types[source.name] = 'categorical';
+  return Object.keys(types).length > 0 ? types : undefined;
+}
+
+function summarise(values: Float64Array): { count: number; mean: number; min: number; max: number } {
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { count: values.length, mean: values.length ? sum / values.length : NaN, min, max };
 }

@@ -5,12 +5,14 @@
  */
 import type { CancelSignal } from '../cancel';
 import { classLabel, inMemoryDataset } from '../dataset';
-import type { Dataset, LabelSpec } from '../dataset';
+import type { ColumnType, Dataset, LabelSpec, LabelTask } from '../dataset';
 import { DatasetError } from '../errors';
 import { excludeFeatures } from '../exclude';
 import { loadDataset } from '../io/load';
 import { loadTf } from '../train/backend';
+import { sourceColumns } from '../train/data';
 import { summariseTraining } from '../train/drift';
+import { levelIndexColumn } from '../train/encoding';
 import { resolveConfig } from '../train/presets';
 import { saveModel } from '../train/save';
 import { trainDataset } from '../train/train';
@@ -38,6 +40,10 @@ export interface TrainRequest {
    * lack them, and the saved model names them so that predict knows them.
    */
   readonly exclude?: readonly string[];
+  /** The label's task when the inference should be overridden (`--task`). */
+  readonly task?: LabelTask;
+  /** Column types set by the user (`--type`, the kryptonite.columnTypes setting). */
+  readonly columnTypes?: Readonly<Record<string, ColumnType>>;
 }
 
 export interface TrainFileOptions {
@@ -60,7 +66,9 @@ export interface TrainOutcome {
 export async function trainFile(request: TrainRequest, options: TrainFileOptions = {}): Promise<TrainOutcome> {
   const { signal, onProgress } = options;
   onProgress?.('load', 0, request.path ? `Reading ${request.path}` : 'Receiving columns');
-  const loaded = request.path ? await loadDataset(request.path, { label: request.label, signal }) : datasetFromColumns(request.data);
+  const loaded = request.path
+    ? await loadDataset(request.path, { label: request.label, signal, ...(request.task ? { task: request.task } : {}), ...(request.columnTypes ? { columnTypes: request.columnTypes } : {}) })
+    : datasetFromColumns(request.data);
   const dataset = excludeFeatures(loaded, request.exclude ?? []);
   const excluded = loaded.names.filter((n) => !dataset.names.includes(n));
   const { config, reason } = resolveConfig(dataset, { preset: request.preset, overrides: request.config });
@@ -73,7 +81,7 @@ export async function trainFile(request: TrainRequest, options: TrainFileOptions
       log: options.log,
       onEpoch: (p) => {
         const fraction = (p.run - 1 + p.epoch / p.epochs) / p.runs;
-        onProgress?.('train', fraction, `run ${p.run}/${p.runs}, epoch ${p.epoch}: val loss ${p.valLoss.toFixed(4)}, val acc ${p.valAccuracy.toFixed(4)}`, p);
+        onProgress?.('train', fraction, `run ${p.run}/${p.runs}, epoch ${p.epoch}: val loss ${p.valLoss.toFixed(4)}, val ${p.metric === 'r2' ? 'R²' : 'acc'} ${p.valAccuracy.toFixed(4)}`, p);
       },
     },
     reason,
@@ -82,8 +90,14 @@ export async function trainFile(request: TrainRequest, options: TrainFileOptions
     const { tf } = await loadTf('auto');
     // The drift check's reference: the model's source features over the rows it was trained on.
     const sources = model.data.sourceFeatures.map((name) => dataset.names.indexOf(name));
+    // One-hot features are summarised in the encoding's level order: codes depend on the file, level texts do not.
+    const encoded = model.data.encoding;
+    const columns = sources.map((j, s) => {
+      const source = encoded?.sources[s];
+      return source?.kind === 'categorical' ? levelIndexColumn(source, sourceColumns(dataset, [j])[0]) : dataset.columns[j];
+    });
     const trainingData = summariseTraining(
-      sources.map((j) => dataset.columns[j]),
+      columns,
       model.data.sourceFeatures,
       sources.map((j) => dataset.types[j]),
       model.data.split.train,

@@ -2,11 +2,13 @@
 import { profileDataset } from '../stats/profile';
 import { analyseSparsity } from '../sparsity/sparsity';
 import { binarisation } from '../binarise';
-import type { Dataset } from '../dataset';
+import type { Dataset, LabelTask } from '../dataset';
 import { DatasetError } from '../errors';
 import { compileHypothesis } from '../hypothesis/evaluate';
 import type { Split } from '../split';
 import { splitRows } from '../split';
+import { applyEncoding, fitEncoding } from './encoding';
+import type { InputEncoding, SourceColumn } from './encoding';
 import type { FeatureTransform } from './types';
 
 /**
@@ -29,6 +31,18 @@ export interface PreparedData {
   readonly transform: FeatureTransform;
   /** Statistics of the raw features that interaction products are built from (null for other transforms). */
   readonly rawStandardisation: Standardisation | null;
+  /** What the label asks for: classes (labels) or a number (targets). */
+  readonly task: LabelTask;
+  /** Regression: the target of every row standardised with the training rows' mean and sd (NaN: no label). */
+  readonly targets: Float32Array | null;
+  /** Regression: the training rows' target mean and population sd (predictions are mapped back with them). */
+  readonly targetScale: { readonly mean: number; readonly sd: number } | null;
+  /**
+   * How each source feature became inputs (standardisation, imputation, missing indicators, one-hot levels), fitted
+   * on the training rows: the plain-feature models' recipe, saved with the model. Null for the interaction and
+   * hypothesis transforms and the CNN's pooled scaling, which keep `standardisation`.
+   */
+  readonly encoding: InputEncoding | null;
 }
 
 export interface Standardisation {
@@ -55,7 +69,11 @@ export function prepareTraining(dataset: Dataset, options: PrepareOptions): Prep
   if (!label) {
     throw new DatasetError('labelNotFound', 'training needs a label column', { file: dataset.path, expected: 'a label (--label NAME) or a NAME-y.npy file' });
   }
-  if (label.classes.length < 2) {
+  const regression = label.task === 'regression';
+  if (regression && !label.target) {
+    throw new DatasetError('labelInvalid', `the label "${label.name}" is a number to predict but its values are missing`, { file: dataset.path, column: label.name, expected: 'numeric target values' });
+  }
+  if (!regression && label.classes.length < 2) {
     throw new DatasetError('labelInvalid', `the label "${label.name}" has ${label.classes.length} class; a classifier needs at least two`, {
       file: dataset.path,
       column: label.name,
@@ -83,23 +101,57 @@ export function prepareTraining(dataset: Dataset, options: PrepareOptions): Prep
   const transform = options.transform ?? { kind: 'raw' };
   const raw = featureIdx.map((i) => dataset.columns[i]);
   const rawNames = featureIdx.map((i) => dataset.names[i]);
+  const task = label.task;
+  const { targets, targetScale } = regression ? standardiseTarget(label.target as Float64Array, split.train) : { targets: null, targetScale: null };
+  const common = { rows: dataset.rows, labels: label.values, classes: regression ? [] : [...label.classes], split, splitSource, sourceFeatures: rawNames, transform, task, targets, targetScale };
+  if (transform.kind === 'raw' && (options.scaling ?? 'feature') === 'feature') {
+    // Plain features: every source feature encoded by its type, with statistics from the training rows only.
+    const sources = sourceColumns(dataset, featureIdx);
+    const encoding = fitEncoding(sources, split.train);
+    const { x } = applyEncoding(encoding, sources, dataset.rows);
+    const standardisation: Standardisation = {
+      mean: encoding.sources.flatMap((e) => (e.kind === 'numeric' ? [e.mean, ...(e.missingIndicator ? [0] : [])] : new Array<number>(e.levels.length + (e.other ? 1 : 0)).fill(0))),
+      sd: encoding.sources.flatMap((e) => (e.kind === 'numeric' ? [e.sd, ...(e.missingIndicator ? [1] : [])] : new Array<number>(e.levels.length + (e.other ? 1 : 0)).fill(1))),
+    };
+    return { ...common, names: [...encoding.inputs], inputs: encoding.inputs.length, x, standardisation, rawStandardisation: null, encoding };
+  }
   const rawStandardisation = transform.kind === 'interactions' ? fitStandardisation(raw, split.train) : null;
   const built = buildInputs(raw, rawNames, transform, rawStandardisation);
   const { x, standardisation } = standardise(built.columns, dataset.rows, split.train, options.scaling ?? 'feature');
-  return {
-    names: built.names,
-    rows: dataset.rows,
-    inputs: built.columns.length,
-    x,
-    labels: label.values,
-    classes: [...label.classes],
-    split,
-    splitSource,
-    standardisation,
-    sourceFeatures: rawNames,
-    transform,
-    rawStandardisation,
-  };
+  return { ...common, names: built.names, inputs: built.columns.length, x, standardisation, rawStandardisation, encoding: null };
+}
+
+/**
+ * The encoder's view of features `featureIdx`: categorical features (text levels or integer codes typed categorical)
+ * are one-hot by their level texts; numeric, binary and boolean features are numbers.
+ */
+export function sourceColumns(dataset: Dataset, featureIdx: readonly number[]): SourceColumn[] {
+  return featureIdx.map((j) => ({
+    name: dataset.names[j],
+    values: dataset.columns[j],
+    categories: dataset.types[j] === 'categorical' ? (dataset.categories[j] ?? null) : null,
+  }));
+}
+
+/** The target standardised with the training rows' mean and population sd (a constant target keeps sd 1). */
+function standardiseTarget(target: Float64Array, trainRows: Uint32Array): { targets: Float32Array; targetScale: { mean: number; sd: number } } {
+  let n = 0;
+  let m = 0;
+  let m2 = 0;
+  for (let k = 0; k < trainRows.length; k++) {
+    const v = target[trainRows[k]];
+    if (Number.isNaN(v)) continue;
+    n++;
+    const d = v - m;
+    m += d / n;
+    m2 += d * (v - m);
+  }
+  const sd0 = n > 1 ? Math.sqrt(m2 / n) : 0;
+  const sd = sd0 > 0 && Number.isFinite(sd0) ? sd0 : 1;
+  const mean = n > 0 ? m : 0;
+  const targets = new Float32Array(target.length);
+  for (let i = 0; i < target.length; i++) targets[i] = (target[i] - mean) / sd;
+  return { targets, targetScale: { mean, sd } };
 }
 
 /**

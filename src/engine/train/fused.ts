@@ -22,7 +22,18 @@ export interface DenseShape {
   readonly outputs: number;
   readonly activation: Activation;
   readonly dropout: readonly number[];
+  /** `linear`: one unbounded output with squared error (regression on a standardised target). */
+  readonly output?: OutputKind;
 }
+
+/** The output layer and its loss: sigmoid/softmax with cross-entropy (classes), or linear with squared error. */
+export type OutputKind = 'classes' | 'linear';
+
+/**
+ * What a batch is scored against: class indices (−1: none), or — for a linear output — the target value of every row
+ * (the standardised regression target; NaN: none).
+ */
+export type TrainTargets = Int32Array | Float32Array;
 
 export interface OptimizerSpec {
   readonly kind: OptimizerKind;
@@ -168,6 +179,7 @@ export abstract class FusedNetwork {
     private readonly initial: readonly Float32Array[],
     private readonly optimizer: OptimizerSpec,
     maxBatch: number,
+    protected readonly outputKind: OutputKind = 'classes',
   ) {
     this.maxBatch = Math.max(1, maxBatch);
     this.kernel = instantiate();
@@ -210,19 +222,25 @@ export abstract class FusedNetwork {
    * One optimisation step on rows `rows[from..to)` of the row-major matrix `x` (`inputs` values per row). Dropout
    * seeds, where the network has dropout, are drawn from `rng` layer by layer.
    */
-  trainBatch(x: Float32Array, labels: Int32Array, rows: Uint32Array, from: number, to: number, rng: Rng): BatchOutcome {
+  trainBatch(x: Float32Array, labels: TrainTargets, rows: Uint32Array, from: number, to: number, rng: Rng): BatchOutcome {
     const b = to - from;
     this.gather(x, rows, from, b);
     this.forward(b, rng);
-    const outcome = outputDelta(this.output, this.outDelta, this.outputs, labels, rows, from, b);
+    const outcome =
+      this.outputKind === 'linear'
+        ? squaredErrorDelta(this.output, this.outDelta, labels as Float32Array, rows, from, b)
+        : outputDelta(this.output, this.outDelta, this.outputs, labels as Int32Array, rows, from, b);
     this.backward(b);
     this.step++;
     this.applyGradients();
     return outcome;
   }
 
-  /** Per-row loss and predicted class over rows `rows` (or all rows of `x` when null), without dropout. */
-  evaluate(x: Float32Array, labels: Int32Array | null, rows: Uint32Array | null, predicted?: Int32Array): { lossSum: number; correct: number } {
+  /**
+   * Per-row loss and predicted class over rows `rows` (or all rows of `x` when null), without dropout. A linear output
+   * puts its values into `values` (when given) and has no hits.
+   */
+  evaluate(x: Float32Array, labels: TrainTargets | null, rows: Uint32Array | null, predicted?: Int32Array, values?: Float32Array): { lossSum: number; correct: number } {
     const d = this.inputs;
     const n = rows ? rows.length : x.length / d;
     let lossSum = 0;
@@ -232,7 +250,18 @@ export abstract class FusedNetwork {
       if (rows) this.gather(x, rows, start, b);
       else this.input.set(x.subarray(start * d, (start + b) * d));
       this.forward(b, null);
-      const chunk = scoreChunk(this.output, this.outputs, labels, rows, start, b, predicted);
+      if (this.outputKind === 'linear') {
+        for (let i = 0; i < b; i++) {
+          const p = this.output[i];
+          if (values) values[start + i] = p;
+          if (labels) {
+            const y = (labels as Float32Array)[rows ? rows[start + i] : start + i];
+            if (!Number.isNaN(y)) lossSum += (p - y) * (p - y);
+          }
+        }
+        continue;
+      }
+      const chunk = scoreChunk(this.output, this.outputs, labels as Int32Array | null, rows, start, b, predicted);
       lossSum += chunk.lossSum;
       correct += chunk.correct;
     }
@@ -249,6 +278,7 @@ export abstract class FusedNetwork {
 
   /** Sigmoid (one output) or softmax over the first `b` rows of `output`, in place. */
   protected outputActivation(b: number): void {
+    if (this.outputKind === 'linear') return;
     if (this.outputs === 1) this.kernel.sigmoidOut(this.at.output, b);
     else for (let i = 0; i < b; i++) softmaxRow(this.output, i * this.outputs, this.outputs);
   }
@@ -290,7 +320,7 @@ export class FusedDense extends FusedNetwork {
   private readonly spares: [number, number];
 
   constructor(shape: DenseShape, initial: readonly Float32Array[], optimizer: OptimizerSpec, maxBatch: number) {
-    super(shape.inputs, shape.outputs, initial, optimizer, maxBatch);
+    super(shape.inputs, shape.outputs, initial, optimizer, maxBatch, shape.output ?? 'classes');
     this.shape = shape;
     this.sizes = [shape.inputs, ...shape.hidden, shape.outputs];
     const layers = this.sizes.length - 1;
@@ -352,6 +382,21 @@ function outputDelta(p: Float32Array, delta: Float32Array, c: number, labels: In
     else for (let j = 0; j < c; j++) delta[i * c + j] = (p[i * c + j] - (j === y ? 1 : 0)) * inv;
   }
   return { lossSum, correct };
+}
+
+/**
+ * dLoss/dOutput of the squared error (mean over the batch's rows): 2(p − y)/b into `delta`. Returns the batch's summed
+ * squared error; a regression has no hits.
+ */
+function squaredErrorDelta(p: Float32Array, delta: Float32Array, targets: Float32Array, rows: Uint32Array, from: number, b: number): BatchOutcome {
+  let lossSum = 0;
+  const scale = 2 / b;
+  for (let i = 0; i < b; i++) {
+    const r = p[i] - targets[rows[from + i]];
+    lossSum += r * r;
+    delta[i] = r * scale;
+  }
+  return { lossSum, correct: 0 };
 }
 
 /** Loss sum, hits and (optionally) predictions over the rows of one evaluated chunk whose probabilities are in `p`. */

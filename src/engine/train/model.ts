@@ -11,15 +11,24 @@ export interface NamedWeight {
 
 /** The network, independent of what trains it. */
 export type Architecture =
-  | { readonly kind: 'dense'; readonly inputs: number; readonly hidden: readonly number[]; readonly outputs: number; readonly activation: Activation; readonly dropout: readonly number[] }
+  | {
+      readonly kind: 'dense';
+      readonly inputs: number;
+      readonly hidden: readonly number[];
+      readonly outputs: number;
+      readonly activation: Activation;
+      readonly dropout: readonly number[];
+      /** `linear`: one unbounded output trained with squared error (regression); absent: sigmoid or softmax. */
+      readonly output?: 'linear';
+    }
   | { readonly kind: 'cnn1d'; readonly inputs: number; readonly outputs: number; readonly cnn: CnnShape };
 
 /** What the training loop drives: the fused kernel or a TensorFlow.js backend. */
 export interface Trainer {
   readonly kernel: string;
   trainBatch(rows: Uint32Array, from: number, to: number, rng: Rng): BatchOutcome;
-  /** Loss sum and hits over `rows`; class predictions into `predicted` when given. */
-  evaluate(rows: Uint32Array, predicted?: Int32Array): { lossSum: number; correct: number };
+  /** Loss sum and hits over `rows`; class predictions into `predicted`, or a linear output's values into `values`. */
+  evaluate(rows: Uint32Array, predicted?: Int32Array, values?: Float32Array): { lossSum: number; correct: number };
   snapshot(): Float32Array[];
   restore(snapshot: readonly Float32Array[]): void;
   weights(): NamedWeight[];

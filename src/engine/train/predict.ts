@@ -3,15 +3,22 @@ import { LABEL_NAME_GUESSES } from '../dataset';
 import { FeatureMismatchError } from '../errors';
 import { listNames } from '../exclude';
 import type { Tf } from './backend';
+import type { Categories } from '../dataset';
 import { applyStandardisation, buildInputs } from './data';
+import { applyEncoding } from './encoding';
+import type { SourceColumn, UnseenLevels } from './encoding';
 import type { ModelMetadata } from './save';
 
 export interface Prediction {
-  /** Predicted class index per row (into `classes`). */
+  /** Predicted class index per row (into `classes`); empty for a regression. */
   readonly classIndex: Int32Array;
   readonly classes: readonly string[];
   /** Rows per predicted class. */
   readonly counts: number[];
+  /** Regression: the predicted value of every row, in the target's units. */
+  readonly values?: Float64Array;
+  /** Categorical levels the training rows never had (read as all-zero inputs), per feature. */
+  readonly unseen: UnseenLevels[];
 }
 
 export interface MatchOptions {
@@ -24,6 +31,8 @@ export interface MatchOptions {
 export interface FeatureMatch {
   /** The model's source features, in the model's order. */
   readonly columns: Float32Array[];
+  /** Their levels and codes where the table read them as categorical (else null). */
+  readonly categories: (Categories | null)[];
   /** What was matched how, or left unread, in one line each (empty when every column is a model feature). */
   readonly notes: string[];
 }
@@ -44,6 +53,7 @@ export function matchModelFeatures(meta: ModelMetadata, dataset: Dataset, option
   if (missing.length > 0 && unnamed && names.length === wanted.length) {
     return {
       columns: [...dataset.columns],
+      categories: [...dataset.categories],
       notes: [`features matched by position: ${dataset.path} has no column names, and its ${names.length} columns are taken as ${listNames(wanted)}`],
     };
   }
@@ -64,7 +74,11 @@ export function matchModelFeatures(meta: ModelMetadata, dataset: Dataset, option
   if (extra.length > 0) notes.push(`not read (the model was not trained on them): ${listNames(extra)}`);
   const skipped = (meta.excluded ?? []).filter((name) => names.includes(name));
   if (skipped.length > 0) notes.push(`not read (excluded from training by the user): ${listNames(skipped)}`);
-  return { columns: wanted.map((name) => dataset.columns[names.indexOf(name)]), notes };
+  return {
+    columns: wanted.map((name) => dataset.columns[names.indexOf(name)]),
+    categories: wanted.map((name) => dataset.categories[names.indexOf(name)] ?? null),
+    notes,
+  };
 }
 
 /**
@@ -72,27 +86,56 @@ export function matchModelFeatures(meta: ModelMetadata, dataset: Dataset, option
  * ignored); standardisation and any interaction transform are the ones fitted at training time.
  */
 export function predictDataset(tf: Tf, model: import('@tensorflow/tfjs').LayersModel, meta: ModelMetadata, dataset: Dataset, options: MatchOptions = {}): Prediction {
-  return predictColumns(tf, model, meta, matchModelFeatures(meta, dataset, options).columns, dataset.rows);
+  const match = matchModelFeatures(meta, dataset, options);
+  return predictColumns(tf, model, meta, match.columns, dataset.rows, match.categories);
 }
 
-/** Apply a saved model to its source features' columns (in the model's order). */
-export function predictColumns(tf: Tf, model: import('@tensorflow/tfjs').LayersModel, meta: ModelMetadata, columns: readonly Float32Array[], rows: number): Prediction {
-  // The transform uses the statistics and cuts saved at training time, not the new data's.
-  const raw = buildInputs(columns, meta.sourceFeatures, meta.transform, meta.rawStandardisation).columns;
-  const x = applyStandardisation(raw, rows, meta.standardisation);
-  const d = raw.length;
-  const classIndex = new Int32Array(rows);
+/**
+ * Apply a saved model to its source features' columns (in the model's order), with their categories where the table
+ * read them as categorical. The inputs are built with the encoding (or standardisation and transform) saved at
+ * training time, never with the new table's statistics.
+ */
+export function predictColumns(
+  tf: Tf,
+  model: import('@tensorflow/tfjs').LayersModel,
+  meta: ModelMetadata,
+  columns: readonly Float32Array[],
+  rows: number,
+  categories: readonly (Categories | null)[] = [],
+): Prediction {
+  let x: Float32Array;
+  let d: number;
+  let unseen: UnseenLevels[] = [];
+  if (meta.encoding) {
+    const sources: SourceColumn[] = meta.encoding.sources.map((source, j) => ({ name: source.name, values: columns[j], categories: source.kind === 'categorical' ? (categories[j] ?? null) : null }));
+    ({ x, unseen } = applyEncoding(meta.encoding, sources, rows));
+    d = meta.encoding.inputs.length;
+  } else {
+    const raw = buildInputs(columns, meta.sourceFeatures, meta.transform, meta.rawStandardisation).columns;
+    x = applyStandardisation(raw, rows, meta.standardisation);
+    d = raw.length;
+  }
+  const regression = meta.task === 'regression';
+  const classIndex = new Int32Array(regression ? 0 : rows);
+  const values = regression ? new Float64Array(rows) : undefined;
   const chunk = 4096;
   for (let start = 0; start < rows; start += chunk) {
     const b = Math.min(chunk, rows - start);
     const p = tf.tidy(() => {
       const out = model.predict(tf.tensor2d(x.subarray(start * d, (start + b) * d), [b, d])) as import('@tensorflow/tfjs').Tensor;
+      if (regression) return out.reshape([b]);
       return out.shape[1] === 1 ? tf.cast(tf.greater(out, 0.5), 'int32').reshape([b]) : tf.argMax(out, 1);
     });
-    classIndex.set(p.dataSync() as Int32Array, start);
+    const data = p.dataSync();
+    if (values && meta.targetScale) {
+      const { mean, sd } = meta.targetScale;
+      for (let i = 0; i < b; i++) values[start + i] = data[i] * sd + mean;
+    } else {
+      classIndex.set(data as Int32Array, start);
+    }
     p.dispose();
   }
   const counts = meta.classes.map(() => 0);
   for (const k of classIndex) counts[k]++;
-  return { classIndex, classes: meta.classes, counts };
+  return { classIndex, classes: meta.classes, counts, ...(values ? { values } : {}), unseen };
 }

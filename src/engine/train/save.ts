@@ -4,6 +4,8 @@ import type { Tf } from './backend';
 import { TrainInputError } from './errors';
 import type { Standardisation } from './data';
 import type { TrainingSummary } from './drift';
+import { isInputEncoding } from './encoding';
+import type { InputEncoding } from './encoding';
 import type { Architecture, NamedWeight } from './model';
 import type { TrainedModel } from './train';
 import type { FeatureTransform, ResolvedBackend, TrainConfig } from './types';
@@ -34,6 +36,15 @@ export interface ModelMetadata {
   readonly excluded?: string[];
   /** Per-feature summary of the training rows, for predict's drift check (absent in older models: no check). */
   readonly trainingData?: TrainingSummary;
+  /** What the model predicts (absent in models saved before it was recorded: classes). */
+  readonly task?: 'binary' | 'multiclass' | 'regression';
+  /**
+   * How the source features become inputs (standardisation, imputation, missing indicators, one-hot levels), fitted
+   * on the training rows; predict applies exactly this. Absent: `standardisation` over the transform's inputs.
+   */
+  readonly encoding?: InputEncoding;
+  /** Regression: the training rows' target mean and sd; the network's output is mapped back with them. */
+  readonly targetScale?: { readonly mean: number; readonly sd: number };
 }
 
 /** What the caller knows about the training beside the model itself. */
@@ -46,7 +57,7 @@ export interface SaveExtras {
 /** A tf.LayersModel with the architecture and weights: what `model.json` + `weights.bin` hold. */
 export function toLayersModel(tf: Tf, arch: Architecture, weights: readonly NamedWeight[], dropout = true): import('@tensorflow/tfjs').LayersModel {
   const model = tf.sequential();
-  const outAct = arch.outputs === 1 ? 'sigmoid' : 'softmax';
+  const outAct = arch.kind === 'dense' && arch.output === 'linear' ? 'linear' : arch.outputs === 1 ? 'sigmoid' : 'softmax';
   if (arch.kind === 'dense') {
     arch.hidden.forEach((units, l) => {
       model.add(tf.layers.dense({ units, activation: arch.activation, ...(l === 0 ? { inputShape: [arch.inputs] } : {}) }));
@@ -113,6 +124,9 @@ export async function saveModel(tf: Tf, dir: string, model: TrainedModel, extras
     ...(extras.label !== undefined ? { label: extras.label } : {}),
     ...(extras.excluded && extras.excluded.length > 0 ? { excluded: [...extras.excluded] } : {}),
     ...(extras.trainingData ? { trainingData: extras.trainingData } : {}),
+    task: model.data.task,
+    ...(model.data.encoding ? { encoding: model.data.encoding } : {}),
+    ...(model.data.targetScale ? { targetScale: model.data.targetScale } : {}),
   };
   await writeFile(join(dir, METADATA_FILE), JSON.stringify(meta, null, 2) + '\n');
 }
@@ -135,9 +149,16 @@ export async function loadModel(tf: Tf, dir: string): Promise<LoadedModel> {
   if (parsed.schema !== MODEL_SCHEMA) throw new ModelFileError(`${join(dir, METADATA_FILE)}: schema "${String(parsed.schema)}", expected "${MODEL_SCHEMA}"`);
   if (!isStringArray(parsed.sourceFeatures) || !isStringArray(parsed.classes)) throw new ModelFileError(`${join(dir, METADATA_FILE)}: no list of the model's features and classes`);
   // The optional parts were written by this code; a file edited by hand loses what does not check out, not the model.
-  const { trainingData, excluded, label, ...rest } = parsed;
+  const { trainingData, excluded, label, task, encoding, targetScale, ...rest } = parsed;
+  if (task === 'regression' && !(targetScale && Number.isFinite(targetScale.mean) && Number.isFinite(targetScale.sd) && targetScale.sd > 0)) {
+    throw new ModelFileError(`${join(dir, METADATA_FILE)}: a regression model without the target's mean and sd (targetScale)`);
+  }
+  if (encoding !== undefined && !isInputEncoding(encoding)) throw new ModelFileError(`${join(dir, METADATA_FILE)}: the input encoding is malformed`);
   const meta: ModelMetadata = {
     ...rest,
+    ...(task === 'binary' || task === 'multiclass' || task === 'regression' ? { task } : {}),
+    ...(encoding !== undefined ? { encoding } : {}),
+    ...(task === 'regression' && targetScale ? { targetScale } : {}),
     ...(typeof label === 'string' ? { label } : {}),
     ...(isStringArray(excluded) ? { excluded } : {}),
     ...(isTrainingSummary(trainingData) ? { trainingData } : {}),

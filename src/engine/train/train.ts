@@ -6,6 +6,7 @@ import { loadTf } from './backend';
 import { TrainInputError } from './errors';
 import type { TfBackend } from './backend';
 import type { PreparedData } from './data';
+import type { InputEncoding } from './encoding';
 import { prepareTraining, resolveTransform } from './data';
 import { FusedDense, fusedKernelAvailable } from './fused';
 import type { FusedNetwork, OptimizerSpec } from './fused';
@@ -29,7 +30,7 @@ export interface TrainHooks {
 export interface TrainedModel {
   readonly architecture: Architecture;
   readonly weights: NamedWeight[];
-  readonly data: Pick<PreparedData, 'names' | 'classes' | 'standardisation' | 'sourceFeatures' | 'transform' | 'rawStandardisation' | 'split'>;
+  readonly data: Pick<PreparedData, 'names' | 'classes' | 'standardisation' | 'sourceFeatures' | 'transform' | 'rawStandardisation' | 'split' | 'task' | 'encoding' | 'targetScale'>;
   readonly config: TrainConfig;
   readonly backend: ResolvedBackend;
   readonly kernel: string;
@@ -54,34 +55,73 @@ export async function trainDataset(dataset: Dataset, config: TrainConfig, hooks:
   const transform = await resolveTransform(dataset, config.features, config.seed);
   const results: RunResult[] = [];
   let first: { data: PreparedData; model: TrainedModel; kernel: string; parameters: number } | null = null;
+  // With `compare`, the first run decides between the configured model and the linear one; later runs use the kept one.
+  let runConfig = config;
+  let selection: TrainingReport['selection'];
   for (let run = 0; run < config.runs; run++) {
     const seed = config.seed + run;
     hooks.signal?.throwIfAborted();
     const data = prepareTraining(dataset, { seed, splitColumn: config.splitColumn, transform, scaling: config.model === 'cnn1d' ? 'pooled' : 'feature' });
-    const arch = architecture(config, data);
-    const { result, trainer, weights } = await trainRun(data, arch, config, seed, backend, run, hooks);
+    let arch = architecture(runConfig, data);
+    let outcome = await trainRun(data, arch, runConfig, seed, backend, run, hooks);
+    if (run === 0 && config.compare === 'linear' && config.model === 'mlp') {
+      const linear: TrainConfig = { ...config, model: 'logreg', hidden: [], dropout: [] };
+      const linearArch = architecture(linear, data);
+      hooks.log?.('training the linear model on the same split to compare on validation loss');
+      // The comparison's epochs are not streamed: the live curves stay those of the model being shown.
+      const other = await trainRun(data, linearArch, linear, seed, backend, run, { ...hooks, onEpoch: undefined, onEpochProbe: undefined });
+      const score = (r: RunResult): number => (data.task === 'regression' ? (r.validation.r2 ?? NaN) : r.validation.accuracy);
+      // Judged by what early stopping watches (validation loss, or accuracy); the linear model is kept only when strictly
+      // better — ties go to the configured model.
+      const byAccuracy = config.monitor === 'accuracy' && data.task !== 'regression';
+      const keepLinear = byAccuracy ? other.result.validation.accuracy > outcome.result.validation.accuracy : other.result.validation.loss < outcome.result.validation.loss;
+      selection = {
+        by: byAccuracy ? 'validation accuracy' : 'validation loss',
+        candidates: [
+          { model: 'mlp', validationLoss: outcome.result.validation.loss, validationScore: score(outcome.result) },
+          { model: 'logreg', validationLoss: other.result.validation.loss, validationScore: score(other.result) },
+        ],
+        chosen: keepLinear ? 'logreg' : 'mlp',
+      };
+      if (keepLinear) {
+        runConfig = linear;
+        arch = linearArch;
+        outcome = other;
+      }
+    }
+    const { result, trainer, weights } = outcome;
     results.push(result);
     if (!first) {
       first = {
         data,
         kernel: trainer,
         parameters: countParameters(weights),
-        model: { architecture: arch, weights, data, config, backend, kernel: trainer },
+        model: { architecture: arch, weights, data, config: runConfig, backend, kernel: trainer },
       };
     }
   }
   const f = first!;
   const r0 = results[0];
-  const accs = results.map((r) => r.test.accuracy);
+  const regression = f.data.task === 'regression';
+  const accs = results.map((r) => (regression ? (r.test.r2 ?? NaN) : r.test.accuracy));
   const mean = accs.reduce((a, b) => a + b, 0) / accs.length;
   const sd = accs.length > 1 ? Math.sqrt(accs.reduce((a, b) => a + (b - mean) ** 2, 0) / (accs.length - 1)) : 0;
+  const metricName = regression ? 'R²' : 'accuracy';
+  const chosenWhy = selection
+    ? `; kept the ${selection.chosen === 'mlp' ? 'MLP' : regression ? 'linear regression' : 'logistic regression'} (by ${selection.by}: loss ${selection.candidates.map((c) => `${c.model === 'mlp' ? 'MLP' : 'linear'} ${c.validationLoss.toPrecision(4)}, ${metricName} ${c.validationScore.toFixed(3)}`).join(' vs ')})`
+    : '';
   const report: TrainingReport = {
-    config,
-    presetReason,
+    config: runConfig,
+    presetReason: presetReason + chosenWhy,
+    ...(selection ? { selection } : {}),
     backend,
     kernel: f.kernel,
     features: f.data.names,
     classes: f.data.classes,
+    task: f.data.task,
+    metric: regression ? 'r2' : 'accuracy',
+    ...(regression && f.data.targetScale ? { target: { name: dataset.label?.name ?? 'label', ...f.data.targetScale } } : {}),
+    ...(f.data.encoding ? { encoding: describeEncoding(f.data.encoding) } : {}),
     split: { train: f.data.split.train.length, validation: f.data.split.validation.length, test: f.data.split.test.length, source: f.data.splitSource },
     parameters: f.parameters,
     history: r0.history,
@@ -97,12 +137,32 @@ export async function trainDataset(dataset: Dataset, config: TrainConfig, hooks:
   return { report, model: f.model };
 }
 
-export function architecture(config: TrainConfig, data: Pick<PreparedData, 'inputs' | 'classes'>): Architecture {
-  const outputs = data.classes.length === 2 ? 1 : data.classes.length;
-  if (config.model === 'cnn1d') return { kind: 'cnn1d', inputs: data.inputs, outputs, cnn: config.cnn };
+export function architecture(config: TrainConfig, data: Pick<PreparedData, 'inputs' | 'classes'> & { readonly task?: PreparedData['task'] }): Architecture {
+  const regression = data.task === 'regression';
+  const outputs = regression || data.classes.length === 2 ? 1 : data.classes.length;
+  if (config.model === 'cnn1d') {
+    if (regression) throw new TrainInputError('unsupportedOption', 'the 1-D CNN classifies; for a number to predict use --model mlp or logreg (linear regression)');
+    return { kind: 'cnn1d', inputs: data.inputs, outputs, cnn: config.cnn };
+  }
   const hidden = config.model === 'logreg' ? [] : [...config.hidden];
   const dropout = hidden.map((_, i) => config.dropout[i] ?? config.dropout[config.dropout.length - 1] ?? 0);
-  return { kind: 'dense', inputs: data.inputs, hidden, outputs, activation: config.activation, dropout };
+  return { kind: 'dense', inputs: data.inputs, hidden, outputs, activation: config.activation, dropout, ...(regression ? { output: 'linear' as const } : {}) };
+}
+
+/** One line per source feature: how the model reads it (for the report). */
+function describeEncoding(encoding: InputEncoding): { feature: string; how: string }[] {
+  return encoding.sources.map((e) => {
+    if (e.kind === 'numeric') {
+      const how = `standardised with the training rows' mean ${fmt(e.mean)} and sd ${fmt(e.sd)}`;
+      return { feature: e.name, how: e.missingIndicator ? `${how}; missing cells imputed at that mean, with a 0/1 "missing" input` : how };
+    }
+    const other = e.other ? ` and one (other) input for ${e.otherLevels.length} rarer levels` : '';
+    return { feature: e.name, how: `one-hot over ${e.levels.length} training level${e.levels.length === 1 ? '' : 's'}${other}; missing or unseen levels are all zeros` };
+  });
+}
+
+function fmt(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toPrecision(4);
 }
 
 /** `auto`: the fused WebAssembly kernel (every model), or the best TensorFlow.js backend where WebAssembly SIMD is missing. */
@@ -125,6 +185,9 @@ async function createTrainer(arch: Architecture, config: TrainConfig, backend: R
   if (backend === 'fused') {
     return { trainer: fusedTrainer(arch, initial, optimizer, data, config.batchSize), initial };
   }
+  if (data.task === 'regression') {
+    throw new TrainInputError('unsupportedOption', `regression trains on the fused WebAssembly kernel; --backend ${backend} (TensorFlow.js) classifies only — use --backend auto or fused`);
+  }
   const loaded = await loadTf(backend as TfBackend);
   return { trainer: new TfTrainer(loaded, arch, initial, optimizer, data.x, data.labels), initial };
 }
@@ -135,10 +198,11 @@ function fusedTrainer(arch: Architecture, initial: readonly NamedWeight[], optim
   // Evaluation runs in chunks of at least 1024 rows: buffers are sized for the larger of that and a training batch.
   const maxBatch = Math.max(batchSize, 1024);
   const net: FusedNetwork = arch.kind === 'dense' ? new FusedDense(arch, values, optimizer, maxBatch) : new FusedCnn(arch, values, optimizer, maxBatch);
+  const targets = data.targets ?? data.labels;
   return {
     kernel: net.description,
-    trainBatch: (rows, from, to, rng) => net.trainBatch(data.x, data.labels, rows, from, to, rng),
-    evaluate: (rows, predicted) => net.evaluate(data.x, data.labels, rows, predicted),
+    trainBatch: (rows, from, to, rng) => net.trainBatch(data.x, targets, rows, from, to, rng),
+    evaluate: (rows, predicted, values) => net.evaluate(data.x, targets, rows, predicted, values),
     snapshot: () => net.snapshot(),
     restore: (s) => net.restore(s),
     weights: () => initial.map((w, i) => ({ name: w.name, shape: w.shape, values: net.weights[i].slice() })),
@@ -172,6 +236,9 @@ async function trainRun(
     const t0 = performance.now();
     let lastYield = t0;
     const batch = Math.max(1, Math.min(config.batchSize, n));
+    // A regression's epoch scores are R² of the standardised target: 1 − MSE / the split's target variance.
+    const trainVariance = data.targets ? variance(data.targets, train) : NaN;
+    const valVariance = data.targets ? variance(data.targets, data.split.validation) : NaN;
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
       const perm = permutation(n, rng);
       for (let i = 0; i < n; i++) order[i] = train[perm[i]];
@@ -188,9 +255,9 @@ async function trainRun(
       const m: EpochMetrics = {
         epoch,
         trainLoss: lossSum / n,
-        trainAccuracy: correct / n,
+        trainAccuracy: data.targets ? 1 - lossSum / n / trainVariance : correct / n,
         valLoss,
-        valAccuracy: val.correct / data.split.validation.length,
+        valAccuracy: data.targets ? 1 - valLoss / valVariance : val.correct / data.split.validation.length,
         elapsedMs: performance.now() - t0,
       };
       history.push(m);
@@ -202,7 +269,7 @@ async function trainRun(
         bestEpoch = epoch;
         bestWeights = trainer.snapshot();
       }
-      const progress: EpochProgress = { ...m, run: run + 1, runs: config.runs, seed, epochs: config.epochs };
+      const progress: EpochProgress = { ...m, ...(data.targets ? { metric: 'r2' as const } : {}), run: run + 1, runs: config.runs, seed, epochs: config.epochs };
       hooks.onEpoch?.(progress);
       hooks.onEpochProbe?.(progress, () => trainer.evaluate(data.split.test).correct / data.split.test.length);
       if (!Number.isFinite(valLoss) || epoch - bestEpoch >= config.patience) {
@@ -233,11 +300,73 @@ async function trainRun(
   }
 }
 
+/** Population variance of `values` over `rows` (NaN skipped); 1 when there is none, so an R² stays finite. */
+function variance(values: Float32Array, rows: Uint32Array): number {
+  let n = 0;
+  let m = 0;
+  let m2 = 0;
+  for (const r of rows) {
+    const v = values[r];
+    if (Number.isNaN(v)) continue;
+    n++;
+    const d = v - m;
+    m += d / n;
+    m2 += d * (v - m);
+  }
+  const s = n > 0 ? m2 / n : 0;
+  return s > 0 ? s : 1;
+}
+
+/** Rows whose actual and predicted values the report keeps for the residual plot. */
+export const RESIDUAL_SAMPLE = 2000;
+
 function score(trainer: Trainer, data: PreparedData, rows: Uint32Array): Evaluation {
+  if (data.targets && data.targetScale) return scoreRegression(trainer, data, rows, data.targetScale);
   const predicted = new Int32Array(rows.length);
   const { lossSum, correct } = trainer.evaluate(rows, predicted);
   const c = data.classes.length;
   const confusion = Array.from({ length: c }, () => new Array<number>(c).fill(0));
   for (let i = 0; i < rows.length; i++) confusion[data.labels[rows[i]]][predicted[i]]++;
   return { rows: rows.length, accuracy: rows.length ? correct / rows.length : NaN, loss: rows.length ? lossSum / rows.length : NaN, confusion };
+}
+
+/** A regression's evaluation in the target's own units: R² (scikit-learn's r2_score), MAE, RMSE and MSE as the loss. */
+function scoreRegression(trainer: Trainer, data: PreparedData, rows: Uint32Array, scale: { readonly mean: number; readonly sd: number }): Evaluation {
+  const values = new Float32Array(rows.length);
+  trainer.evaluate(rows, undefined, values);
+  const targets = data.targets as Float32Array;
+  const actual: number[] = [];
+  const predicted: number[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const y = targets[rows[i]];
+    if (Number.isNaN(y)) continue;
+    actual.push(y * scale.sd + scale.mean);
+    predicted.push(values[i] * scale.sd + scale.mean);
+  }
+  const n = actual.length;
+  const mean = actual.reduce((a, b) => a + b, 0) / Math.max(1, n);
+  let sse = 0;
+  let sst = 0;
+  let sae = 0;
+  for (let i = 0; i < n; i++) {
+    const r = actual[i] - predicted[i];
+    sse += r * r;
+    sae += Math.abs(r);
+    sst += (actual[i] - mean) ** 2;
+  }
+  // The plot keeps a seeded sample of a large split, and says so.
+  let keep = actual.map((_, i) => i);
+  const sampled = n > RESIDUAL_SAMPLE;
+  if (sampled) keep = Array.from(permutation(n, createRng(data.split.seed ^ 0x2e51d)).slice(0, RESIDUAL_SAMPLE)).sort((a, b) => a - b);
+  return {
+    rows: n,
+    accuracy: NaN,
+    loss: n > 0 ? sse / n : NaN,
+    confusion: [],
+    // A constant split has SST 0: scikit-learn's r2_score reports 1 for a perfect fit and 0 otherwise there.
+    r2: n > 0 ? (sst > 0 ? 1 - sse / sst : sse === 0 ? 1 : 0) : NaN,
+    mae: n > 0 ? sae / n : NaN,
+    rmse: n > 0 ? Math.sqrt(sse / n) : NaN,
+    residuals: { actual: keep.map((i) => actual[i]), predicted: keep.map((i) => predicted[i]), sampled },
+  };
 }

@@ -67,13 +67,23 @@ export interface TrainConfig {
   readonly init?: WeightInit;
   readonly runs: number;
   readonly backend: BackendChoice;
-  readonly preset: PresetName | 'default' | 'multiclass' | 'cnn1d' | null;
+  readonly preset: PresetName | 'default' | 'multiclass' | 'cnn1d' | 'tabular' | null;
+  /**
+   * `linear`: the first run also trains the linear model (logistic or least-squares regression, same split and
+   * optimiser) and keeps whichever scores better on what early stopping watches (validation loss, or accuracy with
+   * `monitor: 'accuracy'`); every further run uses the kept kind.
+   */
+  readonly compare?: 'linear';
   readonly cnn: CnnShape;
   readonly features: FeatureTransform;
   /** A column of 0/1/2 (train/validation/test) to use instead of the seeded split. */
   readonly splitColumn?: string;
 }
 
+/**
+ * One epoch. For a regression the losses are mean squared errors of the standardised target and the two "accuracy"
+ * fields hold R² (1 − MSE / variance of the split's targets), the score the report's `metric` names.
+ */
 export interface EpochMetrics {
   readonly epoch: number;
   readonly trainLoss: number;
@@ -84,6 +94,8 @@ export interface EpochMetrics {
 }
 
 export interface EpochProgress extends EpochMetrics {
+  /** What the two "accuracy" fields hold: accuracy, or R² for a regression (absent: accuracy). */
+  readonly metric?: 'accuracy' | 'r2';
   readonly run: number;
   readonly runs: number;
   readonly seed: number;
@@ -92,11 +104,18 @@ export interface EpochProgress extends EpochMetrics {
 
 export interface Evaluation {
   readonly rows: number;
+  /** Classes: the share predicted right. Regression: NaN (null in the JSON report; see r2). */
   readonly accuracy: number;
-  /** Mean binary / categorical cross-entropy. */
+  /** Mean binary / categorical cross-entropy; for a regression the mean squared error in the target's units. */
   readonly loss: number;
-  /** confusion[actual][predicted], class indices as in the dataset's label. */
+  /** confusion[actual][predicted], class indices as in the dataset's label (empty for a regression). */
   readonly confusion: number[][];
+  /** Regression: R² (1 − SSE/SST about these rows' own mean, as scikit-learn's r2_score), MAE and RMSE. */
+  readonly r2?: number;
+  readonly mae?: number;
+  readonly rmse?: number;
+  /** Regression: actual and predicted values of (up to RESIDUAL_SAMPLE, seeded) rows, for the residual plot. */
+  readonly residuals?: { readonly actual: number[]; readonly predicted: number[]; readonly sampled: boolean };
 }
 
 export interface RunResult {
@@ -123,6 +142,17 @@ export interface TrainingReport {
   /** Features the user excluded (`--exclude`, the quick fix): not model inputs. Absent when none were. */
   readonly excluded?: readonly string[];
   readonly classes: readonly string[];
+  /** What was learnt: classes (binary, multiclass) or a number (regression). */
+  readonly task: 'binary' | 'multiclass' | 'regression';
+  /** The score of `test`, `validation` and `runs`: accuracy for classes, R² for a regression. */
+  readonly metric: 'accuracy' | 'r2';
+  /** Regression: the training rows' target mean and sd (the model predicts the standardised target). */
+  readonly target?: { readonly name: string; readonly mean: number; readonly sd: number };
+  /**
+   * How the inputs were built from the table: per feature, standardised (with imputation at the training mean and
+   * a missing indicator where training rows had missing cells) or one-hot. Absent for interaction/hypothesis features.
+   */
+  readonly encoding?: readonly { readonly feature: string; readonly how: string }[];
   readonly split: { readonly train: number; readonly validation: number; readonly test: number; readonly source: 'seeded' | 'column' };
   readonly parameters: number;
   /** History and test metrics of the first run (seed = config.seed). */
@@ -133,9 +163,17 @@ export interface TrainingReport {
   readonly validation: Evaluation;
   readonly test: Evaluation;
   readonly msPerEpoch: number;
-  /** Repeated runs (config.runs > 1): test accuracy per seed, mean and sample standard deviation. */
+  /** With config.compare: the candidates' validation scores and the kept model. */
+  readonly selection?: {
+    /** What early stopping watched: validation loss, or validation accuracy (`monitor: 'accuracy'`). */
+    readonly by: 'validation loss' | 'validation accuracy';
+    readonly candidates: readonly { readonly model: ModelKind; readonly validationLoss: number; readonly validationScore: number }[];
+    readonly chosen: ModelKind;
+  };
+  /** Repeated runs (config.runs > 1): the test score (`metric`) per seed, mean and sample standard deviation. */
   readonly runs?: {
     readonly seeds: number[];
+    /** Test accuracy per seed; for a regression, test R² per seed. */
     readonly accuracy: number[];
     readonly mean: number;
     readonly sd: number;

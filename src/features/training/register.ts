@@ -8,10 +8,11 @@ import type { DatasetIndex, DatasetRef } from '../../host/datasetIndex';
 import type { TreeContributions } from '../../host/explorerTree';
 import { DATA_FILE, pickDataset, toUri } from '../../host/targets';
 import { PanelSerializer } from '../../host/webviewController';
-import type { PredictJob } from '../../protocol';
+import type { LabelTask } from '../../engine/dataset';
+import type { PredictJob, TrainPlan } from '../../protocol';
 import { JobCancelledError, JobFailedError, type WorkerClient } from '../../worker/client';
 import { LastChoices, pickTrainRequest } from './quickPick';
-import { describeRequest, isTrainRequest, pct, type TrainRequest } from './request';
+import { describeRequest, errorsLine, isTrainRequest, predictMessage, summariseTraining, taskOf, testScore, type TrainRequest } from './request';
 import { RunStore, runSeries, type StoredRun } from './runStore';
 import { runOfNode, TrainingRunsTree } from './runsTree';
 import { Trainer, type TrainOutcome } from './trainer';
@@ -40,8 +41,15 @@ export type PredictOutcome =
       readonly status: 'written';
       readonly out: string;
       readonly rows: number;
+      /** What the model predicts: classes (`counts` per class) or a number (`values` summarises the predictions). */
+      readonly task: 'binary' | 'multiclass' | 'regression';
       readonly counts: number[];
       readonly classes: string[];
+      readonly values?: { readonly count: number; readonly mean: number; readonly min: number; readonly max: number };
+      /** Categorical levels the model never saw in training, per feature (read as no known level). */
+      readonly unseen: readonly { readonly feature: string; readonly levels: readonly string[]; readonly rows: number }[];
+      /** The message shown to the user. */
+      readonly message: string;
       /** One line per feature whose distribution differs from the training data (empty: none, or no check possible). */
       readonly drift: string[];
       /** How the columns were matched and what was left unread. */
@@ -101,7 +109,7 @@ export function registerTraining(context: vscode.ExtensionContext, deps: Trainin
       const panel = panels.get(e.key);
       switch (e.kind) {
         case 'started':
-          live.set(e.key, { series: e.series, points: [], best: null, bestLoss: Infinity, status: `Training (${describeRequest(e.request)})…` });
+          live.set(e.key, { series: e.series, ...(e.task ? { task: e.task } : {}), points: [], best: null, bestLoss: Infinity, status: `Training (${describeRequest(e.request)})…` });
           void panel?.select([]);
           return;
         case 'epoch': {
@@ -160,7 +168,7 @@ export function registerTraining(context: vscode.ExtensionContext, deps: Trainin
       void vscode.window.showInformationMessage('Kryptonite: no saved training runs yet — run “Kryptonite: Train Model” first.');
       return undefined;
     }
-    const items = runs.map((run) => ({ label: runSeries(run.meta.id), description: `${run.meta.datasetLabel} · ${run.meta.summary}`, detail: describeRequest(run.meta.request), run }));
+    const items = runs.map((run) => ({ label: runSeries(run.meta.id), description: `${run.meta.datasetLabel} · ${summariseTraining(run.report)}`, detail: describeRequest(run.meta.request), run }));
     if (many) {
       const picked = await vscode.window.showQuickPick(items, { placeHolder, canPickMany: true, matchOnDescription: true });
       return picked?.map((p) => p.run);
@@ -180,7 +188,10 @@ export function registerTraining(context: vscode.ExtensionContext, deps: Trainin
       const key = keyOf(target);
       const label = dataset?.label ?? path.basename(target.fsPath);
       const seed = vscode.workspace.getConfiguration(Config.section, target).get<number>(Config.seed, 42);
-      const request: TrainRequest | undefined = isTrainRequest(requestArg) ? requestArg : await pickTrainRequest(label, last.get(key), seed);
+      // The presets offered depend on the label's task, read in the worker while the list shows as busy.
+      const plan = (): Promise<{ task: LabelTask | null; defaults: TrainPlan['defaults'] }> =>
+        Promise.all([trainer.plan(target), trainer.taskOf(target)]).then(([p, task]) => ({ task: task ?? null, defaults: p?.defaults ?? {} }));
+      const request: TrainRequest | undefined = isTrainRequest(requestArg) ? requestArg : await pickTrainRequest(label, last.get(key), seed, plan());
       if (!request) return undefined;
       await last.set(key, request);
       showPanel(target, []);
@@ -189,9 +200,12 @@ export function registerTraining(context: vscode.ExtensionContext, deps: Trainin
       else if (outcome.status === 'cancelled' && outcome.forced) void vscode.window.showWarningMessage('Kryptonite: the training did not stop in time; the worker was restarted.');
       else if (outcome.status === 'done') {
         const r = outcome.run.report;
-        const acc = r.runs ? `${pct(r.runs.mean)} ± ${pct(r.runs.sd)} over ${r.runs.seeds.length} runs` : pct(r.test.accuracy);
+        const errors = errorsLine(r);
+        const what = taskOf(r) === 'regression' && r.target ? ` to predict ${r.target.name}` : '';
         const without = r.excluded && r.excluded.length > 0 ? ` without ${r.excluded.join(', ')} (excluded in .kryptonite/settings.json)` : '';
-        void vscode.window.showInformationMessage(`Kryptonite: trained on ${label}${without} — test accuracy ${acc} (${r.backend}); saved in ${vscode.workspace.asRelativePath(outcome.run.dir)}`);
+        void vscode.window.showInformationMessage(
+          `Kryptonite: trained on ${label}${what}${without} — ${testScore(r)}${errors ? `, ${errors}` : ''} (${r.backend}); saved in ${vscode.workspace.asRelativePath(outcome.run.dir)}`,
+        );
       }
       return outcome;
     }),
@@ -258,16 +272,22 @@ export function registerTraining(context: vscode.ExtensionContext, deps: Trainin
       }
       if (!target) return undefined;
       if (target.scheme !== 'file') return fail(`Kryptonite predicts for local files only; ${target.toString()} is not on this machine's disk.`);
+      const regression = taskOf(run.report) === 'regression';
       const format =
         formatArg === 'npy' || formatArg === 'csv'
           ? formatArg
           : (
               await vscode.window.showQuickPick(
-                [
-                  { label: 'npy', description: 'int64 NumPy array (the class values when they are integers)' },
-                  { label: 'csv', description: 'one "label" column' },
-                ],
-                { placeHolder: 'Write the labels as…' },
+                regression
+                  ? [
+                      { label: 'npy', description: 'float64 NumPy array of the predicted values' },
+                      { label: 'csv', description: 'one "prediction" column' },
+                    ]
+                  : [
+                      { label: 'npy', description: 'int64 NumPy array (the class values when they are integers)' },
+                      { label: 'csv', description: 'one "label" column' },
+                    ],
+                { placeHolder: regression ? 'Write the predictions as…' : 'Write the labels as…' },
               )
             )?.label;
       if (format !== 'npy' && format !== 'csv') return undefined;
@@ -282,21 +302,26 @@ export function registerTraining(context: vscode.ExtensionContext, deps: Trainin
       const ignoreExtra = ignoreExtraArg === 'yes';
       try {
         const job: PredictJob = { kind: 'predict', modelDir: run.modelDir, path: path.normalize(target.fsPath), out, ...(ignoreExtra ? { ignoreExtra } : {}) };
-        const r = await trainer.predict(job, `Kryptonite: predicting labels for ${path.basename(target.fsPath)}`);
-        const counts = r.classes.map((c, k) => `${c}: ${r.counts[k]}`).join(', ');
+        const r = await trainer.predict(job, `Kryptonite: predicting ${predictedWhat(run.report.target?.name, regression)} for ${path.basename(target.fsPath)}`);
         const drift = r.drift?.warnings ?? [];
         for (const note of r.notes) log.info(`predict ${path.basename(target.fsPath)}: ${note}`);
         for (const line of drift) log.warn(`predict ${path.basename(target.fsPath)}: ${line}`);
-        const written = `Kryptonite: ${r.rows.toLocaleString('en')} labels written to ${vscode.workspace.asRelativePath(out)} (${counts})`;
-        if (drift.length > 0) {
-          const names = r.drift!.features.filter((f) => f.drifted).map((f) => f.feature);
-          void vscode.window.showWarningMessage(
-            `${written}, but ${names.length === 1 ? 'the feature' : `${names.length} features`} ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''} ${names.length === 1 ? 'differs' : 'differ'} from the training data (PSI or KS test; the numbers are in the Kryptonite log): the predictions may be less accurate than the run's test score.`,
-          );
-        } else {
-          void vscode.window.showInformationMessage(written);
-        }
-        return { status: 'written', out, rows: r.rows, counts: r.counts, classes: r.classes, drift, notes: r.notes };
+        const message = predictMessage(r, vscode.workspace.asRelativePath(out), run.report.target?.name);
+        if (drift.length > 0 || r.unseen.length > 0) void vscode.window.showWarningMessage(message);
+        else void vscode.window.showInformationMessage(message);
+        return {
+          status: 'written',
+          out,
+          rows: r.rows,
+          task: r.task,
+          counts: r.counts,
+          classes: r.classes,
+          ...(r.values ? { values: r.values } : {}),
+          unseen: r.unseen,
+          message,
+          drift,
+          notes: r.notes,
+        };
       } catch (error) {
         if (error instanceof JobCancelledError) return { status: 'cancelled' };
         const message = error instanceof Error ? error.message : String(error);
@@ -322,6 +347,11 @@ export function registerTraining(context: vscode.ExtensionContext, deps: Trainin
     panelState: (uri) => panels.get(keyOf(uri))?.snapshot(),
     lastChoice: (uri) => last.get(keyOf(uri)),
   };
+}
+
+/** "labels", or for a regression "values of price" (the progress title). */
+function predictedWhat(target: string | undefined, regression: boolean): string {
+  return regression ? (target ? `values of ${target}` : 'values') : 'labels';
 }
 
 function fail(message: string): PredictOutcome {

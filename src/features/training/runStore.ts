@@ -7,8 +7,9 @@ import type { TrainRequest } from './request';
  * Saved training runs, one folder each: `<workspace>/.kryptonite/runs/<dataset-name>/<id>/` holding
  *   run.json      what was asked and of which dataset (RunMeta)
  *   config.json   the resolved TrainConfig and why (preset reason)
- *   history.json  per-epoch losses and accuracies of the first run
- *   metrics.json  the rest of the training report: test/validation metrics, confusion, repeated runs, backend, kernel
+ *   history.json  per-epoch losses and scores (accuracy, or R² for a regression) of the first run
+ *   metrics.json  the rest of the training report: task, test/validation metrics (confusion, or R², MAE, RMSE and the
+ *                 residual sample), repeated runs, backend, kernel
  *   model/        the TensorFlow.js layers model + kryptonite.json (written by the engine's saveModel in the worker)
  * Nothing is ever written beside or inside the data file. Plain node:fs: runs are only stored for file: workspaces.
  */
@@ -24,7 +25,10 @@ export interface RunMeta {
   readonly datasetLabel: string;
   readonly createdAt: string;
   readonly request: TrainRequest;
-  /** One line for the tree: model, test accuracy, epochs. */
+  /**
+   * One line as written when the run finished (task, test score, model, epochs). The tree and the pickers re-derive it
+   * from the report (summariseTraining), so lines written by earlier versions never show; it stays for other readers.
+   */
   readonly summary: string;
 }
 

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { TrainingCommands } from '../../constants';
 import type { DatasetRef } from '../../host/datasetIndex';
 import { isContributedNode, type ContributedNode, type TreeContribution } from '../../host/explorerTree';
-import { describeConfig, describeRequest } from './request';
+import { describeConfig, describeRequest, errorsLine, summariseTraining, taskOf } from './request';
 import { runSeries, type RunStore, type StoredRun } from './runStore';
 import type { Trainer } from './trainer';
 
@@ -90,14 +90,17 @@ export class TrainingRunsTree implements TreeContribution, vscode.Disposable {
     }
     const item = new vscode.TreeItem(runSeries(run.meta.id), vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
-    item.description = run.meta.summary;
+    // From the saved report, not the line stored at the time: runs saved before regression existed read the same way.
+    item.description = summariseTraining(run.report);
     item.iconPath = new vscode.ThemeIcon('graph-line');
     item.contextValue = TRAINING_RUN_CONTEXT;
     item.tooltip = new vscode.MarkdownString(
       [
         `**${run.meta.datasetLabel}** — ${describeRequest(run.meta.request)}`,
         '',
-        describeConfig(run.config),
+        `${summariseTraining(run.report)}${errorsLine(run.report) ? ` · ${errorsLine(run.report)}` : ''}`,
+        '',
+        describeConfig(run.config, taskOf(run.report)),
         '',
         `Backend ${run.report.backend}: ${run.report.kernel}`,
         '',

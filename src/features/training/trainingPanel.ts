@@ -1,12 +1,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TRAINING_VIEW_TYPE } from '../../constants';
-import { bestMark, confusionSpec, curvePoints, curvesSpec, epochPoints, runsTable, type BestMark, type CurvePoint } from '../../engine/charts/training';
-import type { EpochProgress } from '../../engine/train/types';
+import { bestMark, confusionSpec, curvePoints, curvesSpec, epochPoints, residualSpec, runsTable, type BestMark, type CurvePoint, type CurveScore } from '../../engine/charts/training';
+import type { LabelTask } from '../../engine/dataset';
+import type { EpochProgress, TrainingReport } from '../../engine/train/types';
 import { createPanel, jsonSafe, WebviewController } from '../../host/webviewController';
 import type { HostToTrainingWebview, TrainingRunDetails, TrainingWebviewToHost } from '../../protocol';
 import { assertNever, isTrainingWebviewToHost } from '../../protocolGuards';
-import { describeConfig, describeRequest, pct } from './request';
+import { describeConfig, describeRequest, errorsLine, metricOf, summariseTraining, taskOf, testScore } from './request';
 import { runSeries, type StoredRun } from './runStore';
 
 /** What a training panel remembers across reloads (restored by the serializer, then it asks the host again). */
@@ -24,6 +25,8 @@ export function isTrainingPanelState(v: unknown): v is TrainingPanelState {
 /** A training in progress: its series and every epoch point so far (so a panel opened late shows the whole curve). */
 export interface LiveTraining {
   readonly series: string;
+  /** The label's task as read before training (undefined: not known; drawn as a classifier's). */
+  readonly task?: LabelTask;
   readonly points: CurvePoint[];
   best: BestMark | null;
   bestLoss: number;
@@ -46,6 +49,10 @@ export interface TrainingPanelSnapshot {
   readonly epochsPosted: number;
   /** Curve rows the webview says its views hold after its last update. */
   readonly webviewPoints: number;
+  /** The charts the webview says it drew (`loss`, `accuracy`, `confusion-<run>`, `residuals-<run>`). */
+  readonly webviewCharts: readonly string[];
+  /** Its section headings, as shown (e.g. "R²", "Test rows: predicted against actual"). */
+  readonly webviewHeadings: readonly string[];
 }
 
 /** The curves and details of the selected runs, plus the live run's points: the whole `trainingView` message. */
@@ -63,23 +70,11 @@ export function trainingViewMessage(dataset: vscode.Uri, runs: readonly StoredRu
     points.push(...live.points);
     if (live.best) best.push(live.best);
   }
-  const details: TrainingRunDetails[] = chosen.map((r) => {
-    const t = r.report;
-    const repeated = runsTable(t);
-    return {
-      id: r.meta.id,
-      label: runSeries(r.meta.id),
-      config: `${describeRequest(r.meta.request)} — ${describeConfig(t.config)}`,
-      backend: t.backend,
-      kernel: t.kernel,
-      bestEpoch: t.bestEpoch,
-      epochsRun: t.epochsRun,
-      stoppedEarly: t.stoppedEarly,
-      test: { rows: t.test.rows, accuracy: finite(t.test.accuracy), loss: finite(t.test.loss) },
-      confusion: confusionSpec(t.test.confusion, t.classes),
-      ...(repeated ? { repeated } : {}),
-    };
-  });
+  const details: TrainingRunDetails[] = chosen.map((r) => runDetails(r));
+  // The score curve holds accuracy for classifiers and R² for regressions; overlaying both kinds says so.
+  const metrics = new Set<'accuracy' | 'r2'>(chosen.map((r) => metricOf(r.report)));
+  if (live && !chosen.some((r) => runSeries(r.meta.id) === live.series)) metrics.add(live.task === 'regression' ? 'r2' : 'accuracy');
+  const metric: CurveScore = metrics.size > 1 ? 'mixed' : metrics.has('r2') ? 'r2' : 'accuracy';
   const status = live
     ? live.status
     : chosen.length === 0
@@ -87,19 +82,55 @@ export function trainingViewMessage(dataset: vscode.Uri, runs: readonly StoredRu
         ? 'No training runs yet — run “Kryptonite: Train Model”.'
         : 'Select runs to show their curves.'
       : chosen.length === 1
-        ? `Run ${runSeries(chosen[0].meta.id)}: test accuracy ${chosen[0].report.runs ? `${pct(chosen[0].report.runs.mean)} ± ${pct(chosen[0].report.runs.sd)}` : pct(chosen[0].report.test.accuracy)}`
+        ? `Run ${runSeries(chosen[0].meta.id)}: ${taskOf(chosen[0].report)} · ${testScore(chosen[0].report)}${errorsLine(chosen[0].report) ? ` · ${errorsLine(chosen[0].report)}` : ''}`
         : `Comparing ${chosen.length} runs`;
   return jsonSafe({
     type: 'trainingView',
     dataset: dataset.toString(),
     title: path.basename(dataset.fsPath),
-    runs: runs.map((r) => ({ id: r.meta.id, label: runSeries(r.meta.id), description: r.meta.summary })),
+    runs: runs.map((r) => ({ id: r.meta.id, label: runSeries(r.meta.id), description: summariseTraining(r.report) })),
     selected: chosen.map((r) => r.meta.id),
-    charts: { loss: curvesSpec('loss', points, best), accuracy: curvesSpec('accuracy', points, best) },
+    charts: { loss: curvesSpec('loss', points, best, metric), accuracy: curvesSpec('accuracy', points, best, metric) },
+    metric,
     details,
     live: live?.series ?? null,
     status,
   });
+}
+
+/** What the panel shows of one saved run: the figures of its task (accuracy and confusion, or R², errors and residuals). */
+export function runDetails(r: Pick<StoredRun, 'meta' | 'report'>): TrainingRunDetails {
+  const t: TrainingReport = r.report;
+  const task = taskOf(t);
+  const metric = metricOf(t);
+  const repeated = runsTable(t);
+  const common = {
+    id: r.meta.id,
+    label: runSeries(r.meta.id),
+    config: `${describeRequest(r.meta.request)} — ${describeConfig(t.config, task)}`,
+    reason: t.presetReason ?? '',
+    backend: t.backend,
+    kernel: t.kernel,
+    bestEpoch: t.bestEpoch,
+    epochsRun: t.epochsRun,
+    stoppedEarly: t.stoppedEarly,
+    task,
+    metric,
+    ...(repeated ? { repeated } : {}),
+  };
+  if (metric === 'r2') {
+    const target = t.target?.name ?? '';
+    const residuals = t.test.residuals;
+    return {
+      ...common,
+      ...(target ? { target } : {}),
+      test: { rows: t.test.rows, accuracy: null, loss: finite(t.test.loss), r2: finite(t.test.r2 ?? NaN), mae: finite(t.test.mae ?? NaN), rmse: finite(t.test.rmse ?? NaN) },
+      confusion: null,
+      residuals: residuals ? residualSpec(residuals, target, t.test.rows) : null,
+      residualsSampled: residuals?.sampled ?? false,
+    };
+  }
+  return { ...common, test: { rows: t.test.rows, accuracy: finite(t.test.accuracy), loss: finite(t.test.loss) }, confusion: confusionSpec(t.test.confusion, t.classes) };
 }
 
 /** The training webview for one dataset: live curves while it trains, saved runs (one or several overlaid) after. */
@@ -107,6 +138,8 @@ export class TrainingPanel implements vscode.Disposable {
   private selected: string[];
   private epochsPosted = 0;
   private webviewPoints = 0;
+  private webviewCharts: readonly string[] = [];
+  private webviewHeadings: readonly string[] = [];
   private readonly view: WebviewController<HostToTrainingWebview, TrainingWebviewToHost>;
   readonly onDidDispose: vscode.Event<void>;
   private readonly rendered = new vscode.EventEmitter<number>();
@@ -138,7 +171,15 @@ export class TrainingPanel implements vscode.Disposable {
   }
 
   snapshot(): TrainingPanelSnapshot {
-    return { ready: this.view.ready, selected: [...this.selected], live: this.host.live(this.dataset)?.series ?? null, epochsPosted: this.epochsPosted, webviewPoints: this.webviewPoints };
+    return {
+      ready: this.view.ready,
+      selected: [...this.selected],
+      live: this.host.live(this.dataset)?.series ?? null,
+      epochsPosted: this.epochsPosted,
+      webviewPoints: this.webviewPoints,
+      webviewCharts: this.webviewCharts,
+      webviewHeadings: this.webviewHeadings,
+    };
   }
 
   /** Show these runs (one: re-open; several: compare) and redraw. */
@@ -176,6 +217,8 @@ export class TrainingPanel implements vscode.Disposable {
         return;
       case 'rendered':
         this.webviewPoints = message.points;
+        this.webviewCharts = [...message.charts];
+        this.webviewHeadings = [...message.headings];
         this.rendered.fire(message.points);
         return;
       default:
