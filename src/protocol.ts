@@ -203,6 +203,11 @@ export interface TrainingRunDetails {
   /** Why this configuration (the preset's or auto's reason). */
   readonly reason: string;
   /**
+   * Features the user excluded from training (the quick fix's .kryptonite/settings.json, or --exclude): in the table,
+   * not inputs of this run's model. Absent when none were.
+   */
+  readonly excluded?: readonly string[];
+  /**
    * Test metrics: accuracy for classes (null for a regression); for a regression R², MAE and RMSE in the target's
    * units, and `loss` the mean squared error.
    */
@@ -255,6 +260,7 @@ export type TrainingWebviewToHost =
   | { readonly type: 'cancel' }
   /**
    * After each update: how many curve points the webview's views hold (a test hook, and a check that streaming works),
-   * the ids of the charts it drew and its section headings (what the user sees named: "R²", the residual plot).
+   * the ids of the charts it drew, its section headings (what the user sees named: "R²", the residual plot) and the
+   * runs' "Excluded by the user: …" lines as shown.
    */
-  | { readonly type: 'rendered'; readonly points: number; readonly charts: readonly string[]; readonly headings: readonly string[] };
+  | { readonly type: 'rendered'; readonly points: number; readonly charts: readonly string[]; readonly headings: readonly string[]; readonly excluded: readonly string[] };

@@ -265,7 +265,7 @@ export function isTrainingWebviewToHost(v: unknown): v is TrainingWebviewToHost 
     case 'selectRuns':
       return Array.isArray(v.runs) && v.runs.length <= 50 && v.runs.every(isRunId);
     case 'rendered':
-      return isId(v.points) && isShortStrings(v.charts) && isShortStrings(v.headings);
+      return isId(v.points) && isShortStrings(v.charts) && isShortStrings(v.headings) && isShortStrings(v.excluded);
     default:
       return false;
   }
@@ -299,7 +299,8 @@ function isRunDetails(d: unknown): boolean {
     optional(d.target, isString) &&
     isSpec(d.confusion) &&
     optional(d.residuals, isSpec) &&
-    optional(d.residualsSampled, (x) => typeof x === 'boolean')
+    optional(d.residualsSampled, (x) => typeof x === 'boolean') &&
+    optional(d.excluded, (x) => Array.isArray(x) && x.every(isString))
   );
 }
 

@@ -19,10 +19,13 @@ export const TRAIN_HELP = `  kryptonite train PATH [--preset N-9|N-12|N-15|N-18|
                         [--batch B] [--epochs E] [--patience P] [--monitor loss|accuracy] [--dropout D[,D]] [--runs K] [--seed S]
                         [--init torch|glorot] [--backend auto|fused|wasm|cpu|tensorflow] [--label L] [--split-column NAME]
                         [--features raw|interactions] [--hypothesis "RULE"] [--exclude NAME[,NAME]]... [--save DIR]
-                        [--json OUT|-] [--quiet]
-      Train a classifier on a seeded 60/20/20 split (standardised on the training rows), with early stopping on
-      validation loss, or accuracy with --monitor accuracy (best weights restored). Presets are the published Kryptonite MLPs (72 tanh/ELU units);
-      auto picks one from the data and says why. --runs K repeats with seeds S..S+K-1 and reports the test
+                        [--task binary|multiclass|regression] [--type COLUMN=TYPE]... [--json OUT|-] [--quiet]
+      Train a model of the label's task — classes, or a number (regression: R², MAE, RMSE) — on a seeded 60/20/20
+      split, every input statistic from the training rows (numbers standardised, missing cells imputed at the
+      mean with a missing indicator, categorical levels one-hot), with early stopping on validation loss, or
+      accuracy with --monitor accuracy (best weights restored). Presets are the published Kryptonite MLPs (72
+      tanh/ELU units); without one (or with auto) the defaults suit the task and say why: on a plain table an
+      MLP compared with the linear model on validation. --runs K repeats with seeds S..S+K-1 and reports the test
       accuracy as mean ± sd. Backend auto: the fused WebAssembly SIMD kernel for every model; --backend
       wasm|cpu|tensorflow trains on TensorFlow.js instead. Initial weights: PyTorch's default (torch), or Keras' (glorot). logreg can use the sparsity engine's interaction terms
       (--features interactions) or a rule's ±1 product feature (--hypothesis). --exclude leaves features out

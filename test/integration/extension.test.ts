@@ -42,7 +42,7 @@ suite('Kryptonite in VS Code', () => {
     await api.controller.index.refresh();
     const roots = api.tree.getChildren();
     const labels = roots.map((n) => api.tree.getTreeItem(n).label);
-    assert.deepEqual([...labels].sort(), ['houses.csv', 'messy.csv', 'pair (X/y .npy)', 'pets.csv', 'regression.csv', 'small.csv']);
+    assert.deepEqual([...labels].sort(), ['houses.csv', 'messy.csv', 'pair (X/y .npy)', 'pets.csv', 'regression.csv', 'small.csv', 'wider.csv']);
     const small = roots.find((n) => api.tree.getTreeItem(n).label === 'small.csv');
     assert.ok(small);
     const before = api.tree.getChildren(small);

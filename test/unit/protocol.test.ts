@@ -90,8 +90,12 @@ test('training webview: the view names its metric, run details their task, and r
   assert.equal(isHostToTrainingWebview({ ...view, details: [{ ...details, task: 'ranking' }] }), false);
   assert.equal(isHostToTrainingWebview({ ...view, details: [{ ...details, test: { ...details.test, r2: '0.97' } }] }), false);
   assert.equal(isHostToTrainingWebview({ ...view, details: [{ ...details, residuals: 'spec' }] }), false);
-  assert.ok(isTrainingWebviewToHost({ type: 'rendered', points: 4, charts: ['loss', 'residuals-r1'], headings: ['R²'] }));
+  assert.ok(isHostToTrainingWebview({ ...view, details: [{ ...details, excluded: ['x4'] }] }), 'a run names the features the user excluded');
+  assert.equal(isHostToTrainingWebview({ ...view, details: [{ ...details, excluded: 'x4' }] }), false);
+  assert.equal(isHostToTrainingWebview({ ...view, details: [{ ...details, excluded: [4] }] }), false);
+  assert.ok(isTrainingWebviewToHost({ type: 'rendered', points: 4, charts: ['loss', 'residuals-r1'], headings: ['R²'], excluded: ['Excluded by the user: x4'] }));
   assert.equal(isTrainingWebviewToHost({ type: 'rendered', points: 4 }), false);
-  assert.equal(isTrainingWebviewToHost({ type: 'rendered', points: 4, charts: [1], headings: [] }), false);
-  assert.equal(isTrainingWebviewToHost({ type: 'rendered', points: 4, charts: [], headings: ['x'.repeat(201)] }), false);
+  assert.equal(isTrainingWebviewToHost({ type: 'rendered', points: 4, charts: ['loss'], headings: ['R²'] }), false, 'the exclusion lines are always reported (none: [])');
+  assert.equal(isTrainingWebviewToHost({ type: 'rendered', points: 4, charts: [1], headings: [], excluded: [] }), false);
+  assert.equal(isTrainingWebviewToHost({ type: 'rendered', points: 4, charts: [], headings: ['x'.repeat(201)], excluded: [] }), false);
 });

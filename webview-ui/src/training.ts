@@ -46,10 +46,10 @@ export function startTrainingView(vscode: TrainingVsCodeApi, themeConfig: () => 
     return v ? (v.view.data('points') as unknown[]).length : 0;
   }
 
-  /** What is on screen, for the host's tests: the curve points, the charts drawn and the section headings. */
+  /** What is on screen, for the host's tests: the curve points, the charts drawn, the section headings and exclusions. */
   function rendered(): TrainingWebviewToHost {
-    const headings = [...app.querySelectorAll('h2, h3')].map((h) => (h.textContent ?? '').slice(0, 200)).slice(0, 200);
-    return { type: 'rendered', points: pointCount(), charts: [...views.keys()].slice(0, 200), headings };
+    const texts = (selector: string): string[] => [...app.querySelectorAll(selector)].map((h) => (h.textContent ?? '').slice(0, 200)).slice(0, 200);
+    return { type: 'rendered', points: pointCount(), charts: [...views.keys()].slice(0, 200), headings: texts('h2, h3'), excluded: texts('.run-excluded') };
   }
 
   async function render(m: Extract<HostToTrainingWebview, { type: 'trainingView' }>): Promise<void> {
@@ -77,6 +77,8 @@ export function startTrainingView(vscode: TrainingVsCodeApi, themeConfig: () => 
     for (const d of m.details) {
       const parts: HTMLElement[] = [el('h2', {}, `Run ${d.label} — ${d.task}`), el('p', { class: 'help' }, d.config)];
       if (d.reason) parts.push(el('p', { class: 'help' }, `Why: ${d.reason}`));
+      // In the table but not an input of this model: the quick fix's choice (or --exclude), so the user sees it held.
+      if (d.excluded && d.excluded.length > 0) parts.push(el('p', { class: 'run-excluded' }, `Excluded by the user: ${d.excluded.join(', ')}`));
       if (d.metric === 'r2') {
         const target = el('div', { class: 'chart residual-chart', id: `chart-residuals-${d.id}`, role: 'img', 'aria-label': `Predicted against actual ${d.target ?? 'values'} on the test rows of run ${d.label}` });
         parts.push(

@@ -53,6 +53,8 @@ export interface TrainingPanelSnapshot {
   readonly webviewCharts: readonly string[];
   /** Its section headings, as shown (e.g. "R²", "Test rows: predicted against actual"). */
   readonly webviewHeadings: readonly string[];
+  /** Its runs' "Excluded by the user: …" lines, as shown. */
+  readonly webviewExcluded: readonly string[];
 }
 
 /** The curves and details of the selected runs, plus the live run's points: the whole `trainingView` message. */
@@ -116,6 +118,7 @@ export function runDetails(r: Pick<StoredRun, 'meta' | 'report'>): TrainingRunDe
     stoppedEarly: t.stoppedEarly,
     task,
     metric,
+    ...(t.excluded && t.excluded.length > 0 ? { excluded: [...t.excluded] } : {}),
     ...(repeated ? { repeated } : {}),
   };
   if (metric === 'r2') {
@@ -140,6 +143,7 @@ export class TrainingPanel implements vscode.Disposable {
   private webviewPoints = 0;
   private webviewCharts: readonly string[] = [];
   private webviewHeadings: readonly string[] = [];
+  private webviewExcluded: readonly string[] = [];
   private readonly view: WebviewController<HostToTrainingWebview, TrainingWebviewToHost>;
   readonly onDidDispose: vscode.Event<void>;
   private readonly rendered = new vscode.EventEmitter<number>();
@@ -179,6 +183,7 @@ export class TrainingPanel implements vscode.Disposable {
       webviewPoints: this.webviewPoints,
       webviewCharts: this.webviewCharts,
       webviewHeadings: this.webviewHeadings,
+      webviewExcluded: this.webviewExcluded,
     };
   }
 
@@ -219,6 +224,7 @@ export class TrainingPanel implements vscode.Disposable {
         this.webviewPoints = message.points;
         this.webviewCharts = [...message.charts];
         this.webviewHeadings = [...message.headings];
+        this.webviewExcluded = [...message.excluded];
         this.rendered.fire(message.points);
         return;
       default:
