@@ -12,16 +12,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { root, artefacts, runPalette, launchWorkbench, tearDown, runScenario } = require('./harness');
+const { root, artefacts, runPalette, launchWorkbench, tearDown, runScenario, pick } = require('./harness');
 
-async function pick(page, text) {
-  // The text box, not the (hidden) "check all" box some quick picks put first.
-  const input = page.locator('.quick-input-widget .quick-input-box input').first();
-  await input.waitFor({ state: 'visible', timeout: 15000 });
-  await input.fill(text);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 15000 });
-  await page.keyboard.press('Enter');
-}
 
 /** Width in CSS pixels of the report webview as the workbench lays it out. */
 async function panelWidth(page) {

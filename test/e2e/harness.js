@@ -102,4 +102,22 @@ function runScenario(label, main) {
   });
 }
 
-module.exports = { root, harness, harnessHome, chromiumPath, artefacts, skip, run, env, sh, runPalette, launchWorkbench, tearDown, runScenario };
+/** The quick pick's text box (not the hidden "check all" box some quick picks put first). */
+const quickInput = (page) => page.locator('.quick-input-widget .quick-input-box input').first();
+
+/** Type `filter` (default `text`) into the quick pick and take the first row that shows `text`. */
+async function pick(page, text, filter = text, timeout = 60000) {
+  await quickInput(page).waitFor({ state: 'visible', timeout: 15000 });
+  await quickInput(page).fill(filter);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout });
+  await page.keyboard.press('Enter');
+}
+
+/** Answer an input box (showInputBox) whose prompt shows `prompt`: replace its value, or keep it with `null`. */
+async function answer(page, value, prompt) {
+  await page.locator('.quick-input-widget .quick-input-message', { hasText: prompt }).first().waitFor({ timeout: 15000 });
+  if (value !== null) await quickInput(page).fill(value);
+  await page.keyboard.press('Enter');
+}
+
+module.exports = { root, harness, harnessHome, chromiumPath, artefacts, skip, run, env, sh, runPalette, launchWorkbench, tearDown, runScenario, quickInput, pick, answer };

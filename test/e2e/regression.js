@@ -14,24 +14,10 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { root, artefacts, runPalette, launchWorkbench, tearDown, runScenario } = require('./harness');
+const { root, artefacts, runPalette, launchWorkbench, tearDown, runScenario, pick, answer } = require('./harness');
 
-const input = (page) => page.locator('.quick-input-widget .quick-input-box input').first();
 
-/** Type into the quick pick's filter and take the first row that shows `text`. */
-async function pick(page, text, filter = text) {
-  await input(page).waitFor({ state: 'visible', timeout: 15000 });
-  await input(page).fill(filter);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 30000 });
-  await page.keyboard.press('Enter');
-}
 
-/** Answer an input box (showInputBox): replace its value, or keep it with `null`. */
-async function answer(page, value, prompt) {
-  await page.locator('.quick-input-widget .quick-input-message', { hasText: prompt }).first().waitFor({ timeout: 15000 });
-  if (value !== null) await input(page).fill(value);
-  await page.keyboard.press('Enter');
-}
 
 async function main() {
   const t0 = Date.now();

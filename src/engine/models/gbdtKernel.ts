@@ -1,4 +1,5 @@
 import { GBDT_KERNEL_WASM } from './gbdtKernel.generated';
+import { embeddedModule, instantiateOn, Layout } from './wasmMemory';
 
 /**
  * The WebAssembly histogram builder of TreeGrower (src/wasm/gbdtHist.ts: building and sibling subtraction) and the
@@ -31,28 +32,14 @@ interface GbdtKernelExports {
   subtractHist(parent: number, child: number, length: number): void;
 }
 
-/** The module's own data (static segments, if any) lives below this byte; the grower's arrays start here. */
-const RESERVED_BYTES = 65536;
-const PAGE_BYTES = 65536;
 /**
  * Layouts above this use the JavaScript builder: offsets are u32 in the kernel, and V8 caps a memory at 4 GiB. A
  * fit this large (e.g. 10 million rows × 200 features) is far past the models' row caps anyway.
  */
 const MAX_MEMORY_BYTES = 2 ** 31;
 
-let compiled: WebAssembly.Module | null | undefined;
-
 /** The compiled histogram module, or null when this runtime has no WebAssembly SIMD (checked once). */
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    compiled = null;
-    if (typeof WebAssembly === 'object') {
-      const bytes = Uint8Array.from(atob(GBDT_KERNEL_WASM), (c) => c.charCodeAt(0));
-      if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-    }
-  }
-  return compiled;
-}
+const kernelModule = embeddedModule(GBDT_KERNEL_WASM);
 
 /** Whether the WebAssembly histogram builder can run here (WebAssembly with 128-bit SIMD: Node ≥ 16.4). */
 export function gbdtKernelAvailable(): boolean {
@@ -94,12 +81,8 @@ export function createHistogramMemory(layout: HistogramLayout): HistogramMemory 
   const module = kernelModule();
   if (!module) return null;
   const { m, q, histLength, histograms } = layout;
-  let next = RESERVED_BYTES;
-  const reserve = (bytes: number): number => {
-    const at = next;
-    next += Math.ceil(bytes / 16) * 16;
-    return at;
-  };
+  const place = new Layout();
+  const reserve = (bytes: number): number => place.bytes(bytes);
   const histAt: number[] = [];
   for (let b = 0; b < histograms; b++) histAt.push(reserve(histLength * 8));
   const gradAt = reserve(m * 8);
@@ -108,18 +91,9 @@ export function createHistogramMemory(layout: HistogramLayout): HistogramMemory 
   const idxAt = reserve(m * 4);
   const slotAt = reserve(q * 4);
   const xAt = reserve(q * m);
-  if (next > MAX_MEMORY_BYTES) return null;
-  const pages = Math.ceil(next / PAGE_BYTES);
-  let memory: WebAssembly.Memory;
-  try {
-    memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-  } catch {
-    return null; // RangeError: the address space or the engine's limit refused it
-  }
-  const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GbdtKernelExports;
-  if (kernel.heapBase() > RESERVED_BYTES) {
-    throw new Error(`gbdt kernel: its static data ends at byte ${kernel.heapBase()}, past the ${RESERVED_BYTES} reserved for it`);
-  }
+  const made = instantiateOn<GbdtKernelExports>(module, place, MAX_MEMORY_BYTES, 'gbdt');
+  if (!made) return null;
+  const { memory, exports: kernel } = made;
   const buffer = memory.buffer;
   return {
     x: new Uint8Array(buffer, xAt, q * m),

@@ -1,4 +1,5 @@
 import { LINEAR_KERNEL_WASM } from './linearKernel.generated';
+import { embeddedModule, instantiateOn, Layout } from './wasmMemory';
 
 /**
  * The WebAssembly half of the logistic baseline's objective (src/wasm/linear.ts): the dense part of the scores and
@@ -16,23 +17,10 @@ interface LinearKernelExports {
   gradient(x: number, n: number, d: number, r: number, K: number, g: number, p: number): void;
 }
 
-const RESERVED_BYTES = 65536;
-const PAGE_BYTES = 65536;
 /** Fits above this stay in JavaScript (offsets are u32 in the kernel; the design is copied, so keep it modest). */
 const MAX_MEMORY_BYTES = 2 ** 30;
 
-let compiled: WebAssembly.Module | null | undefined;
-
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    compiled = null;
-    if (typeof WebAssembly === 'object') {
-      const bytes = Uint8Array.from(atob(LINEAR_KERNEL_WASM), (c) => c.charCodeAt(0));
-      if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-    }
-  }
-  return compiled;
-}
+const kernelModule = embeddedModule(LINEAR_KERNEL_WASM);
 
 /** Whether the WebAssembly kernel can run here (WebAssembly with 128-bit SIMD). */
 export function linearKernelAvailable(): boolean {
@@ -58,29 +46,16 @@ export interface LinearMemory {
 export function createLinearMemory(n: number, d: number, K: number, p: number): LinearMemory | null {
   const module = kernelModule();
   if (!module) return null;
-  let next = RESERVED_BYTES;
-  const reserve = (values: number): number => {
-    const at = next;
-    next += Math.ceil((values * 8) / 16) * 16;
-    return at;
-  };
+  const layout = new Layout();
+  const reserve = (values: number): number => layout.bytes(values * 8);
   const xAt = reserve(n * d);
   const wAt = reserve(K * p);
   const bAt = reserve(K);
   const zAt = reserve(n * K);
   const gAt = reserve(K * p);
-  if (next > MAX_MEMORY_BYTES) return null;
-  const pages = Math.ceil(next / PAGE_BYTES);
-  let memory: WebAssembly.Memory;
-  try {
-    memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-  } catch {
-    return null;
-  }
-  const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as LinearKernelExports;
-  if (kernel.heapBase() > RESERVED_BYTES) {
-    throw new Error(`linear kernel: its static data ends at byte ${kernel.heapBase()}, past the ${RESERVED_BYTES} reserved for it`);
-  }
+  const made = instantiateOn<LinearKernelExports>(module, layout, MAX_MEMORY_BYTES, 'linear');
+  if (!made) return null;
+  const { memory, exports: kernel } = made;
   const buffer = memory.buffer;
   return {
     x: new Float64Array(buffer, xAt, n * d),

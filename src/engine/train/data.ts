@@ -5,6 +5,7 @@ import { binarisation } from '../binarise';
 import type { Dataset, LabelTask } from '../dataset';
 import { DatasetError } from '../errors';
 import { compileHypothesis } from '../hypothesis/evaluate';
+import { scaleOf, welford } from '../stats/welford';
 import type { Split } from '../split';
 import { splitRows } from '../split';
 import { applyEncoding, fitEncoding } from './encoding';
@@ -135,20 +136,9 @@ export function sourceColumns(dataset: Dataset, featureIdx: readonly number[]): 
 
 /** The target standardised with the training rows' mean and population sd (a constant target keeps sd 1). */
 function standardiseTarget(target: Float64Array, trainRows: Uint32Array): { targets: Float32Array; targetScale: { mean: number; sd: number } } {
-  let n = 0;
-  let m = 0;
-  let m2 = 0;
-  for (let k = 0; k < trainRows.length; k++) {
-    const v = target[trainRows[k]];
-    if (Number.isNaN(v)) continue;
-    n++;
-    const d = v - m;
-    m += d / n;
-    m2 += d * (v - m);
-  }
-  const sd0 = n > 1 ? Math.sqrt(m2 / n) : 0;
-  const sd = sd0 > 0 && Number.isFinite(sd0) ? sd0 : 1;
-  const mean = n > 0 ? m : 0;
+  const w = welford([target], trainRows);
+  const mean = w.mean;
+  const sd = scaleOf(w);
   const targets = new Float32Array(target.length);
   for (let i = 0; i < target.length; i++) targets[i] = (target[i] - mean) / sd;
   return { targets, targetScale: { mean, sd } };
@@ -197,24 +187,11 @@ export function buildInputs(
   }
 }
 
-/** Mean and population sd of the non-missing values of `columns` on the training rows (Welford: one pass, stable). */
+/** Mean and population sd of the non-missing values of `columns` on the training rows (one Welford pass). */
 function moments(columns: readonly Float32Array[], trainRows: Uint32Array): { mean: number; sd: number } {
-  let n = 0;
-  let m = 0;
-  let m2 = 0;
-  for (const col of columns) {
-    for (let k = 0; k < trainRows.length; k++) {
-      const v = col[trainRows[k]];
-      if (Number.isNaN(v)) continue;
-      n++;
-      const d = v - m;
-      m += d / n;
-      m2 += d * (v - m);
-    }
-  }
-  const s = n > 1 ? Math.sqrt(m2 / n) : 0;
+  const w = welford(columns, trainRows);
   // A constant (or empty) input maps to 0 rather than NaN.
-  return { mean: n > 0 ? m : 0, sd: s > 0 && Number.isFinite(s) ? s : 1 };
+  return { mean: w.mean, sd: scaleOf(w) };
 }
 
 export function fitStandardisation(columns: readonly Float32Array[], trainRows: Uint32Array): Standardisation {

@@ -14,6 +14,7 @@
  * Nothing here reads a row outside `trainRows` when fitting: the validation and test rows cannot leak into the inputs.
  */
 import type { Categories } from '../dataset';
+import { scaleOf, welford } from '../stats/welford';
 
 /** Most one-hot inputs per categorical feature; rarer levels share one "(other)" input. */
 export const MAX_ONE_HOT = 50;
@@ -69,25 +70,9 @@ export function fitEncoding(columns: readonly SourceColumn[], trainRows: Uint32A
 }
 
 function fitNumeric(column: SourceColumn, trainRows: Uint32Array): NumericEncoding {
-  // Welford, as the rest of training's standardisation: one pass, stable.
-  const v = column.values;
-  let n = 0;
-  let m = 0;
-  let m2 = 0;
-  let missing = 0;
-  for (let k = 0; k < trainRows.length; k++) {
-    const x = v[trainRows[k]];
-    if (Number.isNaN(x)) {
-      missing++;
-      continue;
-    }
-    n++;
-    const d = x - m;
-    m += d / n;
-    m2 += d * (x - m);
-  }
-  const s = n > 1 ? Math.sqrt(m2 / n) : 0;
-  return { kind: 'numeric', name: column.name, mean: n > 0 ? m : 0, sd: s > 0 && Number.isFinite(s) ? s : 1, missingIndicator: missing > 0 };
+  // One Welford pass, as the rest of training's standardisation.
+  const w = welford([column.values], trainRows);
+  return { kind: 'numeric', name: column.name, mean: w.mean, sd: scaleOf(w), missingIndicator: w.missing > 0 };
 }
 
 function fitCategorical(column: SourceColumn, categories: Categories, trainRows: Uint32Array): CategoricalEncoding {

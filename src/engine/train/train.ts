@@ -7,6 +7,7 @@ import { TrainInputError } from './errors';
 import type { TfBackend } from './backend';
 import type { PreparedData } from './data';
 import type { InputEncoding } from './encoding';
+import { welford } from '../stats/welford';
 import { prepareTraining, resolveTransform } from './data';
 import { FusedDense, fusedKernelAvailable } from './fused';
 import type { FusedNetwork, OptimizerSpec } from './fused';
@@ -302,18 +303,8 @@ async function trainRun(
 
 /** Population variance of `values` over `rows` (NaN skipped); 1 when there is none, so an R² stays finite. */
 function variance(values: Float32Array, rows: Uint32Array): number {
-  let n = 0;
-  let m = 0;
-  let m2 = 0;
-  for (const r of rows) {
-    const v = values[r];
-    if (Number.isNaN(v)) continue;
-    n++;
-    const d = v - m;
-    m += d / n;
-    m2 += d * (v - m);
-  }
-  const s = n > 0 ? m2 / n : 0;
+  const w = welford([values], rows);
+  const s = w.n > 0 ? w.m2 / w.n : 0;
   return s > 0 ? s : 1;
 }
 
