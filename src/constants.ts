@@ -8,6 +8,7 @@ export const Commands = {
   cancel: 'kryptonite.cancel',
   exportReport: 'kryptonite.exportReport',
   excludeFeature: 'kryptonite.excludeFeature',
+  includeFeature: 'kryptonite.includeFeature',
   openDataset: 'kryptonite.openDataset',
   refreshExplorer: 'kryptonite.refreshExplorer',
   newHypothesisFile: 'kryptonite.newHypothesisFile',
@@ -61,5 +62,6 @@ export const Config = {
 export const DiagnosticCodes = {
   irrelevantFeature: 'irrelevantFeature',
   constantFeature: 'constantFeature',
+  excludedByUser: 'excludedByUser',
   analysisFailed: 'analysisFailed',
 } as const;

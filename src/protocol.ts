@@ -32,6 +32,8 @@ export interface AnalyseJob {
   readonly budgetBytes?: number;
   /** Analyse a seeded sample of at most this many rows (absent or 0: all rows). */
   readonly sampleRows?: number;
+  /** Features the user excluded (the quick fix's .kryptonite/settings.json): listed as excluded by the user. */
+  readonly exclude?: readonly string[];
 }
 
 /** Evaluate hypothesis rules against a dataset (one result per rule, in order). */

@@ -43,7 +43,8 @@ export function isJob(v: unknown): v is Job {
         optional(v.budgetBytes, (x) => isFiniteNumber(x) && (x as number) > 0) &&
         optional(v.sampleRows, (x) => Number.isSafeInteger(x) && (x as number) >= 0) &&
         optional(v.columnTypes, isColumnTypes) &&
-        optional(v.task, isLabelTask)
+        optional(v.task, isLabelTask) &&
+        optional(v.exclude, isFeatureList)
       );
     case 'hypothesis':
       return Array.isArray(v.rules) && v.rules.every(isString) && optional(v.label, isLabel) && optional(v.seed, (x) => Number.isSafeInteger(x));

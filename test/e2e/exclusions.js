@@ -87,7 +87,7 @@ async function main() {
     await fix.hover(); // the row under the pointer is the focused one; Enter applies it
     await page.locator('.action-widget .monaco-list-row.focused', { hasText: 'Exclude feature "x4" from training' }).first().waitFor({ timeout: 5000 });
     await page.keyboard.press('Enter');
-    const excludedNote = await notification(page, '"x4" is excluded from training', 10000);
+    const excludedNote = await notification(page, '"x4" is excluded by the user', 10000);
     console.log(`e2e exclusions: notification "${await messageOf(excludedNote)}"`);
     await page.keyboard.press('Escape');
     const settingsFile = path.join(ws, '.kryptonite', 'settings.json');

@@ -105,11 +105,28 @@ function runScenario(label, main) {
 /** The quick pick's text box (not the hidden "check all" box some quick picks put first). */
 const quickInput = (page) => page.locator('.quick-input-widget .quick-input-box input').first();
 
-/** Type `filter` (default `text`) into the quick pick and take the first row that shows `text`. */
+/**
+ * Type `filter` (default `text`) into the quick pick and take the first row that shows `text`. The box must be
+ * editable first (between two quick picks the closing one can be inert for a moment); when it is not, or the row never
+ * shows, the page is photographed as test-results/e2e/pick-failure.png with the quick pick's placeholder in the error.
+ */
 async function pick(page, text, filter = text, timeout = 60000) {
-  await quickInput(page).waitFor({ state: 'visible', timeout: 15000 });
-  await quickInput(page).fill(filter);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout });
+  const box = quickInput(page);
+  try {
+    await box.waitFor({ state: 'visible', timeout: 15000 });
+    const deadline = Date.now() + 15000;
+    while (!(await box.isEditable().catch(() => false))) {
+      if (Date.now() > deadline) throw new Error('the quick pick box stayed inert for 15 s');
+      await page.waitForTimeout(100);
+    }
+    await box.fill(filter);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout });
+  } catch (e) {
+    fs.mkdirSync(artefacts, { recursive: true });
+    await page.screenshot({ path: path.join(artefacts, 'pick-failure.png') }).catch(() => undefined);
+    const placeholder = await box.getAttribute('placeholder').catch(() => null);
+    throw new Error(`pick "${text}": ${e instanceof Error ? e.message.split('\n')[0] : String(e)} (quick pick: ${JSON.stringify(placeholder)}; screenshot pick-failure.png)`);
+  }
   await page.keyboard.press('Enter');
 }
 

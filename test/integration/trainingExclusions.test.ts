@@ -76,9 +76,20 @@ suite('Exclusions that hold: the quick fix, Train Model, Predict Labels', () => 
     const exclude = actions.find((a) => a.title === 'Exclude feature "x4" from training');
     assert.ok(exclude?.command, `the quick fix is offered, got ${actions.map((a) => a.title).join(', ')}`);
     assert.equal(exclude.kind?.value, vscode.CodeActionKind.QuickFix.value);
-    const marked = diagnosticsWhen(uri, (d) => d.some((x) => x.range.isEqual(onX4.range) && /excluded from training/.test(x.message)));
+    // The analysis runs again without x4: no irrelevance verdict on it any more, one diagnostic saying it is excluded by
+    // the user, on the same header cell.
+    const marked = diagnosticsWhen(uri, (d) => d.some((x) => x.range.isEqual(onX4.range) && x.code === 'excludedByUser'));
     await vscode.commands.executeCommand(exclude.command.command, ...(exclude.command.arguments ?? []));
-    await marked;
+    const after = await marked;
+    const onX4After = after.filter((d) => d.range.isEqual(onX4.range));
+    assert.deepEqual(onX4After.map((d) => d.code), ['excludedByUser'], onX4After.map((d) => d.message).join(' | '));
+    assert.match(onX4After[0].message, /"x4" is excluded by the user .*the analysis, Train Model and Predict Labels leave it out/);
+    const report = api.controller.analyses.report(api.controller.keyOf(uri));
+    assert.ok(report && !report.features.some((f) => f.name === 'x4'), 'the report has no feature x4');
+    assert.deepEqual(
+      report?.dataset.columns.filter((c) => c.name === 'x4').map((c) => [c.role, c.reason]),
+      [['excluded', 'excluded by the user']],
+    );
     const settings = JSON.parse(fs.readFileSync(workspaceFile('.kryptonite', 'settings.json').fsPath, 'utf8'));
     assert.deepEqual(settings.excludedFeatures['data/small-exclusions.csv'], ['x4']);
     const again = (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, onX4.range)) as vscode.CodeAction[];

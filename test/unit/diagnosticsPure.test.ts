@@ -36,6 +36,16 @@ test('findings: irrelevant features (Unnecessary) and reader warnings with their
   assert.deepEqual(pair.map((f) => /#(\d+)/.exec(f.message)?.[1]), ['4', '5']);
 });
 
+test('findings: a feature the user excluded is one excludedByUser finding on its column, and no longer a verdict', async () => {
+  const report = await analyseFile('test/fixtures/workspace/data/small.csv', { exclude: ['x4'] });
+  const findings = findingsOf(report);
+  assert.deepEqual(findings.map((f) => [f.code, f.feature?.name ?? f.column, f.unnecessary]), [
+    ['irrelevantFeature', 'x6', true],
+    ['excludedByUser', 'x4', true],
+  ]);
+  assert.match(findings[1].message, /^Feature "x4" is excluded by the user \(\.kryptonite\/settings\.json\): the analysis, Train Model and Predict Labels leave it out\.$/);
+});
+
 test('webview message guards reject what they do not know', () => {
   assert.ok(isWebviewToHost({ type: 'ready' }));
   assert.ok(isWebviewToHost({ type: 'exportChart', chart: 'pca', format: 'png', data: 'data:image/png;base64,AA' }));

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Report } from '../../engine/report';
 import { analyseJob, labelFor } from '../../host/analysisSettings';
+import { excludedFeaturesNow } from '../../host/exclusions';
 import type { DatasetChoices } from '../../host/datasetChoices';
 import type { AnalysisOutcome } from '../../host/datasetReports';
 import { JobSlots, type JobOutcome } from '../../host/jobSlots';
@@ -103,7 +104,9 @@ export class Analyses implements vscode.Disposable {
     const started = Date.now();
     const mtime = mtimeOf(uri.fsPath);
     const choice = this.choices.get(key);
-    const job = analyseJob(uri, choice);
+    // The quick fix's exclusions: the analysis leaves those features out and lists them as excluded by the user.
+    const excluded = excludedFeaturesNow(uri);
+    const job = { ...analyseJob(uri, choice), ...(excluded.length > 0 ? { exclude: excluded } : {}) };
     let ran = await this.run(key, label, job);
     let notice: string | undefined;
     if (ran.status === 'failed' && ran.error?.error.code === 'labelNotFound' && job.label !== undefined) {

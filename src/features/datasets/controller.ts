@@ -5,7 +5,7 @@ import type { Report } from '../../engine/report';
 import type { DatasetChoices } from '../../host/datasetChoices';
 import type { DatasetIndex, DatasetRef } from '../../host/datasetIndex';
 import type { AnalysisOutcome, DatasetReports } from '../../host/datasetReports';
-import { excludedFeatures, excludeFeature } from '../../host/exclusions';
+import { excludedFeatures, excludeFeature, includeFeature } from '../../host/exclusions';
 import { activeDataFile, toUri } from '../../host/targets';
 import type { HostToWebview } from '../../protocol';
 import type { Analyses } from './analyses';
@@ -95,12 +95,19 @@ export class Controller implements vscode.Disposable, PanelHost, DatasetReports 
         const uri = toUri(arg);
         if (!uri || typeof name !== 'string') return undefined;
         const written = await excludeFeature(uri, name);
-        const key = this.keyOf(uri);
-        const report = this.analyses.report(key);
-        if (report) await this.diagnostics.update(key, this.datasetOf(uri)?.uri ?? uri, report, await excludedFeatures(uri));
         void vscode.window.showInformationMessage(
-          `Kryptonite: "${name}" is excluded from training (recorded in ${vscode.workspace.asRelativePath(written)}): Train Model leaves it out; on the command line, pass --exclude ${name}.`,
+          `Kryptonite: "${name}" is excluded by the user (recorded in ${vscode.workspace.asRelativePath(written)}): the analysis, Train Model and Predict Labels leave it out; on the command line, pass --exclude ${name}.`,
         );
+        // The analysis honours it too: analyse again, so the report and the Problems view say so.
+        if (this.analyses.report(this.keyOf(uri))) await this.analyse(uri);
+        return written;
+      }),
+      reg(Commands.includeFeature, async (arg, name) => {
+        const uri = toUri(arg);
+        if (!uri || typeof name !== 'string') return undefined;
+        const written = await includeFeature(uri, name);
+        void vscode.window.showInformationMessage(`Kryptonite: "${name}" is a feature again (${vscode.workspace.asRelativePath(written)}).`);
+        if (this.analyses.report(this.keyOf(uri))) await this.analyse(uri);
         return written;
       }),
       reg(Commands.openDataset, async () => {

@@ -5,6 +5,7 @@
  */
 import type { Alert } from '../../engine/alerts/types';
 import type { DatasetWarning } from '../../engine/errors';
+import { EXCLUDED_BY_USER } from '../../engine/exclude';
 import type { FeatureReport, Report } from '../../engine/report';
 
 export interface Finding {
@@ -43,6 +44,18 @@ export function findingsOf(report: Report): Finding[] {
     } else if (f.relevance === 'irrelevant') {
       out.push({ code: 'irrelevantFeature', file, feature: { index: f.index, name: f.name }, unnecessary: true, message: `Feature ${where} looks irrelevant to the label: ${irrelevanceReason(f)}.` });
     }
+  }
+  // Features the user excluded (the quick fix): not analysed, said once on their header cell, with "Include again".
+  for (const c of report.dataset.columns ?? []) {
+    if (c.role !== 'excluded' || c.reason !== EXCLUDED_BY_USER) continue;
+    const where = npy ? `#${c.index} (${c.name})` : `"${c.name}"`;
+    out.push({
+      code: 'excludedByUser',
+      file,
+      column: npy ? c.index : c.name,
+      unnecessary: true,
+      message: `Feature ${where} is excluded by the user (.kryptonite/settings.json): the analysis, Train Model and Predict Labels leave it out.`,
+    });
   }
   for (const a of report.alerts ?? []) {
     // constantFeature already says it (with the quick fix); an empty column is only an alert.

@@ -63,7 +63,8 @@ export class FeatureHoverProvider implements vscode.HoverProvider {
 
 /**
  * Code actions on a data file's header: "Exclude feature from training" on Kryptonite's irrelevant and constant
- * feature diagnostics (the quick fix it always was), and "Use "X" as the label" on any header cell.
+ * feature diagnostics (the quick fix it always was), "Include feature again" on an excluded one, and "Use "X" as the
+ * label" on any header cell.
  */
 export class HeaderCodeActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
@@ -77,6 +78,15 @@ export class HeaderCodeActions implements vscode.CodeActionProvider {
     const out: vscode.CodeAction[] = [];
     for (const d of context.diagnostics) {
       if (d.source !== DIAGNOSTIC_SOURCE) continue;
+      if (d.code === DiagnosticCodes.excludedByUser) {
+        const name = /"([^"]*)"/.exec(d.message)?.[1] ?? /\(([^)]*)\)/.exec(d.message)?.[1];
+        if (!name) continue;
+        const action = new vscode.CodeAction(`Include feature "${name}" again`, vscode.CodeActionKind.QuickFix);
+        action.diagnostics = [d];
+        action.command = { command: Commands.includeFeature, title: action.title, arguments: [document.uri, name] };
+        out.push(action);
+        continue;
+      }
       if (d.code !== DiagnosticCodes.irrelevantFeature && d.code !== DiagnosticCodes.constantFeature) continue;
       const name = /"([^"]*)"/.exec(d.message)?.[1] ?? /\(([^)]*)\)/.exec(d.message)?.[1];
       if (!name || d.message.includes('excluded from training')) continue;
