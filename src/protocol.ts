@@ -176,7 +176,16 @@ export type WebviewToHost =
   | { readonly type: 'chooseTask' }
   | { readonly type: 'exportChart'; readonly chart: string; readonly format: 'svg' | 'png'; readonly data: string }
   | { readonly type: 'exportReport' }
-  | { readonly type: 'exportData'; readonly id: number; readonly charts: Readonly<Record<string, string>> };
+  | {
+      readonly type: 'exportData';
+      readonly id: number;
+      readonly charts: Readonly<Record<string, string>>;
+      /**
+       * The theme the charts were drawn in: VS Code's colour and font variables as the webview computed them
+       * (EXPORT_THEME_VARIABLES), so the exported page has the colours the charts' text was drawn for.
+       */
+      readonly theme?: Readonly<Record<string, string>>;
+    };
 
 // ─── Host ⇄ webview (training panel, one per dataset) ─────────────────────────────────────────────────────────────
 

@@ -1,4 +1,5 @@
 import { COLUMN_TYPES, LABEL_TASKS } from './engine/dataset';
+import { EXPORT_THEME_VARIABLES } from './exportTheme';
 import type { HostToTrainingWebview, HostToWebview, HostToWorker, Job, TrainingWebviewToHost, WebviewToHost, WorkerError, WorkerToHost } from './protocol';
 
 /**
@@ -212,7 +213,7 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'exportChart':
       return isString(v.chart) && /^[A-Za-z0-9_-]{1,64}$/.test(v.chart as string) && (v.format === 'svg' || v.format === 'png') && isString(v.data);
     case 'exportData':
-      return isId(v.id) && isRecord(v.charts) && Object.values(v.charts).every(isString);
+      return isId(v.id) && isRecord(v.charts) && Object.values(v.charts).every(isString) && optional(v.theme, isExportTheme);
     default:
       return false;
   }
@@ -336,4 +337,15 @@ export function isHostToTrainingWebview(v: unknown): v is HostToTrainingWebview 
 /** Exhaustiveness check for switches over message unions. */
 export function assertNever(value: never): never {
   throw new Error(`unexpected message: ${JSON.stringify(value)}`);
+}
+
+/**
+ * The theme an exported page embeds: only VS Code variables we ask for, each a plain colour or font list — a value
+ * that could close the declaration or the style element (`;`, `{`, `}`, `<`) is refused.
+ */
+export function isExportTheme(v: unknown): boolean {
+  if (!isRecord(v)) return false;
+  return Object.entries(v).every(
+    ([k, value]) => (EXPORT_THEME_VARIABLES as readonly string[]).includes(k) && typeof value === 'string' && value.length <= 200 && /^[#(),.%\w\s"'-]*$/.test(value),
+  );
 }

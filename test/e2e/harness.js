@@ -106,7 +106,7 @@ function runScenario(label, main) {
 const quickInput = (page) => page.locator('.quick-input-widget .quick-input-box input').first();
 
 /**
- * Type `filter` (default `text`) into the quick pick and take the first row that shows `text`. The box must be
+ * Type `filter` (default `text`) into the quick pick and take the focused row once it shows `text`. The box must be
  * editable first (between two quick picks the closing one can be inert for a moment); when it is not, or the row never
  * shows, the page is photographed as test-results/e2e/pick-failure.png with the quick pick's placeholder in the error.
  */
@@ -120,7 +120,9 @@ async function pick(page, text, filter = text, timeout = 60000) {
       await page.waitForTimeout(100);
     }
     await box.fill(filter);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout });
+    // The row Enter takes is the focused one: wait until the filter has run and focused a row that shows `text` (a
+    // row that merely exists may still sit below the first one, which Enter would take instead).
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: text }).first().waitFor({ timeout });
   } catch (e) {
     fs.mkdirSync(artefacts, { recursive: true });
     await page.screenshot({ path: path.join(artefacts, 'pick-failure.png') }).catch(() => undefined);

@@ -110,6 +110,31 @@ async function main() {
       const [tr, tg, tb] = (text.match(/\d+/g) ?? ['0', '0', '0']).map(Number);
       if (tr + tg + tb < 3 * 128) throw new Error(`${theme}: headings are dark on a dark background (${text})`);
       console.log(`e2e: ${theme}: panel background ${background}, headings ${text}`);
+
+      // The HTML export from this theme: the panel's button, the save dialog's proposed path accepted with Enter, then
+      // the written page opened on its own — its background and text must be the theme's (the charts' text was drawn
+      // in the theme's colours), never light-grey chart text on white.
+      const file = path.join(ws, 'kryptonite-9-report.html');
+      await webview.locator('button', { hasText: 'Export report (HTML)' }).first().click();
+      await page.locator('.quick-input-widget input').first().waitFor({ state: 'visible', timeout: 15000 });
+      await page.keyboard.press('Enter');
+      const deadline = Date.now() + 30000;
+      while (!fs.existsSync(file) || fs.statSync(file).size === 0) {
+        if (Date.now() > deadline) throw new Error(`the HTML export never wrote ${file}`);
+        await page.waitForTimeout(100);
+      }
+      const exported = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      await exported.goto(`file://${file}`);
+      const pageBackground = await exported.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+      const heading = await exported.locator('h1').first().evaluate((h) => getComputedStyle(h).color);
+      const chartText = await exported.locator('svg text').first().evaluate((t) => getComputedStyle(t).fill);
+      const sum = (c) => (c.match(/\d+/g) ?? ['0', '0', '0']).slice(0, 3).map(Number).reduce((a, b) => a + b, 0);
+      if (sum(pageBackground) > 3 * 128) throw new Error(`${theme} export: a light page (${pageBackground}) under chart text drawn for a dark theme (${chartText})`);
+      if (sum(heading) < 3 * 128 || sum(chartText) < 3 * 100) throw new Error(`${theme} export: dark text on the dark page (heading ${heading}, chart text ${chartText})`);
+      await exported.locator('svg').nth(1).scrollIntoViewIfNeeded().catch(() => undefined);
+      await exported.screenshot({ path: path.join(artefacts, `export${suffix}.png`) });
+      await exported.close();
+      console.log(`e2e: ${theme}: the HTML export paints ${pageBackground} with headings ${heading} and chart text ${chartText} → export${suffix}.png`);
     }
     const shot = path.join(artefacts, `panel-beside-csv${suffix}.png`);
     await page.screenshot({ path: shot });

@@ -72,7 +72,11 @@ suite('Kryptonite in VS Code', () => {
     const features = api.tree.getChildren(node).filter((n) => n.kind === 'feature');
     assert.equal(features.length, 6);
     assert.equal(api.tree.getTreeItem(features[3]).description, 'numeric, burst · irrelevant');
-    assert.match(String(api.tree.getTreeItem(node).description), /label y \(binary\)$/);
+    // Relative folder, rows × features and the label; the tooltip counts shapes and verdicts.
+    assert.equal(api.tree.getTreeItem(node).description, 'data · 600 rows × 6 features · label y (binary)');
+    const tip = String(api.tree.getTreeItem(node).tooltip);
+    assert.match(tip, /^shapes: .*\d+ burst/m);
+    assert.match(tip, /^relevance: .*2 irrelevant/m);
   });
 
   test('the report panel opens beside the editor and its webview starts under the CSP', async () => {
@@ -93,6 +97,9 @@ suite('Kryptonite in VS Code', () => {
     const html = fs.readFileSync(target.fsPath, 'utf8');
     assert.ok((html.match(/<svg/g) ?? []).length >= 4, 'histograms, correlation, PCA, terms… as SVG');
     assert.doesNotMatch(html, /<script/);
+    // The page embeds the theme the charts were drawn in (its background and text), whatever that theme is.
+    assert.match(html, /:root\{[^}]*--vscode-editor-background:[^;]+;/);
+    assert.match(html, /body\{background:var\(--vscode-editor-background\)/);
     fs.unlinkSync(target.fsPath);
   });
 

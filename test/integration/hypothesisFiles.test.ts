@@ -87,6 +87,11 @@ suite('Hypothesis files (.kryp)', () => {
     const unknown = diags.find((d) => d.code === 'unknownFeature');
     assert.ok(unknown);
     assert.equal(doc.getText(unknown.range), 'x99');
+    // The CodeLens on the broken line says why at once (it is never sent to the worker, so never "evaluating…").
+    const lenses = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri)) as vscode.CodeLens[];
+    const onBroken = lenses.find((l) => l.range.start.line === 1);
+    assert.match(onBroken?.command?.title ?? '', /^syntax error: /, lenses.map((l) => l.command?.title).join(' | '));
+    assert.equal(onBroken?.command?.title, `syntax error: ${syntax.message}`);
 
     // Typing (no save): the debounced evaluation clears the syntax error.
     const fixed = diagnosticsWhen(uri, (d) => !d.some((x) => x.code === 'unclosedParen') && d.some((x) => x.code === 'unknownFeature'));

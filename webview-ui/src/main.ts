@@ -6,6 +6,7 @@
  */
 import type { Result } from 'vega-embed';
 import { drawChart } from './drawChart';
+import { EXPORT_THEME_VARIABLES } from '../../src/exportTheme';
 import { button, el, themeConfig } from './dom';
 import type { HostToWebview, WebviewToHost } from '../../src/protocol';
 import { isHostToWebview } from '../../src/protocolGuards';
@@ -85,7 +86,14 @@ async function renderHypotheses(m: Extract<HostToWebview, { type: 'hypotheses' }
 async function collectExport(id: number): Promise<void> {
   const charts: Record<string, string> = {};
   for (const [name, v] of report.current ? report.charts : views) charts[name] = await v.view.toSVG();
-  send({ type: 'exportData', id, charts });
+  // The colours the charts were drawn with, for the exported page (see src/exportTheme.ts).
+  const css = getComputedStyle(document.body);
+  const theme: Record<string, string> = {};
+  for (const name of EXPORT_THEME_VARIABLES) {
+    const value = css.getPropertyValue(name).trim();
+    if (value) theme[name] = value;
+  }
+  send({ type: 'exportData', id, charts, theme });
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {

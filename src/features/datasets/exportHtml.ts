@@ -1,4 +1,5 @@
 import type { Report } from '../../engine/report';
+import { isExportTheme } from '../../protocolGuards';
 import { escapeHtmlText as esc, statsTableHtml } from './statsTable';
 
 const TITLES: Record<string, string> = {
@@ -13,11 +14,24 @@ const TITLES: Record<string, string> = {
 
 /**
  * One self-contained HTML file: the panel's stylesheet inline, charts as inline SVG, the statistics table. No script,
- * so it opens anywhere; VS Code's theme variables fall back to a light palette outside VS Code.
+ * so it opens anywhere. The charts' text was drawn in the theme's colours, so the page embeds that theme (`theme`:
+ * VS Code's variables as the webview computed them, checked by isExportTheme) and paints its own background and text
+ * with it — a dark theme exports a dark page. Variables the theme does not give fall back to a light palette.
  */
-export function exportHtml(report: Report, charts: Readonly<Record<string, string>>, css: string): string {
+export function exportHtml(report: Report, charts: Readonly<Record<string, string>>, css: string, theme: Readonly<Record<string, string>> = {}): string {
   const title = (id: string): string => TITLES[id] ?? (id.startsWith('categories-') ? `Levels of ${report.features.find((f) => `categories-${f.index}` === id)?.name ?? id}` : id);
-  const fallback = `:root{--vscode-foreground:#1f1f1f;--vscode-editor-background:#ffffff;--vscode-font-family:system-ui,sans-serif;--vscode-panel-border:#d0d0d0;--vscode-descriptionForeground:#616161;--vscode-textLink-foreground:#005fb8;}`;
+  const light: Record<string, string> = {
+    '--vscode-foreground': '#1f1f1f',
+    '--vscode-editor-background': '#ffffff',
+    '--vscode-font-family': 'system-ui,sans-serif',
+    '--vscode-panel-border': '#d0d0d0',
+    '--vscode-descriptionForeground': '#616161',
+    '--vscode-textLink-foreground': '#005fb8',
+  };
+  const vars = { ...light, ...(isExportTheme(theme) ? theme : {}) };
+  const fallback =
+    `:root{${Object.entries(vars).map(([k, v]) => `${k}:${v};`).join('')}}` +
+    `body{background:var(--vscode-editor-background);color:var(--vscode-editor-foreground,var(--vscode-foreground));}`;
   const sections = Object.entries(charts)
     .map(([id, svg]) => `<section><h2>${esc(title(id))}</h2><div class="chart">${svg.startsWith('<svg') ? svg : ''}</div></section>`)
     .join('\n');

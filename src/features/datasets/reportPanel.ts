@@ -11,6 +11,13 @@ import { assertNever, isWebviewToHost } from '../../protocolGuards';
 import type { AnalysisEvent } from './analyses';
 import { exportHtml } from './exportHtml';
 
+
+/** The webview's answer to collectExport. */
+export interface ExportAnswer {
+  readonly charts: Readonly<Record<string, string>>;
+  readonly theme: Readonly<Record<string, string>>;
+}
+
 /** What a panel remembers across reloads (the webview stores it with setState; the serializer reads it back). */
 export interface PanelState {
   readonly v: 1;
@@ -34,7 +41,7 @@ export interface PanelHost {
 /** One webview panel per dataset, beside the code. */
 export class ReportPanel implements vscode.Disposable {
   private exportSeq = 0;
-  private readonly pendingExports = new Map<number, (charts: Readonly<Record<string, string>>) => void>();
+  private readonly pendingExports = new Map<number, (answer: ExportAnswer) => void>();
   readonly view: WebviewController<HostToWebview, WebviewToHost>;
   readonly onDidDispose: vscode.Event<void>;
   /** Resolves when the webview has said `ready` (tests and exports wait on it). */
@@ -68,16 +75,17 @@ export class ReportPanel implements vscode.Disposable {
   }
 
   /** Every chart as SVG, from the webview (for the HTML export). */
-  collectCharts(): Promise<Readonly<Record<string, string>>> {
+  /** Every rendered chart as SVG, and the theme colours they were drawn with. */
+  collectCharts(): Promise<ExportAnswer> {
     const id = ++this.exportSeq;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pendingExports.delete(id);
         reject(new Error('the report panel did not answer'));
       }, 30_000);
-      this.pendingExports.set(id, (charts) => {
+      this.pendingExports.set(id, (answer) => {
         clearTimeout(timer);
-        resolve(charts);
+        resolve(answer);
       });
       this.post({ type: 'collectExport', id });
     });
@@ -114,7 +122,7 @@ export class ReportPanel implements vscode.Disposable {
         void vscode.commands.executeCommand('kryptonite.exportReport', this.dataset);
         return;
       case 'exportData':
-        this.pendingExports.get(message.id)?.(message.charts);
+        this.pendingExports.get(message.id)?.({ charts: message.charts, theme: message.theme ?? {} });
         this.pendingExports.delete(message.id);
         return;
       default:
@@ -137,9 +145,9 @@ export class ReportPanel implements vscode.Disposable {
   /** Write the whole report as one self-contained HTML file (charts inlined as SVG). */
   async exportReport(target: vscode.Uri, report: Report): Promise<void> {
     await this.whenReady;
-    const charts = await this.collectCharts();
+    const { charts, theme } = await this.collectCharts();
     const css = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css')));
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(exportHtml(report, charts, css)));
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(exportHtml(report, charts, css, theme)));
   }
 
   reveal(): void {

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../constants';
 import type { FeatureReport, Report } from '../../engine/report';
@@ -33,9 +34,25 @@ const RELEVANCE_COLOUR: Record<string, string> = {
 
 /** The dataset item's description once analysed: where it is, its label and the label's task (or "no label"). */
 export function datasetDescription(folder: string, report: Report | undefined): string {
-  if (!report) return folder;
-  const label = report.dataset.label;
-  return `${folder} · ${label ? `label ${label.name} (${label.task})` : 'no label'}`;
+  const where = folder === '' || folder === '.' ? [] : [folder];
+  if (!report) return where.join('');
+  const d = report.dataset;
+  const label = d.label;
+  const size = `${d.rows.toLocaleString('en-US')} rows × ${report.features.length} feature${report.features.length === 1 ? '' : 's'}`;
+  return [...where, size, label ? `label ${label.name} (${label.task})` : 'no label'].join(' · ');
+}
+
+/** The tooltip's summary of a report: how many features of each shape, and of each relevance verdict. */
+export function datasetCounts(report: Report): string[] {
+  const count = (values: readonly string[]): string => {
+    const n = new Map<string, number>();
+    for (const v of values) n.set(v, (n.get(v) ?? 0) + 1);
+    return [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, c]) => `${c} ${k}`).join(', ');
+  };
+  const lines = [`shapes: ${count(report.features.map((f) => f.shape))}`];
+  const verdicts = report.features.flatMap((f) => (f.relevance ? [f.relevance] : []));
+  if (verdicts.length > 0) lines.push(`relevance: ${count(verdicts)}`);
+  return lines;
 }
 
 /** A feature item's description: its type (and shape, for numbers) and, once known, its relevance. */
@@ -97,13 +114,16 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
         item.id = node.dataset.key;
         item.resourceUri = node.dataset.uri;
         const report = this.analyses.report(node.dataset.key);
-        item.description = datasetDescription(vscode.workspace.asRelativePath(vscode.Uri.joinPath(node.dataset.uri, '..')), report);
+        // The folder relative to the workspace ('' at its root), never an absolute path that crowds out the name.
+        item.description = datasetDescription(path.dirname(vscode.workspace.asRelativePath(node.dataset.uri, false)), report);
         item.contextValue = 'kryptonite.dataset';
         item.iconPath = new vscode.ThemeIcon(this.analyses.isRunning(node.dataset.key) ? 'loading~spin' : node.dataset.format === 'csv' ? 'table' : 'file-binary');
         const label = report?.dataset.label;
         item.tooltip = [
           ...node.dataset.files.map((f) => vscode.workspace.asRelativePath(f)),
+          ...(report ? [`${report.dataset.rows.toLocaleString('en-US')} rows × ${report.features.length} features`] : []),
           ...(label ? [`label ${label.name}: ${label.task}${label.taskOverridden ? ' (set by hand)' : ''} — ${label.taskEvidence}`] : report ? ['no label: columns described only'] : []),
+          ...(report ? datasetCounts(report) : []),
           ...(report && report.dataset.excludedColumns.length > 0 ? [`excluded: ${report.dataset.excludedColumns.map((c) => `${c.name} (${c.reason})`).join('; ')}`] : []),
         ].join('\n');
         return item;

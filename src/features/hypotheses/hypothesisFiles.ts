@@ -36,6 +36,8 @@ export interface HypothesisFileState {
   evaluatedVersion: number;
   /** Why the whole file could not be evaluated, when it could not. */
   failure: string | null;
+  /** Rules that do not parse, by text: their error (the CodeLens shows it at once; they are never sent to the worker). */
+  syntaxErrors: ReadonlyMap<string, string>;
   running: RunningJob | null;
   resultKey: string;
 }
@@ -139,6 +141,7 @@ export class HypothesisFiles implements vscode.Disposable {
       results: previous && previous.resultKey === resultKey ? previous.results : new Map(),
       evaluatedVersion: previous?.evaluatedVersion ?? -1,
       failure: null,
+      syntaxErrors: new Map(),
       running: null,
       resultKey,
     };
@@ -154,6 +157,7 @@ export class HypothesisFiles implements vscode.Disposable {
         else throw error;
       }
     }
+    state.syntaxErrors = new Map([...syntax].map(([rule, e]) => [rule.text, e.message]));
     const fileProblems = parsed.problems.map((p) => diagnostic(new vscode.Range(p.line, p.start, p.line, p.start + Math.max(1, p.length)), p.message, p.code, p.code === 'missingDataset' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning));
     const syntaxDiagnostics = [...syntax].map(([rule, e]) => ruleDiagnostic(rule, e));
     const publish = (extra: vscode.Diagnostic[]): void => {

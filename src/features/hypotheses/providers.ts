@@ -26,6 +26,9 @@ export class HypothesisCodeLenses implements vscode.CodeLensProvider {
 }
 
 function titleFor(state: HypothesisFileState, text: string): string {
+  // A rule that does not parse is never evaluated: say why at once instead of "evaluating…" for ever.
+  const syntax = state.syntaxErrors.get(text);
+  if (syntax !== undefined) return `syntax error: ${syntax}`;
   const o = state.results.get(text);
   if (o?.ok) return lensTitle(o.evaluation, state.seed);
   if (o && !o.ok) return `not evaluated: ${o.error.message}`;
