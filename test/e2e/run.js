@@ -12,6 +12,23 @@ const path = require('node:path');
 
 const { root, artefacts, run, runPalette, launchWorkbench, tearDown, runScenario } = require('./harness');
 
+/**
+ * Accept the save dialog's proposed path with Enter, as a user would — once the dialog on screen is this one: its box
+ * holds a path ending in `name` (the previous dialog's box can still be on screen for a moment, and Enter there would
+ * answer nothing).
+ */
+async function acceptSaveDialog(page, name) {
+  const box = page.locator('.quick-input-widget input').first();
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    const value = await box.inputValue().catch(() => '');
+    if (value.endsWith(name) && (await box.isEditable().catch(() => false))) break;
+    if (Date.now() > deadline) throw new Error(`the save dialog for ${name} never showed (box: ${JSON.stringify(value)})`);
+    await page.waitForTimeout(100);
+  }
+  await page.keyboard.press('Enter');
+}
+
 async function main() {
   const t0 = Date.now();
   fs.mkdirSync(artefacts, { recursive: true });
@@ -87,8 +104,7 @@ async function main() {
       for (const format of ['SVG', 'PNG']) {
         const file = path.join(ws, `kryptonite-9-histograms.${format.toLowerCase()}`);
         await webview.locator(`button[aria-label="Export Distributions as ${format}"]`).first().click();
-        await page.locator('.quick-input-widget input').first().waitFor({ state: 'visible', timeout: 15000 });
-        await page.keyboard.press('Enter');
+        await acceptSaveDialog(page, path.basename(file));
         const deadline = Date.now() + 15000;
         while (!fs.existsSync(file) || fs.statSync(file).size === 0) {
           if (Date.now() > deadline) throw new Error(`${format} export never wrote ${file}`);
@@ -116,8 +132,7 @@ async function main() {
       // in the theme's colours), never light-grey chart text on white.
       const file = path.join(ws, 'kryptonite-9-report.html');
       await webview.locator('button', { hasText: 'Export report (HTML)' }).first().click();
-      await page.locator('.quick-input-widget input').first().waitFor({ state: 'visible', timeout: 15000 });
-      await page.keyboard.press('Enter');
+      await acceptSaveDialog(page, path.basename(file));
       const deadline = Date.now() + 30000;
       while (!fs.existsSync(file) || fs.statSync(file).size === 0) {
         if (Date.now() > deadline) throw new Error(`the HTML export never wrote ${file}`);

@@ -66,8 +66,16 @@ test('PCA is coloured by the class value; terms and relevance name the features'
   const terms = termsSpec(r) as unknown as { data: { values: { term: string; degree: number }[] } };
   assert.equal(terms.data.values[0].term, 'x1·x2·x3·x5');
   assert.equal(terms.data.values[0].degree, 4);
-  const rel = relevanceSpec(r) as unknown as { data: { values: { feature: string; relevance: string }[] } };
+  const rel = relevanceSpec(r) as unknown as { data: { values: { feature: string; relevance: string; evidence: number; interaction: string }[] } };
   assert.deepEqual(rel.data.values.filter((v) => v.relevance === 'irrelevant').map((v) => v.feature), ['x4', 'x6']);
+  // A parity feature has no marginal or pairwise signal: its evidence is the interaction model's drop-one test, so
+  // the relevant features stand far past the threshold instead of at 0 beside the irrelevant ones.
+  for (const v of rel.data.values) {
+    if (v.relevance === 'relevant') {
+      assert.ok(v.evidence > 3, `${v.feature}: evidence ${v.evidence}`);
+      assert.match(v.interaction, /^accuracy 0\.\d+ → 0\.\d+ without it \(z \d/);
+    } else assert.ok(v.evidence < 1.5, `${v.feature}: evidence ${v.evidence}`);
+  }
   const hyp = hypothesesSpec(r) as unknown as { data: { values: { variant: string }[] } };
   assert.deepEqual(hyp.data.values.map((v) => v.variant), ['rule', 'without x1', 'without x2', 'without x3', 'without x5']);
 });

@@ -24,7 +24,7 @@ export function chartCaptions(report: Report): Record<string, string> {
   const rel = report.relevance;
   if (report.features.some((f) => f.relevance !== undefined)) {
     const counts = rel ? (Object.entries(rel.counts) as [string, number][]).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') : '';
-    out.relevance = `Every feature's verdict (colour${counts ? `: ${counts}` : ''}) and the evidence behind it: −log10 of the smaller adjusted p-value of its marginal test and its drop-column test. Dashed line: the discovery threshold (α/2 = ${((rel?.errorRate ?? 0.05) / 2).toString()} per family).`;
+    out.relevance = `Every feature's verdict (colour${counts ? `: ${counts}` : ''}) and the evidence behind it: −log10 of the smallest adjusted p-value of its marginal test, its test given the others (drop-column or conditional permutation) and, where the L1 interaction model decides, that model's drop-one test. Dashed line: the discovery threshold (α/2 = ${((rel?.errorRate ?? 0.05) / 2).toString()} per family).`;
   }
   const b = report.baselines ?? [];
   if (b.length > 0) {

@@ -6,6 +6,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { Report } from '../report';
+import { normalSf } from '../stats/distributions';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
@@ -96,8 +97,9 @@ export function baselinesSpec(report: Report): TopLevelSpec | null {
 }
 
 /**
- * Relevance per feature: the evidence behind each verdict on one scale, −log10 of the smaller adjusted p-value of the
- * marginal and the drop-column test (capped at EVIDENCE_CAP), coloured by the verdict, with a dot at the end of each
+ * Relevance per feature: the evidence behind each verdict on one scale, −log10 of the smallest adjusted p-value of the
+ * marginal test, the conditional (drop-column or permutation) test and the interaction model's drop-one test (capped
+ * at EVIDENCE_CAP), coloured by the verdict, with a dot at the end of each
  * bar so a verdict with no evidence (p = 1, a bar of length 0) still shows its colour. The dashed line is the
  * discovery threshold (each family's share α/2 of the table's error rate). Irrelevant and unknown features sit near
  * zero, which is the point: their bars say "no evidence"; what separates them is the power behind the absence (in
@@ -106,9 +108,14 @@ export function baselinesSpec(report: Report): TopLevelSpec | null {
 export function relevanceSpec(report: Report): TopLevelSpec | null {
   if (!report.features.some((f) => f.relevance !== undefined)) return null;
   const level = (report.relevance?.errorRate ?? 0.05) / 2;
+  const k = report.features.length;
   const values = report.features.map((f) => {
     const ev = f.relevanceEvidence;
-    const ps = [ev?.marginal?.adjustedP, ev?.conditional?.adjustedP].filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+    // The interaction model's drop-one test is evidence too (on Kryptonite the only evidence: a parity feature has no
+    // marginal or pairwise signal): its z, one-sided, Bonferroni over the table's features like the other families.
+    const dropOne = ev?.sparsity?.dropOne;
+    const interactionP = dropOne && Number.isFinite(dropOne.z) ? Math.min(1, normalSf(dropOne.z) * k) : undefined;
+    const ps = [ev?.marginal?.adjustedP, ev?.conditional?.adjustedP, interactionP].filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
     const p = ps.length > 0 ? Math.min(...ps) : 1;
     const evidence = Math.min(EVIDENCE_CAP, -Math.log10(Math.max(p, 1e-300)));
     return {
@@ -121,6 +128,10 @@ export function relevanceSpec(report: Report): TopLevelSpec | null {
       conditional: ev?.conditional
         ? `${ev.conditional.metric} ${ev.conditional.increase >= 0 ? '+' : ''}${fmt(ev.conditional.increase)} ${ev.conditional.method === 'conditional permutation' ? 'when permuted' : 'without it'}, adjusted p ${fmtP(ev.conditional.adjustedP)}`
         : '—',
+      interaction:
+        dropOne && interactionP !== undefined
+          ? `${'r2With' in dropOne ? `R² ${fmt(dropOne.r2With)} → ${fmt(dropOne.r2Without)}` : `accuracy ${fmt(dropOne.accuracyWith)} → ${fmt(dropOne.accuracyWithout)}`} without it (z ${fmt(dropOne.z)}), adjusted p ${fmtP(interactionP)}`
+          : '—',
       reason: ev?.reasons[0] ?? '',
     };
   });
@@ -134,6 +145,7 @@ export function relevanceSpec(report: Report): TopLevelSpec | null {
     { field: 'evidenceText', type: 'nominal', title: '−log10 adjusted p' },
     { field: 'marginal', type: 'nominal', title: 'marginal test' },
     { field: 'conditional', type: 'nominal', title: 'given the others' },
+    { field: 'interaction', type: 'nominal', title: 'interaction model' },
     { field: 'reason', type: 'nominal', title: 'why' },
   ];
   const color = { field: 'relevance', type: 'nominal', title: 'verdict', scale: { domain: [...RELEVANCE_DOMAIN], range: [...RELEVANCE_COLOURS] }, legend: { orient: 'bottom', direction: 'horizontal', columns: 2, title: null, symbolType: 'circle', labelLimit: 120 } };
