@@ -4,9 +4,9 @@
  * hundreds of levels makes a tall chart, which the panel shows in a scrolling box with the axis on top.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { FIT_WIDTH, SCHEMA } from './common';
 import type { FeatureReport, Report } from '../report';
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 export const LEVEL_KINDS = ['level', 'rare', 'likely variant'] as const;
 // Okabe–Ito: blue for ordinary levels, orange for rare ones, vermillion for likely misspellings.
@@ -52,11 +52,13 @@ export function categoriesSpec(f: FeatureReport): TopLevelSpec | null {
     $schema: SCHEMA,
     description: `Every level of ${f.name} with its row count`,
     width: 'container',
-    height: { step: 16 },
+    autosize: FIT_WIDTH,
+    // A fixed height of one 16 px band per level: a step height beside a container width makes Vega-Lite warn.
+    height: 16 * values.length,
     data: { values },
     mark: { type: 'bar', tooltip: true },
     encoding: {
-      y: { field: 'level', type: 'nominal', sort: { field: 'order', order: 'ascending' }, title: null, axis: { labelLimit: 150 } },
+      y: { field: 'level', type: 'nominal', sort: { field: 'order', op: 'min', order: 'ascending' }, title: null, axis: { labelLimit: 150 } },
       // The axis on top: a long list scrolls, and its scale stays in view.
       x: { field: 'count', type: 'quantitative', title: 'rows', axis: { orient: 'top', tickCount: 4 } },
       color: {

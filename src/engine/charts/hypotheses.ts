@@ -3,6 +3,7 @@
  * accuracies with 95 % (Wilson) error bars. Pure data → data/spec; no vscode, no DOM.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { SCHEMA } from './common';
 import type { HypothesisEvaluation } from '../hypothesis/evaluate';
 
 /** One rule of a file as the comparison shows it. Failed rules keep their error and rank last. */
@@ -59,7 +60,6 @@ export function rankHypotheses(rules: readonly { readonly text: string; readonly
   return [...scored.map((r, k) => ({ ...r, rank: k + 1 })), ...rest];
 }
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 /**
  * Accuracy of each ranked rule (point) with its 95 % interval (error bar), on all labelled rows and on the test split,

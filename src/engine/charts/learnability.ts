@@ -5,10 +5,10 @@
  * dark and high-contrast backgrounds; everything else (text, axes) comes from the webview's theme config.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { FIT_WIDTH, SCHEMA } from './common';
 import type { Report } from '../report';
 import { normalSf } from '../stats/distributions';
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 export const RELEVANCE_DOMAIN = ['relevant', 'redundant', 'irrelevant', 'unknown'] as const;
 // Okabe–Ito: bluish green, blue, vermillion, grey.
@@ -55,13 +55,14 @@ export function baselinesSpec(report: Report): TopLevelSpec | null {
   const labelled = values.map((v) => ({ ...v, side: (v.value ?? 0) > middle ? 'left' : 'right', lo: v.lo ?? v.value, hi: v.hi ?? v.value }));
   const ref = values[0];
   const metricName = metric === 'accuracy' ? 'accuracy' : 'R²';
-  const y = { field: 'model', type: 'nominal', sort: { field: 'order', order: 'ascending' }, title: null, axis: { labelLimit: 160 } } as const;
+  const y = { field: 'model', type: 'nominal', sort: { field: 'order', op: 'min', order: 'ascending' }, title: null, axis: { labelLimit: 160 } } as const;
   const x = { field: 'value', type: 'quantitative', title: `${metricName} (${baselines[0].validation}, 95 % interval)`, scale: { domain: [low, 1], clamp: true, nice: false }, axis: { tickCount: 6 } } as const;
   return {
     $schema: SCHEMA,
     description: `Baselines: ${metricName} of each model with its 95 % interval; dashed line: ${ref.fullName}`,
     width: 'container',
-    height: { step: 28 },
+    autosize: FIT_WIDTH,
+    height: 28 * labelled.length,
     data: { values: labelled },
     layer: [
       // The reference first, so the models' marks draw over it; a datum (not a field) spans the whole height.
@@ -138,7 +139,7 @@ export function relevanceSpec(report: Report): TopLevelSpec | null {
   const threshold = -Math.log10(level);
   const top = Math.min(EVIDENCE_CAP, Math.max(Math.ceil(threshold) + 1, ...values.map((v) => Math.ceil(v.evidence))));
   const x = { field: 'evidence', type: 'quantitative', title: 'evidence: −log10 adjusted p', scale: { domain: [0, top], nice: false }, axis: { format: 'd', tickMinStep: 1, tickCount: 8 } } as const;
-  const y = { field: 'feature', type: 'nominal', sort: { field: 'order', order: 'ascending' }, title: null, axis: { labelLimit: 140 } } as const;
+  const y = { field: 'feature', type: 'nominal', sort: { field: 'order', op: 'min', order: 'ascending' }, title: null, axis: { labelLimit: 140 } } as const;
   const tooltip = [
     { field: 'feature', type: 'nominal' },
     { field: 'relevance', type: 'nominal', title: 'verdict' },
@@ -153,7 +154,8 @@ export function relevanceSpec(report: Report): TopLevelSpec | null {
     $schema: SCHEMA,
     description: 'Relevance per feature: strength of evidence (−log10 adjusted p) coloured by the verdict',
     width: 'container',
-    height: { step: 20 },
+    autosize: FIT_WIDTH,
+    height: 20 * values.length,
     data: { values },
     layer: [
       { mark: { type: 'bar', height: { band: 0.6 }, tooltip: true }, encoding: { y, x, color, tooltip } },

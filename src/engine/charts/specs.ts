@@ -4,6 +4,7 @@
  * what carries meaning (the shape-class palette, the diverging correlation scale).
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { FIT_WIDTH, SCHEMA } from './common';
 import type { Report } from '../report';
 import type { ShapeClass } from '../stats/types';
 import { categoriesSpecs } from './categories';
@@ -22,7 +23,6 @@ export interface ChartOptions {
 /** Fixed domain so a shape keeps its colour across datasets; Okabe–Ito colours stay distinct for colour-blind readers. */
 export const SHAPE_CLASSES: readonly ShapeClass[] = ['burst', 'gaussian', 'spread', 'binary', 'categorical', 'continuous', 'constant', 'empty'];
 export const SHAPE_COLOURS: readonly string[] = ['#D55E00', '#0072B2', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#999999', '#666666'];
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 /** Every chart the report supports, by id; sections without data are left out (the panel decides the order). */
 export function buildCharts(report: Report, options: ChartOptions = {}): Partial<Record<ChartId, TopLevelSpec>> & Record<string, TopLevelSpec> {
@@ -93,7 +93,8 @@ export function correlationSpec(report: Report): TopLevelSpec | null {
     $schema: SCHEMA,
     description: 'Correlation heatmap of the features and the label',
     width: 'container',
-    height: { step: Math.max(14, Math.min(28, Math.floor(420 / names.length))) },
+    autosize: FIT_WIDTH,
+    height: Math.max(14, Math.min(28, Math.floor(420 / names.length))) * names.length,
     data: { values },
     encoding: {
       x: { field: 'b', type: 'nominal', sort: order, title: null },
@@ -133,6 +134,7 @@ export function pcaSpec(report: Report): TopLevelSpec | null {
     $schema: SCHEMA,
     description: 'PCA scatter of the standardised features, coloured by label',
     width: 'container',
+    autosize: FIT_WIDTH,
     height: 300,
     data: { values },
     mark: { type: 'point', filled: true, size: 14, opacity: 0.55 },
@@ -185,11 +187,12 @@ function termBars(description: string, values: readonly { term: string; rank: nu
     $schema: SCHEMA,
     description,
     width: 'container',
-    height: { step: 22 },
+    autosize: FIT_WIDTH,
+    height: 22 * values.length,
     data: { values },
     mark: { type: 'bar', tooltip: true },
     encoding: {
-      y: { field: 'term', type: 'nominal', sort: { field: 'rank', order: 'ascending' }, title: null, axis: { labelLimit: 260 } },
+      y: { field: 'term', type: 'nominal', sort: { field: 'rank', op: 'min', order: 'ascending' }, title: null, axis: { labelLimit: 260 } },
       x: { field: 'coefficient', type: 'quantitative', title: xTitle },
       color,
     },
@@ -211,9 +214,10 @@ export function hypothesesSpec(report: Report): TopLevelSpec | null {
     $schema: SCHEMA,
     description: 'Hypothesis accuracy with 95 % interval, and accuracy without each feature',
     width: 'container',
-    height: { step: 20 },
+    autosize: FIT_WIDTH,
+    height: 20 * values.length,
     data: { values },
-    encoding: { y: { field: 'variant', type: 'nominal', sort: { field: 'order', order: 'ascending' }, title: null } },
+    encoding: { y: { field: 'variant', type: 'nominal', sort: { field: 'order', op: 'min', order: 'ascending' }, title: null } },
     layer: [
       {
         mark: { type: 'bar', tooltip: true },

@@ -8,6 +8,7 @@
  * top-level `{name}` data source under that name in the compiled Vega spec.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { FIT_WIDTH, SCHEMA } from './common';
 import type { EpochMetrics, TrainingReport } from '../train/types';
 
 export type CurveMetric = 'loss' | 'accuracy';
@@ -41,7 +42,6 @@ export interface BestMark {
   readonly accuracy: number | null;
 }
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 /** Non-finite numbers become null: Vega drops them from the line instead of failing on them. */
 function finite(v: number): number | null {
@@ -98,8 +98,8 @@ export function curvesSpec(metric: CurveMetric, points: readonly CurvePoint[] = 
     $schema: SCHEMA,
     description: `${title} per epoch, train (solid) and validation (dashed); the dotted rule marks the best epoch`,
     width: 'container',
+    autosize: FIT_WIDTH,
     height: 220,
-    autosize: { type: 'fit-x', contains: 'padding' },
     datasets: { [CURVE_DATA]: points.map((p) => ({ ...p })), [BEST_DATA]: best.map((b) => ({ ...b })) },
     layer: [
       {
