@@ -119,10 +119,17 @@ async function pick(page, text, filter = text, timeout = 60000) {
       if (Date.now() > deadline) throw new Error('the quick pick box stayed inert for 15 s');
       await page.waitForTimeout(100);
     }
-    await box.fill(filter);
     // The row Enter takes is the focused one: wait until the filter has run and focused a row that shows `text` (a
-    // row that merely exists may still sit below the first one, which Enter would take instead).
-    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: text }).first().waitFor({ timeout });
+    // row that merely exists may still sit below the first one, which Enter would take instead). The text is typed
+    // again until then: typed while the previous input box was closing, it lands in that box, and the new quick pick
+    // opens empty.
+    const focused = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: text }).first();
+    const until = Date.now() + timeout;
+    for (;;) {
+      await box.fill(filter, { timeout: 5000 }).catch(() => undefined);
+      if (await focused.waitFor({ timeout: 2000 }).then(() => true, () => false)) break;
+      if (Date.now() > until) throw new Error(`no focused row shows "${text}" after ${timeout / 1000} s`);
+    }
   } catch (e) {
     fs.mkdirSync(artefacts, { recursive: true });
     await page.screenshot({ path: path.join(artefacts, 'pick-failure.png') }).catch(() => undefined);
