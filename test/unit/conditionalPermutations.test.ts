@@ -13,7 +13,7 @@ import {
   PERMUTATION_MAX_CELLS,
   PERMUTATION_MAX_ROWS,
   PERMUTATION_STRATUM_ROWS,
-} from '../../src/engine/relevance/analyseRelevance';
+} from '../../src/engine/relevance/permutations';
 
 function table(rows: number, p: number, seed: number): ModelInput {
   const rng = createRng(seed);
