@@ -15,6 +15,7 @@ export const Commands = {
   compareHypotheses: 'kryptonite.compareHypotheses',
   setLabelColumn: 'kryptonite.setLabelColumn',
   setLabelTask: 'kryptonite.setLabelTask',
+  compareDatasets: 'kryptonite.compareDatasets',
 } as const;
 
 /** Training: Train Model, Predict Labels, the training panel and the saved runs (src/training/). */
@@ -36,6 +37,7 @@ export const Views = {
 export const PANEL_VIEW_TYPE = 'kryptonite.report';
 export const TRAINING_VIEW_TYPE = 'kryptonite.training';
 export const HYPOTHESES_VIEW_TYPE = 'kryptonite.hypotheses';
+export const COMPARE_VIEW_TYPE = 'kryptonite.compare';
 /** Language id of hypothesis files (`*.kryp`), as contributed in package.json. */
 export const HYPOTHESIS_LANGUAGE = 'kryptonite-hypothesis';
 export const DIAGNOSTIC_SOURCE = 'kryptonite';
@@ -53,6 +55,7 @@ export const Config = {
   seed: 'seed',
   sampleRows: 'sampleRows',
   columnTypes: 'columnTypes',
+  carbonIntensity: 'carbonIntensity',
 } as const;
 
 /**

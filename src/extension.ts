@@ -5,6 +5,7 @@ import { Controller } from './features/datasets/controller';
 import { KryptoniteDiagnostics } from './features/datasets/diagnostics';
 import { DATA_SELECTOR, FeatureHoverProvider, HeaderCodeActions } from './features/datasets/hover';
 import { ExplorerProvider } from './features/datasets/tree';
+import { registerCompare, type CompareApi } from './features/compare/register';
 import type { HypothesisFiles } from './features/hypotheses/hypothesisFiles';
 import { registerHypothesisFiles } from './features/hypotheses/register';
 import { registerTraining, type TrainingApi } from './features/training/register';
@@ -18,6 +19,7 @@ export interface KryptoniteApi {
   readonly tree: ExplorerProvider;
   readonly training: TrainingApi;
   readonly hypotheses: HypothesisFiles;
+  readonly compare: CompareApi;
 }
 
 /** Construct, register, and hand every disposable to VS Code. The logic lives in the feature folders. */
@@ -45,9 +47,10 @@ export function activate(context: vscode.ExtensionContext): KryptoniteApi {
     ...controller.register(),
   );
   const hypotheses = registerHypothesisFiles(context, { worker, datasets: controller, choices, log });
-  const training = registerTraining(context, { worker, index, tree, choices, log });
+  const compare = registerCompare(context, { worker, index, tree, log });
+  const training = registerTraining(context, { worker, index, tree, choices, log, compareDatasets: (a, b, options) => compare.compare(a, b, options) });
   void index.refresh();
-  return { controller, tree, training, hypotheses };
+  return { controller, tree, training, hypotheses, compare };
 }
 
 export function deactivate(): void {

@@ -3,8 +3,10 @@
  * a boundary is checked by the guards in protocolGuards.ts before anything reads it.
  */
 import type { RankedHypothesis } from './engine/charts/hypotheses';
-import type { BestMark, CurvePoint, CurveScore } from './engine/charts/training';
+import type { LiveEpochs } from './engine/charts/liveEpochs';
+import type { CurveScore } from './engine/charts/training';
 import type { ColumnType, LabelTask } from './engine/dataset';
+import type { CompareReport } from './engine/compare/compare';
 import type { Report } from './engine/report';
 import type { RuleOutcome } from './engine/tasks/evaluateRules';
 import type { PlanRequest, TrainPlan } from './engine/tasks/planTraining';
@@ -34,6 +36,8 @@ export interface AnalyseJob {
   readonly sampleRows?: number;
   /** Features the user excluded (the quick fix's .kryptonite/settings.json): listed as excluded by the user. */
   readonly exclude?: readonly string[];
+  /** Grid carbon intensity for the report's energy section, gCO2eq/kWh (the kryptonite.carbonIntensity setting). */
+  readonly carbonIntensity?: number;
 }
 
 /** Evaluate hypothesis rules against a dataset (one result per rule, in order). */
@@ -68,7 +72,17 @@ export interface TrainPlanJob extends PlanRequest {
   readonly kind: 'trainPlan';
 }
 
-export type Job = AnalyseJob | HypothesisJob | TrainJob | PredictJob | TrainPlanJob;
+/** Compare two dataset files (`path` is A): the engine's compare use case. */
+export interface CompareJob {
+  readonly kind: 'compare';
+  readonly path: string;
+  readonly pathB: string;
+  readonly seed?: number;
+  /** Run the classifier two-sample test (default true). */
+  readonly classifier?: boolean;
+}
+
+export type Job = AnalyseJob | HypothesisJob | TrainJob | PredictJob | TrainPlanJob | CompareJob;
 export type JobKind = Job['kind'];
 
 export type HostToWorker =
@@ -85,6 +99,8 @@ export interface ProgressMessage {
   readonly message: string;
   /** Training jobs: the epoch just finished (losses, accuracies, elapsed time). */
   readonly epoch?: EpochProgress;
+  /** With an epoch: when the worker sent it (wall clock, ms since 1970), so the panel's lag behind it can be measured. */
+  readonly at?: number;
 }
 
 export type HypothesisOutcome = RuleOutcome;
@@ -109,7 +125,8 @@ export type JobResult =
       /** How the columns were matched and what was left unread. */
       readonly notes: string[];
     }
-  | ({ readonly kind: 'trainPlan' } & TrainPlan);
+  | ({ readonly kind: 'trainPlan' } & TrainPlan)
+  | { readonly kind: 'compare'; readonly report: CompareReport };
 
 /** What went wrong, as data (errors do not survive structured cloning with their class). */
 export interface WorkerError {
@@ -236,8 +253,26 @@ export interface TrainingRunDetails {
   readonly residuals?: unknown;
   /** Regression: the plot shows a seeded sample of the test rows, not all of them. */
   readonly residualsSampled?: boolean;
-  /** Repeated runs: one row per seed (its test score in `metric`) and the mean ± sd (absent for a single run). */
-  readonly repeated?: { readonly rows: readonly { readonly label: string; readonly seed: number | null; readonly accuracy: number; readonly epochsRun: number | null }[]; readonly mean: number; readonly sd: number };
+  /** The run's energy (training.energy): kWh and gCO2eq, null when not measured, and how it was obtained. */
+  readonly energy?: { readonly kWh: number | null; readonly gCO2eq: number | null; readonly method: 'rapl' | 'cpuTime' | null; readonly description: string };
+  /**
+   * Repeated runs: one row per seed (its test score in `metric`, its energy in kWh and gCO2eq — null: not measured)
+   * and the mean ± sd, with how the energy was obtained (absent for a single run).
+   */
+  readonly repeated?: {
+    readonly rows: readonly {
+      readonly label: string;
+      readonly seed: number | null;
+      readonly accuracy: number;
+      readonly epochsRun: number | null;
+      readonly kWh?: number | null;
+      readonly gCO2eq?: number | null;
+    }[];
+    readonly mean: number;
+    readonly sd: number;
+    /** `rapl`: the whole CPU package's counters; `cpuTime`: process CPU time × watts per core; null: not recorded. */
+    readonly energyMethod?: 'rapl' | 'cpuTime' | null;
+  };
 }
 
 export type HostToTrainingWebview =
@@ -260,8 +295,11 @@ export type HostToTrainingWebview =
       readonly live: string | null;
       readonly status: string;
     }
-  /** One epoch of the live run: rows to insert into `points`, and the series' best epoch so far (replaces the old mark). */
-  | { readonly type: 'trainingEpoch'; readonly series: string; readonly points: readonly CurvePoint[]; readonly best: BestMark | null; readonly status: string }
+  /**
+   * Epochs of the live run since the last such message (at most one per LIVE_POST_MS): rows to insert into `points`,
+   * the series' best epoch so far (replaces the old mark), the status line, and when the worker sent them.
+   */
+  | ({ readonly type: 'trainingEpoch' } & LiveEpochs)
   | { readonly type: 'trainingStatus'; readonly status: string; readonly kind: 'running' | 'done' | 'cancelled' | 'failed' };
 
 export type TrainingWebviewToHost =
@@ -275,3 +313,20 @@ export type TrainingWebviewToHost =
    * runs' "Excluded by the user: …" lines as shown.
    */
   | { readonly type: 'rendered'; readonly points: number; readonly charts: readonly string[]; readonly headings: readonly string[]; readonly excluded: readonly string[] };
+
+// ─── Host ⇄ webview (Compare Datasets) ────────────────────────────────────────────────────────────────────────────
+
+export type HostToCompareWebview =
+  | { readonly type: 'compareRunning'; readonly title: string; readonly message: string }
+  /** The comparison and its charts (`compare-overview`, `pmf-<j>` per feature j). */
+  | { readonly type: 'compareResult'; readonly title: string; readonly report: CompareReport; readonly charts: ChartSpecs }
+  | { readonly type: 'compareFailed'; readonly title: string; readonly message: string; readonly cancelled: boolean };
+
+export type CompareWebviewToHost =
+  | { readonly type: 'ready' }
+  | { readonly type: 'cancel' }
+  | { readonly type: 'rerun' }
+  /** Swap A and B and compare again. */
+  | { readonly type: 'swap' }
+  /** After each render: the chart ids drawn and the feature rows shown (a test hook). */
+  | { readonly type: 'compareRendered'; readonly charts: readonly string[]; readonly rows: number };

@@ -1,6 +1,6 @@
 import { COLUMN_TYPES, LABEL_TASKS } from './engine/dataset';
 import { EXPORT_THEME_VARIABLES } from './exportTheme';
-import type { HostToTrainingWebview, HostToWebview, HostToWorker, Job, TrainingWebviewToHost, WebviewToHost, WorkerError, WorkerToHost } from './protocol';
+import type { CompareWebviewToHost, HostToCompareWebview, HostToTrainingWebview, HostToWebview, HostToWorker, Job, TrainingWebviewToHost, WebviewToHost, WorkerError, WorkerToHost } from './protocol';
 
 /**
  * Guards for every message that crosses a boundary. Workers and webviews are untrusted: a malformed message is
@@ -45,16 +45,22 @@ export function isJob(v: unknown): v is Job {
         optional(v.sampleRows, (x) => Number.isSafeInteger(x) && (x as number) >= 0) &&
         optional(v.columnTypes, isColumnTypes) &&
         optional(v.task, isLabelTask) &&
-        optional(v.exclude, isFeatureList)
+        optional(v.exclude, isFeatureList) &&
+        optional(v.carbonIntensity, isIntensity)
       );
     case 'hypothesis':
       return Array.isArray(v.rules) && v.rules.every(isString) && optional(v.label, isLabel) && optional(v.seed, (x) => Number.isSafeInteger(x));
     case 'trainPlan':
       return optional(v.label, isLabel) && optional(v.task, isLabelTask) && optional(v.columnTypes, isColumnTypes) && optional(v.exclude, isFeatureList);
+    case 'compare':
+      return typeof v.pathB === 'string' && v.pathB !== '' && optional(v.seed, (x) => Number.isSafeInteger(x)) && optional(v.classifier, (x) => typeof x === 'boolean');
     default:
       return false;
   }
 }
+
+/** A grid carbon intensity in gCO2eq/kWh: finite and not negative. */
+const isIntensity = (x: unknown): boolean => isFiniteNumber(x) && (x as number) >= 0;
 
 const isLabelTask = (x: unknown): boolean => typeof x === 'string' && (LABEL_TASKS as readonly string[]).includes(x);
 
@@ -76,7 +82,8 @@ function isTrainJob(v: Rec): boolean {
     optional(v.saveDir, isString) &&
     optional(v.exclude, isFeatureList) &&
     optional(v.task, isLabelTask) &&
-    optional(v.columnTypes, isColumnTypes)
+    optional(v.columnTypes, isColumnTypes) &&
+    optional(v.carbonIntensity, isIntensity)
   );
 }
 
@@ -117,6 +124,8 @@ function isJobResult(r: unknown): boolean {
         isRecord(r.defaults) &&
         Object.entries(r.defaults).every(([model, c]) => ['mlp', 'logreg', 'cnn1d'].includes(model) && isTrainConfigShape(c))
       );
+    case 'compare':
+      return isCompareReport(r.report);
     case 'predict':
       return (
         isFiniteNumber(r.rows) &&
@@ -187,7 +196,7 @@ export function isWorkerToHost(v: unknown): v is WorkerToHost {
     case 'ready':
       return true;
     case 'progress':
-      return isId(v.id) && typeof v.stage === 'string' && isFiniteNumber(v.fraction) && typeof v.message === 'string' && optional(v.epoch, isEpochProgress);
+      return isId(v.id) && typeof v.stage === 'string' && isFiniteNumber(v.fraction) && typeof v.message === 'string' && optional(v.epoch, isEpochProgress) && optional(v.at, isFiniteNumber);
     case 'done':
       return isId(v.id) && isJobResult(v.result);
     case 'failed':
@@ -292,7 +301,12 @@ function isRunDetails(d: unknown): boolean {
   const r = d.repeated;
   const repeatedOk =
     r === undefined ||
-    (isRecord(r) && isNullableNumber(r.mean) && isNullableNumber(r.sd) && Array.isArray(r.rows) && r.rows.every((x) => isRecord(x) && isString(x.label) && isNullableNumber(x.accuracy)));
+    (isRecord(r) &&
+      isNullableNumber(r.mean) &&
+      isNullableNumber(r.sd) &&
+      optional(r.energyMethod, (m) => m === null || m === 'rapl' || m === 'cpuTime') &&
+      Array.isArray(r.rows) &&
+      r.rows.every((x) => isRecord(x) && isString(x.label) && isNullableNumber(x.accuracy) && isNullableNumberOrAbsent(x.kWh) && isNullableNumberOrAbsent(x.gCO2eq)));
   return (
     testOk &&
     repeatedOk &&
@@ -302,6 +316,7 @@ function isRunDetails(d: unknown): boolean {
     isSpec(d.confusion) &&
     optional(d.residuals, isSpec) &&
     optional(d.residualsSampled, (x) => typeof x === 'boolean') &&
+    optional(d.energy, (e) => isRecord(e) && isNullableNumber(e.kWh) && isNullableNumber(e.gCO2eq) && (e.method === null || e.method === 'rapl' || e.method === 'cpuTime') && isString(e.description)) &&
     optional(d.excluded, (x) => Array.isArray(x) && x.every(isString))
   );
 }
@@ -326,7 +341,15 @@ export function isHostToTrainingWebview(v: unknown): v is HostToTrainingWebview 
         isString(v.status)
       );
     case 'trainingEpoch':
-      return isString(v.series) && Array.isArray(v.points) && v.points.every(isCurvePoint) && (v.best === null || isBestMark(v.best)) && isString(v.status);
+      return (
+        isString(v.series) &&
+        Array.isArray(v.points) &&
+        v.points.every(isCurvePoint) &&
+        (v.best === null || isBestMark(v.best)) &&
+        isString(v.status) &&
+        optional(v.workerAt, (w) => isRecord(w) && isFiniteNumber(w.first) && isFiniteNumber(w.last)) &&
+        optional(v.postedAt, isFiniteNumber)
+      );
     case 'trainingStatus':
       return isString(v.status) && (v.kind === 'running' || v.kind === 'done' || v.kind === 'cancelled' || v.kind === 'failed');
     default:
@@ -348,4 +371,50 @@ export function isExportTheme(v: unknown): boolean {
   return Object.entries(v).every(
     ([k, value]) => (EXPORT_THEME_VARIABLES as readonly string[]).includes(k) && typeof value === 'string' && value.length <= 200 && /^[#(),.%\w\s"'-]*$/.test(value),
   );
+}
+
+/** A comparison as the worker sends it and the compare webview receives it: the parts the panel reads. */
+function isCompareReport(v: unknown): boolean {
+  return (
+    isRecord(v) &&
+    v.schema === 'kryptonite.compare/1' &&
+    isRecord(v.a) &&
+    isRecord(v.b) &&
+    isString(v.summary) &&
+    Array.isArray(v.features) &&
+    v.features.every((f) => isRecord(f) && isString(f.name) && typeof f.flagged === 'boolean' && isString(f.verdict) && Array.isArray(f.pmf)) &&
+    (v.classifierTest === null || (isRecord(v.classifierTest) && typeof v.classifierTest.auc === 'number' && Array.isArray(v.classifierTest.ci95))) &&
+    isRecord(v.errorControl)
+  );
+}
+
+/** Messages from the Compare Datasets webview (untrusted). */
+export function isCompareWebviewToHost(v: unknown): v is CompareWebviewToHost {
+  if (!isRecord(v)) return false;
+  switch (v.type) {
+    case 'ready':
+    case 'cancel':
+    case 'rerun':
+    case 'swap':
+      return true;
+    case 'compareRendered':
+      return isShortStrings(v.charts) && isId(v.rows);
+    default:
+      return false;
+  }
+}
+
+/** Messages to the Compare Datasets webview (checked there too: the webview trusts nothing it did not check). */
+export function isHostToCompareWebview(v: unknown): v is HostToCompareWebview {
+  if (!isRecord(v) || !isString(v.title)) return false;
+  switch (v.type) {
+    case 'compareRunning':
+      return isString(v.message);
+    case 'compareResult':
+      return isCompareReport(v.report) && isRecord(v.charts);
+    case 'compareFailed':
+      return isString(v.message) && typeof v.cancelled === 'boolean';
+    default:
+      return false;
+  }
 }

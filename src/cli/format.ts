@@ -1,3 +1,4 @@
+import { energyLine } from '../engine/energy/energy';
 import type { FeatureReport, Report } from '../engine/report';
 
 /** Plain-text rendering of a report for a terminal: a header, one row per feature, then the label-aware sections. */
@@ -88,6 +89,7 @@ export function formatReport(report: Report): string {
       (t.sparsityMs !== undefined ? `, sparsity ${fmtMs(t.sparsityMs)}` : '') +
       ').',
   );
+  if (report.energy) out.push(energyLine(report.energy));
   return out.join('\n') + '\n';
 }
 

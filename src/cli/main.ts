@@ -12,10 +12,12 @@ import { DatasetError } from '../engine/errors';
 import { writeNpy } from '../engine/io/npy';
 import { reportToJson } from '../engine/report';
 import { generateKryptonite, kryptoniteCsvChunks } from '../engine/synth/kryptonite';
+import type { KryptoniteShape } from '../engine/synth/kryptonite';
 import { ENGINE_VERSION } from '../engine/version';
 import { defaultTaskRunner } from '../worker/defaultPool';
+import { COMPARE_HELP, compareCommand, CompareUsageError } from './compare';
 import { formatReport, formatSparsity } from './format';
-import { nameList, predictCommand, taskOption, TRAIN_HELP, trainCommand, TrainUsageError, typeOptions } from './train';
+import { carbonIntensityOption, nameList, predictCommand, taskOption, TRAIN_HELP, trainCommand, TrainUsageError, typeOptions } from './train';
 
 /** Exit codes: 0 success, 1 internal failure (a bug: please report), 2 unusable input or arguments. */
 const EXIT_INTERNAL = 1;
@@ -29,6 +31,7 @@ Usage:
   kryptonite analyse PATH [--label NAME|INDEX] [--no-label] [--task binary|multiclass|regression]
                           [--type COLUMN=TYPE]... [--exclude NAME[,NAME]]... [--json OUT|-] [--quiet] [--seed N]
                           [--no-sparsity] [--no-relevance] [--budget SIZE] [--sample ROWS] [--threads N]
+                          [--carbon-intensity G]
       Describe every column of a CSV/TSV file or a NumPy .npy file (NAME-X.npy pairs with NAME-y.npy):
       its type (numeric, binary, categorical, boolean, datetime, identifier, text — --type overrides,
       e.g. --type zip=categorical; --exclude leaves features out, listed as "excluded by the user"),
@@ -40,6 +43,8 @@ Usage:
       interaction expansion (default 256M); --sample analyses a seeded sample of at most ROWS rows of a
       huge file (the report says so); --no-relevance skips the baselines and relevance (a quick look);
       --threads runs the model fits on N threads (default: the cores, at most 4; the report is the same).
+      The energy line (and the report's energy section) is priced at G gCO2eq/kWh (--carbon-intensity;
+      default 475, the world average CodeCarbon uses).
   kryptonite sparsity PATH [--label L] [--degree A..B] [--candidates x1,x4,…] [--lambda L] [--budget SIZE]
                            [--representation auto|binarised|continuous] [--powers] [--seed N] [--json OUT|-]
       The L1 sparsity analysis by hand: standardised interaction-only terms of the candidate features (default:
@@ -53,11 +58,14 @@ Usage:
       labelled rows and on the seeded test split, the confusion matrix, and the accuracy without each feature.
       Grammar: names or #index (0-based), numbers, + - * /, > >= < <= == !=, not, and, xor, or,
       xor(…)/and(…)/or(…), bin(x) (cut at the gap between x's two peaks, else at its mean), // comments.
-  kryptonite generate --features N [--rows R] [--seed S] [--noise P] --out FILE.csv|PREFIX
+  kryptonite generate --features N [--rows R] [--seed S] [--noise P] [--row-seed T] [--noise-family xK=SHAPE]...
+                     --out FILE.csv|PREFIX
       Write a Kryptonite-like dataset (published construction: N/3 irrelevant burst-like features, label =
       parity of the binarised relevant ones, flipped with probability P). FILE.csv writes one CSV; any other
-      PREFIX writes PREFIX-X.npy and PREFIX-y.npy. The ground truth is printed as JSON.
-${TRAIN_HELP}  kryptonite --help | --version
+      PREFIX writes PREFIX-X.npy and PREFIX-y.npy. The ground truth is printed as JSON. --row-seed draws
+      another sample of the same distribution (structure from --seed, rows from T); --noise-family xK=spread
+      draws feature K's noise from another family (burst, gaussian, spread), the label untouched.
+${TRAIN_HELP}${COMPARE_HELP}  kryptonite --help | --version
 
 Exit status: 0 success, 2 unusable input or arguments (message on stderr), 1 internal error.
 `;
@@ -79,6 +87,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await trainCommand(rest);
       case 'predict':
         return await predictCommand(rest);
+      case 'compare':
+        return await compareCommand(rest);
       case '--version':
       case '-v':
         process.stdout.write(`${ENGINE_VERSION}\n`);
@@ -90,7 +100,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(HELP);
         return command === undefined ? EXIT_USAGE : 0;
       default:
-        throw new UsageError(`unknown command "${command}" (expected analyse, sparsity, test, generate, train or predict; see kryptonite --help)`);
+        throw new UsageError(`unknown command "${command}" (expected analyse, sparsity, test, generate, train, predict or compare; see kryptonite --help)`);
     }
   } catch (error) {
     return reportFailure(error);
@@ -112,6 +122,7 @@ async function analyseCommand(args: string[]): Promise<number> {
     type: { type: 'string', multiple: true },
     exclude: { type: 'string', multiple: true },
     threads: { type: 'string' },
+    'carbon-intensity': { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError(`analyse takes one dataset path, got ${positionals.length}`);
   const exclude = nameList('--exclude', values.exclude);
@@ -137,6 +148,7 @@ async function analyseCommand(args: string[]): Promise<number> {
     relevance: !values['no-relevance'],
     sparsityOptions: budgetText === undefined ? undefined : { budgetBytes: bytesOption('--budget', budgetText) },
     sampleRows: sampleText === undefined ? undefined : integerOption('--sample', sampleText, 1),
+    carbonIntensity: carbonIntensityOption(str(values['carbon-intensity'])),
   }).finally(() => runner?.close());
   const json = str(values.json);
   if (json === '-') {
@@ -270,6 +282,8 @@ async function generateCommand(args: string[]): Promise<number> {
     seed: { type: 'string' },
     noise: { type: 'string' },
     out: { type: 'string', short: 'o' },
+    'row-seed': { type: 'string' },
+    'noise-family': { type: 'string', multiple: true },
   });
   if (positionals.length > 0) throw new UsageError(`generate takes no positional arguments, got "${positionals[0]}"`);
   const features = str(values.features);
@@ -283,7 +297,10 @@ async function generateCommand(args: string[]): Promise<number> {
   const rows = rowsText === undefined ? undefined : integerOption('--rows', rowsText, 1);
   const seed = seedText === undefined ? 1 : integerOption('--seed', seedText);
   const labelNoise = noiseText === undefined ? undefined : probabilityOption('--noise', noiseText);
-  const data = generateKryptonite({ n, rows, seed, labelNoise });
+  const rowSeedText = str(values['row-seed']);
+  const rowSeed = rowSeedText === undefined ? undefined : integerOption('--row-seed', rowSeedText);
+  const noiseOverride = noiseFamilies(values['noise-family'], n);
+  const data = generateKryptonite({ n, rows, seed, labelNoise, rowSeed, noiseOverride });
   if (out.toLowerCase().endsWith('.csv')) {
     const stream = createWriteStream(out);
     for (const chunk of kryptoniteCsvChunks(data)) {
@@ -305,6 +322,8 @@ async function generateCommand(args: string[]): Promise<number> {
     features: n,
     rows: data.labels.length,
     seed,
+    ...(rowSeed !== undefined ? { rowSeed } : {}),
+    ...(noiseOverride ? { noiseFamily: Object.fromEntries(Object.entries(noiseOverride).map(([f, shape]) => [data.names[Number(f)], shape])) } : {}),
     relevant: data.truth.relevant.map((i) => data.names[i]),
     shapes: Object.fromEntries(data.names.map((name, i) => [name, data.truth.shapes[i]])),
     labelNoise: data.truth.labelNoise,
@@ -312,6 +331,18 @@ async function generateCommand(args: string[]): Promise<number> {
   };
   process.stdout.write(JSON.stringify(truth) + '\n');
   return 0;
+}
+
+/** `--noise-family x3=spread` (repeatable): the feature's noise drawn from another family. */
+function noiseFamilies(v: string | boolean | string[] | undefined, n: number): Record<number, KryptoniteShape> | undefined {
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  const out: Record<number, KryptoniteShape> = {};
+  for (const item of v) {
+    const m = /^x(\d+)=(burst|gaussian|spread)$/.exec(item.trim());
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > n) throw new UsageError(`--noise-family expects xK=burst|gaussian|spread with 1 ≤ K ≤ ${n}, got "${item}"`);
+    out[Number(m[1]) - 1] = m[2] as KryptoniteShape;
+  }
+  return out;
 }
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
@@ -361,7 +392,7 @@ function probabilityOption(name: string, text: string): number {
 }
 
 function reportFailure(error: unknown): number {
-  if (error instanceof DatasetError || error instanceof UsageError || error instanceof TrainUsageError) {
+  if (error instanceof DatasetError || error instanceof UsageError || error instanceof TrainUsageError || error instanceof CompareUsageError) {
     process.stderr.write(`kryptonite: ${error.message}\n`);
     return EXIT_USAGE;
   }

@@ -7,6 +7,7 @@ import { analyseDataset } from '../engine/tasks/analyseFile';
 import { predictFile } from '../engine/tasks/predictFile';
 import { trainFile } from '../engine/tasks/trainFile';
 import { FeatureMismatchError } from '../engine/errors';
+import { energyLine } from '../engine/energy/energy';
 import { isPresetName } from '../engine/train/presets';
 import { TrainInputError } from '../engine/train/errors';
 import type { Activation, BackendChoice, EarlyStoppingMonitor, EpochProgress, FeatureTransform, ModelKind, OptimizerKind, PresetName, TrainConfig, TrainingReport, WeightInit } from '../engine/train/types';
@@ -19,7 +20,8 @@ export const TRAIN_HELP = `  kryptonite train PATH [--preset N-9|N-12|N-15|N-18|
                         [--batch B] [--epochs E] [--patience P] [--monitor loss|accuracy] [--dropout D[,D]] [--runs K] [--seed S]
                         [--init torch|glorot] [--backend auto|fused|wasm|cpu|tensorflow] [--label L] [--split-column NAME]
                         [--features raw|interactions] [--hypothesis "RULE"] [--exclude NAME[,NAME]]... [--save DIR]
-                        [--task binary|multiclass|regression] [--type COLUMN=TYPE]... [--json OUT|-] [--quiet]
+                        [--task binary|multiclass|regression] [--type COLUMN=TYPE]... [--carbon-intensity G]
+                        [--json OUT|-] [--quiet]
       Train a model of the label's task — classes, or a number (regression: R², MAE, RMSE) — on a seeded 60/20/20
       split, every input statistic from the training rows (numbers standardised, missing cells imputed at the
       mean with a missing indicator, categorical levels one-hot), with early stopping on validation loss, or
@@ -30,7 +32,9 @@ export const TRAIN_HELP = `  kryptonite train PATH [--preset N-9|N-12|N-15|N-18|
       wasm|cpu|tensorflow trains on TensorFlow.js instead. Initial weights: PyTorch's default (torch), or Keras' (glorot). logreg can use the sparsity engine's interaction terms
       (--features interactions) or a rule's ±1 product feature (--hypothesis). --exclude leaves features out
       (repeatable or comma-separated); the saved model's inputs lack them. --save writes a TensorFlow.js model
-      with a summary of each feature's training distribution.
+      with a summary of each feature's training distribution. Energy and carbon of the training: RAPL package
+      counters when readable, else process CPU time × 4 W per core (CodeCarbon's default), × G gCO2eq/kWh
+      (--carbon-intensity; default 475, the world average CodeCarbon uses).
   kryptonite predict MODEL_DIR PATH --out LABELS.npy|LABELS.csv [--ignore-extra]
       Apply a saved model to a dataset with the same features; writes int64 .npy or a one-column CSV. Refused
       (exit 2, naming the columns): a table that lacks any of the model's features, or has feature columns the
@@ -84,6 +88,7 @@ async function train(args: string[]): Promise<number> {
     exclude: { type: 'string', multiple: true },
     task: { type: 'string' },
     type: { type: 'string', multiple: true },
+    'carbon-intensity': { type: 'string' },
   });
   if (positionals.length !== 1) throw new TrainUsageError(`train takes one dataset path, got ${positionals.length}`);
   const s = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
@@ -115,6 +120,7 @@ async function train(args: string[]): Promise<number> {
   const line = new ProgressLine(err, quiet);
   const save = s('save');
   const exclude = nameList('--exclude', values.exclude);
+  const carbonIntensity = carbonIntensityOption(s('carbon-intensity'));
   const outcome = await trainFile(
     {
       path,
@@ -125,6 +131,7 @@ async function train(args: string[]): Promise<number> {
       ...(exclude.length > 0 ? { exclude } : {}),
       ...(taskOption(s('task')) ? { task: taskOption(s('task')) } : {}),
       ...(typeOptions(values.type) ? { columnTypes: typeOptions(values.type) } : {}),
+      ...(carbonIntensity !== undefined ? { carbonIntensity } : {}),
     },
     {
       onProgress: (stage, _fraction, _message, epoch) => {
@@ -213,6 +220,7 @@ export function formatTraining(r: TrainingReport, saved?: string): string {
   }
   if (r.excluded && r.excluded.length > 0) lines.push(`Excluded by the user (not model inputs): ${r.excluded.join(', ')}`);
   lines.push(`Total ${(r.totalMs / 1000).toFixed(2)} s`);
+  if (r.energy) lines.push(energyLine(r.energy));
   if (saved) lines.push(`Saved to ${saved} (TensorFlow.js model.json + weights.bin, kryptonite.json)`);
   return lines.join('\n') + '\n';
 }
@@ -314,6 +322,14 @@ function transform(features: string | undefined, rule: string | undefined): Feat
 function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toPrecision(4);
+}
+
+/** `--carbon-intensity G`: the grid's gCO2eq/kWh for the energy figures (absent: the engine's world average). */
+export function carbonIntensityOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || v < 0) throw new TrainUsageError(`--carbon-intensity expects gCO2eq/kWh, a number ≥ 0 (e.g. 475), got "${text}"`);
+  return v;
 }
 
 /** `--task binary|multiclass|regression`. */

@@ -1,5 +1,6 @@
 import type { ColumnInfo, DatasetFormat, LabelTask } from './dataset';
 import type { DatasetWarning } from './errors';
+import type { EnergyReport } from './energy/energy';
 import type { Alert } from './alerts/types';
 import type { HypothesisResult, OracleModel, RejectedConjecture } from './hypothesis/conjecture';
 import type { Baseline } from './models/types';
@@ -53,6 +54,11 @@ export interface Report {
   readonly warnings: DatasetWarning[];
   readonly settings: { readonly seed: number };
   readonly timings: Timings;
+  /**
+   * Energy and carbon of the analysis (reading included): RAPL package counters when readable, else process CPU time ×
+   * watts per core, with the method and its inputs. Like timings, a measurement: absent from reports made in memory.
+   */
+  readonly energy?: EnergyReport;
 }
 
 export interface DatasetInfo {

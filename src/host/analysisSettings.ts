@@ -10,6 +10,19 @@ export function labelSetting(uri: vscode.Uri): string | number | undefined {
   return s === '' ? undefined : /^\d+$/.test(s) ? Number(s) : s;
 }
 
+/**
+ * The kryptonite.carbonIntensity setting (gCO2eq/kWh) for a job's energy section, when the user set it; absent when
+ * left at its default (the report then says "world average" rather than "set by the user") or not a number ≥ 0, and
+ * the engine uses the world average.
+ */
+export function carbonIntensitySetting(uri: vscode.Uri): { carbonIntensity?: number } {
+  const cfg = vscode.workspace.getConfiguration(Config.section, uri);
+  const set = cfg.inspect<unknown>(Config.carbonIntensity);
+  if (!set || [set.workspaceFolderValue, set.workspaceValue, set.globalValue].every((x) => x === undefined)) return {};
+  const v = cfg.get<unknown>(Config.carbonIntensity);
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? { carbonIntensity: v } : {};
+}
+
 /** The label a job on this file should use: the dataset's own choice, else the folder default. */
 export function labelFor(uri: vscode.Uri, choice: DatasetChoice = {}): ResolvedLabel {
   return resolveLabel(choice, labelSetting(uri));
@@ -37,5 +50,6 @@ export function analyseJob(uri: vscode.Uri, choice: DatasetChoice = {}): Analyse
     ...(Number.isSafeInteger(sampleRows) && sampleRows > 0 ? { sampleRows } : {}),
     sparsity: cfg.get<boolean>(Config.sparsity, true),
     ...(Number.isFinite(budgetMB) && budgetMB > 0 ? { budgetBytes: Math.round(budgetMB * 1024 * 1024) } : {}),
+    ...carbonIntensitySetting(uri),
   };
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Job, JobResult, ProgressMessage } from '../protocol';
+import { Coalescer, timerScheduler } from '../engine/coalescer';
 import { JobCancelledError, JobFailedError, type WorkerClient } from '../worker/client';
 
 /** How a slot's job ended: its result, a cancel (forced: the worker had to be restarted), or a failure as text. */
@@ -14,11 +15,25 @@ export interface SlotJob<R> {
   readonly job: Job;
   /** Called once the slot is taken and before any work starts (a Cancel from here on reaches this job). */
   readonly started?: () => void;
-  /** Each progress message: where it puts the bar (0..100) and what the notification says; undefined: no change. */
+  /**
+   * Each progress message: where it puts the bar (0..100) and what the notification says; undefined: no change. The
+   * notification shows the latest of them at most every PROGRESS_MS.
+   */
   readonly progress?: (p: ProgressMessage) => { readonly at: number; readonly message: string } | undefined;
+  /**
+   * Called once, at once, when the job is asked to stop (Cancel in the notification, Cancel elsewhere, a newer request
+   * for the key) — before the worker has stopped, which the outcome waits for.
+   */
+  readonly cancelling?: () => void;
   /** The worker's result as the caller's value (may do more work, e.g. save it); undefined: the wrong kind of result. */
   readonly accept: (result: JobResult) => R | undefined | Promise<R | undefined>;
 }
+
+/**
+ * The least time between two updates of a progress notification. Each update is a message to the workbench; a
+ * training reports every epoch, hundreds a second on a small table, and the notification only needs to be readable.
+ */
+export const PROGRESS_MS = 150;
 
 interface Running {
   readonly id: number;
@@ -55,29 +70,43 @@ export class JobSlots implements vscode.Disposable {
     this.running.get(key)?.cancel();
     const slot = ++this.seq;
     // The slot exists before the progress UI does, so a newer request or Cancel always reaches this run.
+    let stopped: () => void = () => undefined;
+    const stopping = new Promise<void>((resolve) => (stopped = resolve));
     const control: { cancelled: boolean; job: { cancel(): void } | null } = { cancelled: false, job: null };
-    this.running.set(key, {
-      id: slot,
-      cancel: () => {
+    const cancel = (): void => {
+      if (!control.cancelled) {
         control.cancelled = true;
-        control.job?.cancel();
-      },
-    });
+        stopped();
+        spec.cancelling?.();
+      }
+      control.job?.cancel();
+    };
+    this.running.set(key, { id: slot, cancel });
     spec.started?.();
-    const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: spec.title, cancellable: true },
-      async (progress, token): Promise<JobOutcome<R>> => {
-        if (control.cancelled) return { status: 'cancelled', forced: false };
-        let done = 0;
-        const running = this.worker.run(spec.job, (p) => {
-          const shown = spec.progress?.(p);
-          if (!shown) return;
+    let work: Promise<JobOutcome<R>> = Promise.resolve({ status: 'cancelled', forced: false });
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: spec.title, cancellable: true }, async (progress, token): Promise<void> => {
+      if (control.cancelled) return;
+      let done = 0;
+      let shown: { readonly at: number; readonly message: string } | undefined;
+      const report = new Coalescer<void>(
+        () => {
+          if (!shown || control.cancelled) return;
           progress.report({ message: shown.message, increment: Math.max(0, shown.at - done) });
           done = Math.max(done, shown.at);
-        });
-        control.job = running;
-        if (control.cancelled) running.cancel();
-        const sub = token.onCancellationRequested(() => running.cancel());
+        },
+        timerScheduler,
+        PROGRESS_MS,
+      );
+      const running = this.worker.run(spec.job, (p) => {
+        const next = spec.progress?.(p);
+        if (!next) return;
+        shown = next;
+        report.push();
+      });
+      control.job = running;
+      if (control.cancelled) running.cancel();
+      const sub = token.onCancellationRequested(cancel);
+      work = (async (): Promise<JobOutcome<R>> => {
         try {
           const result = await spec.accept(await running.result);
           if (result === undefined) return { status: 'failed', message: 'the worker answered with the wrong kind of result' };
@@ -86,9 +115,14 @@ export class JobSlots implements vscode.Disposable {
           return this.triage(error);
         } finally {
           sub.dispose();
+          report.dispose();
         }
-      },
-    );
+      })();
+      // The notification closes as soon as Cancel is asked for: the worker stops at its next epoch or batch, or is
+      // restarted after its grace period, and the outcome below waits for that — the user need not.
+      await Promise.race([work, stopping]);
+    });
+    const outcome = await work;
     if (this.running.get(key)?.id === slot) this.running.delete(key);
     return outcome;
   }

@@ -1,4 +1,7 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { HYPOTHESIS_LANGUAGE } from '../constants';
+import { parseHypothesisFile } from '../engine/hypothesis/file';
 import type { DatasetIndex, DatasetRef } from './datasetIndex';
 
 /** A data file Kryptonite reads. */
@@ -24,8 +27,14 @@ export function toUri(arg: unknown): vscode.Uri | undefined {
  * editor may not be active yet — the tab is what the user sees.
  */
 export function activeDataFile(): vscode.Uri | undefined {
-  const editor = vscode.window.activeTextEditor?.document.uri;
+  const document = vscode.window.activeTextEditor?.document;
+  const editor = document?.uri;
   if (editor && DATA_FILE.test(editor.path)) return editor;
+  // A .kryp file names its dataset: Analyse and Train from its editor mean that dataset, not "which one?".
+  if (document && document.languageId === HYPOTHESIS_LANGUAGE && document.uri.scheme === 'file') {
+    const named = parseHypothesisFile(document.getText()).dataset?.path;
+    if (named) return vscode.Uri.file(path.isAbsolute(named) ? named : path.resolve(path.dirname(document.uri.fsPath), named));
+  }
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   const tab = input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom ? input.uri : undefined;
   return tab && DATA_FILE.test(tab.path) ? tab : undefined;

@@ -96,13 +96,40 @@ export class WebviewController<Out, In extends { readonly type: string }> implem
   }
 }
 
-/** A new panel beside the editor, keeping focus where it was, with the shared options. */
-export function createPanel(viewType: string, title: string, extensionUri: vscode.Uri): vscode.WebviewPanel {
-  return vscode.window.createWebviewPanel(viewType, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-    enableScripts: true,
-    retainContextWhenHidden: false,
-    localResourceRoots: localResourceRoots(extensionUri),
+/** Every Kryptonite panel open now, newest last: where the next one goes. */
+const openPanels: vscode.WebviewPanel[] = [];
+
+/**
+ * The editor group results go to: the group of the newest Kryptonite panel still open, so later reports, Compare and
+ * Training open there as tabs instead of splitting the editor again and again; with none open, beside the code.
+ */
+export function resultsColumn(): vscode.ViewColumn {
+  for (let i = openPanels.length - 1; i >= 0; i--) {
+    const column = openPanels[i].viewColumn;
+    if (column !== undefined) return column;
+  }
+  return vscode.ViewColumn.Beside;
+}
+
+/** Count a panel (a new or a restored one) among the results panels until it closes. */
+export function trackPanel(panel: vscode.WebviewPanel): vscode.WebviewPanel {
+  openPanels.push(panel);
+  panel.onDidDispose(() => {
+    const at = openPanels.indexOf(panel);
+    if (at >= 0) openPanels.splice(at, 1);
   });
+  return panel;
+}
+
+/** A new panel in the results group (see resultsColumn), keeping focus where it was, with the shared options. */
+export function createPanel(viewType: string, title: string, extensionUri: vscode.Uri): vscode.WebviewPanel {
+  return trackPanel(
+    vscode.window.createWebviewPanel(viewType, title, { viewColumn: resultsColumn(), preserveFocus: true }, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: localResourceRoots(extensionUri),
+    }),
+  );
 }
 
 /**
@@ -125,7 +152,7 @@ export class PanelSerializer<S> implements vscode.WebviewPanelSerializer, vscode
       panel.dispose();
       return;
     }
-    this.restore(panel, state);
+    this.restore(trackPanel(panel), state);
   }
 
   dispose(): void {

@@ -1,5 +1,6 @@
 import type { CancelSignal } from '../engine/cancel';
 import { analyseFile } from '../engine/tasks/analyseFile';
+import { compareFiles } from '../engine/tasks/compareFiles';
 import { evaluateRulesOnFile } from '../engine/tasks/evaluateRules';
 import { planTraining } from '../engine/tasks/planTraining';
 import { predictFile } from '../engine/tasks/predictFile';
@@ -26,6 +27,7 @@ export async function runJob(job: Job, signal: CancelSignal, progress: Progress,
         sparsity: job.sparsity,
         sampleRows: job.sampleRows,
         sparsityOptions: job.budgetBytes !== undefined ? { budgetBytes: job.budgetBytes } : undefined,
+        ...(job.carbonIntensity !== undefined ? { carbonIntensity: job.carbonIntensity } : {}),
         onProgress: progress,
       });
       return { kind: 'analyse', report };
@@ -53,6 +55,8 @@ export async function runJob(job: Job, signal: CancelSignal, progress: Progress,
         notes: outcome.notes,
       };
     }
+    case 'compare':
+      return { kind: 'compare', report: await compareFiles(job.path, job.pathB, { seed: job.seed, classifier: job.classifier, runner, signal, onProgress: progress }) };
     case 'trainPlan': {
       const { kind: _kind, ...request } = job;
       progress('load', 0, `Reading ${job.path}`);

@@ -39,11 +39,11 @@ port.on('message', (raw: unknown) => {
         signal,
         (stage, fraction, text, epoch) => {
           // Stage messages are only shown, so at most ~20 a second; an epoch is data (a point on a live curve), so
-          // every one is sent — an epoch takes milliseconds, not microseconds, so that is still a modest stream.
+          // every one is sent — the host batches them for the panel. Its time lets the panel's lag be measured.
           const now = Date.now();
           if (!epoch && now - lastProgress < 50 && fraction > 0) return;
           lastProgress = now;
-          post({ type: 'progress', id, stage, fraction, message: text, ...(epoch ? { epoch } : {}) });
+          post({ type: 'progress', id, stage, fraction, message: text, ...(epoch ? { epoch, at: now } : {}) });
         },
         runner,
       ).then(

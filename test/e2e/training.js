@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // End-to-end: training from the editor in the real workbench (code-server 1.139 from the shared harness, Debian
 // chromium via playwright-core). Package and install the .vsix, open the hypothesis file small.kryp (CodeLenses per
-// rule) — or small.csv when the workspace has no .kryp — run "Kryptonite: Train Model" from the palette, pick the
-// dataset and the N-9 preset in the quick picks, and wait for the training panel beside the editor to draw the loss
+// rule) — or small.csv when the workspace has no .kryp — run "Kryptonite: Train Model" from the palette (from the
+// .kryp editor it trains the dataset the file names, data/small.csv, without asking), pick the N-9 preset, and wait for the training panel beside the editor to draw the loss
 // and accuracy curves and the final metrics, with no CSP violation. Screenshot: test-results/e2e/training-beside-kryp.png
 // (KRYPTONITE_UPDATE_SCREENSHOT=1 also copies it to media/screenshots/).
 // Skipped WITH A MESSAGE when the harness is not installed, unless KRYPTONITE_REQUIRE_HARNESS=1 (.ci/run).
@@ -36,7 +36,7 @@ async function main() {
       console.log('e2e training: the .kryp CodeLenses are shown');
     }
     await runPalette(page, 'Kryptonite: Train Model');
-    if (kryp) await pick(page, 'small.csv'); // the active editor is not a data file: the dataset quick pick
+    // From the .kryp editor, Train Model trains the dataset the file names (small.csv): no dataset quick pick.
     await pick(page, 'N-9');
 
     // The training webview: curves (SVG lines) and the final metrics table once the run is saved.

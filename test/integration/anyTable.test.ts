@@ -106,6 +106,8 @@ suite('Any table: labels, tasks, alerts', () => {
     for (const uri of [pets(), houses()]) {
       const panel = api.controller.panels.get(uri);
       assert.ok(panel, `choosing a label shows the report of ${uri.path}; tracked: ${['pets.csv', 'houses.csv', 'messy.csv'].filter((f) => api.controller.panels.has(api.controller.keyOf(workspaceFile('data', f)))).join(', ')}`);
+      // Later reports open as tabs of the results group; a background tab loads its webview once shown.
+      panel.reveal();
       await panel.whenReady;
       const message = api.controller.current(uri) as Extract<HostToWebview, { type: 'report' }>;
       assert.equal(message.type, 'report');

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { analyseDataset, analyseFile } from '../../src/engine/tasks/analyseFile';
 import { classLabel, inMemoryDataset } from '../../src/engine/dataset';
 import type { Dataset } from '../../src/engine/dataset';
+import { isEnergyReport } from '../../src/engine/energy/energy';
 import { REPORT_SCHEMA, reportToJson } from '../../src/engine/report';
 import type { Report } from '../../src/engine/report';
 import { generateKryptonite } from '../../src/engine/synth/kryptonite';
@@ -19,8 +20,9 @@ const skipData = haveData ? false : `real data not found at ${DATA}`;
 const K9_SHAPES = ['burst', 'spread', 'burst', 'spread', 'gaussian', 'gaussian', 'gaussian', 'burst', 'spread'];
 const K12_SHAPES = ['gaussian', 'gaussian', 'spread', 'burst', 'gaussian', 'spread', 'burst', 'spread', 'burst', 'gaussian', 'burst', 'spread'];
 
+/** The report without its measurements (timings, energy), which differ from run to run. */
 function withoutTimings(report: Report): unknown {
-  return JSON.parse(reportToJson({ ...report, timings: { loadMs: 0, statsMs: 0, correlationMs: 0, pcaMs: 0, totalMs: 0 } }));
+  return JSON.parse(reportToJson({ ...report, timings: { loadMs: 0, statsMs: 0, correlationMs: 0, pcaMs: 0, totalMs: 0 }, energy: undefined }));
 }
 
 test('the shipped sample: schema, label, shapes equal to the generator truth', async () => {
@@ -44,8 +46,13 @@ test('the shipped sample: schema, label, shapes equal to the generator truth', a
 
 test('the report is plain JSON and reproducible for a seed', async () => {
   const a = await analyseFile(SAMPLE, { seed: 7 });
-  const b = await analyseFile(SAMPLE, { seed: 7 });
+  const b = await analyseFile(SAMPLE, { seed: 7, carbonIntensity: 100 });
   assert.deepEqual(withoutTimings(a), withoutTimings(b));
+  // The job's energy: RAPL or this process's CPU time, never absent from a file's analysis; priced at the intensity asked.
+  assert.ok(a.energy && isEnergyReport(a.energy) && a.energy.kWh !== null && a.energy.kWh > 0, JSON.stringify(a.energy));
+  assert.equal(a.energy.intensity, 475);
+  assert.equal(b.energy?.intensity, 100);
+  assert.equal(b.energy?.intensitySource, 'user');
   const text = reportToJson(a);
   assert.ok(!/NaN|Infinity/.test(text));
   const c = await analyseFile(SAMPLE, { seed: 8 });

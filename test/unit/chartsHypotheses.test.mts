@@ -48,9 +48,10 @@ test('rank: by accuracy, ties by test accuracy; failed and unscoreable rules las
 test('chart: one point and one CI bar per rule and split, in rank order; valid Vega-Lite', async () => {
   const spec = hypothesisComparisonSpec(rankHypotheses(RULES, OUTCOMES));
   assert.ok(spec);
-  const values = (spec as unknown as { data: { values: { label: string; split: string; accuracy: number; lo: number; hi: number }[] } }).data.values;
+  const values = (spec as unknown as { data: { values: { label: string; rule: string; split: string; accuracy: number; lo: number; hi: number }[] } }).data.values;
   assert.equal(values.length, 6, 'three ranked rules × (all rows, test split)');
-  assert.deepEqual(values.filter((v) => v.split === 'all labelled rows').map((v) => v.label), ['1. d', '2. c', '3. a']);
+  // The axis shows the rank (the table beside it holds the whole rule); the rule itself is in the tooltip.
+  assert.deepEqual(values.filter((v) => v.split === 'all labelled rows').map((v) => [v.label, v.rule]), [['#1', 'd'], ['#2', 'c'], ['#3', 'a']]);
   for (const v of values) assert.ok(v.lo <= v.accuracy && v.accuracy <= v.hi);
   const { compile } = await esmImport('vega-lite');
   const vg = compile(spec as TopLevelSpec).spec;
@@ -60,4 +61,23 @@ test('chart: one point and one CI bar per rule and split, in rank order; valid V
 test('chart: nothing to draw → null', () => {
   assert.equal(hypothesisComparisonSpec([]), null);
   assert.equal(hypothesisComparisonSpec(rankHypotheses([{ text: 'x', line: 0 }], [{ ok: false, error: { message: 'bad' } }])), null);
+});
+
+test('chart: drawn by Vega at a container width without a Vega-Lite or Vega warning', async () => {
+  const spec = hypothesisComparisonSpec(rankHypotheses(RULES, OUTCOMES));
+  const vl = await esmImport('vega-lite');
+  const vega = (await import('vega' as string)) as typeof import('vega');
+  const warnings: string[] = [];
+  const sink = {
+    level: () => sink,
+    warn: (...a: unknown[]) => (warnings.push(a.join(' ')), sink),
+    info: () => sink,
+    debug: () => sink,
+    error: (...a: unknown[]) => (warnings.push(a.join(' ')), sink),
+  };
+  const vg = vl.compile(spec as TopLevelSpec, { logger: sink as never }).spec;
+  const view = new vega.View(vega.parse(vg), { renderer: 'none', logLevel: vega.Warn, logger: sink as never });
+  await view.runAsync();
+  view.finalize();
+  assert.deepEqual(warnings.filter((w) => !w.includes('Can not resolve event source: window')), []);
 });

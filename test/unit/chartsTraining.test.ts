@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BEST_DATA, bestEpochOf, bestMark, confusionSpec, CURVE_DATA, curvePoints, curvesSpec, epochPoints, residualSpec, runsTable } from '../../src/engine/charts/training';
+import { cpuTimeEnergy } from '../../src/engine/energy/energy';
 import type { EpochMetrics } from '../../src/engine/train/types';
 
 // A frozen history: validation loss falls to its minimum at epoch 3, ties it at epoch 5 (the first wins, as in
@@ -88,11 +89,31 @@ test('confusionSpec: one cell per (actual, predicted) with counts and row shares
 test('runsTable: one row per seed plus the reported mean ± sd; null for a single run', () => {
   const t = runsTable({ runs: { seeds: [42, 43, 44], accuracy: [0.9, 0.8, 0.85], mean: 0.85, sd: 0.05, epochsRun: [30, 40, 35] } });
   assert.ok(t);
-  assert.deepEqual(t.rows[1], { label: 'run 2', seed: 43, accuracy: 0.8, epochsRun: 40 });
+  // A run saved before energy was recorded: the energy cells are null, the method unknown.
+  assert.deepEqual(t.rows[1], { label: 'run 2', seed: 43, accuracy: 0.8, epochsRun: 40, kWh: null, gCO2eq: null });
+  assert.equal(t.energyMethod, null);
   assert.equal(t.mean, 0.85);
   assert.equal(t.sd, 0.05);
   assert.equal(runsTable({}), null);
   assert.equal(runsTable({ runs: { seeds: [42], accuracy: [0.9], mean: 0.9, sd: 0, epochsRun: [10] } }), null);
+});
+
+test('runsTable: each seed carries its energy, so runs can be compared; an unmeasured one is null, not 0', () => {
+  const energy = cpuTimeEnergy(18, 10, 475, 'worldAverage');
+  const t = runsTable({
+    runs: { seeds: [1, 2, 3], accuracy: [0.9, 0.8, 0.85], mean: 0.85, sd: 0.05, epochsRun: [3, 4, 5], kWh: [1e-5, 2e-5, null], gCO2eq: [0.00475, 0.0095, null] },
+    energy,
+  });
+  assert.ok(t);
+  assert.deepEqual(
+    t.rows.map((r) => [r.kWh, r.gCO2eq]),
+    [
+      [1e-5, 0.00475],
+      [2e-5, 0.0095],
+      [null, null],
+    ],
+  );
+  assert.equal(t.energyMethod, 'cpuTime');
 });
 
 test('curvesSpec for a regression: the score axis is R², the loss the standardised squared error', () => {

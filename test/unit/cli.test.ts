@@ -132,3 +132,29 @@ test('test evaluates a rule; a syntax error points at its column', () => {
   assert.match(bad.stderr, /^kryptonite: rule column 22: /);
   assert.match(bad.stderr, /\n {23}\^\^\^\n/);
 });
+
+test('energy: train and analyse print the energy line, priced by --carbon-intensity; a bad intensity exits 2', () => {
+  const trained = join(tmp, 'energy-train.json');
+  const t = cli('train', SAMPLE, '--model', 'logreg', '--epochs', '2', '--carbon-intensity', '100', '--json', trained, '--quiet');
+  assert.equal(t.status, 0, t.stderr);
+  const line = /^Energy: \S+ kWh \(\S+ J\), \S+ gCO2eq at (\d+) g\/kWh — (RAPL, whole CPU package|CPU-time estimate, \S+ CPU s × 4 W\/core)$/m;
+  assert.equal(line.exec(t.stdout)?.[1], '100', t.stdout);
+  const energy = JSON.parse(readFileSync(trained, 'utf8')).training.energy;
+  assert.ok(energy.kWh > 0 && ['rapl', 'cpuTime'].includes(energy.method), JSON.stringify(energy));
+  assert.equal(energy.intensity, 100);
+  assert.equal(energy.intensitySource, 'user');
+  assert.ok(Math.abs(energy.gCO2eq - energy.kWh * 100) < 1e-12);
+
+  const analysed = join(tmp, 'energy-analyse.json');
+  const a = cli('analyse', SAMPLE, '--no-relevance', '--no-sparsity', '--json', analysed);
+  assert.equal(a.status, 0, a.stderr);
+  assert.equal(line.exec(a.stdout)?.[1], '475', 'the world average by default');
+  const report = JSON.parse(readFileSync(analysed, 'utf8'));
+  assert.ok(report.energy.kWh > 0 && typeof report.energy.description === 'string', JSON.stringify(report.energy));
+
+  for (const [command, value] of [['train', '-5'], ['analyse', 'dirty']]) {
+    const bad = cli(command, SAMPLE, `--carbon-intensity=${value}`, '--quiet');
+    assert.equal(bad.status, 2, `${command} ${value}: ${bad.stderr}`);
+    assert.match(bad.stderr, /^kryptonite: --carbon-intensity expects gCO2eq\/kWh, a number ≥ 0 \(e\.g\. 475\), got "/);
+  }
+});

@@ -99,3 +99,20 @@ test('training webview: the view names its metric, run details their task, and r
   assert.equal(isTrainingWebviewToHost({ type: 'rendered', points: 4, charts: [1], headings: [], excluded: [] }), false);
   assert.equal(isTrainingWebviewToHost({ type: 'rendered', points: 4, charts: [], headings: ['x'.repeat(201)], excluded: [] }), false);
 });
+
+test('energy: jobs carry a grid intensity ≥ 0, and the repeated-runs rows their kWh and gCO2eq (null: not measured)', () => {
+  assert.ok(isJob({ kind: 'analyse', path: 'a.csv', carbonIntensity: 56 }));
+  assert.ok(isJob({ kind: 'train', path: 'a.csv', carbonIntensity: 0 }));
+  for (const bad of [-1, '475', NaN, Infinity, null]) {
+    assert.equal(isJob({ kind: 'analyse', path: 'a.csv', carbonIntensity: bad }), false, String(bad));
+    assert.equal(isJob({ kind: 'train', path: 'a.csv', carbonIntensity: bad }), false, String(bad));
+  }
+  const row = { label: 'run 1', seed: 1, accuracy: 0.9, epochsRun: 3 };
+  const details = { id: 'r1', label: 'l', config: 'c', reason: 'r', backend: 'fused', kernel: 'k', bestEpoch: 1, epochsRun: 3, stoppedEarly: false, task: 'binary', metric: 'accuracy', test: { rows: 10, accuracy: 0.9, loss: 0.3 }, confusion: null };
+  const view = (repeated: unknown): unknown => ({ type: 'trainingView', dataset: 'd', title: 't', runs: [], selected: [], charts: {}, metric: 'accuracy', details: [{ ...details, repeated }], live: null, status: '' });
+  assert.ok(isHostToTrainingWebview(view({ rows: [row], mean: 0.9, sd: 0 })), 'runs saved before energy existed');
+  assert.ok(isHostToTrainingWebview(view({ rows: [{ ...row, kWh: 1e-5, gCO2eq: 0.00475 }, { ...row, kWh: null, gCO2eq: null }], mean: 0.9, sd: 0, energyMethod: 'cpuTime' })));
+  assert.ok(isHostToTrainingWebview(view({ rows: [row], mean: 0.9, sd: 0, energyMethod: null })));
+  assert.equal(isHostToTrainingWebview(view({ rows: [{ ...row, kWh: '1e-5' }], mean: 0.9, sd: 0 })), false);
+  assert.equal(isHostToTrainingWebview(view({ rows: [row], mean: 0.9, sd: 0, energyMethod: 'guess' })), false);
+});

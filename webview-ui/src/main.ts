@@ -11,6 +11,7 @@ import { button, el, themeConfig } from './dom';
 import type { HostToWebview, WebviewToHost } from '../../src/protocol';
 import { isHostToWebview } from '../../src/protocolGuards';
 import { ReportView } from './report';
+import { startCompareView, type CompareVsCodeApi } from './compare';
 import { startTrainingView, type TrainingVsCodeApi } from './training';
 
 interface VsCodeApi {
@@ -55,12 +56,12 @@ async function renderHypotheses(m: Extract<HostToWebview, { type: 'hypotheses' }
     el(
       'tr',
       {},
-      el('td', {}, r.rank === null ? '—' : String(r.rank)),
-      el('th', { scope: 'row' }, el('code', {}, r.source), ...(r.error ? [el('div', { class: 'status failed' }, r.error)] : [])),
+      el('td', {}, r.rank === null ? '—' : `#${r.rank}`),
+      el('th', { scope: 'row', class: 'rule' }, el('code', {}, r.source), ...(r.error ? [el('div', { class: 'status failed' }, r.error)] : [])),
       ...[f4(r.accuracy), ci(r.ci95), String(r.rows), f4(r.testAccuracy), ci(r.testCi95), String(r.testRows)].map((c) => el('td', {}, c)),
     ),
   );
-  const table = el('table', { class: 'stats' }, el('thead', {}, el('tr', {}, ...cols.map((c) => el('th', { scope: 'col' }, c)))), el('tbody', {}, ...rows));
+  const table = el('table', { class: 'stats hypotheses' }, el('thead', {}, el('tr', {}, ...cols.map((c) => el('th', { scope: 'col' }, c)))), el('tbody', {}, ...rows));
   const target = el('div', { class: 'chart', id: 'chart-hypotheses', role: 'img', 'aria-label': 'Accuracy of each hypothesis with its 95 % interval' });
   app.replaceChildren(
     el(
@@ -148,4 +149,5 @@ new MutationObserver(() => {
 
 // The training panel loads this same bundle with <body data-view="training">: it takes the page over and sends its own `ready`.
 if (document.body.dataset.view === 'training') startTrainingView(vscode as unknown as TrainingVsCodeApi, themeConfig);
+else if (document.body.dataset.view === 'compare') startCompareView(vscode as unknown as CompareVsCodeApi, themeConfig);
 else send({ type: 'ready' });

@@ -95,6 +95,7 @@ export class ReportView {
       {},
       el('h1', {}, d.path.split(/[\\/]/).pop() ?? d.path),
       el('p', { class: 'meta' }, `${d.rows.toLocaleString('en')} rows · ${d.featureCount} features · ${label ? `label ${label.name} (${label.task})` : 'no label'} · ${Math.round(report.timings.totalMs)} ms`),
+      ...(report.energy ? [el('p', { class: 'meta', id: 'energy', title: report.energy.description }, energyLine(report.energy))] : []),
       this.staleLine,
       ...(m.notice ? [el('p', { class: 'banner notice', role: 'note' }, `Note: ${m.notice}.`)] : []),
       this.progressLine,
@@ -309,9 +310,28 @@ function statsTable(report: Report): HTMLElement {
   );
   const table = el('table', { class: 'stats' }, el('thead', {}, el('tr', {}, ...cols.map((c) => el('th', { scope: 'col' }, c)))), el('tbody', {}, ...rows));
   // The wrapper scrolls horizontally at narrow widths and is focusable so keyboard users can scroll it.
-  return el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Per-feature statistics' }, table);
+  const wrap = el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Per-feature statistics' }, table);
+  if (report.features.length <= FILTER_FROM) return wrap;
+  // A long feature list gets a filter: by name, type, shape or relevance (what the first columns say).
+  const filter = el('input', { type: 'search', id: 'stats-filter', placeholder: `Filter ${report.features.length} features by name, type, shape or relevance…`, 'aria-label': 'Filter features' });
+  const keys = report.features.map((f) => `${f.name} ${f.type} ${f.shape} ${f.relevance ?? ''}`.toLowerCase());
+  filter.addEventListener('input', () => {
+    const words = filter.value.trim().toLowerCase().split(/\s+/).filter((w) => w !== '');
+    rows.forEach((row, j) => (row.hidden = !words.every((w) => keys[j].includes(w))));
+  });
+  return el('div', {}, el('div', { class: 'filters' }, filter), wrap);
 }
+
+/** Feature lists longer than this get a filter box. */
+const FILTER_FROM = 12;
 
 function num(v: number | null | undefined): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '—' : String(Number(v.toPrecision(4)));
+}
+
+/** `Energy of this analysis: 2.1e-6 kWh, 1.0e-3 gCO2eq (CPU-time estimate, 475 g/kWh)`, or why none was measured. */
+function energyLine(e: NonNullable<Report['energy']>): string {
+  if (e.kWh === null) return `Energy of this analysis: not measured (${e.reason}).`;
+  const how = e.method === 'rapl' ? 'RAPL counters, whole CPU package' : `CPU-time estimate, ${e.cpuSeconds?.toFixed(2) ?? '?'} CPU s × ${e.wattsPerCore ?? '?'} W/core`;
+  return `Energy of this analysis: ${e.kWh.toExponential(2)} kWh, ${e.gCO2eq.toExponential(2)} gCO2eq (${how}; ${e.intensity} gCO2eq/kWh${e.intensitySource === 'worldAverage' ? ', world average' : ''}).`;
 }

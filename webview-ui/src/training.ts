@@ -2,11 +2,15 @@
  * The training panel's browser side (same bundle as the report panel; main.ts owns acquireVsCodeApi() and hands it
  * over when the page says `data-view="training"`). It renders what the host sends — specs built by
  * src/engine/charts/training.ts — and computes nothing: live epochs go into the embedded views as changesets on the
- * named data sources `points` and `best`, never by re-embedding.
+ * named data sources `points` and `best`, never by re-embedding, at most once per animation frame (the epochs that
+ * arrived meanwhile are drawn together). Curves with no point yet are embedded with their first epochs, not before.
  */
-import type { Result } from 'vega-embed';
+import { vega, type Result } from 'vega-embed';
 import { drawChart } from './drawChart';
-import { scoreTitle, type BestMark, type CurvePoint, type CurveScore } from '../../src/engine/charts/training';
+import { applyLiveEpochs, isEmptyCurves, withLiveData } from './liveCurves';
+import { mergeLiveEpochs, type LiveEpochs } from '../../src/engine/charts/liveEpochs';
+import { scoreTitle, type CurveScore } from '../../src/engine/charts/training';
+import { Coalescer, type Scheduler } from '../../src/engine/coalescer';
 import type { HostToTrainingWebview, TrainingRunDetails, TrainingWebviewToHost } from '../../src/protocol';
 import { isHostToTrainingWebview } from '../../src/protocolGuards';
 
@@ -17,6 +21,96 @@ export interface TrainingVsCodeApi {
 
 const CURVES = ['loss', 'accuracy'] as const;
 
+/**
+ * The next animation frame — or a timer, when frames come late: a webview's frames stop while it is hidden, and in the
+ * headless workbench of the end-to-end test they were seen to come only every few hundred milliseconds — so live
+ * epochs are drawn at most once per frame and never wait long for one. The counts of each (data attributes of the page)
+ * say which it was.
+ */
+const FRAME_FALLBACK_MS = 50;
+const frameCounts = { frames: 0, timers: 0 };
+const frameScheduler: Scheduler = {
+  now: () => performance.now(),
+  schedule: (task) => {
+    let done = false;
+    const run = (by: 'frames' | 'timers'): void => {
+      if (done) return;
+      done = true;
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+      frameCounts[by]++;
+      task();
+    };
+    const frame = requestAnimationFrame(() => run('frames'));
+    const timer = setTimeout(() => run('timers'), FRAME_FALLBACK_MS);
+    return () => {
+      done = true;
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  },
+};
+
+/**
+ * How far the drawn curves lag behind the worker, kept as data attributes of the page for the end-to-end test (not
+ * shown): per drawn batch, now minus when the worker sent the batch's oldest epoch, and the part of it after the host
+ * posted the batch. Batches that waited for the panel's start-up — posted before the whole view on screen was drawn,
+ * or drawn with the curves' first embedding — are kept apart: that wait is the panel loading, not it falling behind.
+ * The times are wall-clock times of the worker, the host and the webview: comparable on one machine (as in the test).
+ */
+const MEASURED = 2000;
+class LagMeter {
+  private lags: number[] = [];
+  private after: number[] = [];
+  private draws: number[] = [];
+  private startUp: number[] = [];
+  private series = '';
+
+  /** A batch drawn: its series, its last epoch, when the worker sent its first epoch and the host posted it, how long the draw took. */
+  record(series: string, lastEpoch: number, sentAt: number | undefined, postedAt: number | undefined, drawMs: number, startUp: boolean): void {
+    if (series !== this.series) {
+      this.series = series;
+      this.lags = [];
+      this.after = [];
+      this.draws = [];
+      this.startUp = [];
+    }
+    const d = document.body.dataset;
+    d.liveSeries = series;
+    d.liveEpoch = String(lastEpoch);
+    // The first MEASURED batches of a run are enough for the test, and keep the statistics cheap in a long run.
+    if (sentAt === undefined || this.lags.length + this.startUp.length >= MEASURED) return;
+    const now = Date.now();
+    const lag = Math.max(0, now - sentAt);
+    if (startUp) {
+      this.startUp.push(lag);
+      d.liveStartBatches = String(this.startUp.length);
+      d.liveStartLagMaxMs = String(Math.max(...this.startUp));
+      return;
+    }
+    this.lags.push(lag);
+    this.after.push(postedAt === undefined ? 0 : Math.max(0, now - postedAt));
+    this.draws.push(drawMs);
+    const q = (xs: readonly number[], p: number): number => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+    };
+    d.liveBatches = String(this.lags.length);
+    d.liveLagP50Ms = String(q(this.lags, 0.5));
+    d.liveLagP99Ms = String(q(this.lags, 0.99));
+    d.liveLagMaxMs = String(q(this.lags, 1));
+    d.liveDrawP50Ms = String(Math.round(q(this.draws, 0.5)));
+    d.liveFrames = String(frameCounts.frames);
+    d.liveFrameTimers = String(frameCounts.timers);
+    d.liveLagTop = this.lags
+      .map((ms, i) => [ms, i])
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, 3)
+      .map(([ms, i]) => `${ms} ms (${this.after[i]} after the host's post)`)
+      .join(', ');
+  }
+}
+
 export function startTrainingView(vscode: TrainingVsCodeApi, themeConfig: () => Record<string, unknown>): void {
   const app = document.getElementById('app') as HTMLElement;
   const views = new Map<string, Result>();
@@ -25,6 +119,18 @@ export function startTrainingView(vscode: TrainingVsCodeApi, themeConfig: () => 
   let last: Extract<HostToTrainingWebview, { type: 'trainingView' }> | null = null;
   // Messages that arrive while the views are being embedded are applied after, in order.
   let drawing: Promise<void> = Promise.resolve();
+  // The live run's state once it is no longer running (cancelled, failed, …) or being cancelled: later epochs do not
+  // bring back its "epoch k" line or the Cancel button. Reset by each whole view, which carries its own status.
+  let final: { readonly status: string; readonly kind: string } | null = null;
+  // Curves not embedded yet because they had no point: embedded with the first epochs.
+  const deferred = new Map<string, { readonly target: HTMLElement; readonly spec: unknown }>();
+  const lag = new LagMeter();
+  // The live epochs drawn since the last whole view, drawn again when a theme change re-renders that view.
+  let streamed: LiveEpochs[] = [];
+  // When the last whole view was drawn (wall clock).
+  let renderedAt = 0;
+  // Live epochs wait here for the next animation frame, and for the previous draw to finish.
+  const live = new Coalescer<LiveEpochs>((batches) => (drawing = drawing.then(() => epochs(batches))), frameScheduler, 0);
 
   const send = (m: TrainingWebviewToHost): void => vscode.postMessage(m);
 
@@ -54,13 +160,15 @@ export function startTrainingView(vscode: TrainingVsCodeApi, themeConfig: () => 
 
   async function render(m: Extract<HostToTrainingWebview, { type: 'trainingView' }>): Promise<void> {
     last = m;
+    document.body.dataset.renders = String(Number(document.body.dataset.renders ?? 0) + 1);
     vscode.setState({ v: 1, dataset: m.dataset, selected: m.selected });
     views.forEach((v) => v.finalize());
     views.clear();
-    statusLine = el('p', { class: 'meta training-status', role: 'status' }, m.status);
+    deferred.clear();
+    statusLine = el('p', { class: `meta training-status${final ? ` ${final.kind}` : ''}`, role: 'status' }, final?.status ?? m.status);
     cancelButton = el('button', { type: 'button' }, 'Cancel training');
-    cancelButton.addEventListener('click', () => send({ type: 'cancel' }));
-    cancelButton.hidden = m.live === null;
+    cancelButton.addEventListener('click', cancel);
+    cancelButton.hidden = m.live === null || final !== null;
     const header = el('header', {}, el('h1', {}, `Training — ${m.title}`), statusLine, el('div', { class: 'actions' }, cancelButton));
     const body: HTMLElement[] = [header];
     if (m.runs.length > 0) body.push(runPicker(m));
@@ -104,6 +212,12 @@ export function startTrainingView(vscode: TrainingVsCodeApi, themeConfig: () => 
     const config = themeConfig();
     for (const [id, target, spec] of toDraw) {
       if (!spec) continue;
+      if ((id === 'loss' || id === 'accuracy') && isEmptyCurves(spec)) {
+        // Empty scales would only warn ("Infinite extent"): the chart is embedded with its first points.
+        deferred.set(id, { target, spec });
+        target.replaceChildren(el('p', { class: 'status curves-waiting' }, m.live !== null ? 'The curves appear with the first epoch.' : 'No epochs to draw.'));
+        continue;
+      }
       try {
         views.set(
           id,
@@ -114,6 +228,7 @@ export function startTrainingView(vscode: TrainingVsCodeApi, themeConfig: () => 
       }
     }
     document.body.dataset.rendered = String(views.size);
+    renderedAt = Date.now();
     send(rendered());
   }
 
@@ -141,7 +256,8 @@ export function startTrainingView(vscode: TrainingVsCodeApi, themeConfig: () => 
   function detailsTable(details: readonly TrainingRunDetails[]): HTMLElement {
     const anyR2 = details.some((d) => d.metric === 'r2');
     const anyAccuracy = details.some((d) => d.metric === 'accuracy');
-    const cols = ['run', 'task', ...(anyAccuracy ? ['test accuracy', 'test loss'] : []), ...(anyR2 ? ['test R²', 'test MAE', 'test RMSE'] : []), 'test rows', 'best epoch', 'epochs run', 'backend', 'kernel'];
+    const anyEnergy = details.some((d) => d.energy);
+    const cols = ['run', 'task', ...(anyAccuracy ? ['test accuracy', 'test loss'] : []), ...(anyR2 ? ['test R²', 'test MAE', 'test RMSE'] : []), 'test rows', 'best epoch', 'epochs run', ...(anyEnergy ? ['energy (kWh)', 'gCO2eq'] : []), 'backend', 'kernel'];
     const rows = details.map((d) => {
       const r2 = d.metric === 'r2';
       const cells = [
@@ -151,10 +267,11 @@ export function startTrainingView(vscode: TrainingVsCodeApi, themeConfig: () => 
         String(d.test.rows),
         String(d.bestEpoch),
         `${d.epochsRun}${d.stoppedEarly ? ' (stopped early)' : ''}`,
+        ...(anyEnergy ? [energyCell(d.energy?.kWh), energyCell(d.energy?.gCO2eq)] : []),
         d.backend,
         d.kernel,
       ];
-      return el('tr', {}, el('th', { scope: 'row' }, d.label), ...cells.map((c) => el('td', {}, c)));
+      return el('tr', d.energy ? { title: `Energy: ${d.energy.description}` } : {}, el('th', { scope: 'row' }, d.label), ...cells.map((c) => el('td', {}, c)));
     });
     const table = el('table', { class: 'stats training-metrics' }, el('thead', {}, el('tr', {}, ...cols.map((c) => el('th', { scope: 'col' }, c)))), el('tbody', {}, ...rows));
     return el('section', { 'aria-labelledby': 'h-metrics' }, el('h2', { id: 'h-metrics' }, 'Final test metrics'), el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Final test metrics' }, table));
@@ -162,58 +279,123 @@ export function startTrainingView(vscode: TrainingVsCodeApi, themeConfig: () => 
 
   function repeatedTable(d: TrainingRunDetails): HTMLElement {
     const r = d.repeated!;
-    const rows = r.rows.map((x) => el('tr', {}, el('th', { scope: 'row' }, x.label), el('td', {}, String(x.seed ?? '—')), el('td', {}, score(d.metric, x.accuracy)), el('td', {}, String(x.epochsRun ?? '—'))));
-    rows.push(el('tr', { class: 'summary' }, el('th', { scope: 'row' }, 'mean ± sd'), el('td', {}, ''), el('td', {}, `${score(d.metric, r.mean)} ± ${score(d.metric, r.sd)}`), el('td', {}, '')));
+    const energy = r.rows.some((x) => x.kWh !== undefined);
+    const rows = r.rows.map((x) =>
+      el('tr', {}, el('th', { scope: 'row' }, x.label), el('td', {}, String(x.seed ?? '—')), el('td', {}, score(d.metric, x.accuracy)), el('td', {}, String(x.epochsRun ?? '—')), ...(energy ? [el('td', {}, energyCell(x.kWh)), el('td', {}, energyCell(x.gCO2eq))] : [])),
+    );
+    rows.push(el('tr', { class: 'summary' }, el('th', { scope: 'row' }, 'mean ± sd'), el('td', {}, ''), el('td', {}, `${score(d.metric, r.mean)} ± ${score(d.metric, r.sd)}`), el('td', {}, ''), ...(energy ? [el('td', {}, ''), el('td', {}, '')] : [])));
     const name = d.metric === 'r2' ? 'test R²' : 'test accuracy';
     return el(
       'div',
       {},
       el('h3', {}, `Repeated runs (${r.rows.length} seeds)`),
-      el('table', { class: 'stats repeated-runs' }, el('thead', {}, el('tr', {}, ...['run', 'seed', name, 'epochs'].map((c) => el('th', { scope: 'col' }, c)))), el('tbody', {}, ...rows)),
+      el('table', { class: 'stats repeated-runs' }, el('thead', {}, el('tr', {}, ...['run', 'seed', name, 'epochs', ...(energy ? [`energy (kWh, ${r.energyMethod === 'rapl' ? 'RAPL' : r.energyMethod === 'cpuTime' ? 'CPU-time estimate' : 'not measured'})`, 'gCO2eq'] : [])].map((c) => el('th', { scope: 'col' }, c)))), el('tbody', {}, ...rows)),
     );
   }
 
-  /** Insert one epoch's rows and move the series' best-epoch mark: a changeset per view, no re-embed. */
-  async function epoch(series: string, points: readonly CurvePoint[], best: BestMark | null, status: string): Promise<void> {
-    if (statusLine) statusLine.textContent = status;
-    if (cancelButton) cancelButton.hidden = false;
+  /**
+   * The epochs that arrived since the last frame: their rows inserted and their series' best-epoch marks moved, one
+   * changeset per data source and view (no re-embed); curves still waiting for a point are embedded with them.
+   */
+  async function epochs(arrived: readonly LiveEpochs[], replay = false): Promise<void> {
+    const batches = mergeLiveEpochs(arrived);
+    if (batches.length === 0) return;
+    const started = performance.now();
+    if (!replay) streamed.push(...batches);
+    const newest = batches[batches.length - 1];
+    // Posted before the whole view on screen was drawn: these epochs waited for it (the panel's start-up).
+    const startUp = batches.some((b) => b.postedAt !== undefined && b.postedAt < renderedAt);
+    if (final === null) {
+      if (statusLine) statusLine.textContent = newest.status;
+      if (cancelButton) cancelButton.hidden = false;
+    }
+    const config = themeConfig();
+    let embedded = false;
     for (const id of CURVES) {
       const v = views.get(id)?.view;
-      if (!v) continue;
-      v.insert('points', points.map((p) => ({ ...p })));
-      if (best) v.remove('best', (d: { series?: string }) => d.series === series).insert('best', [{ ...best }]);
-      await v.runAsync();
+      if (v) {
+        await applyLiveEpochs(v, batches, vega.changeset);
+        continue;
+      }
+      const waiting = deferred.get(id);
+      if (!waiting || batches.every((b) => b.points.length === 0)) continue;
+      deferred.delete(id);
+      embedded = true;
+      try {
+        views.set(id, await drawChart(waiting.target, withLiveData(waiting.spec, batches), config));
+      } catch (error) {
+        waiting.target.replaceChildren(el('p', { class: 'status failed' }, `Could not draw this chart: ${error instanceof Error ? error.message : String(error)}`));
+      }
+    }
+    document.body.dataset.rendered = String(views.size);
+    for (const b of batches) {
+      const lastPoint = b.points[b.points.length - 1];
+      if (lastPoint && !replay) lag.record(b.series, lastPoint.epoch, b.workerAt?.first, b.postedAt, performance.now() - started, embedded || startUp);
     }
     send(rendered());
+  }
+
+  /** A new state of the live run, shown at once (not after the draws queued before it). */
+  function status(text: string, kind: 'running' | 'done' | 'cancelled' | 'failed'): void {
+    final = kind === 'running' ? null : { status: text, kind };
+    if (statusLine) {
+      statusLine.textContent = text;
+      statusLine.className = `meta training-status ${kind}`;
+    }
+    if (cancelButton) cancelButton.hidden = kind !== 'running';
+    // A re-render (a theme change) shows this state, not the one the last view was posted with.
+    if (last) last = { ...last, status: text, live: kind === 'running' ? last.live : null };
+    document.body.dataset.liveState = kind;
+    if (kind === 'cancelled') document.body.dataset.cancelShownAt = String(Date.now());
+  }
+
+  /** The Cancel button: gone at once, the host asked; its answer ("Cancelled at epoch k") follows. */
+  function cancel(): void {
+    document.body.dataset.cancelClickedAt = String(Date.now());
+    final = { status: 'Cancelling…', kind: 'cancelling' };
+    if (statusLine) statusLine.textContent = final.status;
+    if (cancelButton) cancelButton.hidden = true;
+    send({ type: 'cancel' });
   }
 
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     const message = event.data;
     if (!isHostToTrainingWebview(message)) return;
     const m: HostToTrainingWebview = message;
-    drawing = drawing.then(async () => {
-      switch (m.type) {
-        case 'trainingView':
-          await render(m);
-          return;
-        case 'trainingEpoch':
-          await epoch(m.series, m.points, m.best, m.status);
-          return;
-        case 'trainingStatus':
-          if (statusLine) {
-            statusLine.textContent = m.status;
-            statusLine.className = `meta training-status ${m.kind}`;
-          }
-          if (cancelButton) cancelButton.hidden = m.kind !== 'running';
-          return;
-      }
-    });
+    switch (m.type) {
+      case 'trainingView':
+        // The view holds every live point so far: epochs still waiting are in it.
+        live.clear();
+        streamed = [];
+        final = null;
+        drawing = drawing.then(() => render(m));
+        return;
+      case 'trainingEpoch':
+        live.push(m);
+        return;
+      case 'trainingStatus':
+        status(m.status, m.kind);
+        return;
+    }
   });
 
-  // Re-render on a theme change (VS Code swaps the body class), keeping what is on screen.
+  // Re-render on a theme change (VS Code swaps the body class), keeping what is on screen — only on a real change: the
+  // class attribute is also written with its old value.
+  let bodyClass = document.body.className;
   new MutationObserver(() => {
-    if (last) drawing = drawing.then(() => render(last!));
+    if (document.body.className === bodyClass) return;
+    bodyClass = document.body.className;
+    if (!last) return;
+    drawing = drawing.then(async () => {
+      await render(last!);
+      if (streamed.length > 0) await epochs(streamed, true);
+    });
   }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
   send({ type: 'ready' });
+}
+
+/** An energy figure in the runs' tables: three significant digits in scientific notation, "—" when not measured. */
+function energyCell(v: number | null | undefined): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toExponential(2);
 }

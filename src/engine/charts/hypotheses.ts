@@ -3,7 +3,7 @@
  * accuracies with 95 % (Wilson) error bars. Pure data → data/spec; no vscode, no DOM.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { SCHEMA } from './common';
+import { FIT_WIDTH, SCHEMA } from './common';
 import type { HypothesisEvaluation } from '../hypothesis/evaluate';
 
 /** One rule of a file as the comparison shows it. Failed rules keep their error and rank last. */
@@ -66,30 +66,41 @@ export function rankHypotheses(rules: readonly { readonly text: string; readonly
  * one row per rule in rank order. Null when no rule has an accuracy (nothing to draw).
  */
 export function hypothesisComparisonSpec(ranked: readonly RankedHypothesis[]): TopLevelSpec | null {
-  const values: { label: string; order: number; split: string; accuracy: number; lo: number; hi: number }[] = [];
+  const values: { label: string; rule: string; order: number; split: string; accuracy: number; lo: number; hi: number }[] = [];
   for (const r of ranked) {
     if (r.rank === null) continue;
-    // A label unique per rank: two lines may hold the same rule text.
-    const label = `${r.rank}. ${truncate(r.source, 48)}`;
-    if (r.accuracy !== null && r.ci95) values.push({ label, order: r.rank, split: 'all labelled rows', accuracy: r.accuracy, lo: r.ci95[0], hi: r.ci95[1] });
-    if (r.testAccuracy !== null && r.testCi95) values.push({ label, order: r.rank, split: 'test split', accuracy: r.testAccuracy, lo: r.testCi95[0], hi: r.testCi95[1] });
+    // The axis names each rule by its rank (#1, #2 … as in the table beside it, where the rule wraps in full): a rule
+    // truncated to fit an axis at 400 px is unreadable, and drop-one variants of one rule differ only at their end.
+    const label = `#${r.rank}`;
+    if (r.accuracy !== null && r.ci95) values.push({ label, rule: r.source, order: r.rank, split: 'all labelled rows', accuracy: r.accuracy, lo: r.ci95[0], hi: r.ci95[1] });
+    if (r.testAccuracy !== null && r.testCi95) values.push({ label, rule: r.source, order: r.rank, split: 'test split', accuracy: r.testAccuracy, lo: r.testCi95[0], hi: r.testCi95[1] });
   }
   if (values.length === 0) return null;
-  const y = { field: 'label', type: 'nominal', title: null, sort: { field: 'order', op: 'min' } } as const;
+  const ranks = new Set(values.map((v) => v.order)).size;
+  const y = { field: 'label', type: 'nominal', title: 'rule (rank)', sort: { field: 'order', op: 'min' } } as const;
   const yOffset = { field: 'split', type: 'nominal' } as const;
-  const color = { field: 'split', type: 'nominal', title: null, scale: { domain: ['all labelled rows', 'test split'], range: ['#0072B2', '#E69F00'] } } as const;
+  const color = {
+    field: 'split',
+    type: 'nominal',
+    title: null,
+    scale: { domain: ['all labelled rows', 'test split'], range: ['#0072B2', '#E69F00'] },
+    legend: { orient: 'top', direction: 'horizontal' },
+  } as const;
   return {
     $schema: SCHEMA,
     description: 'Accuracy of each hypothesis with its 95 % interval, on all labelled rows and on the test split',
     data: { values },
-    width: 360,
+    width: 'container',
+    autosize: FIT_WIDTH,
+    // Two 12 px bands (all rows, test split) per rule: a fixed height, never a step beside a container width.
+    height: 24 * ranks,
     layer: [
       {
         mark: { type: 'rule', strokeWidth: 2 },
         encoding: {
           y,
           yOffset,
-          x: { field: 'lo', type: 'quantitative', title: 'accuracy (95 % interval)', scale: { domain: [0, 1] } },
+          x: { field: 'lo', type: 'quantitative', title: 'accuracy (95 % interval)', scale: { zero: false } },
           x2: { field: 'hi' },
           color,
         },
@@ -102,7 +113,8 @@ export function hypothesisComparisonSpec(ranked: readonly RankedHypothesis[]): T
           x: { field: 'accuracy', type: 'quantitative' },
           color,
           tooltip: [
-            { field: 'label', title: 'rule' },
+            { field: 'label', title: 'rank' },
+            { field: 'rule', title: 'rule' },
             { field: 'split', title: 'rows' },
             { field: 'accuracy', format: '.4f' },
             { field: 'lo', title: '95 % low', format: '.4f' },
@@ -111,9 +123,5 @@ export function hypothesisComparisonSpec(ranked: readonly RankedHypothesis[]): T
         },
       },
     ],
-  };
-}
-
-function truncate(s: string, n: number): string {
-  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
+  } as TopLevelSpec;
 }

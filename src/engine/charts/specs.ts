@@ -74,7 +74,8 @@ export function histogramSpec(report: Report, options: ChartOptions = {}): TopLe
         x: { field: 'x0', type: 'quantitative', title: null, scale: { zero: false, nice: false }, axis: { tickCount: 3 } },
         x2: { field: 'x1' },
         y: { field: 'pmf', type: 'quantitative', title: 'PMF', axis: { tickCount: 3, format: '.0%' } },
-        color: { field: 'shape', type: 'nominal', title: 'shape', scale: { domain: [...SHAPE_CLASSES], range: [...SHAPE_COLOURS] } },
+        // The legend above the panels, in rows of four: at its default place on the right it was clipped at 400 px.
+        color: { field: 'shape', type: 'nominal', title: 'shape', scale: { domain: [...SHAPE_CLASSES], range: [...SHAPE_COLOURS] }, legend: { orient: 'top', direction: 'horizontal', columns: 4, labelLimit: 90 } },
       },
     },
     resolve: { scale: { x: 'independent' } },

@@ -9,6 +9,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { FIT_WIDTH, SCHEMA } from './common';
+import type { EnergyMethod } from '../energy/energy';
 import type { EpochMetrics, TrainingReport } from '../train/types';
 
 export type CurveMetric = 'loss' | 'accuracy';
@@ -257,18 +258,33 @@ export interface RunsTableRow {
   /** The run's test score: accuracy, or R² for a regression (the report's `metric`). */
   readonly accuracy: number;
   readonly epochsRun: number | null;
+  /** The run's energy and carbon (null: not measured, or a run saved before energy was recorded). */
+  readonly kWh: number | null;
+  readonly gCO2eq: number | null;
 }
 
 /**
- * The repeated runs of one training (config.runs > 1): one row per seed, then the mean ± sample standard deviation
- * row as the engine reported it. Empty for a single run.
+ * The repeated runs of one training (config.runs > 1): one row per seed with its test score, epochs and energy, then
+ * the mean ± sample standard deviation row as the engine reported it, and how the energy was obtained (`rapl`: the
+ * whole CPU package; `cpuTime`: an estimate from the process's CPU time; null: not recorded). Empty for a single run.
  */
-export function runsTable(report: Pick<TrainingReport, 'runs'>): { rows: RunsTableRow[]; mean: number; sd: number } | null {
+export function runsTable(
+  report: Pick<TrainingReport, 'runs' | 'energy'>,
+): { rows: RunsTableRow[]; mean: number; sd: number; energyMethod: EnergyMethod | null } | null {
   const r = report.runs;
   if (!r || r.seeds.length < 2) return null;
+  const finiteOrNull = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   return {
-    rows: r.seeds.map((seed, i) => ({ label: `run ${i + 1}`, seed, accuracy: r.accuracy[i] ?? NaN, epochsRun: r.epochsRun[i] ?? null })),
+    rows: r.seeds.map((seed, i) => ({
+      label: `run ${i + 1}`,
+      seed,
+      accuracy: r.accuracy[i] ?? NaN,
+      epochsRun: r.epochsRun[i] ?? null,
+      kWh: finiteOrNull(r.kWh?.[i]),
+      gCO2eq: finiteOrNull(r.gCO2eq?.[i]),
+    })),
     mean: r.mean,
     sd: r.sd,
+    energyMethod: report.energy?.method ?? null,
   };
 }

@@ -129,7 +129,7 @@ export function startBaselines(input: ModelInput, options: BaselineOptions): () 
   let wait: (() => FoldResult[]) | null = null;
   let permutations: FoldPermutations[] | null = null;
   if (runModels) {
-    binnedFolds = binFolds(input, plan, seed);
+    binnedFolds = binFolds(input, plan, seed, options.signal);
     // Both models' folds in one batch, so a pool runs them side by side; the slower trees first, so that the quick
     // linear fits fill the gaps at the end instead of leaving a thread idle.
     permutations = options.permutations?.(plan) ?? null;
@@ -227,8 +227,8 @@ export interface FeatureUsage {
  * One BinnedMatrix per fold, edges from that fold's training rows (seeded quantile subsample on huge folds). Bin
  * once, then refit as often as needed: excluding features never needs new bins.
  */
-export function binFolds(input: ModelInput, plan: FoldPlan, seed: number): BinnedMatrix[] {
-  return plan.folds.map((fold, f) => binFeatures(input.features, input.rows, fold.train, { rng: createRng(seed + 7919 * (f + 1)) }));
+export function binFolds(input: ModelInput, plan: FoldPlan, seed: number, signal?: CancelSignal): BinnedMatrix[] {
+  return plan.folds.map((fold, f) => binFeatures(input.features, input.rows, fold.train, { rng: createRng(seed + 7919 * (f + 1)), signal }));
 }
 
 /**

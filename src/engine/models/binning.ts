@@ -16,6 +16,7 @@
  * Edges come from the training rows only, so a fold's test rows never shape its bins. The matrix itself covers every
  * row, so one binning per fold serves fitting, predicting and every drop-column refit of that fold.
  */
+import type { CancelSignal } from '../cancel';
 import type { Rng } from '../random';
 import type { ModelFeature } from './types';
 
@@ -48,6 +49,8 @@ export interface BinningOptions {
   readonly maxBins?: number;
   /** Draws the quantile subsample when a feature has more than BINNING_SUBSAMPLE training values. */
   readonly rng?: Rng;
+  /** Checked before each feature (a pass over every row). */
+  readonly signal?: CancelSignal;
 }
 
 /**
@@ -69,6 +72,7 @@ export function binFeatures(
   const binLevels: (Int32Array | null)[] = [];
   const train = trainRows ?? identity(rows);
   for (let f = 0; f < p; f++) {
+    options.signal?.throwIfAborted();
     const feature = features[f];
     if (feature.values.length !== rows) {
       throw new RangeError(`feature ${feature.name}: ${feature.values.length} values for ${rows} rows`);

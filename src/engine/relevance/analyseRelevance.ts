@@ -123,7 +123,7 @@ function finishRelevance(
 
   input.onProgress?.('relevance', 0, 'Marginal tests');
   signal?.throwIfAborted();
-  const marginal = marginalTests(dataset, profiles);
+  const marginal = marginalTests(dataset, profiles, signal);
   const conditional = conditionalTests(modelInput, base, marginal, partners, {
     seed,
     runner: input.runner,
@@ -134,6 +134,7 @@ function finishRelevance(
   // The interaction model decides only where it sees what the baselines cannot: it predicts significantly better
   // than every one of them (a parity). Elsewhere its drop-one test, which removes terms without refitting, would call
   // both of two near-copies needed; its evidence is shown, and the refitted drop-column test decides.
+  signal?.throwIfAborted();
   const parityDecisive = parity !== null && parityBaseline !== null && parity.informative && beatsAll(parityBaseline, base.baselines);
   const parityAtCeiling = parityDecisive;
   const notes: string[] = [];
@@ -286,7 +287,7 @@ function conditionalTests(
   const notes: string[] = [];
   if (dropColumn) {
     const truth = evaluatedTruth(plan, sample);
-    const binned = treesWin ? binFolds(workInput, plan, seed) : [];
+    const binned = treesWin ? binFolds(workInput, plan, seed, signal) : [];
     const model = treesWin ? 'gbdt' : 'linear';
     const refit = (exclusions: readonly (readonly number[])[]): ReturnType<typeof refitOutOfFold> =>
       refitOutOfFold(workInput, plan, binned, model, exclusions, { seed, runner, signal });

@@ -87,14 +87,21 @@ export function fitExact(setup: FitSetup, k: number, cellOf: Uint32Array, s0: Fl
     };
     return { fits: { kind: 'squared', result: fitPath(transformSquaredSpace(tables, s0, s1, dmin, dmax), options) }, cells: tables.train.cells.length };
   }
-  const tablesOf = (labels: Int32Array, rows: Split = split): Parameters<typeof transformSpace>[0] => ({
+  const tablesOf = (labels: Int32Array, rows: Split = split): Parameters<typeof transformSpace>[0] => {
+    setup.signal?.throwIfAborted();
+    return tablesOfUnchecked(labels, rows);
+  };
+  const tablesOfUnchecked = (labels: Int32Array, rows: Split): Parameters<typeof transformSpace>[0] => ({
     train: buildCellTable(k, cellOf, labels, rows.train),
     validation: buildCellTable(k, cellOf, labels, rows.validation),
     test: buildCellTable(k, cellOf, labels, rows.test),
   });
   if (setup.task === 'binary') {
     const tables = tablesOf(setup.labels);
-    return { fits: { kind: 'logistic', result: fitPath(transformSpace(tables, s0, s1, dmin, dmax), options) }, cells: tables.train.cells.length };
+    setup.signal?.throwIfAborted();
+    const space = transformSpace(tables, s0, s1, dmin, dmax);
+    setup.signal?.throwIfAborted();
+    return { fits: { kind: 'logistic', result: fitPath(space, options) }, cells: tables.train.cells.length };
   }
   // One-vs-rest: the occupied cells do not depend on the label, so every class shares their term columns. Where the
   // cells cannot compress the rows (2^k above the row cap), each class would fit on nearly every training row: the
@@ -107,6 +114,7 @@ export function fitExact(setup: FitSetup, k: number, cellOf: Uint32Array, s0: Fl
     if (!setup.fitted[c]) return null;
     const tables = tablesOf(labels, fitSplit);
     shared ??= cellColumns(tables, s0, s1);
+    setup.signal?.throwIfAborted();
     cells = tables.train.cells.length;
     return fitPath(transformSpace(tables, s0, s1, dmin, dmax, shared), { ...ovr, meter: new WorkMeter(ovrWork(setup)) });
   });

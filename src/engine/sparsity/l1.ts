@@ -9,6 +9,7 @@
  *
  * Objective: −(1/W)·Σ_u [pos_u·log p_u + (w_u − pos_u)·log(1 − p_u)] + λ·Σ_k |β_k|,  W = Σ w_u.
  */
+import type { CancelSignal } from '../cancel';
 export interface Units {
   readonly weight: Float64Array;
   readonly positives: Float64Array;
@@ -21,6 +22,8 @@ export interface L1State {
 }
 
 export interface L1Options {
+  /** Checked every sweep (and every inner sweep of the quadratic phase): Cancel stops a fit mid-way. */
+  readonly signal?: CancelSignal;
   /** Stop when no coefficient moves by more than tol (in units of its curvature-scaled size). */
   readonly tol?: number;
   readonly maxSweeps?: number;
@@ -98,12 +101,13 @@ export function fitL1Logistic(
   const meter = options.meter;
   while (sweeps < maxSweeps) {
     if (meter?.exhausted) break;
+    options.signal?.throwIfAborted();
     sweeps++;
     // Slow to converge (correlated or heavy-tailed columns): switch once to glmnet's quadratic approximations, whose
     // sweeps cost no sigmoid, then finish with these exact sweeps.
     if (sweeps === (options.quadraticFirst ? 1 : EXACT_SWEEPS_FIRST + 1) && !quadratic && columns.length > 0) {
       quadratic = true;
-      intercept = quadraticPhase(units, columns, lambda, beta, intercept, eta, total, tol, options.naive === true, meter);
+      intercept = quadraticPhase(units, columns, lambda, beta, intercept, eta, total, tol, options.naive === true, meter, options.signal);
       refresh();
       if (meter?.exhausted) break;
     }
@@ -191,6 +195,7 @@ function quadraticPhase(
   tol: number,
   naive = false,
   meter?: WorkMeter,
+  signal?: CancelSignal,
 ): number {
   const { weight, positives } = units;
   const u = weight.length;
@@ -212,7 +217,7 @@ function quadraticPhase(
       res[i] = positives[i] - weight[i] * pi;
     }
     trialBeta.set(beta);
-    const trialIntercept = solver.solve(res, total, lambda, trialBeta, intercept, tol, MAX_INNER, true, meter).intercept;
+    const trialIntercept = solver.solve(res, total, lambda, trialBeta, intercept, tol, MAX_INNER, true, meter, signal).intercept;
     for (let i = 0; i < u; i++) trialEta[i] = eta[i] + (trialIntercept - intercept);
     for (let k = 0; k < K; k++) {
       const step = trialBeta[k] - beta[k];
@@ -249,6 +254,8 @@ export interface LassoSolver {
     maxSweeps: number,
     weightsChanged?: boolean,
     meter?: WorkMeter,
+    /** Checked every sweep. */
+    signal?: CancelSignal,
   ): { readonly intercept: number; readonly sweeps: number };
 }
 
@@ -267,7 +274,7 @@ export function lassoSolver(columns: readonly Float64Array[], w: Float64Array, u
   const colW = new Float64Array(K);
   const grad = new Float64Array(K);
   return {
-    solve(res, total, lambda, beta, intercept, tol, maxSweeps, weightsChanged = true, meter) {
+    solve(res, total, lambda, beta, intercept, tol, maxSweeps, weightsChanged = true, meter, signal) {
       if (meter) meter.used += u * K;
       let wSum = 0;
       let g0 = 0;
@@ -318,6 +325,7 @@ export function lassoSolver(columns: readonly Float64Array[], w: Float64Array, u
       let b0 = intercept;
       let sweeps = 0;
       while (sweeps < maxSweeps && !meter?.exhausted) {
+        signal?.throwIfAborted();
         sweeps++;
         if (meter) meter.used += K * K;
         let worst = 0;
@@ -359,7 +367,7 @@ export function naiveLassoSolver(columns: readonly Float64Array[], w: Float64Arr
   const h = new Float64Array(K);
   const r = new Float64Array(u);
   return {
-    solve(res, total, lambda, beta, intercept, tol, maxSweeps, _weightsChanged, meter) {
+    solve(res, total, lambda, beta, intercept, tol, maxSweeps, _weightsChanged, meter, signal) {
       if (meter) meter.used += u * K;
       let wSum = 0;
       for (let i = 0; i < u; i++) {
@@ -378,6 +386,7 @@ export function naiveLassoSolver(columns: readonly Float64Array[], w: Float64Arr
       // then a full sweep again — done when a full sweep moves nothing by more than tol.
       let full = true;
       while (sweeps < maxSweeps && !meter?.exhausted) {
+        signal?.throwIfAborted();
         sweeps++;
         let worst = 0;
         let g0 = 0;

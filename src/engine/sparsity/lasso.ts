@@ -55,7 +55,7 @@ export function fitL1Squared(units: SquaredUnits, columns: readonly Float64Array
   for (let call = 0; sweeps < maxSweeps; call++) {
     const before = Float64Array.from(beta);
     const b0 = intercept;
-    const solved = solver.solve(res, total, lambda, beta, intercept, tol, maxSweeps - sweeps, call === 0);
+    const solved = solver.solve(res, total, lambda, beta, intercept, tol, maxSweeps - sweeps, call === 0, undefined, options.signal);
     intercept = solved.intercept;
     sweeps += solved.sweeps;
     let moved = Math.abs(intercept - b0);

@@ -67,7 +67,7 @@ export function narrow(setup: FitSetup, bits: readonly Uint8Array[], s0: Float64
     // One search per class shares the attempts one search would make (each reports the noise it could detect).
     const attempts = Math.max(OVR_MIN_PARITY_ATTEMPTS, Math.floor(PARITY_ATTEMPTS / Math.max(1, setup.fitted.filter((f) => f).length)));
     const searched = setup.classLabels.map((labels, c) =>
-      setup.fitted[c] ? searchParity({ bits, labels, rows: split.train, checkRows: split.validation, rng: createRng(seed + 7919 * (c + 1)), maxAttempts: attempts, chance: majority(labels, split.validation) }) : null,
+      setup.fitted[c] ? searchParity({ bits, labels, rows: split.train, checkRows: split.validation, rng: createRng(seed + 7919 * (c + 1)), maxAttempts: attempts, chance: majority(labels, split.validation), signal: setup.signal }) : null,
     );
     classParity = searched.map((f) => (f ? finding(f) : null));
     found = searched.flatMap((f) => (f?.features ? [f.features] : []));
@@ -80,7 +80,7 @@ export function narrow(setup: FitSetup, bits: readonly Uint8Array[], s0: Float64
   } else {
     // A numeric target cut at its training median: a target that follows a parity (plus noise) keeps its sign pattern.
     const labels = task === 'regression' ? medianCut(setup.y!, split.train) : setup.labels;
-    const result = searchParity({ bits, labels, rows: split.train, checkRows: split.validation, rng: createRng(seed) });
+    const result = searchParity({ bits, labels, rows: split.train, checkRows: split.validation, rng: createRng(seed), signal: setup.signal });
     parity = finding(result);
     parityFeatures = result.features;
     if (result.features) found = [result.features];
@@ -91,7 +91,8 @@ export function narrow(setup: FitSetup, bits: readonly Uint8Array[], s0: Float64
       detail: (task === 'regression' ? 'On the target cut at its training median (above: 1): ' : '') + rule(result, 'y'),
     });
   }
-  const lowOrder = screenLowOrder(bits, s0, s1, ...screenTargets(setup, p));
+  setup.signal?.throwIfAborted();
+  const lowOrder = screenLowOrder(bits, s0, s1, ...screenTargets(setup, p), setup.signal);
   steps.push({
     id: 'lowOrder',
     title: 'Low-order screen',

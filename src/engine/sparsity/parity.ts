@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../cancel';
 import type { Rng } from '../random';
 
 /**
@@ -20,6 +21,8 @@ export interface ParitySearchInput {
   /** Rows to check candidate rules on (validation rows). */
   readonly checkRows: Uint32Array;
   readonly rng: Rng;
+  /** Checked every 64 attempts (an attempt is one small GF(2) elimination). */
+  readonly signal?: CancelSignal;
   readonly maxAttempts?: number;
   /** Significance (z of agreement above `chance` on checkRows) at which a rule counts as found. */
   readonly zFound?: number;
@@ -75,6 +78,7 @@ export function searchParity(input: ParitySearchInput): ParitySearchResult {
   let consistent = 0;
   const seen = new Set<string>();
   while (attempts < maxAttempts) {
+    if ((attempts & 63) === 0) input.signal?.throwIfAborted();
     attempts++;
     for (let r = 0; r < m; r++) {
       const from = input.rng.int(input.rows.length) * words;

@@ -117,12 +117,12 @@ export function fitPath(space: SquaredSpace, options?: PathOptions): SquaredPath
 export function fitPath(space: TermSpace, options?: PathOptions): PathResult | SquaredPathResult;
 export function fitPath(space: TermSpace, options: PathOptions = {}): PathResult | SquaredPathResult {
   if (space.loss === 'squared') {
-    const model = squaredModel(space);
+    const model = squaredModel(space, options.signal ? { signal: options.signal } : {});
     const { path: points, chosen, common } = runPath(space, model, options);
     const path = points.map((p) => ({ lambda: p.lambda, nonzero: p.nonzero, validationMse: p.e.mse, validationMseSe: p.e.mseSe, validationR2: p.e.r2 }));
     return { loss: 'squared', ...common, path, ...parts(model, chosen) };
   }
-  const model = logisticModel(space, { ...options.logistic, ...(options.meter ? { meter: options.meter } : {}) });
+  const model = logisticModel(space, { ...options.logistic, ...(options.meter ? { meter: options.meter } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   const { path: points, chosen, common } = runPath(space, model, options);
   const path = points.map((p) => ({ lambda: p.lambda, nonzero: p.nonzero, validationLogLoss: p.e.logLoss, validationLogLossSe: p.e.logLossSe, validationAccuracy: p.e.accuracy }));
   return { ...common, path, ...parts(model, chosen) };
@@ -151,7 +151,7 @@ function logisticModel(space: LogisticSpace, fitOptions: L1Options = {}): LossMo
   };
 }
 
-function squaredModel(space: SquaredSpace): LossModel<SquaredEvaluation> {
+function squaredModel(space: SquaredSpace, signalOptions: L1Options = {}): LossModel<SquaredEvaluation> {
   const W = sum(space.train.weight);
   const ybar = sum(space.train.sum) / Math.max(1, W);
   const variance = Math.max(0, sum(space.train.sum2) / Math.max(1, W) - ybar * ybar);
@@ -160,7 +160,7 @@ function squaredModel(space: SquaredSpace): LossModel<SquaredEvaluation> {
     // For the squared loss the score of a standardised term at the mean is mean(x·(y − ȳ)), standard error ≈ sd(y)/√W.
     scoreSe: Math.sqrt(Math.max(1e-12, variance) / Math.max(1, W)),
     lossName: 'mean squared error (standardised target)',
-    fit: (columns, lambda, start) => fitL1Squared(space.train, columns, lambda, start),
+    fit: (columns, lambda, start) => fitL1Squared(space.train, columns, lambda, start, signalOptions),
     evaluate: (state, active, part) => evaluateSquared(space[part], predictor(space, state, active, part)),
     loss: (e) => ({ value: e.mse, se: e.mseSe }),
   };
@@ -250,6 +250,8 @@ function runPath<E>(space: TermSpace, model: LossModel<E>, options: PathOptions)
     const candidate = new Set(active);
     for (let a = 0; a < ids.length; a++) if (Math.abs(grad[ids[a]]) >= screen) candidate.add(ids[a]);
     for (;;) {
+      // Each pass refits and recomputes every term's gradient (one transform over all 2^k terms): check in between.
+      options.signal?.throwIfAborted();
       const fitted = [...candidate];
       const start = new Float64Array(fitted.length);
       fitted.forEach((id, i) => {
@@ -264,6 +266,7 @@ function runPath<E>(space: TermSpace, model: LossModel<E>, options: PathOptions)
       const keep = fitted.map((id, i) => [id, fit.state.beta[i]] as const).filter(([, b]) => b !== 0);
       active = keep.map(([id]) => id);
       state = { intercept: fit.state.intercept, beta: Float64Array.from(keep.map(([, b]) => b)) };
+      options.signal?.throwIfAborted();
       grad = gradient(fit.eta);
       // KKT: a zero coefficient is optimal only if |∇| ≤ λ; anything above (beyond rounding) must join and refit.
       let violated = false;

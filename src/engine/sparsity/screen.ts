@@ -2,6 +2,7 @@
  * The evidence that narrows the candidates when the full expansion does not fit: an exact screen of every main effect
  * and pair, and the focused set of terms fitted when even the narrowed candidates are too many for all subsets.
  */
+import type { CancelSignal } from '../cancel';
 import { normalQuantile } from '../stats/distributions';
 import { mapToFloat32 } from '../typed';
 import type { LowOrderScreen } from './types';
@@ -26,6 +27,8 @@ export function screenLowOrder(
   targets: readonly ScreenTarget[],
   rows: Uint32Array,
   names: readonly string[],
+  /** Checked before each feature's pairs (p − 1 passes over the rows). */
+  signal?: CancelSignal,
 ): LowOrderScreen {
   const p = bits.length;
   const n = rows.length;
@@ -59,6 +62,7 @@ export function screenLowOrder(
   // per sum.
   const sxy = new Float64Array(targets.length);
   for (let a = 0; a < p; a++) {
+    signal?.throwIfAborted();
     const va = values[a];
     for (let b = a + 1; b < p; b++) {
       const vb = values[b];

@@ -14,6 +14,16 @@ export interface KryptoniteSpec {
   readonly labelNoise?: number;
   /** Probability that a feature sits at its upper peak (1). */
   readonly p1?: number;
+  /**
+   * Seed of the rows alone (default: `seed`): the same `seed` with another `rowSeed` draws a second, independent sample
+   * of the same distribution (same relevant set and shapes), as a hidden test set is.
+   */
+  readonly rowSeed?: number;
+  /**
+   * Features (0-based) whose noise is drawn from another family than their shape class says, the label untouched: a
+   * sample of a changed distribution, for drift checks. Which features are relevant still follows the construction.
+   */
+  readonly noiseOverride?: Readonly<Record<number, KryptoniteShape>>;
 }
 
 export interface SyntheticDataset {
@@ -60,6 +70,8 @@ export function generateKryptonite(spec: KryptoniteSpec): SyntheticDataset {
     else shapes[f] = (k - irrelevantCount) < Math.ceil(relevantCount / 2) ? 'gaussian' : 'spread';
   }
   const relevant = shapes.map((s, i) => (s === 'burst' ? -1 : i)).filter((i) => i >= 0);
+  const noiseShapes = shapes.map((s, f) => spec.noiseOverride?.[f] ?? s);
+  const rowRng = spec.rowSeed === undefined ? rng : createRng(spec.rowSeed);
 
   const columns: Float32Array[] = [];
   for (let f = 0; f < n; f++) columns.push(new Float32Array(rows));
@@ -68,11 +80,11 @@ export function generateKryptonite(spec: KryptoniteSpec): SyntheticDataset {
   for (let r = 0; r < rows; r++) {
     let parity = 0;
     for (let f = 0; f < n; f++) {
-      const bit = rng.next() < p1 ? 1 : 0;
-      columns[f][r] = bit + drawNoise(shapes[f], rng);
+      const bit = rowRng.next() < p1 ? 1 : 0;
+      columns[f][r] = bit + drawNoise(noiseShapes[f], rowRng);
       if (shapes[f] !== 'burst') parity ^= bit;
     }
-    const flip = rng.next() < noise ? 1 : 0;
+    const flip = rowRng.next() < noise ? 1 : 0;
     labels[r] = parity ^ flip;
     if (!flip) agree++;
   }

@@ -25,6 +25,7 @@ import { findAlerts } from '../alerts/alerts';
 import { sampleDataset } from '../sample';
 import type { TaskRunner } from '../parallel/foldTasks';
 import { ENGINE_VERSION } from '../version';
+import { startEnergyMeter } from '../energy/meter';
 
 export type AnalysisStage = 'load' | 'features' | 'correlation' | 'pca' | 'baselines' | 'relevance' | 'sparsity' | 'alerts';
 
@@ -61,11 +62,15 @@ export interface AnalyseFileOptions extends AnalyseOptions {
   readonly task?: LabelTask;
   /** Features the user excluded: left out of every analysis, listed in the columns as "excluded by the user". */
   readonly exclude?: readonly string[];
+  /** Grid carbon intensity for the report's energy section, gCO2eq/kWh (absent: the world average). */
+  readonly carbonIntensity?: number;
 }
 
 /** Read a dataset from disk and describe it: the whole `kryptonite analyse` job. */
 export async function analyseFile(path: string, options: AnalyseFileOptions = {}): Promise<Report> {
   const started = performance.now();
+  // The whole job, reading included (as timings.totalMs): RAPL, else this process's CPU time — its thread pool too.
+  const meter = startEnergyMeter({ intensity: options.carbonIntensity });
   options.onProgress?.('load', 0, `Reading ${path}`);
   const loaded = await loadDataset(path, {
     label: options.label,
@@ -77,7 +82,8 @@ export async function analyseFile(path: string, options: AnalyseFileOptions = {}
   const kept = excludeFeatures(loaded, options.exclude ?? []);
   const dataset = options.sampleRows ? sampleDataset(kept, options.sampleRows, options.seed ?? DEFAULT_SEED) : kept;
   const loadMs = performance.now() - started;
-  return analyseDataset(dataset, options, loadMs);
+  const report = analyseDataset(dataset, options, loadMs);
+  return { ...report, energy: meter.stop() };
 }
 
 /** Describe a dataset already in memory. Pure: the same dataset and seed give the same report (bar timings). */
@@ -96,7 +102,7 @@ export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, l
   const numericView = ordered.length === p ? dataset : selectFeatures(dataset, ordered);
   signal?.throwIfAborted();
   options.onProgress?.('correlation', 0, 'Correlation matrix');
-  const correlation = correlate(numericView, p - ordered.length > 0 ? profiles.filter((_, j) => !ordered.includes(j)).map((f) => f.name) : []);
+  const correlation = correlate(numericView, p - ordered.length > 0 ? profiles.filter((_, j) => !ordered.includes(j)).map((f) => f.name) : [], signal);
   analyses.push({ id: 'correlation', status: 'done', note: correlation.excludedNote });
   const t2 = performance.now();
 
@@ -179,6 +185,7 @@ export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, l
       const relevant = used.filter((j) => result.features[j].relevance === 'relevant').map((j) => used.indexOf(j));
       const sparse = used.length === p ? dataset : selectFeatures(dataset, used);
       const bins = used.map((j) => binarisation(profiles[j].modes, profiles[j].stats, profiles[j].values));
+      signal?.throwIfAborted();
       const conjecture = testXorConjecture(sparse, relevant, sparsitySection.sparsity, parityInput.model, bins);
       sparsitySection = { ...sparsitySection, hypotheses: conjecture.hypotheses, conjectures: { rejected: conjecture.rejected, oracle: conjecture.oracle } };
       analyses.push({ id: 'hypotheses', status: 'done', note: null });
@@ -222,7 +229,7 @@ export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, l
   };
 }
 
-function correlate(dataset: Dataset, unordered: readonly string[]): CorrelationReport {
+function correlate(dataset: Dataset, unordered: readonly string[], signal?: CancelSignal): CorrelationReport {
   const label = dataset.label;
   const excludedNote =
     unordered.length > 0
@@ -232,15 +239,15 @@ function correlate(dataset: Dataset, unordered: readonly string[]): CorrelationR
     // A two-class label as a 0/1 column gives the point-biserial correlation, comparable with pandas' corr() on y.
     const y = new Float32Array(label.values.length);
     for (let i = 0; i < y.length; i++) y[i] = label.values[i] < 0 ? NaN : label.values[i];
-    const m = correlationMatrix([...dataset.columns, y], [...dataset.names, label.name]);
+    const m = correlationMatrix([...dataset.columns, y], [...dataset.names, label.name], signal);
     return { ...m, label: label.name, labelNote: null, excludedNote };
   }
   if (label && label.task === 'regression' && label.target) {
     const y = Float32Array.from(label.target);
-    const m = correlationMatrix([...dataset.columns, y], [...dataset.names, label.name]);
+    const m = correlationMatrix([...dataset.columns, y], [...dataset.names, label.name], signal);
     return { ...m, label: label.name, labelNote: null, excludedNote };
   }
-  const m = correlationMatrix(dataset.columns, dataset.names);
+  const m = correlationMatrix(dataset.columns, dataset.names, signal);
   const labelNote = label
     ? `label "${label.name}" has ${label.classes.length} classes; class codes are not an ordered quantity, so it is not correlated`
     : null;

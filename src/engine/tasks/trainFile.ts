@@ -12,6 +12,7 @@ import { loadDataset } from '../io/load';
 import { loadTf } from '../train/backend';
 import { sourceColumns } from '../train/data';
 import { summariseTraining } from '../train/drift';
+import { TrainInputError } from '../train/errors';
 import { levelIndexColumn } from '../train/encoding';
 import { resolveConfig } from '../train/presets';
 import { saveModel } from '../train/save';
@@ -44,6 +45,11 @@ export interface TrainRequest {
   readonly task?: LabelTask;
   /** Column types set by the user (`--type`, the kryptonite.columnTypes setting). */
   readonly columnTypes?: Readonly<Record<string, ColumnType>>;
+  /**
+   * Grid carbon intensity for the report's energy section, gCO2eq/kWh (`--carbon-intensity`, the
+   * kryptonite.carbonIntensity setting); absent: the world average.
+   */
+  readonly carbonIntensity?: number;
 }
 
 export interface TrainFileOptions {
@@ -65,6 +71,10 @@ export interface TrainOutcome {
 
 export async function trainFile(request: TrainRequest, options: TrainFileOptions = {}): Promise<TrainOutcome> {
   const { signal, onProgress } = options;
+  const { carbonIntensity } = request;
+  if (carbonIntensity !== undefined && !(Number.isFinite(carbonIntensity) && carbonIntensity >= 0)) {
+    throw new TrainInputError('invalidConfig', `the carbon intensity is a number of gCO2eq/kWh ≥ 0, got ${carbonIntensity}`);
+  }
   onProgress?.('load', 0, request.path ? `Reading ${request.path}` : 'Receiving columns');
   const loaded = request.path
     ? await loadDataset(request.path, { label: request.label, signal, ...(request.task ? { task: request.task } : {}), ...(request.columnTypes ? { columnTypes: request.columnTypes } : {}) })
@@ -79,6 +89,7 @@ export async function trainFile(request: TrainRequest, options: TrainFileOptions
     {
       signal,
       log: options.log,
+      ...(carbonIntensity !== undefined ? { energy: { intensity: carbonIntensity } } : {}),
       onEpoch: (p) => {
         const fraction = (p.run - 1 + p.epoch / p.epochs) / p.runs;
         onProgress?.('train', fraction, `run ${p.run}/${p.runs}, epoch ${p.epoch}: val loss ${p.valLoss.toFixed(4)}, val ${p.metric === 'r2' ? 'R²' : 'acc'} ${p.valAccuracy.toFixed(4)}`, p);

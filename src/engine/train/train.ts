@@ -1,5 +1,8 @@
 import type { CancelSignal } from '../cancel';
 import type { Dataset } from '../dataset';
+import { startEnergyMeter } from '../energy/meter';
+import type { EnergyMeter, EnergyOptions } from '../energy/meter';
+import type { EnergyReport } from '../energy/energy';
 import { createRng, permutation } from '../random';
 import type { Rng } from '../random';
 import { loadTf } from './backend';
@@ -25,6 +28,8 @@ export interface TrainHooks {
   readonly onEpochProbe?: (p: EpochProgress, testAccuracy: () => number) => void;
   /** Log lines (backend choice, fallbacks). */
   readonly log?: (line: string) => void;
+  /** Grid intensity for the energy section (and, in tests, a fake system to measure); absent: world average, this process. */
+  readonly energy?: EnergyOptions;
 }
 
 /** A trained model with everything needed to save it and apply it to new rows. */
@@ -47,11 +52,19 @@ export interface TrainOutcome {
 const YIELD_MS = 100;
 
 /**
+ * RAPL counters are re-read at the first epoch end this long after the last reading: far inside the minutes a counter
+ * takes to wrap, and a few file reads per 10 s cost nothing.
+ */
+const ENERGY_SAMPLE_MS = 10_000;
+
+/**
  * Train `config.runs` models with seeds seed, seed+1, … — each with its own seeded split (unless a split column is
  * given), initial weights, shuffling and dropout — and report the first run in full and all runs' test accuracy.
  */
 export async function trainDataset(dataset: Dataset, config: TrainConfig, hooks: TrainHooks = {}, presetReason = ''): Promise<TrainOutcome> {
   const started = performance.now();
+  // The training's interval: from here (backend, transform) to the last run's end; loading and saving are the caller's.
+  const meter = startEnergyMeter(hooks.energy);
   const backend = await resolveBackend(config, hooks);
   const transform = await resolveTransform(dataset, config.features, config.seed);
   const results: RunResult[] = [];
@@ -59,18 +72,22 @@ export async function trainDataset(dataset: Dataset, config: TrainConfig, hooks:
   // With `compare`, the first run decides between the configured model and the linear one; later runs use the kept one.
   let runConfig = config;
   let selection: TrainingReport['selection'];
+  const perRun: EnergyReport[] = [];
   for (let run = 0; run < config.runs; run++) {
     const seed = config.seed + run;
     hooks.signal?.throwIfAborted();
+    // Repeated runs: each seed's own interval too, so the runs table can show what each cost.
+    const runMeter = config.runs > 1 ? startEnergyMeter(hooks.energy) : null;
+    const runHooks = sampledHooks(hooks, [meter, runMeter]);
     const data = prepareTraining(dataset, { seed, splitColumn: config.splitColumn, transform, scaling: config.model === 'cnn1d' ? 'pooled' : 'feature' });
     let arch = architecture(runConfig, data);
-    let outcome = await trainRun(data, arch, runConfig, seed, backend, run, hooks);
+    let outcome = await trainRun(data, arch, runConfig, seed, backend, run, runHooks);
     if (run === 0 && config.compare === 'linear' && config.model === 'mlp') {
       const linear: TrainConfig = { ...config, model: 'logreg', hidden: [], dropout: [] };
       const linearArch = architecture(linear, data);
       hooks.log?.('training the linear model on the same split to compare on validation loss');
       // The comparison's epochs are not streamed: the live curves stay those of the model being shown.
-      const other = await trainRun(data, linearArch, linear, seed, backend, run, { ...hooks, onEpoch: undefined, onEpochProbe: undefined });
+      const other = await trainRun(data, linearArch, linear, seed, backend, run, { ...runHooks, onEpoch: undefined, onEpochProbe: undefined });
       const score = (r: RunResult): number => (data.task === 'regression' ? (r.validation.r2 ?? NaN) : r.validation.accuracy);
       // Judged by what early stopping watches (validation loss, or accuracy); the linear model is kept only when strictly
       // better — ties go to the configured model.
@@ -92,6 +109,7 @@ export async function trainDataset(dataset: Dataset, config: TrainConfig, hooks:
     }
     const { result, trainer, weights } = outcome;
     results.push(result);
+    if (runMeter) perRun.push(runMeter.stop());
     if (!first) {
       first = {
         data,
@@ -132,10 +150,29 @@ export async function trainDataset(dataset: Dataset, config: TrainConfig, hooks:
     validation: r0.validation,
     test: r0.test,
     msPerEpoch: r0.msPerEpoch,
-    ...(config.runs > 1 ? { runs: { seeds: results.map((r) => r.seed), accuracy: accs, mean, sd, epochsRun: results.map((r) => r.epochsRun) } } : {}),
+    ...(config.runs > 1
+      ? { runs: { seeds: results.map((r) => r.seed), accuracy: accs, mean, sd, epochsRun: results.map((r) => r.epochsRun), kWh: perRun.map((e) => e.kWh), gCO2eq: perRun.map((e) => e.gCO2eq) } }
+      : {}),
     totalMs: performance.now() - started,
+    energy: meter.stop(),
   };
   return { report, model: f.model };
+}
+
+/** The hooks of one run, with the energy meters' RAPL counters read at an epoch's end every ENERGY_SAMPLE_MS. */
+function sampledHooks(hooks: TrainHooks, meters: readonly (EnergyMeter | null)[]): TrainHooks {
+  let last = performance.now();
+  return {
+    ...hooks,
+    onEpoch: (p) => {
+      const now = performance.now();
+      if (now - last > ENERGY_SAMPLE_MS) {
+        last = now;
+        for (const m of meters) m?.sample();
+      }
+      hooks.onEpoch?.(p);
+    },
+  };
 }
 
 export function architecture(config: TrainConfig, data: Pick<PreparedData, 'inputs' | 'classes'> & { readonly task?: PreparedData['task'] }): Architecture {

@@ -2,6 +2,7 @@
  * Types of the training engine: what a run is configured with and what it reports. Plain data only — the same
  * objects go into the JSON report, across the worker boundary and into a saved model's metadata.
  */
+import type { EnergyReport } from '../energy/energy';
 
 export type ModelKind = 'mlp' | 'logreg' | 'cnn1d';
 export type Activation = 'elu' | 'tanh' | 'relu' | 'sigmoid';
@@ -178,6 +179,15 @@ export interface TrainingReport {
     readonly mean: number;
     readonly sd: number;
     readonly epochsRun: number[];
+    /** Energy of each seed's run (kWh, gCO2eq; null: not measured), by the method of `energy`. Absent in runs saved before. */
+    readonly kWh?: (number | null)[];
+    readonly gCO2eq?: (number | null)[];
   };
   readonly totalMs: number;
+  /**
+   * Energy and carbon of the training — every run and seed, not loading the data or saving the model: RAPL package
+   * counters when readable, else process CPU time × watts per core, with the inputs and the method. Absent in runs
+   * saved before it existed.
+   */
+  readonly energy?: EnergyReport;
 }

@@ -144,6 +144,9 @@ export class ReportPanel implements vscode.Disposable {
 
   /** Write the whole report as one self-contained HTML file (charts inlined as SVG). */
   async exportReport(target: vscode.Uri, report: Report): Promise<void> {
+    // The charts are drawn by the webview, and a panel that is a background tab of the results group has not loaded
+    // its webview: show it first (focus stays where it is).
+    if (!this.panel.visible) this.reveal();
     await this.whenReady;
     const { charts, theme } = await this.collectCharts();
     const css = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css')));

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Config, TRAINING_VIEW_TYPE, TrainingCommands } from '../../constants';
-import { bestMark } from '../../engine/charts/training';
+import { Commands, Config, TRAINING_VIEW_TYPE, TrainingCommands } from '../../constants';
+import type { CompareReport } from '../../engine/compare/compare';
+import { bestMark, epochPoints } from '../../engine/charts/training';
 import type { DatasetChoices } from '../../host/datasetChoices';
 import type { DatasetIndex, DatasetRef } from '../../host/datasetIndex';
 import type { TreeContributions } from '../../host/explorerTree';
-import { DATA_FILE, pickDataset, toUri } from '../../host/targets';
+import { activeDataFile, pickDataset, toUri } from '../../host/targets';
 import { PanelSerializer } from '../../host/webviewController';
 import type { LabelTask } from '../../engine/dataset';
 import type { PredictJob, TrainPlan } from '../../protocol';
@@ -24,6 +25,12 @@ export interface TrainingDeps {
   readonly tree: TreeContributions;
   readonly choices: DatasetChoices;
   readonly log: vscode.LogOutputChannel;
+  /**
+   * Compare Datasets, as Predict Labels runs it after writing the labels: the model's training file (A) against the
+   * table predicted on (B), without opening the panel unless it is open. Features never import each other: the
+   * extension hands this in.
+   */
+  readonly compareDatasets?: (a: vscode.Uri, b: vscode.Uri, options: { readonly quiet: boolean }) => Promise<CompareReport | undefined>;
 }
 
 /** What the integration tests use to look inside (returned by activate() as `training`). */
@@ -54,6 +61,8 @@ export type PredictOutcome =
       readonly drift: string[];
       /** How the columns were matched and what was left unread. */
       readonly notes: string[];
+      /** The table against the model's training file (Compare Datasets); absent when that file is gone or is the table. */
+      readonly compare?: { readonly sameDistribution: boolean; readonly summary: string; readonly flagged: readonly string[]; readonly auc: number | null };
     }
   | { readonly status: 'skipped' | 'cancelled' }
   | { readonly status: 'failed'; readonly message: string };
@@ -109,39 +118,61 @@ export function registerTraining(context: vscode.ExtensionContext, deps: Trainin
       const panel = panels.get(e.key);
       switch (e.kind) {
         case 'started':
-          live.set(e.key, { series: e.series, ...(e.task ? { task: e.task } : {}), points: [], best: null, bestLoss: Infinity, status: `Training (${describeRequest(e.request)})…` });
+          live.set(e.key, {
+            series: e.series,
+            ...(e.task ? { task: e.task } : {}),
+            points: [],
+            best: null,
+            bestLoss: Infinity,
+            status: `Training (${describeRequest(e.request)})…`,
+            lastEpoch: 0,
+            lastRun: 1,
+            cancelled: false,
+          });
           void panel?.select([]);
           return;
         case 'epoch': {
           const l = live.get(e.key);
-          if (!l || l.series !== e.series) return;
+          // After Cancel the panel keeps "Cancelled at epoch k": the epoch or two the worker finishes meanwhile are not news.
+          if (!l || l.series !== e.series || l.cancelled) return;
           const p = e.progress;
+          l.lastEpoch = p.epoch;
+          l.lastRun = p.run;
+          l.status = e.message;
+          const workerAt = e.at !== undefined ? { workerAt: { first: e.at, last: e.at } } : {};
           // Only the first run's curve is drawn live: repeated runs restart at epoch 1 with another seed.
           if (p.run !== 1) {
-            l.status = e.message;
-            panel?.status(e.message, 'running');
+            panel?.epoch({ series: e.series, points: [], best: l.best, status: e.message, ...workerAt });
             return;
           }
-          const rows = [
-            { series: e.series, epoch: p.epoch, split: 'train' as const, loss: p.trainLoss, accuracy: p.trainAccuracy },
-            { series: e.series, epoch: p.epoch, split: 'validation' as const, loss: p.valLoss, accuracy: p.valAccuracy },
-          ];
+          const rows = epochPoints(e.series, p);
           l.points.push(...rows);
           // The same rule as the engine's early stopping: strictly lower validation loss.
           if (p.valLoss < l.bestLoss) {
             l.bestLoss = p.valLoss;
             l.best = bestMark(e.series, [p]);
           }
-          l.status = e.message;
-          panel?.epoch(e.series, p, l.best, e.message);
+          panel?.epoch({ series: e.series, points: rows, best: l.best, status: e.message, ...workerAt });
+          return;
+        }
+        case 'cancelling': {
+          const l = live.get(e.key);
+          if (!l || l.series !== e.series || l.cancelled) return;
+          l.cancelled = true;
+          l.status = cancelledStatus(l);
+          panel?.status(l.status, 'cancelled');
           return;
         }
         case 'finished': {
+          const l = live.get(e.key);
+          // A newer training of the same dataset may have started meanwhile: its live state stays.
+          if (l?.series !== e.series) return;
           live.delete(e.key);
           if (!panel) return;
           const o = e.outcome;
           if (o.status === 'done') void panel.select([o.run.meta.id]);
-          else panel.status(o.status === 'cancelled' ? 'Training cancelled.' : `Training failed: ${o.message}`, o.status);
+          else if (o.status === 'cancelled') panel.status(`${cancelledStatus(l)}${o.forced ? ' The worker did not stop in time and was restarted.' : ''}`, 'cancelled');
+          else panel.status(`Training failed: ${o.message}`, o.status);
           return;
         }
         case 'deleted':
@@ -151,12 +182,36 @@ export function registerTraining(context: vscode.ExtensionContext, deps: Trainin
     }),
   );
 
+  /**
+   * After a prediction: does the table predicted on come from the distribution the model was trained on? Compare
+   * Datasets (per-feature tests at FDR 5 % and the classifier two-sample test) on the training file and the table; a
+   * difference, or a label that drifted, is a warning with the way to the comparison.
+   */
+  const compareWithTraining = async (trainingPath: string, trainingLabel: string, target: vscode.Uri): Promise<Extract<PredictOutcome, { status: 'written' }>['compare'] | undefined> => {
+    if (!deps.compareDatasets || !existsSync(trainingPath) || path.resolve(trainingPath) === path.resolve(target.fsPath)) return undefined;
+    const training = vscode.Uri.file(trainingPath);
+    const report = await deps.compareDatasets(training, target, { quiet: true });
+    if (!report) return undefined;
+    const flagged = [...report.features.filter((f) => f.flagged).map((f) => f.name), ...report.typeChanged.map((t) => t.name)];
+    log.info(`predict ${path.basename(target.fsPath)} against the training data ${trainingLabel}: ${report.summary}`);
+    if (!report.sameDistribution) {
+      const show = 'Show comparison';
+      void vscode.window
+        .showWarningMessage(`Kryptonite: ${path.basename(target.fsPath)} does not look like the training data (${trainingLabel}): ${report.summary}`, show)
+        .then((choice) => {
+          if (choice === show) void vscode.commands.executeCommand(Commands.compareDatasets, training, target);
+        });
+    }
+    return { sameDistribution: report.sameDistribution, summary: report.summary, flagged, auc: report.classifierTest?.auc ?? null };
+  };
+
   /** The dataset a command is about: a Uri, a tree node, the active editor's data file, or a quick pick. */
   const resolveDataset = async (arg: unknown, placeHolder: string): Promise<vscode.Uri | undefined> => {
     const explicit = toUri(arg);
     if (explicit) return explicit;
-    const active = vscode.window.activeTextEditor?.document.uri;
-    if (active && DATA_FILE.test(active.path)) return active;
+    // The active data file, or the dataset a .kryp editor names.
+    const active = activeDataFile();
+    if (active) return active;
     return pickDataset(index, placeHolder);
   };
 
@@ -309,6 +364,7 @@ export function registerTraining(context: vscode.ExtensionContext, deps: Trainin
         const message = predictMessage(r, vscode.workspace.asRelativePath(out), run.report.target?.name);
         if (drift.length > 0 || r.unseen.length > 0) void vscode.window.showWarningMessage(message);
         else void vscode.window.showInformationMessage(message);
+        const compare = await compareWithTraining(run.meta.dataset, run.meta.datasetLabel, target);
         return {
           status: 'written',
           out,
@@ -321,6 +377,7 @@ export function registerTraining(context: vscode.ExtensionContext, deps: Trainin
           message,
           drift,
           notes: r.notes,
+          ...(compare ? { compare } : {}),
         };
       } catch (error) {
         if (error instanceof JobCancelledError) return { status: 'cancelled' };
@@ -347,6 +404,12 @@ export function registerTraining(context: vscode.ExtensionContext, deps: Trainin
     panelState: (uri) => panels.get(keyOf(uri))?.snapshot(),
     lastChoice: (uri) => last.get(keyOf(uri)),
   };
+}
+
+/** "Cancelled at epoch 12." — the epoch the worker last reported (and its run, for repeated runs). */
+function cancelledStatus(l: Pick<LiveTraining, 'lastEpoch' | 'lastRun'>): string {
+  if (l.lastEpoch === 0) return 'Cancelled before the first epoch.';
+  return `Cancelled at epoch ${l.lastEpoch}${l.lastRun > 1 ? ` of run ${l.lastRun}` : ''}.`;
 }
 
 /** "labels", or for a regression "values of price" (the progress title). */

@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { isEnergyReport } from '../../engine/energy/energy';
 import type { EpochMetrics, TrainConfig, TrainingReport } from '../../engine/train/types';
 import type { TrainRequest } from './request';
 
@@ -9,7 +10,8 @@ import type { TrainRequest } from './request';
  *   config.json   the resolved TrainConfig and why (preset reason)
  *   history.json  per-epoch losses and scores (accuracy, or R² for a regression) of the first run
  *   metrics.json  the rest of the training report: task, test/validation metrics (confusion, or R², MAE, RMSE and the
- *                 residual sample), repeated runs, backend, kernel
+ *                 residual sample), repeated runs (with each seed's kWh and gCO2eq), backend, kernel, and `energy`:
+ *                 the training's kWh and gCO2eq with the method (RAPL or CPU time) and its inputs
  *   model/        the TensorFlow.js layers model + kryptonite.json (written by the engine's saveModel in the worker)
  * Nothing is ever written beside or inside the data file. Plain node:fs: runs are only stored for file: workspaces.
  */
@@ -118,7 +120,11 @@ export class RunStore {
       load<{ history: EpochMetrics[] }>('history.json'),
       load<Omit<TrainingReport, 'history'>>('metrics.json'),
     ]);
-    return { meta, dir, modelDir: path.join(dir, MODEL_DIR), config, history, report: { ...metrics, config, presetReason, history } };
+    // Energy is shown in the tree and the panel: a section this version cannot read (hand-edited, another version's)
+    // is dropped rather than shown wrong; runs saved before energy existed have none.
+    const { energy, ...rest } = metrics;
+    const report: TrainingReport = { ...rest, ...(isEnergyReport(energy) ? { energy } : {}), config, presetReason, history };
+    return { meta, dir, modelDir: path.join(dir, MODEL_DIR), config, history, report };
   }
 
   /** Remove a run folder — only ever one under the store's runs directory. */

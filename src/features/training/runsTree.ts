@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TrainingCommands } from '../../constants';
+import { energyLine } from '../../engine/energy/energy';
+import type { TrainingReport } from '../../engine/train/types';
 import type { DatasetRef } from '../../host/datasetIndex';
 import { isContributedNode, type ContributedNode, type TreeContribution } from '../../host/explorerTree';
 import { describeConfig, describeRequest, errorsLine, summariseTraining, taskOf } from './request';
@@ -104,6 +106,7 @@ export class TrainingRunsTree implements TreeContribution, vscode.Disposable {
         '',
         `Backend ${run.report.backend}: ${run.report.kernel}`,
         '',
+        ...energyLines(run.report.energy),
         `\`${vscode.workspace.asRelativePath(run.dir)}\``,
       ].join('\n'),
     );
@@ -114,4 +117,15 @@ export class TrainingRunsTree implements TreeContribution, vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/**
+ * The run's energy in the tooltip: the summary line and how it was obtained (RAPL: the whole CPU package; else the
+ * CPU-time estimate and its inputs). Nothing for runs saved before energy was recorded. Markdown-escaped: the
+ * description holds parentheses, `+` and sysfs paths with `_`.
+ */
+export function energyLines(energy: TrainingReport['energy']): string[] {
+  if (!energy) return [];
+  const escape = (t: string): string => t.replace(/[\\`*_{}[\]()#+!|<>]/g, '\\$&');
+  return [escape(energyLine(energy)), '', `_${escape(energy.description)}_`, ''];
 }

@@ -3,10 +3,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Config } from '../../constants';
 import type { ColumnType, LabelTask } from '../../engine/dataset';
-import { labelFor } from '../../host/analysisSettings';
+import { carbonIntensitySetting, labelFor } from '../../host/analysisSettings';
 import { excludedFeatures } from '../../host/exclusions';
 import { columnTypesFrom, type DatasetChoice } from '../../host/labelResolution';
 import type { BackendChoice, EpochProgress, TrainConfig } from '../../engine/train/types';
+import { describeLoopDelay, watchEventLoop } from '../../host/eventLoopDelay';
 import { JobSlots } from '../../host/jobSlots';
 import type { JobResult, PredictJob, TrainJob, TrainPlan, TrainPlanJob } from '../../protocol';
 import type { WorkerClient } from '../../worker/client';
@@ -21,7 +22,10 @@ export type TrainOutcome =
 export type TrainEvent =
   /** `task`: what the label asks for as read before training (undefined: could not be told). */
   | { readonly key: string; readonly kind: 'started'; readonly series: string; readonly datasetPath: string; readonly request: TrainRequest; readonly task?: LabelTask }
-  | { readonly key: string; readonly kind: 'epoch'; readonly series: string; readonly progress: EpochProgress; readonly message: string }
+  /** `at`: when the worker sent the epoch (wall clock, ms since 1970). */
+  | { readonly key: string; readonly kind: 'epoch'; readonly series: string; readonly progress: EpochProgress; readonly message: string; readonly at?: number }
+  /** Cancel was asked for (the notification closes now; `finished` follows once the worker has stopped). */
+  | { readonly key: string; readonly kind: 'cancelling'; readonly series: string }
   | { readonly key: string; readonly kind: 'finished'; readonly series: string; readonly outcome: TrainOutcome }
   | { readonly key: string; readonly kind: 'deleted' };
 
@@ -132,10 +136,14 @@ export class Trainer implements vscode.Disposable {
       ...spec,
       ...(exclude.length > 0 ? { exclude } : {}),
       ...(request.preset ? { preset: request.preset } : {}),
+      ...carbonIntensitySetting(uri),
       config,
       saveDir: target.modelDir,
     };
     let done = 0;
+    // How late the host's event loop runs while the epochs stream in (the panel's and the notification's batching
+    // keep it low), logged with the outcome.
+    const loop = watchEventLoop();
     const ran = await this.slots.run(key, {
       title: `Kryptonite: training on ${label}`,
       job,
@@ -144,9 +152,10 @@ export class Trainer implements vscode.Disposable {
         const at = 100 * Math.min(1, Math.max(0, p.stage === 'train' ? p.fraction : 0));
         const message = p.epoch ? epochMessage(p.epoch, metric) : p.message;
         done = Math.max(done, at);
-        if (p.epoch) this.events.fire({ key, kind: 'epoch', series, progress: p.epoch, message });
+        if (p.epoch) this.events.fire({ key, kind: 'epoch', series, progress: p.epoch, message, ...(p.at !== undefined ? { at: p.at } : {}) });
         return { at: done, message };
       },
+      cancelling: () => this.events.fire({ key, kind: 'cancelling', series }),
       accept: async (result) =>
         result.kind !== 'train'
           ? undefined
@@ -160,7 +169,10 @@ export class Trainer implements vscode.Disposable {
     const outcome: TrainOutcome =
       ran.status === 'done' ? { status: 'done', run: ran.result, ms } : ran.status === 'cancelled' ? { status: 'cancelled', ms, forced: ran.forced } : { status: 'failed', message: ran.message, ms };
     if (outcome.status !== 'done') await this.store.discard(target.dir).catch(() => undefined);
-    this.log.info(`train ${label} (${describeRequest(request)}): ${outcome.status} in ${outcome.ms} ms${outcome.status === 'failed' ? ` — ${outcome.message}` : ''}`);
+    const delay = loop.stop();
+    this.log.info(
+      `train ${label} (${describeRequest(request)}): ${outcome.status} in ${outcome.ms} ms${outcome.status === 'failed' ? ` — ${outcome.message}` : ''}; host event-loop delay ${describeLoopDelay(delay)}`,
+    );
     this.events.fire({ key, kind: 'finished', series, outcome });
     return outcome;
   }

@@ -1,9 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TRAINING_VIEW_TYPE } from '../../constants';
-import { bestMark, confusionSpec, curvePoints, curvesSpec, epochPoints, residualSpec, runsTable, type BestMark, type CurvePoint, type CurveScore } from '../../engine/charts/training';
+import { mergeLiveEpochs, type LiveEpochs } from '../../engine/charts/liveEpochs';
+import { bestMark, confusionSpec, curvePoints, curvesSpec, residualSpec, runsTable, type BestMark, type CurvePoint, type CurveScore } from '../../engine/charts/training';
+import { Coalescer, timerScheduler } from '../../engine/coalescer';
 import type { LabelTask } from '../../engine/dataset';
-import type { EpochProgress, TrainingReport } from '../../engine/train/types';
+import type { TrainingReport } from '../../engine/train/types';
 import { createPanel, jsonSafe, WebviewController } from '../../host/webviewController';
 import type { HostToTrainingWebview, TrainingRunDetails, TrainingWebviewToHost } from '../../protocol';
 import { assertNever, isTrainingWebviewToHost } from '../../protocolGuards';
@@ -31,7 +33,20 @@ export interface LiveTraining {
   best: BestMark | null;
   bestLoss: number;
   status: string;
+  /** The last epoch the worker reported (its run, for repeated runs), 0 before the first. */
+  lastEpoch: number;
+  lastRun: number;
+  /** Cancel was asked for: the panel says "Cancelled at epoch k" and later epochs are not drawn. */
+  cancelled: boolean;
 }
+
+/**
+ * The least time between two `trainingEpoch` messages of a panel. Each message costs the extension host a
+ * serialisation and a hop to the workbench, and the webview a redraw; an epoch of a small table takes a few
+ * milliseconds, so posting each one kept the host busy and left the panel far behind the worker. 50 ms is ~3 frames:
+ * the curve still moves smoothly, and every epoch point is in the data.
+ */
+export const LIVE_POST_MS = 50;
 
 export interface TrainingPanelHost {
   runs(dataset: vscode.Uri): Promise<readonly StoredRun[]>;
@@ -45,7 +60,7 @@ export interface TrainingPanelSnapshot {
   readonly ready: boolean;
   readonly selected: readonly string[];
   readonly live: string | null;
-  /** Epoch messages posted to the webview. */
+  /** Epoch messages posted to the webview (each carries every epoch since the previous one). */
   readonly epochsPosted: number;
   /** Curve rows the webview says its views hold after its last update. */
   readonly webviewPoints: number;
@@ -95,7 +110,8 @@ export function trainingViewMessage(dataset: vscode.Uri, runs: readonly StoredRu
     charts: { loss: curvesSpec('loss', points, best, metric), accuracy: curvesSpec('accuracy', points, best, metric) },
     metric,
     details,
-    live: live?.series ?? null,
+    // A run being cancelled is not offered to cancel again; its points so far stay drawn.
+    live: live && !live.cancelled ? live.series : null,
     status,
   });
 }
@@ -120,6 +136,7 @@ export function runDetails(r: Pick<StoredRun, 'meta' | 'report'>): TrainingRunDe
     metric,
     ...(t.excluded && t.excluded.length > 0 ? { excluded: [...t.excluded] } : {}),
     ...(repeated ? { repeated } : {}),
+    ...(t.energy ? { energy: { kWh: t.energy.kWh, gCO2eq: t.energy.gCO2eq, method: t.energy.method, description: t.energy.description } } : {}),
   };
   if (metric === 'r2') {
     const target = t.target?.name ?? '';
@@ -145,6 +162,8 @@ export class TrainingPanel implements vscode.Disposable {
   private webviewHeadings: readonly string[] = [];
   private webviewExcluded: readonly string[] = [];
   private readonly view: WebviewController<HostToTrainingWebview, TrainingWebviewToHost>;
+  /** Live epochs waiting for the next post (at most one `trainingEpoch` per LIVE_POST_MS). */
+  private readonly epochs = new Coalescer<LiveEpochs>((batches) => this.postEpochs(batches), timerScheduler, LIVE_POST_MS);
   readonly onDidDispose: vscode.Event<void>;
   private readonly rendered = new vscode.EventEmitter<number>();
   /** Fires with the webview's point count after each of its updates (tests wait on it). */
@@ -167,7 +186,10 @@ export class TrainingPanel implements vscode.Disposable {
     });
     this.view.handle({ ready: () => void this.refresh(), message: (m) => this.onMessage(m) });
     this.onDidDispose = this.view.onDidDispose;
-    this.view.onDidDispose(() => this.rendered.dispose());
+    this.view.onDidDispose(() => {
+      this.epochs.dispose();
+      this.rendered.dispose();
+    });
   }
 
   static create(dataset: vscode.Uri, extensionUri: vscode.Uri, host: TrainingPanelHost, selected: readonly string[]): TrainingPanel {
@@ -198,18 +220,33 @@ export class TrainingPanel implements vscode.Disposable {
     if (!this.view.ready) return;
     const runs = await this.host.runs(this.dataset);
     this.selected = this.selected.filter((id) => runs.some((r) => r.meta.id === id));
+    // The view carries every live point so far: what waits to be posted is in it already.
+    this.epochs.clear();
     this.view.post(trainingViewMessage(this.dataset, runs, this.selected, this.host.live(this.dataset)));
   }
 
-  /** One epoch of the live run: streamed into the existing views (a changeset in the webview, not a re-embed). */
-  epoch(series: string, p: EpochProgress, best: BestMark | null, status: string): void {
+  /**
+   * Epochs of the live run (or only a new status line: no points): streamed into the existing views — a changeset in
+   * the webview, not a re-embed — batched to at most one message per LIVE_POST_MS.
+   */
+  epoch(batch: LiveEpochs): void {
     if (!this.view.ready) return;
-    this.epochsPosted++;
-    this.view.post({ type: 'trainingEpoch', series, points: jsonSafe(epochPoints(series, p)), best, status });
+    this.epochs.push(batch);
   }
 
+  /** A new state of the live run: posted at once, after the epochs that came before it. */
   status(status: string, kind: 'running' | 'done' | 'cancelled' | 'failed'): void {
+    this.epochs.flush();
     this.view.post({ type: 'trainingStatus', status, kind });
+  }
+
+  private postEpochs(batches: readonly LiveEpochs[]): void {
+    if (!this.view.ready) return;
+    const postedAt = Date.now();
+    for (const b of mergeLiveEpochs(batches)) {
+      this.epochsPosted++;
+      this.view.post({ type: 'trainingEpoch', ...b, points: jsonSafe(b.points), postedAt });
+    }
   }
 
   private onMessage(message: Exclude<TrainingWebviewToHost, { type: 'ready' }>): void {
