@@ -41,8 +41,11 @@ export const COMPARE_VIEW_TYPE = 'kryptonite.compare';
 /** Language id of hypothesis files (`*.kryp`), as contributed in package.json. */
 export const HYPOTHESIS_LANGUAGE = 'kryptonite-hypothesis';
 export const DIAGNOSTIC_SOURCE = 'kryptonite';
-/** Glob for every dataset file the explorer lists. */
-export const DATASET_GLOB = '**/*.{csv,tsv,npy}';
+/**
+ * Glob for every dataset file the explorer lists (the loader, src/engine/io/load.ts, reads each of these; package.json's
+ * activation events and menus name the same extensions).
+ */
+export const DATASET_GLOB = '**/*.{csv,tsv,npy,parquet,pq,arrow,feather,ipc,arrows,csv.gz,tsv.gz,csv.zst,tsv.zst}';
 export const DATASET_EXCLUDE = '{**/node_modules/**,**/.git/**}';
 
 export const Config = {

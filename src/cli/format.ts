@@ -7,7 +7,7 @@ export function formatReport(report: Report): string {
   const d = report.dataset;
   out.push(`Kryptonite report — ${d.path}`);
   out.push(
-    `${d.format.toUpperCase()} · ${d.rows.toLocaleString('en-US')} rows × ${d.featureCount} features` +
+    `${d.format.toUpperCase()}${d.compression ? ` (${d.compression})` : ''} · ${d.rows.toLocaleString('en-US')} rows × ${d.featureCount} features` +
       (d.format === 'csv' ? ` · delimiter ${describeDelimiter(d.delimiter)} · ${d.hasHeader ? 'header' : 'no header'}` : '') +
       ` · parser ${d.parser}`,
   );

@@ -32,7 +32,8 @@ Usage:
                           [--type COLUMN=TYPE]... [--exclude NAME[,NAME]]... [--json OUT|-] [--quiet] [--seed N]
                           [--no-sparsity] [--no-relevance] [--budget SIZE] [--sample ROWS] [--threads N]
                           [--carbon-intensity G]
-      Describe every column of a CSV/TSV file or a NumPy .npy file (NAME-X.npy pairs with NAME-y.npy):
+      Describe every column of a CSV/TSV file (plain, .gz or .zst), a Parquet file, an Arrow IPC / Feather v2
+      file or a NumPy .npy file (NAME-X.npy pairs with NAME-y.npy):
       its type (numeric, binary, categorical, boolean, datetime, identifier, text — --type overrides,
       e.g. --type zip=categorical; --exclude leaves features out, listed as "excluded by the user"),
       statistics and shape; for a label, the task (--task overrides), how learnable it is (baselines),

@@ -1,8 +1,8 @@
 import type { CancelSignal } from './cancel';
 import type { DatasetWarning } from './errors';
 
-/** Where the rows came from. */
-export type DatasetFormat = 'csv' | 'npy';
+/** Where the rows came from. A .csv.gz / .csv.zst is `csv` with `source.compression` set. */
+export type DatasetFormat = 'csv' | 'npy' | 'parquet' | 'arrow';
 
 /**
  * What a column holds, inferred from its cells (io/columnTypes.ts) or set by the user. The first four are features;
@@ -108,8 +108,13 @@ export interface Dataset {
 
 export interface DatasetSource {
   readonly bytes: number;
-  /** CSV: `fast` (byte-level numeric parser) or `papaparse`; npy: `npy`. */
-  readonly parser: 'fast' | 'papaparse' | 'npy';
+  /**
+   * CSV: `fast` (byte-level numeric parser) or `papaparse`; npy: `npy`; Parquet: `hyparquet`; Arrow IPC / Feather
+   * v2: `apache-arrow`.
+   */
+  readonly parser: 'fast' | 'papaparse' | 'npy' | 'hyparquet' | 'apache-arrow';
+  /** A compressed CSV: how it was decompressed (in memory, before the parse); `bytes` is then the decompressed size. */
+  readonly compression?: 'gzip' | 'zstd';
   readonly delimiter?: string;
   readonly hasHeader?: boolean;
   /** Columns left out of the features (identifiers, dates, free text), with the reason (0-based source index). */

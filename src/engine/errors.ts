@@ -26,6 +26,7 @@ export type DatasetErrorCode =
   | 'pairMissing'
   | 'pairRowMismatch'
   | 'unsupportedFormat'
+  | 'corruptFile'
   | 'readFailed'
   | 'unclosedQuote'
   | 'columnTypeInvalid'
@@ -88,7 +89,8 @@ export type DatasetWarningCode =
   | 'malformedQuotes'
   | 'sampledRows'
   | 'decimalComma'
-  | 'columnTypeIgnored';
+  | 'columnTypeIgnored'
+  | 'unsupportedColumns';
 
 export interface DatasetWarning {
   readonly code: DatasetWarningCode;

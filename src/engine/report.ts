@@ -67,6 +67,8 @@ export interface DatasetInfo {
   readonly format: DatasetFormat;
   readonly bytes: number;
   readonly parser: string;
+  /** A .csv.gz / .csv.zst: how it was decompressed (the text is then read as any CSV). */
+  readonly compression?: 'gzip' | 'zstd';
   readonly delimiter: string | null;
   readonly hasHeader: boolean | null;
   readonly rows: number;

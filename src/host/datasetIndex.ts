@@ -1,13 +1,16 @@
 import * as vscode from 'vscode';
 import { DATASET_EXCLUDE, DATASET_GLOB } from '../constants';
 
-/** One dataset: a CSV/TSV file, a lone .npy, or an X/y pair of .npy files shown as one. */
+/**
+ * One dataset: a CSV/TSV file (plain or .gz/.zst-compressed), a Parquet file, an Arrow IPC / Feather v2 file, a lone
+ * .npy, or an X/y pair of .npy files shown as one.
+ */
 export interface DatasetRef {
   /** The file handed to the engine (for a pair, the X file: the engine pairs NAME-X.npy with NAME-y.npy). */
   readonly uri: vscode.Uri;
   readonly key: string;
   readonly label: string;
-  readonly format: 'csv' | 'npy';
+  readonly format: 'csv' | 'npy' | 'parquet' | 'arrow';
   /** Every file that belongs to it. */
   readonly files: readonly vscode.Uri[];
 }
@@ -25,8 +28,16 @@ export function groupDatasets(uris: readonly vscode.Uri[]): DatasetRef[] {
   for (const uri of uris) {
     const base = uri.path.slice(uri.path.lastIndexOf('/') + 1);
     const lower = base.toLowerCase();
-    if (lower.endsWith('.csv') || lower.endsWith('.tsv')) {
+    if (/\.(?:csv|tsv)(?:\.gz|\.zst)?$/.test(lower)) {
       byKey.set(datasetKey(uri), { uri, key: datasetKey(uri), label: base, format: 'csv', files: [uri] });
+      continue;
+    }
+    if (/\.(?:parquet|pq)$/.test(lower)) {
+      byKey.set(datasetKey(uri), { uri, key: datasetKey(uri), label: base, format: 'parquet', files: [uri] });
+      continue;
+    }
+    if (/\.(?:arrow|feather|ipc|arrows)$/.test(lower)) {
+      byKey.set(datasetKey(uri), { uri, key: datasetKey(uri), label: base, format: 'arrow', files: [uri] });
       continue;
     }
     if (!lower.endsWith('.npy')) continue;

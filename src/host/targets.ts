@@ -4,8 +4,8 @@ import { HYPOTHESIS_LANGUAGE } from '../constants';
 import { parseHypothesisFile } from '../engine/hypothesis/file';
 import type { DatasetIndex, DatasetRef } from './datasetIndex';
 
-/** A data file Kryptonite reads. */
-export const DATA_FILE = /\.(csv|tsv|npy)$/i;
+/** A data file Kryptonite reads (DATASET_GLOB's extensions). */
+export const DATA_FILE = /\.(csv|tsv|npy|parquet|pq|arrow|feather|ipc|arrows|csv\.gz|tsv\.gz|csv\.zst|tsv\.zst)$/i;
 
 /**
  * Command arguments come as a Uri (editor/explorer menus, tests), a path or URI string (hover links, tests), a tree

@@ -9,7 +9,7 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import * as Papa from 'papaparse';
-import type { ColumnInfo, Dataset, DatasetSource, Label, LoadOptions } from '../dataset';
+import type { ColumnInfo, Dataset, DatasetFormat, DatasetSource, Label, LoadOptions } from '../dataset';
 import { typeColumns } from './columnTypes';
 import type { RawColumn } from './columnTypes';
 import { DatasetError, makeWarning } from '../errors';
@@ -58,6 +58,31 @@ export async function readCsv(file: string, options: CsvOptions = {}): Promise<D
   }
 }
 
+/**
+ * What the reader needs of a file: positional reads and its size. A FileHandle is one; compressedCsv.ts passes the
+ * decompressed bytes of a .csv.gz / .csv.zst as another, so both go through exactly the same parse.
+ */
+export interface ByteSource {
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ readonly bytesRead: number }>;
+  stat(): Promise<{ readonly size: number; isDirectory(): boolean }>;
+}
+
+/** CSV text already in memory (decompressed), read as if from a file; `compression` is recorded in the source. */
+export async function readCsvBytes(bytes: Buffer, file: string, compression: DatasetSource['compression'], options: CsvOptions = {}): Promise<Dataset> {
+  options.signal?.throwIfAborted();
+  const source: ByteSource = {
+    read: (buffer, offset, length, position) => {
+      const end = Math.min(bytes.length, position + length);
+      const n = Math.max(0, end - position);
+      if (n > 0) bytes.copy(buffer, offset, position, end);
+      return Promise.resolve({ bytesRead: n });
+    },
+    stat: () => Promise.resolve({ size: bytes.length, isDirectory: () => false }),
+  };
+  const dataset = await readOpenCsv(source, file, options);
+  return { ...dataset, source: { ...dataset.source, compression } };
+}
+
 interface Dialect {
   readonly delimiter: string;
   readonly linebreak: '\n' | '\r\n' | '\r';
@@ -77,7 +102,7 @@ interface Sample {
   readonly rows: SampleRow[];
 }
 
-async function readOpenCsv(handle: FileHandle, file: string, options: CsvOptions): Promise<Dataset> {
+async function readOpenCsv(handle: ByteSource, file: string, options: CsvOptions): Promise<Dataset> {
   const stat = await handle.stat();
   if (stat.isDirectory()) throw new DatasetError('notAFile', 'is a directory', { file, expected: 'a .csv, .tsv or .txt file' });
   const size = stat.size;
@@ -155,7 +180,7 @@ async function readOpenCsv(handle: FileHandle, file: string, options: CsvOptions
 // Sample, dialect and header.
 // ---------------------------------------------------------------------------------------------------------------
 
-async function readSample(handle: FileHandle, size: number): Promise<Sample> {
+async function readSample(handle: ByteSource, size: number): Promise<Sample> {
   let want = SAMPLE_BYTES;
   for (;;) {
     const length = Math.min(want, size);
@@ -273,8 +298,8 @@ function defaultNames(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `x${i + 1}`);
 }
 
-/** Empty names become column<k> (1-based), repeats get _2, _3 … — each reported once. */
-function headerNames(fields: readonly string[], file: string, warnings: DatasetWarning[]): string[] {
+/** Empty names become column<k> (1-based), repeats get _2, _3 … — each reported once. Also columnar.ts's. */
+export function headerNames(fields: readonly string[], file: string, warnings: DatasetWarning[]): string[] {
   const raw = fields.map((f) => f.trim());
   const unnamed: number[] = [];
   const named = raw.map((n, i) => {
@@ -379,7 +404,7 @@ interface ChunkResult {
  * chunk boundary whole.
  */
 async function readPapa(
-  handle: FileHandle,
+  handle: ByteSource,
   file: string,
   start: number,
   firstRow: number,
@@ -448,8 +473,10 @@ async function readPapa(
 // From sink to Dataset: exclusions, warnings, label.
 // ---------------------------------------------------------------------------------------------------------------
 
-interface FinishContext {
+export interface FinishContext {
   readonly file: string;
+  /** Default 'csv'; the columnar readers (columnar.ts) share this finish. */
+  readonly format?: DatasetFormat;
   readonly size: number;
   readonly names: readonly string[];
   readonly hasHeader: boolean;
@@ -458,7 +485,7 @@ interface FinishContext {
   readonly warnings: DatasetWarning[];
 }
 
-function finish(ctx: FinishContext, sink: ColumnSink, options: LoadOptions): Dataset {
+export function finish(ctx: FinishContext, sink: ColumnSink, options: LoadOptions): Dataset {
   const { file, names, warnings } = ctx;
   const rows = sink.rows;
   const k = sink.fieldCount;
@@ -585,7 +612,7 @@ function finish(ctx: FinishContext, sink: ColumnSink, options: LoadOptions): Dat
   return {
     path: file,
     files: [file],
-    format: 'csv',
+    format: ctx.format ?? 'csv',
     rows,
     names: typed.features.map((f) => f.name),
     columns: typed.features.map((f) => f.values),

@@ -8,7 +8,7 @@
  * at the first line it cannot it tells the caller where papaparse should carry on.
  */
 import type { CancelSignal } from '../cancel';
-import type { FileHandle } from 'node:fs/promises';
+import type { ByteSource } from './csv';
 import type { LabelTask } from '../dataset';
 import type { LabelBuild } from './label';
 import { labelFromNumbers, labelFromStrings } from './label';
@@ -359,7 +359,7 @@ const LF = 0x0a;
 const QUOTE = 0x22;
 
 export interface FastPathInput {
-  readonly handle: FileHandle;
+  readonly handle: ByteSource;
   /** Byte offset of the first data line (after BOM and header). */
   readonly start: number;
   /** 1-based line number of the first data line. */

@@ -1,19 +1,42 @@
 /**
- * One entry point for every dataset path: check the file, recognise NumPy by name or magic, refuse JSON and binary
- * files with a message saying what they are, and read everything else as delimited text.
+ * One entry point for every dataset path: check the file, recognise NumPy, Parquet, Arrow IPC / Feather v2 and
+ * gzip/zstd-compressed CSV by magic bytes or name, refuse JSON and other binary files with a message saying what they
+ * are, and read everything else as delimited text.
  */
 import { open, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { Dataset, LoadOptions } from '../dataset';
 import { DatasetError } from '../errors';
-import { fsError, readCsv } from './csv';
+import { loadArrowDataset } from './arrow';
+import { decompressFile } from './compressedCsv';
+import type { Compression } from './compressedCsv';
+import { fsError, readCsv, readCsvBytes } from './csv';
 import { loadNpyDataset } from './npy';
+import { loadParquetDataset } from './parquet';
 
 /** How much of the file the sniffers look at. */
 export const SNIFF_BYTES = 64 * 1024;
 
 /** NumPy's .npy magic string: \x93NUMPY. */
 const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+/** Parquet files begin (and end) with "PAR1". */
+const PARQUET_MAGIC = [0x50, 0x41, 0x52, 0x31];
+/** Arrow IPC files (Feather v2) begin with "ARROW1"; IPC streams have no magic and go by their name. */
+const ARROW_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31];
+const GZIP_MAGIC = [0x1f, 0x8b];
+/** A zstd frame: 0xFD2FB528 little-endian. */
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+
+/** What the name says the file is, when it says anything the magic bytes might not (an Arrow stream has none). */
+function kindByName(path: string): 'parquet' | 'arrow' | Compression | null {
+  if (/\.(?:parquet|pq)$/i.test(path)) return 'parquet';
+  if (/\.(?:arrow|feather|ipc|arrows)$/i.test(path)) return 'arrow';
+  if (/\.gz$/i.test(path)) return 'gzip';
+  if (/\.zstd?$/i.test(path)) return 'zstd';
+  return null;
+}
+
+const EXPECTED = 'a .csv, .tsv, .txt, .npy, .parquet, .arrow/.feather, .csv.gz or .csv.zst file';
 
 export async function loadDataset(path: string, options: LoadOptions = {}): Promise<Dataset> {
   options.signal?.throwIfAborted();
@@ -24,30 +47,51 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
     throw fsError(err, path);
   }
   if (info.isDirectory()) {
-    throw new DatasetError('notAFile', 'is a directory', { file: path, expected: 'a .csv, .tsv, .txt or .npy file' });
+    throw new DatasetError('notAFile', 'is a directory', { file: path, expected: EXPECTED });
   }
   if (!info.isFile()) {
-    throw new DatasetError('notAFile', 'is not a regular file', { file: path, expected: 'a .csv, .tsv, .txt or .npy file' });
+    throw new DatasetError('notAFile', 'is not a regular file', { file: path, expected: EXPECTED });
   }
   if (/\.npy$/i.test(path)) return loadNpyDataset(path, options);
   const head = await readHead(path, Math.min(SNIFF_BYTES, info.size));
-  const kind = sniff(head, info.size);
+  const kind = sniff(head, info.size, path);
   switch (kind.kind) {
     case 'npy':
       return loadNpyDataset(path, options);
+    case 'parquet':
+      return loadParquetDataset(path, options);
+    case 'arrow':
+      return loadArrowDataset(path, options);
+    case 'gzip':
+    case 'zstd':
+      return loadCompressedCsv(path, kind.kind, options);
     case 'json':
       throw new DatasetError('jsonFile', `looks like ${kind.what}, not a table of rows`, {
         file: path,
-        expected: 'CSV/TSV text or a .npy array; convert it, e.g. pandas.read_json(...).to_csv(...)',
+        expected: 'CSV/TSV text, Parquet, Arrow/Feather or a .npy array; convert it, e.g. pandas.read_json(...).to_parquet(...)',
       });
     case 'binary':
       throw new DatasetError('binaryFile', `is a binary file (${kind.what}), not text`, {
         file: path,
-        expected: 'CSV/TSV text in UTF-8 or a .npy array',
+        expected: 'CSV/TSV text in UTF-8 (plain, .gz or .zst), Parquet, Arrow IPC / Feather v2 or a .npy array',
       });
     case 'text':
       return readCsv(path, options);
   }
+}
+
+/** A .csv.gz / .csv.zst: decompressed in memory (compressedCsv.ts says why), checked to be text, parsed as CSV. */
+async function loadCompressedCsv(path: string, compression: Compression, options: LoadOptions): Promise<Dataset> {
+  const bytes = await decompressFile(path, compression, options.signal);
+  const inner = sniff(bytes.subarray(0, SNIFF_BYTES), bytes.length);
+  if (inner.kind !== 'text') {
+    const what = inner.kind === 'binary' || inner.kind === 'json' ? inner.what : inner.kind;
+    throw new DatasetError('binaryFile', `is ${compression}-compressed, but what it holds is not CSV text (${what})`, {
+      file: path,
+      expected: `CSV/TSV text inside the ${compression} file; a compressed ${inner.kind === 'npy' ? '.npy' : 'binary file'} must be decompressed first`,
+    });
+  }
+  return readCsvBytes(bytes, path, compression, options);
 }
 
 async function readHead(path: string, length: number): Promise<Buffer> {
@@ -72,6 +116,10 @@ async function readHead(path: string, length: number): Promise<Buffer> {
 
 export type SniffResult =
   | { readonly kind: 'npy' }
+  | { readonly kind: 'parquet' }
+  | { readonly kind: 'arrow' }
+  | { readonly kind: 'gzip' }
+  | { readonly kind: 'zstd' }
   | { readonly kind: 'json'; readonly what: string }
   | { readonly kind: 'binary'; readonly what: string }
   | { readonly kind: 'text' };
@@ -79,8 +127,9 @@ export type SniffResult =
 /** Known binary containers people point a data tool at, so the message can say which one it is. */
 const SIGNATURES: readonly { readonly bytes: readonly number[]; readonly what: string }[] = [
   { bytes: [0x50, 0x4b, 0x03, 0x04], what: 'a zip archive — .npz, .xlsx or similar; export a .csv or .npy' },
-  { bytes: [0x1f, 0x8b], what: 'gzip-compressed; decompress it first' },
-  { bytes: [0x50, 0x41, 0x52, 0x31], what: 'Parquet; export a .csv or .npy' },
+  { bytes: [0x46, 0x45, 0x41, 0x31], what: 'Feather v1 (the 2016 format); re-save it as Feather v2 (pyarrow.feather.write_feather)' },
+  { bytes: [0x42, 0x5a, 0x68], what: 'bzip2-compressed; decompress it, or re-compress with gzip or zstd' },
+  { bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], what: 'xz-compressed; decompress it, or re-compress with gzip or zstd' },
   { bytes: [0x89, 0x48, 0x44, 0x46], what: 'HDF5; export a .csv or .npy' },
   { bytes: [0x80], what: 'a Python pickle; save with numpy.save or to_csv' },
   { bytes: [0xff, 0xfe], what: 'UTF-16 text; re-save it as UTF-8' },
@@ -89,10 +138,21 @@ const SIGNATURES: readonly { readonly bytes: readonly number[]; readonly what: s
 
 /**
  * Decide from the first bytes what a file is. `size` is the whole file's size: a JSON document is only parsed when
- * the head is all of it; longer files are judged by their first character, which no CSV begins with.
+ * the head is all of it; longer files are judged by their first character, which no CSV begins with. Magic bytes
+ * win over the name; `path` only decides for files without one (an Arrow IPC stream, a .parquet that is not one,
+ * which the Parquet reader then reports as such).
  */
-export function sniff(head: Uint8Array, size: number): SniffResult {
-  if (NPY_MAGIC.every((b, i) => head[i] === b)) return { kind: 'npy' };
+export function sniff(head: Uint8Array, size: number, path?: string): SniffResult {
+  const starts = (magic: readonly number[]): boolean => head.length >= magic.length && magic.every((b, i) => head[i] === b);
+  if (starts(NPY_MAGIC)) return { kind: 'npy' };
+  if (starts(PARQUET_MAGIC)) return { kind: 'parquet' };
+  if (starts(ARROW_MAGIC)) return { kind: 'arrow' };
+  if (starts(GZIP_MAGIC)) return { kind: 'gzip' };
+  if (starts(ZSTD_MAGIC)) return { kind: 'zstd' };
+  const named = path === undefined ? null : kindByName(path);
+  if (named === 'parquet' || named === 'arrow') return { kind: named };
+  // An Arrow IPC stream opens with a message: 0xFFFFFFFF (continuation) then its length.
+  if (head.length >= 8 && head[0] === 0xff && head[1] === 0xff && head[2] === 0xff && head[3] === 0xff) return { kind: 'arrow' };
   for (const sig of SIGNATURES) {
     if (head.length >= sig.bytes.length && sig.bytes.every((b, i) => head[i] === b)) return { kind: 'binary', what: sig.what };
   }

@@ -261,6 +261,7 @@ function datasetInfo(dataset: Dataset): DatasetInfo {
     format: dataset.format,
     bytes: dataset.source.bytes,
     parser: dataset.source.parser,
+    ...(dataset.source.compression ? { compression: dataset.source.compression } : {}),
     delimiter: dataset.source.delimiter ?? null,
     hasHeader: dataset.source.hasHeader ?? null,
     rows: dataset.rows,

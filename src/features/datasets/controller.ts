@@ -111,7 +111,7 @@ export class Controller implements vscode.Disposable, PanelHost, DatasetReports 
         return written;
       }),
       reg(Commands.openDataset, async () => {
-        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Datasets: ['csv', 'tsv', 'npy'] }, openLabel: 'Analyse' });
+        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Datasets: ['csv', 'tsv', 'npy', 'parquet', 'pq', 'arrow', 'feather', 'ipc', 'arrows', 'gz', 'zst'] }, openLabel: 'Analyse' });
         if (picked?.[0]) return vscode.commands.executeCommand(Commands.analyseDataset, picked[0]);
         return undefined;
       }),

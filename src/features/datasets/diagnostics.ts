@@ -44,7 +44,8 @@ export class KryptoniteDiagnostics implements vscode.Disposable {
   async update(key: string, dataset: vscode.Uri, report: Report, excluded: ReadonlySet<string>): Promise<void> {
     const files = report.dataset.files.map((f) => vscode.Uri.file(path.resolve(f)));
     if (files.length === 0) files.push(dataset);
-    const header = report.dataset.format === 'csv' && report.dataset.hasHeader ? await readHeader(dataset.fsPath, report.dataset.delimiter ?? ',') : null;
+    // A compressed CSV's header cannot be located in the editor's text (the file is binary); findings go on line 1.
+    const header = report.dataset.format === 'csv' && report.dataset.hasHeader && !report.dataset.compression ? await readHeader(dataset.fsPath, report.dataset.delimiter ?? ',') : null;
     const previous = this.entries.get(key);
     if (previous) for (const f of previous.files) this.collection.delete(f);
     this.entries.set(key, { report, files, header, excluded });

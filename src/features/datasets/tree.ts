@@ -117,7 +117,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
         // The folder relative to the workspace ('' at its root), never an absolute path that crowds out the name.
         item.description = datasetDescription(path.dirname(vscode.workspace.asRelativePath(node.dataset.uri, false)), report);
         item.contextValue = 'kryptonite.dataset';
-        item.iconPath = new vscode.ThemeIcon(this.analyses.isRunning(node.dataset.key) ? 'loading~spin' : node.dataset.format === 'csv' ? 'table' : 'file-binary');
+        item.iconPath = new vscode.ThemeIcon(this.analyses.isRunning(node.dataset.key) ? 'loading~spin' : node.dataset.format === 'npy' ? 'file-binary' : 'table');
         const label = report?.dataset.label;
         item.tooltip = [
           ...node.dataset.files.map((f) => vscode.workspace.asRelativePath(f)),

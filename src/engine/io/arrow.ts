@@ -1,0 +1,148 @@
+/**
+ * Arrow IPC files (Feather v2 is the IPC file format) and IPC streams, read with apache-arrow one record batch at a
+ * time from an open file handle; cancellation is checked between batches. ZSTD- and LZ4-compressed buffers (pyarrow's
+ * `write_feather` compresses with LZ4 by default) are decompressed by fzstd and lz4js, registered as apache-arrow's
+ * codecs. Values become cells with the CSV semantic in columnar.ts. Feather v1 (the 2016 format, magic "FEA1") is
+ * refused with the way to convert it.
+ */
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { CompressionType, RecordBatchReader, Type, compressionRegistry } from 'apache-arrow';
+import type { DataType, Field, RecordBatch } from 'apache-arrow';
+import { decompress as zstdDecompress } from 'fzstd';
+import * as lz4 from 'lz4js';
+import type { Dataset, LoadOptions } from '../dataset';
+import { DatasetError } from '../errors';
+import { fsError } from './csv';
+import { ColumnarBuilder } from './columnar';
+import type { ColumnarField } from './columnar';
+
+let codecsRegistered = false;
+
+/** apache-arrow ships the codec slots but no codecs; without these a compressed batch is "codec not found". */
+function registerCodecs(): void {
+  if (codecsRegistered) return;
+  codecsRegistered = true;
+  if (!compressionRegistry.get(CompressionType.ZSTD)) compressionRegistry.set(CompressionType.ZSTD, { decode: (data) => zstdDecompress(data) });
+  if (!compressionRegistry.get(CompressionType.LZ4_FRAME)) compressionRegistry.set(CompressionType.LZ4_FRAME, { decode: (data) => lz4.decompress(data) });
+}
+
+export async function loadArrowDataset(file: string, options: LoadOptions = {}): Promise<Dataset> {
+  options.signal?.throwIfAborted();
+  registerCodecs();
+  let handle: FileHandle;
+  try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    throw fsError(err, file);
+  }
+  try {
+    const size = (await handle.stat()).size;
+    const head = Buffer.alloc(4);
+    await handle.read(head, 0, 4, 0);
+    if (head.toString('latin1') === 'FEA1') {
+      throw new DatasetError('unsupportedFormat', 'is a Feather v1 file (the 2016 format), which is not supported', {
+        file,
+        expected: 'Feather v2 / Arrow IPC: re-save it, e.g. pyarrow.feather.write_feather(pyarrow.feather.read_table(path), out)',
+      });
+    }
+    let reader: Awaited<ReturnType<typeof openReader>>;
+    try {
+      reader = await openReader(handle);
+    } catch (err) {
+      throw corrupt(err, file, 'its schema cannot be read');
+    }
+    const fields: ColumnarField[] = reader.schema.fields.map(describeField);
+    const builder = new ColumnarBuilder(file, fields, 0, options);
+    let rows = 0;
+    let batches = 0;
+    const iterator = reader[Symbol.asyncIterator]();
+    for (;;) {
+      options.signal?.throwIfAborted();
+      let next: IteratorResult<RecordBatch>;
+      try {
+        next = await iterator.next();
+      } catch (err) {
+        throw corrupt(err, file, `record batch ${batches + 1} cannot be read`);
+      }
+      if (next.done) break;
+      const batch = next.value;
+      batches++;
+      const n = batch.numRows;
+      if (n === 0) continue;
+      builder.reserve(rows + n);
+      for (const i of builder.readable) {
+        const vector = batch.getChildAt(i);
+        if (!vector) continue;
+        const date = isDateLike(fields[i], batch.schema.fields[i].type);
+        builder.addChunk(i, rows, n, date ? (j) => toDate(vector.get(j)) : (j) => vector.get(j));
+      }
+      rows += n;
+    }
+    if (rows === 0) throw new DatasetError('noRows', 'the Arrow file has no rows', { file, expected: 'data rows' });
+    return builder.finish({ format: 'arrow', parser: 'apache-arrow', bytes: size }, rows);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function openReader(handle: FileHandle): Promise<{ readonly schema: { readonly fields: Field[] } } & AsyncIterable<RecordBatch>> {
+  const reader = await RecordBatchReader.from(handle);
+  await reader.open();
+  return reader as unknown as { readonly schema: { readonly fields: Field[] } } & AsyncIterable<RecordBatch>;
+}
+
+function corrupt(err: unknown, file: string, what: string): Error {
+  if (err instanceof DatasetError) return err;
+  if (err instanceof Error && (err.name === 'AbortError' || err.name === 'CancelledError')) return err;
+  const detail = err instanceof Error ? err.message.split(/\r?\n/)[0] : String(err);
+  return new DatasetError('corruptFile', `not a readable Arrow IPC / Feather v2 file: ${what} (${detail})`, {
+    file,
+    expected: 'a complete Arrow IPC file or stream (was it truncated or still being written?)',
+  });
+}
+
+/** Dates and timestamps come out of apache-arrow as epoch milliseconds: made Dates so they are written as ISO text. */
+function isDateLike(field: ColumnarField, type: DataType): boolean {
+  return field.unsupported === null && (type.typeId === Type.Date || type.typeId === Type.Timestamp);
+}
+
+function toDate(v: unknown): Date | null {
+  if (typeof v === 'number') return new Date(v);
+  if (typeof v === 'bigint') return new Date(Number(v));
+  return null;
+}
+
+function describeField(field: Field): ColumnarField {
+  const type = field.type as DataType;
+  const typeName = String(type);
+  const base = { name: field.name, typeName };
+  switch (type.typeId) {
+    case Type.List:
+    case Type.LargeList:
+    case Type.FixedSizeList:
+    case Type.Struct:
+    case Type.Map:
+    case Type.Union:
+      return { ...base, kind: 'value', unsupported: `a nested ${Type[type.typeId].toLowerCase()} column, not supported: flatten it into one column per field or element` };
+    case Type.Binary:
+    case Type.LargeBinary:
+    case Type.BinaryView:
+    case Type.FixedSizeBinary:
+      return { ...base, kind: 'value', unsupported: 'raw binary values are not supported' };
+    case Type.Decimal:
+    case Type.Interval:
+      return { ...base, kind: 'value', unsupported: `Arrow ${Type[type.typeId].toLowerCase()} values are not supported` };
+    case Type.Dictionary: {
+      const value = (type as unknown as { readonly dictionary: DataType }).dictionary;
+      if (value.typeId === Type.Utf8 || value.typeId === Type.LargeUtf8 || value.typeId === Type.Int || value.typeId === Type.Float) {
+        return { ...base, kind: 'value', unsupported: null };
+      }
+      return { ...base, kind: 'value', unsupported: `a dictionary of ${String(value)} values is not supported` };
+    }
+    case Type.Date:
+      return { ...base, kind: 'date', unsupported: null };
+    default:
+      return { ...base, kind: 'value', unsupported: null };
+  }
+}

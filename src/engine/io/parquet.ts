@@ -1,0 +1,251 @@
+/**
+ * Parquet, read with hyparquet (pure JavaScript; snappy built in) and hyparquet-compressors (gzip, zstd, brotli, lz4,
+ * lz4_raw). One row group at a time: the file is read through positional reads on an open handle, only the footer
+ * and the row group being decoded are in memory besides the columns being filled, and cancellation is checked
+ * between row groups. Values become cells with the CSV semantic in columnar.ts.
+ */
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
+import type { AsyncBuffer, ColumnData, FileMetaData, SchemaTree } from 'hyparquet';
+import { parquetHeader } from 'hyparquet/src/column.js';
+import { compressors } from 'hyparquet-compressors';
+import type { Dataset, LoadOptions } from '../dataset';
+import { DatasetError } from '../errors';
+import { fsError } from './csv';
+import { ColumnarBuilder } from './columnar';
+import type { ColumnarField } from './columnar';
+
+export async function loadParquetDataset(file: string, options: LoadOptions = {}): Promise<Dataset> {
+  options.signal?.throwIfAborted();
+  let handle: FileHandle;
+  try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    throw fsError(err, file);
+  }
+  try {
+    const size = (await handle.stat()).size;
+    const buffer = fileBuffer(handle, size);
+    let metadata: FileMetaData;
+    let fields: ColumnarField[];
+    try {
+      metadata = await parquetMetadataAsync(buffer);
+      fields = parquetSchema(metadata).children.map(describeField);
+    } catch (err) {
+      throw corrupt(err, file, 'its footer (the schema and row-group index) cannot be read');
+    }
+    const rows = checkMetadata(metadata, size, file);
+    if (rows === 0) throw new DatasetError('noRows', 'the Parquet file has no rows', { file, expected: 'data rows' });
+    const builder = new ColumnarBuilder(file, fields, rows, options);
+    const columns = builder.readable.map((i) => fields[i].name);
+    const byName = new Map<string, number>();
+    builder.readable.forEach((i) => {
+      if (!byName.has(fields[i].name)) byName.set(fields[i].name, i);
+    });
+    let start = 0;
+    for (let g = 0; g < metadata.row_groups.length; g++) {
+      options.signal?.throwIfAborted();
+      const n = Number(metadata.row_groups[g].num_rows);
+      if (n === 0) continue;
+      const end = start + n;
+      await checkPages(buffer, metadata, g, new Set(columns), file);
+      // onChunk runs inside hyparquet's promise callbacks: an error thrown there would be an unhandled rejection,
+      // so it is kept and thrown here once the row group is read.
+      let failure: unknown = null;
+      const onChunk = (chunk: ColumnData): void => {
+        if (failure !== null) return;
+        try {
+          const field = byName.get(chunk.columnName);
+          if (field === undefined) return;
+          const a = Math.max(chunk.rowStart, start);
+          const b = Math.min(chunk.rowEnd, end);
+          if (b <= a) return;
+          const data = chunk.columnData;
+          const offset = a - chunk.rowStart;
+          builder.addChunk(field, a, b - a, (i) => data[offset + i]);
+        } catch (err) {
+          failure = err;
+        }
+      };
+      try {
+        await parquetRead({ file: buffer, metadata, columns, rowStart: start, rowEnd: end, compressors, onChunk });
+      } catch (err) {
+        if (err instanceof DatasetError) throw err;
+        throw corrupt(err, file, `row group ${g + 1} of ${metadata.row_groups.length} (rows ${start + 1}–${end}) cannot be decoded`);
+      }
+      if (failure !== null) throw failure;
+      start = end;
+    }
+    return builder.finish({ format: 'parquet', parser: 'hyparquet', bytes: size });
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Beyond this a page (or a row group's row count) is a corrupt header, not data: 1 GiB. */
+const MAX_PAGE_BYTES = 2 ** 30;
+
+/** The footer's row counts and column-chunk ranges agree with each other and with the file; returns the row count. */
+function checkMetadata(metadata: FileMetaData, size: number, file: string): number {
+  const bad = (what: string): DatasetError =>
+    new DatasetError('corruptFile', `not a readable Parquet file: its footer is inconsistent (${what})`, {
+      file,
+      expected: 'a complete Parquet file (was it truncated or still being written?)',
+    });
+  const rows = Number(metadata.num_rows);
+  if (!Number.isSafeInteger(rows) || rows < 0) throw bad(`row count ${String(metadata.num_rows)}`);
+  let sum = 0;
+  metadata.row_groups.forEach((group, g) => {
+    const n = Number(group.num_rows);
+    if (!Number.isSafeInteger(n) || n < 0) throw bad(`row group ${g + 1} has ${String(group.num_rows)} rows`);
+    sum += n;
+    for (const chunk of group.columns) {
+      const meta = chunk.meta_data;
+      if (!meta) continue;
+      const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+      const end = start + Number(meta.total_compressed_size);
+      if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start || end > size) {
+        throw bad(`column "${meta.path_in_schema.join('.')}" of row group ${g + 1} lies at bytes ${start}–${end} of ${size}`);
+      }
+    }
+  });
+  if (sum !== rows) throw bad(`the row groups hold ${sum} rows, the footer says ${rows}`);
+  return rows;
+}
+
+/**
+ * Walks the page headers of every column chunk of row group `g` with hyparquet's own header parser before hyparquet
+ * decodes them. hyparquet 1.33's page loop (readColumn in src/column.js) advances by each header's
+ * compressed_page_size and loops forever when a corrupt header lacks it (the offset becomes NaN); a synchronous loop
+ * cannot be cancelled, so such a file is refused here instead.
+ */
+async function checkPages(buffer: AsyncBuffer, metadata: FileMetaData, g: number, read: ReadonlySet<string>, file: string): Promise<void> {
+  const groupRows = Number(metadata.row_groups[g].num_rows);
+  for (const chunk of metadata.row_groups[g].columns) {
+    const meta = chunk.meta_data;
+    if (!meta || !read.has(meta.path_in_schema[0])) continue;
+    const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+    const length = Number(meta.total_compressed_size);
+    const view = new DataView(await buffer.slice(start, start + length));
+    const reader = { view, offset: 0 };
+    const column = meta.path_in_schema.join('.');
+    let dictionaryPage = false;
+    while (reader.offset < view.byteLength - 1) {
+      const at = reader.offset;
+      let header: ReturnType<typeof parquetHeader>;
+      try {
+        header = parquetHeader(reader);
+      } catch (err) {
+        throw corrupt(err, file, `a page header of column "${column}" in row group ${g + 1} cannot be read`);
+      }
+      const compressed = header.compressed_page_size;
+      const uncompressed = header.uncompressed_page_size;
+      const sane = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= MAX_PAGE_BYTES;
+      // A flat column's page holds at most the row group's rows; a dictionary entry takes at least a bit. Larger
+      // counts are damage, and hyparquet would size arrays by them (V8 aborts the process on an invalid array size).
+      const values = header.data_page_header?.num_values ?? header.data_page_header_v2?.num_values;
+      const dictionary = header.dictionary_page_header?.num_values;
+      if (header.type === 'DICTIONARY_PAGE') dictionaryPage = true;
+      const encoding = header.data_page_header?.encoding ?? header.data_page_header_v2?.encoding;
+      if (
+        header.type === undefined ||
+        !sane(compressed) ||
+        !sane(uncompressed) ||
+        reader.offset <= at ||
+        reader.offset + compressed > view.byteLength ||
+        (values !== undefined && !(values >= 0 && values <= groupRows)) ||
+        (dictionary !== undefined && !(dictionary >= 0 && dictionary <= uncompressed * 8)) ||
+        ((encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY') && !dictionaryPage)
+      ) {
+        throw new DatasetError('corruptFile', `not a readable Parquet file: a page header of column "${column}" in row group ${g + 1} is damaged`, {
+          file,
+          expected: 'a complete Parquet file (was it truncated or still being written?)',
+        });
+      }
+      reader.offset += compressed;
+    }
+  }
+}
+
+/** hyparquet's AsyncBuffer over an open file: positional reads of exactly the ranges it asks for. */
+function fileBuffer(handle: FileHandle, size: number): AsyncBuffer {
+  return {
+    byteLength: size,
+    async slice(start: number, end?: number): Promise<ArrayBuffer> {
+      const stop = Math.min(size, end ?? size);
+      const length = Math.max(0, stop - start);
+      const buf = new Uint8Array(length);
+      let got = 0;
+      while (got < length) {
+        const { bytesRead } = await handle.read(buf, got, length - got, start + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return buf.buffer;
+    },
+  };
+}
+
+function corrupt(err: unknown, file: string, what: string): Error {
+  if (err instanceof DatasetError) return err;
+  if (err instanceof Error && (err.name === 'AbortError' || err.name === 'CancelledError')) return err;
+  const detail = err instanceof Error ? err.message.split(/\r?\n/)[0] : String(err);
+  return new DatasetError('corruptFile', `not a readable Parquet file: ${what} (${detail})`, {
+    file,
+    expected: 'a complete Parquet file (was it truncated or still being written?)',
+  });
+}
+
+const UNSUPPORTED_LOGICAL = new Set(['GEOMETRY', 'GEOGRAPHY', 'VARIANT', 'INTERVAL', 'BSON', 'FILE']);
+
+/** A top-level schema node → the column the builder reads, or the reason it cannot. */
+function describeField(node: SchemaTree): ColumnarField {
+  const e = node.element;
+  const logical = e.logical_type?.type;
+  const name = e.name;
+  if (node.children.length > 0 || e.repetition_type === 'REPEATED') {
+    const kind =
+      logical === 'LIST' || e.converted_type === 'LIST' || e.repetition_type === 'REPEATED'
+        ? 'list'
+        : logical === 'MAP' || e.converted_type === 'MAP' || e.converted_type === 'MAP_KEY_VALUE'
+          ? 'map'
+          : logical === 'VARIANT'
+            ? 'variant'
+            : 'struct';
+    return {
+      name,
+      kind: 'value',
+      typeName: typeName(node),
+      unsupported: `a nested ${kind} column, not supported: flatten it into one column per field or element`,
+    };
+  }
+  if (logical !== undefined && UNSUPPORTED_LOGICAL.has(logical)) {
+    return { name, kind: 'value', typeName: typeName(node), unsupported: `Parquet ${logical} values are not supported` };
+  }
+  if (e.type === 'FIXED_LEN_BYTE_ARRAY' && logical === undefined && e.converted_type === undefined) {
+    return { name, kind: 'value', typeName: typeName(node), unsupported: 'raw binary values are not supported' };
+  }
+  return { name, kind: logical === 'DATE' || e.converted_type === 'DATE' ? 'date' : 'value', typeName: typeName(node), unsupported: null };
+}
+
+/** "int64", "string", "timestamp", "list<double>", "struct<a: int32, b: string>" — for the exclusion's evidence. */
+function typeName(node: SchemaTree): string {
+  const e = node.element;
+  const logical = e.logical_type?.type;
+  if (node.children.length === 0) {
+    const base = (logical ?? e.converted_type ?? e.type ?? 'unknown').toLowerCase();
+    return e.repetition_type === 'REPEATED' ? `list<${base}>` : base;
+  }
+  if (logical === 'LIST' || e.converted_type === 'LIST') {
+    // LIST → repeated group "list" → element (the three-level form); older writers skip the middle level.
+    const repeated = node.children[0];
+    const element = repeated.children.length === 1 ? repeated.children[0] : repeated;
+    return `list<${typeName(element)}>`;
+  }
+  if (logical === 'MAP' || e.converted_type === 'MAP' || e.converted_type === 'MAP_KEY_VALUE') {
+    const kv = node.children[0];
+    return kv.children.length === 2 ? `map<${typeName(kv.children[0])}, ${typeName(kv.children[1])}>` : 'map';
+  }
+  return `struct<${node.children.map((c) => `${c.element.name}: ${typeName(c)}`).join(', ')}>`;
+}
