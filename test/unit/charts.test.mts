@@ -7,6 +7,7 @@ import { categoriesSpec, LEVEL_KINDS } from '../../src/engine/charts/categories'
 import { baselinesSpec, relevanceSpec, RELEVANCE_DOMAIN, shortModelName } from '../../src/engine/charts/learnability';
 import { buildCharts, correlationSpec, histogramSpec, hypothesesSpec, pcaSpec, SHAPE_CLASSES, SHAPE_COLOURS, termsSpec } from '../../src/engine/charts/specs';
 import type { Report } from '../../src/engine/report';
+import { vegaWarnings } from './support/vegaView.mjs';
 
 // test/fixtures/workspace/data/small.csv: `kryptonite generate --features 6 --rows 600 --seed 11` —
 // relevant x1 x2 x3 x5, irrelevant (burst) x4 x6.
@@ -39,27 +40,9 @@ test('every chart of a full report is valid Vega-Lite and parses without eval', 
 });
 
 test('no chart of a report warns: each compiles and runs in Vega without a Vega-Lite or Vega warning', async () => {
-  const vl = await esmImport('vega-lite');
-  const vega = (await import('vega' as string)) as typeof import('vega');
   const reports = [await report(), await analyseFile('test/fixtures/workspace/data/pets.csv', { label: 'species' })];
   for (const r of reports) {
-    for (const [id, spec] of Object.entries(buildCharts(r))) {
-      const warnings: string[] = [];
-      const sink = {
-        level: () => sink,
-        warn: (...a: unknown[]) => (warnings.push(a.join(' ')), sink),
-        info: () => sink,
-        debug: () => sink,
-        error: (...a: unknown[]) => (warnings.push(a.join(' ')), sink),
-      };
-      const vg = vl.compile(spec as TopLevelSpec, { logger: sink as never }).spec;
-      const view = new vega.View(vega.parse(vg), { renderer: 'none', logLevel: vega.Warn, logger: sink as never });
-      await view.runAsync();
-      view.finalize();
-      // Headless there is no window to listen on (the container-width signal): that one is not the chart's.
-      const own = warnings.filter((w) => !w.includes('Can not resolve event source: window'));
-      assert.deepEqual(own, [], `${r.dataset.path} ${id}`);
-    }
+    for (const [id, spec] of Object.entries(buildCharts(r))) assert.deepEqual(await vegaWarnings(spec as TopLevelSpec), [], `${r.dataset.path} ${id}`);
   }
 });
 

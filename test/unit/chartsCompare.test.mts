@@ -3,9 +3,7 @@ import { test } from 'node:test';
 import type { TopLevelSpec } from 'vega-lite';
 import { compareSpecs, OVERVIEW_CHART_ID, pmfChartId } from '../../src/engine/charts/compare';
 import { compareFiles } from '../../src/engine/tasks/compareFiles';
-
-// vega-lite's node build must come through the real ESM loader (see charts.test.mts).
-const esmImport = (m: string): Promise<typeof import('vega-lite')> => import(m);
+import { vegaWarnings } from './support/vegaView.mjs';
 
 test('Compare Datasets charts: an overview and one overlaid PMF per feature, each drawn by Vega without a warning', async () => {
   // A numeric table against its own first half, and a categorical one against itself: steps and grouped bars.
@@ -13,28 +11,11 @@ test('Compare Datasets charts: an overview and one overlaid PMF per feature, eac
     await compareFiles('test/fixtures/workspace/data/small.csv', 'test/fixtures/sample/kryptonite-9-sample.csv', { seed: 1, classifier: false }),
     await compareFiles('test/fixtures/workspace/data/pets.csv', 'test/fixtures/workspace/data/pets.csv', { seed: 1, classifier: false }),
   ];
-  const vl = await esmImport('vega-lite');
-  const vega = (await import('vega' as string)) as typeof import('vega');
   for (const r of reports) {
     const specs = compareSpecs(r);
     assert.ok(specs[OVERVIEW_CHART_ID], 'the overview is there');
     r.features.forEach((f, j) => assert.ok(specs[pmfChartId(j)], `${f.name} has its PMF chart`));
-    for (const [id, spec] of Object.entries(specs)) {
-      const warnings: string[] = [];
-      const sink = {
-        level: () => sink,
-        warn: (...a: unknown[]) => (warnings.push(a.join(' ')), sink),
-        info: () => sink,
-        debug: () => sink,
-        error: (...a: unknown[]) => (warnings.push(a.join(' ')), sink),
-      };
-      const vg = vl.compile(spec as TopLevelSpec, { logger: sink as never }).spec;
-      const view = new vega.View(vega.parse(vg), { renderer: 'none', logLevel: vega.Warn, logger: sink as never });
-      await view.runAsync();
-      view.finalize();
-      const own = warnings.filter((w) => !w.includes('Can not resolve event source: window'));
-      assert.deepEqual(own, [], `${r.a.path} ${id}`);
-    }
+    for (const [id, spec] of Object.entries(specs)) assert.deepEqual(await vegaWarnings(spec as TopLevelSpec), [], `${r.a.path} ${id}`);
   }
   // The same file twice: every share equal on both sides, nothing flagged.
   const same = reports[1];

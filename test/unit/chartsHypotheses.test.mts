@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { TopLevelSpec } from 'vega-lite';
 import { hypothesisComparisonSpec, rankHypotheses, type RuleOutcome } from '../../src/engine/charts/hypotheses';
 import type { HypothesisEvaluation } from '../../src/engine/hypothesis/evaluate';
+import { vegaWarnings } from './support/vegaView.mjs';
 
 // See charts.test.mts: vega-lite must come through the real ESM loader.
 const esmImport = (m: string): Promise<typeof import('vega-lite')> => import(m);
@@ -65,19 +66,5 @@ test('chart: nothing to draw → null', () => {
 
 test('chart: drawn by Vega at a container width without a Vega-Lite or Vega warning', async () => {
   const spec = hypothesisComparisonSpec(rankHypotheses(RULES, OUTCOMES));
-  const vl = await esmImport('vega-lite');
-  const vega = (await import('vega' as string)) as typeof import('vega');
-  const warnings: string[] = [];
-  const sink = {
-    level: () => sink,
-    warn: (...a: unknown[]) => (warnings.push(a.join(' ')), sink),
-    info: () => sink,
-    debug: () => sink,
-    error: (...a: unknown[]) => (warnings.push(a.join(' ')), sink),
-  };
-  const vg = vl.compile(spec as TopLevelSpec, { logger: sink as never }).spec;
-  const view = new vega.View(vega.parse(vg), { renderer: 'none', logLevel: vega.Warn, logger: sink as never });
-  await view.runAsync();
-  view.finalize();
-  assert.deepEqual(warnings.filter((w) => !w.includes('Can not resolve event source: window')), []);
+  assert.deepEqual(await vegaWarnings(spec as TopLevelSpec), []);
 });

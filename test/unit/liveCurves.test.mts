@@ -5,6 +5,7 @@ import { mergeLiveEpochs, type LiveEpochs } from '../../src/engine/charts/liveEp
 import { bestMark, curvesSpec, epochPoints } from '../../src/engine/charts/training';
 import type { EpochMetrics } from '../../src/engine/train/types';
 import { applyLiveEpochs, isEmptyCurves, withLiveData } from '../../webview-ui/src/liveCurves';
+import { headlessView } from './support/vegaView.mjs';
 
 // vega-lite's node build needs the real ESM loader (see charts.test.mts).
 const esmImport = (m: string): Promise<typeof import('vega-lite')> => import(m);
@@ -31,20 +32,10 @@ function liveBatches(series: string, h: readonly EpochMetrics[]): LiveEpochs[] {
 }
 
 test('live curves: embedded at the first epoch and fed 1,000 epochs in frame batches — no Vega warning, every point, one best mark per series', async () => {
-  const vl = await esmImport('vega-lite');
-  const vega = (await import('vega' as string)) as typeof import('vega');
   const series = ['run-a', 'run-b'];
   for (const metric of ['loss', 'accuracy'] as const) {
     const empty = curvesSpec(metric, [], [], 'accuracy');
     assert.ok(isEmptyCurves(empty), 'an empty live spec is not embedded (it would warn "Infinite extent")');
-    const warnings: string[] = [];
-    const sink = {
-      level: () => sink,
-      warn: (...a: unknown[]) => (warnings.push(a.join(' ')), sink),
-      info: () => sink,
-      debug: () => sink,
-      error: (...a: unknown[]) => (warnings.push(a.join(' ')), sink),
-    };
     const all = series.map((s) => liveBatches(s, history(1000)));
     // Frames of 1 to 37 epochs, both series interleaved, merged as the webview merges what piled up.
     const frames: LiveEpochs[][] = [];
@@ -52,9 +43,7 @@ test('live curves: embedded at the first epoch and fed 1,000 epochs in frame bat
     const first = mergeLiveEpochs(frames[0]);
     const spec = withLiveData(empty, first);
     assert.equal(isEmptyCurves(spec), false);
-    const vg = vl.compile(spec as TopLevelSpec, { logger: sink as never }).spec;
-    const view = new vega.View(vega.parse(vg), { renderer: 'none', logLevel: vega.Warn, logger: sink as never });
-    await view.runAsync();
+    const { view, vega, warnings } = await headlessView(spec as TopLevelSpec);
     for (const frame of frames.slice(1)) await applyLiveEpochs(view, mergeLiveEpochs(frame), vega.changeset);
     const points = view.data('points') as { series: string; epoch: number }[];
     const best = view.data('best') as { series: string; epoch: number }[];
@@ -65,7 +54,7 @@ test('live curves: embedded at the first epoch and fed 1,000 epochs in frame bat
       'one best mark per series, at the minimum of the validation loss',
     );
     view.finalize();
-    assert.deepEqual(warnings.filter((w) => !w.includes('Can not resolve event source: window')), [], metric);
+    assert.deepEqual(warnings(), [], metric);
   }
 });
 
