@@ -5,7 +5,6 @@
  * codecs. Values become cells with the CSV semantic in columnar.ts. Feather v1 (the 2016 format, magic "FEA1") is
  * refused with the way to convert it.
  */
-import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { CompressionType, RecordBatchReader, Type, compressionRegistry } from 'apache-arrow';
 import type { DataType, Field, RecordBatch } from 'apache-arrow';
@@ -13,7 +12,7 @@ import { decompress as zstdDecompress } from 'fzstd';
 import * as lz4 from 'lz4js';
 import type { Dataset, LoadOptions } from '../dataset';
 import { DatasetError } from '../errors';
-import { fsError } from './csv';
+import { openDataFile } from './csv';
 import { ColumnarBuilder } from './columnar';
 import type { ColumnarField } from './columnar';
 
@@ -30,12 +29,7 @@ function registerCodecs(): void {
 export async function loadArrowDataset(file: string, options: LoadOptions = {}): Promise<Dataset> {
   options.signal?.throwIfAborted();
   registerCodecs();
-  let handle: FileHandle;
-  try {
-    handle = await open(file, 'r');
-  } catch (err) {
-    throw fsError(err, file);
-  }
+  const handle = await openDataFile(file);
   try {
     const size = (await handle.stat()).size;
     const head = Buffer.alloc(4);

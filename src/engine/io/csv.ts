@@ -41,12 +41,7 @@ const ROW_ESTIMATE_MARGIN = 1.1;
 
 export async function readCsv(file: string, options: CsvOptions = {}): Promise<Dataset> {
   options.signal?.throwIfAborted();
-  let handle: FileHandle;
-  try {
-    handle = await open(file, 'r');
-  } catch (err) {
-    throw fsError(err, file);
-  }
+  const handle = await openDataFile(file);
   try {
     return await readOpenCsv(handle, file, options);
   } catch (err) {
@@ -641,6 +636,15 @@ function isAbort(err: unknown): boolean {
 }
 
 /** Exported for load.ts: the same wording whichever entry point met the error. */
+/** Open a data file for reading; a missing or unreadable file is a DatasetError naming it (fsError). */
+export async function openDataFile(file: string): Promise<FileHandle> {
+  try {
+    return await open(file, 'r');
+  } catch (err) {
+    throw fsError(err, file);
+  }
+}
+
 export function fsError(err: unknown, file: string): Error {
   if (!isErrno(err)) return err instanceof Error ? err : new Error(String(err));
   switch (err.code) {

@@ -4,7 +4,6 @@
  * and the row group being decoded are in memory besides the columns being filled, and cancellation is checked
  * between row groups. Values become cells with the CSV semantic in columnar.ts.
  */
-import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, ColumnData, FileMetaData, SchemaTree } from 'hyparquet';
@@ -12,18 +11,13 @@ import { parquetHeader } from 'hyparquet/src/column.js';
 import { compressors } from 'hyparquet-compressors';
 import type { Dataset, LoadOptions } from '../dataset';
 import { DatasetError } from '../errors';
-import { fsError } from './csv';
+import { openDataFile } from './csv';
 import { ColumnarBuilder } from './columnar';
 import type { ColumnarField } from './columnar';
 
 export async function loadParquetDataset(file: string, options: LoadOptions = {}): Promise<Dataset> {
   options.signal?.throwIfAborted();
-  let handle: FileHandle;
-  try {
-    handle = await open(file, 'r');
-  } catch (err) {
-    throw fsError(err, file);
-  }
+  const handle = await openDataFile(file);
   try {
     const size = (await handle.stat()).size;
     const buffer = fileBuffer(handle, size);
