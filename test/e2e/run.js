@@ -53,6 +53,12 @@ async function main() {
   console.log(`e2e: code-server at ${url}, extension installed from the .vsix (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   try {
     const page = await open();
+    // Vega and Vega-Lite print their warnings to the webview's console ("WARN …", "Infinite extent", "Dropping …").
+    const chartWarnings = [];
+    page.on('console', (m) => {
+      const t = m.text();
+      if (/Infinite extent|Dropping|\bWARN\b/.test(t)) chartWarnings.push(t);
+    });
 
     // Open the CSV in the editor, then analyse the active file from the palette.
     await page.keyboard.press('Control+P');
@@ -81,6 +87,8 @@ async function main() {
     const rows = await webview.locator('table.stats:not(.columns):not(.classes) tbody tr').count();
     if (rows !== 9) throw new Error(`the statistics table has ${rows} rows, expected 9`);
     console.log('e2e: webview rendered 5+ charts and the statistics table');
+    if (chartWarnings.length) throw new Error(`chart warnings in the console:\n${chartWarnings.join('\n')}`);
+    console.log('e2e: no chart warning in the console');
 
     // Problems view: the three irrelevant (burst) features of the sample: x1, x3, x6.
     await runPalette(page, 'View: Focus Problems').catch(() => runPalette(page, 'Problems: Focus on Problems View'));

@@ -49,6 +49,13 @@ async function main() {
     const confusion = await webview.locator('[id^="chart-confusion-"] svg').count();
     if (confusion === 0) throw new Error('no confusion matrix');
     console.log('e2e training: curves, metrics and confusion matrix rendered');
+    // The run's energy, in the metrics table (a CPU-time estimate on machines without readable RAPL counters).
+    const headers = await webview.locator('table.training-metrics thead th').allTextContents();
+    const at = headers.indexOf('energy (kWh)');
+    if (at < 0) throw new Error(`no energy column in the metrics table: ${headers.join(' | ')}`);
+    const kWh = (await webview.locator('table.training-metrics tbody tr').first().locator('th, td').nth(at).textContent()) ?? '';
+    if (!(Number(kWh) > 0)) throw new Error(`the run's energy is "${kWh}", expected a positive number of kWh`);
+    console.log(`e2e training: the run's energy is shown: ${kWh} kWh`);
     await page.waitForTimeout(800); // let the panel finish its layout before the picture (not a synchronisation)
     const shot = path.join(artefacts, 'training-beside-kryp.png');
     await page.screenshot({ path: shot });
