@@ -130,6 +130,8 @@ export interface LoadOptions {
   readonly detectLabel?: boolean;
   /** Cancellation between chunks. */
   readonly signal?: CancelSignal;
+  /** Reading progress between chunks (CSV's fast path, Parquet row groups): the share of the file read, rows so far. */
+  readonly onProgress?: (fraction: number, rows: number) => void;
   /** Column types set by the user, by column name; they win over inference. */
   readonly columnTypes?: Readonly<Record<string, ColumnType>>;
   /** The label's task set by the user; wins over inference. */

@@ -105,3 +105,24 @@ test('real Kryptonite-12: the published shapes, feature by feature', { skip: ski
   assert.deepEqual(report.features.map((f) => f.shape), K12_SHAPES);
   assert.deepEqual(report.dataset.label?.classes.map((c) => c.count), [11809, 12191]);
 });
+
+test('reading progress on a big file: the share read, rows, rows per second and the time left, at most every 250 ms', async () => {
+  const { loadProgress } = await import('../../src/engine/tasks/analyseFile');
+  const lines: [string, number, string][] = [];
+  let clock = 1000;
+  const report = loadProgress('/data/big.csv', 1000, (stage, fraction, message) => lines.push([stage, fraction, message]), () => clock);
+  assert.ok(report);
+  clock = 1100;
+  report(0.1, 100_000); // too soon after the start: nothing
+  clock = 2000;
+  report(0.25, 500_000); // 1 s in, a quarter read: 3 s left at that pace
+  clock = 2100;
+  report(0.3, 600_000); // within 250 ms of the last line: nothing
+  clock = 5000;
+  report(0.99, 1_980_000);
+  assert.deepEqual(lines, [
+    ['load', 0.25, 'Reading big.csv: 500,000 rows, 25 % (500,000 rows/s, about 3 s left)'],
+    ['load', 0.99, 'Reading big.csv: 1,980,000 rows, 99 % (495,000 rows/s, about a second left)'],
+  ]);
+  assert.equal(loadProgress('x.csv', 0, undefined), undefined, 'no listener, no work');
+});

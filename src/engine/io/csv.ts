@@ -146,7 +146,8 @@ async function readOpenCsv(handle: ByteSource, file: string, options: CsvOptions
   let resumeAt = startByte;
   let resumeRow = startRow;
   if (options.parser !== 'papaparse' && linebreak !== '\r') {
-    const fast = await readFastPath({ handle, start: startByte, firstRow: startRow, delimiter, linebreak, sink, chunkBytes, signal: options.signal });
+    const onChunk = options.onProgress ? (position: number, rows: number): void => options.onProgress?.(Math.min(1, position / Math.max(1, size)), rows) : undefined;
+    const fast = await readFastPath({ handle, start: startByte, firstRow: startRow, delimiter, linebreak, sink, chunkBytes, signal: options.signal, ...(onChunk ? { onChunk } : {}) });
     if (fast.complete) {
       parser = 'fast';
     } else {

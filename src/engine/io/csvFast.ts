@@ -370,6 +370,8 @@ export interface FastPathInput {
   readonly sink: ColumnSink;
   readonly chunkBytes: number;
   readonly signal?: CancelSignal;
+  /** After each chunk: the byte offset read up to and the rows so far (progress on big files). */
+  readonly onChunk?: (position: number, rows: number) => void;
 }
 
 /** Either the whole file was read, or where papaparse must take over: a line start outside any quoted field. */
@@ -402,6 +404,7 @@ export async function readFastPath(input: FastPathInput): Promise<FastPathResult
   const halt = { at: -1 };
   for (;;) {
     signal?.throwIfAborted();
+    input.onChunk?.(position, sink.rows);
     const { bytesRead } = await handle.read(buf, carry, buf.length - carry, position);
     position += bytesRead;
     const filled = carry + bytesRead;

@@ -38,8 +38,10 @@ export async function loadParquetDataset(file: string, options: LoadOptions = {}
       if (!byName.has(fields[i].name)) byName.set(fields[i].name, i);
     });
     let start = 0;
+    const totalRows = Math.max(1, Number(metadata.num_rows));
     for (let g = 0; g < metadata.row_groups.length; g++) {
       options.signal?.throwIfAborted();
+      options.onProgress?.(start / totalRows, start);
       const n = Number(metadata.row_groups[g].num_rows);
       if (n === 0) continue;
       const end = start + n;
