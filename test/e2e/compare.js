@@ -14,7 +14,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 
-const { root, artefacts, runPalette, launchWorkbench, tearDown, runScenario, pick } = require('./harness');
+const { root, artefacts, runPalette, launchWorkbench, tearDown, runScenario, pick, isChartWarning } = require('./harness');
 
 async function panelWidth(page) {
   const box = await page.locator('iframe.webview.ready').first().boundingBox();
@@ -44,7 +44,7 @@ async function main() {
     const page = await open();
     page.on('console', (m) => {
       const t = m.text();
-      if (/Infinite extent|Dropping|\bWARN\b|vega/i.test(t) && !/Content Security Policy/.test(t)) warnings.push(t);
+      if (isChartWarning(t)) warnings.push(t);
     });
     await page.setViewportSize({ width: 1250, height: 1000 });
 

@@ -28,6 +28,15 @@ const run = fs.mkdtempSync('/tmp/kr-e2e-');
 const env = { ...process.env, HARNESS_RUN: run };
 const sh = (...args) => execFileSync(harness, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
+/**
+ * A console line that is a chart's warning: Vega's logger writes "WARN …" / "ERROR …" as the first word (e.g. "WARN
+ * Infinite extent for field …", "WARN Dropping …"). The workbench's own log lines start with "%c" and a level of
+ * their own (e.g. "%c WARN color: … No search provider …"): not ours.
+ */
+function isChartWarning(text) {
+  return !text.startsWith('%c') && (/^(WARN|ERROR)\b/.test(text) || /Infinite extent|Dropping fit|Conflicting (legend|sort|scale)/.test(text));
+}
+
 async function runPalette(page, text, attempts = 6) {
   // Contributions reach the palette a few seconds after the workbench renders: retry.
   for (let i = 1; i <= attempts; i++) {
@@ -146,4 +155,4 @@ async function answer(page, value, prompt) {
   await page.keyboard.press('Enter');
 }
 
-module.exports = { root, harness, harnessHome, chromiumPath, artefacts, skip, run, env, sh, runPalette, launchWorkbench, tearDown, runScenario, quickInput, pick, answer };
+module.exports = { root, harness, harnessHome, chromiumPath, artefacts, skip, run, env, sh, runPalette, launchWorkbench, tearDown, runScenario, quickInput, pick, answer, isChartWarning };

@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { root, artefacts, run, runPalette, launchWorkbench, tearDown, runScenario } = require('./harness');
+const { root, artefacts, run, runPalette, launchWorkbench, tearDown, runScenario, isChartWarning } = require('./harness');
 
 /**
  * Accept the save dialog's proposed path with Enter, as a user would — once the dialog on screen is this one: its box
@@ -57,7 +57,7 @@ async function main() {
     const chartWarnings = [];
     page.on('console', (m) => {
       const t = m.text();
-      if (/Infinite extent|Dropping|\bWARN\b/.test(t)) chartWarnings.push(t);
+      if (isChartWarning(t)) chartWarnings.push(t);
     });
 
     // Open the CSV in the editor, then analyse the active file from the palette.

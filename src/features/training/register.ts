@@ -383,7 +383,9 @@ export function registerTraining(context: vscode.ExtensionContext, deps: Trainin
         if (error instanceof JobCancelledError) return { status: 'cancelled' };
         const message = error instanceof Error ? error.message : String(error);
         if (error instanceof JobFailedError && error.error.kind === 'internal') log.error(error.error.stack ?? message);
-        const text = `Kryptonite: cannot predict ${path.basename(target.fsPath)} with run ${runSeries(run.meta.id)} (${run.meta.datasetLabel}): ${message}`;
+        // The engine names files by their absolute paths; the notification names them as the workspace does.
+        const shown = [run.modelDir, run.dir, target.fsPath].reduce((m, p) => m.split(p).join(vscode.workspace.asRelativePath(p)), message);
+        const text = `Kryptonite: cannot predict ${path.basename(target.fsPath)} with run ${runSeries(run.meta.id)} (${run.meta.datasetLabel}): ${shown}`;
         if (error instanceof JobFailedError && error.error.code === 'extraFeatures' && !ignoreExtra) {
           // Only extra columns: the model has everything it reads, so predicting without them is the user's call.
           const again = 'Predict without them';
