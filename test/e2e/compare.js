@@ -14,7 +14,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 
-const { root, artefacts, runPalette, launchWorkbench, tearDown, runScenario, pick, isChartWarning } = require('./harness');
+const { root, artefacts, runPalette, launchWorkbench, tearDown, runScenario, pick, isChartWarning, probeWebviewConsole } = require('./harness');
 
 async function panelWidth(page) {
   const box = await page.locator('iframe.webview.ready').first().boundingBox();
@@ -144,6 +144,7 @@ async function main() {
     console.log(`e2e compare: Compare Hypotheses ranks ${ranked} rules, none cut at 400 px → compare-hypotheses-wide.png, compare-hypotheses-narrow.png`);
     await page.setViewportSize({ width: 1250, height: 1000 });
 
+    await probeWebviewConsole(page, '#chart-hypotheses', warnings);
     if (warnings.length) throw new Error(`chart warnings in the console:\n${warnings.join('\n')}`);
     assertNoCspViolations();
     console.log(`e2e compare: no chart warning in the console; passed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

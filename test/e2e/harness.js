@@ -37,6 +37,23 @@ function isChartWarning(text) {
   return !text.startsWith('%c') && (/^(WARN|ERROR)\b/.test(text) || /Infinite extent|Dropping fit|Conflicting (legend|sort|scale)/.test(text));
 }
 
+/**
+ * Proves a console watch can fail: prints a chart-style warning line in the webview frame that holds `selector` and
+ * waits until `lines` (what the page's console listener kept by isChartWarning) has it, then takes it out again.
+ * Throws when no frame holds the selector or the line never arrives.
+ */
+async function probeWebviewConsole(page, selector, lines) {
+  const probe = 'WARN kryptonite e2e console probe';
+  let frame = null;
+  for (const f of page.frames()) if (await f.evaluate((s) => document.querySelector(s) !== null, selector).catch(() => false)) frame = f;
+  if (!frame) throw new Error(`no webview frame holds ${selector}: the console watch cannot be checked`);
+  await frame.evaluate((text) => console.warn(text), probe);
+  for (let i = 0; i < 20 && !lines.some((l) => l.includes(probe)); i++) await page.waitForTimeout(100);
+  const at = lines.findIndex((l) => l.includes(probe));
+  if (at < 0) throw new Error('the webview console is not captured: the warning check would prove nothing');
+  lines.splice(at, 1);
+}
+
 async function runPalette(page, text, attempts = 6) {
   // Contributions reach the palette a few seconds after the workbench renders: retry.
   for (let i = 1; i <= attempts; i++) {
@@ -155,4 +172,4 @@ async function answer(page, value, prompt) {
   await page.keyboard.press('Enter');
 }
 
-module.exports = { root, harness, harnessHome, chromiumPath, artefacts, skip, run, env, sh, runPalette, launchWorkbench, tearDown, runScenario, quickInput, pick, answer, isChartWarning };
+module.exports = { root, harness, harnessHome, chromiumPath, artefacts, skip, run, env, sh, runPalette, launchWorkbench, tearDown, runScenario, quickInput, pick, answer, isChartWarning, probeWebviewConsole };

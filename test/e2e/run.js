@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { root, artefacts, run, runPalette, launchWorkbench, tearDown, runScenario, isChartWarning } = require('./harness');
+const { root, artefacts, run, runPalette, launchWorkbench, tearDown, runScenario, isChartWarning, probeWebviewConsole } = require('./harness');
 
 /**
  * Accept the save dialog's proposed path with Enter, as a user would — once the dialog on screen is this one: its box
@@ -87,8 +87,9 @@ async function main() {
     const rows = await webview.locator('table.stats:not(.columns):not(.classes) tbody tr').count();
     if (rows !== 9) throw new Error(`the statistics table has ${rows} rows, expected 9`);
     console.log('e2e: webview rendered 5+ charts and the statistics table');
+    await probeWebviewConsole(page, '#chart-histograms', chartWarnings);
     if (chartWarnings.length) throw new Error(`chart warnings in the console:\n${chartWarnings.join('\n')}`);
-    console.log('e2e: no chart warning in the console');
+    console.log('e2e: no chart warning in the console (a probe line printed in the webview reached the watch)');
 
     // Problems view: the three irrelevant (burst) features of the sample: x1, x3, x6.
     await runPalette(page, 'View: Focus Problems').catch(() => runPalette(page, 'Problems: Focus on Problems View'));
