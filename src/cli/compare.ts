@@ -1,6 +1,7 @@
 /** `kryptonite compare A B`: argv → compareFiles → a table for the terminal, and the JSON section. */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { FEATURE_CELL_TITLES, featureCells, pValueText as p } from '../engine/compare/cells';
 import type { CompareReport } from '../engine/compare/compare';
 import { compareFiles } from '../engine/tasks/compareFiles';
 import { defaultTaskRunner } from '../worker/defaultPool';
@@ -77,19 +78,8 @@ export function formatCompare(r: CompareReport): string {
   }
   out.push(`${r.errorControl.description}`);
   out.push('');
-  const header = ['', 'feature', 'test', 'stat', 'p', 'q', 'PSI', 'mean shift', 'sd ratio', 'shape A → B'];
-  const rows = r.features.map((f) => [
-    f.flagged ? '*' : '',
-    f.name,
-    f.test === 'ks' ? 'KS' : 'χ²',
-    f.statistic.toPrecision(3),
-    p(f.p),
-    p(f.q),
-    f.psi.toFixed(3),
-    f.meanShift === null ? '—' : `${f.meanShift >= 0 ? '+' : ''}${f.meanShift.toFixed(2)} sd`,
-    f.sdRatio === null ? '—' : f.sdRatio.toFixed(2),
-    f.a.shape === f.b.shape ? f.a.shape : `${f.a.shape} → ${f.b.shape}`,
-  ]);
+  const header = ['', 'feature', ...FEATURE_CELL_TITLES];
+  const rows = r.features.map((f) => [f.flagged ? '*' : '', f.name, ...featureCells(f)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 1 || i === 9 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   out.push(line(header));
@@ -99,9 +89,4 @@ export function formatCompare(r: CompareReport): string {
   if (r.label) out.push(`label ${r.label.name}: ${r.label.verdict}`);
   out.push(`(${(r.timings.totalMs / 1000).toFixed(2)} s)`);
   return out.join('\n') + '\n';
-}
-
-function p(x: number): string {
-  if (Number.isNaN(x)) return 'n/a';
-  return x < 1e-4 ? x.toExponential(1) : x.toPrecision(2);
 }

@@ -114,3 +114,18 @@ test('kryptonite compare --json writes compare.features[].flagged and compare.cl
   assert.equal(compare.classifierTest.ci95.length, 2);
   assert.equal(await main(['compare', a]), 2, 'one path is a usage error');
 });
+
+test('a compared feature as table cells, the same in the terminal and the panel', async () => {
+  const { featureCells, pValueText, FEATURE_CELL_TITLES } = await import('../../src/engine/compare/cells');
+  const side = { count: 100, missing: 0, mean: 0, sd: 1 };
+  const f = {
+    name: 'x4', type: 'numeric', a: { ...side, shape: 'spread' }, b: { ...side, shape: 'gaussian' }, test: 'ks', statistic: 0.0658, pDistribution: 9.1e-12, pMissing: null,
+    p: 9.1e-12, ks: 0.0658, psi: 0.2412, meanShift: -0.0123, sdRatio: 1.013, pmf: [], pmfNote: '', caveat: null, q: 8.2e-11, flagged: true, verdict: '',
+  } as const;
+  const cells = featureCells(f as never);
+  assert.equal(cells.length, FEATURE_CELL_TITLES.length);
+  assert.deepEqual(cells, ['KS', '0.0658', '9.1e-12', '8.2e-11', '0.241', '-0.01 sd', '1.01', 'spread → gaussian']);
+  assert.equal(pValueText(NaN), 'n/a');
+  assert.equal(pValueText(null), 'n/a', 'NaN arrives as null after JSON');
+  assert.equal(pValueText(0.0456), '0.046');
+});

@@ -7,6 +7,7 @@
 import type { Result } from 'vega-embed';
 import { drawChart } from './drawChart';
 import { button, el } from './dom';
+import { FEATURE_CELL_TITLES, featureCells, pValueText } from '../../src/engine/compare/cells';
 import type { CompareReport } from '../../src/engine/compare/compare';
 import { OVERVIEW_CHART_ID, pmfChartId } from '../../src/engine/charts/compare';
 import type { CompareWebviewToHost, HostToCompareWebview } from '../../src/protocol';
@@ -45,7 +46,7 @@ export function startCompareView(vscode: CompareVsCodeApi, themeConfig: () => Re
     last = m;
     clear();
     const r: CompareReport = m.report;
-    const p = (x: number | null): string => (x === null || Number.isNaN(x) ? '—' : x < 1e-4 ? x.toExponential(1) : x.toPrecision(2));
+    const p = pValueText;
     const n = (x: number): string => x.toLocaleString('en-US');
     const c = r.classifierTest;
     const flagged = r.features.filter((f) => f.flagged).length;
@@ -70,24 +71,14 @@ export function startCompareView(vscode: CompareVsCodeApi, themeConfig: () => Re
       : el('section', { 'aria-labelledby': 'h-c2st' }, el('h2', { id: 'h-c2st' }, 'Classifier two-sample test'), el('p', { class: 'status info' }, `Not run: ${r.classifierTestSkipped ?? 'no reason given'}.`));
 
     // The per-feature table: every column kept, in a scrolling box the keyboard can reach; the verdict wraps.
-    const cols = ['feature', 'verdict', 'test', 'stat', 'p', 'q (BH)', 'PSI', 'mean shift', 'sd ratio', 'shape A → B', 'rows A / B'];
+    const cols = ['feature', 'verdict', ...FEATURE_CELL_TITLES, 'rows A / B'];
     const rows = r.features.map((f) =>
       el(
         'tr',
         { 'data-feature': f.name, class: f.flagged ? 'flagged' : '' },
         el('th', { scope: 'row' }, f.name),
         el('td', { class: 'wrap' }, f.flagged ? '⚠ differs' : 'no detectable difference', ...(f.caveat ? [el('div', { class: 'help' }, f.caveat)] : [])),
-        ...[
-          f.test === 'ks' ? 'KS' : 'χ²',
-          f.statistic.toPrecision(3),
-          p(f.p),
-          p(f.q),
-          f.psi.toFixed(3),
-          f.meanShift === null ? '—' : `${f.meanShift >= 0 ? '+' : ''}${f.meanShift.toFixed(2)} sd`,
-          f.sdRatio === null ? '—' : f.sdRatio.toFixed(2),
-          f.a.shape === f.b.shape ? f.a.shape : `${f.a.shape} → ${f.b.shape}`,
-          `${n(f.a.count)} / ${n(f.b.count)}`,
-        ].map((t) => el('td', {}, t)),
+        ...[...featureCells(f), `${n(f.a.count)} / ${n(f.b.count)}`].map((t) => el('td', {}, t)),
       ),
     );
     const table = el('table', { class: 'stats compare' }, el('thead', {}, el('tr', {}, ...cols.map((t) => el('th', { scope: 'col' }, t)))), el('tbody', {}, ...rows));
