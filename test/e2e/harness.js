@@ -163,13 +163,19 @@ async function pick(page, text, filter = text, timeout = 60000) {
     throw new Error(`pick "${text}": ${e instanceof Error ? e.message.split('\n')[0] : String(e)} (quick pick: ${JSON.stringify(placeholder)}; screenshot pick-failure.png)`);
   }
   await page.keyboard.press('Enter');
+  // Let the chosen row go (the list closes or the next one replaces it) before the caller types anything more.
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: text }).first().waitFor({ state: 'hidden', timeout: 2000 }).catch(() => undefined);
 }
 
 /** Answer an input box (showInputBox) whose prompt shows `prompt`: replace its value, or keep it with `null`. */
 async function answer(page, value, prompt) {
-  await page.locator('.quick-input-widget .quick-input-message', { hasText: prompt }).first().waitFor({ timeout: 15000 });
+  const message = page.locator('.quick-input-widget .quick-input-message', { hasText: prompt }).first();
+  await message.waitFor({ timeout: 15000 });
   if (value !== null) await quickInput(page).fill(value);
   await page.keyboard.press('Enter');
+  // Return once this box has gone or shows the next question: a pick that typed into it while it was closing had its
+  // text land in the editor behind it (seen in CI: "Advanced" typed into a CSV's header).
+  await message.waitFor({ state: 'hidden', timeout: 10000 }).catch(() => undefined);
 }
 
 module.exports = { root, harness, harnessHome, chromiumPath, artefacts, skip, run, env, sh, runPalette, launchWorkbench, tearDown, runScenario, quickInput, pick, answer, isChartWarning, probeWebviewConsole };
