@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { binCounts, kolmogorovQ, kolmogorovSf, ksAgainstSketch, ksStatistic, ksTwoSamplePValue, proportions, psi, quantileSketch, sketchCdf } from '../../src/engine/stats/drift';
+import { binCounts, kolmogorovQ, kolmogorovSf, ksAgainstSketch, ksStatistic, ksTwoSamplePValue, meanAndSd, proportions, psi, quantileCuts, quantileSketch, sketchCdf } from '../../src/engine/stats/drift';
 
 /*
  * Reference numbers computed with Debian's /usr/bin/python3 (scipy 1.10.1, numpy), from the same sequences:
@@ -107,4 +107,20 @@ test('KS against a sketch stays within its bound of the exact statistic, and its
   const moved = ksAgainstSketch(quantileSketch(sorted(A), 200), 400, sorted(shifted(C, 0.2)));
   assert.ok(moved.statistic > 0.18 && moved.pValue < 1e-4, `moved: D ${moved.statistic}, p ${moved.pValue}`);
   assert.ok(Number.isNaN(ksAgainstSketch([], 10, [1]).pValue));
+});
+
+test('PSI cuts: distinct deciles at observed values, never at the maximum', () => {
+  assert.deepEqual(quantileCuts(Float64Array.from({ length: 11 }, (_, i) => i), 10), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  // Ties collapse into one cut; a top value shared by the upper deciles gives no cut there.
+  assert.deepEqual(quantileCuts([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1], 10), [0]);
+  assert.deepEqual(quantileCuts([5, 5, 5], 10), []);
+  assert.deepEqual(quantileCuts([], 10), []);
+});
+
+test('mean and sample sd (n − 1), null where undefined', () => {
+  const { mean, sd } = meanAndSd([2, 4, 4, 4, 5, 5, 7, 9]);
+  assert.equal(mean, 5);
+  assert.ok(Math.abs((sd ?? NaN) - 2.138089935299395) < 1e-12, 'numpy.std(ddof=1)');
+  assert.deepEqual(meanAndSd([3]), { mean: 3, sd: null });
+  assert.deepEqual(meanAndSd([]), { mean: null, sd: null });
 });

@@ -13,8 +13,9 @@
  */
 import type { Categories, FeatureType } from '../dataset';
 import { chiSquareSf } from '../stats/distributions';
-import { binCounts, ksStatistic, ksTwoSamplePValue, proportions, psi } from '../stats/drift';
-import { describeFeature, CATEGORICAL_MAX_DISTINCT } from '../stats/shape';
+import { binCounts, ksStatistic, ksTwoSamplePValue, meanAndSd, proportions, psi, quantileCuts } from '../stats/drift';
+import { valueCountsSorted } from '../stats/histogram';
+import { CATEGORICAL_MAX_DISTINCT, sampledShape } from '../stats/shape';
 import { quantileSorted, sortedPresent } from '../stats/summary';
 import type { ShapeClass } from '../stats/types';
 
@@ -116,7 +117,7 @@ export function compareFeature(a: CompareColumn, b: CompareColumn): FeatureCompa
     ks = ksStatistic(sa, sb);
     statistic = ks;
     pDistribution = sa.length > 0 && sb.length > 0 ? ksTwoSamplePValue(ks, sa.length, sb.length) : NaN;
-    const cuts = decileCuts(sa);
+    const cuts = quantileCuts(sa, PSI_BINS);
     psiValue = psi(proportions(withMissing(binCounts(sa, cuts), missA, missA + missB)), proportions(withMissing(binCounts(sb, cuts), missB, missA + missB)));
     const chart = continuousPmf(sa, sb);
     pmf = chart.bins;
@@ -137,16 +138,10 @@ function shift(a: SideSummary, b: SideSummary): number | null {
 }
 
 function side(values: Float32Array, sorted: Readonly<ArrayLike<number>>, missing: number, coded: boolean): SideSummary {
-  const n = sorted.length;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += (sorted[i] - mean) / (i + 1);
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (sorted[i] - mean) ** 2;
-  const step = Math.ceil(values.length / SHAPE_ROWS);
-  const rows = step <= 1 ? values : Float32Array.from({ length: Math.ceil(values.length / step) }, (_, i) => values[i * step]);
-  const shape = describeFeature(rows).shape.shape;
-  if (coded) return { count: n, missing, mean: null, sd: null, shape };
-  return { count: n, missing, mean: n > 0 ? mean : null, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : null, shape };
+  const { mean, sd } = meanAndSd(sorted);
+  const shape = sampledShape(values, SHAPE_ROWS);
+  if (coded) return { count: sorted.length, missing, mean: null, sd: null, shape };
+  return { count: sorted.length, missing, mean, sd, shape };
 }
 
 interface DiscreteKeys {
@@ -173,8 +168,11 @@ function discreteKeys(a: CompareColumn, b: CompareColumn, sa: Readonly<ArrayLike
     const countB = new Map([['0', b.categories.counts[0] ?? 0], ['1', b.categories.counts[1] ?? 0]]);
     return { keys: ['0', '1'], labels: ['false', 'true'], numeric: false, countA, countB };
   }
-  const countA = valueCounts(sa);
-  const countB = valueCounts(sb);
+  const va = valueCountsSorted(sa, CATEGORICAL_MAX_DISTINCT);
+  const vb = valueCountsSorted(sb, CATEGORICAL_MAX_DISTINCT);
+  if (!va || !vb) return null;
+  const countA = new Map(va.values.map((v, i) => [String(v), va.counts[i]]));
+  const countB = new Map(vb.values.map((v, i) => [String(v), vb.counts[i]]));
   const keys = [...new Set([...countA.keys(), ...countB.keys()])];
   if (keys.length > CATEGORICAL_MAX_DISTINCT) return null;
   keys.sort((x, y) => Number(x) - Number(y));
@@ -187,19 +185,6 @@ function levelCounts(c: Categories): Map<string, number> {
   return m;
 }
 
-/** Counts of each distinct value of an ascending array, stopping past CATEGORICAL_MAX_DISTINCT + 1 keys. */
-function valueCounts(sorted: Readonly<ArrayLike<number>>): Map<string, number> {
-  const m = new Map<string, number>();
-  let i = 0;
-  while (i < sorted.length && m.size <= CATEGORICAL_MAX_DISTINCT) {
-    const v = sorted[i];
-    let j = i + 1;
-    while (j < sorted.length && sorted[j] === v) j++;
-    m.set(String(v), j - i);
-    i = j;
-  }
-  return m;
-}
 
 /**
  * Pearson's χ² test of homogeneity of two count vectors over the same keys: the 2 × k table without its empty
@@ -231,17 +216,6 @@ function withMissing(counts: readonly number[], missing: number, anyMissing: num
   return anyMissing > 0 ? [...counts, missing] : [...counts];
 }
 
-/** Distinct deciles of A at observed values, below its maximum (as the training drift check cuts). */
-function decileCuts(sorted: Readonly<ArrayLike<number>>): number[] {
-  if (sorted.length === 0) return [];
-  const top = sorted[sorted.length - 1];
-  const cuts: number[] = [];
-  for (let i = 1; i < PSI_BINS; i++) {
-    const c = sorted[Math.floor(((sorted.length - 1) * i) / PSI_BINS)];
-    if (c < top && (cuts.length === 0 || c > cuts[cuts.length - 1])) cuts.push(c);
-  }
-  return cuts;
-}
 
 function continuousPmf(sa: Readonly<ArrayLike<number>>, sb: Readonly<ArrayLike<number>>): { bins: PmfBin[]; note: string } {
   if (sa.length === 0 && sb.length === 0) return { bins: [], note: 'no present values' };

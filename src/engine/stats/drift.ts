@@ -25,6 +25,33 @@ export function psi(expected: readonly number[], actual: readonly number[], floo
   return sum;
 }
 
+/**
+ * PSI bin cuts: the distinct `bins`-quantiles of ascending values taken at observed values (the lower order statistic
+ * at each), never at the maximum — an interpolated cut between two tied groups, or one at the top, would make a bin
+ * that is empty on both sides.
+ */
+export function quantileCuts(sorted: Readonly<ArrayLike<number>>, bins: number): number[] {
+  if (sorted.length === 0) return [];
+  const top = sorted[sorted.length - 1];
+  const cuts: number[] = [];
+  for (let i = 1; i < bins; i++) {
+    const c = sorted[Math.floor(((sorted.length - 1) * i) / bins)];
+    if (c < top && (cuts.length === 0 || c > cuts[cuts.length - 1])) cuts.push(c);
+  }
+  return cuts;
+}
+
+/** Mean and sample standard deviation (n − 1) of values; null where undefined (no value; one value for the sd). */
+export function meanAndSd(values: Readonly<ArrayLike<number>>): { mean: number | null; sd: number | null } {
+  const n = values.length;
+  if (n === 0) return { mean: null, sd: null };
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += (values[i] - mean) / (i + 1);
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
+  return { mean, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : null };
+}
+
 /** Counts → proportions (all zero when the counts are). */
 export function proportions(counts: readonly number[]): number[] {
   const total = counts.reduce((a, b) => a + b, 0);

@@ -41,6 +41,16 @@ export function describeFeature(column: Readonly<Float32Array>): FeatureDescript
 }
 
 /**
+ * The shape class of a column read on at most `maxRows` rows (every k-th row, k = ⌈n / maxRows⌉): the drift checks
+ * and Compare Datasets classify big columns on a fixed-size, deterministic sample.
+ */
+export function sampledShape(column: Readonly<Float32Array>, maxRows: number): ShapeClass {
+  const step = Math.ceil(column.length / maxRows);
+  const rows = step <= 1 ? column : Float32Array.from({ length: Math.ceil(column.length / step) }, (_, i) => column[i * step]);
+  return describeFeature(rows).shape.shape;
+}
+
+/**
  * The shape class of a column.
  *
  * Discrete first: `empty`, `constant` (one value), `binary` (two), `categorical` (≤ 20 distinct values, each

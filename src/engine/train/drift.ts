@@ -6,9 +6,9 @@
  */
 import type { FeatureType } from '../dataset';
 import { chiSquareIsf } from '../stats/distributions';
-import { binCounts, ksAgainstSketch, proportions, psi, quantileSketch } from '../stats/drift';
+import { binCounts, ksAgainstSketch, meanAndSd, proportions, psi, quantileCuts, quantileSketch } from '../stats/drift';
 import type { SketchKs } from '../stats/drift';
-import { describeFeature } from '../stats/shape';
+import { sampledShape } from '../stats/shape';
 import { sortedPresent } from '../stats/summary';
 import type { ShapeClass } from '../stats/types';
 
@@ -77,11 +77,8 @@ export function summariseTraining(columns: readonly Float32Array[], names: reado
     const values = new Float32Array(rows.length);
     for (let k = 0; k < rows.length; k++) values[k] = col[rows[k]];
     const sorted = sortedPresent(values);
-    const { mean, sd } = moments(sorted);
-    // Cuts at observed values (the lower order statistic at each decile), never at the maximum: an interpolated cut
-    // between two tied groups, or one at the top, would make a bin that is empty on both sides.
-    const top = sorted.length > 0 ? sorted[sorted.length - 1] : NaN;
-    const cuts = sorted.length === 0 ? [] : distinct(Array.from({ length: PSI_BINS - 1 }, (_, i) => sorted[Math.floor(((sorted.length - 1) * (i + 1)) / PSI_BINS)])).filter((c) => c < top);
+    const { mean, sd } = meanAndSd(sorted);
+    const cuts = quantileCuts(sorted, PSI_BINS);
     return {
       name: names[j],
       type: types[j],
@@ -89,7 +86,7 @@ export function summariseTraining(columns: readonly Float32Array[], names: reado
       missing: values.length - sorted.length,
       mean,
       sd,
-      shape: shapeOf(values),
+      shape: sampledShape(values, SHAPE_ROWS),
       // Stored exactly: a knot rounded past a tied value would move that value's whole jump in the CDF.
       quantiles: quantileSketch(sorted, SKETCH_QUANTILES),
       cuts,
@@ -126,7 +123,7 @@ export function compareWithTraining(summary: TrainingSummary, columnOf: (name: s
     const ks = sorted.length > 0 && f.count > 0 ? ksAgainstSketch(f.quantiles, f.count, sorted) : null;
     const byPsi = psiValue !== null && psiValue > PSI_THRESHOLD && (psiNoise === null || psiValue > psiNoise);
     const byKs = ks !== null && ks.pValue < level;
-    const target = { mean: moments(sorted).mean, shape: sorted.length > 0 ? shapeOf(col) : null };
+    const target = { mean: meanAndSd(sorted).mean, shape: sorted.length > 0 ? sampledShape(col, SHAPE_ROWS) : null };
     const drift: FeatureDrift = {
       feature: f.name,
       psi: psiValue,
@@ -163,25 +160,8 @@ export function describeDrift(d: FeatureDrift, level: number): string {
   return `${d.feature} differs from the training data: ${parts.join(', ')}`;
 }
 
-function shapeOf(column: Float32Array): ShapeClass {
-  const step = Math.ceil(column.length / SHAPE_ROWS);
-  const rows = step <= 1 ? column : Float32Array.from({ length: Math.ceil(column.length / step) }, (_, i) => column[i * step]);
-  return describeFeature(rows).shape.shape;
-}
 
-function moments(sorted: Readonly<ArrayLike<number>>): { mean: number | null; sd: number | null } {
-  const n = sorted.length;
-  if (n === 0) return { mean: null, sd: null };
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += (sorted[i] - mean) / (i + 1);
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (sorted[i] - mean) ** 2;
-  return { mean, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : null };
-}
 
-function distinct(values: readonly number[]): number[] {
-  return values.filter((v, i) => i === 0 || v !== values[i - 1]);
-}
 
 function sum(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0);
