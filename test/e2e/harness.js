@@ -60,7 +60,13 @@ async function runPalette(page, text, attempts = 6) {
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input').first();
     await input.waitFor({ state: 'visible', timeout: 15000 });
-    await input.fill('>' + text);
+    // A webview taking focus (a tab just clicked, a panel just shown) can close the box between F1 and typing:
+    // then open it again rather than wait for a box that is gone.
+    if (!(await input.fill('>' + text, { timeout: 5000 }).then(() => true, () => false))) {
+      if (i === attempts) throw new Error(`the command palette closed before "${text}" could be typed`);
+      await page.waitForTimeout(500);
+      continue;
+    }
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
     if (await row.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)) {
       await page.keyboard.press('Enter');
