@@ -87,7 +87,7 @@ export function formatReport(report: Report): string {
       (t.baselinesMs !== undefined ? `, baselines ${fmtMs(t.baselinesMs)}` : '') +
       (t.relevanceMs !== undefined ? `, relevance ${fmtMs(t.relevanceMs)}` : '') +
       (t.sparsityMs !== undefined ? `, sparsity ${fmtMs(t.sparsityMs)}` : '') +
-      ').',
+      `) on ${report.settings.threads ?? 1} thread${(report.settings.threads ?? 1) === 1 ? '' : 's'}.`,
   );
   if (report.energy) out.push(energyLine(report.energy));
   return out.join('\n') + '\n';

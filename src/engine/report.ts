@@ -52,7 +52,8 @@ export interface Report {
   /** Every analysis with whether it ran, and why not when it did not. */
   readonly analyses: AnalysisStatus[];
   readonly warnings: DatasetWarning[];
-  readonly settings: { readonly seed: number };
+  /** The seed of every random choice, and how many threads ran the heavy passes (the report is the same for any count). */
+  readonly settings: { readonly seed: number; readonly threads?: number };
   readonly timings: Timings;
   /**
    * Energy and carbon of the analysis (reading included): RAPL package counters when readable, else process CPU time ×

@@ -13,3 +13,24 @@ export function mapToFloat64(length: number, f: (i: number) => number): Float64A
   for (let i = 0; i < length; i++) out[i] = f(i);
   return out;
 }
+
+/**
+ * A Float32Array whose memory a pool's threads can read without a copy: the same array when it already sits on a
+ * SharedArrayBuffer, else a copy that does (a plain ArrayBuffer would be cloned into every thread of every batch).
+ */
+export function sharedFloat32(values: Float32Array): Float32Array {
+  if (typeof SharedArrayBuffer === 'undefined' || values.buffer instanceof SharedArrayBuffer) return values;
+  const out = new Float32Array(new SharedArrayBuffer(values.length * 4));
+  out.set(values);
+  return out;
+}
+
+/** A zeroed Float32Array on a SharedArrayBuffer (plain memory where there is none). */
+export function newSharedFloat32(length: number): Float32Array {
+  return typeof SharedArrayBuffer === 'undefined' ? new Float32Array(length) : new Float32Array(new SharedArrayBuffer(length * 4));
+}
+
+/** A zeroed Float64Array on a SharedArrayBuffer (plain memory where there is none). */
+export function newSharedFloat64(length: number): Float64Array {
+  return typeof SharedArrayBuffer === 'undefined' ? new Float64Array(length) : new Float64Array(new SharedArrayBuffer(length * 8));
+}

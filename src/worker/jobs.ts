@@ -5,7 +5,7 @@ import { evaluateRulesOnFile } from '../engine/tasks/evaluateRules';
 import { planTraining } from '../engine/tasks/planTraining';
 import { predictFile } from '../engine/tasks/predictFile';
 import { trainFile } from '../engine/tasks/trainFile';
-import type { TaskRunner } from '../engine/parallel/foldTasks';
+import type { TaskRunner } from '../engine/parallel/runner';
 import type { EpochProgress } from '../engine/train/types';
 import type { Job, JobResult } from '../protocol';
 

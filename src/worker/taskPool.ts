@@ -1,6 +1,7 @@
 /**
- * A pool of worker threads that runs the engine's fold tasks (src/engine/parallel/foldTasks.ts) side by side, for
- * the CLI and the extension's analysis worker. `run` is synchronous — the analysis is a synchronous computation —
+ * A pool of worker threads that runs the engine's kernels (src/engine/parallel/kernels.ts: model folds, feature
+ * profiles, correlation rows, gradient blocks) side by side, for the CLI and the extension's analysis worker. Big
+ * arrays in a batch's context sit on SharedArrayBuffers, so posting it to the threads copies no data. `run` is synchronous — the analysis is a synchronous computation —
  * so the calling thread blocks in Atomics.wait until a thread bumps the shared counter, then takes the answer with
  * receiveMessageOnPort (no event loop needed). The threads and the calling thread claim a batch's tasks one at a time
  * from a shared counter; results come back in task order and do not depend on the thread count or on who ran what.
@@ -9,8 +10,11 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import type { MessagePort } from 'node:worker_threads';
 import { CancelledError } from '../engine/cancel';
 import type { CancelSignal } from '../engine/cancel';
-import { inlineRunner, runFoldTask } from '../engine/parallel/foldTasks';
-import type { FoldContext, FoldResult, FoldTask, TaskRunner } from '../engine/parallel/foldTasks';
+import type { FoldContext, FoldResult, FoldTask } from '../engine/parallel/foldTasks';
+import { runKernel } from '../engine/parallel/kernels';
+import type { KernelContext, KernelKind, KernelResult, KernelTask } from '../engine/parallel/kernels';
+import { inlineRunner } from '../engine/parallel/runner';
+import type { KernelRunOptions, TaskRunner } from '../engine/parallel/runner';
 import type { PoolToThread } from './taskProtocol';
 import { isThreadToPool } from './taskProtocol';
 
@@ -46,6 +50,9 @@ export class ThreadTaskRunner implements TaskRunner {
   private readonly counter = new Int32Array(new SharedArrayBuffer(4));
   private readonly cancel = new Int32Array(new SharedArrayBuffer(4));
   private batch = 0;
+  /** Batches posted and not yet collected, and answers to them read while another batch was being collected. */
+  private readonly open = new Set<number>();
+  private readonly inbox = new Map<number, unknown[]>();
 
   constructor(options: TaskPoolOptions) {
     this.options = options;
@@ -65,25 +72,56 @@ export class ThreadTaskRunner implements TaskRunner {
     if (this.threads < 2 || tasks.length < 2 || workOf(context, tasks) < (this.options.minWork ?? DEFAULT_MIN_WORK)) {
       return inlineRunner.start(context, tasks, signal, onDone);
     }
-    const threads = this.spawn();
-    const batch = ++this.batch;
-    Atomics.store(this.cancel, 0, 0);
-    const claim = new SharedArrayBuffer(4);
-    for (const t of threads) t.port.postMessage({ type: 'batch', batch, context, tasks, claim } satisfies PoolToThread);
-    return () => this.collect(threads, batch, context, tasks, new Int32Array(claim), signal, onDone);
+    return this.post('fold', context, tasks, signal, onDone);
   }
 
-  private collect(
+  runKernel<K extends KernelKind>(kind: K, context: KernelContext<K>, tasks: readonly KernelTask<K>[], options: KernelRunOptions = {}): KernelResult<K>[] {
+    if (this.threads < 2 || tasks.length < 2 || (options.work ?? Infinity) < (this.options.minWork ?? DEFAULT_MIN_WORK)) {
+      return inlineRunner.runKernel(kind, context, tasks, options);
+    }
+    return this.post(kind, context, tasks, options.signal, options.onDone)();
+  }
+
+  private post<K extends KernelKind>(kind: K, context: KernelContext<K>, tasks: readonly KernelTask<K>[], signal?: CancelSignal, onDone?: (done: number) => void): () => KernelResult<K>[] {
+    const threads = this.spawn();
+    const batch = ++this.batch;
+    if (this.open.size === 0) Atomics.store(this.cancel, 0, 0);
+    this.open.add(batch);
+    const claim = new SharedArrayBuffer(4);
+    for (const t of threads) t.port.postMessage({ type: 'batch', kind, batch, context, tasks, claim } as PoolToThread);
+    return () => this.collect(threads, batch, kind, context, tasks, new Int32Array(claim), signal, onDone);
+  }
+
+  private collect<K extends KernelKind>(
     threads: Thread[],
     batch: number,
-    context: FoldContext,
-    tasks: readonly FoldTask[],
+    kind: K,
+    context: KernelContext<K>,
+    tasks: readonly KernelTask<K>[],
     claim: Int32Array,
     signal?: CancelSignal,
     onDone?: (done: number) => void,
-  ): FoldResult[] {
+  ): KernelResult<K>[] {
+    try {
+      return this.collectBatch(threads, batch, kind, context, tasks, claim, signal, onDone);
+    } finally {
+      this.open.delete(batch);
+      this.inbox.delete(batch);
+    }
+  }
+
+  private collectBatch<K extends KernelKind>(
+    threads: Thread[],
+    batch: number,
+    kind: K,
+    context: KernelContext<K>,
+    tasks: readonly KernelTask<K>[],
+    claim: Int32Array,
+    signal?: CancelSignal,
+    onDone?: (done: number) => void,
+  ): KernelResult<K>[] {
     const n = tasks.length;
-    const results: (FoldResult | null)[] = new Array<FoldResult | null>(n).fill(null);
+    const results: (KernelResult<K> | null)[] = new Array<KernelResult<K> | null>(n).fill(null);
     let done = 0;
     let answers = 0;
     let failure: string | null = null;
@@ -91,21 +129,34 @@ export class ThreadTaskRunner implements TaskRunner {
     const stop = (): void => {
       Atomics.store(this.cancel, 0, 1);
     };
+    const take = (message: unknown): void => {
+      if (!isThreadToPool(message, kind)) return;
+      answers++;
+      if (message.type === 'result') {
+        results[message.index] = message.result as KernelResult<K>;
+        onDone?.(++done);
+      } else if (message.cancelled) {
+        cancelled = true;
+      } else {
+        // The rest of the batch is not worth waiting for.
+        failure ??= message.message;
+        stop();
+      }
+    };
+    // Answers to this batch that another batch's wait already read (batches overlap: the L1 gradients run while the
+    // baselines' folds are out).
+    for (const message of this.inbox.get(batch) ?? []) take(message);
+    this.inbox.delete(batch);
     const drain = (): void => {
       for (const t of threads) {
         for (let received = receiveMessageOnPort(t.port); received; received = receiveMessageOnPort(t.port)) {
           const message: unknown = received.message;
-          if (!isThreadToPool(message) || message.batch !== batch) continue;
-          answers++;
-          if (message.type === 'result') {
-            results[message.index] = message.result;
-            onDone?.(++done);
-          } else if (message.cancelled) {
-            cancelled = true;
-          } else {
-            // The rest of the batch is not worth waiting for.
-            failure ??= message.message;
-            stop();
+          const of = isRecord(message) && typeof message.batch === 'number' ? message.batch : -1;
+          if (of === batch) take(message);
+          else if (this.open.has(of)) {
+            const kept = this.inbox.get(of);
+            if (kept) kept.push(message);
+            else this.inbox.set(of, [message]);
           }
         }
       }
@@ -123,7 +174,7 @@ export class ThreadTaskRunner implements TaskRunner {
       }
       const index = Atomics.add(claim, 0, 1);
       if (index >= n) break;
-      results[index] = runFoldTask(context, tasks[index], signal);
+      results[index] = runKernel(kind, context, tasks[index], signal);
       ranHere++;
       onDone?.(++done);
       drain();
@@ -138,7 +189,7 @@ export class ThreadTaskRunner implements TaskRunner {
       if (threads.some((t) => t.worker.threadId < 0)) {
         this.pool = null;
         for (const t of threads) void t.worker.terminate();
-        throw new Error('a model-fitting thread stopped unexpectedly (out of memory?); the analysis was abandoned');
+        throw new Error('a pool thread stopped unexpectedly (out of memory?); the analysis was abandoned');
       }
       if (signal?.aborted && !cancelled) {
         cancelled = true;
@@ -146,9 +197,9 @@ export class ThreadTaskRunner implements TaskRunner {
       }
       Atomics.wait(this.counter, 0, seen, POLL_MS);
     }
-    if (failure !== null) throw new Error(`a model fit failed in a pool thread: ${failure}`);
+    if (failure !== null) throw new Error(`a ${kind} task failed in a pool thread: ${failure}`);
     if (cancelled || signal?.aborted) throw signal?.reason instanceof Error ? signal.reason : new CancelledError();
-    return results.map((r) => r as FoldResult);
+    return results.map((r) => r as KernelResult<K>);
   }
 
   /** Stops the threads (the next run starts new ones). */
@@ -175,6 +226,10 @@ export class ThreadTaskRunner implements TaskRunner {
     });
     return this.pool;
   }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
 }
 
 /** Rows × features × tasks: the scale of a batch's fitting. */

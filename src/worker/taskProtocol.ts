@@ -1,17 +1,22 @@
-/** Messages between the task pool and its threads (taskPool.ts, taskWorker.ts), with the guard for incoming ones. */
-import type { FoldContext, FoldResult, FoldTask } from '../engine/parallel/foldTasks';
+/** Messages between the task pool and its threads (taskPool.ts, taskWorker.ts), with the guards for incoming ones. */
+import type { FoldTask } from '../engine/parallel/foldTasks';
+import { KERNEL_KINDS } from '../engine/parallel/kernels';
+import type { KernelContext, KernelKind, KernelResult, KernelTask } from '../engine/parallel/kernels';
 
 export type PoolToThread = {
-  readonly type: 'batch';
-  readonly batch: number;
-  readonly context: FoldContext;
-  readonly tasks: readonly FoldTask[];
-  /** One Int32: the next task index to claim (Atomics.add), shared by every thread of the batch and the caller. */
-  readonly claim: SharedArrayBuffer;
-};
+  [K in KernelKind]: {
+    readonly type: 'batch';
+    readonly kind: K;
+    readonly batch: number;
+    readonly context: KernelContext<K>;
+    readonly tasks: readonly KernelTask<K>[];
+    /** One Int32: the next task index to claim (Atomics.add), shared by every thread of the batch and the caller. */
+    readonly claim: SharedArrayBuffer;
+  };
+}[KernelKind];
 
 export type ThreadToPool =
-  | { readonly type: 'result'; readonly batch: number; readonly index: number; readonly result: FoldResult }
+  | { readonly type: 'result'; readonly batch: number; readonly index: number; readonly result: KernelResult<KernelKind> }
   | { readonly type: 'failed'; readonly batch: number; readonly index: number; readonly cancelled: boolean; readonly message: string };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -19,8 +24,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isFloatColumn = (v: unknown): boolean => v instanceof Float32Array || v instanceof Float64Array;
 
-function isTask(t: unknown): t is FoldTask {
+function isFoldTask(t: unknown): t is FoldTask {
   return (
     isRecord(t) &&
     (t.model === 'gbdt' || t.model === 'linear') &&
@@ -33,29 +39,93 @@ function isTask(t: unknown): t is FoldTask {
   );
 }
 
+/** Per kernel: a plausible context, a plausible task (indices in range where the context says the range). */
+const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, unknown>): boolean; task(t: unknown, c: Record<string, unknown>): boolean } } = {
+  fold: {
+    context: (c) => Array.isArray(c.folds) && isRecord(c.target),
+    task: (t) => isFoldTask(t),
+  },
+  profile: {
+    context: (c) => Array.isArray(c.columns) && c.columns.every((x) => x instanceof Float32Array),
+    task: (t, c) => isRecord(t) && isCount(t.index) && t.index < (c.columns as unknown[]).length && typeof t.name === 'string' && typeof t.type === 'string',
+  },
+  correlationRow: {
+    context: (c) =>
+      Array.isArray(c.columns) && c.columns.every(isFloatColumn) && Array.isArray(c.means) && Array.isArray(c.anyMissing) && Array.isArray(c.constant) && c.means.length === c.columns.length,
+    task: (t, c) => isRecord(t) && isCount(t.row) && t.row < (c.columns as unknown[]).length,
+  },
+  marginal: {
+    context: (c) =>
+      Array.isArray(c.columns) &&
+      c.columns.every((x) => x instanceof Float32Array) &&
+      (c.labels === null || c.labels instanceof Int32Array) &&
+      isCount(c.classes) &&
+      (c.target === null || c.target instanceof Float64Array) &&
+      (c.labels !== null || c.target !== null),
+    task: (t, c) => isRecord(t) && isCount(t.feature) && t.feature < (c.columns as unknown[]).length,
+  },
+  leakScore: {
+    context: (c) =>
+      Array.isArray(c.columns) &&
+      c.columns.every((x) => x instanceof Float32Array) &&
+      (c.labels === null || c.labels instanceof Int32Array) &&
+      isCount(c.classes) &&
+      (c.target === null || c.target instanceof Float64Array),
+    task: (t, c) =>
+      isRecord(t) && isCount(t.feature) && t.feature < (c.columns as unknown[]).length && isCount(t.count) && typeof t.bins === 'boolean' && typeof t.rank === 'boolean',
+  },
+  screenPairs: {
+    context: (c) =>
+      Array.isArray(c.values) &&
+      c.values.every((x) => x instanceof Float32Array) &&
+      Array.isArray(c.resids) &&
+      c.resids.length > 0 &&
+      c.resids.every((x) => x instanceof Float64Array),
+    task: (t, c) => isRecord(t) && isCount(t.a) && t.a < (c.values as unknown[]).length,
+  },
+  termDots: {
+    context: (c) =>
+      Array.isArray(c.terms) &&
+      c.terms.every((t) => Array.isArray(t) && t.every(isCount)) &&
+      Array.isArray(c.stored) &&
+      c.stored.length === c.terms.length &&
+      c.stored.every((x) => x === null || x instanceof Float32Array) &&
+      Array.isArray(c.gathered) &&
+      c.gathered.every((x) => x === null || x instanceof Float32Array) &&
+      c.residual instanceof Float64Array,
+    task: (t, c) => isRecord(t) && isCount(t.from) && isCount(t.to) && t.from <= t.to && t.to <= (c.terms as unknown[]).length,
+  },
+};
+
 export function isPoolToThread(v: unknown): v is PoolToThread {
-  return (
-    isRecord(v) &&
-    v.type === 'batch' &&
-    isCount(v.batch) &&
-    isRecord(v.context) &&
-    Array.isArray(v.context.folds) &&
-    isRecord(v.context.target) &&
-    Array.isArray(v.tasks) &&
-    v.tasks.every(isTask) &&
-    v.claim instanceof SharedArrayBuffer &&
-    v.claim.byteLength >= 4
-  );
+  if (!isRecord(v) || v.type !== 'batch' || !isCount(v.batch) || !(v.claim instanceof SharedArrayBuffer) || v.claim.byteLength < 4) return false;
+  const kind = v.kind as KernelKind;
+  if (!KERNEL_KINDS.includes(kind) || !isRecord(v.context) || !Array.isArray(v.tasks)) return false;
+  const guard = BATCH_GUARDS[kind];
+  const context = v.context;
+  return guard.context(context) && v.tasks.every((t) => guard.task(t, context));
 }
 
-export function isThreadToPool(v: unknown): v is ThreadToPool {
-  if (!isRecord(v) || !isCount(v.batch) || !isCount(v.index)) return false;
-  if (v.type === 'result') {
-    if (!isRecord(v.result) || !(v.result.predictions instanceof Float64Array)) return false;
-    const { permuted, model } = v.result;
+/** Per kernel: a plausible result. */
+const RESULT_GUARDS: { readonly [K in KernelKind]: (r: unknown) => boolean } = {
+  fold: (r) => {
+    if (!isRecord(r) || !(r.predictions instanceof Float64Array)) return false;
+    const { permuted, model } = r;
     const modelOk = model === undefined || model === null || (isRecord(model) && Array.isArray(model.trees) && model.baseline instanceof Float64Array);
     return modelOk && (permuted === null || (Array.isArray(permuted) && permuted.every((a) => a instanceof Float64Array)));
-  }
+  },
+  profile: (r) => isRecord(r) && isCount(r.index) && typeof r.name === 'string' && isRecord(r.stats) && isRecord(r.histogram),
+  correlationRow: (r) => r instanceof Float64Array,
+  marginal: (r) => r === null || (isRecord(r) && typeof r.test === 'string' && typeof r.p === 'number'),
+  leakScore: (r) => r === null || (isRecord(r) && (r.kind === 'rank' || r.kind === 'bins') && typeof r.rows === 'number'),
+  screenPairs: (r) => r instanceof Float64Array,
+  termDots: (r) => r instanceof Float64Array,
+};
+
+/** An answer of a thread to a batch of `kind`. */
+export function isThreadToPool(v: unknown, kind: KernelKind): v is ThreadToPool {
+  if (!isRecord(v) || !isCount(v.batch) || !isCount(v.index)) return false;
+  if (v.type === 'result') return RESULT_GUARDS[kind](v.result);
   if (v.type === 'failed') return typeof v.cancelled === 'boolean' && typeof v.message === 'string';
   return false;
 }

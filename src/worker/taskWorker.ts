@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { CancelledError, isCancelled, sharedFlagSignal } from '../engine/cancel';
-import { runFoldTask } from '../engine/parallel/foldTasks';
+import { runKernel } from '../engine/parallel/kernels';
 import type { PoolToThread, ThreadToPool } from './taskProtocol';
 import { isPoolToThread } from './taskProtocol';
 
@@ -36,7 +36,7 @@ port.on('message', (raw: unknown) => {
     const index = Atomics.add(claim, 0, 1);
     if (index >= message.tasks.length) return;
     try {
-      const result = runFoldTask(message.context, message.tasks[index], signal);
+      const result = runKernel(message.kind, message.context as never, message.tasks[index] as never, signal);
       answer({ type: 'result', batch: message.batch, index, result });
     } catch (error) {
       const cancelled = isCancelled(error) || error instanceof CancelledError;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { classLabel, inMemoryDataset } from '../../src/engine/dataset';
-import { inlineRunner } from '../../src/engine/parallel/foldTasks';
+import { inlineRunner } from '../../src/engine/parallel/runner';
 import type { FoldTask } from '../../src/engine/parallel/foldTasks';
 import { binFolds } from '../../src/engine/models/baselines';
 import { planFolds } from '../../src/engine/models/crossValidation';
@@ -58,7 +58,7 @@ test('a whole analysis is the same report on one thread and on two', async () =>
   const dataset = inMemoryDataset({ names: columns.map((_, j) => `x${j + 1}`), columns, label: classLabel('y', labels, ['0', '1']) });
   const runner = pool(2);
   try {
-    const strip = (r: ReturnType<typeof analyseDataset>): unknown => ({ ...r, timings: null });
+    const strip = (r: ReturnType<typeof analyseDataset>): unknown => ({ ...r, timings: null, settings: { ...r.settings, threads: null } });
     // Drop-column refits (the default budget), and conditional permutation tests of the kept trees (budget 0).
     for (const conditionalBudget of [undefined, 0]) {
       const one = analyseDataset(dataset, { seed: 5, conditionalBudget });

@@ -9,16 +9,21 @@ import { looksLikePlaceholder } from '../io/missing';
 import { chiSquareIndependence } from '../stats/chiSquare';
 import { kruskalWallis } from '../stats/kruskalWallis';
 import { benjaminiHochberg } from '../stats/multiplicity';
-import { spearman } from '../stats/spearman';
 import type { CorrelationMatrix } from '../stats/correlation';
 import type { FeatureProfile } from '../stats/profile';
 import type { Alert } from './types';
+import type { TaskRunner } from '../parallel/runner';
+import { sharedFloat32 } from '../typed';
+import { binAccuracy, binR2, continuousLeakCheck, LEAK_BINS, leakScoreKernel, quantileCodes } from './leak';
+import type { LeakContext, LeakScore, LeakTask } from './leak';
 
 export interface AlertInput {
   readonly dataset: Dataset;
   readonly profiles: readonly FeatureProfile[];
   /** Pearson correlations of the features with an order (names may include the label; it is skipped). */
   readonly correlation: CorrelationMatrix;
+  /** Threads for the per-feature leak checks (the same alerts whatever their number). */
+  readonly runner?: TaskRunner;
 }
 
 /** ydata-profiling: a categorical column with more than 50 distinct values is high-cardinality. */
@@ -35,8 +40,7 @@ export const SKEW_THRESHOLD = 3;
 export const HIGH_CORRELATION = 0.9;
 /** A single feature that alone predicts this share of labels (or R² for a number) leaks the label. */
 export const LEAK_SCORE = 0.99;
-/** |Spearman ρ| of a numeric feature with a numeric target at or above this: the feature is the target, reordered. */
-export const LEAK_RANK_CORRELATION = 0.995;
+export { LEAK_RANK_CORRELATION } from './leak';
 /** A class below this share of labelled rows makes the label extremely imbalanced. */
 export const IMBALANCE_SHARE = 0.05;
 
@@ -47,7 +51,7 @@ export function findAlerts(input: AlertInput): Alert[] {
   alerts.push(...columnAlerts(dataset, profiles));
   alerts.push(...pairAlerts(dataset, input.correlation));
   alerts.push(...labelAlerts(dataset));
-  alerts.push(...leakAlerts(dataset, profiles));
+  alerts.push(...leakAlerts(dataset, profiles, input.runner));
   alerts.push(...missingnessAlerts(dataset));
   const rank = { error: 0, warning: 1, info: 2 } as const;
   return alerts.sort((a, b) => rank[a.severity] - rank[b.severity]);
@@ -90,9 +94,16 @@ function rowAlerts(dataset: Dataset): Alert[] {
   const label = dataset.label;
   // The label's value per row (class code or target; NaN when missing), for "exact duplicate" and conflicts.
   const labelValue = (i: number): number => (label ? (label.target ? label.target[i] : label.values[i] < 0 ? NaN : label.values[i]) : 0);
+  // Only rows whose feature hash occurs more than once can repeat or conflict: a sort finds those hashes, and only
+  // their rows are keyed (a string key per row of a million-row table cost a second).
+  const sorted = Float64Array.from(hashes).sort();
+  const repeated = new Set<number>();
+  for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]);
   const firstByRow = new Map<string, number>();
   let duplicates = 0;
   for (let i = 0; i < n; i++) {
+    if (repeated.size === 0) break;
+    if (!repeated.has(hashes[i])) continue;
     const key = `${hashes[i]}:${labelValue(i)}`;
     if (firstByRow.has(key)) duplicates++;
     else firstByRow.set(key, i);
@@ -109,9 +120,9 @@ function rowAlerts(dataset: Dataset): Alert[] {
   // Conflicts: identical feature rows whose class labels differ (classes only: a numeric target varies by noise).
   if (label && label.task !== 'regression') {
     const classesOf = new Map<number, Set<number>>();
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < n && repeated.size > 0; i++) {
       const y = label.values[i];
-      if (y < 0) continue;
+      if (y < 0 || !repeated.has(hashes[i])) continue;
       const set = classesOf.get(hashes[i]) ?? new Set<number>();
       set.add(y);
       classesOf.set(hashes[i], set);
@@ -373,43 +384,57 @@ function labelAlerts(dataset: Dataset): Alert[] {
  * (discrete features with at most n/20 levels, so the rule cannot memorise rows) or per quantile bin (32 bins), and
  * for a numeric target the R² of the bin means. A copy of the label scores 1.
  */
-function leakAlerts(dataset: Dataset, profiles: readonly FeatureProfile[]): Alert[] {
+function leakAlerts(dataset: Dataset, profiles: readonly FeatureProfile[], runner?: TaskRunner): Alert[] {
   const label = dataset.label;
   const alerts: Alert[] = [];
   if (!label) return alerts;
   const n = dataset.rows;
+  const regression = label.task === 'regression' && label.target !== null && label.target !== undefined;
+  const context: LeakContext = { columns: dataset.columns, labels: regression ? null : label.values, classes: label.classes.length, target: regression ? (label.target as Float64Array) : null };
+  // Continuous features need only their column and the label: a kernel task each, side by side on a runner's threads.
+  const scored = (f: FeatureProfile): boolean => f.shape !== 'constant' && f.shape !== 'empty';
+  const continuous = profiles.filter((f) => scored(f) && !dataset.categories[f.index] && !f.values && (continuousLeakCheck(f) || (regression && f.type === 'numeric')));
+  const tasks: LeakTask[] = continuous.map((f) => ({ feature: f.index, count: f.stats.count, bins: continuousLeakCheck(f), rank: regression && f.type === 'numeric' }));
+  const results =
+    runner && runner.threads > 1 && tasks.length > 1
+      ? runner.runKernel('leakScore', { ...context, columns: dataset.columns.map(sharedFloat32) }, tasks, { work: n * tasks.length * 30 })
+      : tasks.map((task) => leakScoreKernel(context, task));
+  const byFeature = new Map<number, LeakScore | null>(tasks.map((t, i) => [t.feature, results[i]]));
   profiles.forEach((f, j) => {
-    if (f.shape === 'constant' || f.shape === 'empty') return;
-    if (label.task === 'regression' && label.target && f.type === 'numeric') {
-      // A monotone function of the target (a copy, a rescaling, a log) has |Spearman ρ| ≈ 1.
-      const r = spearman(dataset.columns[j], label.target);
-      if (Number.isFinite(r.rho) && Math.abs(r.rho) >= LEAK_RANK_CORRELATION && r.n >= 20) {
-        alerts.push({
-          code: 'labelLeak',
-          severity: 'error',
-          message: `"${f.name}" alone orders the rows almost exactly as "${label.name}" does (Spearman ρ = ${r.rho.toFixed(4)}): a copy or a function of the label? Check that it is known before the label is`,
-          columns: [f.name, label.name],
-          evidence: { score: Math.abs(r.rho), measure: '|Spearman ρ|', spearman: r.rho, rows: r.n },
-        });
-        return;
-      }
+    if (!scored(f)) return;
+    let score: LeakScore | null;
+    if (byFeature.has(j)) score = byFeature.get(j) ?? null;
+    else {
+      const rank = regression && f.type === 'numeric' ? leakScoreKernel(context, { feature: j, count: f.stats.count, bins: false, rank: true }) : null;
+      const groups = rank ? null : groupCodes(dataset, j, f);
+      // Discrete features with a level for every 20 rows or fewer could memorise the label; quantile bins cannot.
+      if (!rank && (!groups || (groups.discrete && groups.k > Math.max(2, n / 20)))) return;
+      const bins = !groups ? null : regression ? binR2(groups.codes, groups.k, label.target as Float64Array) : binAccuracy(groups.codes, groups.k, label.values, label.classes.length);
+      score = rank ?? (bins && groups ? { kind: 'bins', ...bins, groups: groups.k } : null);
     }
-    const groups = groupCodes(dataset, j, f);
-    // Discrete features with a level for every 20 rows or fewer could memorise the label; quantile bins cannot.
-    if (!groups || (groups.discrete && groups.k > Math.max(2, n / 20))) return;
-    const score = label.task === 'regression' && label.target ? binR2(groups.codes, groups.k, label.target) : binAccuracy(groups.codes, groups.k, label.values, label.classes.length);
     if (!score) return;
-    const { value, base, rows } = score;
+    if (score.kind === 'rank') {
+      // A monotone function of the target (a copy, a rescaling, a log) has |Spearman ρ| ≈ 1.
+      alerts.push({
+        code: 'labelLeak',
+        severity: 'error',
+        message: `"${f.name}" alone orders the rows almost exactly as "${label.name}" does (Spearman ρ = ${score.rho.toFixed(4)}): a copy or a function of the label? Check that it is known before the label is`,
+        columns: [f.name, label.name],
+        evidence: { score: Math.abs(score.rho), measure: '|Spearman ρ|', spearman: score.rho, rows: score.rows },
+      });
+      return;
+    }
+    const { value, base, rows, groups } = score;
     if (value >= LEAK_SCORE && value - base > 0.05 && rows >= 20) {
       alerts.push({
         code: 'labelLeak',
         severity: 'error',
         message:
           label.task === 'regression'
-            ? `"${f.name}" alone explains ${pct(value)} of the variance of "${label.name}" (R² of its ${groups.k} bin means): a copy or a function of the label? Check that it is known before the label is`
+            ? `"${f.name}" alone explains ${pct(value)} of the variance of "${label.name}" (R² of its ${groups} bin means): a copy or a function of the label? Check that it is known before the label is`
             : `"${f.name}" alone predicts "${label.name}" for ${pct(value)} of rows (base rate ${pct(base)}): a copy or a function of the label? Check that it is known before the label is`,
         columns: [f.name, label.name],
-        evidence: { score: value, baseRate: base, rows, groups: groups.k },
+        evidence: { score: value, baseRate: base, rows, groups },
       });
     }
   });
@@ -423,7 +448,6 @@ interface Groups {
   readonly discrete: boolean;
 }
 
-const LEAK_BINS = 32;
 
 function groupCodes(dataset: Dataset, j: number, f: FeatureProfile): Groups | null {
   const cats = dataset.categories[j];
@@ -435,84 +459,11 @@ function groupCodes(dataset: Dataset, j: number, f: FeatureProfile): Groups | nu
     for (let i = 0; i < col.length; i++) codes[i] = col[i] === col[i] ? (index.get(col[i]) ?? -1) : -1;
     return { codes, k: f.values.values.length, discrete: true };
   }
-  const q = f.stats.quantiles;
-  if (!q || f.stats.count < LEAK_BINS * 5) return null;
-  // Equal-count bins from the sorted present values.
-  const present: number[] = [];
-  for (let i = 0; i < col.length; i++) if (col[i] === col[i]) present.push(col[i]);
-  const sorted = Float64Array.from(present).sort();
-  const cuts: number[] = [];
-  for (let b = 1; b < LEAK_BINS; b++) cuts.push(sorted[Math.floor((b * sorted.length) / LEAK_BINS)]);
-  const codes = new Int32Array(col.length);
-  for (let i = 0; i < col.length; i++) {
-    const v = col[i];
-    if (v !== v) {
-      codes[i] = -1;
-      continue;
-    }
-    let lo = 0;
-    let hi = cuts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (v >= cuts[mid]) lo = mid + 1;
-      else hi = mid;
-    }
-    codes[i] = lo;
-  }
-  return { codes, k: LEAK_BINS, discrete: false };
+  if (!continuousLeakCheck(f)) return null;
+  return { codes: quantileCodes(col, f.stats.count), k: LEAK_BINS, discrete: false };
 }
 
-function binAccuracy(codes: Int32Array, k: number, labels: Int32Array, classes: number): { value: number; base: number; rows: number } | null {
-  if (classes < 2) return null;
-  const table = new Int32Array(k * classes);
-  const totals = new Int32Array(classes);
-  let rows = 0;
-  for (let i = 0; i < codes.length; i++) {
-    const c = codes[i];
-    const y = labels[i];
-    if (c < 0 || y < 0) continue;
-    table[c * classes + y]++;
-    totals[y]++;
-    rows++;
-  }
-  if (rows === 0) return null;
-  let right = 0;
-  for (let c = 0; c < k; c++) {
-    let best = 0;
-    for (let y = 0; y < classes; y++) best = Math.max(best, table[c * classes + y]);
-    right += best;
-  }
-  return { value: right / rows, base: Math.max(...totals) / rows, rows };
-}
 
-function binR2(codes: Int32Array, k: number, target: Float64Array): { value: number; base: number; rows: number } | null {
-  const sum = new Float64Array(k);
-  const count = new Float64Array(k);
-  let total = 0;
-  let rows = 0;
-  for (let i = 0; i < codes.length; i++) {
-    const c = codes[i];
-    const y = target[i];
-    if (c < 0 || !Number.isFinite(y)) continue;
-    sum[c] += y;
-    count[c]++;
-    total += y;
-    rows++;
-  }
-  if (rows < 2) return null;
-  const mean = total / rows;
-  let ssTotal = 0;
-  let ssWithin = 0;
-  for (let i = 0; i < codes.length; i++) {
-    const c = codes[i];
-    const y = target[i];
-    if (c < 0 || !Number.isFinite(y)) continue;
-    ssTotal += (y - mean) ** 2;
-    ssWithin += (y - sum[c] / count[c]) ** 2;
-  }
-  if (!(ssTotal > 0)) return null;
-  return { value: 1 - ssWithin / ssTotal, base: 0, rows };
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Missingness that predicts the label.

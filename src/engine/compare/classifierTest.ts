@@ -12,7 +12,7 @@
 import type { CancelSignal } from '../cancel';
 import { computeBaselines } from '../models/baselines';
 import type { ModelFeature, ModelInput } from '../models/types';
-import type { TaskRunner } from '../parallel/foldTasks';
+import type { TaskRunner } from '../parallel/runner';
 import { createRng, permutation } from '../random';
 import { aucDeLong } from '../stats/auc';
 import type { CompareColumn } from './features';

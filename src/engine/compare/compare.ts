@@ -6,7 +6,7 @@
  */
 import type { CancelSignal } from '../cancel';
 import type { Dataset } from '../dataset';
-import type { TaskRunner } from '../parallel/foldTasks';
+import type { TaskRunner } from '../parallel/runner';
 import { benjaminiHochberg } from '../stats/multiplicity';
 import { classifierTwoSampleTest } from './classifierTest';
 import type { ClassifierTest } from './classifierTest';

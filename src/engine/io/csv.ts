@@ -15,7 +15,7 @@ import type { RawColumn } from './columnTypes';
 import { DatasetError, makeWarning } from '../errors';
 import type { DatasetWarning } from '../errors';
 import { resolveLabelColumn } from './label';
-import { ColumnSink, parseCell, readFastPath, trimCell } from './csvFast';
+import { ColumnSink, columnArray, parseCell, readFastPath, trimCell } from './csvFast';
 
 export interface CsvOptions extends LoadOptions {
   /** `papaparse` forces the general path (tests and the bench compare it with the fast path). */
@@ -523,7 +523,7 @@ export function finish(ctx: FinishContext, sink: ColumnSink, options: LoadOption
       index: c,
       name: names[c],
       // A subarray keeps the whole preallocated buffer alive; copy only when the estimate was far off.
-      numbers: col.length > rows * 1.25 + 16 ? col.slice(0, rows) : col.subarray(0, rows),
+      numbers: col.length > rows * 1.25 + 16 ? trimmed(col, rows) : col.subarray(0, rows),
       text: sink.texts[c]?.finish() ?? null,
       empty: sink.empty[c],
       nonFinite: sink.nonFinite[c],
@@ -659,4 +659,11 @@ export function fsError(err: unknown, file: string): Error {
     default:
       return new DatasetError('readFailed', `could not read the file (${err.code}: ${err.message.split(/\r?\n/)[0]})`, { file });
   }
+}
+
+/** The first `rows` values in storage of their own, shared as the original was (slice() would drop the sharing). */
+function trimmed(col: Float32Array, rows: number): Float32Array {
+  const out = columnArray(rows);
+  out.set(col.subarray(0, rows));
+  return out;
 }

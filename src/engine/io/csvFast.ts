@@ -7,6 +7,7 @@
  * (quotes, odd line breaks); this path reads lines only while it can give them exactly papaparse's meaning, and
  * at the first line it cannot it tells the caller where papaparse should carry on.
  */
+import { newSharedFloat32 } from '../typed';
 import type { CancelSignal } from '../cancel';
 import type { ByteSource } from './csv';
 import type { LabelTask } from '../dataset';
@@ -241,7 +242,7 @@ export class ColumnSink {
     this.labelIndex = labelIndex;
     this.capacity = Math.max(16, capacity);
     this.columns = [];
-    for (let c = 0; c < fieldCount; c++) this.columns.push(c === labelIndex ? null : new Float32Array(this.capacity));
+    for (let c = 0; c < fieldCount; c++) this.columns.push(c === labelIndex ? null : columnArray(this.capacity));
     this.empty = new Array<number>(fieldCount).fill(0);
     this.nonFinite = new Array<number>(fieldCount).fill(0);
     this.text = new Array<number>(fieldCount).fill(0);
@@ -262,7 +263,7 @@ export class ColumnSink {
     for (let c = 0; c < this.fieldCount; c++) {
       const old = this.columns[c];
       if (!old) continue;
-      const grown = new Float32Array(next);
+      const grown = columnArray(next);
       grown.set(old);
       this.columns[c] = grown;
     }
@@ -621,3 +622,13 @@ function parseLines(
   }
   return row;
 }
+
+/**
+ * A column's storage: big ones on a SharedArrayBuffer, so that a pool's threads read the table without a copy (a
+ * plain buffer would be cloned into every thread of every batch); small ones plain.
+ */
+export function columnArray(length: number): Float32Array {
+  return length >= SHARED_MIN_ROWS ? newSharedFloat32(length) : new Float32Array(length);
+}
+
+const SHARED_MIN_ROWS = 65_536;

@@ -20,8 +20,9 @@ import { crossValidate, evaluatedTruth, labelledRows, planFolds } from './crossV
 import type { FoldPlan, OutOfFold } from './crossValidation';
 import { autoEarlyStopping, GBDT_DEFAULTS } from './gbdt';
 import type { GbdtModel } from './gbdt';
-import { inlineRunner } from '../parallel/foldTasks';
-import type { FoldContext, FoldPermutations, FoldResult, FoldTask, TaskRunner } from '../parallel/foldTasks';
+import { inlineRunner } from '../parallel/runner';
+import type { TaskRunner } from '../parallel/runner';
+import type { FoldContext, FoldPermutations, FoldResult, FoldTask } from '../parallel/foldTasks';
 import { wilsonInterval } from '../stats/intervals';
 import { accuracy, predictionWidth, r2 } from './metrics';
 import type { Baseline, ModelInput, ModelTarget } from './types';
@@ -228,7 +229,22 @@ export interface FeatureUsage {
  * once, then refit as often as needed: excluding features never needs new bins.
  */
 export function binFolds(input: ModelInput, plan: FoldPlan, seed: number, signal?: CancelSignal): BinnedMatrix[] {
-  return plan.folds.map((fold, f) => binFeatures(input.features, input.rows, fold.train, { rng: createRng(seed + 7919 * (f + 1)), signal }));
+  return plan.folds.map((fold, f) => {
+    // A sampled plan reads a fraction of the rows (fit on a sample, scored on the hold-out): only those are binned.
+    const mapRows = fold.train.length + fold.test.length < input.rows ? unionRows(input.rows, fold.train, fold.test) : undefined;
+    return binFeatures(input.features, input.rows, fold.train, { rng: createRng(seed + 7919 * (f + 1)), signal, mapRows });
+  });
+}
+
+function unionRows(rows: number, a: Uint32Array, b: Uint32Array): Uint32Array {
+  const mark = new Uint8Array(rows);
+  for (const i of a) mark[i] = 1;
+  for (const i of b) mark[i] = 1;
+  let n = 0;
+  for (let i = 0; i < rows; i++) n += mark[i];
+  const out = new Uint32Array(n);
+  for (let i = 0, k = 0; i < rows; i++) if (mark[i]) out[k++] = i;
+  return out;
 }
 
 /**

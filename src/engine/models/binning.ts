@@ -51,6 +51,11 @@ export interface BinningOptions {
   readonly rng?: Rng;
   /** Checked before each feature (a pass over every row). */
   readonly signal?: CancelSignal;
+  /**
+   * Only these rows' cells are binned (the fold's training and test rows of a sampled plan); every other cell stays
+   * 0 and must not be read. Absent: every row. Binning a million rows to fit on 20,000 and score 200,000 cost seconds.
+   */
+  readonly mapRows?: Uint32Array;
 }
 
 /**
@@ -80,13 +85,14 @@ export function binFeatures(
     const column = bins.subarray(f * rows, (f + 1) * rows);
     if (feature.kind === 'categorical') {
       categorical[f] = 1;
-      const mapped = binCategorical(feature, train, maxBins, column);
+      const mapped = binCategorical(feature, train, maxBins, column, options.mapRows);
       binCount[f] = mapped.count;
       binLevels.push(mapped.levels);
       edges.push(new Float64Array(0));
     } else {
       const e = numericEdges(feature.values, train, maxBins, options.rng);
-      mapNumeric(feature.values, e, column);
+      if (options.mapRows) mapNumericRows(feature.values, e, column, options.mapRows);
+      else mapNumeric(feature.values, e, column);
       binCount[f] = e.length + 1;
       edges.push(e);
       binLevels.push(null);
@@ -157,11 +163,33 @@ export function mapNumeric(values: Float32Array, edges: Float64Array, out: Uint8
   }
 }
 
+/** mapNumeric for the listed rows only (the others are left as they are). */
+export function mapNumericRows(values: Float32Array, edges: Float64Array, out: Uint8Array, rows: Uint32Array): void {
+  const m = edges.length;
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k];
+    const x = values[i];
+    if (x !== x) {
+      out[i] = MISSING_BIN;
+      continue;
+    }
+    let lo = 0;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (x <= edges[mid]) hi = mid;
+      else lo = mid + 1;
+    }
+    out[i] = lo;
+  }
+}
+
 function binCategorical(
   feature: ModelFeature,
   trainRows: Uint32Array,
   maxBins: number,
   out: Uint8Array,
+  mapRows?: Uint32Array,
 ): { count: number; levels: Int32Array } {
   const values = feature.values;
   let levels = feature.levels ?? 0;
@@ -189,7 +217,9 @@ function binCategorical(
     for (const c of byFreq.slice(maxBins - 1)) binOfLevel[c] = maxBins - 1;
   }
   for (let b = 0; b < binLevels.length; b++) if (binLevels[b] >= 0) binOfLevel[binLevels[b]] = b;
-  for (let i = 0; i < values.length; i++) {
+  const n = mapRows ? mapRows.length : values.length;
+  for (let k = 0; k < n; k++) {
+    const i = mapRows ? mapRows[k] : k;
     const v = values[i];
     const b = v >= 0 && v < levels && Number.isInteger(v) ? binOfLevel[v] : -1;
     out[i] = b < 0 ? MISSING_BIN : b;

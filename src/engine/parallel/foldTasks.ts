@@ -91,36 +91,3 @@ export function runFoldTask(context: FoldContext, task: FoldTask, signal?: Cance
 function scoredRows(test: Uint32Array, permutations: FoldPermutations): Uint32Array {
   return Uint32Array.from(permutations.positions, (i) => test[i]);
 }
-
-/**
- * Runs a batch of fold tasks. The engine defines what a task means; how many threads run them is the caller's
- * business (the CLI and the extension's worker bring a thread pool, src/worker/taskPool.ts). Results come back in
- * task order.
- */
-export interface TaskRunner {
-  readonly threads: number;
-  /** `onDone(k)` is called as each task finishes (k: how many have), for progress. */
-  run(context: FoldContext, tasks: readonly FoldTask[], signal?: CancelSignal, onDone?: (done: number) => void): FoldResult[];
-  /**
-   * Hands the batch out and returns at once; the returned function waits for the results. Between the two the
-   * calling thread is free for other work (the L1 analysis while the threads fit the baselines).
-   */
-  start(context: FoldContext, tasks: readonly FoldTask[], signal?: CancelSignal, onDone?: (done: number) => void): () => FoldResult[];
-}
-
-/** One thread: the tasks in order, in this thread. */
-export const inlineRunner: TaskRunner = {
-  threads: 1,
-  run(context, tasks, signal, onDone) {
-    return tasks.map((task, k) => {
-      signal?.throwIfAborted();
-      const result = runFoldTask(context, task, signal);
-      onDone?.(k + 1);
-      return result;
-    });
-  },
-  // One thread: the work happens when the results are asked for.
-  start(context, tasks, signal, onDone) {
-    return () => inlineRunner.run(context, tasks, signal, onDone);
-  },
-};

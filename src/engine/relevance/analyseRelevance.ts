@@ -12,7 +12,7 @@ import { planFolds, evaluatedTruth } from '../models/crossValidation';
 import type { FoldPlan, OutOfFold } from '../models/crossValidation';
 import { accuracy, predictionWidth, r2, rowLosses } from '../models/metrics';
 import type { Baseline, ModelFeature, ModelInput, ModelTarget } from '../models/types';
-import type { TaskRunner } from '../parallel/foldTasks';
+import type { TaskRunner } from '../parallel/runner';
 import type { CorrelationMatrix } from '../stats/correlation';
 import { createRng } from '../random';
 import type { AnalysisStatus } from '../status';
@@ -123,7 +123,7 @@ function finishRelevance(
 
   input.onProgress?.('relevance', 0, 'Marginal tests');
   signal?.throwIfAborted();
-  const marginal = marginalTests(dataset, profiles, signal);
+  const marginal = marginalTests(dataset, profiles, signal, input.runner);
   const conditional = conditionalTests(modelInput, base, marginal, partners, {
     seed,
     runner: input.runner,

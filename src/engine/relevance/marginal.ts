@@ -10,6 +10,8 @@
  */
 import type { CancelSignal } from '../cancel';
 import type { Dataset } from '../dataset';
+import type { TaskRunner } from '../parallel/runner';
+import { sharedFloat32 } from '../typed';
 import { chiSquareIndependence } from '../stats/chiSquare';
 import { normalCdf } from '../stats/distributions';
 import { kruskalWallis } from '../stats/kruskalWallis';
@@ -23,21 +25,62 @@ import { REFERENCE_EFFECTS } from './relevance';
 const SPEARMAN_VARIANCE = 1.06;
 const Z975 = 1.959963984540054;
 
-/** `signal` is checked before each feature: a test on 10⁵ rows takes ~10 ms, so Cancel stops this within that. */
-export function marginalTests(dataset: Dataset, profiles: readonly FeatureProfile[], signal?: CancelSignal): (RawMarginal | null)[] {
+/**
+ * `signal` is checked before each feature: a test on 10⁵ rows takes ~10 ms, so Cancel stops this within that. With a
+ * runner of several threads the continuous features' tests (a sort of a million values each) run side by side.
+ */
+export function marginalTests(dataset: Dataset, profiles: readonly FeatureProfile[], signal?: CancelSignal, runner?: TaskRunner): (RawMarginal | null)[] {
   const label = dataset.label;
   if (!label) return profiles.map(() => null);
+  const k = label.classes.length;
+  const regression = label.task === 'regression' && label.target !== null && label.target !== undefined;
+  const testable = (f: FeatureProfile): boolean => f.shape !== 'constant' && f.shape !== 'empty' && (regression || k >= 2);
+  // Continuous features against the label need only their column: a kernel task each.
+  const continuous = profiles.filter((f) => testable(f) && f.type === 'numeric').map((f) => f.index);
+  const byKernel = new Map<number, RawMarginal | null>();
+  if (runner && runner.threads > 1 && continuous.length > 1) {
+    const context: MarginalContext = {
+      columns: dataset.columns.map((c, j) => (continuous.includes(j) ? sharedFloat32(c) : EMPTY)),
+      labels: regression ? null : label.values,
+      classes: k,
+      target: regression ? (label.target as Float64Array) : null,
+    };
+    const results = runner.runKernel('marginal', context, continuous.map((feature) => ({ feature })), { signal, work: dataset.rows * continuous.length * MARGINAL_COST });
+    continuous.forEach((j, i) => byKernel.set(j, results[i]));
+  }
   return profiles.map((f, j) => {
     signal?.throwIfAborted();
-    if (f.shape === 'constant' || f.shape === 'empty') return null;
+    if (!testable(f)) return null;
+    if (byKernel.has(j)) return byKernel.get(j) ?? null;
     const discrete = f.type !== 'numeric';
-    if (label.task === 'regression' && label.target) {
-      return discrete ? byGroups(label.target, codesOf(dataset, j, f)) : rankCorrelation(dataset.columns[j], label.target);
-    }
-    const k = label.classes.length;
-    if (k < 2) return null;
+    if (regression) return discrete ? byGroups(label.target as Float64Array, codesOf(dataset, j, f)) : rankCorrelation(dataset.columns[j], label.target as Float64Array);
     return discrete ? contingency(codesOf(dataset, j, f), label.values, k) : byGroups(dataset.columns[j], { codes: label.values, k });
   });
+}
+
+const EMPTY = new Float32Array(0);
+/** A rank test costs about this many element operations per value (a radix sort's passes, the ranks, the sums). */
+const MARGINAL_COST = 15;
+
+/** What the marginal tests of one batch share (parallel/kernels.ts: `marginal`): the columns and the label. */
+export interface MarginalContext {
+  readonly columns: readonly Float32Array[];
+  /** Class codes (−1: missing) for a class label, else null. */
+  readonly labels: Int32Array | null;
+  readonly classes: number;
+  /** A numeric target, else null. */
+  readonly target: Float64Array | null;
+}
+
+export interface MarginalTask {
+  readonly feature: number;
+}
+
+/** A continuous feature against the label: Spearman for a number, Kruskal–Wallis across classes. */
+export function marginalKernel(context: MarginalContext, task: MarginalTask): RawMarginal | null {
+  const x = context.columns[task.feature];
+  if (context.target) return rankCorrelation(x, context.target);
+  return byGroups(x, { codes: context.labels as Int32Array, k: context.classes });
 }
 
 interface Codes {

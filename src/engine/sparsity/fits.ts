@@ -3,6 +3,7 @@
  * logistic path), a numeric target (one lasso path) or more classes (one L1 logistic path per class, one-vs-rest,
  * sharing the term columns). Everything that depends on the task and not on the representation lives here.
  */
+import type { TaskRunner } from '../parallel/runner';
 import type { CancelSignal } from '../cancel';
 import type { Split } from '../split';
 import { buildCellMoments, buildCellTable } from './cells';
@@ -29,6 +30,8 @@ export interface FitSetup {
   readonly approximations: string[];
   readonly lambda?: number;
   readonly signal?: CancelSignal;
+  /** Threads for the listed-term gradients (the same coefficients whatever their number). */
+  readonly runner?: TaskRunner;
   /** Numeric target: its standardised value per row (NaN where left out), and how it was standardised. */
   readonly y: Float64Array | null;
   readonly target: { readonly name: string; readonly mean: number; readonly sd: number } | null;
@@ -125,9 +128,9 @@ export function fitExact(setup: FitSetup, k: number, cellOf: Uint32Array, s0: Fl
 export function fitExplicit(setup: FitSetup, terms: readonly (readonly number[])[], values: readonly Float32Array[], fitSplit: Split): Fits {
   const options = { lambda: setup.lambda, signal: setup.signal };
   const budget = setup.budgetBytes / 2;
-  if (setup.task === 'regression') return { kind: 'squared', result: fitPath(explicitSquaredSpace(terms, values, fitSplit, setup.y!, budget), options) };
-  if (setup.task === 'binary') return { kind: 'logistic', result: fitPath(explicitSpace(terms, values, fitSplit, setup.labels, budget), options) };
-  const store = termStore(terms, values, fitSplit, budget);
+  const store = termStore(terms, values, fitSplit, budget, setup.runner);
+  if (setup.task === 'regression') return { kind: 'squared', result: fitPath(explicitSquaredSpace(terms, values, fitSplit, setup.y!, budget, store), options) };
+  if (setup.task === 'binary') return { kind: 'logistic', result: fitPath(explicitSpace(terms, values, fitSplit, setup.labels, budget, store), options) };
   const ovr = { ...options, ...OVR_ROWS };
   return {
     kind: 'ovr',

@@ -92,7 +92,7 @@ export function narrow(setup: FitSetup, bits: readonly Uint8Array[], s0: Float64
     });
   }
   setup.signal?.throwIfAborted();
-  const lowOrder = screenLowOrder(bits, s0, s1, ...screenTargets(setup, p), setup.signal);
+  const lowOrder = screenLowOrder(bits, s0, s1, ...screenTargets(setup, p), setup.signal, setup.runner);
   steps.push({
     id: 'lowOrder',
     title: 'Low-order screen',

@@ -4,7 +4,8 @@
  */
 import type { CancelSignal } from '../cancel';
 import { normalQuantile } from '../stats/distributions';
-import { mapToFloat32 } from '../typed';
+import { mapToFloat32, newSharedFloat64, sharedFloat32 } from '../typed';
+import type { TaskRunner } from '../parallel/runner';
 import type { LowOrderScreen } from './types';
 
 /** A target the screen scores terms against: its centred values on the screened rows and its standard deviation. */
@@ -29,6 +30,8 @@ export function screenLowOrder(
   names: readonly string[],
   /** Checked before each feature's pairs (p − 1 passes over the rows). */
   signal?: CancelSignal,
+  /** Threads for the pairs (the same scores whatever their number). */
+  runner?: TaskRunner,
 ): LowOrderScreen {
   const p = bits.length;
   const n = rows.length;
@@ -57,42 +60,26 @@ export function screenLowOrder(
     }
   };
   for (let a = 0; a < p; a++) score(values[a], [names[a]]);
-  // Pairs: the product (rounded to float32, as a stored product column would be), its square and up to three targets'
-  // cross sums in one pass over the rows — each sum still adds its rows in order, so the numbers are those of a pass
-  // per sum.
-  const sxy = new Float64Array(targets.length);
-  for (let a = 0; a < p; a++) {
+  // Pairs: one kernel task per first feature a (its pairs with every b > a), side by side on a runner's threads.
+  const context: ScreenPairsContext = {
+    values: runner && runner.threads > 1 ? values.map(sharedFloat32) : values,
+    resids: targets.map((t) => (runner && runner.threads > 1 ? sharedCopy(t.resid) : t.resid)),
+  };
+  const tasks: ScreenPairsTask[] = Array.from({ length: Math.max(0, p - 1) }, (_, a) => ({ a }));
+  const sums = runner && runner.threads > 1 ? runner.runKernel('screenPairs', context, tasks, { signal, work: (n * p * p) / 2 }) : tasks.map((task) => {
     signal?.throwIfAborted();
-    const va = values[a];
+    return screenPairsKernel(context, task);
+  });
+  const T = targets.length;
+  sums.forEach((row, a) => {
     for (let b = a + 1; b < p; b++) {
-      const vb = values[b];
-      let sxx = 0;
-      for (let t0 = 0; t0 < targets.length; t0 += 3) {
-        const r0 = targets[t0].resid;
-        const r1 = targets[Math.min(t0 + 1, targets.length - 1)].resid;
-        const r2 = targets[Math.min(t0 + 2, targets.length - 1)].resid;
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let xx = 0;
-        for (let u = 0; u < n; u++) {
-          const x = Math.fround(va[u] * vb[u]);
-          xx += x * x;
-          s0 += x * r0[u];
-          s1 += x * r1[u];
-          s2 += x * r2[u];
-        }
-        if (t0 === 0) sxx = xx;
-        sxy[t0] = s0;
-        if (t0 + 1 < targets.length) sxy[t0 + 1] = s1;
-        if (t0 + 2 < targets.length) sxy[t0 + 2] = s2;
-      }
+      const at = (b - a - 1) * (1 + T);
       const members = [names[a], names[b]];
       targets.forEach((t, k) => {
-        scored.push({ features: members, z: z(sxy[k], sxx, t.sd), ...(targets.length > 1 && t.class !== undefined ? { class: t.class } : {}) });
+        scored.push({ features: members, z: z(row[at + 1 + k], row[at], t.sd), ...(T > 1 && t.class !== undefined ? { class: t.class } : {}) });
       });
     }
-  }
+  });
   const zCritical = normalQuantile(1 - 0.01 / (2 * scored.length));
   scored.sort((x, y) => Math.abs(y.z) - Math.abs(x.z));
   return {
@@ -101,6 +88,62 @@ export function screenLowOrder(
     significant: scored.filter((t) => Math.abs(t.z) > zCritical).slice(0, 50),
     strongest: scored[0] ?? null,
   };
+}
+
+/** What the pair tasks of one screen share (parallel/kernels.ts: `screenPairs`): values on the rows, the targets. */
+export interface ScreenPairsContext {
+  readonly values: readonly Float32Array[];
+  readonly resids: readonly Float64Array[];
+}
+
+export interface ScreenPairsTask {
+  readonly a: number;
+}
+
+/**
+ * Feature a's pairs with every b > a: per pair, Σx² then Σx·resid per target (1 + T numbers), x the product rounded
+ * to float32 as a stored product column would be. Up to three targets' sums share one pass over the rows; each sum
+ * still adds its rows in order, so the numbers are those of a pass per sum, whatever thread runs it.
+ */
+export function screenPairsKernel(context: ScreenPairsContext, task: ScreenPairsTask): Float64Array {
+  const { values, resids } = context;
+  const p = values.length;
+  const T = resids.length;
+  const a = task.a;
+  const va = values[a];
+  const n = va.length;
+  const out = new Float64Array(Math.max(0, p - a - 1) * (1 + T));
+  for (let b = a + 1; b < p; b++) {
+    const vb = values[b];
+    const at = (b - a - 1) * (1 + T);
+    for (let t0 = 0; t0 < T; t0 += 3) {
+      const r0 = resids[t0];
+      const r1 = resids[Math.min(t0 + 1, T - 1)];
+      const r2 = resids[Math.min(t0 + 2, T - 1)];
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let xx = 0;
+      for (let u = 0; u < n; u++) {
+        const x = Math.fround(va[u] * vb[u]);
+        xx += x * x;
+        s0 += x * r0[u];
+        s1 += x * r1[u];
+        s2 += x * r2[u];
+      }
+      if (t0 === 0) out[at] = xx;
+      out[at + 1 + t0] = s0;
+      if (t0 + 1 < T) out[at + 2 + t0] = s1;
+      if (t0 + 2 < T) out[at + 3 + t0] = s2;
+    }
+  }
+  return out;
+}
+
+function sharedCopy(values: Float64Array): Float64Array {
+  const out = newSharedFloat64(values.length);
+  out.set(values);
+  return out;
 }
 
 /** Singles and pairs over the candidates, the parity term, and the parity term with one feature removed or added. */

@@ -3,7 +3,8 @@ import type { Units } from './l1';
 import { sigmoid } from './l1';
 import { squaredRowUnits } from './lasso';
 import type { SquaredUnits } from './lasso';
-import { mapToFloat64 } from '../typed';
+import { mapToFloat64, newSharedFloat32, newSharedFloat64 } from '../typed';
+import type { TaskRunner } from '../parallel/runner';
 import type { LogisticSpace, SquaredSpace } from './path';
 import { popcount, productTransform } from './transform';
 
@@ -141,11 +142,17 @@ export function termColumn(mask: number, table: { readonly cells: Uint32Array },
 export interface TermStore {
   readonly size: number;
   readonly rows: Readonly<Record<Part, Uint32Array>>;
-  /** The training column of a term, possibly rebuilt (read it, do not keep it). */
-  trainColumn(id: number): ArrayLike<number>;
-  /** Whether every training column is kept, so several may be read at once (a rebuilt one shares a scratch array). */
+  /** Whether every training column is kept (float32); else each gradient rebuilds some (float64 products). */
   readonly stored: boolean;
   column(id: number, part: Part): Float64Array;
+  /**
+   * Every term's dot product with `residual` (which must be the store's own `residual()` array, filled): on the
+   * runner's threads by blocks of terms when it has them. Each product adds its rows in order: the same bits
+   * whatever the thread count.
+   */
+  dots(residual: Float64Array, out: Float64Array): void;
+  /** The residual array dots() reads: on a SharedArrayBuffer, so the threads see it without a copy. */
+  residual(): Float64Array;
 }
 
 export function termStore(
@@ -153,25 +160,28 @@ export function termStore(
   values: readonly Float32Array[],
   rows: Readonly<Record<Part, Uint32Array>>,
   budgetBytes: number,
+  runner?: TaskRunner,
 ): TermStore {
   const trainRows = rows.train;
+  const W = trainRows.length;
   const cache = new Map<number, Partial<Record<Part, Float64Array>>>();
-  // The training rows' values, gathered once into contiguous arrays: every gradient rebuilds terms from them, and a
-  // gather through row indices into million-row columns is several times slower than a straight walk.
+  // The training rows' values, gathered once into contiguous arrays (shared with the threads): every gradient
+  // rebuilds terms from them, and a gather through row indices into million-row columns is several times slower
+  // than a straight walk.
   const used = new Set(terms.flat());
-  const gathered = new Map<number, Float32Array>();
+  const gathered: (Float32Array | null)[] = values.map(() => null);
   for (const j of used) {
     const v = values[j];
-    const out = new Float32Array(trainRows.length);
-    for (let u = 0; u < trainRows.length; u++) out[u] = v[trainRows[u]];
-    gathered.set(j, out);
+    const out = newSharedFloat32(W);
+    for (let u = 0; u < W; u++) out[u] = v[trainRows[u]];
+    gathered[j] = out;
   }
   const build = (id: number, part: Part, into?: Float64Array): Float64Array => {
     const r = rows[part];
     const members = terms[id];
     const out = (into ?? new Float64Array(r.length)).fill(1);
     for (const j of members) {
-      const g = part === 'train' ? gathered.get(j) : undefined;
+      const g = part === 'train' ? gathered[j] : null;
       if (g) for (let u = 0; u < r.length; u++) out[u] *= g[u];
       else {
         const v = values[j];
@@ -180,16 +190,41 @@ export function termStore(
     }
     return out;
   };
-  // Within the budget, keep every training column (float32) so each gradient is plain dot products; otherwise each
-  // gradient rebuilds them one at a time and holds only one.
-  // One scratch column for the products: the stored copy is float32, a rebuilt one is read once and dropped.
-  const scratch = new Float64Array(trainRows.length);
-  const stored = terms.length * trainRows.length * 4 <= budgetBytes ? terms.map((_, t) => Float32Array.from(build(t, 'train', scratch))) : null;
+  // Keep training columns (float32) within the budget, so each gradient reads them as plain dot products; the rest
+  // are rebuilt at every gradient from the gathered values. When not all fit, the costliest to rebuild (the highest
+  // degrees: a degree-33 parity term is 33 multiplications per row) are the ones kept.
+  const stored: (Float32Array | null)[] = terms.map(() => null);
+  const keep = Math.min(terms.length, Math.floor(budgetBytes / Math.max(1, W * 4)));
+  if (keep > 0) {
+    const byCost = terms.map((_, t) => t).sort((a, b) => terms[b].length - terms[a].length || a - b);
+    const scratch = new Float64Array(W);
+    for (const t of byCost.slice(0, keep)) {
+      const column = build(t, 'train', scratch);
+      const out = newSharedFloat32(W);
+      for (let u = 0; u < W; u++) out[u] = column[u];
+      stored[t] = out;
+    }
+  }
+  const sharedResidual = newSharedFloat64(W);
+  const context = (residual: Float64Array): TermDotsContext => ({ terms, stored, gathered, residual });
+  // Term blocks per thread: enough that a thread finishing early takes another (terms differ in degree and cost).
+  const parallel = runner !== undefined && runner.threads > 1 && terms.length >= 8;
   return {
     size: terms.length,
     rows,
-    stored: stored !== null,
-    trainColumn: (id) => stored?.[id] ?? cache.get(id)?.train ?? build(id, 'train', scratch),
+    stored: stored.every((c) => c !== null),
+    residual: () => sharedResidual,
+    dots(residual: Float64Array, out: Float64Array): void {
+      if (!parallel || !runner) {
+        out.set(termDotsKernel(context(residual), { from: 0, to: terms.length }));
+        return;
+      }
+      const per = Math.max(4, 4 * Math.ceil(terms.length / (runner.threads * BLOCKS_PER_THREAD) / 4));
+      const tasks: TermDotsTask[] = [];
+      for (let from = 0; from < terms.length; from += per) tasks.push({ from, to: Math.min(terms.length, from + per) });
+      const work = W * terms.reduce((sum, t, id) => sum + (stored[id] ? 1 : t.length + 1), 0);
+      runner.runKernel('termDots', context(residual), tasks, { work }).forEach((block, k) => out.set(block, tasks[k].from));
+    },
     column(id: number, part: Part): Float64Array {
       let c = cache.get(id);
       if (!c) {
@@ -204,6 +239,75 @@ export function termStore(
       return col;
     },
   };
+}
+
+const BLOCKS_PER_THREAD = 8;
+
+/** What every block of one listed-term gradient shares (parallel/kernels.ts: `termDots`). */
+export interface TermDotsContext {
+  readonly terms: readonly (readonly number[])[];
+  /** Per term, its stored float32 training column, or null: rebuilt from `gathered` at each gradient. */
+  readonly stored: readonly (Float32Array | null)[];
+  /** Per feature position, its training rows' values (null where no term uses the feature). */
+  readonly gathered: readonly (Float32Array | null)[];
+  readonly residual: Float64Array;
+}
+
+export interface TermDotsTask {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Σ_u x_t[u]·residual[u] for the terms from…to − 1, rows added in order (the same bits on any thread). */
+export function termDotsKernel(context: TermDotsContext, task: TermDotsTask): Float64Array {
+  const { terms, stored, gathered, residual } = context;
+  const W = residual.length;
+  const out = new Float64Array(task.to - task.from);
+  let scratch: Float64Array | null = null;
+  let t = task.from;
+  while (t < task.to) {
+    const x0 = stored[t];
+    if (x0 && t + 3 < task.to && stored[t + 1] && stored[t + 2] && stored[t + 3]) {
+      // Four stored terms per pass over the residual: each dot product still adds its rows in order (the same bits
+      // as one at a time), but four independent sums keep the processor busy where one waits on each addition.
+      const x1 = stored[t + 1] as Float32Array;
+      const x2 = stored[t + 2] as Float32Array;
+      const x3 = stored[t + 3] as Float32Array;
+      let g0 = 0;
+      let g1 = 0;
+      let g2 = 0;
+      let g3 = 0;
+      for (let u = 0; u < W; u++) {
+        const r = residual[u];
+        g0 += x0[u] * r;
+        g1 += x1[u] * r;
+        g2 += x2[u] * r;
+        g3 += x3[u] * r;
+      }
+      out[t - task.from] = g0;
+      out[t + 1 - task.from] = g1;
+      out[t + 2 - task.from] = g2;
+      out[t + 3 - task.from] = g3;
+      t += 4;
+      continue;
+    }
+    let x: ArrayLike<number>;
+    if (x0) x = x0;
+    else {
+      scratch ??= new Float64Array(W);
+      scratch.fill(1);
+      for (const j of terms[t]) {
+        const g = gathered[j] as Float32Array;
+        for (let u = 0; u < W; u++) scratch[u] *= g[u];
+      }
+      x = scratch;
+    }
+    let sum = 0;
+    for (let u = 0; u < W; u++) sum += x[u] * residual[u];
+    out[t - task.from] = sum;
+    t++;
+  }
+  return out;
 }
 
 /**
@@ -258,45 +362,13 @@ export function explicitSquaredSpace(
 
 function rowTerms(store: TermStore, fill: (eta: Float64Array, residual: Float64Array) => void): SpaceTermsOnly {
   const grad = new Float64Array(store.size);
-  const residual = new Float64Array(store.rows.train.length);
+  const residual = store.residual();
   return {
     size: store.size,
     allowed: () => true,
     gradient(eta: Float64Array): Float64Array {
       fill(eta, residual);
-      // Four terms per pass over the residual: each dot product still adds its rows in order (the same bits as one
-      // at a time), but four independent sums keep the processor busy where one waits on each addition's latency.
-      const W = residual.length;
-      let t = 0;
-      if (store.stored) {
-        for (; t + 3 < store.size; t += 4) {
-          const x0 = store.trainColumn(t);
-          const x1 = store.trainColumn(t + 1);
-          const x2 = store.trainColumn(t + 2);
-          const x3 = store.trainColumn(t + 3);
-          let g0 = 0;
-          let g1 = 0;
-          let g2 = 0;
-          let g3 = 0;
-          for (let u = 0; u < W; u++) {
-            const r = residual[u];
-            g0 += x0[u] * r;
-            g1 += x1[u] * r;
-            g2 += x2[u] * r;
-            g3 += x3[u] * r;
-          }
-          grad[t] = g0;
-          grad[t + 1] = g1;
-          grad[t + 2] = g2;
-          grad[t + 3] = g3;
-        }
-      }
-      for (; t < store.size; t++) {
-        const x = store.trainColumn(t);
-        let g = 0;
-        for (let u = 0; u < x.length; u++) g += x[u] * residual[u];
-        grad[t] = g;
-      }
+      store.dots(residual, grad);
       return grad;
     },
     column: (id, part) => store.column(id, part),

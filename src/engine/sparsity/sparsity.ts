@@ -1,3 +1,4 @@
+import type { TaskRunner } from '../parallel/runner';
 import type { CancelSignal } from '../cancel';
 import { binarisation, binariseColumn } from '../binarise';
 import type { Dataset } from '../dataset';
@@ -34,6 +35,8 @@ export interface SparsityOptions {
   /** Add plain powers (squares of the standardised features); implies the continuous representation. */
   readonly powers?: boolean;
   readonly signal?: CancelSignal;
+  /** Threads for the heavy passes (the same report whatever their number). */
+  readonly runner?: TaskRunner;
 }
 
 /** Standardised values of the continuous representation are clipped here (|z| > 4 has probability 6e-5 for a normal). */
@@ -308,6 +311,7 @@ function prepareTarget(task: SparsityTask, dataset: Dataset, labels: Int32Array,
     approximations: parts.approximations,
     lambda: parts.options.lambda,
     signal: parts.options.signal,
+    runner: parts.options.runner,
     ovrMaxTrainRows: MAX_EXPLICIT_TRAIN_ROWS,
     capRows: (cap: number, why: string) => capTrainRows(split, parts.seed, parts.approximations, cap, why, 'the exact one-vs-rest fits'),
   };

@@ -7,6 +7,8 @@ import type { Categories, Dataset, FeatureType } from '../dataset';
 import { summariseCategories } from './categorical';
 import type { CategoricalSummary } from './categorical';
 import { describeFeature } from './shape';
+import type { TaskRunner } from '../parallel/runner';
+import { sharedFloat32 } from '../typed';
 import type { Histogram, ModeStructure, ShapeClass, ShapeEvidence, Summary, ValueCounts } from './types';
 
 export interface FeatureProfile {
@@ -112,10 +114,43 @@ function countMissing(values: Float32Array): number {
   return m;
 }
 
-/** Profiles of every feature of a dataset (statistics, histograms, peaks, shapes): what bin() and completions need. */
-export function profileDataset(dataset: Dataset, signal?: CancelSignal, onFeature?: (j: number) => void): FeatureProfile[] {
+/** What every profile task of one batch shares: the feature columns (on a SharedArrayBuffer for a pool's threads). */
+export interface ProfileContext {
+  readonly columns: readonly Float32Array[];
+}
+
+/** One feature to profile: its ProfileInput without the values (context.columns[index]) and without level codes. */
+export type ProfileTask = Omit<ProfileInput, 'values'>;
+
+/** The `profile` kernel (parallel/kernels.ts): one feature's profile, whichever thread runs it. */
+export function profileKernel(context: ProfileContext, task: ProfileTask): FeatureProfile {
+  return profileFeature({ ...task, values: context.columns[task.index] });
+}
+
+/**
+ * Profiles of every feature of a dataset (statistics, histograms, peaks, shapes): what bin() and completions need.
+ * With a runner of several threads the features are profiled side by side; each profile is the same wherever it ran.
+ */
+export function profileDataset(dataset: Dataset, signal?: CancelSignal, onFeature?: (j: number) => void, runner?: TaskRunner): FeatureProfile[] {
+  const p = dataset.columns.length;
+  if (runner && runner.threads > 1 && p > 1) {
+    // Level codes are not read by a profile (levels and counts are): the tasks stay small.
+    const tasks: ProfileTask[] = dataset.columns.map((_, j) => {
+      const cats = dataset.categories[j];
+      return {
+        index: j,
+        name: dataset.names[j],
+        type: dataset.types[j],
+        typeEvidence: dataset.typeEvidence[j],
+        derivedFrom: dataset.derivedFrom[j],
+        categories: cats ? { levels: cats.levels, counts: cats.counts, codes: new Int32Array(0) } : null,
+      };
+    });
+    const columns = dataset.columns.map(sharedFloat32);
+    return runner.runKernel('profile', { columns }, tasks, { signal, onDone: (k) => onFeature?.(k - 1), work: dataset.rows * p * PROFILE_COST });
+  }
   const profiles: FeatureProfile[] = [];
-  for (let j = 0; j < dataset.columns.length; j++) {
+  for (let j = 0; j < p; j++) {
     signal?.throwIfAborted();
     onFeature?.(j);
     profiles.push(
@@ -132,3 +167,6 @@ export function profileDataset(dataset: Dataset, signal?: CancelSignal, onFeatur
   }
   return profiles;
 }
+
+/** A profile costs about this many element operations per value (sorts, histograms, the density estimate). */
+const PROFILE_COST = 20;

@@ -23,7 +23,8 @@ import { analyseSparsity } from '../sparsity/sparsity';
 import type { SparsityOptions } from '../sparsity/sparsity';
 import { findAlerts } from '../alerts/alerts';
 import { sampleDataset } from '../sample';
-import type { TaskRunner } from '../parallel/foldTasks';
+import type { TaskRunner } from '../parallel/runner';
+import { sharedFloat32 } from '../typed';
 import { ENGINE_VERSION } from '../version';
 import { startEnergyMeter } from '../energy/meter';
 
@@ -88,13 +89,16 @@ export async function analyseFile(path: string, options: AnalyseFileOptions = {}
 }
 
 /** Describe a dataset already in memory. Pure: the same dataset and seed give the same report (bar timings). */
-export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, loadMs = 0): Report {
+export function analyseDataset(input: Dataset, options: AnalyseOptions = {}, loadMs = 0): Report {
+  // The pool's threads read the columns in place: a reader that did not load them onto a SharedArrayBuffer (the CSV
+  // reader does) has them copied there once, rather than cloned into every thread at every pass.
+  const dataset = options.runner && options.runner.threads > 1 ? { ...input, columns: input.columns.map(sharedFloat32) } : input;
   const seed = options.seed ?? DEFAULT_SEED;
   const signal = options.signal;
   const analyses: AnalysisStatus[] = [];
   const t0 = performance.now();
   const p = dataset.columns.length;
-  const profiles = profileDataset(dataset, signal, (j) => options.onProgress?.('features', j / p, `Describing ${dataset.names[j]} (${j + 1}/${p})`));
+  const profiles = profileDataset(dataset, signal, (j) => options.onProgress?.('features', j / p, `Describing ${dataset.names[j]} (${j + 1}/${p})`), options.runner);
   analyses.push({ id: 'profile', status: 'done', note: null });
   const t1 = performance.now();
 
@@ -103,7 +107,7 @@ export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, l
   const numericView = ordered.length === p ? dataset : selectFeatures(dataset, ordered);
   signal?.throwIfAborted();
   options.onProgress?.('correlation', 0, 'Correlation matrix');
-  const correlation = correlate(numericView, p - ordered.length > 0 ? profiles.filter((_, j) => !ordered.includes(j)).map((f) => f.name) : [], signal);
+  const correlation = correlate(numericView, p - ordered.length > 0 ? profiles.filter((_, j) => !ordered.includes(j)).map((f) => f.name) : [], signal, options.runner);
   analyses.push({ id: 'correlation', status: 'done', note: correlation.excludedNote });
   const t2 = performance.now();
 
@@ -153,7 +157,7 @@ export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, l
     const sparseFeatures = ordered.filter((j) => profiles[j].stats.missing <= SPARSITY_MAX_MISSING * dataset.rows);
     const leftOut = ordered.filter((j) => !sparseFeatures.includes(j)).map((j) => dataset.names[j]);
     const sparse = sparseFeatures.length === p ? dataset : selectFeatures(dataset, sparseFeatures);
-    const { report: sparsity, model } = analyseSparsity(sparse, sparseFeatures.map((j) => profiles[j]), { ...options.sparsityOptions, seed, signal });
+    const { report: sparsity, model } = analyseSparsity(sparse, sparseFeatures.map((j) => profiles[j]), { ...options.sparsityOptions, seed, signal, runner: options.runner });
     parityInput = { sparsity, model, features: sparseFeatures };
     const notes = [...sparsity.approximations];
     if (leftOut.length > 0) notes.push(`left out of the interaction fit, missing in more than half the rows: ${leftOut.join(', ')}`);
@@ -200,7 +204,7 @@ export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, l
 
   signal?.throwIfAborted();
   options.onProgress?.('alerts', 0, 'Data-quality checks');
-  const alerts = findAlerts({ dataset, profiles: features, correlation });
+  const alerts = findAlerts({ dataset, profiles: features, correlation, runner: options.runner });
   analyses.push({ id: 'alerts', status: 'done', note: null });
   const t6 = performance.now();
 
@@ -216,7 +220,7 @@ export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, l
     alerts,
     analyses,
     warnings: [...dataset.warnings],
-    settings: { seed },
+    settings: { seed, threads: options.runner?.threads ?? 1 },
     timings: {
       loadMs: round(loadMs),
       statsMs: round(t1 - t0),
@@ -230,7 +234,7 @@ export function analyseDataset(dataset: Dataset, options: AnalyseOptions = {}, l
   };
 }
 
-function correlate(dataset: Dataset, unordered: readonly string[], signal?: CancelSignal): CorrelationReport {
+function correlate(dataset: Dataset, unordered: readonly string[], signal?: CancelSignal, runner?: TaskRunner): CorrelationReport {
   const label = dataset.label;
   const excludedNote =
     unordered.length > 0
@@ -240,15 +244,15 @@ function correlate(dataset: Dataset, unordered: readonly string[], signal?: Canc
     // A two-class label as a 0/1 column gives the point-biserial correlation, comparable with pandas' corr() on y.
     const y = new Float32Array(label.values.length);
     for (let i = 0; i < y.length; i++) y[i] = label.values[i] < 0 ? NaN : label.values[i];
-    const m = correlationMatrix([...dataset.columns, y], [...dataset.names, label.name], signal);
+    const m = correlationMatrix([...dataset.columns, y], [...dataset.names, label.name], signal, runner);
     return { ...m, label: label.name, labelNote: null, excludedNote };
   }
   if (label && label.task === 'regression' && label.target) {
     const y = Float32Array.from(label.target);
-    const m = correlationMatrix([...dataset.columns, y], [...dataset.names, label.name], signal);
+    const m = correlationMatrix([...dataset.columns, y], [...dataset.names, label.name], signal, runner);
     return { ...m, label: label.name, labelNote: null, excludedNote };
   }
-  const m = correlationMatrix(dataset.columns, dataset.names, signal);
+  const m = correlationMatrix(dataset.columns, dataset.names, signal, runner);
   const labelNote = label
     ? `label "${label.name}" has ${label.classes.length} classes; class codes are not an ordered quantity, so it is not correlated`
     : null;

@@ -7,7 +7,7 @@ import type { ColumnType } from '../dataset';
 import { compareDatasets } from '../compare/compare';
 import type { CompareReport } from '../compare/compare';
 import { loadDataset } from '../io/load';
-import type { TaskRunner } from '../parallel/foldTasks';
+import type { TaskRunner } from '../parallel/runner';
 import { DEFAULT_SEED } from '../random';
 
 export type CompareStage = 'load' | 'features' | 'classifier';

@@ -1,0 +1,61 @@
+/**
+ * The engine's parallel kernels by name: what a pool thread may be asked to run. Each kernel is a pure function of
+ * its batch context and one task, defined beside the analysis it serves; this table only names them, so that a task
+ * crossing a thread boundary is a kind and plain data (typed arrays, on a SharedArrayBuffer when big).
+ */
+import type { CancelSignal } from '../cancel';
+import { leakScoreKernel } from '../alerts/leak';
+import type { LeakContext, LeakScore, LeakTask } from '../alerts/leak';
+import { marginalKernel } from '../relevance/marginal';
+import type { MarginalContext, MarginalTask } from '../relevance/marginal';
+import type { RawMarginal } from '../relevance/relevance';
+import { correlationRowKernel } from '../stats/correlation';
+import type { CorrelationContext, CorrelationRowTask } from '../stats/correlation';
+import { profileKernel } from '../stats/profile';
+import type { FeatureProfile, ProfileContext, ProfileTask } from '../stats/profile';
+import { screenPairsKernel } from '../sparsity/screen';
+import type { ScreenPairsContext, ScreenPairsTask } from '../sparsity/screen';
+import { termDotsKernel } from '../sparsity/spaces';
+import type { TermDotsContext, TermDotsTask } from '../sparsity/spaces';
+import { runFoldTask } from './foldTasks';
+import type { FoldContext, FoldResult, FoldTask } from './foldTasks';
+
+export interface KernelMap {
+  /** One fold of a baseline model, possibly with features left out (foldTasks.ts). */
+  readonly fold: { readonly context: FoldContext; readonly task: FoldTask; readonly result: FoldResult };
+  /** One feature's statistics, histogram, peaks and shape (stats/profile.ts). */
+  readonly profile: { readonly context: ProfileContext; readonly task: ProfileTask; readonly result: FeatureProfile };
+  /** One row of the correlation matrix: feature a with every b ≥ a (stats/correlation.ts). */
+  readonly correlationRow: { readonly context: CorrelationContext; readonly task: CorrelationRowTask; readonly result: Float64Array };
+  /** One continuous feature's marginal test against the label (relevance/marginal.ts). */
+  readonly marginal: { readonly context: MarginalContext; readonly task: MarginalTask; readonly result: RawMarginal | null };
+  /** One continuous feature's label-leak score (alerts/leak.ts). */
+  readonly leakScore: { readonly context: LeakContext; readonly task: LeakTask; readonly result: LeakScore | null };
+  /** Feature a's pairs in the low-order screen: Σx² and Σx·target per pair (sparsity/screen.ts). */
+  readonly screenPairs: { readonly context: ScreenPairsContext; readonly task: ScreenPairsTask; readonly result: Float64Array };
+  /** A block of a listed-term gradient: the terms' dot products with the residual (sparsity/spaces.ts). */
+  readonly termDots: { readonly context: TermDotsContext; readonly task: TermDotsTask; readonly result: Float64Array };
+}
+
+export type KernelKind = keyof KernelMap;
+export type KernelContext<K extends KernelKind> = KernelMap[K]['context'];
+export type KernelTask<K extends KernelKind> = KernelMap[K]['task'];
+export type KernelResult<K extends KernelKind> = KernelMap[K]['result'];
+
+export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'profile', 'correlationRow', 'marginal', 'leakScore', 'screenPairs', 'termDots'];
+
+type Kernels = { readonly [K in KernelKind]: (context: KernelContext<K>, task: KernelTask<K>, signal?: CancelSignal) => KernelResult<K> };
+
+const KERNELS: Kernels = {
+  fold: runFoldTask,
+  profile: profileKernel,
+  correlationRow: correlationRowKernel,
+  marginal: marginalKernel,
+  leakScore: leakScoreKernel,
+  screenPairs: screenPairsKernel,
+  termDots: termDotsKernel,
+};
+
+export function runKernel<K extends KernelKind>(kind: K, context: KernelContext<K>, task: KernelTask<K>, signal?: CancelSignal): KernelResult<K> {
+  return (KERNELS[kind] as (c: KernelContext<K>, t: KernelTask<K>, s?: CancelSignal) => KernelResult<K>)(context, task, signal);
+}
