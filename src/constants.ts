@@ -59,6 +59,7 @@ export const Config = {
   sampleRows: 'sampleRows',
   columnTypes: 'columnTypes',
   carbonIntensity: 'carbonIntensity',
+  memoryBudgetMB: 'memoryBudgetMB',
 } as const;
 
 /**

@@ -38,6 +38,8 @@ export interface AnalyseJob {
   readonly exclude?: readonly string[];
   /** Grid carbon intensity for the report's energy section, gCO2eq/kWh (the kryptonite.carbonIntensity setting). */
   readonly carbonIntensity?: number;
+  /** Memory budget, MiB (the kryptonite.memoryBudgetMB setting): a CSV needing more is streamed. */
+  readonly memoryBudgetMB?: number;
 }
 
 /** Evaluate hypothesis rules against a dataset (one result per rule, in order). */

@@ -46,7 +46,8 @@ export function isJob(v: unknown): v is Job {
         optional(v.columnTypes, isColumnTypes) &&
         optional(v.task, isLabelTask) &&
         optional(v.exclude, isFeatureList) &&
-        optional(v.carbonIntensity, isIntensity)
+        optional(v.carbonIntensity, isIntensity) &&
+        optional(v.memoryBudgetMB, (x) => isFiniteNumber(x) && (x as number) >= 1)
       );
     case 'hypothesis':
       return Array.isArray(v.rules) && v.rules.every(isString) && optional(v.label, isLabel) && optional(v.seed, (x) => Number.isSafeInteger(x));

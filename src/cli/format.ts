@@ -80,6 +80,16 @@ export function formatReport(report: Report): string {
     out.push(`Warnings (${report.warnings.length}):`);
     for (const w of report.warnings) out.push(`  ${w.message}`);
   }
+  if (report.scale) {
+    const sc = report.scale;
+    out.push('');
+    out.push(
+      `Streamed (${sc.inMemoryEstimateMB.toLocaleString('en-US')} MiB in memory would exceed the ${sc.memoryBudgetMB} MiB budget): ${sc.rows.toLocaleString('en-US')} rows in ${sc.chunks} chunks of ${sc.chunkRows.toLocaleString('en-US')}.`,
+    );
+    out.push(`  exact over every row: ${sc.exact.join('; ')}`);
+    out.push(`  from the seeded sample of ${sc.sample.rows.toLocaleString('en-US')} rows (seed ${sc.sample.seed}), rank error ≤ ${sc.sketched.rankError.toFixed(4)} at ${100 * sc.sketched.confidence} %: ${sc.sketched.what.join(', ')}`);
+    out.push(`  on the sample: ${sc.sampled.join(', ')}`);
+  }
   out.push('');
   const t = report.timings;
   out.push(

@@ -31,7 +31,7 @@ Usage:
   kryptonite analyse PATH [--label NAME|INDEX] [--no-label] [--task binary|multiclass|regression]
                           [--type COLUMN=TYPE]... [--exclude NAME[,NAME]]... [--json OUT|-] [--quiet] [--seed N]
                           [--no-sparsity] [--no-relevance] [--budget SIZE] [--sample ROWS] [--threads N]
-                          [--carbon-intensity G]
+                          [--memory MB] [--carbon-intensity G]
       Describe every column of a CSV/TSV file (plain, .gz or .zst), a Parquet file, an Arrow IPC / Feather v2
       file or a NumPy .npy file (NAME-X.npy pairs with NAME-y.npy):
       its type (numeric, binary, categorical, boolean, datetime, identifier, text — --type overrides,
@@ -43,7 +43,10 @@ Usage:
       report (schema kryptonite.report/2) to OUT, or to stdout with "-". --budget caps the memory of the
       interaction expansion (default 256M); --sample analyses a seeded sample of at most ROWS rows of a
       huge file (the report says so); --no-relevance skips the baselines and relevance (a quick look);
-      --threads runs the model fits on N threads (default: the cores, at most 4; the report is the same).
+      --threads runs the heavy passes on N threads (default: the cores, at most 4; the report is the same and
+      says how many ran). --memory is the memory budget in MiB (default 1024): a CSV whose in-memory analysis would
+      need more is streamed — count, moments, min/max and correlations exact over every row, quantiles, shapes
+      and the label analyses on a seeded sample — and the report's scale section says which is which.
       The energy line (and the report's energy section) is priced at G gCO2eq/kWh (--carbon-intensity;
       default 475, the world average CodeCarbon uses).
   kryptonite sparsity PATH [--label L] [--degree A..B] [--candidates x1,x4,…] [--lambda L] [--budget SIZE]
@@ -123,6 +126,7 @@ async function analyseCommand(args: string[]): Promise<number> {
     type: { type: 'string', multiple: true },
     exclude: { type: 'string', multiple: true },
     threads: { type: 'string' },
+    memory: { type: 'string' },
     'carbon-intensity': { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError(`analyse takes one dataset path, got ${positionals.length}`);
@@ -150,6 +154,7 @@ async function analyseCommand(args: string[]): Promise<number> {
     sparsityOptions: budgetText === undefined ? undefined : { budgetBytes: bytesOption('--budget', budgetText) },
     sampleRows: sampleText === undefined ? undefined : integerOption('--sample', sampleText, 1),
     carbonIntensity: carbonIntensityOption(str(values['carbon-intensity'])),
+    ...(str(values.memory) !== undefined ? { memoryBudgetMB: integerOption('--memory', str(values.memory) as string, 1) } : {}),
   }).finally(() => runner?.close());
   const json = str(values.json);
   if (json === '-') {

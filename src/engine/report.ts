@@ -60,6 +60,34 @@ export interface Report {
    * watts per core, with the method and its inputs. Like timings, a measurement: absent from reports made in memory.
    */
   readonly energy?: EnergyReport;
+  /**
+   * Present when the file was bigger than the memory budget and was streamed: what was computed exactly over every
+   * row, what from the seeded sample (with the error bound where one applies).
+   */
+  readonly scale?: ScaleReport;
+}
+
+export interface ScaleReport {
+  readonly mode: 'streamed';
+  /** The memory budget that called for streaming, MiB, and the estimate of what an in-memory analysis would need. */
+  readonly memoryBudgetMB: number;
+  readonly inMemoryEstimateMB: number;
+  /** Data rows read (every one), in chunks of chunkRows. */
+  readonly rows: number;
+  readonly chunks: number;
+  readonly chunkRows: number;
+  /** The seeded uniform sample the row-level analyses ran on. */
+  readonly sample: { readonly rows: number; readonly rate: number; readonly seed: number };
+  /** Computed over every row of the file (mergeable partial statistics per chunk). */
+  readonly exact: readonly string[];
+  /**
+   * From the sample, with a bound: any quantile of a numeric feature is within `rankError` in rank (probability)
+   * of the true one, with probability `confidence` for every feature at once (Dvoretzky–Kiefer–Wolfowitz, Massart's
+   * constant, Bonferroni over the features).
+   */
+  readonly sketched: { readonly what: readonly string[]; readonly rankError: number; readonly confidence: number };
+  /** From the sample alone (their own intervals and tests account for its size). */
+  readonly sampled: readonly string[];
 }
 
 export interface DatasetInfo {

@@ -38,6 +38,7 @@ export function analyseJob(uri: vscode.Uri, choice: DatasetChoice = {}): Analyse
   const { label, detectLabel, task } = labelFor(uri, choice);
   const seed = cfg.get<number>(Config.seed, 42);
   const sampleRows = cfg.get<number>(Config.sampleRows, 0);
+  const memoryBudgetMB = cfg.get<number>(Config.memoryBudgetMB, 1024);
   const { types } = columnTypesFrom(cfg.get<unknown>(Config.columnTypes, {}));
   return {
     kind: 'analyse',
@@ -51,5 +52,6 @@ export function analyseJob(uri: vscode.Uri, choice: DatasetChoice = {}): Analyse
     sparsity: cfg.get<boolean>(Config.sparsity, true),
     ...(Number.isFinite(budgetMB) && budgetMB > 0 ? { budgetBytes: Math.round(budgetMB * 1024 * 1024) } : {}),
     ...carbonIntensitySetting(uri),
+    ...(Number.isFinite(memoryBudgetMB) && memoryBudgetMB >= 1 ? { memoryBudgetMB } : {}),
   };
 }

@@ -28,6 +28,7 @@ export async function runJob(job: Job, signal: CancelSignal, progress: Progress,
         sampleRows: job.sampleRows,
         sparsityOptions: job.budgetBytes !== undefined ? { budgetBytes: job.budgetBytes } : undefined,
         ...(job.carbonIntensity !== undefined ? { carbonIntensity: job.carbonIntensity } : {}),
+        ...(job.memoryBudgetMB !== undefined ? { memoryBudgetMB: job.memoryBudgetMB } : {}),
         onProgress: progress,
       });
       return { kind: 'analyse', report };

@@ -96,6 +96,7 @@ export class ReportView {
       el('h1', {}, d.path.split(/[\\/]/).pop() ?? d.path),
       el('p', { class: 'meta' }, `${d.rows.toLocaleString('en')} rows · ${d.featureCount} features · ${label ? `label ${label.name} (${label.task})` : 'no label'} · ${Math.round(report.timings.totalMs)} ms`),
       ...(report.energy ? [el('p', { class: 'meta', id: 'energy', title: report.energy.description }, energyLine(report.energy))] : []),
+      ...(report.scale ? [scaleBanner(report.scale)] : []),
       this.staleLine,
       ...(m.notice ? [el('p', { class: 'banner notice', role: 'note' }, `Note: ${m.notice}.`)] : []),
       this.progressLine,
@@ -330,6 +331,16 @@ function num(v: number | null | undefined): string {
 }
 
 /** `Energy of this analysis: 2.1e-6 kWh, 1.0e-3 gCO2eq (CPU-time estimate, 475 g/kWh)`, or why none was measured. */
+/** A streamed file: which figures are exact over every row and which come from the seeded sample. */
+function scaleBanner(sc: NonNullable<Report['scale']>): HTMLElement {
+  const title = [`Exact over every row: ${sc.exact.join('; ')}.`, `On the sample: ${sc.sampled.join(', ')}.`].join('\n');
+  return el(
+    'p',
+    { class: 'banner notice', role: 'note', id: 'scale', title },
+    `Streamed: ${sc.inMemoryEstimateMB.toLocaleString('en')} MiB in memory would exceed the ${sc.memoryBudgetMB} MiB budget. Counts, means, sd, min/max, skewness, kurtosis and correlations are exact over all ${sc.rows.toLocaleString('en')} rows; ${sc.sketched.what.join(', ')} and the label analyses come from a seeded sample of ${sc.sample.rows.toLocaleString('en')} rows (quantile rank error ≤ ${sc.sketched.rankError.toFixed(4)} at ${100 * sc.sketched.confidence} %).`,
+  );
+}
+
 function energyLine(e: NonNullable<Report['energy']>): string {
   if (e.kWh === null) return `Energy of this analysis: not measured (${e.reason}).`;
   const how = e.method === 'rapl' ? 'RAPL counters, whole CPU package' : `CPU-time estimate, ${e.cpuSeconds?.toFixed(2) ?? '?'} CPU s × ${e.wattsPerCore ?? '?'} W/core`;

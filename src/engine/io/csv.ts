@@ -98,6 +98,23 @@ interface Sample {
 }
 
 async function readOpenCsv(handle: ByteSource, file: string, options: CsvOptions): Promise<Dataset> {
+  const { ctx, sink } = await parseOpenCsv(handle, file, options);
+  return finish(ctx, sink, options);
+}
+
+/** Makes the sink the rows are parsed into (default: a ColumnSink holding every row). */
+export type SinkFactory = (fieldCount: number, labelIndex: number, capacity: number) => ColumnSink;
+
+/**
+ * Dialect, header, label column, then every data row into the sink `makeSink` makes: the reading half of readCsv,
+ * shared with the streamed analysis (stream/streamCsv.ts), whose sink keeps statistics and a sample instead of rows.
+ */
+export async function parseOpenCsv(
+  handle: ByteSource,
+  file: string,
+  options: CsvOptions,
+  makeSink: SinkFactory = (fieldCount, labelIndex, capacity) => new ColumnSink(fieldCount, labelIndex, capacity),
+): Promise<{ ctx: FinishContext; sink: ColumnSink }> {
   const stat = await handle.stat();
   if (stat.isDirectory()) throw new DatasetError('notAFile', 'is a directory', { file, expected: 'a .csv, .tsv or .txt file' });
   const size = stat.size;
@@ -141,7 +158,7 @@ async function readOpenCsv(handle: ByteSource, file: string, options: CsvOptions
   const capacity = Math.min(estimateRows(sample, dataStartChar, size - startByte), Math.ceil((size - startByte) / fieldCount) + 16);
   const chunkBytes = Math.max(16, Math.floor(options.chunkBytes ?? CSV_CHUNK_BYTES));
   const { delimiter, linebreak } = sample.dialect;
-  const sink = new ColumnSink(fieldCount, labelIndex, capacity);
+  const sink = makeSink(fieldCount, labelIndex, capacity);
   let parser: DatasetSource['parser'] = 'papaparse';
   let resumeAt = startByte;
   let resumeRow = startRow;
@@ -169,7 +186,7 @@ async function readOpenCsv(handle: ByteSource, file: string, options: CsvOptions
       }),
     );
   }
-  return finish({ file, size, names, hasHeader, delimiter, parser, warnings }, sink, options);
+  return { ctx: { file, size, names, hasHeader, delimiter, parser, warnings }, sink };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

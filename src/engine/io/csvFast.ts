@@ -133,6 +133,19 @@ export class LabelCollector {
     this.addText(row, buf.toString('utf8', a, b));
   }
 
+  /**
+   * Row `row`'s label cell as the text it was read from (a number in numeric mode), for copying the row into another
+   * sink; null when the collector gave up (more than LABEL_INTERN_LIMIT texts that are not all numbers).
+   */
+  cellText(row: number): string | null {
+    if (this.mode === 'intern') return this.texts[this.codes[row]] ?? null;
+    if (this.mode === 'numeric' && this.values) {
+      const v = this.values[row];
+      return v === v ? String(v) : '';
+    }
+    return null;
+  }
+
   private intern(row: number, text: string): number {
     if (this.texts.length >= LABEL_INTERN_LIMIT) {
       // Too many distinct texts for classes. If all are numbers keep the numbers (labelFromNumbers will explain why

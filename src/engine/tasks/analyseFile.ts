@@ -26,6 +26,8 @@ import { sampleDataset } from '../sample';
 import type { TaskRunner } from '../parallel/runner';
 import { sharedFloat32 } from '../typed';
 import { ENGINE_VERSION } from '../version';
+import { DEFAULT_MEMORY_BUDGET_MB, mergeStreamed, planStreaming } from '../stream/analyseStreamed';
+import { streamCsv } from '../stream/streamCsv';
 import { startEnergyMeter } from '../energy/meter';
 
 export type AnalysisStage = 'load' | 'features' | 'correlation' | 'pca' | 'baselines' | 'relevance' | 'sparsity' | 'alerts';
@@ -65,6 +67,11 @@ export interface AnalyseFileOptions extends AnalyseOptions {
   readonly exclude?: readonly string[];
   /** Grid carbon intensity for the report's energy section, gCO2eq/kWh (absent: the world average). */
   readonly carbonIntensity?: number;
+  /**
+   * Memory the analysis may plan for, MiB (default DEFAULT_MEMORY_BUDGET_MB): a CSV whose in-memory analysis would
+   * need more is streamed — exact statistics over every row, the rest on a seeded sample — and the report says so.
+   */
+  readonly memoryBudgetMB?: number;
 }
 
 /** Read a dataset from disk and describe it: the whole `kryptonite analyse` job. */
@@ -73,6 +80,25 @@ export async function analyseFile(path: string, options: AnalyseFileOptions = {}
   // The whole job, reading included (as timings.totalMs): RAPL, else this process's CPU time — its thread pool too.
   const meter = startEnergyMeter({ intensity: options.carbonIntensity });
   options.onProgress?.('load', 0, `Reading ${path}`);
+  const seed = options.seed ?? DEFAULT_SEED;
+  const plan = await planStreaming(path, options.memoryBudgetMB ?? DEFAULT_MEMORY_BUDGET_MB);
+  if (plan) {
+    const sampleRows = options.sampleRows ? Math.min(options.sampleRows, plan.sampleRows) : plan.sampleRows;
+    options.onProgress?.('load', 0, `Streaming ${path}: about ${Math.round(plan.inMemoryEstimateMB).toLocaleString('en-US')} MiB in memory would exceed the ${plan.budgetMB} MiB budget`);
+    const streamed = await streamCsv(path, plan.expectedRows, {
+      onProgress: loadProgress(path, started, options.onProgress),
+      label: options.label,
+      detectLabel: options.detectLabel,
+      columnTypes: options.columnTypes,
+      task: options.task,
+      signal: options.signal,
+      sampleRows,
+      seed,
+    });
+    const sample = excludeFeatures(streamed.sample, options.exclude ?? []);
+    const report = analyseDataset(sample, options, performance.now() - started);
+    return { ...mergeStreamed(report, streamed, { ...plan, sampleRows }, seed), energy: meter.stop() };
+  }
   const loaded = await loadDataset(path, {
     onProgress: loadProgress(path, started, options.onProgress),
     label: options.label,
@@ -82,7 +108,7 @@ export async function analyseFile(path: string, options: AnalyseFileOptions = {}
     signal: options.signal,
   });
   const kept = excludeFeatures(loaded, options.exclude ?? []);
-  const dataset = options.sampleRows ? sampleDataset(kept, options.sampleRows, options.seed ?? DEFAULT_SEED) : kept;
+  const dataset = options.sampleRows ? sampleDataset(kept, options.sampleRows, seed) : kept;
   const loadMs = performance.now() - started;
   const report = analyseDataset(dataset, options, loadMs);
   return { ...report, energy: meter.stop() };

@@ -1,0 +1,156 @@
+/**
+ * The analysis of a CSV file bigger than the memory budget: one streaming pass (streamCsv.ts) gives exact statistics
+ * over every row and a seeded uniform sample; the usual analysis runs on the sample; then the numbers that were
+ * computed exactly replace the sample's, and the report's `scale` section says which numbers are which.
+ */
+import { open, stat } from 'node:fs/promises';
+import type { Report, ScaleReport } from '../report';
+import { coMomentCorrelation, momentsSummary } from '../stats/mergeableMoments';
+import type { StreamedTable } from './streamCsv';
+
+/** An in-memory analysis needs about this many times the float32 table (the columns, sorted copies, model inputs). */
+export const IN_MEMORY_FACTOR = 3;
+/** The default memory budget, MiB: a table needing more is streamed. */
+export const DEFAULT_MEMORY_BUDGET_MB = 1024;
+/** At most this many sampled rows, whatever the budget: the row-level analyses take seconds per million rows. */
+export const MAX_STREAM_SAMPLE_ROWS = 500_000;
+/** The quantile bound holds for every feature at once with this probability. */
+const SKETCH_CONFIDENCE = 0.99;
+const HEAD_BYTES = 1 << 20;
+
+export interface StreamPlan {
+  readonly expectedRows: number;
+  readonly fields: number;
+  readonly inMemoryEstimateMB: number;
+  readonly budgetMB: number;
+  readonly sampleRows: number;
+}
+
+/**
+ * Whether a file must be streamed under `budgetMB`: a plain delimited text file whose estimated in-memory analysis
+ * (rows from the first MiB's line lengths × fields × 4 bytes × IN_MEMORY_FACTOR) exceeds the budget. Null: read it
+ * whole. Compressed, columnar and NumPy files are read whole (said in the README).
+ */
+export async function planStreaming(path: string, budgetMB: number): Promise<StreamPlan | null> {
+  if (!/\.(csv|tsv|tab|txt)$/i.test(path)) return null;
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch {
+    return null;
+  }
+  if (size * 2 < budgetMB * 1024 * 1024) return null;
+  const handle = await open(path, 'r');
+  let head: Buffer;
+  try {
+    const buf = Buffer.alloc(Math.min(HEAD_BYTES, size));
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    head = buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  const text = head.toString('latin1');
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length < 3) return null;
+  const delimiter = [',', '\t', ';', '|'].sort((a, b) => lines[1].split(b).length - lines[1].split(a).length)[0];
+  const fields = lines[1].split(delimiter).length;
+  const bytesPerRow = (head.length - lines[0].length) / Math.max(1, lines.length - 1);
+  const expectedRows = Math.ceil(size / Math.max(1, bytesPerRow));
+  const inMemoryEstimateMB = (expectedRows * fields * 4 * IN_MEMORY_FACTOR) / (1024 * 1024);
+  if (inMemoryEstimateMB <= budgetMB) return null;
+  const sampleRows = Math.max(10_000, Math.min(MAX_STREAM_SAMPLE_ROWS, Math.floor((budgetMB * 1024 * 1024) / (fields * 4 * IN_MEMORY_FACTOR * 2))));
+  return { expectedRows, fields, inMemoryEstimateMB, budgetMB, sampleRows };
+}
+
+/** The sample's report with the exact numbers put in, and the `scale` section. */
+export function mergeStreamed(report: Report, streamed: StreamedTable, plan: StreamPlan, seed: number): Report {
+  const byName = new Map(streamed.columns.map((c, j) => [c.name, j]));
+  const numeric = (name: string): number | undefined => {
+    const f = report.features.find((x) => x.name === name);
+    return f && f.type === 'numeric' && f.derivedFrom === undefined ? byName.get(name) : undefined;
+  };
+  const features = report.features.map((f) => {
+    const j = numeric(f.name);
+    if (j === undefined) return f;
+    const m = streamed.columns[j].moments;
+    const s = momentsSummary(m);
+    return { ...f, stats: { ...f.stats, count: m.n, missing: m.missing, mean: s.mean, sd: s.sd, min: m.n > 0 ? m.min : null, max: m.n > 0 ? m.max : null, skewness: s.skewness, kurtosis: s.kurtosis } };
+  });
+  const exactFeatures = features.filter((f) => numeric(f.name) !== undefined).length;
+
+  // The correlation matrix: streamed co-moments for numeric features (and a numeric label), the sample's elsewhere.
+  const labelName = report.dataset.label?.name ?? null;
+  const labelIndex = streamed.columns.length;
+  const task = report.dataset.label?.task ?? null;
+  const streamedIndex = (name: string): number | undefined =>
+    name === labelName ? (streamed.labelNumeric && (task === 'regression' || task === 'binary') ? labelIndex : undefined) : numeric(name);
+  const constant = (k: number): boolean => {
+    const m = k === labelIndex ? streamed.target : streamed.columns[k].moments;
+    return !m || !(m.max > m.min);
+  };
+  const names = report.correlation.names;
+  const matrix = report.correlation.matrix.map((row, a) =>
+    row.map((r, b) => {
+      const i = streamedIndex(names[a]);
+      const j = streamedIndex(names[b]);
+      if (i === undefined || j === undefined) return r;
+      return constant(i) || constant(j) ? null : coMomentCorrelation(streamed.coMoments, i, j);
+    }),
+  );
+
+  // The label: exact class counts (matched by value), or the target's moments.
+  let label = report.dataset.label;
+  if (label && streamed.labelCounts) {
+    const counts = streamed.labelCounts;
+    const byNumber = new Map<number, number>();
+    if (streamed.labelNumeric) for (const [text, c] of counts) byNumber.set(Number(text), (byNumber.get(Number(text)) ?? 0) + c);
+    const countOf = (value: string): number | undefined => (streamed.labelNumeric ? byNumber.get(Number(value)) : counts.get(value));
+    const classes = label.classes.map((c) => ({ ...c, count: countOf(c.value) ?? c.count }));
+    const t = streamed.target;
+    const target =
+      label.target && t
+        ? { ...label.target, count: t.n, mean: momentsSummary(t).mean ?? NaN, sd: momentsSummary(t).sd ?? NaN, min: t.min, max: t.max }
+        : label.target;
+    label = { ...label, classes, missing: streamed.labelMissing, target };
+  }
+
+  const m = Math.max(1, exactFeatures);
+  const n = report.dataset.rows;
+  const rankError = Math.sqrt(Math.log((2 * m) / (1 - SKETCH_CONFIDENCE)) / (2 * Math.max(1, n)));
+  const scale: ScaleReport = {
+    mode: 'streamed',
+    memoryBudgetMB: plan.budgetMB,
+    inMemoryEstimateMB: Math.round(plan.inMemoryEstimateMB),
+    rows: streamed.rows,
+    chunks: streamed.chunks,
+    chunkRows: streamed.chunkRows,
+    sample: { rows: n, rate: streamed.sampleRate, seed },
+    exact: [
+      'the row count',
+      `count, missing, mean, sd, min, max, skewness and kurtosis of the ${exactFeatures} numeric feature(s)`,
+      'the correlation matrix of the numeric features (pairwise-complete Pearson)' + (streamed.labelNumeric && (task === 'regression' || task === 'binary') ? ', the label included' : ''),
+      ...(label ? [task === 'regression' ? "the target's count, mean, sd, min and max" : 'the class counts of the label and its missing cells'] : []),
+    ],
+    sketched: { what: ['quantiles', 'histograms', 'peaks and shape classes', 'distinct values'], rankError, confidence: SKETCH_CONFIDENCE },
+    sampled: ['categorical and derived features', 'PCA', ...(label ? ['baselines', 'relevance', 'the L1 sparsity analysis and hypotheses'] : []), 'data-quality alerts'],
+  };
+  const note = `streamed: ${fmtInt(streamed.rows)} rows read in ${streamed.chunks} chunk(s) under a ${plan.budgetMB} MiB budget; exact moments for ${exactFeatures} numeric feature(s), quantiles and shapes from a seeded sample of ${fmtInt(n)} rows (rank error ≤ ${rankError.toFixed(4)} at ${100 * SKETCH_CONFIDENCE} %)`;
+  return {
+    ...report,
+    dataset: { ...report.dataset, rows: streamed.rows, label },
+    features,
+    correlation: { ...report.correlation, matrix },
+    analyses: report.analyses.map((a) =>
+      a.id === 'profile'
+        ? { ...a, note }
+        : a.id === 'correlation' || a.status === 'skipped'
+          ? a
+          : { ...a, note: [a.note, `on the seeded sample of ${fmtInt(n)} of ${fmtInt(streamed.rows)} rows`].filter((x) => x).join('; ') },
+    ),
+    scale,
+  };
+}
+
+function fmtInt(n: number): string {
+  return n.toLocaleString('en-US');
+}

@@ -1,0 +1,178 @@
+/**
+ * One streaming pass over a CSV file too big for the memory budget. The CSV reader parses it chunk by chunk into a
+ * StreamSink; each chunk is folded into mergeable statistics — exact per-column moments (count, missing, mean, sd,
+ * skewness, kurtosis, min, max), pairwise-complete co-moments of every pair of columns (the correlation matrix), the
+ * label's class counts or a numeric target's moments — and the rows of a seeded uniform sample are copied out into an
+ * ordinary sink, which the reader's own finish() then types like any table. Memory stays at one chunk plus the sample
+ * plus p² sums, whatever the file's size.
+ */
+import type { Dataset } from '../dataset';
+import { ColumnSink, parseCell } from '../io/csvFast';
+import { finish, openDataFile, parseOpenCsv } from '../io/csv';
+import type { CsvOptions } from '../io/csv';
+import { isMissingMarker } from '../io/missing';
+import { addCoMoments, chunkMoments, emptyCoMoments, emptyMoments, mergeMoments } from '../stats/mergeableMoments';
+import type { CoMoments, MomentsPartial } from '../stats/mergeableMoments';
+import { StreamSink } from './streamSink';
+import type { SinkChunk } from './streamSink';
+
+/** Rows per chunk: 50 float32 columns of 65,536 rows are 13 MB, small beside any budget and long enough to be fast. */
+export const STREAM_CHUNK_ROWS = 65_536;
+
+export interface StreamOptions extends CsvOptions {
+  /** The sample's target size in rows (its actual size is binomial around this). */
+  readonly sampleRows: number;
+  readonly seed: number;
+}
+
+export interface StreamedColumn {
+  /** 0-based position in the file. */
+  readonly source: number;
+  readonly name: string;
+  readonly moments: MomentsPartial;
+}
+
+export interface StreamedTable {
+  /** The seeded uniform sample, typed by the CSV reader like any table. */
+  readonly sample: Dataset;
+  /** Data rows in the file. */
+  readonly rows: number;
+  readonly chunks: number;
+  readonly chunkRows: number;
+  /** Each row was kept with this probability (a seeded hash of its position decides). */
+  readonly sampleRate: number;
+  /** Every column but the label, in file order. */
+  readonly columns: readonly StreamedColumn[];
+  /** Over `columns` in order, then the label's numeric value when it has one (index `columns.length`). */
+  readonly coMoments: CoMoments;
+  /** Whether the label's values are numbers (then its co-moments and `target` are filled). */
+  readonly labelNumeric: boolean;
+  /** Rows per label text (missing markers aside), when there is a label. */
+  readonly labelCounts: ReadonlyMap<string, number> | null;
+  readonly labelMissing: number;
+  readonly target: MomentsPartial | null;
+}
+
+/** A uniform number in [0, 1) from a row's position and the seed (a 64-bit mix of both; the same on every machine). */
+export function rowHash(row: number, seed: number): number {
+  let h = Math.imul((row % 4294967296) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(Math.floor(row / 4294967296) + 0x632be5ab, 0xc2b2ae35);
+  h ^= Math.imul(seed ^ 0x27d4eb2f, 0x165667b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
+
+/** Stream `file` once; `expectedRows` (from the file size) sets the sampling rate. */
+export async function streamCsv(file: string, expectedRows: number, options: StreamOptions): Promise<StreamedTable> {
+  const handle = await openDataFile(file);
+  const rate = Math.min(1, options.sampleRows / Math.max(1, expectedRows));
+  let stream: StreamSink | null = null;
+  let sample: ColumnSink | null = null;
+  let columns: StreamedColumn[] = [];
+  let moments: MomentsPartial[] = [];
+  let co: CoMoments | null = null;
+  let target: MomentsPartial | null = null;
+  let labelNumeric = true;
+  let labelMissing = 0;
+  const labelCounts = new Map<string, number>();
+  const onChunk = (chunk: SinkChunk): void => {
+    options.signal?.throwIfAborted();
+    const sink = chunk.sink;
+    const k = sink.fieldCount;
+    const n = chunk.rows;
+    const featureColumns: Float32Array[] = [];
+    for (let c = 0; c < k; c++) if (c !== sink.labelIndex) featureColumns.push(sink.columns[c] as Float32Array);
+    // The label: its text per row, its class counts, its number when it is one.
+    let labelValues: Float64Array | null = null;
+    const labelTexts: (string | null)[] = [];
+    if (sink.label) {
+      labelValues = new Float64Array(n);
+      for (let r = 0; r < n; r++) {
+        const text = sink.label.cellText(r);
+        labelTexts.push(text);
+        if (text === null || text === '' || isMissingMarker(text)) {
+          labelMissing++;
+          labelValues[r] = NaN;
+          continue;
+        }
+        labelCounts.set(text, (labelCounts.get(text) ?? 0) + 1);
+        const v = parseCell(text);
+        if (v === null) labelNumeric = false;
+        labelValues[r] = v === null ? NaN : v;
+      }
+      const m = chunkMoments(labelValues, n);
+      target = target ? mergeMoments(target, m) : m;
+    }
+    const chunkMomentsNow = featureColumns.map((col) => chunkMoments(col, n));
+    moments = moments.length === 0 ? chunkMomentsNow : moments.map((m, j) => mergeMoments(m, chunkMomentsNow[j]));
+    // Co-moments about the first chunk's means (any fixed shift keeps the sums addable; a near one keeps them exact).
+    const all = labelValues ? [...featureColumns, labelValues] : featureColumns;
+    co ??= emptyCoMoments(all.length, Float64Array.from(all, (_, j) => (j < featureColumns.length ? chunkMomentsNow[j].mean : (target?.mean ?? 0))));
+    addCoMoments(co, all, n);
+    // The sample: every row whose seeded hash falls below the rate, copied cell for cell (text cells too).
+    const out = sample;
+    if (!out) return;
+    const picked = new Int32Array(n).fill(-1);
+    for (let r = 0; r < n; r++) {
+      if (rowHash(chunk.before + r, options.seed) >= rate) continue;
+      out.ensureRoom();
+      const s = out.rows;
+      picked[r] = s;
+      for (let c = 0; c < k; c++) {
+        if (c === sink.labelIndex) {
+          out.label?.addText(s, labelTexts[r] ?? '');
+          continue;
+        }
+        const v = (sink.columns[c] as Float32Array)[r];
+        const into = out.columns[c] as Float32Array;
+        into[s] = v;
+        if (v !== v) out.empty[c]++;
+      }
+      out.rows = s + 1;
+    }
+    chunk.texts.forEach((cells, c) => {
+      if (!cells) return;
+      for (let e = 0; e < cells.cells; e++) {
+        const s = picked[cells.rows[e]];
+        const code = cells.codes[e];
+        if (s < 0 || code < 0) continue;
+        out.empty[c]--;
+        out.textCell(c, s, chunk.before + cells.rows[e] + 1, cells.levels[code]);
+      }
+    });
+  };
+  try {
+    const { ctx } = await parseOpenCsv(handle, file, options, (fieldCount, labelIndex) => {
+      stream = new StreamSink(fieldCount, labelIndex, STREAM_CHUNK_ROWS, onChunk);
+      sample = new ColumnSink(fieldCount, labelIndex, Math.ceil(options.sampleRows * 1.1) + 1024);
+      return stream;
+    });
+    const sink = stream as StreamSink | null;
+    if (!sink || !sample) throw new Error('the CSV reader did not make its sink');
+    sink.flush();
+    const featureNames = ctx.names.filter((_, c) => c !== sink.labelIndex);
+    const sources = ctx.names.map((_, c) => c).filter((c) => c !== sink.labelIndex);
+    columns = sources.map((source, j) => ({ source, name: featureNames[j], moments: moments[j] ?? emptyMoments() }));
+    const typed = finish({ ...ctx, warnings: [...ctx.warnings] }, sample, options);
+    const hasLabel = sink.labelIndex >= 0;
+    return {
+      sample: typed,
+      rows: sink.handed,
+      chunks: sink.chunks,
+      chunkRows: STREAM_CHUNK_ROWS,
+      sampleRate: rate,
+      columns,
+      coMoments: co ?? emptyCoMoments(0, new Float64Array(0)),
+      labelNumeric: hasLabel && labelNumeric,
+      labelCounts: hasLabel ? labelCounts : null,
+      labelMissing,
+      target: hasLabel && labelNumeric ? target : null,
+    };
+  } finally {
+    await handle.close();
+  }
+}
+

@@ -1,0 +1,153 @@
+/**
+ * Big tables (issue: big data, all cores, Parquet). On `kryptonite generate --features 50 --rows 1000000 --seed 3`
+ * (a 561 MB CSV) it measures, in this run:
+ *
+ * - the full `analyse` on 1 thread and on 2 (the ratio), its peak RSS against the float32 data, and whether the
+ *   Kryptonite answer (the generator's relevant set) was found;
+ * - `analyse --no-sparsity --no-relevance` against pandas read_csv + describe() + corr() (the peer);
+ * - the same data as Parquet (written by hyparquet-writer, snappy): time and the largest statistic difference;
+ * - with KRYPTONITE_BENCH_HUGE=1, a 20,000,000 × 50 CSV (≈ 11 GB, built once from 20 generated million-row parts)
+ *   under the default memory budget: time, peak RSS and the report's scale section.
+ *
+ * Peak RSS comes from the child itself (process.resourceUsage().maxRSS at exit, threads included), via --require.
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { BENCH_DIR, findPython, fmt } from './util';
+
+const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const RSS = join(__dirname, 'maxRss.cjs');
+
+interface Run {
+  readonly ms: number;
+  readonly rssMB: number;
+  readonly stdout: string;
+}
+
+function runCli(args: readonly string[]): Run {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--require', RSS, CLI, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`kryptonite ${args.join(' ')} failed: ${r.stderr}`);
+  const kb = Number(/KRYPTONITE_MAX_RSS_KB (\d+)/.exec(r.stderr)?.[1] ?? NaN);
+  return { ms, rssMB: kb / 1024, stdout: r.stdout };
+}
+
+function generate(file: string, rows: number, rowSeed?: number): string {
+  if (existsSync(file) && statSync(file).size > 0) return readFileSync(`${file}.truth.json`, 'utf8');
+  const args = [CLI, 'generate', '--features', '50', '--rows', String(rows), '--seed', '3', ...(rowSeed !== undefined ? ['--row-seed', String(rowSeed)] : []), '--out', `${file}.partial`];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`generate failed: ${r.stderr}`);
+  renameSync(`${file}.partial`, file);
+  writeFileSync(`${file}.truth.json`, r.stdout);
+  return r.stdout;
+}
+
+function relevantOf(truth: string): string[] {
+  const t = JSON.parse(truth.slice(truth.indexOf('{'))) as { relevant?: string[]; relevantFeatures?: string[] };
+  return [...(t.relevant ?? t.relevantFeatures ?? [])].sort();
+}
+
+export async function bigTables(): Promise<void> {
+  const file = join(BENCH_DIR, 'kryptonite-50-1m-seed3.csv');
+  console.log(`\n[big] ${file}: kryptonite generate --features 50 --rows 1000000 --seed 3`);
+  const truth = generate(file, 1_000_000);
+  const mb = statSync(file).size / 1e6;
+  const float32MB = (1_000_000 * 51 * 4) / (1024 * 1024);
+  console.log(`  ${mb.toFixed(0)} MB CSV; its float32 data: ${float32MB.toFixed(0)} MiB`);
+  const report = join(BENCH_DIR, 'big-report.json');
+  const one = runCli(['analyse', file, '--quiet', '--threads', '1', '--json', report]);
+  const two = runCli(['analyse', file, '--quiet', '--threads', '2', '--json', report]);
+  const r = JSON.parse(readFileSync(report, 'utf8')) as { features: { name: string; relevance?: string }[]; settings: { threads?: number } };
+  const found = r.features.filter((f) => f.relevance === 'relevant').map((f) => f.name).sort();
+  const expected = relevantOf(truth);
+  console.log(`  full analyse, 1 thread:  ${fmt(one.ms)}, peak RSS ${one.rssMB.toFixed(0)} MiB`);
+  console.log(`  full analyse, 2 threads: ${fmt(two.ms)}, peak RSS ${two.rssMB.toFixed(0)} MiB (report: ${r.settings.threads} threads)`);
+  console.log(`  ratio 1 thread / 2 threads = ${(one.ms / two.ms).toFixed(2)}× (target ≥ 1.6×); peak RSS / float32 data = ${(two.rssMB / float32MB).toFixed(2)}× (target ≤ 2×)`);
+  console.log(`  relevant set found: ${found.length} features, ${expected.length > 0 ? (JSON.stringify(found) === JSON.stringify(expected) ? 'the generator\'s relevant set exactly' : `NOT the generator's (${expected.length})`) : 'no ground truth printed'}`);
+
+  const descriptive = runCli(['analyse', file, '--quiet', '--no-sparsity', '--no-relevance']);
+  console.log(`  analyse --no-sparsity --no-relevance: ${fmt(descriptive.ms)}`);
+  const python = findPython('pandas');
+  if (python) {
+    const t = process.hrtime.bigint();
+    const p = spawnSync(python, ['-c', `import pandas as pd; df = pd.read_csv(${JSON.stringify(file)}); d = df.describe(); c = df.corr(); print(d.shape, c.shape)`], { encoding: 'utf8' });
+    const peerMs = Number(process.hrtime.bigint() - t) / 1e6;
+    if (p.status === 0) console.log(`  pandas read_csv + describe() + corr(): ${fmt(peerMs)} → ratio pandas / kryptonite = ${(peerMs / descriptive.ms).toFixed(2)}× (target ≥ 5×)`);
+    else console.log(`  pandas failed: ${p.stderr.trim().split('\n').pop()}`);
+  } else console.log('  pandas: not installed (apt-get install python3-pandas) — peer skipped');
+
+  // The same data as Parquet, written by a standard writer.
+  const parquet = join(BENCH_DIR, 'kryptonite-50-1m-seed3.parquet');
+  if (!existsSync(parquet)) await writeParquet(file, parquet);
+  const csvReport = join(BENCH_DIR, 'big-csv.json');
+  const pqReport = join(BENCH_DIR, 'big-parquet.json');
+  const csvRun = runCli(['analyse', file, '--quiet', '--no-sparsity', '--no-relevance', '--json', csvReport]);
+  const pqRun = runCli(['analyse', parquet, '--quiet', '--no-sparsity', '--no-relevance', '--json', pqReport]);
+  const worst = largestStatDifference(csvReport, pqReport);
+  console.log(`  Parquet (snappy, ${(statSync(parquet).size / 1e6).toFixed(0)} MB): ${fmt(pqRun.ms)} against the CSV's ${fmt(csvRun.ms)} (ratio CSV / Parquet = ${(csvRun.ms / pqRun.ms).toFixed(2)}×); largest relative statistic difference ${worst.toExponential(1)}`);
+
+  if (!process.env.KRYPTONITE_BENCH_HUGE) {
+    console.log('  20,000,000 × 50 (≈ 11 GB): skipped (set KRYPTONITE_BENCH_HUGE=1; the file is built once, about 10 minutes)');
+    return;
+  }
+  const huge = join(BENCH_DIR, 'kryptonite-50-20m.csv');
+  if (!existsSync(huge)) await buildHuge(huge);
+  const run = runCli(['analyse', huge, '--quiet', '--json', report]);
+  const scale = (JSON.parse(readFileSync(report, 'utf8')) as { scale?: { rows: number; sample: { rows: number }; sketched: { rankError: number } } }).scale;
+  console.log(`  20M × 50 (${(statSync(huge).size / 1e9).toFixed(1)} GB), default memory budget: ${fmt(run.ms)} (target ≤ 3 min), peak RSS ${run.rssMB.toFixed(0)} MiB (target ≤ 2048)`);
+  console.log(`  ${scale ? `streamed ${scale.rows.toLocaleString('en-US')} rows; sample ${scale.sample.rows.toLocaleString('en-US')} rows, quantile rank error ≤ ${scale.sketched.rankError.toFixed(4)}` : 'NOT streamed'}`);
+}
+
+async function writeParquet(csv: string, out: string): Promise<void> {
+  const { parquetWriteBuffer } = (await import('hyparquet-writer')) as { parquetWriteBuffer: (o: unknown) => ArrayBuffer };
+  const lines = readFileSync(csv, 'utf8').trim().split('\n');
+  const header = lines[0].split(',');
+  const cols = header.map(() => new Float32Array(lines.length - 1));
+  const y = new Int32Array(lines.length - 1);
+  for (let i = 1; i < lines.length; i++) {
+    const cells = lines[i].split(',');
+    for (let j = 0; j < header.length; j++) {
+      if (header[j] === 'y') y[i - 1] = Number(cells[j]);
+      else cols[j][i - 1] = Number(cells[j]);
+    }
+  }
+  const columnData = header.map((name, j) => (name === 'y' ? { name, data: y, type: 'INT32' } : { name, data: cols[j], type: 'FLOAT' }));
+  writeFileSync(out, Buffer.from(parquetWriteBuffer({ columnData, codec: 'SNAPPY', rowGroupSize: 100_000 })));
+}
+
+function largestStatDifference(a: string, b: string): number {
+  type R = { features: { name: string; stats: Record<string, number | null> }[] };
+  const x = JSON.parse(readFileSync(a, 'utf8')) as R;
+  const y = JSON.parse(readFileSync(b, 'utf8')) as R;
+  let worst = 0;
+  for (const f of x.features) {
+    const g = y.features.find((h) => h.name === f.name);
+    if (!g) return Infinity;
+    for (const k of ['count', 'missing', 'mean', 'sd', 'min', 'max', 'skewness', 'kurtosis']) {
+      const u = f.stats[k];
+      const v = g.stats[k];
+      if (u === null || v === null) continue;
+      worst = Math.max(worst, Math.abs(u - v) / Math.max(1e-12, Math.abs(u)));
+    }
+  }
+  return worst;
+}
+
+/** 20 million rows: the seed-3 structure with 20 row seeds, a million rows each, one header. */
+async function buildHuge(out: string): Promise<void> {
+  const stream = createWriteStream(`${out}.partial`);
+  for (let part = 0; part < 20; part++) {
+    const piece = join(BENCH_DIR, `huge-part-${part}.csv`);
+    generate(piece, 1_000_000, 100 + part);
+    const text = readFileSync(piece, 'utf8');
+    const body = part === 0 ? text : text.slice(text.indexOf('\n') + 1);
+    if (!stream.write(body)) await once(stream, 'drain');
+  }
+  stream.end();
+  await once(stream, 'finish');
+  renameSync(`${out}.partial`, out);
+}

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { createRng } from '../../src/engine/random';
+import { chunkMoments, mergeMoments, momentsSummary } from '../../src/engine/stats/mergeableMoments';
+import { summarise } from '../../src/engine/stats/summary';
+import { planStreaming } from '../../src/engine/stream/analyseStreamed';
+import { analyseFile } from '../../src/engine/tasks/analyseFile';
+
+test('moments merged over any chunking equal one pass over the whole column', () => {
+  const rng = createRng(9);
+  const values = Float64Array.from({ length: 10_001 }, (_, i) => (i % 97 === 0 ? NaN : 1e4 + rng.normal() ** 3));
+  const whole = summarise(values);
+  for (const size of [1, 7, 1000, 4096]) {
+    let m = chunkMoments(values.subarray(0, 0));
+    for (let at = 0; at < values.length; at += size) m = mergeMoments(m, chunkMoments(values.subarray(at, Math.min(values.length, at + size))));
+    const s = momentsSummary(m);
+    assert.equal(m.n, whole.count, `chunks of ${size}: count`);
+    assert.equal(m.missing, whole.missing);
+    assert.equal(m.min, whole.min);
+    assert.equal(m.max, whole.max);
+    for (const k of ['mean', 'sd', 'skewness', 'kurtosis'] as const) {
+      const a = s[k] as number;
+      const b = whole[k] as number;
+      assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `chunks of ${size}: ${k} ${a} vs ${b}`);
+    }
+  }
+});
+
+test('a CSV over the memory budget is streamed: the same statistics as in memory, quantiles within the stated rank error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kr-stream-'));
+  try {
+    const rng = createRng(4);
+    const rows = ['a,b,c,colour,y'];
+    for (let i = 0; i < 150_000; i++) {
+      const a = rng.normal();
+      const b = i % 50 === 0 ? 'NA' : (2 * a + rng.normal()).toFixed(4);
+      const c = (1e6 + 10 * rng.next()).toFixed(3);
+      const colour = ['red', 'green', 'blue'][i % 3];
+      const y = a + 0.3 * rng.normal() > 0 ? 'yes' : 'no';
+      rows.push(`${a.toFixed(5)},${b},${c},${colour},${y}`);
+    }
+    const file = join(dir, 'big.csv');
+    writeFileSync(file, rows.join('\n') + '\n');
+    assert.equal(await planStreaming(file, 1024), null, 'within the default budget: read whole');
+    const plan = await planStreaming(file, 1);
+    assert.ok(plan && plan.sampleRows < 150_000, 'over a 1 MiB budget: streamed on a sample');
+    const options = { label: 'y', relevance: false, sparsity: false, seed: 3 } as const;
+    const whole = await analyseFile(file, options);
+    const streamed = await analyseFile(file, { ...options, memoryBudgetMB: 1 });
+    assert.equal(whole.scale, undefined);
+    const scale = streamed.scale;
+    assert.ok(scale, 'the report has its scale section');
+    assert.equal(scale.rows, 150_000);
+    assert.equal(streamed.dataset.rows, 150_000);
+    assert.ok(scale.sample.rows < 150_000 && scale.sample.rows > 5_000, `sample of ${scale.sample.rows}`);
+    assert.deepEqual(streamed.dataset.label?.classes, whole.dataset.label?.classes, 'exact class counts');
+    for (const name of ['a', 'b', 'c']) {
+      const s = streamed.features.find((f) => f.name === name)!.stats;
+      const w = whole.features.find((f) => f.name === name)!.stats;
+      assert.equal(s.count, w.count, `${name}: count`);
+      assert.equal(s.missing, w.missing, `${name}: missing`);
+      assert.equal(s.min, w.min);
+      assert.equal(s.max, w.max);
+      for (const k of ['mean', 'sd', 'skewness', 'kurtosis'] as const) {
+        assert.ok(Math.abs((s[k] as number) - (w[k] as number)) <= 1e-8 * Math.max(1, Math.abs(w[k] as number)), `${name}: ${k}`);
+      }
+      // The sample's median sits within the stated rank error of the whole column's: between its quantiles at 0.5 ± ε.
+      const col = rows.slice(1).map((r) => Number(r.split(',')[['a', 'b', 'c'].indexOf(name)])).filter((v) => Number.isFinite(v)).sort((x, y) => x - y);
+      const at = (p: number): number => col[Math.min(col.length - 1, Math.max(0, Math.floor(p * col.length)))];
+      const median = s.quantiles!.p50;
+      assert.ok(median >= at(0.5 - scale.sketched.rankError) && median <= at(0.5 + scale.sketched.rankError), `${name}: median ${median}`);
+    }
+    const ia = streamed.correlation.names.indexOf('a');
+    const ib = streamed.correlation.names.indexOf('b');
+    assert.ok(Math.abs((streamed.correlation.matrix[ia][ib] as number) - (whole.correlation.matrix[ia][ib] as number)) < 1e-12, 'the streamed correlation is the exact one');
+    assert.equal(streamed.features.find((f) => f.name === 'colour')?.type, 'categorical', 'text columns keep their type in the sample');
+    assert.match(streamed.analyses.find((a) => a.id === 'profile')?.note ?? '', /streamed: 150,000 rows/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
