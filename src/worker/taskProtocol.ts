@@ -45,6 +45,19 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
     context: (c) => Array.isArray(c.folds) && isRecord(c.target),
     task: (t) => isFoldTask(t),
   },
+  binFeature: {
+    context: (c) =>
+      Array.isArray(c.features) &&
+      c.features.every((f) => isRecord(f) && (f.kind === 'numeric' || f.kind === 'categorical') && f.values instanceof Float32Array && f.values.length === c.rows) &&
+      isCount(c.rows) &&
+      c.train instanceof Uint32Array &&
+      (c.mapRows === null || c.mapRows instanceof Uint32Array) &&
+      isCount(c.maxBins) &&
+      c.bins instanceof Uint8Array &&
+      c.bins.buffer instanceof SharedArrayBuffer &&
+      c.bins.length === (c.features as unknown[]).length * (c.rows as number),
+    task: (t, c) => isRecord(t) && isCount(t.feature) && t.feature < (c.features as unknown[]).length,
+  },
   profile: {
     context: (c) => Array.isArray(c.columns) && c.columns.every((x) => x instanceof Float32Array),
     task: (t, c) => isRecord(t) && isCount(t.index) && t.index < (c.columns as unknown[]).length && typeof t.name === 'string' && typeof t.type === 'string',
@@ -83,6 +96,17 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
       c.resids.every((x) => x instanceof Float64Array),
     task: (t, c) => isRecord(t) && isCount(t.a) && t.a < (c.values as unknown[]).length,
   },
+  termColumns: {
+    context: (c) =>
+      Array.isArray(c.terms) &&
+      c.terms.every((t) => Array.isArray(t) && t.every(isCount)) &&
+      Array.isArray(c.gathered) &&
+      c.gathered.every((x) => x === null || x instanceof Float32Array) &&
+      Array.isArray(c.stored) &&
+      c.stored.length === c.terms.length &&
+      c.stored.every((x) => x === null || (x instanceof Float32Array && x.buffer instanceof SharedArrayBuffer)),
+    task: (t, c) => isRecord(t) && isCount(t.term) && t.term < (c.terms as unknown[]).length && (c.stored as unknown[])[t.term] !== null,
+  },
   termDots: {
     context: (c) =>
       Array.isArray(c.terms) &&
@@ -114,11 +138,13 @@ const RESULT_GUARDS: { readonly [K in KernelKind]: (r: unknown) => boolean } = {
     const modelOk = model === undefined || model === null || (isRecord(model) && Array.isArray(model.trees) && model.baseline instanceof Float64Array);
     return modelOk && (permuted === null || (Array.isArray(permuted) && permuted.every((a) => a instanceof Float64Array)));
   },
+  binFeature: (r) => isRecord(r) && isCount(r.count) && typeof r.categorical === 'boolean' && r.edges instanceof Float64Array,
   profile: (r) => isRecord(r) && isCount(r.index) && typeof r.name === 'string' && isRecord(r.stats) && isRecord(r.histogram),
   correlationRow: (r) => r instanceof Float64Array,
   marginal: (r) => r === null || (isRecord(r) && typeof r.test === 'string' && typeof r.p === 'number'),
   leakScore: (r) => r === null || (isRecord(r) && (r.kind === 'rank' || r.kind === 'bins') && typeof r.rows === 'number'),
   screenPairs: (r) => r instanceof Float64Array,
+  termColumns: (r) => isCount(r),
   termDots: (r) => r instanceof Float64Array,
 };
 

@@ -86,3 +86,14 @@ test('the radix argsort agrees with a comparator sort on signed, subnormal, infi
     else assert.equal(r[i], rankOf.get(x[i] === 0 ? 0 : x[i]), `row ${i} (${x[i]})`);
   }
 });
+
+test('float32 values rank through their 32-bit keys exactly as the same values as doubles', () => {
+  const rng = createRng(21);
+  const values = Float32Array.from({ length: 5000 }, (_, i) => (i % 17 === 0 ? NaN : i % 13 === 0 ? -0 : i % 11 === 0 ? 0 : i % 101 === 0 ? Infinity : i % 103 === 0 ? -Infinity : Math.round(rng.normal() * 50) / 8));
+  const a = ranksWithTies(values);
+  const b = ranksWithTies(Float64Array.from(values));
+  assert.deepEqual(Array.from(a.ranks), Array.from(b.ranks));
+  assert.equal(a.tieSum, b.tieSum);
+  assert.equal(a.count, b.count);
+  assert.ok(a.tieSum > 0, 'the values have ties');
+});

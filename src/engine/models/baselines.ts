@@ -130,7 +130,7 @@ export function startBaselines(input: ModelInput, options: BaselineOptions): () 
   let wait: (() => FoldResult[]) | null = null;
   let permutations: FoldPermutations[] | null = null;
   if (runModels) {
-    binnedFolds = binFolds(input, plan, seed, options.signal);
+    binnedFolds = binFolds(input, plan, seed, options.signal, options.runner);
     // Both models' folds in one batch, so a pool runs them side by side; the slower trees first, so that the quick
     // linear fits fill the gaps at the end instead of leaving a thread idle.
     permutations = options.permutations?.(plan) ?? null;
@@ -228,11 +228,11 @@ export interface FeatureUsage {
  * One BinnedMatrix per fold, edges from that fold's training rows (seeded quantile subsample on huge folds). Bin
  * once, then refit as often as needed: excluding features never needs new bins.
  */
-export function binFolds(input: ModelInput, plan: FoldPlan, seed: number, signal?: CancelSignal): BinnedMatrix[] {
+export function binFolds(input: ModelInput, plan: FoldPlan, seed: number, signal?: CancelSignal, runner?: TaskRunner): BinnedMatrix[] {
   return plan.folds.map((fold, f) => {
     // A sampled plan reads a fraction of the rows (fit on a sample, scored on the hold-out): only those are binned.
     const mapRows = fold.train.length + fold.test.length < input.rows ? unionRows(input.rows, fold.train, fold.test) : undefined;
-    return binFeatures(input.features, input.rows, fold.train, { rng: createRng(seed + 7919 * (f + 1)), signal, mapRows });
+    return binFeatures(input.features, input.rows, fold.train, { rng: createRng(seed + 7919 * (f + 1)), signal, mapRows, runner });
   });
 }
 

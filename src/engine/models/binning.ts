@@ -18,6 +18,8 @@
  */
 import type { CancelSignal } from '../cancel';
 import type { Rng } from '../random';
+import type { TaskRunner } from '../parallel/runner';
+import { sharedFloat32 } from '../typed';
 import type { ModelFeature } from './types';
 
 /** The bin of missing values in every column (scikit-learn: `n_bins - 1` with the default `max_bins = 255`). */
@@ -56,6 +58,8 @@ export interface BinningOptions {
    * 0 and must not be read. Absent: every row. Binning a million rows to fit on 20,000 and score 200,000 cost seconds.
    */
   readonly mapRows?: Uint32Array;
+  /** Threads for the features (the same bins whatever their number). */
+  readonly runner?: TaskRunner;
 }
 
 /**
@@ -70,35 +74,79 @@ export function binFeatures(
 ): BinnedMatrix {
   const maxBins = Math.max(2, Math.min(MAX_BINS, Math.floor(options.maxBins ?? MAX_BINS)));
   const p = features.length;
-  const bins = new Uint8Array(p * rows);
-  const binCount = new Uint16Array(p);
-  const categorical = new Uint8Array(p);
-  const edges: Float64Array[] = [];
-  const binLevels: (Int32Array | null)[] = [];
   const train = trainRows ?? identity(rows);
-  for (let f = 0; f < p; f++) {
-    options.signal?.throwIfAborted();
-    const feature = features[f];
-    if (feature.values.length !== rows) {
-      throw new RangeError(`feature ${feature.name}: ${feature.values.length} values for ${rows} rows`);
-    }
-    const column = bins.subarray(f * rows, (f + 1) * rows);
-    if (feature.kind === 'categorical') {
-      categorical[f] = 1;
-      const mapped = binCategorical(feature, train, maxBins, column, options.mapRows);
-      binCount[f] = mapped.count;
-      binLevels.push(mapped.levels);
-      edges.push(new Float64Array(0));
-    } else {
-      const e = numericEdges(feature.values, train, maxBins, options.rng);
-      if (options.mapRows) mapNumericRows(feature.values, e, column, options.mapRows);
-      else mapNumeric(feature.values, e, column);
-      binCount[f] = e.length + 1;
-      edges.push(e);
-      binLevels.push(null);
-    }
+  for (const feature of features) {
+    if (feature.values.length !== rows) throw new RangeError(`feature ${feature.name}: ${feature.values.length} values for ${rows} rows`);
   }
-  return { rows, featureCount: p, bins, binCount, categorical, edges, binLevels, names: features.map((f) => f.name) };
+  // Features are binned side by side on a runner's threads when no quantile subsample is drawn (its random stream is
+  // consumed feature after feature, so it stays in this thread); each feature's bins are the same wherever it ran.
+  const runner = options.runner;
+  const threaded = runner !== undefined && runner.threads > 1 && p > 1 && train.length <= BINNING_SUBSAMPLE;
+  const bins = threaded ? new Uint8Array(new SharedArrayBuffer(p * rows)) : new Uint8Array(p * rows);
+  const context: BinContext = {
+    features: threaded ? features.map((f) => ({ ...f, values: sharedFloat32(f.values) })) : features,
+    rows,
+    train,
+    mapRows: options.mapRows ?? null,
+    maxBins,
+    bins,
+  };
+  const tasks: BinTask[] = features.map((_, feature) => ({ feature }));
+  const results =
+    threaded && runner
+      ? runner.runKernel('binFeature', context, tasks, { signal: options.signal, work: p * ((options.mapRows?.length ?? rows) * 8 + train.length * 20) })
+      : tasks.map((task) => {
+          options.signal?.throwIfAborted();
+          return binFeatureKernel(context, task, options.rng);
+        });
+  return {
+    rows,
+    featureCount: p,
+    bins,
+    binCount: Uint16Array.from(results, (r) => r.count),
+    categorical: Uint8Array.from(results, (r) => (r.categorical ? 1 : 0)),
+    edges: results.map((r) => r.edges),
+    binLevels: results.map((r) => r.levels),
+    names: features.map((f) => f.name),
+  };
+}
+
+/** What the features of one binning share (parallel/kernels.ts: `binFeature`); `bins` is written in place. */
+export interface BinContext {
+  readonly features: readonly ModelFeature[];
+  readonly rows: number;
+  readonly train: Uint32Array;
+  readonly mapRows: Uint32Array | null;
+  readonly maxBins: number;
+  /** Column-major p × rows (shared memory when threads write it). */
+  readonly bins: Uint8Array;
+}
+
+export interface BinTask {
+  readonly feature: number;
+}
+
+export interface BinResult {
+  readonly count: number;
+  readonly categorical: boolean;
+  readonly edges: Float64Array;
+  readonly levels: Int32Array | null;
+}
+
+/** One feature: its edges (or levels) from the training rows, its cells mapped into context.bins. */
+export function binFeatureKernel(context: BinContext, task: BinTask, rng?: Rng): BinResult {
+  const feature = context.features[task.feature];
+  const rows = context.rows;
+  const column = context.bins.subarray(task.feature * rows, (task.feature + 1) * rows);
+  const mapRows = context.mapRows ?? undefined;
+  if (feature.kind === 'categorical') {
+    const mapped = binCategorical(feature, context.train, context.maxBins, column, mapRows);
+    return { count: mapped.count, categorical: true, edges: new Float64Array(0), levels: mapped.levels };
+  }
+  const e = numericEdges(feature.values, context.train, context.maxBins, rng);
+  if (mapRows) mapNumericRows(feature.values, e, column, mapRows);
+  else mapNumeric(feature.values, e, column);
+  return { count: e.length + 1, categorical: false, edges: e, levels: null };
 }
 
 /** Thresholds of one numeric feature from its training values (scikit-learn `_find_binning_thresholds`). */

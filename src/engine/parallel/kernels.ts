@@ -15,14 +15,18 @@ import { profileKernel } from '../stats/profile';
 import type { FeatureProfile, ProfileContext, ProfileTask } from '../stats/profile';
 import { screenPairsKernel } from '../sparsity/screen';
 import type { ScreenPairsContext, ScreenPairsTask } from '../sparsity/screen';
-import { termDotsKernel } from '../sparsity/spaces';
-import type { TermDotsContext, TermDotsTask } from '../sparsity/spaces';
+import { termColumnsKernel, termDotsKernel } from '../sparsity/spaces';
+import type { TermColumnsContext, TermColumnsTask, TermDotsContext, TermDotsTask } from '../sparsity/spaces';
+import { binFeatureKernel } from '../models/binning';
+import type { BinContext, BinResult, BinTask } from '../models/binning';
 import { runFoldTask } from './foldTasks';
 import type { FoldContext, FoldResult, FoldTask } from './foldTasks';
 
 export interface KernelMap {
   /** One fold of a baseline model, possibly with features left out (foldTasks.ts). */
   readonly fold: { readonly context: FoldContext; readonly task: FoldTask; readonly result: FoldResult };
+  /** One feature's histogram bins for gradient boosting, written into shared memory (models/binning.ts). */
+  readonly binFeature: { readonly context: BinContext; readonly task: BinTask; readonly result: BinResult };
   /** One feature's statistics, histogram, peaks and shape (stats/profile.ts). */
   readonly profile: { readonly context: ProfileContext; readonly task: ProfileTask; readonly result: FeatureProfile };
   /** One row of the correlation matrix: feature a with every b ≥ a (stats/correlation.ts). */
@@ -33,6 +37,8 @@ export interface KernelMap {
   readonly leakScore: { readonly context: LeakContext; readonly task: LeakTask; readonly result: LeakScore | null };
   /** Feature a's pairs in the low-order screen: Σx² and Σx·target per pair (sparsity/screen.ts). */
   readonly screenPairs: { readonly context: ScreenPairsContext; readonly task: ScreenPairsTask; readonly result: Float64Array };
+  /** One kept term column of a listed-term store, written into shared memory (sparsity/spaces.ts). */
+  readonly termColumns: { readonly context: TermColumnsContext; readonly task: TermColumnsTask; readonly result: number };
   /** A block of a listed-term gradient: the terms' dot products with the residual (sparsity/spaces.ts). */
   readonly termDots: { readonly context: TermDotsContext; readonly task: TermDotsTask; readonly result: Float64Array };
 }
@@ -42,17 +48,19 @@ export type KernelContext<K extends KernelKind> = KernelMap[K]['context'];
 export type KernelTask<K extends KernelKind> = KernelMap[K]['task'];
 export type KernelResult<K extends KernelKind> = KernelMap[K]['result'];
 
-export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'profile', 'correlationRow', 'marginal', 'leakScore', 'screenPairs', 'termDots'];
+export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'binFeature', 'profile', 'correlationRow', 'marginal', 'leakScore', 'screenPairs', 'termColumns', 'termDots'];
 
 type Kernels = { readonly [K in KernelKind]: (context: KernelContext<K>, task: KernelTask<K>, signal?: CancelSignal) => KernelResult<K> };
 
 const KERNELS: Kernels = {
   fold: runFoldTask,
+  binFeature: (context, task) => binFeatureKernel(context, task),
   profile: profileKernel,
   correlationRow: correlationRowKernel,
   marginal: marginalKernel,
   leakScore: leakScoreKernel,
   screenPairs: screenPairsKernel,
+  termColumns: termColumnsKernel,
   termDots: termDotsKernel,
 };
 

@@ -287,7 +287,7 @@ function conditionalTests(
   const notes: string[] = [];
   if (dropColumn) {
     const truth = evaluatedTruth(plan, sample);
-    const binned = treesWin ? binFolds(workInput, plan, seed, signal) : [];
+    const binned = treesWin ? binFolds(workInput, plan, seed, signal, runner) : [];
     const model = treesWin ? 'gbdt' : 'linear';
     const refit = (exclusions: readonly (readonly number[])[]): ReturnType<typeof refitOutOfFold> =>
       refitOutOfFold(workInput, plan, binned, model, exclusions, { seed, runner, signal });

@@ -4,7 +4,7 @@
  */
 import type { CancelSignal } from '../cancel';
 import { normalQuantile } from '../stats/distributions';
-import { mapToFloat32, newSharedFloat64, sharedFloat32 } from '../typed';
+import { newSharedFloat32, newSharedFloat64 } from '../typed';
 import type { TaskRunner } from '../parallel/runner';
 import type { LowOrderScreen } from './types';
 
@@ -36,7 +36,15 @@ export function screenLowOrder(
   const p = bits.length;
   const n = rows.length;
   // Float32 is plenty for ±1-scale values and halves the memory on million-row data; sums stay float64.
-  const values = bits.map((b, j) => mapToFloat32(n, (u) => (b[rows[u]] ? s1[j] : s0[j])));
+  // With threads the values go straight onto shared memory (a plain array would be copied there for the pairs).
+  const threaded = runner !== undefined && runner.threads > 1;
+  const values = bits.map((b, j) => {
+    const out = threaded ? newSharedFloat32(n) : new Float32Array(n);
+    const zero = s0[j];
+    const one = s1[j];
+    for (let u = 0; u < n; u++) out[u] = b[rows[u]] ? one : zero;
+    return out;
+  });
   const scored: { features: string[]; z: number; class?: string }[] = [];
   const z = (sxy: number, sxx: number, sd: number): number => (sxx > 0 && sd > 0 ? (sxy / Math.sqrt(sxx * n) / sd) * Math.sqrt(n) : 0);
   const score = (x: Float32Array, members: string[]): void => {
@@ -62,11 +70,11 @@ export function screenLowOrder(
   for (let a = 0; a < p; a++) score(values[a], [names[a]]);
   // Pairs: one kernel task per first feature a (its pairs with every b > a), side by side on a runner's threads.
   const context: ScreenPairsContext = {
-    values: runner && runner.threads > 1 ? values.map(sharedFloat32) : values,
-    resids: targets.map((t) => (runner && runner.threads > 1 ? sharedCopy(t.resid) : t.resid)),
+    values,
+    resids: targets.map((t) => (threaded ? sharedCopy(t.resid) : t.resid)),
   };
   const tasks: ScreenPairsTask[] = Array.from({ length: Math.max(0, p - 1) }, (_, a) => ({ a }));
-  const sums = runner && runner.threads > 1 ? runner.runKernel('screenPairs', context, tasks, { signal, work: (n * p * p) / 2 }) : tasks.map((task) => {
+  const sums = runner && threaded ? runner.runKernel('screenPairs', context, tasks, { signal, work: (n * p * p) / 2 }) : tasks.map((task) => {
     signal?.throwIfAborted();
     return screenPairsKernel(context, task);
   });

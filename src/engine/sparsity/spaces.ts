@@ -197,13 +197,13 @@ export function termStore(
   const keep = Math.min(terms.length, Math.floor(budgetBytes / Math.max(1, W * 4)));
   if (keep > 0) {
     const byCost = terms.map((_, t) => t).sort((a, b) => terms[b].length - terms[a].length || a - b);
-    const scratch = new Float64Array(W);
-    for (const t of byCost.slice(0, keep)) {
-      const column = build(t, 'train', scratch);
-      const out = newSharedFloat32(W);
-      for (let u = 0; u < W; u++) out[u] = column[u];
-      stored[t] = out;
-    }
+    const kept = byCost.slice(0, keep);
+    for (const t of kept) stored[t] = newSharedFloat32(W);
+    // Each kept column is the product of its members' gathered values, written in place (by the runner's threads).
+    const context: TermColumnsContext = { terms, gathered, stored };
+    const tasks = kept.map((term) => ({ term }));
+    if (runner && runner.threads > 1) runner.runKernel('termColumns', context, tasks, { work: W * kept.reduce((sum, t) => sum + terms[t].length, 0) });
+    else for (const task of tasks) termColumnsKernel(context, task);
   }
   const sharedResidual = newSharedFloat64(W);
   const context = (residual: Float64Array): TermDotsContext => ({ terms, stored, gathered, residual });
@@ -242,6 +242,31 @@ export function termStore(
 }
 
 const BLOCKS_PER_THREAD = 8;
+
+/** What the column builds of one term store share (parallel/kernels.ts: `termColumns`). */
+export interface TermColumnsContext {
+  readonly terms: readonly (readonly number[])[];
+  readonly gathered: readonly (Float32Array | null)[];
+  /** The kept columns (shared memory), written by the tasks; null for terms rebuilt at each gradient. */
+  readonly stored: readonly (Float32Array | null)[];
+}
+
+export interface TermColumnsTask {
+  readonly term: number;
+}
+
+/** Fills stored[term] with Π gathered[j] over the term's members (a float64 product, then rounded to float32). */
+export function termColumnsKernel(context: TermColumnsContext, task: TermColumnsTask): number {
+  const out = context.stored[task.term] as Float32Array;
+  const W = out.length;
+  const product = new Float64Array(W).fill(1);
+  for (const j of context.terms[task.term]) {
+    const g = context.gathered[j] as Float32Array;
+    for (let u = 0; u < W; u++) product[u] *= g[u];
+  }
+  for (let u = 0; u < W; u++) out[u] = product[u];
+  return task.term;
+}
 
 /** What every block of one listed-term gradient shares (parallel/kernels.ts: `termDots`). */
 export interface TermDotsContext {

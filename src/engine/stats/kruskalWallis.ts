@@ -55,7 +55,8 @@ export function kruskalWallis(
     }
     n++;
   }
-  const used = new Float64Array(n);
+  // Float32 values stay float32 (exactly the same numbers): their ranks sort a 32-bit key.
+  const used = values instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
   const codes = new Int32Array(n);
   const sizes = new Float64Array(groupCount);
   for (let i = 0, j = 0; i < values.length; i++) {

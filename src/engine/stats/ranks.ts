@@ -103,16 +103,79 @@ function argsortValues(values: ArrayLike<number>): SortedKeys {
   return { order, hi, lo };
 }
 
-/** Average ranks and the tie term from one sort. */
+/**
+ * argsortValues for float32 values: one 32-bit key (the same order-preserving bit trick), three radix passes instead
+ * of six. Equal keys ⇔ equal values, as for doubles.
+ */
+function argsortFloat32(values: Float32Array): { readonly order: Uint32Array; readonly key: Uint32Array } {
+  let m = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] === values[i]) m++;
+  const asFloat = new Float32Array(m);
+  let order = new Uint32Array(m);
+  for (let i = 0, k = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== v) continue;
+    asFloat[k] = v === 0 ? 0 : v;
+    order[k++] = i;
+  }
+  const bits = new Uint32Array(asFloat.buffer);
+  let key = new Uint32Array(m);
+  for (let k = 0; k < m; k++) {
+    const b = bits[k];
+    key[k] = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+  }
+  let keyNext = new Uint32Array(m);
+  let orderNext = new Uint32Array(m);
+  const offsets = new Uint32Array(0x800);
+  for (const [shift, mask] of [
+    [0, 0x7ff],
+    [11, 0x7ff],
+    [22, 0x3ff],
+  ] as const) {
+    offsets.fill(0);
+    for (let k = 0; k < m; k++) offsets[(key[k] >>> shift) & mask]++;
+    let shared = false;
+    for (let d = 0; d <= mask; d++) {
+      if (offsets[d] === m) shared = true;
+      if (offsets[d] !== 0) break;
+    }
+    if (shared) continue;
+    let sum = 0;
+    for (let d = 0; d <= mask; d++) {
+      const c = offsets[d];
+      offsets[d] = sum;
+      sum += c;
+    }
+    for (let k = 0; k < m; k++) {
+      const position = offsets[(key[k] >>> shift) & mask]++;
+      keyNext[position] = key[k];
+      orderNext[position] = order[k];
+    }
+    [key, keyNext] = [keyNext, key];
+    [order, orderNext] = [orderNext, order];
+  }
+  return { order, key };
+}
+
+/** Average ranks and the tie term from one sort (float32 values: a 32-bit key, half the radix passes). */
 export function ranksWithTies(values: ArrayLike<number>): RanksWithTies {
+  if (values instanceof Float32Array) {
+    const { order, key } = argsortFloat32(values);
+    return tiedRanks(values.length, order, (a, b) => key[a] === key[b]);
+  }
   const { order, hi, lo } = argsortValues(values);
+  return tiedRanks(values.length, order, (a, b) => hi[a] === hi[b] && lo[a] === lo[b]);
+}
+
+/** Mid-ranks from an argsort; `same(k, l)`: sorted positions k and l hold equal values. */
+function tiedRanks(length: number, order: Uint32Array, same: (k: number, l: number) => boolean): RanksWithTies {
   const m = order.length;
-  const ranks = new Float64Array(values.length).fill(NaN);
+  const ranks = new Float64Array(length).fill(NaN);
   let tieSum = 0;
   let start = 0;
   while (start < m) {
     let end = start + 1;
-    while (end < m && hi[end] === hi[start] && lo[end] === lo[start]) end++;
+    while (end < m && same(end, start)) end++;
     // Sorted positions start…end − 1 hold ranks start + 1…end; their average:
     const rank = (start + 1 + end) / 2;
     for (let k = start; k < end; k++) ranks[order[k]] = rank;

@@ -26,7 +26,9 @@ export interface SpearmanResult {
 export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): SpearmanResult {
   const [xs, ys] = completePairs(x, y);
   const n = xs.length;
-  const rho = pearsonR(averageRanks(xs), averageRanks(ys));
+  // Float32 columns are ranked as float32 (the same values; a 32-bit sort key, half the radix passes).
+  const rank = (v: Float64Array, source: ArrayLike<number>): Float64Array => averageRanks(source instanceof Float32Array ? new Float32Array(v) : v);
+  const rho = pearsonR(rank(xs, x), rank(ys, y));
   return {
     rho,
     p: correlationPValue(rho, n),
