@@ -3,6 +3,7 @@
  * Thresholds follow ydata-profiling's defaults where it has one (high cardinality > 50 levels, zeros > 50 %,
  * highly correlated |r| ≥ 0.9) and say why where it does not.
  */
+import type { CancelSignal } from '../cancel';
 import type { Dataset } from '../dataset';
 import { looksLikePlaceholder } from '../io/missing';
 
@@ -24,6 +25,8 @@ export interface AlertInput {
   readonly correlation: CorrelationMatrix;
   /** Threads for the per-feature leak checks (the same alerts whatever their number). */
   readonly runner?: TaskRunner;
+  /** Checked between the checks and per feature of the leak check. */
+  readonly signal?: CancelSignal;
 }
 
 /** ydata-profiling: a categorical column with more than 50 distinct values is high-cardinality. */
@@ -45,13 +48,17 @@ export { LEAK_RANK_CORRELATION } from './leak';
 export const IMBALANCE_SHARE = 0.05;
 
 export function findAlerts(input: AlertInput): Alert[] {
-  const { dataset, profiles } = input;
+  const { dataset, profiles, signal } = input;
   const alerts: Alert[] = [];
+  signal?.throwIfAborted();
   alerts.push(...rowAlerts(dataset));
+  signal?.throwIfAborted();
   alerts.push(...columnAlerts(dataset, profiles));
   alerts.push(...pairAlerts(dataset, input.correlation));
   alerts.push(...labelAlerts(dataset));
-  alerts.push(...leakAlerts(dataset, profiles, input.runner));
+  signal?.throwIfAborted();
+  alerts.push(...leakAlerts(dataset, profiles, input.runner, signal));
+  signal?.throwIfAborted();
   alerts.push(...missingnessAlerts(dataset));
   const rank = { error: 0, warning: 1, info: 2 } as const;
   return alerts.sort((a, b) => rank[a.severity] - rank[b.severity]);
@@ -384,7 +391,7 @@ function labelAlerts(dataset: Dataset): Alert[] {
  * (discrete features with at most n/20 levels, so the rule cannot memorise rows) or per quantile bin (32 bins), and
  * for a numeric target the R² of the bin means. A copy of the label scores 1.
  */
-function leakAlerts(dataset: Dataset, profiles: readonly FeatureProfile[], runner?: TaskRunner): Alert[] {
+function leakAlerts(dataset: Dataset, profiles: readonly FeatureProfile[], runner?: TaskRunner, signal?: CancelSignal): Alert[] {
   const label = dataset.label;
   const alerts: Alert[] = [];
   if (!label) return alerts;
@@ -397,8 +404,11 @@ function leakAlerts(dataset: Dataset, profiles: readonly FeatureProfile[], runne
   const tasks: LeakTask[] = continuous.map((f) => ({ feature: f.index, count: f.stats.count, bins: continuousLeakCheck(f), rank: regression && f.type === 'numeric' }));
   const results =
     runner && runner.threads > 1 && tasks.length > 1
-      ? runner.runKernel('leakScore', { ...context, columns: dataset.columns.map(sharedFloat32) }, tasks, { work: n * tasks.length * 30 })
-      : tasks.map((task) => leakScoreKernel(context, task));
+      ? runner.runKernel('leakScore', { ...context, columns: dataset.columns.map(sharedFloat32) }, tasks, { signal, work: n * tasks.length * 30 })
+      : tasks.map((task) => {
+          signal?.throwIfAborted();
+          return leakScoreKernel(context, task);
+        });
   const byFeature = new Map<number, LeakScore | null>(tasks.map((t, i) => [t.feature, results[i]]));
   profiles.forEach((f, j) => {
     if (!scored(f)) return;

@@ -128,7 +128,7 @@ export function fitExact(setup: FitSetup, k: number, cellOf: Uint32Array, s0: Fl
 export function fitExplicit(setup: FitSetup, terms: readonly (readonly number[])[], values: readonly Float32Array[], fitSplit: Split): Fits {
   const options = { lambda: setup.lambda, signal: setup.signal };
   const budget = setup.budgetBytes / 2;
-  const store = termStore(terms, values, fitSplit, budget, setup.runner);
+  const store = termStore(terms, values, fitSplit, budget, setup.runner, setup.signal);
   if (setup.task === 'regression') return { kind: 'squared', result: fitPath(explicitSquaredSpace(terms, values, fitSplit, setup.y!, budget, store), options) };
   if (setup.task === 'binary') return { kind: 'logistic', result: fitPath(explicitSpace(terms, values, fitSplit, setup.labels, budget, store), options) };
   const ovr = { ...options, ...OVR_ROWS };

@@ -5,6 +5,7 @@ import { squaredRowUnits } from './lasso';
 import type { SquaredUnits } from './lasso';
 import { mapToFloat64, newSharedFloat32, newSharedFloat64 } from '../typed';
 import type { TaskRunner } from '../parallel/runner';
+import type { CancelSignal } from '../cancel';
 import type { LogisticSpace, SquaredSpace } from './path';
 import { popcount, productTransform } from './transform';
 
@@ -161,6 +162,7 @@ export function termStore(
   rows: Readonly<Record<Part, Uint32Array>>,
   budgetBytes: number,
   runner?: TaskRunner,
+  signal?: CancelSignal,
 ): TermStore {
   const trainRows = rows.train;
   const W = trainRows.length;
@@ -202,8 +204,12 @@ export function termStore(
     // Each kept column is the product of its members' gathered values, written in place (by the runner's threads).
     const context: TermColumnsContext = { terms, gathered, stored };
     const tasks = kept.map((term) => ({ term }));
-    if (runner && runner.threads > 1) runner.runKernel('termColumns', context, tasks, { work: W * kept.reduce((sum, t) => sum + terms[t].length, 0) });
-    else for (const task of tasks) termColumnsKernel(context, task);
+    if (runner && runner.threads > 1) runner.runKernel('termColumns', context, tasks, { signal, work: W * kept.reduce((sum, t) => sum + terms[t].length, 0) });
+    else
+      for (const task of tasks) {
+        signal?.throwIfAborted();
+        termColumnsKernel(context, task);
+      }
   }
   const sharedResidual = newSharedFloat64(W);
   const context = (residual: Float64Array): TermDotsContext => ({ terms, stored, gathered, residual });
@@ -223,7 +229,7 @@ export function termStore(
       const tasks: TermDotsTask[] = [];
       for (let from = 0; from < terms.length; from += per) tasks.push({ from, to: Math.min(terms.length, from + per) });
       const work = W * terms.reduce((sum, t, id) => sum + (stored[id] ? 1 : t.length + 1), 0);
-      runner.runKernel('termDots', context(residual), tasks, { work }).forEach((block, k) => out.set(block, tasks[k].from));
+      runner.runKernel('termDots', context(residual), tasks, { signal, work }).forEach((block, k) => out.set(block, tasks[k].from));
     },
     column(id: number, part: Part): Float64Array {
       let c = cache.get(id);

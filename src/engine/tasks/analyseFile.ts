@@ -230,7 +230,7 @@ export function analyseDataset(input: Dataset, options: AnalyseOptions = {}, loa
 
   signal?.throwIfAborted();
   options.onProgress?.('alerts', 0, 'Data-quality checks');
-  const alerts = findAlerts({ dataset, profiles: features, correlation, runner: options.runner });
+  const alerts = findAlerts({ dataset, profiles: features, correlation, runner: options.runner, signal });
   analyses.push({ id: 'alerts', status: 'done', note: null });
   const t6 = performance.now();
 
