@@ -1,3 +1,4 @@
+import type { TaskRunner } from './parallel/runner';
 import type { CancelSignal } from './cancel';
 import type { DatasetWarning } from './errors';
 
@@ -136,6 +137,8 @@ export interface LoadOptions {
   readonly columnTypes?: Readonly<Record<string, ColumnType>>;
   /** The label's task set by the user; wins over inference. */
   readonly task?: LabelTask;
+  /** Threads for reading (a big plain CSV is parsed in segments side by side; the same dataset). */
+  readonly runner?: TaskRunner;
 }
 
 /** Column names that are taken as the label when no `--label` is given (case-insensitive). */

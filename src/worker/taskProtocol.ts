@@ -45,6 +45,27 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
     context: (c) => Array.isArray(c.folds) && isRecord(c.target),
     task: (t) => isFoldTask(t),
   },
+  csvSegment: {
+    context: (c) =>
+      typeof c.file === 'string' &&
+      c.file !== '' &&
+      isCount(c.delimiter) &&
+      typeof c.crlf === 'boolean' &&
+      isCount(c.fieldCount) &&
+      Number.isSafeInteger(c.labelIndex) &&
+      (c.labelIndex as number) >= -1 &&
+      isCount(c.totalRows) &&
+      Array.isArray(c.columns) &&
+      c.columns.every((x) => x === null || (x instanceof Float32Array && x.buffer instanceof SharedArrayBuffer && x.length >= (c.totalRows as number))),
+    task: (t, c) =>
+      isRecord(t) &&
+      (t.phase === 'scan' || (t.phase === 'parse' && (c.columns as unknown[]).length === c.fieldCount)) &&
+      isCount(t.start) &&
+      isCount(t.end) &&
+      (t.start as number) <= (t.end as number) &&
+      isCount(t.firstLine) &&
+      isCount(t.rowOffset),
+  },
   binFeature: {
     context: (c) =>
       Array.isArray(c.features) &&
@@ -138,6 +159,7 @@ const RESULT_GUARDS: { readonly [K in KernelKind]: (r: unknown) => boolean } = {
     const modelOk = model === undefined || model === null || (isRecord(model) && Array.isArray(model.trees) && model.baseline instanceof Float64Array);
     return modelOk && (permuted === null || (Array.isArray(permuted) && permuted.every((a) => a instanceof Float64Array)));
   },
+  csvSegment: (r) => isRecord(r) && isCount(r.rows) && (typeof r.sequential === 'boolean' || (typeof r.halted === 'boolean' && Array.isArray(r.empty) && Array.isArray(r.texts))),
   binFeature: (r) => isRecord(r) && isCount(r.count) && typeof r.categorical === 'boolean' && r.edges instanceof Float64Array,
   profile: (r) => isRecord(r) && isCount(r.index) && typeof r.name === 'string' && isRecord(r.stats) && isRecord(r.histogram),
   correlationRow: (r) => r instanceof Float64Array,

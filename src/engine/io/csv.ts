@@ -16,12 +16,15 @@ import { DatasetError, makeWarning } from '../errors';
 import type { DatasetWarning } from '../errors';
 import { resolveLabelColumn } from './label';
 import { ColumnSink, columnArray, parseCell, readFastPath, trimCell } from './csvFast';
+import { PARALLEL_CSV_MIN_BYTES, readCsvParallel } from './csvParallel';
 
 export interface CsvOptions extends LoadOptions {
   /** `papaparse` forces the general path (tests and the bench compare it with the fast path). */
   readonly parser?: 'auto' | 'papaparse';
   /** Bytes per read. Tests shrink it so that chunk boundaries fall inside rows, cells and line breaks. */
   readonly chunkBytes?: number;
+  /** Data bytes from which a runner's threads parse the file in segments (default PARALLEL_CSV_MIN_BYTES; tests: 0). */
+  readonly parallelMinBytes?: number;
 }
 
 /**
@@ -43,7 +46,7 @@ export async function readCsv(file: string, options: CsvOptions = {}): Promise<D
   options.signal?.throwIfAborted();
   const handle = await openDataFile(file);
   try {
-    return await readOpenCsv(handle, file, options);
+    return await readOpenCsv(handle, file, options, true);
   } catch (err) {
     if (err instanceof DatasetError || isAbort(err)) throw err;
     if (isErrno(err)) throw fsError(err, file);
@@ -97,8 +100,8 @@ interface Sample {
   readonly rows: SampleRow[];
 }
 
-async function readOpenCsv(handle: ByteSource, file: string, options: CsvOptions): Promise<Dataset> {
-  const { ctx, sink } = await parseOpenCsv(handle, file, options);
+async function readOpenCsv(handle: ByteSource, file: string, options: CsvOptions, onDisk = false): Promise<Dataset> {
+  const { ctx, sink } = await parseOpenCsv(handle, file, options, undefined, onDisk);
   return finish(ctx, sink, options);
 }
 
@@ -113,7 +116,9 @@ export async function parseOpenCsv(
   handle: ByteSource,
   file: string,
   options: CsvOptions,
-  makeSink: SinkFactory = (fieldCount, labelIndex, capacity) => new ColumnSink(fieldCount, labelIndex, capacity),
+  makeSink?: SinkFactory,
+  /** `file` is the file itself on disk (not decompressed bytes): a runner's threads may read segments of it. */
+  onDisk = false,
 ): Promise<{ ctx: FinishContext; sink: ColumnSink }> {
   const stat = await handle.stat();
   if (stat.isDirectory()) throw new DatasetError('notAFile', 'is a directory', { file, expected: 'a .csv, .tsv or .txt file' });
@@ -158,7 +163,17 @@ export async function parseOpenCsv(
   const capacity = Math.min(estimateRows(sample, dataStartChar, size - startByte), Math.ceil((size - startByte) / fieldCount) + 16);
   const chunkBytes = Math.max(16, Math.floor(options.chunkBytes ?? CSV_CHUNK_BYTES));
   const { delimiter, linebreak } = sample.dialect;
-  const sink = makeSink(fieldCount, labelIndex, capacity);
+  const { delimiter: delimiterText, linebreak: breakText } = sample.dialect;
+  const runner = options.runner;
+  if (onDisk && !makeSink && runner && runner.threads > 1 && options.parser !== 'papaparse' && breakText !== '\r' && size - startByte >= (options.parallelMinBytes ?? PARALLEL_CSV_MIN_BYTES)) {
+    options.onProgress?.(0, 0);
+    const parallel = readCsvParallel({ file, start: startByte, firstLine: startRow, size, delimiter: delimiterText, crlf: breakText === '\r\n', fieldCount, labelIndex, runner, signal: options.signal });
+    if (parallel) {
+      options.onProgress?.(1, parallel.rows);
+      return { ctx: { file, size, names, hasHeader, delimiter: delimiterText, parser: 'fast', warnings }, sink: parallel };
+    }
+  }
+  const sink = makeSink ? makeSink(fieldCount, labelIndex, capacity) : new ColumnSink(fieldCount, labelIndex, capacity);
   let parser: DatasetSource['parser'] = 'papaparse';
   let resumeAt = startByte;
   let resumeRow = startRow;

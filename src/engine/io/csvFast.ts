@@ -137,6 +137,16 @@ export class LabelCollector {
    * Row `row`'s label cell as the text it was read from (a number in numeric mode), for copying the row into another
    * sink; null when the collector gave up (more than LABEL_INTERN_LIMIT texts that are not all numbers).
    */
+  /** Whether every label text is still interned (at most LABEL_INTERN_LIMIT of them): then `interned` gives them. */
+  get interning(): boolean {
+    return this.mode === 'intern';
+  }
+
+  /** The interned texts and each row's code (intern mode). */
+  interned(): { readonly texts: readonly string[]; readonly codes: Int32Array } {
+    return { texts: this.texts, codes: this.codes };
+  }
+
   cellText(row: number): string | null {
     if (this.mode === 'intern') return this.texts[this.codes[row]] ?? null;
     if (this.mode === 'numeric' && this.values) {
@@ -250,12 +260,19 @@ export class ColumnSink {
   firstRaggedFields = 0;
   readonly label: LabelCollector | null;
 
-  constructor(fieldCount: number, labelIndex: number, capacity: number) {
+  /**
+   * `into`: write into these columns (a segment of a parallel read: rows from `rows` on, up to `capacity`, in the
+   * whole table's own arrays) instead of allocating.
+   */
+  constructor(fieldCount: number, labelIndex: number, capacity: number, into?: { readonly columns: readonly (Float32Array | null)[]; readonly rowOffset: number }) {
     this.fieldCount = fieldCount;
     this.labelIndex = labelIndex;
     this.capacity = Math.max(16, capacity);
     this.columns = [];
-    for (let c = 0; c < fieldCount; c++) this.columns.push(c === labelIndex ? null : columnArray(this.capacity));
+    if (into) {
+      this.columns.push(...into.columns);
+      this.rows = into.rowOffset;
+    } else for (let c = 0; c < fieldCount; c++) this.columns.push(c === labelIndex ? null : columnArray(this.capacity));
     this.empty = new Array<number>(fieldCount).fill(0);
     this.nonFinite = new Array<number>(fieldCount).fill(0);
     this.text = new Array<number>(fieldCount).fill(0);
@@ -331,6 +348,11 @@ export class ColumnSink {
     (this.texts[c] ??= new TextStore()).add(r, text);
   }
 
+  /** A text cell into the column's store only (a parallel read merges the tallies itself). */
+  addTextCellOnly(c: number, r: number, text: string): void {
+    (this.texts[c] ??= new TextStore()).add(r, text);
+  }
+
   /** Short rows are padded with missing cells, extra fields are ignored; `found` is the row's field count. */
   ragged(r: number, row: number, found: number): void {
     if (found < this.fieldCount) {
@@ -366,11 +388,11 @@ const POW10 = [
 /** mantissa·10 + 9 stays below 2^53 while mantissa < this, so digit accumulation is exact. */
 const MANTISSA_LIMIT = 900719925474099;
 
-const SPACE = 0x20;
-const TAB = 0x09;
-const CR = 0x0d;
-const LF = 0x0a;
-const QUOTE = 0x22;
+export const SPACE = 0x20;
+export const TAB = 0x09;
+export const CR = 0x0d;
+export const LF = 0x0a;
+export const QUOTE = 0x22;
 
 export interface FastPathInput {
   readonly handle: ByteSource;
@@ -460,7 +482,7 @@ export async function readFastPath(input: FastPathInput): Promise<FastPathResult
  * Parse the lines in buf[0, end); returns the next line number. A line papaparse must read (a bare LF in a CRLF
  * file) stops the loop before it is touched, with its offset in `halt.at`.
  */
-function parseLines(
+export function parseLines(
   buf: Buffer,
   end: number,
   delim: number,

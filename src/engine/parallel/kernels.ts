@@ -19,12 +19,16 @@ import { termColumnsKernel, termDotsKernel } from '../sparsity/spaces';
 import type { TermColumnsContext, TermColumnsTask, TermDotsContext, TermDotsTask } from '../sparsity/spaces';
 import { binFeatureKernel } from '../models/binning';
 import type { BinContext, BinResult, BinTask } from '../models/binning';
+import { csvSegmentKernel } from '../io/csvParallel';
+import type { CsvSegmentContext, CsvSegmentParse, CsvSegmentScan, CsvSegmentTask } from '../io/csvParallel';
 import { runFoldTask } from './foldTasks';
 import type { FoldContext, FoldResult, FoldTask } from './foldTasks';
 
 export interface KernelMap {
   /** One fold of a baseline model, possibly with features left out (foldTasks.ts). */
   readonly fold: { readonly context: FoldContext; readonly task: FoldTask; readonly result: FoldResult };
+  /** One segment of a big CSV: its rows counted, or parsed into the table's shared columns (io/csvParallel.ts). */
+  readonly csvSegment: { readonly context: CsvSegmentContext; readonly task: CsvSegmentTask; readonly result: CsvSegmentScan | CsvSegmentParse };
   /** One feature's histogram bins for gradient boosting, written into shared memory (models/binning.ts). */
   readonly binFeature: { readonly context: BinContext; readonly task: BinTask; readonly result: BinResult };
   /** One feature's statistics, histogram, peaks and shape (stats/profile.ts). */
@@ -48,12 +52,13 @@ export type KernelContext<K extends KernelKind> = KernelMap[K]['context'];
 export type KernelTask<K extends KernelKind> = KernelMap[K]['task'];
 export type KernelResult<K extends KernelKind> = KernelMap[K]['result'];
 
-export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'binFeature', 'profile', 'correlationRow', 'marginal', 'leakScore', 'screenPairs', 'termColumns', 'termDots'];
+export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'csvSegment', 'binFeature', 'profile', 'correlationRow', 'marginal', 'leakScore', 'screenPairs', 'termColumns', 'termDots'];
 
 type Kernels = { readonly [K in KernelKind]: (context: KernelContext<K>, task: KernelTask<K>, signal?: CancelSignal) => KernelResult<K> };
 
 const KERNELS: Kernels = {
   fold: runFoldTask,
+  csvSegment: csvSegmentKernel,
   binFeature: (context, task) => binFeatureKernel(context, task),
   profile: profileKernel,
   correlationRow: correlationRowKernel,

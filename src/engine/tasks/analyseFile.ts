@@ -100,6 +100,7 @@ export async function analyseFile(path: string, options: AnalyseFileOptions = {}
     return { ...mergeStreamed(report, streamed, { ...plan, sampleRows }, seed), energy: meter.stop() };
   }
   const loaded = await loadDataset(path, {
+    runner: options.runner,
     onProgress: loadProgress(path, started, options.onProgress),
     label: options.label,
     detectLabel: options.detectLabel,

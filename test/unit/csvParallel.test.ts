@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { readCsv } from '../../src/engine/io/csv';
+import { createRng } from '../../src/engine/random';
+import type { TaskRunner } from '../../src/engine/parallel/runner';
+import { ThreadTaskRunner } from '../../src/worker/taskPool';
+
+/** The runner with a log of the kernel batches it was given (and their task phases). */
+function recording(runner: ThreadTaskRunner, log: string[]): TaskRunner {
+  return {
+    threads: runner.threads,
+    run: (...args) => runner.run(...args),
+    start: (...args) => runner.start(...args),
+    runKernel: (kind, context, tasks, options) => {
+      log.push(`${kind}:${tasks.map((t) => (t as { phase?: string }).phase ?? '').join(',')}`);
+      return runner.runKernel(kind, context, tasks, options);
+    },
+  };
+}
+
+const SCRIPT = join(__dirname, '..', 'support', 'taskWorkerTs.cjs');
+
+/** A table with everything the fast path tallies: NA and empty cells, text in a numeric column, blank lines, short and long rows, a text label. */
+function messyCsv(rows: number, linebreak: string, seed: number): string {
+  const rng = createRng(seed);
+  const out = ['a,b,c,city,label'];
+  for (let i = 0; i < rows; i++) {
+    if (i % 997 === 5) out.push('   ');
+    const a = (rng.normal() * 100).toFixed(3);
+    const b = i % 53 === 0 ? 'NA' : i % 71 === 0 ? '' : i % 89 === 0 ? 'oops' : rng.normal().toExponential(4);
+    const c = String(Math.floor(rng.next() * 7));
+    const city = ['Oslo', 'Lima', 'Pune', 'Kyiv'][i % 4];
+    const label = rng.next() < 0.5 ? 'yes' : i % 113 === 0 ? '?' : 'no';
+    if (i % 401 === 7) out.push(`${a},${b}`);
+    else if (i % 409 === 9) out.push(`${a},${b},${c},${city},${label},extra`);
+    else out.push(`${a},${b},${c},${city},${label}`);
+  }
+  return out.join(linebreak) + linebreak;
+}
+
+test('a CSV parsed in segments on 2 and 4 threads is the dataset the sequential read gives', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kr-pcsv-'));
+  try {
+    for (const [linebreak, name] of [['\n', 'lf.csv'], ['\r\n', 'crlf.csv']] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, messyCsv(20_000, linebreak, 3));
+      const sequential = await readCsv(file, { label: 'label' });
+      for (const threads of [2, 4]) {
+        const runner = new ThreadTaskRunner({ script: SCRIPT, threads, minWork: 0 });
+        try {
+          const log: string[] = [];
+          const parallel = await readCsv(file, { label: 'label', runner: recording(runner, log), parallelMinBytes: 0 });
+          assert.deepEqual(parallel, sequential, `${name}, ${threads} threads`);
+          assert.equal(log.length, 2, 'a scan batch, then a parse batch');
+          assert.match(log[1], /^csvSegment:parse(,parse)+$/, 'several segments were parsed');
+        } finally {
+          await runner.close();
+        }
+      }
+      assert.ok(sequential.warnings.some((w) => w.code === 'raggedRows'), 'the table has ragged rows');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a quoted field sends the file back to the sequential reader, with the same result', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kr-pcsv-'));
+  try {
+    const lines = messyCsv(5000, '\n', 4).split('\n');
+    lines[3000] = '1.5,"2,5",3,"Sao ""Paulo""",yes';
+    const file = join(dir, 'quoted.csv');
+    writeFileSync(file, lines.join('\n'));
+    const sequential = await readCsv(file, { label: 'label' });
+    const runner = new ThreadTaskRunner({ script: SCRIPT, threads: 2, minWork: 0 });
+    try {
+      const log: string[] = [];
+      assert.deepEqual(await readCsv(file, { label: 'label', runner: recording(runner, log), parallelMinBytes: 0 }), sequential);
+      assert.deepEqual(log.map((l) => l.split(':')[0]), ['csvSegment'], 'only the scan ran: it found the quote');
+    } finally {
+      await runner.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
