@@ -108,6 +108,24 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
     task: (t, c) =>
       isRecord(t) && isCount(t.feature) && t.feature < (c.columns as unknown[]).length && isCount(t.count) && typeof t.bins === 'boolean' && typeof t.rank === 'boolean',
   },
+  binarise: {
+    context: (c) => {
+      const n = Array.isArray(c.columns) && c.columns[0] instanceof Float32Array ? c.columns[0].length : -1;
+      const shared = (x: unknown, type: typeof Uint8Array | typeof Float32Array): boolean => x instanceof type && x.buffer instanceof SharedArrayBuffer && x.length === n;
+      return (
+        n >= 0 &&
+        (c.columns as unknown[]).every((x) => x instanceof Float32Array && x.length === n) &&
+        Array.isArray(c.thresholds) &&
+        c.thresholds.every((t) => typeof t === 'number') &&
+        c.train instanceof Uint32Array &&
+        Array.isArray(c.bits) &&
+        c.bits.every((x) => shared(x, Uint8Array)) &&
+        Array.isArray(c.values) &&
+        c.values.every((x) => shared(x, Float32Array))
+      );
+    },
+    task: (t, c) => isRecord(t) && isCount(t.feature) && t.feature < (c.columns as unknown[]).length && t.feature < (c.bits as unknown[]).length && t.feature < (c.values as unknown[]).length,
+  },
   screenPairs: {
     context: (c) =>
       Array.isArray(c.values) &&
@@ -165,6 +183,7 @@ const RESULT_GUARDS: { readonly [K in KernelKind]: (r: unknown) => boolean } = {
   correlationRow: (r) => r instanceof Float64Array,
   marginal: (r) => r === null || (isRecord(r) && typeof r.test === 'string' && typeof r.p === 'number'),
   leakScore: (r) => r === null || (isRecord(r) && (r.kind === 'rank' || r.kind === 'bins') && typeof r.rows === 'number'),
+  binarise: (r) => r instanceof Float64Array && r.length === 2,
   screenPairs: (r) => r instanceof Float64Array,
   termColumns: (r) => isCount(r),
   termDots: (r) => r instanceof Float64Array,

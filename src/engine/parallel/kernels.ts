@@ -13,6 +13,8 @@ import { correlationRowKernel } from '../stats/correlation';
 import type { CorrelationContext, CorrelationRowTask } from '../stats/correlation';
 import { profileKernel } from '../stats/profile';
 import type { FeatureProfile, ProfileContext, ProfileTask } from '../stats/profile';
+import { binariseKernel } from '../sparsity/binarised';
+import type { BinariseContext, BinariseTask } from '../sparsity/binarised';
 import { screenPairsKernel } from '../sparsity/screen';
 import type { ScreenPairsContext, ScreenPairsTask } from '../sparsity/screen';
 import { termColumnsKernel, termDotsKernel } from '../sparsity/spaces';
@@ -39,6 +41,8 @@ export interface KernelMap {
   readonly marginal: { readonly context: MarginalContext; readonly task: MarginalTask; readonly result: RawMarginal | null };
   /** One continuous feature's label-leak score (alerts/leak.ts). */
   readonly leakScore: { readonly context: LeakContext; readonly task: LeakTask; readonly result: LeakScore | null };
+  /** One feature binarised and standardised for the L1 analysis, written into shared memory (sparsity/binarised.ts). */
+  readonly binarise: { readonly context: BinariseContext; readonly task: BinariseTask; readonly result: Float64Array };
   /** Feature a's pairs in the low-order screen: Σx² and Σx·target per pair (sparsity/screen.ts). */
   readonly screenPairs: { readonly context: ScreenPairsContext; readonly task: ScreenPairsTask; readonly result: Float64Array };
   /** One kept term column of a listed-term store, written into shared memory (sparsity/spaces.ts). */
@@ -52,7 +56,7 @@ export type KernelContext<K extends KernelKind> = KernelMap[K]['context'];
 export type KernelTask<K extends KernelKind> = KernelMap[K]['task'];
 export type KernelResult<K extends KernelKind> = KernelMap[K]['result'];
 
-export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'csvSegment', 'binFeature', 'profile', 'correlationRow', 'marginal', 'leakScore', 'screenPairs', 'termColumns', 'termDots'];
+export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'csvSegment', 'binFeature', 'profile', 'correlationRow', 'marginal', 'leakScore', 'binarise', 'screenPairs', 'termColumns', 'termDots'];
 
 type Kernels = { readonly [K in KernelKind]: (context: KernelContext<K>, task: KernelTask<K>, signal?: CancelSignal) => KernelResult<K> };
 
@@ -64,6 +68,7 @@ const KERNELS: Kernels = {
   correlationRow: correlationRowKernel,
   marginal: marginalKernel,
   leakScore: leakScoreKernel,
+  binarise: binariseKernel,
   screenPairs: screenPairsKernel,
   termColumns: termColumnsKernel,
   termDots: termDotsKernel,

@@ -1,6 +1,7 @@
 import type { TaskRunner } from '../parallel/runner';
 import type { CancelSignal } from '../cancel';
-import { binarisation, binariseColumn } from '../binarise';
+import { binarisation } from '../binarise';
+import { binariseAll } from './binarised';
 import type { Dataset } from '../dataset';
 import { createRng } from '../random';
 import type { FeatureProfile } from '../stats/profile';
@@ -152,7 +153,8 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureProf
       requested: wanted,
     });
   }
-  const bits = dataset.columns.map((c, j) => binariseColumn(c, bins[j].threshold));
+  // Per feature (side by side on a runner's threads): its bits, their standardised values from the training rows.
+  const { bits, s0, s1, values: bitValues } = binariseAll(dataset.columns, bins.map((b) => b.threshold), split.train, options.runner, options.signal);
   steps.push({
     id: 'representation',
     title: 'Standardised binarised features',
@@ -163,24 +165,6 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureProf
   });
   if (atMean.length > 0) approximations.push(`features without two peaks were binarised at their mean: ${abbreviate(atMean)}`);
 
-  // Standardisation from the training rows only.
-  const s0 = new Float64Array(p);
-  const s1 = new Float64Array(p);
-  for (let j = 0; j < p; j++) {
-    let ones = 0;
-    for (const r of split.train) ones += bits[j][r];
-    const q = Math.min(1 - 1e-9, Math.max(1e-9, ones / split.train.length));
-    const sd = Math.sqrt(q * (1 - q));
-    s0[j] = -q / sd;
-    s1[j] = (1 - q) / sd;
-  }
-  const bitValues = bits.map((b, j) => {
-    const out = new Float32Array(b.length);
-    const zero = s0[j];
-    const one = s1[j];
-    for (let i = 0; i < b.length; i++) out[i] = b[i] ? one : zero;
-    return out;
-  });
 
   // Numeric targets and one-vs-rest (one exact fit per class): the cells of all fits together are bounded, so fewer
   // candidates fit exactly than for two classes.

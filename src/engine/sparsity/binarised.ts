@@ -1,0 +1,63 @@
+/**
+ * The binarised representation of the L1 analysis: each feature cut at its threshold into bits, standardised on the
+ * training rows (a bit b becomes s1 when set, s0 when not: mean 0, sd 1 there), as float32 values for the listed-term
+ * fits. One kernel task per feature (parallel/kernels.ts: `binarise`), written into shared memory when threads run.
+ */
+import type { CancelSignal } from '../cancel';
+import { binariseColumn } from '../binarise';
+import type { TaskRunner } from '../parallel/runner';
+import { newSharedFloat32, sharedFloat32 } from '../typed';
+
+export interface BinariseContext {
+  readonly columns: readonly Float32Array[];
+  readonly thresholds: readonly number[];
+  readonly train: Uint32Array;
+  /** Written by the tasks: each feature's bits and standardised values. */
+  readonly bits: readonly Uint8Array[];
+  readonly values: readonly Float32Array[];
+}
+
+export interface BinariseTask {
+  readonly feature: number;
+}
+
+/** One feature: its bits and values written in place; returns [s0, s1]. */
+export function binariseKernel(context: BinariseContext, task: BinariseTask): Float64Array {
+  const j = task.feature;
+  const bits = context.bits[j];
+  bits.set(binariseColumn(context.columns[j], context.thresholds[j]));
+  // Standardisation from the training rows only.
+  let ones = 0;
+  for (const r of context.train) ones += bits[r];
+  const q = Math.min(1 - 1e-9, Math.max(1e-9, ones / context.train.length));
+  const sd = Math.sqrt(q * (1 - q));
+  const zero = -q / sd;
+  const one = (1 - q) / sd;
+  const out = context.values[j];
+  for (let i = 0; i < bits.length; i++) out[i] = bits[i] ? one : zero;
+  return Float64Array.of(zero, one);
+}
+
+export function binariseAll(
+  columns: readonly Float32Array[],
+  thresholds: readonly number[],
+  train: Uint32Array,
+  runner?: TaskRunner,
+  signal?: CancelSignal,
+): { bits: Uint8Array[]; s0: Float64Array; s1: Float64Array; values: Float32Array[] } {
+  const p = columns.length;
+  const n = p === 0 ? 0 : columns[0].length;
+  const threaded = runner !== undefined && runner.threads > 1 && p > 1;
+  const bits = columns.map(() => (threaded ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n)));
+  const values = columns.map(() => (threaded ? newSharedFloat32(n) : new Float32Array(n)));
+  const context: BinariseContext = { columns: threaded ? columns.map(sharedFloat32) : columns, thresholds, train, bits, values };
+  const tasks: BinariseTask[] = columns.map((_, feature) => ({ feature }));
+  const scales =
+    threaded && runner
+      ? runner.runKernel('binarise', context, tasks, { signal, work: n * p * 3 })
+      : tasks.map((task) => {
+          signal?.throwIfAborted();
+          return binariseKernel(context, task);
+        });
+  return { bits, s0: Float64Array.from(scales, (s) => s[0]), s1: Float64Array.from(scales, (s) => s[1]), values };
+}
