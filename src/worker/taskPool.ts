@@ -92,21 +92,12 @@ export class ThreadTaskRunner implements TaskRunner {
     return () => this.collect(threads, batch, kind, context, tasks, new Int32Array(claim), signal, onDone);
   }
 
-  private collect<K extends KernelKind>(
-    threads: Thread[],
-    batch: number,
-    kind: K,
-    context: KernelContext<K>,
-    tasks: readonly KernelTask<K>[],
-    claim: Int32Array,
-    signal?: CancelSignal,
-    onDone?: (done: number) => void,
-  ): KernelResult<K>[] {
+  private collect<K extends KernelKind>(...args: Parameters<ThreadTaskRunner['collectBatch']>): KernelResult<K>[] {
     try {
-      return this.collectBatch(threads, batch, kind, context, tasks, claim, signal, onDone);
+      return this.collectBatch(...args) as KernelResult<K>[];
     } finally {
-      this.open.delete(batch);
-      this.inbox.delete(batch);
+      this.open.delete(args[1]);
+      this.inbox.delete(args[1]);
     }
   }
 

@@ -66,6 +66,16 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
       isCount(t.firstLine) &&
       isCount(t.rowOffset),
   },
+  coMomentRow: {
+    context: (c) =>
+      Array.isArray(c.columns) &&
+      c.columns.every(isFloatColumn) &&
+      c.shift instanceof Float64Array &&
+      c.shift.length === c.columns.length &&
+      isCount(c.length) &&
+      c.columns.every((x) => (x as Float32Array).length >= (c.length as number)),
+    task: (t, c) => isRecord(t) && isCount(t.a) && t.a < (c.columns as unknown[]).length,
+  },
   binFeature: {
     context: (c) =>
       Array.isArray(c.features) &&
@@ -178,6 +188,7 @@ const RESULT_GUARDS: { readonly [K in KernelKind]: (r: unknown) => boolean } = {
     return modelOk && (permuted === null || (Array.isArray(permuted) && permuted.every((a) => a instanceof Float64Array)));
   },
   csvSegment: (r) => isRecord(r) && isCount(r.rows) && (typeof r.sequential === 'boolean' || (typeof r.halted === 'boolean' && Array.isArray(r.empty) && Array.isArray(r.texts))),
+  coMomentRow: (r) => r instanceof Float64Array,
   binFeature: (r) => isRecord(r) && isCount(r.count) && typeof r.categorical === 'boolean' && r.edges instanceof Float64Array,
   profile: (r) => isRecord(r) && isCount(r.index) && typeof r.name === 'string' && isRecord(r.stats) && isRecord(r.histogram),
   correlationRow: (r) => r instanceof Float64Array,

@@ -12,7 +12,7 @@
  * Peak RSS comes from the child itself (process.resourceUsage().maxRSS at exit, threads included), via --require.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { BENCH_DIR, findPython, fmt } from './util';
@@ -38,10 +38,11 @@ function runCli(args: readonly string[]): Run {
 
 function generate(file: string, rows: number, rowSeed?: number): string {
   if (existsSync(file) && statSync(file).size > 0) return readFileSync(`${file}.truth.json`, 'utf8');
-  const args = [CLI, 'generate', '--features', '50', '--rows', String(rows), '--seed', '3', ...(rowSeed !== undefined ? ['--row-seed', String(rowSeed)] : []), '--out', `${file}.partial`];
+  const args = [CLI, 'generate', '--features', '50', '--rows', String(rows), '--seed', '3', ...(rowSeed !== undefined ? ['--row-seed', String(rowSeed)] : []), '--out', `${file}.partial.csv`];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`generate failed: ${r.stderr}`);
-  renameSync(`${file}.partial`, file);
+  // The CLI writes a CSV for a name ending in .csv (anything else is a .npy prefix).
+  renameSync(`${file}.partial.csv`, file);
   writeFileSync(`${file}.truth.json`, r.stdout);
   return r.stdout;
 }
@@ -104,18 +105,40 @@ export async function bigTables(): Promise<void> {
 
 async function writeParquet(csv: string, out: string): Promise<void> {
   const { parquetWriteBuffer } = (await import('hyparquet-writer')) as { parquetWriteBuffer: (o: unknown) => ArrayBuffer };
-  const lines = readFileSync(csv, 'utf8').trim().split('\n');
-  const header = lines[0].split(',');
-  const cols = header.map(() => new Float32Array(lines.length - 1));
-  const y = new Int32Array(lines.length - 1);
-  for (let i = 1; i < lines.length; i++) {
-    const cells = lines[i].split(',');
-    for (let j = 0; j < header.length; j++) {
-      if (header[j] === 'y') y[i - 1] = Number(cells[j]);
-      else cols[j][i - 1] = Number(cells[j]);
+  // Line by line in 64 MB blocks (the file is larger than the longest string V8 makes).
+  const rows = 1_000_000;
+  let header: string[] = [];
+  let cols: Float32Array[] = [];
+  let y = new Int32Array(rows);
+  let i = -1;
+  const fd = openSync(csv, 'r');
+  const buf = Buffer.allocUnsafe(64 * 1024 * 1024);
+  let rest = '';
+  for (let position = 0; ; ) {
+    const got = readSync(fd, buf, 0, buf.length, position);
+    position += got;
+    const text = rest + buf.toString('latin1', 0, got);
+    const lines = text.split('\n');
+    rest = got === 0 ? '' : (lines.pop() ?? '');
+    for (const line of lines) {
+      if (line === '') continue;
+      const cells = line.split(',');
+      if (i < 0) {
+        header = cells;
+        cols = header.map(() => new Float32Array(rows));
+        y = new Int32Array(rows);
+      } else {
+        for (let j = 0; j < header.length; j++) {
+          if (header[j] === 'y') y[i] = Number(cells[j]);
+          else cols[j][i] = Number(cells[j]);
+        }
+      }
+      i++;
     }
+    if (got === 0) break;
   }
-  const columnData = header.map((name, j) => (name === 'y' ? { name, data: y, type: 'INT32' } : { name, data: cols[j], type: 'FLOAT' }));
+  closeSync(fd);
+  const columnData = header.map((name, j) => (name === 'y' ? { name, data: y.subarray(0, i), type: 'INT32' } : { name, data: cols[j].subarray(0, i), type: 'FLOAT' }));
   writeFileSync(out, Buffer.from(parquetWriteBuffer({ columnData, codec: 'SNAPPY', rowGroupSize: 100_000 })));
 }
 
@@ -143,9 +166,17 @@ async function buildHuge(out: string): Promise<void> {
   for (let part = 0; part < 20; part++) {
     const piece = join(BENCH_DIR, `huge-part-${part}.csv`);
     generate(piece, 1_000_000, 100 + part);
-    const text = readFileSync(piece, 'utf8');
-    const body = part === 0 ? text : text.slice(text.indexOf('\n') + 1);
-    if (!stream.write(body)) await once(stream, 'drain');
+    // Byte blocks (a part is larger than the longest string V8 makes); every part after the first loses its header.
+    const fd = openSync(piece, 'r');
+    for (let position = 0, first = true; ; first = false) {
+      const buf = Buffer.allocUnsafe(16 * 1024 * 1024);
+      const got = readSync(fd, buf, 0, buf.length, position);
+      if (got === 0) break;
+      position += got;
+      const from = first && part > 0 ? buf.indexOf(0x0a) + 1 : 0;
+      if (!stream.write(buf.subarray(from, got))) await once(stream, 'drain');
+    }
+    closeSync(fd);
   }
   stream.end();
   await once(stream, 'finish');

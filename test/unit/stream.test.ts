@@ -8,6 +8,7 @@ import { chunkMoments, mergeMoments, momentsSummary } from '../../src/engine/sta
 import { summarise } from '../../src/engine/stats/summary';
 import { planStreaming } from '../../src/engine/stream/analyseStreamed';
 import { analyseFile } from '../../src/engine/tasks/analyseFile';
+import { ThreadTaskRunner } from '../../src/worker/taskPool';
 
 test('moments merged over any chunking equal one pass over the whole column', () => {
   const rng = createRng(9);
@@ -78,6 +79,15 @@ test('a CSV over the memory budget is streamed: the same statistics as in memory
     assert.ok(Math.abs((streamed.correlation.matrix[ia][ib] as number) - (whole.correlation.matrix[ia][ib] as number)) < 1e-12, 'the streamed correlation is the exact one');
     assert.equal(streamed.features.find((f) => f.name === 'colour')?.type, 'categorical', 'text columns keep their type in the sample');
     assert.match(streamed.analyses.find((a) => a.id === 'profile')?.note ?? '', /streamed: 150,000 rows/);
+    // On two threads (each chunk's co-moments by rows of the matrix on the pool): the same report.
+    const runner = new ThreadTaskRunner({ script: join(__dirname, '..', 'support', 'taskWorkerTs.cjs'), threads: 2, minWork: 0 });
+    try {
+      const threaded = await analyseFile(file, { ...options, memoryBudgetMB: 1, runner });
+      const strip = (r: typeof streamed): unknown => ({ ...r, timings: null, energy: null, settings: { ...r.settings, threads: null } });
+      assert.deepEqual(strip(threaded), strip(streamed));
+    } finally {
+      await runner.close();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -193,43 +193,25 @@ export function numericEdges(values: Float32Array, trainRows: Uint32Array, maxBi
 
 /** Bin b such that edges[b-1] < x ≤ edges[b]; NaN → MISSING_BIN. */
 export function mapNumeric(values: Float32Array, edges: Float64Array, out: Uint8Array): void {
-  const m = edges.length;
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i];
-    if (x !== x) {
-      out[i] = MISSING_BIN;
-      continue;
-    }
-    let lo = 0;
-    let hi = m;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (x <= edges[mid]) hi = mid;
-      else lo = mid + 1;
-    }
-    out[i] = lo;
+  for (let i = 0; i < values.length; i++) out[i] = binOf(values[i], edges);
+}
+
+/** The bin of one value (binary search; ties go left like scikit-learn's `_map_to_bins`). */
+function binOf(x: number, edges: Float64Array): number {
+  if (x !== x) return MISSING_BIN;
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x <= edges[mid]) hi = mid;
+    else lo = mid + 1;
   }
+  return lo;
 }
 
 /** mapNumeric for the listed rows only (the others are left as they are). */
 export function mapNumericRows(values: Float32Array, edges: Float64Array, out: Uint8Array, rows: Uint32Array): void {
-  const m = edges.length;
-  for (let k = 0; k < rows.length; k++) {
-    const i = rows[k];
-    const x = values[i];
-    if (x !== x) {
-      out[i] = MISSING_BIN;
-      continue;
-    }
-    let lo = 0;
-    let hi = m;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (x <= edges[mid]) hi = mid;
-      else lo = mid + 1;
-    }
-    out[i] = lo;
-  }
+  for (let k = 0; k < rows.length; k++) out[rows[k]] = binOf(values[rows[k]], edges);
 }
 
 function binCategorical(

@@ -9,6 +9,8 @@ import type { LeakContext, LeakScore, LeakTask } from '../alerts/leak';
 import { marginalKernel } from '../relevance/marginal';
 import type { MarginalContext, MarginalTask } from '../relevance/marginal';
 import type { RawMarginal } from '../relevance/relevance';
+import { coMomentRow } from '../stats/mergeableMoments';
+import type { CoMomentContext } from '../stats/mergeableMoments';
 import { correlationRowKernel } from '../stats/correlation';
 import type { CorrelationContext, CorrelationRowTask } from '../stats/correlation';
 import { profileKernel } from '../stats/profile';
@@ -31,6 +33,8 @@ export interface KernelMap {
   readonly fold: { readonly context: FoldContext; readonly task: FoldTask; readonly result: FoldResult };
   /** One segment of a big CSV: its rows counted, or parsed into the table's shared columns (io/csvParallel.ts). */
   readonly csvSegment: { readonly context: CsvSegmentContext; readonly task: CsvSegmentTask; readonly result: CsvSegmentScan | CsvSegmentParse };
+  /** One chunk's co-moment sums of column a with every b ≥ a, for a streamed file (stats/mergeableMoments.ts). */
+  readonly coMomentRow: { readonly context: CoMomentContext; readonly task: { readonly a: number }; readonly result: Float64Array };
   /** One feature's histogram bins for gradient boosting, written into shared memory (models/binning.ts). */
   readonly binFeature: { readonly context: BinContext; readonly task: BinTask; readonly result: BinResult };
   /** One feature's statistics, histogram, peaks and shape (stats/profile.ts). */
@@ -56,13 +60,14 @@ export type KernelContext<K extends KernelKind> = KernelMap[K]['context'];
 export type KernelTask<K extends KernelKind> = KernelMap[K]['task'];
 export type KernelResult<K extends KernelKind> = KernelMap[K]['result'];
 
-export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'csvSegment', 'binFeature', 'profile', 'correlationRow', 'marginal', 'leakScore', 'binarise', 'screenPairs', 'termColumns', 'termDots'];
+export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'csvSegment', 'coMomentRow', 'binFeature', 'profile', 'correlationRow', 'marginal', 'leakScore', 'binarise', 'screenPairs', 'termColumns', 'termDots'];
 
 type Kernels = { readonly [K in KernelKind]: (context: KernelContext<K>, task: KernelTask<K>, signal?: CancelSignal) => KernelResult<K> };
 
 const KERNELS: Kernels = {
   fold: runFoldTask,
   csvSegment: csvSegmentKernel,
+  coMomentRow,
   binFeature: (context, task) => binFeatureKernel(context, task),
   profile: profileKernel,
   correlationRow: correlationRowKernel,

@@ -98,39 +98,63 @@ export function emptyCoMoments(p: number, shift: Float64Array): CoMoments {
 
 /** Adds rows 0 … length − 1 of `columns` into `into` (NaN: missing, that pair skips the row). */
 export function addCoMoments(into: CoMoments, columns: readonly ArrayLike<number>[], length: number): void {
-  const { p, shift, sums } = into;
-  for (let a = 0; a < p; a++) {
-    const x = columns[a];
-    const sa = shift[a];
-    for (let b = a; b < p; b++) {
-      const y = columns[b];
-      const sb = shift[b];
-      let n = 0;
-      let sx = 0;
-      let sy = 0;
-      let sxx = 0;
-      let syy = 0;
-      let sxy = 0;
-      for (let i = 0; i < length; i++) {
-        const u = x[i] - sa;
-        const v = y[i] - sb;
-        if (u !== u || v !== v) continue;
-        n++;
-        sx += u;
-        sy += v;
-        sxx += u * u;
-        syy += v * v;
-        sxy += u * v;
-      }
-      const at = (a * p + b) * 6;
-      sums[at] += n;
-      sums[at + 1] += sx;
-      sums[at + 2] += sy;
-      sums[at + 3] += sxx;
-      sums[at + 4] += syy;
-      sums[at + 5] += sxy;
-    }
+  for (let a = 0; a < into.p; a++) addCoMomentRow(into, a, coMomentRow({ columns, shift: into.shift, length }, { a }));
+}
+
+/** Adds one row of chunk sums (coMomentRow's) into `into`, pair by pair: the same additions as addCoMoments. */
+export function addCoMomentRow(into: CoMoments, a: number, row: Float64Array): void {
+  const { p, sums } = into;
+  for (let b = a; b < p; b++) {
+    const at = (a * p + b) * 6;
+    const k = (b - a) * 6;
+    for (let q = 0; q < 6; q++) sums[at + q] += row[k + q];
   }
+}
+
+/** What the rows of one chunk's co-moments share (parallel/kernels.ts: `coMomentRow`). */
+export interface CoMomentContext {
+  readonly columns: readonly ArrayLike<number>[];
+  readonly shift: Float64Array;
+  readonly length: number;
+}
+
+/** Column a against every b ≥ a over rows 0 … length − 1: per pair n, Σx, Σy, Σx², Σy², Σxy (6 numbers). */
+export function coMomentRow(context: CoMomentContext, task: { readonly a: number }): Float64Array {
+  const { columns, shift, length } = context;
+  const p = columns.length;
+  const a = task.a;
+  const out = new Float64Array((p - a) * 6);
+  const x = columns[a];
+  const sa = shift[a];
+  for (let b = a; b < p; b++) {
+    const y = columns[b];
+    const sb = shift[b];
+    let n = 0;
+    let sx = 0;
+    let sy = 0;
+    let sxx = 0;
+    let syy = 0;
+    let sxy = 0;
+    for (let i = 0; i < length; i++) {
+      const u = x[i] - sa;
+      const v = y[i] - sb;
+      if (u !== u || v !== v) continue;
+      n++;
+      sx += u;
+      sy += v;
+      sxx += u * u;
+      syy += v * v;
+      sxy += u * v;
+    }
+    const k = (b - a) * 6;
+    out[k] = n;
+    out[k + 1] = sx;
+    out[k + 2] = sy;
+    out[k + 3] = sxx;
+    out[k + 4] = syy;
+    out[k + 5] = sxy;
+  }
+  return out;
 }
 
 /** Pearson r of columns a and b over their pairwise-complete rows; null when undefined (constant, < 2 rows). */

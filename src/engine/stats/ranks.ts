@@ -32,6 +32,65 @@ const PASSES: readonly (readonly [number, number, number])[] = [
   [1, 22, 0x3ff],
 ];
 
+/** Radix passes over a float32's 32-bit key: [word, shift, mask]. */
+const PASSES_32: readonly (readonly [number, number, number])[] = [
+  [0, 0, 0x7ff],
+  [0, 11, 0x7ff],
+  [0, 22, 0x3ff],
+];
+
+/**
+ * LSD radix argsort (stable) of keys split into 32-bit words (`keys[w]`), each pass sorting by `mask` bits of word
+ * `w` from `shift`; every word and the order move together, so each pass streams through memory. A digit shared by
+ * every key (the high exponent bits of data in one binade, say) needs no pass.
+ */
+function radixArgsort(keys: Uint32Array[], order: Uint32Array, passes: readonly (readonly [number, number, number])[]): { keys: Uint32Array[]; order: Uint32Array } {
+  if (keys.length < 1 || keys.length > 2) throw new RangeError('radixArgsort: keys of one or two 32-bit words');
+  const m = order.length;
+  let current: Uint32Array[] = keys.slice();
+  let next: Uint32Array[] = keys.map(() => new Uint32Array(m));
+  let rows: Uint32Array = order;
+  let rowsNext: Uint32Array = new Uint32Array(m);
+  const offsets = new Uint32Array(0x800);
+  for (const [word, shift, mask] of passes) {
+    const key = current[word];
+    offsets.fill(0);
+    for (let k = 0; k < m; k++) offsets[(key[k] >>> shift) & mask]++;
+    let shared = false;
+    for (let d = 0; d <= mask; d++) {
+      if (offsets[d] === m) shared = true;
+      if (offsets[d] !== 0) break;
+    }
+    if (shared) continue;
+    let sum = 0;
+    for (let d = 0; d <= mask; d++) {
+      const c = offsets[d];
+      offsets[d] = sum;
+      sum += c;
+    }
+    // One or two words, moved without an inner loop (this is the hot loop of every rank test).
+    const [a, b] = current;
+    const [na, nb] = next;
+    if (b && nb) {
+      for (let k = 0; k < m; k++) {
+        const position = offsets[(key[k] >>> shift) & mask]++;
+        na[position] = a[k];
+        nb[position] = b[k];
+        rowsNext[position] = rows[k];
+      }
+    } else {
+      for (let k = 0; k < m; k++) {
+        const position = offsets[(key[k] >>> shift) & mask]++;
+        na[position] = a[k];
+        rowsNext[position] = rows[k];
+      }
+    }
+    [current, next] = [next, current];
+    [rows, rowsNext] = [rowsNext, rows];
+  }
+  return { keys: current, order: rows };
+}
+
 interface SortedKeys {
   /** Row index of the k-th smallest non-NaN value. */
   readonly order: Uint32Array;
@@ -48,7 +107,7 @@ function argsortValues(values: ArrayLike<number>): SortedKeys {
   let m = 0;
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) m++;
   const asFloat = new Float64Array(m);
-  let order = new Uint32Array(m);
+  const order = new Uint32Array(m);
   for (let i = 0, k = 0; i < values.length; i++) {
     const v = values[i];
     if (Number.isNaN(v)) continue;
@@ -56,8 +115,8 @@ function argsortValues(values: ArrayLike<number>): SortedKeys {
     order[k++] = i;
   }
   const words = new Uint32Array(asFloat.buffer);
-  let hi = new Uint32Array(m);
-  let lo = new Uint32Array(m);
+  const hi = new Uint32Array(m);
+  const lo = new Uint32Array(m);
   for (let k = 0; k < m; k++) {
     const h = words[2 * k + HIGH_WORD];
     const l = words[2 * k + 1 - HIGH_WORD];
@@ -69,38 +128,8 @@ function argsortValues(values: ArrayLike<number>): SortedKeys {
       lo[k] = l;
     }
   }
-  let hiNext = new Uint32Array(m);
-  let loNext = new Uint32Array(m);
-  let orderNext = new Uint32Array(m);
-  const offsets = new Uint32Array(0x800);
-  for (const [word, shift, mask] of PASSES) {
-    const key = word === 1 ? hi : lo;
-    offsets.fill(0);
-    for (let k = 0; k < m; k++) offsets[(key[k] >>> shift) & mask]++;
-    // A digit shared by every key (the high exponent bits of data in one binade, say) needs no pass.
-    let shared = false;
-    for (let d = 0; d <= mask; d++) {
-      if (offsets[d] === m) shared = true;
-      if (offsets[d] !== 0) break;
-    }
-    if (shared) continue;
-    let sum = 0;
-    for (let d = 0; d <= mask; d++) {
-      const c = offsets[d];
-      offsets[d] = sum;
-      sum += c;
-    }
-    for (let k = 0; k < m; k++) {
-      const position = offsets[(key[k] >>> shift) & mask]++;
-      hiNext[position] = hi[k];
-      loNext[position] = lo[k];
-      orderNext[position] = order[k];
-    }
-    [hi, hiNext] = [hiNext, hi];
-    [lo, loNext] = [loNext, lo];
-    [order, orderNext] = [orderNext, order];
-  }
-  return { order, hi, lo };
+  const sorted = radixArgsort([lo, hi], order, PASSES);
+  return { order: sorted.order, hi: sorted.keys[1], lo: sorted.keys[0] };
 }
 
 /**
@@ -111,7 +140,7 @@ function argsortFloat32(values: Float32Array): { readonly order: Uint32Array; re
   let m = 0;
   for (let i = 0; i < values.length; i++) if (values[i] === values[i]) m++;
   const asFloat = new Float32Array(m);
-  let order = new Uint32Array(m);
+  const order = new Uint32Array(m);
   for (let i = 0, k = 0; i < values.length; i++) {
     const v = values[i];
     if (v !== v) continue;
@@ -119,42 +148,13 @@ function argsortFloat32(values: Float32Array): { readonly order: Uint32Array; re
     order[k++] = i;
   }
   const bits = new Uint32Array(asFloat.buffer);
-  let key = new Uint32Array(m);
+  const key = new Uint32Array(m);
   for (let k = 0; k < m; k++) {
     const b = bits[k];
     key[k] = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
   }
-  let keyNext = new Uint32Array(m);
-  let orderNext = new Uint32Array(m);
-  const offsets = new Uint32Array(0x800);
-  for (const [shift, mask] of [
-    [0, 0x7ff],
-    [11, 0x7ff],
-    [22, 0x3ff],
-  ] as const) {
-    offsets.fill(0);
-    for (let k = 0; k < m; k++) offsets[(key[k] >>> shift) & mask]++;
-    let shared = false;
-    for (let d = 0; d <= mask; d++) {
-      if (offsets[d] === m) shared = true;
-      if (offsets[d] !== 0) break;
-    }
-    if (shared) continue;
-    let sum = 0;
-    for (let d = 0; d <= mask; d++) {
-      const c = offsets[d];
-      offsets[d] = sum;
-      sum += c;
-    }
-    for (let k = 0; k < m; k++) {
-      const position = offsets[(key[k] >>> shift) & mask]++;
-      keyNext[position] = key[k];
-      orderNext[position] = order[k];
-    }
-    [key, keyNext] = [keyNext, key];
-    [order, orderNext] = [orderNext, order];
-  }
-  return { order, key };
+  const sorted = radixArgsort([key], order, PASSES_32);
+  return { order: sorted.order, key: sorted.keys[0] };
 }
 
 /** Average ranks and the tie term from one sort (float32 values: a 32-bit key, half the radix passes). */

@@ -11,7 +11,8 @@ import { ColumnSink, parseCell } from '../io/csvFast';
 import { finish, openDataFile, parseOpenCsv } from '../io/csv';
 import type { CsvOptions } from '../io/csv';
 import { isMissingMarker } from '../io/missing';
-import { addCoMoments, chunkMoments, emptyCoMoments, emptyMoments, mergeMoments } from '../stats/mergeableMoments';
+import { addCoMomentRow, addCoMoments, chunkMoments, emptyCoMoments, emptyMoments, mergeMoments } from '../stats/mergeableMoments';
+import { newSharedFloat64 } from '../typed';
 import type { CoMoments, MomentsPartial } from '../stats/mergeableMoments';
 import { StreamSink } from './streamSink';
 import type { SinkChunk } from './streamSink';
@@ -19,6 +20,7 @@ import type { SinkChunk } from './streamSink';
 /** Rows per chunk: 50 float32 columns of 65,536 rows are 13 MB, small beside any budget and long enough to be fast. */
 export const STREAM_CHUNK_ROWS = 65_536;
 
+/** `runner`: threads for each chunk's co-moments (the same sums whatever their number). */
 export interface StreamOptions extends CsvOptions {
   /** The sample's target size in rows (its actual size is binomial around this). */
   readonly sampleRows: number;
@@ -111,7 +113,15 @@ export async function streamCsv(file: string, expectedRows: number, options: Str
     // Co-moments about the first chunk's means (any fixed shift keeps the sums addable; a near one keeps them exact).
     const all = labelValues ? [...featureColumns, labelValues] : featureColumns;
     co ??= emptyCoMoments(all.length, Float64Array.from(all, (_, j) => (j < featureColumns.length ? chunkMomentsNow[j].mean : (target?.mean ?? 0))));
-    addCoMoments(co, all, n);
+    const runner = options.runner;
+    if (runner && runner.threads > 1) {
+      // The chunk's feature columns are the sink's shared arrays; the label's values go to shared memory too.
+      const shared = labelValues ? [...featureColumns, sharedCopy(labelValues)] : featureColumns;
+      const sums = co;
+      runner
+        .runKernel('coMomentRow', { columns: shared, shift: sums.shift, length: n }, shared.map((_, a) => ({ a })), { signal: options.signal, work: (n * shared.length * shared.length) / 2 })
+        .forEach((row, a) => addCoMomentRow(sums, a, row));
+    } else addCoMoments(co, all, n);
     // The sample: every row whose seeded hash falls below the rate, copied cell for cell (text cells too).
     const out = sample;
     if (!out) return;
@@ -176,3 +186,8 @@ export async function streamCsv(file: string, expectedRows: number, options: Str
   }
 }
 
+function sharedCopy(values: Float64Array): Float64Array {
+  const out = newSharedFloat64(values.length);
+  out.set(values);
+  return out;
+}

@@ -4,7 +4,7 @@
  * returns its own section and this file only assembles the report.
  */
 import type { CancelSignal } from '../cancel';
-import type { ColumnType, Dataset, LabelSpec, LabelTask } from '../dataset';
+import type { ColumnType, Dataset, LabelSpec, LabelTask, LoadOptions } from '../dataset';
 import { hasNumericMeaning, selectFeatures } from '../dataset';
 import { excludeFeatures } from '../exclude';
 import { loadDataset } from '../io/load';
@@ -81,25 +81,8 @@ export async function analyseFile(path: string, options: AnalyseFileOptions = {}
   const meter = startEnergyMeter({ intensity: options.carbonIntensity });
   options.onProgress?.('load', 0, `Reading ${path}`);
   const seed = options.seed ?? DEFAULT_SEED;
-  const plan = await planStreaming(path, options.memoryBudgetMB ?? DEFAULT_MEMORY_BUDGET_MB);
-  if (plan) {
-    const sampleRows = options.sampleRows ? Math.min(options.sampleRows, plan.sampleRows) : plan.sampleRows;
-    options.onProgress?.('load', 0, `Streaming ${path}: about ${Math.round(plan.inMemoryEstimateMB).toLocaleString('en-US')} MiB in memory would exceed the ${plan.budgetMB} MiB budget`);
-    const streamed = await streamCsv(path, plan.expectedRows, {
-      onProgress: loadProgress(path, started, options.onProgress),
-      label: options.label,
-      detectLabel: options.detectLabel,
-      columnTypes: options.columnTypes,
-      task: options.task,
-      signal: options.signal,
-      sampleRows,
-      seed,
-    });
-    const sample = excludeFeatures(streamed.sample, options.exclude ?? []);
-    const report = analyseDataset(sample, options, performance.now() - started);
-    return { ...mergeStreamed(report, streamed, { ...plan, sampleRows }, seed), energy: meter.stop() };
-  }
-  const loaded = await loadDataset(path, {
+  // How the file is read, streamed or whole.
+  const read: LoadOptions = {
     runner: options.runner,
     onProgress: loadProgress(path, started, options.onProgress),
     label: options.label,
@@ -107,7 +90,17 @@ export async function analyseFile(path: string, options: AnalyseFileOptions = {}
     columnTypes: options.columnTypes,
     task: options.task,
     signal: options.signal,
-  });
+  };
+  const plan = await planStreaming(path, options.memoryBudgetMB ?? DEFAULT_MEMORY_BUDGET_MB);
+  if (plan) {
+    const sampleRows = options.sampleRows ? Math.min(options.sampleRows, plan.sampleRows) : plan.sampleRows;
+    options.onProgress?.('load', 0, `Streaming ${path}: about ${Math.round(plan.inMemoryEstimateMB).toLocaleString('en-US')} MiB in memory would exceed the ${plan.budgetMB} MiB budget`);
+    const streamed = await streamCsv(path, plan.expectedRows, { ...read, sampleRows, seed });
+    const sample = excludeFeatures(streamed.sample, options.exclude ?? []);
+    const report = analyseDataset(sample, options, performance.now() - started);
+    return { ...mergeStreamed(report, streamed, { ...plan, sampleRows }, seed), energy: meter.stop() };
+  }
+  const loaded = await loadDataset(path, read);
   const kept = excludeFeatures(loaded, options.exclude ?? []);
   const dataset = options.sampleRows ? sampleDataset(kept, options.sampleRows, seed) : kept;
   const loadMs = performance.now() - started;
