@@ -30,7 +30,11 @@ export function binarisation(modes: ModeStructure, summary: Summary, values?: { 
 
 /** 1 where value > threshold, else 0; NaN (missing) reads as 0, so callers must leave rows with missing values out. */
 export function binariseColumn(column: Readonly<Float32Array>, threshold: number): Uint8Array {
-  const out = new Uint8Array(column.length);
+  return binariseInto(column, threshold, new Uint8Array(column.length));
+}
+
+/** binariseColumn into `out` (shared memory a pool's thread writes, say). */
+export function binariseInto(column: Readonly<Float32Array>, threshold: number, out: Uint8Array): Uint8Array {
   // Unary + on the comparison, not a ternary: on 0/1 data a branch mispredicts half the time (measured 4.5× slower).
   for (let i = 0; i < column.length; i++) out[i] = +(column[i] > threshold);
   return out;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCsv } from '../../src/engine/io/csv';
 import type { CsvOptions } from '../../src/engine/io/csv';
-import { parseCell, trimCell } from '../../src/engine/io/csvFast';
+import { parseCell, trimCell } from '../../src/engine/io/csvCells';
 import type { Dataset } from '../../src/engine/dataset';
 import { createRng } from '../../src/engine/random';
 import type { Rng } from '../../src/engine/random';

@@ -16,7 +16,8 @@ import type { ColumnInfo, Dataset, DatasetFormat, DatasetSource, LoadOptions } f
 import { DatasetError, makeWarning } from '../errors';
 import type { DatasetWarning } from '../errors';
 import { finish, headerNames } from './csv';
-import { ColumnSink, parseCell, trimCell } from './csvFast';
+import { ColumnSink } from './csvFast';
+import { parseCell, trimCell } from './csvCells';
 import { resolveLabelColumn } from './label';
 
 /** One top-level column of the file. */

@@ -15,7 +15,8 @@ import type { RawColumn } from './columnTypes';
 import { DatasetError, makeWarning } from '../errors';
 import type { DatasetWarning } from '../errors';
 import { resolveLabelColumn } from './label';
-import { ColumnSink, columnArray, parseCell, readFastPath, trimCell } from './csvFast';
+import { ColumnSink, columnArray, readFastPath } from './csvFast';
+import { parseCell, trimCell } from './csvCells';
 import { PARALLEL_CSV_MIN_BYTES, readCsvParallel } from './csvParallel';
 
 export interface CsvOptions extends LoadOptions {

@@ -4,7 +4,7 @@
  * fits. One kernel task per feature (parallel/kernels.ts: `binarise`), written into shared memory when threads run.
  */
 import type { CancelSignal } from '../cancel';
-import { binariseColumn } from '../binarise';
+import { binariseInto } from '../binarise';
 import type { TaskRunner } from '../parallel/runner';
 import { newSharedFloat32, sharedFloat32 } from '../typed';
 
@@ -25,7 +25,7 @@ export interface BinariseTask {
 export function binariseKernel(context: BinariseContext, task: BinariseTask): Float64Array {
   const j = task.feature;
   const bits = context.bits[j];
-  bits.set(binariseColumn(context.columns[j], context.thresholds[j]));
+  binariseInto(context.columns[j], context.thresholds[j], bits);
   // Standardisation from the training rows only.
   let ones = 0;
   for (const r of context.train) ones += bits[r];

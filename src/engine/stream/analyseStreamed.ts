@@ -107,10 +107,8 @@ export function mergeStreamed(report: Report, streamed: StreamedTable, plan: Str
     const countOf = (value: string): number | undefined => (streamed.labelNumeric ? byNumber.get(Number(value)) : counts.get(value));
     const classes = label.classes.map((c) => ({ ...c, count: countOf(c.value) ?? c.count }));
     const t = streamed.target;
-    const target =
-      label.target && t
-        ? { ...label.target, count: t.n, mean: momentsSummary(t).mean ?? NaN, sd: momentsSummary(t).sd ?? NaN, min: t.min, max: t.max }
-        : label.target;
+    const summary = t ? momentsSummary(t) : null;
+    const target = label.target && t && summary ? { ...label.target, count: t.n, mean: summary.mean ?? NaN, sd: summary.sd ?? NaN, min: t.min, max: t.max } : label.target;
     label = { ...label, classes, missing: streamed.labelMissing, target };
   }
 

@@ -7,7 +7,8 @@
  * plus p² sums, whatever the file's size.
  */
 import type { Dataset } from '../dataset';
-import { ColumnSink, parseCell } from '../io/csvFast';
+import { parseCell } from '../io/csvCells';
+import { ColumnSink } from '../io/csvFast';
 import { finish, openDataFile, parseOpenCsv } from '../io/csv';
 import type { CsvOptions } from '../io/csv';
 import { isMissingMarker } from '../io/missing';
