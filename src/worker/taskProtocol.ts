@@ -66,6 +66,26 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
       isCount(t.firstLine) &&
       isCount(t.rowOffset),
   },
+  parquetChunk: {
+    context: (c) =>
+      typeof c.file === 'string' &&
+      c.file !== '' &&
+      Array.isArray(c.columns) &&
+      c.columns.every((x) => x === null || (x instanceof Float32Array && x.buffer instanceof SharedArrayBuffer)),
+    task: (t, c) =>
+      isRecord(t) &&
+      isCount(t.column) &&
+      (c.columns as unknown[])[t.column] instanceof Float32Array &&
+      isRecord(t.element) &&
+      typeof t.element.name === 'string' &&
+      typeof t.codec === 'string' &&
+      isCount(t.start) &&
+      isCount(t.end) &&
+      (t.start as number) <= (t.end as number) &&
+      isCount(t.rowStart) &&
+      isCount(t.rows) &&
+      (t.rowStart as number) + (t.rows as number) <= ((c.columns as Float32Array[])[t.column as number]).length,
+  },
   coMomentRow: {
     context: (c) =>
       Array.isArray(c.columns) &&
@@ -138,12 +158,12 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
   },
   screenPairs: {
     context: (c) =>
-      Array.isArray(c.values) &&
-      c.values.every((x) => x instanceof Float32Array) &&
+      Array.isArray(c.bits) &&
+      c.bits.every((x) => x instanceof Uint8Array && x.length === (c.bits as Uint8Array[])[0].length) &&
       Array.isArray(c.resids) &&
       c.resids.length > 0 &&
       c.resids.every((x) => x instanceof Float64Array),
-    task: (t, c) => isRecord(t) && isCount(t.a) && t.a < (c.values as unknown[]).length,
+    task: (t, c) => isRecord(t) && isCount(t.a) && t.a < (c.bits as unknown[]).length,
   },
   termColumns: {
     context: (c) =>
@@ -188,6 +208,7 @@ const RESULT_GUARDS: { readonly [K in KernelKind]: (r: unknown) => boolean } = {
     return modelOk && (permuted === null || (Array.isArray(permuted) && permuted.every((a) => a instanceof Float64Array)));
   },
   csvSegment: (r) => isRecord(r) && isCount(r.rows) && (typeof r.sequential === 'boolean' || (typeof r.halted === 'boolean' && Array.isArray(r.empty) && Array.isArray(r.texts))),
+  parquetChunk: (r) => isRecord(r) && isCount(r.empty) && isCount(r.nonFinite) && isCount(r.firstMissingRow) && (r.problem === null || typeof r.problem === 'string'),
   coMomentRow: (r) => r instanceof Float64Array,
   binFeature: (r) => isRecord(r) && isCount(r.count) && typeof r.categorical === 'boolean' && r.edges instanceof Float64Array,
   profile: (r) => isRecord(r) && isCount(r.index) && typeof r.name === 'string' && isRecord(r.stats) && isRecord(r.histogram),

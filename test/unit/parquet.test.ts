@@ -10,7 +10,12 @@ import { loadDataset } from '../../src/engine/io/load';
 import { readCsv } from '../../src/engine/io/csv';
 import { analyseFile } from '../../src/engine/tasks/analyseFile';
 import type { Dataset } from '../../src/engine/dataset';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { createRng } from '../../src/engine/random';
+import { ThreadTaskRunner } from '../../src/worker/taskPool';
 import { FORMATS, assertSameTable } from './sameTable';
+
+const POOL_SCRIPT = join(__dirname, '..', 'support', 'taskWorkerTs.cjs');
 
 const CODECS = ['snappy', 'gzip', 'zstd', 'uncompressed'] as const;
 const parquet = (codec: (typeof CODECS)[number]): string => join(FORMATS, `table.${codec}.parquet`);
@@ -144,5 +149,108 @@ describe('Parquet (hyparquet)', () => {
     const controller = new AbortController();
     controller.abort();
     await assert.rejects(loadParquetDataset(parquet('snappy'), { signal: controller.signal }), (err: unknown) => err instanceof Error && err.name === 'AbortError');
+  });
+
+  it('numeric columns decoded chunk by chunk (nulls, NaN, ±Inf, beyond float32, int64, dictionaries, decimals, small pages) are the values and tallies of the cell semantic, inline and on 1, 2 or 4 threads', async () => {
+    const n = 70_000; // ≥ 65,536 rows: the columns live in shared memory and the chunks go to the threads
+    const rng = createRng(11);
+    const d: (number | null)[] = [];
+    const f: (number | null)[] = [];
+    const k: number[] = [];
+    const b: bigint[] = [];
+    const m: number[] = [];
+    const s: string[] = [];
+    const y: number[] = [];
+    for (let i = 0; i < n; i++) {
+      d.push(i % 7 === 3 ? null : i % 1001 === 11 ? NaN : i % 1301 === 13 ? Infinity : i % 1709 === 17 ? 1e40 : rng.next() * 10 - 5);
+      f.push(i % 5 === 0 ? null : Math.fround(rng.next()));
+      k.push(Math.floor(rng.next() * 4) - 1); // a handful of levels: dictionary pages
+      b.push(BigInt(Math.floor(rng.next() * 1e6)) * 1000003n);
+      m.push(Math.round(rng.next() * 1e4) / 100);
+      s.push(['red', 'green', 'blue'][i % 3]);
+      y.push(rng.next() < 0.5 ? 0 : 1);
+    }
+    const file = join(tmp, 'numeric.parquet');
+    const buffer = parquetWriteBuffer({
+      rowGroupSize: [9_000, 20_000],
+      pageSize: 16_384,
+      columnData: [
+        { name: 'd', data: d },
+        { name: 'f', data: f },
+        { name: 'k', data: k },
+        { name: 'b', data: b },
+        { name: 's', data: s },
+        { name: 'm', data: m },
+        { name: 'y', data: y },
+      ],
+      schema: [
+        { name: 'root', num_children: 7 },
+        { name: 'd', type: 'DOUBLE', repetition_type: 'OPTIONAL' },
+        { name: 'f', type: 'FLOAT', repetition_type: 'OPTIONAL' },
+        { name: 'k', type: 'INT32', repetition_type: 'REQUIRED' },
+        { name: 'b', type: 'INT64', repetition_type: 'OPTIONAL' },
+        { name: 's', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+        { name: 'm', type: 'INT32', converted_type: 'DECIMAL', scale: 2, precision: 9, repetition_type: 'OPTIONAL' },
+        { name: 'y', type: 'INT32', repetition_type: 'OPTIONAL' },
+      ],
+    });
+    await writeFile(file, Buffer.from(buffer));
+    const meta = await parquetMetadataAsync(buffer);
+    assert.ok(meta.row_groups.length >= 4, 'several row groups');
+    assert.ok(
+      meta.row_groups[0].columns.some((c) => c.meta_data?.encodings.some((e) => e.endsWith('DICTIONARY'))),
+      'some column chunk is dictionary-encoded',
+    );
+    const expected: Record<string, { values: Float32Array; empty: number; nonFinite: number }> = {};
+    const semantic = (name: string, source: readonly (number | bigint | null)[]): void => {
+      const values = new Float32Array(n);
+      let empty = 0;
+      let nonFinite = 0;
+      source.forEach((v, i) => {
+        if (v === null) {
+          values[i] = NaN;
+          empty++;
+          return;
+        }
+        const x = Math.fround(Number(v));
+        if (Number.isFinite(x)) values[i] = x;
+        else {
+          values[i] = NaN;
+          nonFinite++;
+        }
+      });
+      expected[name] = { values, empty, nonFinite };
+    };
+    semantic('d', d);
+    semantic('f', f);
+    semantic('k', k);
+    semantic('b', b);
+    semantic('m', m.map((v) => Math.round(v * 100) / 100));
+    assert.ok(expected.d.empty > 0 && expected.d.nonFinite > 0, 'the double column has nulls and non-finite values');
+    const check = (dataset: Dataset, how: string): void => {
+      assert.equal(dataset.rows, n);
+      assert.deepEqual(Array.from(dataset.label!.values), y, `${how}: label`);
+      for (const [name, e] of Object.entries(expected)) {
+        const j = dataset.names.indexOf(name);
+        assert.ok(j >= 0, `${how}: ${name} is a feature`);
+        assert.deepEqual(dataset.columns[j], e.values, `${how}: ${name} values`);
+        const info = dataset.columnInfo.find((c) => c.name === name)!;
+        assert.equal(info.missing, e.empty + e.nonFinite, `${how}: ${name} missing`);
+      }
+      assert.equal(dataset.columnInfo.find((c) => c.name === 's')?.type, 'categorical', `${how}: the text column still goes through hyparquet's reader`);
+    };
+    const inline = await loadParquetDataset(file, { label: 'y' });
+    check(inline, 'inline');
+    for (const threads of [1, 2, 4]) {
+      const runner = new ThreadTaskRunner({ script: POOL_SCRIPT, threads, minWork: 0 });
+      try {
+        const threaded = await loadParquetDataset(file, { label: 'y', runner });
+        check(threaded, `${threads} threads`);
+        assert.deepEqual(threaded.warnings, inline.warnings);
+        assert.deepEqual(threaded.columnInfo, inline.columnInfo);
+      } finally {
+        await runner.close();
+      }
+    }
   });
 });

@@ -133,6 +133,24 @@ export class ColumnarBuilder {
     }
   }
 
+  /** The sink column of the label, or -1. */
+  get labelColumn(): number {
+    return this.sink.labelIndex;
+  }
+
+  /** The sink's columns (allocated at the footer's row count), for readers that write values in place. */
+  sinkColumns(): readonly (Float32Array | null)[] {
+    return this.sink.columns;
+  }
+
+  /** Tallies of values a reader wrote in place into sink column `c`; chunks are merged in row order. */
+  mergeTallies(c: number, t: { readonly empty: number; readonly nonFinite: number; readonly firstMissingRow: number }): void {
+    const sink = this.sink;
+    sink.empty[c] += t.empty;
+    sink.nonFinite[c] += t.nonFinite;
+    if (sink.firstMissingRow[c] === 0) sink.firstMissingRow[c] = t.firstMissingRow;
+  }
+
   /** Room for `rows` rows (the row count grows with each record batch of an Arrow file). */
   reserve(rows: number): void {
     const sink = this.sink;

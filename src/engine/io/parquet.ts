@@ -6,7 +6,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
-import type { AsyncBuffer, ColumnData, FileMetaData, SchemaTree } from 'hyparquet';
+import type { AsyncBuffer, ColumnData, FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { compressors } from 'hyparquet-compressors';
 import type { Dataset, LoadOptions } from '../dataset';
@@ -14,6 +14,8 @@ import { DatasetError } from '../errors';
 import { openDataFile } from './csv';
 import { ColumnarBuilder } from './columnar';
 import type { ColumnarField } from './columnar';
+import { chunkTasks, isFastParquetColumn, MAX_PAGE_BYTES, parquetChunkKernel } from './parquetChunks';
+import type { ParquetChunkResult, ParquetChunkTask } from './parquetChunks';
 
 export async function loadParquetDataset(file: string, options: LoadOptions = {}): Promise<Dataset> {
   options.signal?.throwIfAborted();
@@ -23,23 +25,36 @@ export async function loadParquetDataset(file: string, options: LoadOptions = {}
     const buffer = fileBuffer(handle, size);
     let metadata: FileMetaData;
     let fields: ColumnarField[];
+    let nodes: SchemaTree[];
     try {
       metadata = await parquetMetadataAsync(buffer);
-      fields = parquetSchema(metadata).children.map(describeField);
+      nodes = parquetSchema(metadata).children;
+      fields = nodes.map(describeField);
     } catch (err) {
       throw corrupt(err, file, 'its footer (the schema and row-group index) cannot be read');
     }
     const rows = checkMetadata(metadata, size, file);
     if (rows === 0) throw new DatasetError('noRows', 'the Parquet file has no rows', { file, expected: 'data rows' });
     const builder = new ColumnarBuilder(file, fields, rows, options);
-    const columns = builder.readable.map((i) => fields[i].name);
+    // Flat numeric columns are decoded chunk by chunk on the runner's threads straight into their columns
+    // (parquetChunks.ts); the label and every other column go through hyparquet's reader below.
+    const fast = new Map<string, { column: number; element: SchemaElement }>();
+    const firstOfName = new Set<string>();
+    builder.readable.forEach((i) => {
+      const name = fields[i].name;
+      if (firstOfName.has(name)) return;
+      firstOfName.add(name);
+      if (builder.sinkIndex[i] !== builder.labelColumn && isFastParquetColumn(nodes[i])) fast.set(name, { column: builder.sinkIndex[i], element: nodes[i].element });
+    });
+    if (fast.size > 0) readFastColumns(file, metadata, fast, builder, options);
+    const columns = builder.readable.map((i) => fields[i].name).filter((name) => !fast.has(name));
     const byName = new Map<string, number>();
     builder.readable.forEach((i) => {
       if (!byName.has(fields[i].name)) byName.set(fields[i].name, i);
     });
     let start = 0;
     const totalRows = Math.max(1, Number(metadata.num_rows));
-    for (let g = 0; g < metadata.row_groups.length; g++) {
+    for (let g = 0; g < metadata.row_groups.length && columns.length > 0; g++) {
       options.signal?.throwIfAborted();
       options.onProgress?.(start / totalRows, start);
       const n = Number(metadata.row_groups[g].num_rows);
@@ -79,8 +94,56 @@ export async function loadParquetDataset(file: string, options: LoadOptions = {}
   }
 }
 
-/** Beyond this a page (or a row group's row count) is a corrupt header, not data: 1 GiB. */
-const MAX_PAGE_BYTES = 2 ** 30;
+/**
+ * The fast columns of every row group, one column chunk per task on the runner's threads (inline without one), their
+ * tallies merged in row order into the builder's sink. A damaged chunk is the same error the general path gives.
+ */
+function readFastColumns(
+  file: string,
+  metadata: FileMetaData,
+  fast: ReadonlyMap<string, { readonly column: number; readonly element: SchemaElement }>,
+  builder: ColumnarBuilder,
+  options: LoadOptions,
+): void {
+  const tasks: ParquetChunkTask[] = [];
+  let rowStart = 0;
+  for (let g = 0; g < metadata.row_groups.length; g++) {
+    tasks.push(...chunkTasks(metadata, g, rowStart, fast));
+    rowStart += Number(metadata.row_groups[g].num_rows);
+  }
+  const context = { file, columns: builder.sinkColumns() };
+  const work = tasks.reduce((sum, t) => sum + (t.end - t.start), 0);
+  const rows = Number(metadata.num_rows);
+  const progress = (done: number): void => {
+    const fraction = done / Math.max(1, tasks.length);
+    options.onProgress?.(fraction, Math.round(fraction * rows));
+  };
+  // Threads write into shared memory only (columns of at least 65,536 rows are allocated there); else inline.
+  const shared = context.columns.every((c) => c === null || c.buffer instanceof SharedArrayBuffer);
+  const results: readonly ParquetChunkResult[] = options.runner && shared
+    ? (options.runner.runKernel('parquetChunk', context, tasks, {
+        signal: options.signal,
+        work,
+        onDone: (n) => progress(n),
+      }) as ParquetChunkResult[])
+    : tasks.map((t, k) => {
+        progress(k);
+        return parquetChunkKernel(context, t, options.signal);
+      });
+  results.forEach((res, k) => {
+    const t = tasks[k];
+    if (res.problem !== null) {
+      throw new DatasetError('corruptFile', `not a readable Parquet file: column "${t.element.name}" of the row group at rows ${t.rowStart + 1}–${t.rowStart + t.rows} cannot be decoded (${res.problem})`, {
+        file,
+        column: t.element.name,
+        expected: 'a complete Parquet file (was it truncated or still being written?)',
+      });
+    }
+  });
+  // In row order, as the sequential reader tallies.
+  const order = tasks.map((_, k) => k).sort((a, b) => tasks[a].rowStart - tasks[b].rowStart);
+  for (const k of order) builder.mergeTallies(tasks[k].column, results[k]);
+}
 
 /** The footer's row counts and column-chunk ranges agree with each other and with the file; returns the row count. */
 function checkMetadata(metadata: FileMetaData, size: number, file: string): number {

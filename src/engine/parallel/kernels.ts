@@ -25,6 +25,8 @@ import { binFeatureKernel } from '../models/binning';
 import type { BinContext, BinResult, BinTask } from '../models/binning';
 import { csvSegmentKernel } from '../io/csvParallel';
 import type { CsvSegmentContext, CsvSegmentParse, CsvSegmentScan, CsvSegmentTask } from '../io/csvParallel';
+import { parquetChunkKernel } from '../io/parquetChunks';
+import type { ParquetChunkContext, ParquetChunkResult, ParquetChunkTask } from '../io/parquetChunks';
 import { runFoldTask } from './foldTasks';
 import type { FoldContext, FoldResult, FoldTask } from './foldTasks';
 
@@ -33,6 +35,8 @@ export interface KernelMap {
   readonly fold: { readonly context: FoldContext; readonly task: FoldTask; readonly result: FoldResult };
   /** One segment of a big CSV: its rows counted, or parsed into the table's shared columns (io/csvParallel.ts). */
   readonly csvSegment: { readonly context: CsvSegmentContext; readonly task: CsvSegmentTask; readonly result: CsvSegmentScan | CsvSegmentParse };
+  /** One column chunk of a Parquet file's numeric column, decoded into the table's shared column (io/parquetChunks.ts). */
+  readonly parquetChunk: { readonly context: ParquetChunkContext; readonly task: ParquetChunkTask; readonly result: ParquetChunkResult };
   /** One chunk's co-moment sums of column a with every b ≥ a, for a streamed file (stats/mergeableMoments.ts). */
   readonly coMomentRow: { readonly context: CoMomentContext; readonly task: { readonly a: number }; readonly result: Float64Array };
   /** One feature's histogram bins for gradient boosting, written into shared memory (models/binning.ts). */
@@ -60,13 +64,14 @@ export type KernelContext<K extends KernelKind> = KernelMap[K]['context'];
 export type KernelTask<K extends KernelKind> = KernelMap[K]['task'];
 export type KernelResult<K extends KernelKind> = KernelMap[K]['result'];
 
-export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'csvSegment', 'coMomentRow', 'binFeature', 'profile', 'correlationRow', 'marginal', 'leakScore', 'binarise', 'screenPairs', 'termColumns', 'termDots'];
+export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'csvSegment', 'parquetChunk', 'coMomentRow', 'binFeature', 'profile', 'correlationRow', 'marginal', 'leakScore', 'binarise', 'screenPairs', 'termColumns', 'termDots'];
 
 type Kernels = { readonly [K in KernelKind]: (context: KernelContext<K>, task: KernelTask<K>, signal?: CancelSignal) => KernelResult<K> };
 
 const KERNELS: Kernels = {
   fold: runFoldTask,
   csvSegment: csvSegmentKernel,
+  parquetChunk: parquetChunkKernel,
   coMomentRow,
   binFeature: (context, task) => binFeatureKernel(context, task),
   profile: profileKernel,

@@ -4,7 +4,7 @@
  */
 import type { CancelSignal } from '../cancel';
 import { normalQuantile } from '../stats/distributions';
-import { newSharedFloat32, newSharedFloat64 } from '../typed';
+import { newSharedFloat64 } from '../typed';
 import type { TaskRunner } from '../parallel/runner';
 import type { LowOrderScreen } from './types';
 
@@ -35,56 +35,77 @@ export function screenLowOrder(
 ): LowOrderScreen {
   const p = bits.length;
   const n = rows.length;
-  // Float32 is plenty for ±1-scale values and halves the memory on million-row data; sums stay float64.
-  // With threads the values go straight onto shared memory (a plain array would be copied there for the pairs).
+  const T = targets.length;
+  // A two-valued feature's standardised value is s0 or s1, so a pair's product takes four values, one per cell of
+  // the two bits: every sum the screen needs is a sum over those cells. Per feature the screened rows' bits are
+  // gathered once (a byte per row, shared with the threads: a quarter of float32 values), and per pair only the
+  // cell where both bits are 1 is summed over the rows; the other three cells follow from the features' own sums.
+  // The products are the float32 ones a stored product column would hold (as the fit's term columns are).
   const threaded = runner !== undefined && runner.threads > 1;
-  const values = bits.map((b, j) => {
-    const out = threaded ? newSharedFloat32(n) : new Float32Array(n);
-    const zero = s0[j];
-    const one = s1[j];
-    for (let u = 0; u < n; u++) out[u] = b[rows[u]] ? one : zero;
+  const gathered = bits.map((b) => {
+    const out = threaded ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n);
+    for (let u = 0; u < n; u++) out[u] = b[rows[u]] ? 1 : 0;
     return out;
   });
+  const zero = Float32Array.from(s0);
+  const one = Float32Array.from(s1);
+  // Per feature: rows with bit 1, and Σ resid over them per target; per target: Σ resid over all rows.
+  const ones = new Float64Array(p);
+  const onesResid = new Float64Array(p * T);
+  const total = targets.map((t) => {
+    let sum = 0;
+    for (let u = 0; u < n; u++) sum += t.resid[u];
+    return sum;
+  });
+  for (let j = 0; j < p; j++) {
+    const g = gathered[j];
+    let c = 0;
+    for (let u = 0; u < n; u++) c += g[u];
+    ones[j] = c;
+    targets.forEach((t, k) => {
+      let sum = 0;
+      for (let u = 0; u < n; u++) sum += g[u] * t.resid[u];
+      onesResid[j * T + k] = sum;
+    });
+  }
   const scored: { features: string[]; z: number; class?: string }[] = [];
   const z = (sxy: number, sxx: number, sd: number): number => (sxx > 0 && sd > 0 ? (sxy / Math.sqrt(sxx * n) / sd) * Math.sqrt(n) : 0);
-  const score = (x: Float32Array, members: string[]): void => {
-    if (targets.length === 1) {
-      const { resid, sd } = targets[0];
-      let sxy = 0;
-      let sxx = 0;
-      for (let u = 0; u < n; u++) {
-        sxy += x[u] * resid[u];
-        sxx += x[u] * x[u];
-      }
-      scored.push({ features: members, z: z(sxy, sxx, sd) });
-      return;
-    }
-    let sxx = 0;
-    for (let u = 0; u < n; u++) sxx += x[u] * x[u];
-    for (const t of targets) {
-      let sxy = 0;
-      for (let u = 0; u < n; u++) sxy += x[u] * t.resid[u];
-      scored.push({ features: members, z: z(sxy, sxx, t.sd), ...(t.class !== undefined ? { class: t.class } : {}) });
-    }
+  const push = (members: string[], sxx: number, sxy: (k: number) => number): void => {
+    targets.forEach((t, k) => scored.push({ features: members, z: z(sxy(k), sxx, t.sd), ...(T > 1 && t.class !== undefined ? { class: t.class } : {}) }));
   };
-  for (let a = 0; a < p; a++) score(values[a], [names[a]]);
+  for (let a = 0; a < p; a++) {
+    const n1 = ones[a];
+    push([names[a]], n1 * one[a] * one[a] + (n - n1) * zero[a] * zero[a], (k) => one[a] * onesResid[a * T + k] + zero[a] * (total[k] - onesResid[a * T + k]));
+  }
   // Pairs: one kernel task per first feature a (its pairs with every b > a), side by side on a runner's threads.
   const context: ScreenPairsContext = {
-    values,
+    bits: gathered,
     resids: targets.map((t) => (threaded ? sharedCopy(t.resid) : t.resid)),
   };
   const tasks: ScreenPairsTask[] = Array.from({ length: Math.max(0, p - 1) }, (_, a) => ({ a }));
-  const sums = runner && threaded ? runner.runKernel('screenPairs', context, tasks, { signal, work: (n * p * p) / 2 }) : tasks.map((task) => {
+  const sums = runner && threaded ? runner.runKernel('screenPairs', context, tasks, { signal, work: (n * p * p) / 8 }) : tasks.map((task) => {
     signal?.throwIfAborted();
     return screenPairsKernel(context, task);
   });
-  const T = targets.length;
   sums.forEach((row, a) => {
     for (let b = a + 1; b < p; b++) {
       const at = (b - a - 1) * (1 + T);
-      const members = [names[a], names[b]];
-      targets.forEach((t, k) => {
-        scored.push({ features: members, z: z(row[at + 1 + k], row[at], t.sd), ...(T > 1 && t.class !== undefined ? { class: t.class } : {}) });
+      // The four cells (bit of a, bit of b): their row counts, product values and Σ resid per target.
+      const n11 = row[at];
+      const n10 = ones[a] - n11;
+      const n01 = ones[b] - n11;
+      const n00 = n - ones[a] - ones[b] + n11;
+      const x11 = Math.fround(one[a] * one[b]);
+      const x10 = Math.fround(one[a] * zero[b]);
+      const x01 = Math.fround(zero[a] * one[b]);
+      const x00 = Math.fround(zero[a] * zero[b]);
+      const sxx = n11 * x11 * x11 + n10 * x10 * x10 + n01 * x01 * x01 + n00 * x00 * x00;
+      push([names[a], names[b]], sxx, (k) => {
+        const r11 = row[at + 1 + k];
+        const r10 = onesResid[a * T + k] - r11;
+        const r01 = onesResid[b * T + k] - r11;
+        const r00 = total[k] - onesResid[a * T + k] - onesResid[b * T + k] + r11;
+        return x11 * r11 + x10 * r10 + x01 * r01 + x00 * r00;
       });
     }
   });
@@ -98,9 +119,10 @@ export function screenLowOrder(
   };
 }
 
-/** What the pair tasks of one screen share (parallel/kernels.ts: `screenPairs`): values on the rows, the targets. */
+/** What the pair tasks of one screen share (parallel/kernels.ts: `screenPairs`): the bits on the rows, the targets. */
 export interface ScreenPairsContext {
-  readonly values: readonly Float32Array[];
+  /** Per feature, its bit (0 or 1) on each screened row. */
+  readonly bits: readonly Uint8Array[];
   readonly resids: readonly Float64Array[];
 }
 
@@ -109,20 +131,20 @@ export interface ScreenPairsTask {
 }
 
 /**
- * Feature a's pairs with every b > a: per pair, Σx² then Σx·resid per target (1 + T numbers), x the product rounded
- * to float32 as a stored product column would be. Up to three targets' sums share one pass over the rows; each sum
- * still adds its rows in order, so the numbers are those of a pass per sum, whatever thread runs it.
+ * Feature a's pairs with every b > a: per pair, the rows where both bits are 1, then Σ resid over them per target
+ * (1 + T numbers). Up to three targets' sums share one pass over the rows; each sum still adds its rows in order, so
+ * the numbers are those of a pass per sum, whatever thread runs it.
  */
 export function screenPairsKernel(context: ScreenPairsContext, task: ScreenPairsTask): Float64Array {
-  const { values, resids } = context;
-  const p = values.length;
+  const { bits, resids } = context;
+  const p = bits.length;
   const T = resids.length;
   const a = task.a;
-  const va = values[a];
-  const n = va.length;
+  const ba = bits[a];
+  const n = ba.length;
   const out = new Float64Array(Math.max(0, p - a - 1) * (1 + T));
   for (let b = a + 1; b < p; b++) {
-    const vb = values[b];
+    const bb = bits[b];
     const at = (b - a - 1) * (1 + T);
     for (let t0 = 0; t0 < T; t0 += 3) {
       const r0 = resids[t0];
@@ -131,15 +153,15 @@ export function screenPairsKernel(context: ScreenPairsContext, task: ScreenPairs
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
-      let xx = 0;
+      let both = 0;
       for (let u = 0; u < n; u++) {
-        const x = Math.fround(va[u] * vb[u]);
-        xx += x * x;
-        s0 += x * r0[u];
-        s1 += x * r1[u];
-        s2 += x * r2[u];
+        const m = ba[u] & bb[u];
+        both += m;
+        s0 += m * r0[u];
+        s1 += m * r1[u];
+        s2 += m * r2[u];
       }
-      if (t0 === 0) out[at] = xx;
+      if (t0 === 0) out[at] = both;
       out[at + 1 + t0] = s0;
       if (t0 + 1 < T) out[at + 2 + t0] = s1;
       if (t0 + 2 < T) out[at + 3 + t0] = s2;

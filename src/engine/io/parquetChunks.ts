@@ -1,0 +1,214 @@
+/**
+ * Parquet's numeric columns, one column chunk (row group × column) per task, on the runner's threads. hyparquet's own
+ * page readers decode each page (page headers, decompression, PLAIN / dictionary / delta / byte-stream-split values,
+ * definition levels); this file only walks a flat column chunk's pages and writes the values straight into the
+ * table's shared float32 column at the row group's offset — hyparquet's generic list assembly, which builds a JS
+ * array per chunk and costs more than the decoding, is not needed for a flat column.
+ *
+ * The cell semantic is the one of columnar.ts, value by value: a number (or bigint) is Math.fround'ed, a non-finite
+ * or out-of-float32 one is missing and counted non-finite, a null is missing and counted empty. The per-chunk tallies
+ * are merged in row order by the caller, so the sink is the one the sequential reader would have filled.
+ *
+ * A chunk's page headers are checked as parquet.ts checks them (sizes, value counts, a dictionary before dictionary
+ * pages): a damaged one is reported, not looped on.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { CompressionCodec, DecodedArray, FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
+import type { ColumnDecoder } from 'hyparquet/src/types.js';
+import { parquetHeader, readPage } from 'hyparquet/src/column.js';
+import { convert, convertWithDictionary, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
+import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
+import { compressors } from 'hyparquet-compressors';
+import type { CancelSignal } from '../cancel';
+
+/** Beyond this a page (or a row group's row count) is a corrupt header, not data: 1 GiB. */
+export const MAX_PAGE_BYTES = 2 ** 30;
+
+export interface ParquetChunkContext {
+  readonly file: string;
+  /** The table's columns by sink index (shared memory when threaded); null where a column is not read here. */
+  readonly columns: readonly (Float32Array | null)[];
+}
+
+export interface ParquetChunkTask {
+  /** Sink column the values go to. */
+  readonly column: number;
+  /** The column's schema element (flat, numeric: see isFastParquetColumn). */
+  readonly element: SchemaElement;
+  readonly codec: CompressionCodec;
+  /** Byte range of the column chunk in the file. */
+  readonly start: number;
+  readonly end: number;
+  /** First row of the row group in the table, and its row count. */
+  readonly rowStart: number;
+  readonly rows: number;
+}
+
+export interface ParquetChunkResult {
+  readonly empty: number;
+  readonly nonFinite: number;
+  /** 1-based row of the first missing value, 0 = none. */
+  readonly firstMissingRow: number;
+  /** Why the chunk could not be read (a damaged page), or null. */
+  readonly problem: string | null;
+}
+
+const INTEGER_CONVERTED = new Set(['INT_8', 'INT_16', 'INT_32', 'INT_64', 'UINT_8', 'UINT_16', 'UINT_32', 'UINT_64', 'DECIMAL']);
+
+/**
+ * A top-level, non-repeated column whose values hyparquet decodes to numbers or bigints: FLOAT, DOUBLE, INT32, INT64,
+ * plain or as (unsigned) integers or decimals. Dates, times, timestamps and everything else keep the general path.
+ */
+export function isFastParquetColumn(node: SchemaTree): boolean {
+  const e = node.element;
+  if (node.children.length > 0 || e.repetition_type === 'REPEATED') return false;
+  if (e.type !== 'FLOAT' && e.type !== 'DOUBLE' && e.type !== 'INT32' && e.type !== 'INT64') return false;
+  if (e.converted_type !== undefined && !INTEGER_CONVERTED.has(e.converted_type)) return false;
+  const logical = e.logical_type?.type;
+  return logical === undefined || logical === 'INTEGER' || logical === 'DECIMAL';
+}
+
+/** The tasks of one row group: its fast columns' chunks, by sink column. */
+export function chunkTasks(metadata: FileMetaData, group: number, rowStart: number, fast: ReadonlyMap<string, { readonly column: number; readonly element: SchemaElement }>): ParquetChunkTask[] {
+  const g = metadata.row_groups[group];
+  const rows = Number(g.num_rows);
+  const tasks: ParquetChunkTask[] = [];
+  for (const chunk of g.columns) {
+    const meta = chunk.meta_data;
+    if (!meta || meta.path_in_schema.length !== 1) continue;
+    const target = fast.get(meta.path_in_schema[0]);
+    if (!target) continue;
+    const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+    tasks.push({ column: target.column, element: target.element, codec: meta.codec, start, end: start + Number(meta.total_compressed_size), rowStart, rows });
+  }
+  return tasks;
+}
+
+/** The `parquetChunk` kernel (parallel/kernels.ts): decode one column chunk into its column. */
+export function parquetChunkKernel(context: ParquetChunkContext, task: ParquetChunkTask, signal?: CancelSignal): ParquetChunkResult {
+  signal?.throwIfAborted();
+  const out = context.columns[task.column];
+  if (!out || out.length < task.rowStart + task.rows) return failed('the column is not in the table');
+  const bytes = readRange(context.file, task.start, task.end);
+  if (bytes.length < task.end - task.start) return failed('the column chunk ends beyond the file');
+  const root: SchemaTree = { element: { name: 'root' }, children: [], count: 1, path: [] } as unknown as SchemaTree;
+  const leaf: SchemaTree = { element: task.element, children: [], count: 1, path: [task.element.name] } as unknown as SchemaTree;
+  const decoder: ColumnDecoder = {
+    pathInSchema: [task.element.name],
+    element: task.element,
+    schemaPath: [root, leaf],
+    type: task.element.type as ColumnDecoder['type'],
+    codec: task.codec,
+    compressors,
+    parsers: DEFAULT_PARSERS,
+  } as ColumnDecoder;
+  const maxDefinition = task.element.repetition_type === 'REQUIRED' ? 0 : 1;
+  const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
+  let dictionary: DecodedArray | undefined;
+  let empty = 0;
+  let nonFinite = 0;
+  let firstMissingRow = 0;
+  let r = task.rowStart;
+  const stop = task.rowStart + task.rows;
+  const missing = (row: number): void => {
+    out[row] = NaN;
+    if (firstMissingRow === 0) firstMissingRow = row + 1;
+  };
+  const put = (row: number, v: unknown): void => {
+    const f = Math.fround(typeof v === 'number' ? v : Number(v as bigint));
+    if (f - f === 0) {
+      out[row] = f;
+    } else {
+      nonFinite++;
+      missing(row);
+    }
+  };
+  try {
+    while (r < stop && reader.offset < reader.view.byteLength - 1) {
+      signal?.throwIfAborted();
+      const at = reader.offset;
+      const header = parquetHeader(reader);
+      const compressed = header.compressed_page_size;
+      const sane = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= MAX_PAGE_BYTES;
+      if (header.type === undefined || !sane(compressed) || !sane(header.uncompressed_page_size) || reader.offset <= at || reader.offset + compressed > reader.view.byteLength) {
+        return failed('a page header is damaged');
+      }
+      let values: DecodedArray;
+      let levels: ArrayLike<number> | undefined;
+      let count: number;
+      if (header.type === 'DICTIONARY_PAGE') {
+        const entries = header.dictionary_page_header?.num_values;
+        if (entries === undefined || !(entries >= 0 && entries <= header.uncompressed_page_size * 8)) return failed('a dictionary page header is damaged');
+        const { data } = readPage(reader, header, decoder, undefined, undefined, 0);
+        if (data) dictionary = convert(data, decoder);
+        continue;
+      } else if (header.type === 'DATA_PAGE' && header.data_page_header) {
+        const daph = header.data_page_header;
+        count = daph.num_values;
+        if (!(count >= 0 && count <= task.rows)) return failed('a data page header is damaged');
+        if (daph.encoding.endsWith('_DICTIONARY') && dictionary === undefined) return failed('a dictionary-encoded page comes before its dictionary');
+        const page = decompressPage(new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, compressed), header.uncompressed_page_size, task.codec, compressors);
+        reader.offset += compressed;
+        const decoded = readDataPage(page, daph, decoder);
+        values = convertWithDictionary(decoded.dataPage, dictionary, daph.encoding, decoder);
+        levels = decoded.definitionLevels;
+      } else if (header.type === 'DATA_PAGE_V2' && header.data_page_header_v2) {
+        const daph2 = header.data_page_header_v2;
+        count = daph2.num_values;
+        if (!(count >= 0 && count <= task.rows)) return failed('a data page header is damaged');
+        if (daph2.encoding.endsWith('_DICTIONARY') && dictionary === undefined) return failed('a dictionary-encoded page comes before its dictionary');
+        const decoded = readDataPageV2(new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, compressed), header, decoder);
+        reader.offset += compressed;
+        values = convertWithDictionary(decoded.dataPage, dictionary, daph2.encoding, decoder);
+        levels = decoded.definitionLevels;
+      } else {
+        // An index page (or an unknown one): nothing to decode.
+        reader.offset += compressed;
+        continue;
+      }
+      if (r + count > stop) return failed('its pages hold more values than the row group has rows');
+      if (!levels || levels.length === 0 || maxDefinition === 0) {
+        if (values.length !== count) return failed('a page holds fewer values than its header says');
+        for (let i = 0; i < count; i++) put(r + i, values[i]);
+      } else {
+        if (levels.length !== count) return failed('a page holds fewer levels than its header says');
+        let k = 0;
+        for (let i = 0; i < count; i++) {
+          if (levels[i] === maxDefinition) {
+            if (k >= values.length) return failed('a page holds fewer values than its levels say');
+            put(r + i, values[k++]);
+          } else {
+            empty++;
+            missing(r + i);
+          }
+        }
+      }
+      r += count;
+    }
+  } catch (err) {
+    if (err instanceof Error && (err.name === 'AbortError' || err.name === 'CancelledError')) throw err;
+    return failed(err instanceof Error ? err.message.split(/\r?\n/)[0] : String(err));
+  }
+  if (r !== stop) return failed(`its pages hold ${r - task.rowStart} values, the row group has ${task.rows} rows`);
+  return { empty, nonFinite, firstMissingRow, problem: null };
+}
+
+function failed(problem: string): ParquetChunkResult {
+  return { empty: 0, nonFinite: 0, firstMissingRow: 0, problem };
+}
+
+function readRange(file: string, start: number, end: number): Uint8Array {
+  const buf = new Uint8Array(Math.max(0, end - start));
+  const fd = openSync(file, 'r');
+  try {
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, start + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got === buf.length ? buf : buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}

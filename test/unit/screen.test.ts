@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { screenLowOrder } from '../../src/engine/sparsity/screen';
+import type { ScreenTarget } from '../../src/engine/sparsity/screen';
+import { createRng } from '../../src/engine/random';
+import { ThreadTaskRunner } from '../../src/worker/taskPool';
+
+const SCRIPT = join(__dirname, '..', 'support', 'taskWorkerTs.cjs');
+
+/** The screen's z of every single and pair, computed the plain way: float32 product columns, sums in row order. */
+function reference(bits: Uint8Array[], s0: Float64Array, s1: Float64Array, targets: ScreenTarget[], rows: Uint32Array): Map<string, number> {
+  const n = rows.length;
+  const values = bits.map((b, j) => Float32Array.from(rows, (r) => (b[r] ? s1[j] : s0[j])));
+  const out = new Map<string, number>();
+  const score = (x: Float32Array, key: string): void => {
+    let xx = 0;
+    for (let u = 0; u < n; u++) xx += x[u] * x[u];
+    targets.forEach((t, k) => {
+      let xy = 0;
+      for (let u = 0; u < n; u++) xy += x[u] * t.resid[u];
+      out.set(`${key}|${k}`, xx > 0 && t.sd > 0 ? (xy / Math.sqrt(xx * n) / t.sd) * Math.sqrt(n) : 0);
+    });
+  };
+  for (let a = 0; a < bits.length; a++) score(values[a], `x${a}`);
+  for (let a = 0; a < bits.length; a++) for (let b = a + 1; b < bits.length; b++) score(Float32Array.from(values[a], (v, u) => Math.fround(v * values[b][u])), `x${a}·x${b}`);
+  return out;
+}
+
+test('the low-order screen from bits gives the z of every single and pair as float32 product columns do, for one target or several, on any thread count', async () => {
+  const rng = createRng(21);
+  const N = 6000;
+  const p = 9;
+  const bits = Array.from({ length: p }, (_, j) => Uint8Array.from({ length: N }, () => (rng.next() < 0.2 + 0.07 * j ? 1 : 0)));
+  // A planted pair effect (x2 AND x5) and a main effect (x7); the rest is noise.
+  const y = Float64Array.from({ length: N }, (_, i) => (bits[2][i] & bits[5][i] ? 0.9 : 0) + 0.5 * bits[7][i] + rng.normal());
+  const rows = Uint32Array.from({ length: 4000 }, (_, u) => u * 1 + (u % 3)); // a subset, not in storage order everywhere
+  const s0 = new Float64Array(p);
+  const s1 = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    let ones = 0;
+    for (const r of rows) ones += bits[j][r];
+    const q = ones / rows.length;
+    const sd = Math.sqrt(q * (1 - q));
+    s0[j] = -q / sd;
+    s1[j] = (1 - q) / sd;
+  }
+  const target = (values: Float64Array): ScreenTarget => {
+    const v = Float64Array.from(rows, (r) => values[r]);
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    const resid = v.map((x) => x - mean);
+    const sd = Math.sqrt(resid.reduce((a, b) => a + b * b, 0) / resid.length);
+    return { resid, sd };
+  };
+  const names = Array.from({ length: p }, (_, j) => `x${j}`);
+  for (const targets of [[target(y)], [target(y), target(y.map((v) => -v)), target(y.map((v, i) => v * (i % 2))), target(y.map((v) => v * v))]]) {
+    const ref = reference(bits, s0, s1, targets, rows);
+    const check = (screen: ReturnType<typeof screenLowOrder>, how: string): void => {
+      assert.equal(screen.terms, p + (p * (p - 1)) / 2, how);
+      for (const t of screen.significant) {
+        const k = targets.length === 1 ? 0 : Number(t.class);
+        const expected = ref.get(`${t.features.join('·')}|${k}`);
+        assert.ok(expected !== undefined && Math.abs(t.z - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${how}: ${t.features.join('·')} z ${t.z} vs ${expected}`);
+      }
+      const strongest = [...ref.entries()].sort((x, y2) => Math.abs(y2[1]) - Math.abs(x[1]))[0];
+      assert.ok(Math.abs(Math.abs(screen.strongest!.z) - Math.abs(strongest[1])) <= 1e-9 * Math.abs(strongest[1]), `${how}: strongest`);
+      const found = screen.significant.map((t) => t.features.join('·'));
+      assert.ok(found.includes('x2·x5') && found.includes('x7'), `${how}: the planted pair and main effect are found (${found.join(', ')})`);
+    };
+    const tagged = targets.map((t, k) => (targets.length > 1 ? { ...t, class: String(k) } : t));
+    const inline = screenLowOrder(bits, s0, s1, tagged, rows, names);
+    check(inline, `${targets.length} target(s), inline`);
+    for (const threads of [2, 4]) {
+      const runner = new ThreadTaskRunner({ script: SCRIPT, threads, minWork: 0 });
+      try {
+        assert.deepEqual(screenLowOrder(bits, s0, s1, tagged, rows, names, undefined, runner), inline, `${threads} threads`);
+      } finally {
+        await runner.close();
+      }
+    }
+  }
+});
