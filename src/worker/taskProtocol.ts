@@ -115,7 +115,14 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
   },
   correlationRow: {
     context: (c) =>
-      Array.isArray(c.columns) && c.columns.every(isFloatColumn) && Array.isArray(c.means) && Array.isArray(c.anyMissing) && Array.isArray(c.constant) && c.means.length === c.columns.length,
+      Array.isArray(c.columns) &&
+      c.columns.every(isFloatColumn) &&
+      Array.isArray(c.means) &&
+      Array.isArray(c.anyMissing) &&
+      Array.isArray(c.constant) &&
+      Array.isArray(c.squares) &&
+      c.means.length === c.columns.length &&
+      c.squares.length === c.columns.length,
     task: (t, c) => isRecord(t) && isCount(t.row) && t.row < (c.columns as unknown[]).length,
   },
   marginal: {
@@ -149,12 +156,10 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
         c.thresholds.every((t) => typeof t === 'number') &&
         c.train instanceof Uint32Array &&
         Array.isArray(c.bits) &&
-        c.bits.every((x) => shared(x, Uint8Array)) &&
-        Array.isArray(c.values) &&
-        c.values.every((x) => shared(x, Float32Array))
+        c.bits.every((x) => shared(x, Uint8Array))
       );
     },
-    task: (t, c) => isRecord(t) && isCount(t.feature) && t.feature < (c.columns as unknown[]).length && t.feature < (c.bits as unknown[]).length && t.feature < (c.values as unknown[]).length,
+    task: (t, c) => isRecord(t) && isCount(t.feature) && t.feature < (c.columns as unknown[]).length && t.feature < (c.bits as unknown[]).length,
   },
   screenPairs: {
     context: (c) =>

@@ -59,3 +59,42 @@ test('a long constant column whose float mean rounds is still constant (null), n
   assert.equal(m.matrix[0][1], null);
   assert.equal(m.matrix[0][0], null);
 });
+
+test('complete columns four pairs at a time give the bits of one pair at a time (every count of partners, with constant and incomplete columns between)', () => {
+  const rng = createRng(17);
+  const n = 3001;
+  for (const p of [1, 2, 5, 6, 7, 8, 9, 11]) {
+    const columns = Array.from({ length: p }, (_, j) => {
+      if (j === 3) return new Float32Array(n).fill(2.5); // constant
+      if (j === 4) return Float32Array.from({ length: n }, (_, i) => (i % 17 === 0 ? NaN : rng.normal() + 1e3)); // incomplete
+      return Float32Array.from({ length: n }, () => rng.normal() * (j + 1) + j * 100);
+    });
+    const m = correlationMatrix(columns, columns.map((_, j) => `x${j}`));
+    for (let a = 0; a < p; a++) {
+      for (let b = a + 1; b < p; b++) {
+        if (a === 3 || b === 3 || a === 4 || b === 4) continue;
+        // One pair at a time: centred sums in row order (the formula every pair used before).
+        let ma = 0;
+        let mb = 0;
+        for (let i = 0; i < n; i++) {
+          ma += columns[a][i];
+          mb += columns[b][i];
+        }
+        ma /= n;
+        mb /= n;
+        let sxy = 0;
+        let sxx = 0;
+        let syy = 0;
+        for (let i = 0; i < n; i++) {
+          const x = columns[a][i] - ma;
+          const y = columns[b][i] - mb;
+          sxy += x * y;
+          sxx += x * x;
+          syy += y * y;
+        }
+        assert.equal(m.matrix[a][b], Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy))), `p = ${p}: r(x${a}, x${b})`);
+      }
+    }
+    if (p > 3) assert.equal(m.matrix[3][0], null);
+  }
+});

@@ -184,6 +184,25 @@ test('classifyShape takes summary and modes computed separately, as the report m
   });
 });
 
+test('a sorted column is classified by index ranges with the numbers of the value-by-value passes (three peaks, empty ends, infinities)', () => {
+  const rng = createRng(41);
+  const d = generateKryptonite({ n: 9, seed: 4, rows: 5000 });
+  const columns: Float32Array[] = [
+    ...d.columns,
+    column(6000, () => rng.int(3) * 2 + 0.2 * rng.normal()),
+    Float32Array.from({ length: 4000 }, (_, i) => (i === 0 ? -Infinity : i === 1 ? Infinity : (i % 2) + 0.05 * rng.normal())),
+  ];
+  let clustered = 0;
+  for (const c of columns) {
+    const sorted = Float32Array.from(c).sort();
+    const summary = summarise(c);
+    const modes = detectModes(c);
+    if (modes.clustered && modes.peaks.length >= 2) clustered++;
+    assert.deepEqual(classifyShape(sorted, summary, modes, true), classifyShape(sorted, summary, modes, false));
+  }
+  assert.ok(clustered >= 8, `most columns take the clustered path (${clustered})`);
+});
+
 test('a 1,000,000-value two-peak column with normal noise is gaussian (timing lives in npm run bench)', () => {
   const rng = createRng(99);
   const big = column(1_000_000, () => rng.int(2) + 0.1 * rng.normal());

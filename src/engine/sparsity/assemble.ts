@@ -8,6 +8,7 @@ import type { FitSetup, Fits } from './fits';
 import type { PathResult, SquaredPathResult } from './path';
 import { classBaseLogit, classLosses, ovrProbabilities, termPredictor } from './predict';
 import { fmtInt } from './text';
+import type { TermValues } from './termValues';
 import type { HoldOut, LowOrderScreen, ModelTerms, ParityFinding, RegressionHoldOut, SparsityAnalysis, SparsityClass, SparsityModel, SparsityReport, SparsityTerm } from './types';
 
 export interface AssembleInput {
@@ -17,7 +18,7 @@ export interface AssembleInput {
   readonly candidates: readonly number[];
   readonly degree: { readonly min: number; readonly max: number };
   readonly representation: 'binarised' | 'continuous';
-  readonly values: readonly Float32Array[];
+  readonly values: readonly TermValues[];
   readonly certifiedDegree: number;
   readonly examined: readonly number[];
   readonly parity: ParityFinding | null;

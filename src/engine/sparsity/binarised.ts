@@ -1,20 +1,22 @@
 /**
  * The binarised representation of the L1 analysis: each feature cut at its threshold into bits, standardised on the
- * training rows (a bit b becomes s1 when set, s0 when not: mean 0, sd 1 there), as float32 values for the listed-term
- * fits. One kernel task per feature (parallel/kernels.ts: `binarise`), written into shared memory when threads run.
+ * training rows (a bit b becomes s1 when set, s0 when not: mean 0, sd 1 there). The listed-term fits read the values
+ * through the bits (termValues.ts: a byte per row, not a float32 column). One kernel task per feature
+ * (parallel/kernels.ts: `binarise`), written into shared memory when threads run.
  */
 import type { CancelSignal } from '../cancel';
 import { binariseInto } from '../binarise';
 import type { TaskRunner } from '../parallel/runner';
-import { newSharedFloat32, sharedFloat32 } from '../typed';
+import { sharedFloat32 } from '../typed';
+import { twoValued } from './termValues';
+import type { TwoValued } from './termValues';
 
 export interface BinariseContext {
   readonly columns: readonly Float32Array[];
   readonly thresholds: readonly number[];
   readonly train: Uint32Array;
-  /** Written by the tasks: each feature's bits and standardised values. */
+  /** Written by the tasks: each feature's bits. */
   readonly bits: readonly Uint8Array[];
-  readonly values: readonly Float32Array[];
 }
 
 export interface BinariseTask {
@@ -33,8 +35,6 @@ export function binariseKernel(context: BinariseContext, task: BinariseTask): Fl
   const sd = Math.sqrt(q * (1 - q));
   const zero = -q / sd;
   const one = (1 - q) / sd;
-  const out = context.values[j];
-  for (let i = 0; i < bits.length; i++) out[i] = bits[i] ? one : zero;
   return Float64Array.of(zero, one);
 }
 
@@ -44,13 +44,12 @@ export function binariseAll(
   train: Uint32Array,
   runner?: TaskRunner,
   signal?: CancelSignal,
-): { bits: Uint8Array[]; s0: Float64Array; s1: Float64Array; values: Float32Array[] } {
+): { bits: Uint8Array[]; s0: Float64Array; s1: Float64Array; values: TwoValued[] } {
   const p = columns.length;
   const n = p === 0 ? 0 : columns[0].length;
   const threaded = runner !== undefined && runner.threads > 1 && p > 1;
   const bits = columns.map(() => (threaded ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n)));
-  const values = columns.map(() => (threaded ? newSharedFloat32(n) : new Float32Array(n)));
-  const context: BinariseContext = { columns: threaded ? columns.map(sharedFloat32) : columns, thresholds, train, bits, values };
+  const context: BinariseContext = { columns: threaded ? columns.map(sharedFloat32) : columns, thresholds, train, bits };
   const tasks: BinariseTask[] = columns.map((_, feature) => ({ feature }));
   const scales =
     threaded && runner
@@ -59,5 +58,7 @@ export function binariseAll(
           signal?.throwIfAborted();
           return binariseKernel(context, task);
         });
-  return { bits, s0: Float64Array.from(scales, (s) => s[0]), s1: Float64Array.from(scales, (s) => s[1]), values };
+  const s0 = Float64Array.from(scales, (s) => s[0]);
+  const s1 = Float64Array.from(scales, (s) => s[1]);
+  return { bits, s0, s1, values: bits.map((b, j) => twoValued(b, s0[j], s1[j])) };
 }

@@ -12,6 +12,7 @@ import { WorkMeter } from './l1';
 import type { PathResult, SquaredPathResult } from './path';
 import { cellColumns, explicitSpace, explicitSquaredSpace, termStore, transformSpace, transformSquaredSpace } from './spaces';
 import type { SparsityReport, SparsityStep } from './types';
+import type { TermValues } from './termValues';
 
 export type SparsityTask = 'binary' | 'regression' | 'multiclass';
 
@@ -125,7 +126,7 @@ export function fitExact(setup: FitSetup, k: number, cellOf: Uint32Array, s0: Fl
 }
 
 /** Fits over an explicit list of terms (feature positions) on the rows of `fitSplit`. */
-export function fitExplicit(setup: FitSetup, terms: readonly (readonly number[])[], values: readonly Float32Array[], fitSplit: Split): Fits {
+export function fitExplicit(setup: FitSetup, terms: readonly (readonly number[])[], values: readonly TermValues[], fitSplit: Split): Fits {
   const options = { lambda: setup.lambda, signal: setup.signal };
   const budget = setup.budgetBytes / 2;
   const store = termStore(terms, values, fitSplit, budget, setup.runner, setup.signal);

@@ -4,20 +4,21 @@
  */
 import { sigmoid } from './l1';
 import type { ModelTerms } from './types';
+import { multiplyValues } from './termValues';
+import type { TermValues } from './termValues';
 
-/** η = intercept + Σ coefficient·Π values over `rows`; terms involving feature `drop` (≥ 0) are left out. */
-export function termPredictor(model: ModelTerms, values: readonly Float32Array[], rows: Uint32Array, drop = -1): Float64Array {
-  const out = new Float64Array(rows.length);
+/**
+ * η = intercept + Σ coefficient·Π values over `rows`; terms involving feature `drop` (≥ 0) are left out. Term by
+ * term over all rows (each row's products and sums in the same order as row by row: the same numbers).
+ */
+export function termPredictor(model: ModelTerms, values: readonly TermValues[], rows: Uint32Array, drop = -1): Float64Array {
+  const out = new Float64Array(rows.length).fill(model.intercept);
   const terms = drop < 0 ? model.terms : model.terms.filter((t) => !t.features.includes(drop));
-  for (let u = 0; u < rows.length; u++) {
-    const r = rows[u];
-    let eta = model.intercept;
-    for (const t of terms) {
-      let v = t.coefficient;
-      for (const j of t.features) v *= values[j][r];
-      eta += v;
-    }
-    out[u] = eta;
+  const product = new Float64Array(rows.length);
+  for (const t of terms) {
+    product.fill(t.coefficient);
+    for (const j of t.features) multiplyValues(values[j], rows, product);
+    for (let u = 0; u < rows.length; u++) out[u] += product[u];
   }
   return out;
 }
@@ -27,7 +28,7 @@ export function termPredictor(model: ModelTerms, values: readonly Float32Array[]
  * (Rifkin & Klautau 2004 — the usual way to read one-vs-rest scores as a distribution; scikit-learn's
  * OneVsRestClassifier.predict_proba does the same).
  */
-export function ovrProbabilities(models: readonly ModelTerms[], values: readonly Float32Array[], rows: Uint32Array, drop = -1): Float64Array {
+export function ovrProbabilities(models: readonly ModelTerms[], values: readonly TermValues[], rows: Uint32Array, drop = -1): Float64Array {
   const K = models.length;
   const out = new Float64Array(rows.length * K);
   models.forEach((m, c) => {

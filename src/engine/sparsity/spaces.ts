@@ -8,6 +8,8 @@ import type { TaskRunner } from '../parallel/runner';
 import type { CancelSignal } from '../cancel';
 import type { LogisticSpace, SquaredSpace } from './path';
 import { popcount, productTransform } from './transform';
+import { gatherValues, multiplyValues } from './termValues';
+import type { TermValues } from './termValues';
 
 type Part = 'train' | 'validation' | 'test';
 /** A space without its units and loss: what the cell and row variants share. */
@@ -161,7 +163,7 @@ export const MIN_STORED_DEGREE = 3;
 
 export function termStore(
   terms: readonly (readonly number[])[],
-  values: readonly Float32Array[],
+  values: readonly TermValues[],
   rows: Readonly<Record<Part, Uint32Array>>,
   budgetBytes: number,
   runner?: TaskRunner,
@@ -176,9 +178,8 @@ export function termStore(
   const used = new Set(terms.flat());
   const gathered: (Float32Array | null)[] = values.map(() => null);
   for (const j of used) {
-    const v = values[j];
     const out = newSharedFloat32(W);
-    for (let u = 0; u < W; u++) out[u] = v[trainRows[u]];
+    gatherValues(values[j], trainRows, out);
     gathered[j] = out;
   }
   const build = (id: number, part: Part, into?: Float64Array): Float64Array => {
@@ -188,10 +189,7 @@ export function termStore(
     for (const j of members) {
       const g = part === 'train' ? gathered[j] : null;
       if (g) for (let u = 0; u < r.length; u++) out[u] *= g[u];
-      else {
-        const v = values[j];
-        for (let u = 0; u < r.length; u++) out[u] *= v[r[u]];
-      }
+      else multiplyValues(values[j], r, out);
     }
     return out;
   };
@@ -370,7 +368,7 @@ export function termDotsKernel(context: TermDotsContext, task: TermDotsTask): Fl
  */
 export function explicitSpace(
   terms: readonly (readonly number[])[],
-  values: readonly Float32Array[],
+  values: readonly TermValues[],
   rows: Readonly<Record<Part, Uint32Array>>,
   labels: Int32Array,
   budgetBytes: number,
@@ -395,7 +393,7 @@ export function explicitSpace(
 /** The same listed terms for a numeric target (the lasso); `target` holds the standardised value of every row. */
 export function explicitSquaredSpace(
   terms: readonly (readonly number[])[],
-  values: readonly Float32Array[],
+  values: readonly TermValues[],
   rows: Readonly<Record<Part, Uint32Array>>,
   target: Float64Array,
   budgetBytes: number,

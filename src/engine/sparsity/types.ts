@@ -10,6 +10,7 @@
  * model per class), and the top-level `holdout` is the multi-class accuracy and log-loss of the normalised
  * one-vs-rest probabilities.
  */
+import type { TermValues } from './termValues';
 import type { Binarisation } from '../binarise';
 import type { Split } from '../split';
 
@@ -171,7 +172,7 @@ export interface SparsityModel {
   readonly loss: 'logistic' | 'squared' | 'ovr';
   readonly representation: 'binarised' | 'continuous';
   /** Per feature and row: the standardised value that enters the products (from the training rows' statistics). */
-  readonly values: readonly Float32Array[];
+  readonly values: readonly TermValues[];
   /** Terms of degree above this were not in the fitted space (Infinity: every subset was). */
   readonly certifiedDegree: number;
   /** Labels (class codes; 0 for a numeric target) with −1 for rows left out (no label or a missing feature). */

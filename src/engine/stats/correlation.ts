@@ -49,6 +49,15 @@ export function correlationMatrix(
     anyMissing.push(count < n);
     constant.push(!(hi > lo));
   }
+  // Each complete column's centred sum of squares, once: the same sum, in the same order, as every pair with it
+  // would compute (so the pairs only need their cross sums).
+  const squares = columns.map((col, j) => {
+    if (anyMissing[j] || constant[j]) return NaN;
+    const m = means[j];
+    let ss = 0;
+    for (let i = 0; i < n; i++) ss += (col[i] - m) * (col[i] - m);
+    return ss;
+  });
   const matrix: (number | null)[][] = Array.from({ length: p }, () => new Array<number | null>(p).fill(null));
   const fill = (a: number, row: Float64Array): void => {
     for (let b = a; b < p; b++) {
@@ -59,11 +68,11 @@ export function correlationMatrix(
   };
   const tasks: CorrelationRowTask[] = Array.from({ length: p }, (_, a) => ({ row: a }));
   if (runner && runner.threads > 1 && p > 2) {
-    const context: CorrelationContext = { columns: columns.map((c) => (c instanceof Float32Array ? sharedFloat32(c) : c)), means, anyMissing, constant };
+    const context: CorrelationContext = { columns: columns.map((c) => (c instanceof Float32Array ? sharedFloat32(c) : c)), means, anyMissing, constant, squares };
     // Row a has p − a pairs: the work is about half of p² column passes.
     runner.runKernel('correlationRow', context, tasks, { signal, work: (n * p * p) / 2 }).forEach((row, a) => fill(a, row));
   } else {
-    const context: CorrelationContext = { columns, means, anyMissing, constant };
+    const context: CorrelationContext = { columns, means, anyMissing, constant, squares };
     for (const task of tasks) {
       signal?.throwIfAborted();
       fill(task.row, correlationRowKernel(context, task));
@@ -78,6 +87,8 @@ export interface CorrelationContext {
   readonly means: readonly number[];
   readonly anyMissing: readonly boolean[];
   readonly constant: readonly boolean[];
+  /** Centred sum of squares of each complete, non-constant column (NaN for the others). */
+  readonly squares: readonly number[];
 }
 
 export interface CorrelationRowTask {
@@ -86,11 +97,18 @@ export interface CorrelationRowTask {
 
 /** Row a of the matrix: r(a, b) for b = a … p − 1 at position b − a, NaN where it is undefined. */
 export function correlationRowKernel(context: CorrelationContext, task: CorrelationRowTask): Float64Array {
-  const { columns, means, anyMissing, constant } = context;
+  const { columns, means, anyMissing, constant, squares } = context;
   const a = task.row;
   const p = columns.length;
   const out = new Float64Array(p - a);
+  // Complete partners of a complete column: four cross sums per pass over column a (each sum still adds its rows in
+  // order, and the squares are the columns' own: the same bits as a pair at a time).
+  const quick: number[] = [];
   for (let b = a; b < p; b++) {
+    if (b > a && !constant[a] && !constant[b] && !anyMissing[a] && !anyMissing[b]) {
+      quick.push(b);
+      continue;
+    }
     const r =
       constant[a] || constant[b]
         ? null
@@ -98,6 +116,40 @@ export function correlationRowKernel(context: CorrelationContext, task: Correlat
           ? pairwise(columns[a], means[a], columns[b], means[b])
           : complete(columns[a], means[a], columns[b], means[b]);
     out[b - a] = r === null ? NaN : r;
+  }
+  const x = columns[a];
+  const mx = means[a];
+  const n = x.length;
+  for (let q = 0; q < quick.length; q += 4) {
+    const b0 = quick[q];
+    const b1 = quick[Math.min(q + 1, quick.length - 1)];
+    const b2 = quick[Math.min(q + 2, quick.length - 1)];
+    const b3 = quick[Math.min(q + 3, quick.length - 1)];
+    const y0 = columns[b0];
+    const y1 = columns[b1];
+    const y2 = columns[b2];
+    const y3 = columns[b3];
+    const m0 = means[b0];
+    const m1 = means[b1];
+    const m2 = means[b2];
+    const m3 = means[b3];
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let i = 0; i < n; i++) {
+      const d = x[i] - mx;
+      s0 += d * (y0[i] - m0);
+      s1 += d * (y1[i] - m1);
+      s2 += d * (y2[i] - m2);
+      s3 += d * (y3[i] - m3);
+    }
+    const sums = [s0, s1, s2, s3];
+    for (let k = 0; k < 4 && q + k < quick.length; k++) {
+      const b = quick[q + k];
+      const r = finish(n, 0, 0, squares[a], squares[b], sums[k]);
+      out[b - a] = r === null ? NaN : r;
+    }
   }
   return out;
 }

@@ -36,7 +36,9 @@ export function describeFeature(column: Readonly<Float32Array>): FeatureDescript
   const histogram = histogramSorted(sorted);
   const values = summary.distinct <= CATEGORICAL_MAX_DISTINCT ? valueCountsSorted(sorted, CATEGORICAL_MAX_DISTINCT) : null;
   const modes = detectModesSorted(sorted);
-  const shape = classifyShape(column, summary, modes);
+  // The sorted values, not the column: the same values (order does not matter to the fit), and the clusters are then
+  // runs of consecutive values, which the passes walk without a mispredicted branch per value.
+  const shape = classifyShape(sorted, summary, modes, true);
   return { summary, histogram, values, modes, shape };
 }
 
@@ -62,7 +64,13 @@ export function sampledShape(column: Readonly<Float32Array>, maxRows: number): S
  * test of the winner against the runner-up, z = √n·mean(d)/sd(d) over the per-value log-likelihood differences d
  * (all three families have two parameters per cluster, so no penalty term is needed). Anything else is `continuous`.
  */
-export function classifyShape(column: Readonly<NumericColumn>, summary: Summary, modes: ModeStructure): ShapeResult {
+export function classifyShape(
+  column: Readonly<NumericColumn>,
+  summary: Summary,
+  modes: ModeStructure,
+  /** The column is sorted ascending (describeFeature's sorted values): the clusters are then index ranges. */
+  sorted = false,
+): ShapeResult {
   const n = summary.count;
   if (n === 0) return result('empty', 1, ['no values: every cell is missing']);
   if (summary.distinct === 1) return result('constant', 1, [`one value (${exact(summary.min ?? NaN)}) in all ${n} rows`]);
@@ -75,38 +83,54 @@ export function classifyShape(column: Readonly<NumericColumn>, summary: Summary,
       `${summary.distinct} distinct ${kind}, each repeated ${(n / summary.distinct).toFixed(1)} times on average (categorical: ≤ ${CATEGORICAL_MAX_DISTINCT} distinct values)`,
     ]);
   }
-  if (modes.clustered && modes.peaks.length >= 2) return classifyClustered(column, modes);
+  if (modes.clustered && modes.peaks.length >= 2) return classifyClustered(column, modes, sorted);
   return classifyContinuous(summary, modes);
 }
 
-function classifyClustered(column: Readonly<NumericColumn>, modes: ModeStructure): ShapeResult {
+function classifyClustered(column: Readonly<NumericColumn>, modes: ModeStructure, sorted: boolean): ShapeResult {
   const peaks = modes.peaks;
   const k = peaks.length;
   // Each value belongs to the peak whose value range holds it; the cut points sit between adjacent ranges so that a
   // column other than the one the modes came from still gets every value assigned. The assignment is computed once
-  // (MISSING for absent values) and reused by the three passes below.
+  // (MISSING for absent values) and reused by the three passes below. A sorted column's clusters are index ranges
+  // (`ranges`), walked in the same order with the same sums, so the numbers are those of the general passes.
   const cuts = new Float64Array(k - 1);
   for (let j = 0; j + 1 < k; j++) cuts[j] = (peaks[j].to + peaks[j + 1].from) / 2;
-  const assigned = new Uint16Array(column.length);
+  const ranges = sorted ? clusterRanges(column, cuts) : null;
+  const assigned = ranges ? null : new Uint16Array(column.length);
 
   // Pass 1: assignment, counts, sums, ranges.
   const count = new Float64Array(k);
   const sum = new Float64Array(k);
   const lo = new Float64Array(k).fill(Infinity);
   const hi = new Float64Array(k).fill(-Infinity);
-  for (let i = 0; i < column.length; i++) {
-    const v = column[i];
-    if (!Number.isFinite(v)) {
-      assigned[i] = MISSING;
-      continue;
+  if (ranges) {
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      for (let i = ranges[j]; i < ranges[j + 1]; i++) s += column[i];
+      sum[j] = s;
+      count[j] = ranges[j + 1] - ranges[j];
+      if (count[j] > 0) {
+        lo[j] = column[ranges[j]];
+        hi[j] = column[ranges[j + 1] - 1];
+      }
     }
-    let j = 0;
-    while (j < k - 1 && v > cuts[j]) j++;
-    assigned[i] = j;
-    count[j]++;
-    sum[j] += v;
-    if (v < lo[j]) lo[j] = v;
-    if (v > hi[j]) hi[j] = v;
+  } else {
+    const a = assigned as Uint16Array;
+    for (let i = 0; i < column.length; i++) {
+      const v = column[i];
+      if (!Number.isFinite(v)) {
+        a[i] = MISSING;
+        continue;
+      }
+      let j = 0;
+      while (j < k - 1 && v > cuts[j]) j++;
+      a[i] = j;
+      count[j]++;
+      sum[j] += v;
+      if (v < lo[j]) lo[j] = v;
+      if (v > hi[j]) hi[j] = v;
+    }
   }
   const mean = sum.map((x, j) => x / count[j]);
   const median = Float64Array.from(peaks, (p) => p.location);
@@ -116,16 +140,37 @@ function classifyClustered(column: Readonly<NumericColumn>, modes: ModeStructure
   const sabs = new Float64Array(k);
   let r2 = 0;
   let r4 = 0;
-  for (let i = 0; i < column.length; i++) {
-    const j = assigned[i];
-    if (j === MISSING) continue;
-    const v = column[i];
-    const d = v - mean[j];
-    const d2 = d * d;
-    ss[j] += d2;
-    sabs[j] += Math.abs(v - median[j]);
-    r2 += d2;
-    r4 += d2 * d2;
+  if (ranges) {
+    for (let j = 0; j < k; j++) {
+      const mj = mean[j];
+      const med = median[j];
+      let ssj = 0;
+      let sabsj = 0;
+      for (let i = ranges[j]; i < ranges[j + 1]; i++) {
+        const v = column[i];
+        const d = v - mj;
+        const d2 = d * d;
+        ssj += d2;
+        sabsj += Math.abs(v - med);
+        r2 += d2;
+        r4 += d2 * d2;
+      }
+      ss[j] = ssj;
+      sabs[j] = sabsj;
+    }
+  } else {
+    const a = assigned as Uint16Array;
+    for (let i = 0; i < column.length; i++) {
+      const j = a[i];
+      if (j === MISSING) continue;
+      const v = column[i];
+      const d = v - mean[j];
+      const d2 = d * d;
+      ss[j] += d2;
+      sabs[j] += Math.abs(v - median[j]);
+      r2 += d2;
+      r4 += d2 * d2;
+    }
   }
   let total = 0;
   for (let j = 0; j < k; j++) total += count[j];
@@ -173,9 +218,16 @@ function classifyClustered(column: Readonly<NumericColumn>, modes: ModeStructure
   let m = 0;
   let s = 0;
   let seen = 0;
-  for (let i = 0; i < column.length; i++) {
-    const j = assigned[i];
-    if (j === MISSING) continue;
+  for (let i = 0, r = 0; i < column.length; i++) {
+    let j: number;
+    if (ranges) {
+      if (i < ranges[0] || i >= ranges[k]) continue;
+      while (i >= ranges[r + 1]) r++;
+      j = r;
+    } else {
+      j = (assigned as Uint16Array)[i];
+      if (j === MISSING) continue;
+    }
     const v = column[i];
     const dn = v - mean[j];
     const terms0 = 0;
@@ -217,6 +269,33 @@ function classifyClustered(column: Readonly<NumericColumn>, modes: ModeStructure
       runnerUp: SHAPE_OF[runnerUp],
     },
   };
+}
+
+/**
+ * Cluster j of a sorted column is the index range [ranges[j], ranges[j + 1]): its finite values above cuts[j − 1] and
+ * at most cuts[j] (the general pass's `while (v > cuts[j]) j++`). Non-finite values sort to the ends, outside.
+ */
+function clusterRanges(column: Readonly<NumericColumn>, cuts: Float64Array): Uint32Array {
+  const k = cuts.length + 1;
+  const ranges = new Uint32Array(k + 1);
+  let start = 0;
+  while (start < column.length && !Number.isFinite(column[start])) start++;
+  let end = column.length;
+  while (end > start && !Number.isFinite(column[end - 1])) end--;
+  ranges[0] = start;
+  for (let j = 0; j + 1 < k; j++) {
+    // First index in [ranges[j], end) with a value above cuts[j].
+    let a = ranges[j];
+    let b = end;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (column[mid] > cuts[j]) b = mid;
+      else a = mid + 1;
+    }
+    ranges[j + 1] = a;
+  }
+  ranges[k] = end;
+  return ranges;
 }
 
 const DESCRIPTION: Readonly<Record<NoiseFamily, string>> = {
