@@ -58,6 +58,8 @@ export class ColumnarBuilder {
     /** The row count when the file states it, else a first capacity. */
     private rows: number,
     private readonly options: LoadOptions,
+    /** The sink to fill (a streamed read hands it chunk by chunk); by default one of `rows` rows. */
+    makeSink: (fieldCount: number, labelIndex: number, rows: number) => ColumnSink = (fieldCount, labelIndex, rows) => new ColumnSink(fieldCount, labelIndex, rows),
   ) {
     if (fields.length === 0) throw new DatasetError('notADataset', 'the file has no columns', { file, expected: 'a table with at least one column' });
     this.names = headerNames(
@@ -86,7 +88,7 @@ export class ColumnarBuilder {
     }
     this.sinkIndex = sinkIndex;
     this.readable = readable;
-    this.sink = new ColumnSink(readable.length, this.labelField >= 0 ? sinkIndex[this.labelField] : -1, rows);
+    this.sink = makeSink(readable.length, this.labelField >= 0 ? sinkIndex[this.labelField] : -1, rows);
   }
 
   /**

@@ -17,8 +17,19 @@ import type { ColumnarField } from './columnar';
 import { chunkTasks, isFastParquetColumn, MAX_PAGE_BYTES, parquetChunkKernel } from './parquetChunks';
 import type { ParquetChunkResult, ParquetChunkTask } from './parquetChunks';
 
-export async function loadParquetDataset(file: string, options: LoadOptions = {}): Promise<Dataset> {
-  options.signal?.throwIfAborted();
+/** An open Parquet file: its footer read and checked, its top-level columns described. */
+export interface ParquetFile {
+  readonly handle: FileHandle;
+  readonly size: number;
+  readonly buffer: AsyncBuffer;
+  readonly metadata: FileMetaData;
+  readonly nodes: readonly SchemaTree[];
+  readonly fields: readonly ColumnarField[];
+  readonly rows: number;
+}
+
+/** Opens `file` and reads its footer; the caller closes `handle`. */
+export async function openParquet(file: string): Promise<ParquetFile> {
   const handle = await openDataFile(file);
   try {
     const size = (await handle.stat()).size;
@@ -35,6 +46,66 @@ export async function loadParquetDataset(file: string, options: LoadOptions = {}
     }
     const rows = checkMetadata(metadata, size, file);
     if (rows === 0) throw new DatasetError('noRows', 'the Parquet file has no rows', { file, expected: 'data rows' });
+    return { handle, size, buffer, metadata, nodes, fields, rows };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
+/**
+ * Rows [start, end) of the columns named in `columns`, through hyparquet's reader, into `builder` at row
+ * `start − offset` (a streamed read's chunk starts at 0). Page headers are checked first (see checkPages).
+ */
+export async function readParquetRows(
+  pq: ParquetFile,
+  file: string,
+  builder: ColumnarBuilder,
+  columns: readonly string[],
+  byName: ReadonlyMap<string, number>,
+  start: number,
+  end: number,
+  offset: number,
+): Promise<void> {
+  const { metadata, buffer } = pq;
+  let groupStart = 0;
+  for (let g = 0; g < metadata.row_groups.length; g++) {
+    const n = Number(metadata.row_groups[g].num_rows);
+    if (groupStart < end && groupStart + n > start) await checkPages(buffer, metadata, g, new Set(columns), file);
+    groupStart += n;
+  }
+  // onChunk runs inside hyparquet's promise callbacks: an error thrown there would be an unhandled rejection, so it is
+  // kept and thrown here once the rows are read.
+  let failure: unknown = null;
+  const onChunk = (chunk: ColumnData): void => {
+    if (failure !== null) return;
+    try {
+      const field = byName.get(chunk.columnName);
+      if (field === undefined) return;
+      const a = Math.max(chunk.rowStart, start);
+      const b = Math.min(chunk.rowEnd, end);
+      if (b <= a) return;
+      const data = chunk.columnData;
+      const at = a - chunk.rowStart;
+      builder.addChunk(field, a - offset, b - a, (i) => data[at + i]);
+    } catch (err) {
+      failure = err;
+    }
+  };
+  try {
+    await parquetRead({ file: buffer, metadata, columns: [...columns], rowStart: start, rowEnd: end, compressors, onChunk });
+  } catch (err) {
+    if (err instanceof DatasetError) throw err;
+    throw corrupt(err, file, `rows ${start + 1}–${end} cannot be decoded`);
+  }
+  if (failure !== null) throw failure;
+}
+
+export async function loadParquetDataset(file: string, options: LoadOptions = {}): Promise<Dataset> {
+  options.signal?.throwIfAborted();
+  const pq = await openParquet(file);
+  const { handle, size, metadata, nodes, fields, rows } = pq;
+  try {
     const builder = new ColumnarBuilder(file, fields, rows, options);
     // Flat numeric columns are decoded chunk by chunk on the runner's threads straight into their columns
     // (parquetChunks.ts); the label and every other column go through hyparquet's reader below.
@@ -60,32 +131,7 @@ export async function loadParquetDataset(file: string, options: LoadOptions = {}
       const n = Number(metadata.row_groups[g].num_rows);
       if (n === 0) continue;
       const end = start + n;
-      await checkPages(buffer, metadata, g, new Set(columns), file);
-      // onChunk runs inside hyparquet's promise callbacks: an error thrown there would be an unhandled rejection,
-      // so it is kept and thrown here once the row group is read.
-      let failure: unknown = null;
-      const onChunk = (chunk: ColumnData): void => {
-        if (failure !== null) return;
-        try {
-          const field = byName.get(chunk.columnName);
-          if (field === undefined) return;
-          const a = Math.max(chunk.rowStart, start);
-          const b = Math.min(chunk.rowEnd, end);
-          if (b <= a) return;
-          const data = chunk.columnData;
-          const offset = a - chunk.rowStart;
-          builder.addChunk(field, a, b - a, (i) => data[offset + i]);
-        } catch (err) {
-          failure = err;
-        }
-      };
-      try {
-        await parquetRead({ file: buffer, metadata, columns, rowStart: start, rowEnd: end, compressors, onChunk });
-      } catch (err) {
-        if (err instanceof DatasetError) throw err;
-        throw corrupt(err, file, `row group ${g + 1} of ${metadata.row_groups.length} (rows ${start + 1}–${end}) cannot be decoded`);
-      }
-      if (failure !== null) throw failure;
+      await readParquetRows(pq, file, builder, columns, byName, start, end, 0);
       start = end;
     }
     return builder.finish({ format: 'parquet', parser: 'hyparquet', bytes: size });

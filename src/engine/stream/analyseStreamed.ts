@@ -1,5 +1,5 @@
 /**
- * The analysis of a CSV file bigger than the memory budget: one streaming pass (streamCsv.ts) gives exact statistics
+ * The analysis of a CSV or Parquet file bigger than the memory budget: one streaming pass (streamCsv.ts, streamParquet.ts) gives exact statistics
  * over every row and a seeded uniform sample; the usual analysis runs on the sample; then the numbers that were
  * computed exactly replace the sample's, and the report's `scale` section says which numbers are which.
  */
@@ -7,6 +7,7 @@ import { open, stat } from 'node:fs/promises';
 import type { Report, ScaleReport } from '../report';
 import { coMomentCorrelation, momentsSummary } from '../stats/mergeableMoments';
 import type { StreamedTable } from './streamCsv';
+import { parquetShape } from './streamParquet';
 
 /** An in-memory analysis needs about this many times the float32 table (the columns, sorted copies, model inputs). */
 export const IN_MEMORY_FACTOR = 3;
@@ -19,6 +20,8 @@ const SKETCH_CONFIDENCE = 0.99;
 const HEAD_BYTES = 1 << 20;
 
 export interface StreamPlan {
+  /** How the file is streamed: a delimited text file, or Parquet (by row slices). */
+  readonly format: 'csv' | 'parquet';
   readonly expectedRows: number;
   readonly fields: number;
   readonly inMemoryEstimateMB: number;
@@ -29,15 +32,27 @@ export interface StreamPlan {
 /**
  * Whether a file must be streamed under `budgetMB`: a plain delimited text file whose estimated in-memory analysis
  * (rows from the first MiB's line lengths × fields × 4 bytes × IN_MEMORY_FACTOR) exceeds the budget. Null: read it
- * whole. Compressed, columnar and NumPy files are read whole (said in the README).
+ * whole. A Parquet file is planned from its footer's row and column counts. Compressed CSV, Arrow and NumPy files are
+ * read whole (said in the README).
  */
 export async function planStreaming(path: string, budgetMB: number): Promise<StreamPlan | null> {
-  if (!/\.(csv|tsv|tab|txt)$/i.test(path)) return null;
+  const parquet = await isParquet(path);
+  if (!parquet && !/\.(csv|tsv|tab|txt)$/i.test(path)) return null;
   let size: number;
   try {
     size = (await stat(path)).size;
   } catch {
     return null;
+  }
+  if (parquet) {
+    // The footer says the rows and columns exactly; a file it cannot describe is left to the reader to report.
+    let shape: { rows: number; fields: number };
+    try {
+      shape = await parquetShape(path);
+    } catch {
+      return null;
+    }
+    return plan('parquet', shape.rows, shape.fields, budgetMB);
   }
   if (size * 2 < budgetMB * 1024 * 1024) return null;
   const handle = await open(path, 'r');
@@ -56,10 +71,31 @@ export async function planStreaming(path: string, budgetMB: number): Promise<Str
   const fields = lines[1].split(delimiter).length;
   const bytesPerRow = (head.length - lines[0].length) / Math.max(1, lines.length - 1);
   const expectedRows = Math.ceil(size / Math.max(1, bytesPerRow));
+  return plan('csv', expectedRows, fields, budgetMB);
+}
+
+function plan(format: StreamPlan['format'], expectedRows: number, fields: number, budgetMB: number): StreamPlan | null {
   const inMemoryEstimateMB = (expectedRows * fields * 4 * IN_MEMORY_FACTOR) / (1024 * 1024);
   if (inMemoryEstimateMB <= budgetMB) return null;
-  const sampleRows = Math.max(10_000, Math.min(MAX_STREAM_SAMPLE_ROWS, Math.floor((budgetMB * 1024 * 1024) / (fields * 4 * IN_MEMORY_FACTOR * 2))));
-  return { expectedRows, fields, inMemoryEstimateMB, budgetMB, sampleRows };
+  const sampleRows = Math.max(10_000, Math.min(MAX_STREAM_SAMPLE_ROWS, Math.floor((budgetMB * 1024 * 1024) / (Math.max(1, fields) * 4 * IN_MEMORY_FACTOR * 2))));
+  return { format, expectedRows, fields, inMemoryEstimateMB, budgetMB, sampleRows };
+}
+
+/** Parquet by its magic bytes ("PAR1"), whatever the name. */
+async function isParquet(path: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(head, 0, 4, 0);
+    return bytesRead === 4 && head.toString('latin1') === 'PAR1';
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The sample's report with the exact numbers put in, and the `scale` section. */

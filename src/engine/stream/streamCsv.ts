@@ -13,7 +13,7 @@ import { finish, openDataFile, parseOpenCsv } from '../io/csv';
 import type { CsvOptions } from '../io/csv';
 import { isMissingMarker } from '../io/missing';
 import { addCoMomentRow, addCoMoments, chunkMoments, emptyCoMoments, emptyMoments, mergeMoments } from '../stats/mergeableMoments';
-import { newSharedFloat64 } from '../typed';
+import { newSharedFloat32, newSharedFloat64 } from '../typed';
 import type { CoMoments, MomentsPartial } from '../stats/mergeableMoments';
 import { StreamSink } from './streamSink';
 import type { SinkChunk } from './streamSink';
@@ -68,20 +68,27 @@ export function rowHash(row: number, seed: number): number {
   return (h >>> 0) / 4294967296;
 }
 
-/** Stream `file` once; `expectedRows` (from the file size) sets the sampling rate. */
-export async function streamCsv(file: string, expectedRows: number, options: StreamOptions): Promise<StreamedTable> {
-  const handle = await openDataFile(file);
-  const rate = Math.min(1, options.sampleRows / Math.max(1, expectedRows));
-  let stream: StreamSink | null = null;
-  let sample: ColumnSink | null = null;
-  let columns: StreamedColumn[] = [];
-  let moments: MomentsPartial[] = [];
-  let co: CoMoments | null = null;
-  let target: MomentsPartial | null = null;
-  let labelNumeric = true;
-  let labelMissing = 0;
-  const labelCounts = new Map<string, number>();
-  const onChunk = (chunk: SinkChunk): void => {
+/**
+ * What every streamed format shares: each chunk a reader hands its StreamSink is folded into the mergeable
+ * statistics, and its sampled rows are copied into `sample` (an ordinary sink the reader types at the end).
+ */
+export class ChunkFolder {
+  private moments: MomentsPartial[] = [];
+  private co: CoMoments | null = null;
+  private target: MomentsPartial | null = null;
+  private labelNumeric = true;
+  private labelMissing = 0;
+  private readonly labelCounts = new Map<string, number>();
+
+  constructor(
+    private readonly options: StreamOptions,
+    readonly rate: number,
+    /** Where sampled rows go; set by the reader once it knows the columns (null: no sample yet). */
+    public sample: ColumnSink | null = null,
+  ) {}
+
+  readonly onChunk = (chunk: SinkChunk): void => {
+    const options = this.options;
     options.signal?.throwIfAborted();
     const sink = chunk.sink;
     const k = sink.fieldCount;
@@ -97,38 +104,39 @@ export async function streamCsv(file: string, expectedRows: number, options: Str
         const text = sink.label.cellText(r);
         labelTexts.push(text);
         if (text === null || text === '' || isMissingMarker(text)) {
-          labelMissing++;
+          this.labelMissing++;
           labelValues[r] = NaN;
           continue;
         }
-        labelCounts.set(text, (labelCounts.get(text) ?? 0) + 1);
+        this.labelCounts.set(text, (this.labelCounts.get(text) ?? 0) + 1);
         const v = parseCell(text);
-        if (v === null) labelNumeric = false;
+        if (v === null) this.labelNumeric = false;
         labelValues[r] = v === null ? NaN : v;
       }
       const m = chunkMoments(labelValues, n);
-      target = target ? mergeMoments(target, m) : m;
+      this.target = this.target ? mergeMoments(this.target, m) : m;
     }
     const chunkMomentsNow = featureColumns.map((col) => chunkMoments(col, n));
-    moments = moments.length === 0 ? chunkMomentsNow : moments.map((m, j) => mergeMoments(m, chunkMomentsNow[j]));
+    this.moments = this.moments.length === 0 ? chunkMomentsNow : this.moments.map((m, j) => mergeMoments(m, chunkMomentsNow[j]));
     // Co-moments about the first chunk's means (any fixed shift keeps the sums addable; a near one keeps them exact).
     const all = labelValues ? [...featureColumns, labelValues] : featureColumns;
-    co ??= emptyCoMoments(all.length, Float64Array.from(all, (_, j) => (j < featureColumns.length ? chunkMomentsNow[j].mean : (target?.mean ?? 0))));
+    const target = this.target;
+    this.co ??= emptyCoMoments(all.length, Float64Array.from(all, (_, j) => (j < featureColumns.length ? chunkMomentsNow[j].mean : (target?.mean ?? 0))));
+    const sums = this.co;
     const runner = options.runner;
     if (runner && runner.threads > 1) {
-      // The chunk's feature columns are the sink's shared arrays; the label's values go to shared memory too.
-      const shared = labelValues ? [...featureColumns, sharedCopy(labelValues)] : featureColumns;
-      const sums = co;
+      // The chunk's feature columns go to shared memory (the CSV sink's already are), the label's values too.
+      const shared = [...featureColumns.map((c) => (c.buffer instanceof SharedArrayBuffer ? c : sharedCopy32(c))), ...(labelValues ? [sharedCopy(labelValues)] : [])];
       runner
         .runKernel('coMomentRow', { columns: shared, shift: sums.shift, length: n }, shared.map((_, a) => ({ a })), { signal: options.signal, work: (n * shared.length * shared.length) / 2 })
         .forEach((row, a) => addCoMomentRow(sums, a, row));
-    } else addCoMoments(co, all, n);
+    } else addCoMoments(sums, all, n);
     // The sample: every row whose seeded hash falls below the rate, copied cell for cell (text cells too).
-    const out = sample;
+    const out = this.sample;
     if (!out) return;
     const picked = new Int32Array(n).fill(-1);
     for (let r = 0; r < n; r++) {
-      if (rowHash(chunk.before + r, options.seed) >= rate) continue;
+      if (rowHash(chunk.before + r, options.seed) >= this.rate) continue;
       out.ensureRoom();
       const s = out.rows;
       picked[r] = s;
@@ -155,33 +163,45 @@ export async function streamCsv(file: string, expectedRows: number, options: Str
       }
     });
   };
-  try {
-    const { ctx } = await parseOpenCsv(handle, file, options, (fieldCount, labelIndex) => {
-      stream = new StreamSink(fieldCount, labelIndex, STREAM_CHUNK_ROWS, onChunk);
-      sample = new ColumnSink(fieldCount, labelIndex, Math.ceil(options.sampleRows * 1.1) + 1024);
-      return stream;
-    });
-    const sink = stream as StreamSink | null;
-    if (!sink || !sample) throw new Error('the CSV reader did not make its sink');
-    sink.flush();
-    const featureNames = ctx.names.filter((_, c) => c !== sink.labelIndex);
-    const sources = ctx.names.map((_, c) => c).filter((c) => c !== sink.labelIndex);
-    columns = sources.map((source, j) => ({ source, name: featureNames[j], moments: moments[j] ?? emptyMoments() }));
-    const typed = finish({ ...ctx, warnings: [...ctx.warnings] }, sample, options);
+
+  /** The streamed table, once the reader has handed every chunk and typed the sample. */
+  result(sink: StreamSink, names: readonly string[], sample: Dataset): StreamedTable {
+    const featureNames = names.filter((_, c) => c !== sink.labelIndex);
+    const sources = names.map((_, c) => c).filter((c) => c !== sink.labelIndex);
+    const columns = sources.map((source, j) => ({ source, name: featureNames[j], moments: this.moments[j] ?? emptyMoments() }));
     const hasLabel = sink.labelIndex >= 0;
     return {
-      sample: typed,
+      sample,
       rows: sink.handed,
       chunks: sink.chunks,
       chunkRows: STREAM_CHUNK_ROWS,
-      sampleRate: rate,
+      sampleRate: this.rate,
       columns,
-      coMoments: co ?? emptyCoMoments(0, new Float64Array(0)),
-      labelNumeric: hasLabel && labelNumeric,
-      labelCounts: hasLabel ? labelCounts : null,
-      labelMissing,
-      target: hasLabel && labelNumeric ? target : null,
+      coMoments: this.co ?? emptyCoMoments(0, new Float64Array(0)),
+      labelNumeric: hasLabel && this.labelNumeric,
+      labelCounts: hasLabel ? this.labelCounts : null,
+      labelMissing: this.labelMissing,
+      target: hasLabel && this.labelNumeric ? this.target : null,
     };
+  }
+}
+
+/** Stream `file` once; `expectedRows` (from the file size) sets the sampling rate. */
+export async function streamCsv(file: string, expectedRows: number, options: StreamOptions): Promise<StreamedTable> {
+  const handle = await openDataFile(file);
+  const folder = new ChunkFolder(options, Math.min(1, options.sampleRows / Math.max(1, expectedRows)));
+  let stream: StreamSink | null = null;
+  try {
+    const { ctx } = await parseOpenCsv(handle, file, options, (fieldCount, labelIndex) => {
+      stream = new StreamSink(fieldCount, labelIndex, STREAM_CHUNK_ROWS, folder.onChunk);
+      folder.sample = new ColumnSink(fieldCount, labelIndex, Math.ceil(options.sampleRows * 1.1) + 1024);
+      return stream;
+    });
+    const sink = stream as StreamSink | null;
+    const sample = folder.sample;
+    if (!sink || !sample) throw new Error('the CSV reader did not make its sink');
+    sink.flush();
+    return folder.result(sink, ctx.names, finish({ ...ctx, warnings: [...ctx.warnings] }, sample, options));
   } finally {
     await handle.close();
   }
@@ -189,6 +209,12 @@ export async function streamCsv(file: string, expectedRows: number, options: Str
 
 function sharedCopy(values: Float64Array): Float64Array {
   const out = newSharedFloat64(values.length);
+  out.set(values);
+  return out;
+}
+
+function sharedCopy32(values: Float32Array): Float32Array {
+  const out = newSharedFloat32(values.length);
   out.set(values);
   return out;
 }

@@ -28,6 +28,7 @@ import { sharedFloat32 } from '../typed';
 import { ENGINE_VERSION } from '../version';
 import { DEFAULT_MEMORY_BUDGET_MB, mergeStreamed, planStreaming } from '../stream/analyseStreamed';
 import { streamCsv } from '../stream/streamCsv';
+import { streamParquet } from '../stream/streamParquet';
 import { startEnergyMeter } from '../energy/meter';
 
 export type AnalysisStage = 'load' | 'features' | 'correlation' | 'pca' | 'baselines' | 'relevance' | 'sparsity' | 'alerts';
@@ -95,7 +96,7 @@ export async function analyseFile(path: string, options: AnalyseFileOptions = {}
   if (plan) {
     const sampleRows = options.sampleRows ? Math.min(options.sampleRows, plan.sampleRows) : plan.sampleRows;
     options.onProgress?.('load', 0, `Streaming ${path}: about ${Math.round(plan.inMemoryEstimateMB).toLocaleString('en-US')} MiB in memory would exceed the ${plan.budgetMB} MiB budget`);
-    const streamed = await streamCsv(path, plan.expectedRows, { ...read, sampleRows, seed });
+    const streamed = plan.format === 'parquet' ? await streamParquet(path, { ...read, sampleRows, seed }) : await streamCsv(path, plan.expectedRows, { ...read, sampleRows, seed });
     const sample = excludeFeatures(streamed.sample, options.exclude ?? []);
     const report = analyseDataset(sample, options, performance.now() - started);
     return { ...mergeStreamed(report, streamed, { ...plan, sampleRows }, seed), energy: meter.stop() };
