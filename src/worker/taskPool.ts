@@ -82,6 +82,14 @@ export class ThreadTaskRunner implements TaskRunner {
     return this.post(kind, context, tasks, options.signal, options.onDone)();
   }
 
+  startKernel<K extends KernelKind>(kind: K, context: KernelContext<K>, tasks: readonly KernelTask<K>[], options: KernelRunOptions = {}): () => KernelResult<K>[] {
+    // A single task is worth handing out too: the calling thread does other work meanwhile.
+    if (this.threads < 2 || tasks.length < 1 || (options.work ?? Infinity) < (this.options.minWork ?? DEFAULT_MIN_WORK)) {
+      return inlineRunner.startKernel(kind, context, tasks, options);
+    }
+    return this.post(kind, context, tasks, options.signal, options.onDone);
+  }
+
   private post<K extends KernelKind>(kind: K, context: KernelContext<K>, tasks: readonly KernelTask<K>[], signal?: CancelSignal, onDone?: (done: number) => void): () => KernelResult<K>[] {
     const threads = this.spawn();
     const batch = ++this.batch;

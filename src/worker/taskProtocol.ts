@@ -156,7 +156,11 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
         c.thresholds.every((t) => typeof t === 'number') &&
         c.train instanceof Uint32Array &&
         Array.isArray(c.bits) &&
-        c.bits.every((x) => shared(x, Uint8Array))
+        c.bits.every((x) => shared(x, Uint8Array)) &&
+        c.train instanceof Uint32Array &&
+        Array.isArray(c.trainBits) &&
+        c.trainBits.length === c.bits.length &&
+        c.trainBits.every((x) => x instanceof Uint8Array && x.buffer instanceof SharedArrayBuffer && x.length === (c.train as Uint32Array).length)
       );
     },
     task: (t, c) => isRecord(t) && isCount(t.feature) && t.feature < (c.columns as unknown[]).length && t.feature < (c.bits as unknown[]).length,
@@ -193,6 +197,17 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
       c.residual instanceof Float64Array,
     task: (t, c) => isRecord(t) && isCount(t.from) && isCount(t.to) && t.from <= t.to && t.to <= (c.terms as unknown[]).length,
   },
+  oracle: {
+    context: (c) =>
+      Array.isArray(c.columns) &&
+      c.columns.every((x) => x instanceof Float32Array) &&
+      Array.isArray(c.names) &&
+      c.names.length === c.columns.length &&
+      c.labels instanceof Int32Array &&
+      c.train instanceof Uint32Array &&
+      c.test instanceof Uint32Array,
+    task: (t, c) => isRecord(t) && Array.isArray(t.relevant) && t.relevant.length > 0 && t.relevant.every((j) => isCount(j) && j < (c.columns as unknown[]).length),
+  },
 };
 
 export function isPoolToThread(v: unknown): v is PoolToThread {
@@ -224,6 +239,7 @@ const RESULT_GUARDS: { readonly [K in KernelKind]: (r: unknown) => boolean } = {
   screenPairs: (r) => r instanceof Float64Array,
   termColumns: (r) => isCount(r),
   termDots: (r) => r instanceof Float64Array,
+  oracle: (r) => isRecord(r) && Array.isArray(r.features) && typeof r.coefficient === 'number' && typeof r.testAccuracy === 'number' && Array.isArray(r.testCi95),
 };
 
 /** An answer of a thread to a batch of `kind`. */

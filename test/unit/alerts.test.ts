@@ -174,3 +174,22 @@ test('edge cases: an empty in-memory table and a single row raise only what is t
   const one = inMemoryDataset({ names: ['a'], columns: [Float32Array.of(1.5)], label: classLabel('y', Int32Array.of(1), ['0', '1']) });
   assert.ok(!alertsOf(one).some((a) => a.code === 'duplicateRows' || a.code === 'labelLeak' || a.code === 'missingPredictsLabel'));
 });
+
+test('duplicate rows: every NaN bit pattern is one missing value and −0 is 0, as the hash reads the float32 bits in place', () => {
+  const nanPayload = new Float32Array(new Uint32Array([0x7fa00001]).buffer)[0];
+  const a = Float32Array.from({ length: 40 }, (_, i) => i);
+  const b = Float32Array.from({ length: 40 }, (_, i) => (i % 5) / 7);
+  // Rows 30–32 repeat rows 0–2 with another NaN payload, −0 for 0 and −NaN.
+  b[0] = NaN;
+  b[30] = nanPayload;
+  a[30] = 0;
+  a[1] = 0;
+  a[31] = -0;
+  b[31] = b[1];
+  b[2] = NaN;
+  b[32] = -NaN;
+  a[32] = 2;
+  const dataset = inMemoryDataset({ path: 't', names: ['a', 'b'], columns: [a, b] });
+  const dup = alertsOf(dataset).find((x) => x.code === 'duplicateRows');
+  assert.equal(dup?.evidence.duplicates, 3, JSON.stringify(dup?.evidence));
+});

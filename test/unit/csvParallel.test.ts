@@ -18,6 +18,10 @@ function recording(runner: ThreadTaskRunner, log: string[]): TaskRunner {
       log.push(`${kind}:${tasks.map((t) => (t as { phase?: string }).phase ?? '').join(',')}`);
       return runner.runKernel(kind, context, tasks, options);
     },
+    startKernel: (kind, context, tasks, options) => {
+      log.push(`${kind}:${tasks.map((t) => (t as { phase?: string }).phase ?? '').join(',')}`);
+      return runner.startKernel(kind, context, tasks, options);
+    },
   };
 }
 

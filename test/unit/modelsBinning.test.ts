@@ -74,3 +74,29 @@ test('edge cases: all-missing and constant columns, no features, quantile subsam
   const huge = numericEdges(Float32Array.of(-3e38, 0, 3e38), all(3), 255);
   assert.ok(huge.every((e) => Number.isFinite(e)));
 });
+
+test('mapNumeric: the eight-step search gives the binary search’s bins (ties left, NaN missing, ±∞, few or 254 edges)', async () => {
+  const { mapNumeric, mapNumericRows, MISSING_BIN } = await import('../../src/engine/models/binning');
+  const { createRng } = await import('../../src/engine/random');
+  const rng = createRng(77);
+  const reference = (x: number, edges: Float64Array): number => {
+    if (x !== x) return MISSING_BIN;
+    let k = 0;
+    while (k < edges.length && edges[k] < x) k++;
+    return k;
+  };
+  for (const count of [0, 1, 2, 7, 100, 254]) {
+    const edges = Float64Array.from({ length: count }, () => Math.round(rng.normal() * 20) / 10).sort();
+    if (count > 3) edges[count - 1] = 1e300;
+    const values = Float32Array.from({ length: 3000 }, (_, i) =>
+      i % 97 === 0 ? NaN : i % 89 === 0 ? Infinity : i % 83 === 0 ? -Infinity : i % 5 === 0 ? (edges[i % Math.max(1, count)] ?? 0) : rng.normal() * 3,
+    );
+    const out = new Uint8Array(values.length);
+    mapNumeric(values, edges, out);
+    for (let i = 0; i < values.length; i++) assert.equal(out[i], reference(values[i], edges), `${count} edges: value ${values[i]}`);
+    const rows = Uint32Array.from({ length: 500 }, (_, k) => k * 6);
+    const some = new Uint8Array(values.length).fill(200);
+    mapNumericRows(values, edges, some, rows);
+    for (let i = 0; i < values.length; i++) assert.equal(some[i], i % 6 === 0 && i < 3000 ? reference(values[i], edges) : 200);
+  }
+});

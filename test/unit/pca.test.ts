@@ -118,3 +118,23 @@ test('symmetric eigen-decomposition of a 120 × 120 correlation-like matrix: A·
   assert.deepEqual(symmetricEigen([]), { values: [], vectors: [] });
   assert.deepEqual(symmetricEigen([[5]]), { values: [5], vectors: [[1]] });
 });
+
+test('PCA with the correlation pass’s moments and matrix is the PCA computed from scratch, bit for bit', async () => {
+  const { correlationMatrix } = await import('../../src/engine/stats/correlation');
+  const { createRng: rngOf } = await import('../../src/engine/random');
+  const r = rngOf(12);
+  const n = 5000;
+  const base = Float32Array.from({ length: n }, () => r.normal());
+  const columns = [base, Float32Array.from(base, (v) => 2 * v + r.normal()), Float32Array.from({ length: n }, () => 1e3 + r.normal()), Float32Array.from({ length: n }, () => r.next())];
+  const names = ['a', 'b', 'c', 'd'];
+  const moments = { means: [] as number[], squares: [] as number[], anyMissing: [] as boolean[] };
+  const m = correlationMatrix(columns, names, undefined, undefined, moments);
+  const fresh = pca(columns, names, { rng: rngOf(1), correlation: m.matrix });
+  const reused = pca(columns, names, { rng: rngOf(1), correlation: m.matrix, moments });
+  assert.deepEqual(reused, fresh);
+  // With a missing value the moments are not used (listwise deletion needs its own sums).
+  columns[3][7] = NaN;
+  const moments2 = { means: [] as number[], squares: [] as number[], anyMissing: [] as boolean[] };
+  const m2 = correlationMatrix(columns, names, undefined, undefined, moments2);
+  assert.deepEqual(pca(columns, names, { rng: rngOf(1), correlation: m2.matrix, moments: moments2 }), pca(columns, names, { rng: rngOf(1), correlation: m2.matrix }));
+});

@@ -70,6 +70,8 @@ test('the low-order screen from bits gives the z of every single and pair as flo
     const tagged = targets.map((t, k) => (targets.length > 1 ? { ...t, class: String(k) } : t));
     const inline = screenLowOrder(bits, s0, s1, tagged, rows, names);
     check(inline, `${targets.length} target(s), inline`);
+    const rowBits = bits.map((b) => Uint8Array.from(rows, (r) => b[r]));
+    assert.deepEqual(screenLowOrder(bits, s0, s1, tagged, rows, names, undefined, undefined, rowBits), inline, 'bits gathered beforehand');
     for (const threads of [2, 4]) {
       const runner = new ThreadTaskRunner({ script: SCRIPT, threads, minWork: 0 });
       try {

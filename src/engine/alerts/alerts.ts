@@ -77,13 +77,13 @@ function rowHashes(dataset: Dataset): Float64Array {
   const n = dataset.rows;
   const h1 = new Uint32Array(n).fill(0x811c9dc5);
   const h2 = new Uint32Array(n).fill(0x01000193);
-  const bits = new Uint32Array(1);
-  const view = new Float32Array(bits.buffer);
   for (const col of dataset.columns) {
+    // The float32 bits read in place, with one NaN (0x7fc00000) and one zero: the bits a Float32Array holds after
+    // `NaN` or `0` is stored in it.
+    const words = new Uint32Array(col.buffer, col.byteOffset, col.length);
     for (let i = 0; i < n; i++) {
-      const v = col[i];
-      view[0] = v !== v ? NaN : v === 0 ? 0 : v; // one NaN and one zero
-      const b = bits[0];
+      const w = words[i];
+      const b = (w & 0x7fffffff) > 0x7f800000 ? 0x7fc00000 : w === 0x80000000 ? 0 : w;
       h1[i] = Math.imul(h1[i] ^ b, 0x01000193) >>> 0;
       h2[i] = Math.imul((h2[i] ^ b) + 0x9e3779b9, 0x85ebca6b) >>> 0;
     }

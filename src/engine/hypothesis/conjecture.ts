@@ -1,5 +1,6 @@
 import type { Binarisation } from '../binarise';
 import type { Dataset } from '../dataset';
+import type { TaskRunner } from '../parallel/runner';
 import { fitL1Logistic, evaluateUnits } from '../sparsity/l1';
 import { rowMoments } from '../split';
 import { mapToFloat64 } from '../typed';
@@ -53,6 +54,8 @@ export function testXorConjecture(
   sparsity: SparsityReport,
   model: SparsityModel | null,
   binarisations: readonly Binarisation[],
+  /** The oracle model's fit goes to a thread while this one scores the rules. */
+  runner?: TaskRunner,
 ): ConjectureResult {
   const rejected: RejectedConjecture[] = [];
   const hypotheses: HypothesisResult[] = [];
@@ -61,12 +64,16 @@ export function testXorConjecture(
   if (relevant.length < 2) {
     return { hypotheses, rejected, oracle: relevant.length === 1 ? oracleModel(dataset, relevant, model) : null };
   }
+  const oracle = startOracle(dataset, relevant, model, runner);
   const names = dataset.names;
   const parity = `xor(${relevant.map((j) => `bin(${reference(names[j])})`).join(', ')})`;
   const context = { names, binarisations };
   const data = { columns: dataset.columns, label };
-  const candidates = [parity, `not ${parity}`].map((text) => evaluateHypothesis(compileHypothesis(text, context), data, model.split));
-  candidates.sort((a, b) => (b.accuracy ?? 0) - (a.accuracy ?? 0));
+  // Both polarities are scored; only the better one's per-feature ablation is shown, so only it is ablated.
+  const compiled = [parity, `not ${parity}`].map((text) => compileHypothesis(text, context));
+  const scores = compiled.map((c) => evaluateHypothesis(c, data, model.split, { ablation: false }));
+  const order = [0, 1].sort((a, b) => (scores[b].accuracy ?? 0) - (scores[a].accuracy ?? 0));
+  const candidates = [evaluateHypothesis(compiled[order[0]], data, model.split), scores[order[1]]];
   const best = candidates[0];
   const l1 = sparsity.holdout.test;
   const [lo] = l1.ci95;
@@ -92,7 +99,33 @@ export function testXorConjecture(
       reason: 'the opposite polarity scores lower',
     })),
   );
-  return { hypotheses, rejected, oracle: oracleModel(dataset, relevant, model) };
+  return { hypotheses, rejected, oracle: oracle() };
+}
+
+/** What the `oracle` kernel needs (parallel/kernels.ts): the columns, the labels, the split's training and test rows. */
+export interface OracleContext {
+  readonly columns: readonly Float32Array[];
+  readonly names: readonly string[];
+  readonly labels: Int32Array;
+  readonly train: Uint32Array;
+  readonly test: Uint32Array;
+}
+
+export interface OracleTask {
+  readonly relevant: readonly number[];
+}
+
+/** The `oracle` kernel: the single-product logistic model over the relevant features (see oracleModel). */
+export function oracleKernel(context: OracleContext, task: OracleTask): OracleModel {
+  return fitOracle(context, task.relevant);
+}
+
+function startOracle(dataset: Dataset, relevant: readonly number[], model: SparsityModel, runner?: TaskRunner): () => OracleModel {
+  const context: OracleContext = { columns: dataset.columns, names: dataset.names, labels: model.labels, train: model.split.train, test: model.split.test };
+  const shared = dataset.columns.every((c) => c.buffer instanceof SharedArrayBuffer);
+  if (!runner || runner.threads < 2 || !shared) return () => fitOracle(context, relevant);
+  const pending = runner.startKernel('oracle', context, [{ relevant: [...relevant] }], { work: model.split.train.length * relevant.length * 20 });
+  return () => pending()[0];
 }
 
 /** Names that are not plain identifiers go in backquotes, as the hypothesis grammar reads them. */
@@ -103,9 +136,13 @@ function reference(name: string): string {
 }
 
 function oracleModel(dataset: Dataset, relevant: readonly number[], model: SparsityModel): OracleModel {
-  const { train, test } = model.split;
+  return fitOracle({ columns: dataset.columns, names: dataset.names, labels: model.labels, train: model.split.train, test: model.split.test }, relevant);
+}
+
+function fitOracle(context: OracleContext, relevant: readonly number[]): OracleModel {
+  const { train, test } = context;
   const stats = relevant.map((j) => {
-    const col = dataset.columns[j];
+    const col = context.columns[j];
     const { mean, sd } = rowMoments(col, train);
     return { col, mean, sd: sd || 1 };
   });
@@ -113,13 +150,13 @@ function oracleModel(dataset: Dataset, relevant: readonly number[], model: Spars
     mapToFloat64(rows.length, (u) => stats.reduce((v, f) => (v * (f.col[rows[u]] - f.mean)) / f.sd, 1));
   const units = (rows: Uint32Array): { weight: Float64Array; positives: Float64Array } => ({
     weight: new Float64Array(rows.length).fill(1),
-    positives: mapToFloat64(rows.length, (u) => model.labels[rows[u]]),
+    positives: mapToFloat64(rows.length, (u) => context.labels[rows[u]]),
   });
   const fit = fitL1Logistic(units(train), [product(train)], 0, { intercept: 0, beta: new Float64Array(1) });
   const x = product(test);
   const eta = mapToFloat64(x.length, (u) => fit.state.intercept + fit.state.beta[0] * x[u]);
   const e = evaluateUnits(units(test), eta);
-  const names = relevant.map((j) => dataset.names[j]);
+  const names = relevant.map((j) => context.names[j]);
   return {
     features: names,
     input: `Π z(${names.join(', ')})`,

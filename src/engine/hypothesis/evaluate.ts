@@ -144,6 +144,8 @@ export function evaluateHypothesis(
   compiled: CompiledHypothesis,
   data: HypothesisData,
   split: Pick<Split, 'test'>,
+  /** `ablation: false` leaves the per-feature ablation out (an empty list): one evaluation instead of one per feature. */
+  options: { readonly ablation?: boolean } = {},
 ): HypothesisEvaluation {
   const label = data.label;
   const whole = { column: 1, length: compiled.source.length };
@@ -224,7 +226,7 @@ export function evaluateHypothesis(
     if (predictionAt(prediction, r) === labels[r]) testCorrect++;
   }
 
-  const ablation: HypothesisAblation[] = compiled.features.map((f, k) => {
+  const ablation: HypothesisAblation[] = (options.ablation === false ? [] : compiled.features).map((f, k) => {
     const reduced = removeFeature(compiled.ast, f, evaluator.origins);
     const rule = reduced ?? ({ kind: 'boolean', value: emptyValue(compiled.ast), span: compiled.ast.span } as const);
     const c = tally.confusion(evaluator.condition(rule));

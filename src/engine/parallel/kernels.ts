@@ -27,6 +27,8 @@ import { csvSegmentKernel } from '../io/csvParallel';
 import type { CsvSegmentContext, CsvSegmentParse, CsvSegmentScan, CsvSegmentTask } from '../io/csvParallel';
 import { parquetChunkKernel } from '../io/parquetChunks';
 import type { ParquetChunkContext, ParquetChunkResult, ParquetChunkTask } from '../io/parquetChunks';
+import { oracleKernel } from '../hypothesis/conjecture';
+import type { OracleContext, OracleModel, OracleTask } from '../hypothesis/conjecture';
 import { runFoldTask } from './foldTasks';
 import type { FoldContext, FoldResult, FoldTask } from './foldTasks';
 
@@ -37,6 +39,8 @@ export interface KernelMap {
   readonly csvSegment: { readonly context: CsvSegmentContext; readonly task: CsvSegmentTask; readonly result: CsvSegmentScan | CsvSegmentParse };
   /** One column chunk of a Parquet file's numeric column, decoded into the table's shared column (io/parquetChunks.ts). */
   readonly parquetChunk: { readonly context: ParquetChunkContext; readonly task: ParquetChunkTask; readonly result: ParquetChunkResult };
+  /** The XOR conjecture's single-product logistic model over the relevant features (hypothesis/conjecture.ts). */
+  readonly oracle: { readonly context: OracleContext; readonly task: OracleTask; readonly result: OracleModel };
   /** One chunk's co-moment sums of column a with every b ≥ a, for a streamed file (stats/mergeableMoments.ts). */
   readonly coMomentRow: { readonly context: CoMomentContext; readonly task: { readonly a: number }; readonly result: Float64Array };
   /** One feature's histogram bins for gradient boosting, written into shared memory (models/binning.ts). */
@@ -64,7 +68,7 @@ export type KernelContext<K extends KernelKind> = KernelMap[K]['context'];
 export type KernelTask<K extends KernelKind> = KernelMap[K]['task'];
 export type KernelResult<K extends KernelKind> = KernelMap[K]['result'];
 
-export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'csvSegment', 'parquetChunk', 'coMomentRow', 'binFeature', 'profile', 'correlationRow', 'marginal', 'leakScore', 'binarise', 'screenPairs', 'termColumns', 'termDots'];
+export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'csvSegment', 'parquetChunk', 'coMomentRow', 'binFeature', 'profile', 'correlationRow', 'marginal', 'leakScore', 'binarise', 'screenPairs', 'termColumns', 'termDots', 'oracle'];
 
 type Kernels = { readonly [K in KernelKind]: (context: KernelContext<K>, task: KernelTask<K>, signal?: CancelSignal) => KernelResult<K> };
 
@@ -82,6 +86,7 @@ const KERNELS: Kernels = {
   screenPairs: screenPairsKernel,
   termColumns: termColumnsKernel,
   termDots: termDotsKernel,
+  oracle: oracleKernel,
 };
 
 export function runKernel<K extends KernelKind>(kind: K, context: KernelContext<K>, task: KernelTask<K>, signal?: CancelSignal): KernelResult<K> {

@@ -32,6 +32,11 @@ export interface TaskRunner {
   start(context: FoldContext, tasks: readonly FoldTask[], signal?: CancelSignal, onDone?: (done: number) => void): () => FoldResult[];
   /** Any kernel's tasks, results in task order. Big arrays in the context should sit on a SharedArrayBuffer. */
   runKernel<K extends KernelKind>(kind: K, context: KernelContext<K>, tasks: readonly KernelTask<K>[], options?: KernelRunOptions): KernelResult<K>[];
+  /**
+   * As runKernel, but hands the batch out and returns at once (see start): the returned function joins in and
+   * returns the results. With one thread the work happens when the results are asked for.
+   */
+  startKernel<K extends KernelKind>(kind: K, context: KernelContext<K>, tasks: readonly KernelTask<K>[], options?: KernelRunOptions): () => KernelResult<K>[];
 }
 
 function runInline<K extends KernelKind>(kind: K, context: KernelContext<K>, tasks: readonly KernelTask<K>[], options: KernelRunOptions = {}): KernelResult<K>[] {
@@ -54,4 +59,7 @@ export const inlineRunner: TaskRunner = {
     return () => runInline('fold', context, tasks, { signal, onDone });
   },
   runKernel: runInline,
+  startKernel(kind, context, tasks, options) {
+    return () => runInline(kind, context, tasks, options);
+  },
 };

@@ -1,4 +1,4 @@
-import { classBaseLogit, classLosses, ovrProbabilities, termPredictor } from '../sparsity/predict';
+import { cachedTermPredictor, classBaseLogit, classLosses, ovrProbabilities } from '../sparsity/predict';
 import type { ModelTerms, SparsityModel, SparsityReport } from '../sparsity/types';
 import { normalQuantile } from '../stats/distributions';
 import type { FeatureProfile } from '../stats/profile';
@@ -136,8 +136,9 @@ function scorerFor(model: SparsityModel, rows: Uint32Array): Scorer {
     }
     return { loss, right };
   };
+  const predict = cachedTermPredictor(model, model.values, rows);
   return {
-    score: (drop) => score(termPredictor(model, model.values, rows, drop)),
+    score: memoByKeptTerms(model, (drop) => score(predict(drop))),
     base: score(new Float64Array(rows.length).fill(baseRateLogit(model))),
     dropOne: classDropOne,
     words: { what: 'label', base: 'base rate', loss: 'log-loss' },
@@ -176,8 +177,9 @@ function squaredScorer(model: SparsityModel, rows: Uint32Array): Scorer {
   heldMean /= Math.max(1, rows.length);
   let sst = 0;
   for (const r of rows) sst += (y[r] - heldMean) ** 2;
+  const predict = cachedTermPredictor(model, model.values, rows);
   return {
-    score: (drop) => score(termPredictor(model, model.values, rows, drop)),
+    score: memoByKeptTerms(model, (drop) => score(predict(drop))),
     base: score(new Float64Array(rows.length).fill(mean)),
     dropOne(withScores, withoutScores) {
       const t = pairedLosses(withScores.loss, withoutScores.loss);
@@ -194,6 +196,24 @@ function squaredScorer(model: SparsityModel, rows: Uint32Array): Scorer {
     words: { what: 'target', base: 'mean', loss: 'squared error' },
   };
 }
+
+/**
+ * Drops that leave the same terms give the same predictions: their per-row scores are computed once (at most
+ * MEMO_SCORES sets kept). With one product of every relevant feature, every drop-one model is the intercept alone.
+ */
+function memoByKeptTerms(model: ModelTerms, score: (drop: number) => RowScores): (drop: number) => RowScores {
+  const memo = new Map<string, RowScores>();
+  return (drop) => {
+    const key = model.terms.map((t, k) => (drop >= 0 && t.features.includes(drop) ? '' : String(k))).join(',');
+    const known = memo.get(key);
+    if (known) return known;
+    const scores = score(drop);
+    if (memo.size < MEMO_SCORES) memo.set(key, scores);
+    return scores;
+  };
+}
+
+const MEMO_SCORES = 8;
 
 /** Paired comparison of per-row losses with and without a feature's terms (a z test on the mean difference). */
 function classDropOne(withScores: RowScores, withoutScores: RowScores): DropOneTest {

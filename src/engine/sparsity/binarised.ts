@@ -15,8 +15,9 @@ export interface BinariseContext {
   readonly columns: readonly Float32Array[];
   readonly thresholds: readonly number[];
   readonly train: Uint32Array;
-  /** Written by the tasks: each feature's bits. */
+  /** Written by the tasks: each feature's bits, and its bits on the training rows in their order (0 or 1). */
   readonly bits: readonly Uint8Array[];
+  readonly trainBits: readonly Uint8Array[];
 }
 
 export interface BinariseTask {
@@ -30,7 +31,13 @@ export function binariseKernel(context: BinariseContext, task: BinariseTask): Fl
   binariseInto(context.columns[j], context.thresholds[j], bits);
   // Standardisation from the training rows only.
   let ones = 0;
-  for (const r of context.train) ones += bits[r];
+  const train = context.train;
+  const gathered = context.trainBits[j];
+  for (let u = 0; u < train.length; u++) {
+    const b = bits[train[u]] ? 1 : 0;
+    gathered[u] = b;
+    ones += b;
+  }
   const q = Math.min(1 - 1e-9, Math.max(1e-9, ones / context.train.length));
   const sd = Math.sqrt(q * (1 - q));
   const zero = -q / sd;
@@ -44,12 +51,13 @@ export function binariseAll(
   train: Uint32Array,
   runner?: TaskRunner,
   signal?: CancelSignal,
-): { bits: Uint8Array[]; s0: Float64Array; s1: Float64Array; values: TwoValued[] } {
+): { bits: Uint8Array[]; trainBits: Uint8Array[]; s0: Float64Array; s1: Float64Array; values: TwoValued[] } {
   const p = columns.length;
   const n = p === 0 ? 0 : columns[0].length;
   const threaded = runner !== undefined && runner.threads > 1 && p > 1;
   const bits = columns.map(() => (threaded ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n)));
-  const context: BinariseContext = { columns: threaded ? columns.map(sharedFloat32) : columns, thresholds, train, bits };
+  const trainBits = columns.map(() => (threaded ? new Uint8Array(new SharedArrayBuffer(train.length)) : new Uint8Array(train.length)));
+  const context: BinariseContext = { columns: threaded ? columns.map(sharedFloat32) : columns, thresholds, train, bits, trainBits };
   const tasks: BinariseTask[] = columns.map((_, feature) => ({ feature }));
   const scales =
     threaded && runner
@@ -60,5 +68,5 @@ export function binariseAll(
         });
   const s0 = Float64Array.from(scales, (s) => s[0]);
   const s1 = Float64Array.from(scales, (s) => s[1]);
-  return { bits, s0, s1, values: bits.map((b, j) => twoValued(b, s0[j], s1[j])) };
+  return { bits, trainBits, s0, s1, values: bits.map((b, j) => twoValued(b, s0[j], s1[j])) };
 }

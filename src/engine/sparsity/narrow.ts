@@ -43,7 +43,15 @@ export interface Narrowed {
  * Narrow the candidates with recorded evidence: a parity search over all features (for a numeric target on the target
  * cut at its training median; per class for one-vs-rest), an exact screen of every main effect and pair, and the shapes.
  */
-export function narrow(setup: FitSetup, bits: readonly Uint8Array[], s0: Float64Array, s1: Float64Array, features: readonly FeatureProfile[]): Narrowed {
+export function narrow(
+  setup: FitSetup,
+  bits: readonly Uint8Array[],
+  s0: Float64Array,
+  s1: Float64Array,
+  features: readonly FeatureProfile[],
+  /** Each feature's bits on the training rows (binariseAll's), for the screen when it scores exactly those rows. */
+  trainBits?: readonly Uint8Array[],
+): Narrowed {
   const { names, split, steps, seed, task } = setup;
   const p = names.length;
   const finding = (found: ParitySearchResult): ParityFinding => ({
@@ -92,7 +100,9 @@ export function narrow(setup: FitSetup, bits: readonly Uint8Array[], s0: Float64
     });
   }
   setup.signal?.throwIfAborted();
-  const lowOrder = screenLowOrder(bits, s0, s1, ...screenTargets(setup, p), setup.signal, setup.runner);
+  const [targets, rows, screenNames] = screenTargets(setup, p);
+  const gathered = trainBits && rows === split.train ? trainBits : undefined;
+  const lowOrder = screenLowOrder(bits, s0, s1, targets, rows, screenNames, setup.signal, setup.runner, gathered);
   steps.push({
     id: 'lowOrder',
     title: 'Low-order screen',

@@ -62,15 +62,18 @@ export function searchParity(input: ParitySearchInput): ParitySearchResult {
   const chance = input.chance ?? 0.5;
   const labelBit = width;
 
-  // Every training row packed once (features, constant, label), so an attempt copies `words` words per sampled row.
+  // Training rows packed (features, constant, label) the first time an attempt samples them, so an attempt copies
+  // `words` words per sampled row; a search that succeeds after a few attempts packs a few hundred rows, not all.
   const packed = new Uint32Array(input.rows.length * words);
-  for (let r = 0; r < input.rows.length; r++) {
+  const ready = new Uint8Array(input.rows.length);
+  const pack = (r: number): void => {
     const row = input.rows[r];
     const offset = r * words;
     for (let j = 0; j < n; j++) if (input.bits[j][row]) packed[offset + (j >>> 5)] |= 1 << (j & 31);
     packed[offset + (n >>> 5)] |= 1 << (n & 31); // constant term
     if (input.labels[row]) packed[offset + (labelBit >>> 5)] |= 1 << (labelBit & 31);
-  }
+    ready[r] = 1;
+  };
 
   const system = new Uint32Array(m * words);
   let best: { features: number[]; negated: boolean; agreement: number; z: number } | null = null;
@@ -81,7 +84,9 @@ export function searchParity(input: ParitySearchInput): ParitySearchResult {
     if ((attempts & 63) === 0) input.signal?.throwIfAborted();
     attempts++;
     for (let r = 0; r < m; r++) {
-      const from = input.rng.int(input.rows.length) * words;
+      const sampled = input.rng.int(input.rows.length);
+      if (ready[sampled] === 0) pack(sampled);
+      const from = sampled * words;
       for (let w = 0; w < words; w++) system[r * words + w] = packed[from + w];
     }
     const solution = solve(system, m, words, width, labelBit);

@@ -23,6 +23,32 @@ export function termPredictor(model: ModelTerms, values: readonly TermValues[], 
   return out;
 }
 
+/** Term columns a cached predictor may hold: 64 MiB of float64. */
+export const PREDICTOR_CACHE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * termPredictor for one model and one set of rows, called for many `drop`s (the drop-one tests): each term's column
+ * (coefficient · Π values) is computed once when they fit in `maxBytes`, and every prediction adds the kept columns
+ * in term order — the same operations, so the same numbers, as termPredictor.
+ */
+export function cachedTermPredictor(model: ModelTerms, values: readonly TermValues[], rows: Uint32Array, maxBytes = PREDICTOR_CACHE_BYTES): (drop: number) => Float64Array {
+  if (model.terms.length * rows.length * 8 > maxBytes) return (drop) => termPredictor(model, values, rows, drop);
+  const columns = model.terms.map((t) => {
+    const product = new Float64Array(rows.length).fill(t.coefficient);
+    for (const j of t.features) multiplyValues(values[j], rows, product);
+    return product;
+  });
+  return (drop) => {
+    const out = new Float64Array(rows.length).fill(model.intercept);
+    model.terms.forEach((t, k) => {
+      if (drop >= 0 && t.features.includes(drop)) return;
+      const product = columns[k];
+      for (let u = 0; u < rows.length; u++) out[u] += product[u];
+    });
+    return out;
+  };
+}
+
 /**
  * One-vs-rest class probabilities, row-major (rows × classes): each class model's σ(η), normalised to sum to one
  * (Rifkin & Klautau 2004 — the usual way to read one-vs-rest scores as a distribution; scikit-learn's

@@ -32,6 +32,8 @@ export function screenLowOrder(
   signal?: CancelSignal,
   /** Threads for the pairs (the same scores whatever their number). */
   runner?: TaskRunner,
+  /** Each feature's bits (0 or 1) on `rows`, already gathered (on shared memory when threaded). */
+  rowBits?: readonly Uint8Array[],
 ): LowOrderScreen {
   const p = bits.length;
   const n = rows.length;
@@ -42,11 +44,15 @@ export function screenLowOrder(
   // cell where both bits are 1 is summed over the rows; the other three cells follow from the features' own sums.
   // The products are the float32 ones a stored product column would hold (as the fit's term columns are).
   const threaded = runner !== undefined && runner.threads > 1;
-  const gathered = bits.map((b) => {
-    const out = threaded ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n);
-    for (let u = 0; u < n; u++) out[u] = b[rows[u]] ? 1 : 0;
-    return out;
-  });
+  const usable = (g: Uint8Array): boolean => g.length === n && (!threaded || g.buffer instanceof SharedArrayBuffer);
+  const gathered =
+    rowBits && rowBits.length === p && rowBits.every(usable)
+      ? rowBits
+      : bits.map((b) => {
+          const out = threaded ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n);
+          for (let u = 0; u < n; u++) out[u] = b[rows[u]] ? 1 : 0;
+          return out;
+        });
   const zero = Float32Array.from(s0);
   const one = Float32Array.from(s1);
   // Per feature: rows with bit 1, and Σ resid over them per target; per target: Σ resid over all rows.

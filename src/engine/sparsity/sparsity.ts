@@ -161,7 +161,7 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureProf
     });
   }
   // Per feature (side by side on a runner's threads): its bits, their standardised values from the training rows.
-  const { bits, s0, s1, values: bitValues } = binariseAll(dataset.columns, bins.map((b) => b.threshold), split.train, options.runner, options.signal);
+  const { bits, trainBits, s0, s1, values: bitValues } = binariseAll(dataset.columns, bins.map((b) => b.threshold), split.train, options.runner, options.signal);
   steps.push({
     id: 'representation',
     title: 'Standardised binarised features',
@@ -206,7 +206,7 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureProf
       title: 'Full expansion does not fit',
       detail: `The full expansion has ${fmtBig(p)} terms; the budget (${fmtBytes(budgetBytes)}, and the time an exact fit takes) allows all subsets of at most ${exactLimit} features. Narrowing the candidates with the evidence below.`,
     });
-    const narrowed = narrow(setup, bits, s0, s1, features);
+    const narrowed = narrow(setup, bits, s0, s1, features, trainBits);
     parity = narrowed.parity;
     classParity = narrowed.classParity;
     parityFeatures = narrowed.parityFeatures;

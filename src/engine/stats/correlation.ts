@@ -13,6 +13,14 @@ export interface CorrelationMatrix {
   readonly missing: 'pairwise';
 }
 
+/** Per column, from the correlation's own passes: mean of the finite values, centred sum of squares, any missing. */
+export interface ColumnMoments {
+  readonly means: number[];
+  /** NaN for a column with a missing value or a constant one. */
+  readonly squares: number[];
+  readonly anyMissing: boolean[];
+}
+
 export function correlationMatrix(
   columns: readonly (Float32Array | Float64Array)[],
   names: readonly string[],
@@ -20,6 +28,8 @@ export function correlationMatrix(
   signal?: CancelSignal,
   /** With several threads the rows of the matrix are computed side by side; every entry is the same bits. */
   runner?: TaskRunner,
+  /** Filled with each column's moments (for PCA, which needs the same sums). */
+  moments?: ColumnMoments,
 ): CorrelationMatrix {
   const p = columns.length;
   const n = p === 0 ? 0 : columns[0].length;
@@ -58,6 +68,11 @@ export function correlationMatrix(
     for (let i = 0; i < n; i++) ss += (col[i] - m) * (col[i] - m);
     return ss;
   });
+  if (moments) {
+    moments.means.push(...means);
+    moments.squares.push(...squares);
+    moments.anyMissing.push(...anyMissing);
+  }
   const matrix: (number | null)[][] = Array.from({ length: p }, () => new Array<number | null>(p).fill(null));
   const fill = (a: number, row: Float64Array): void => {
     for (let b = a; b < p; b++) {

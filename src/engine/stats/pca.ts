@@ -1,4 +1,5 @@
 import type { Rng } from '../random';
+import type { ColumnMoments } from './correlation';
 import { symmetricEigen } from './linalg';
 import { sampleIndices } from './sampling';
 
@@ -33,6 +34,11 @@ export interface PcaOptions {
    * exactly the matrix PCA needs, so it is reused instead of recomputed.
    */
   readonly correlation?: readonly (readonly (number | null)[])[];
+  /**
+   * The columns' means and centred sums of squares from the same correlation pass (correlation.ts: ColumnMoments),
+   * when no column has a missing value: the very sums this function would compute, so they are not recomputed.
+   */
+  readonly moments?: ColumnMoments;
 }
 
 /** Rows with a missing value in any used feature are left out (listwise), so the matrix is a true correlation matrix. */
@@ -42,8 +48,10 @@ export function pca(
   options: PcaOptions,
 ): PcaResult | null {
   const n = columns.length === 0 ? 0 : columns[0].length;
+  const known = options.moments;
+  const reuse = known !== undefined && known.means.length >= columns.length && columns.every((_, j) => !known.anyMissing[j]);
   const complete = new Uint8Array(n).fill(1);
-  for (const col of columns) for (let i = 0; i < n; i++) if (!Number.isFinite(col[i])) complete[i] = 0;
+  if (!reuse) for (const col of columns) for (let i = 0; i < n; i++) if (!Number.isFinite(col[i])) complete[i] = 0;
   let rows = 0;
   for (let i = 0; i < n; i++) rows += complete[i];
   if (rows < 3) return null;
@@ -51,7 +59,16 @@ export function pca(
   const used: number[] = [];
   const means: number[] = [];
   const sds: number[] = [];
-  for (let j = 0; j < columns.length; j++) {
+  for (let j = 0; j < columns.length && reuse; j++) {
+    // A constant column has no squares (NaN): it is left out, as a zero spread is.
+    const sd = Math.sqrt(known.squares[j] / (rows - 1));
+    if (sd > 0 && Number.isFinite(sd)) {
+      used.push(j);
+      means.push(known.means[j]);
+      sds.push(sd);
+    }
+  }
+  for (let j = 0; j < columns.length && !reuse; j++) {
     const col = columns[j];
     let s = 0;
     for (let i = 0; i < n; i++) if (complete[i]) s += col[i];
@@ -103,11 +120,11 @@ export function pca(
 
   const maxPoints = options.maxPoints ?? 2000;
   const completeRows: number[] = [];
-  for (let i = 0; i < n; i++) if (complete[i]) completeRows.push(i);
+  if (rows < n) for (let i = 0; i < n; i++) if (complete[i]) completeRows.push(i);
   const picks = sampleIndices(rows, maxPoints, options.rng);
   const sample: PcaPoint[] = [];
   for (const r of picks) {
-    const row = completeRows[r];
+    const row = rows < n ? completeRows[r] : r;
     let a = 0;
     let b = 0;
     for (let k = 0; k < p; k++) {

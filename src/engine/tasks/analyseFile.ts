@@ -13,6 +13,7 @@ import { REPORT_SCHEMA } from '../report';
 import type { CorrelationReport, DatasetInfo, FeatureReport, LabelInfo, Report } from '../report';
 import type { AnalysisStatus } from '../status';
 import { correlationMatrix } from '../stats/correlation';
+import type { ColumnMoments } from '../stats/correlation';
 import { pca } from '../stats/pca';
 import { profileDataset } from '../stats/profile';
 import { binarisation } from '../binarise';
@@ -128,7 +129,8 @@ export function analyseDataset(input: Dataset, options: AnalyseOptions = {}, loa
   const numericView = ordered.length === p ? dataset : selectFeatures(dataset, ordered);
   signal?.throwIfAborted();
   options.onProgress?.('correlation', 0, 'Correlation matrix');
-  const correlation = correlate(numericView, p - ordered.length > 0 ? profiles.filter((_, j) => !ordered.includes(j)).map((f) => f.name) : [], signal, options.runner);
+  const moments: ColumnMoments = { means: [], squares: [], anyMissing: [] };
+  const correlation = correlate(numericView, p - ordered.length > 0 ? profiles.filter((_, j) => !ordered.includes(j)).map((f) => f.name) : [], signal, options.runner, moments);
   analyses.push({ id: 'correlation', status: 'done', note: correlation.excludedNote });
   const t2 = performance.now();
 
@@ -139,6 +141,7 @@ export function analyseDataset(input: Dataset, options: AnalyseOptions = {}, loa
     labels: label && label.task !== 'regression' ? label.values : null,
     rng: createRng(seed),
     correlation: correlation.matrix,
+    moments,
   });
   analyses.push(pcaResult ? { id: 'pca', status: 'done', note: null } : { id: 'pca', status: 'skipped', note: 'fewer than three rows have every feature present' });
   const t3 = performance.now();
@@ -212,7 +215,7 @@ export function analyseDataset(input: Dataset, options: AnalyseOptions = {}, loa
       const sparse = used.length === p ? dataset : selectFeatures(dataset, used);
       const bins = used.map((j) => binarisation(profiles[j].modes, profiles[j].stats, profiles[j].values));
       signal?.throwIfAborted();
-      const conjecture = testXorConjecture(sparse, relevant, sparsitySection.sparsity, parityInput.model, bins);
+      const conjecture = testXorConjecture(sparse, relevant, sparsitySection.sparsity, parityInput.model, bins, options.runner);
       sparsitySection = { ...sparsitySection, hypotheses: conjecture.hypotheses, conjectures: { rejected: conjecture.rejected, oracle: conjecture.oracle } };
       analyses.push({ id: 'hypotheses', status: 'done', note: null });
     } else {
@@ -255,7 +258,7 @@ export function analyseDataset(input: Dataset, options: AnalyseOptions = {}, loa
   };
 }
 
-function correlate(dataset: Dataset, unordered: readonly string[], signal?: CancelSignal, runner?: TaskRunner): CorrelationReport {
+function correlate(dataset: Dataset, unordered: readonly string[], signal?: CancelSignal, runner?: TaskRunner, moments?: ColumnMoments): CorrelationReport {
   const label = dataset.label;
   const excludedNote =
     unordered.length > 0
@@ -265,15 +268,15 @@ function correlate(dataset: Dataset, unordered: readonly string[], signal?: Canc
     // A two-class label as a 0/1 column gives the point-biserial correlation, comparable with pandas' corr() on y.
     const y = new Float32Array(label.values.length);
     for (let i = 0; i < y.length; i++) y[i] = label.values[i] < 0 ? NaN : label.values[i];
-    const m = correlationMatrix([...dataset.columns, y], [...dataset.names, label.name], signal, runner);
+    const m = correlationMatrix([...dataset.columns, y], [...dataset.names, label.name], signal, runner, moments);
     return { ...m, label: label.name, labelNote: null, excludedNote };
   }
   if (label && label.task === 'regression' && label.target) {
     const y = Float32Array.from(label.target);
-    const m = correlationMatrix([...dataset.columns, y], [...dataset.names, label.name], signal, runner);
+    const m = correlationMatrix([...dataset.columns, y], [...dataset.names, label.name], signal, runner, moments);
     return { ...m, label: label.name, labelNote: null, excludedNote };
   }
-  const m = correlationMatrix(dataset.columns, dataset.names, signal, runner);
+  const m = correlationMatrix(dataset.columns, dataset.names, signal, runner, moments);
   const labelNote = label
     ? `label "${label.name}" has ${label.classes.length} classes; class codes are not an ordered quantity, so it is not correlated`
     : null;
