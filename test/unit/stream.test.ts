@@ -10,6 +10,22 @@ import { planStreaming } from '../../src/engine/stream/analyseStreamed';
 import { analyseFile } from '../../src/engine/tasks/analyseFile';
 import { ThreadTaskRunner } from '../../src/worker/taskPool';
 
+type Analysis = Awaited<ReturnType<typeof analyseFile>>;
+
+/** Feature `name`'s exact statistics agree between a streamed and an in-memory report; returns the streamed ones. */
+function sameMoments(streamed: Analysis, whole: Analysis, name: string): Analysis['features'][number]['stats'] {
+  const s = streamed.features.find((f) => f.name === name)!.stats;
+  const w = whole.features.find((f) => f.name === name)!.stats;
+  assert.equal(s.count, w.count, `${name}: count`);
+  assert.equal(s.missing, w.missing, `${name}: missing`);
+  assert.equal(s.min, w.min);
+  assert.equal(s.max, w.max);
+  for (const k of ['mean', 'sd', 'skewness', 'kurtosis'] as const) {
+    assert.ok(Math.abs((s[k] as number) - (w[k] as number)) <= 1e-8 * Math.max(1, Math.abs(w[k] as number)), `${name}: ${k}`);
+  }
+  return s;
+}
+
 test('moments merged over any chunking equal one pass over the whole column', () => {
   const rng = createRng(9);
   const values = Float64Array.from({ length: 10_001 }, (_, i) => (i % 97 === 0 ? NaN : 1e4 + rng.normal() ** 3));
@@ -59,15 +75,7 @@ test('a CSV over the memory budget is streamed: the same statistics as in memory
     assert.ok(scale.sample.rows < 150_000 && scale.sample.rows > 5_000, `sample of ${scale.sample.rows}`);
     assert.deepEqual(streamed.dataset.label?.classes, whole.dataset.label?.classes, 'exact class counts');
     for (const name of ['a', 'b', 'c']) {
-      const s = streamed.features.find((f) => f.name === name)!.stats;
-      const w = whole.features.find((f) => f.name === name)!.stats;
-      assert.equal(s.count, w.count, `${name}: count`);
-      assert.equal(s.missing, w.missing, `${name}: missing`);
-      assert.equal(s.min, w.min);
-      assert.equal(s.max, w.max);
-      for (const k of ['mean', 'sd', 'skewness', 'kurtosis'] as const) {
-        assert.ok(Math.abs((s[k] as number) - (w[k] as number)) <= 1e-8 * Math.max(1, Math.abs(w[k] as number)), `${name}: ${k}`);
-      }
+      const s = sameMoments(streamed, whole, name);
       // The sample's median sits within the stated rank error of the whole column's: between its quantiles at 0.5 ± ε.
       const col = rows.slice(1).map((r) => Number(r.split(',')[['a', 'b', 'c'].indexOf(name)])).filter((v) => Number.isFinite(v)).sort((x, y) => x - y);
       const at = (p: number): number => col[Math.min(col.length - 1, Math.max(0, Math.floor(p * col.length)))];
@@ -130,17 +138,7 @@ test('a Parquet file over the memory budget is streamed in row slices: the same 
     assert.equal(streamed.scale.rows, n);
     assert.equal(streamed.dataset.format, 'parquet');
     assert.deepEqual(streamed.dataset.label?.classes, whole.dataset.label?.classes, 'exact class counts');
-    for (const name of ['a', 'b']) {
-      const s = streamed.features.find((f) => f.name === name)!.stats;
-      const w = whole.features.find((f) => f.name === name)!.stats;
-      assert.equal(s.count, w.count, `${name}: count`);
-      assert.equal(s.missing, w.missing, `${name}: missing`);
-      assert.equal(s.min, w.min);
-      assert.equal(s.max, w.max);
-      for (const k of ['mean', 'sd', 'skewness', 'kurtosis'] as const) {
-        assert.ok(Math.abs((s[k] as number) - (w[k] as number)) <= 1e-8 * Math.max(1, Math.abs(w[k] as number)), `${name}: ${k}`);
-      }
-    }
+    for (const name of ['a', 'b']) sameMoments(streamed, whole, name);
     const ia = streamed.correlation.names.indexOf('a');
     const ib = streamed.correlation.names.indexOf('b');
     assert.ok(Math.abs((streamed.correlation.matrix[ia][ib] as number) - (whole.correlation.matrix[ia][ib] as number)) < 1e-12, 'the streamed correlation is the exact one');

@@ -1,5 +1,6 @@
 import type { Binarisation } from '../binarise';
 import type { Dataset } from '../dataset';
+import type { CancelSignal } from '../cancel';
 import type { TaskRunner } from '../parallel/runner';
 import { fitL1Logistic, evaluateUnits } from '../sparsity/l1';
 import { rowMoments } from '../split';
@@ -56,6 +57,7 @@ export function testXorConjecture(
   binarisations: readonly Binarisation[],
   /** The oracle model's fit goes to a thread while this one scores the rules. */
   runner?: TaskRunner,
+  signal?: CancelSignal,
 ): ConjectureResult {
   const rejected: RejectedConjecture[] = [];
   const hypotheses: HypothesisResult[] = [];
@@ -64,7 +66,7 @@ export function testXorConjecture(
   if (relevant.length < 2) {
     return { hypotheses, rejected, oracle: relevant.length === 1 ? oracleModel(dataset, relevant, model) : null };
   }
-  const oracle = startOracle(dataset, relevant, model, runner);
+  const oracle = startOracle(dataset, relevant, model, runner, signal);
   const names = dataset.names;
   const parity = `xor(${relevant.map((j) => `bin(${reference(names[j])})`).join(', ')})`;
   const context = { names, binarisations };
@@ -116,15 +118,15 @@ export interface OracleTask {
 }
 
 /** The `oracle` kernel: the single-product logistic model over the relevant features (see oracleModel). */
-export function oracleKernel(context: OracleContext, task: OracleTask): OracleModel {
-  return fitOracle(context, task.relevant);
+export function oracleKernel(context: OracleContext, task: OracleTask, signal?: CancelSignal): OracleModel {
+  return fitOracle(context, task.relevant, signal);
 }
 
-function startOracle(dataset: Dataset, relevant: readonly number[], model: SparsityModel, runner?: TaskRunner): () => OracleModel {
+function startOracle(dataset: Dataset, relevant: readonly number[], model: SparsityModel, runner?: TaskRunner, signal?: CancelSignal): () => OracleModel {
   const context: OracleContext = { columns: dataset.columns, names: dataset.names, labels: model.labels, train: model.split.train, test: model.split.test };
   const shared = dataset.columns.every((c) => c.buffer instanceof SharedArrayBuffer);
-  if (!runner || runner.threads < 2 || !shared) return () => fitOracle(context, relevant);
-  const pending = runner.startKernel('oracle', context, [{ relevant: [...relevant] }], { work: model.split.train.length * relevant.length * 20 });
+  if (!runner || runner.threads < 2 || !shared) return () => fitOracle(context, relevant, signal);
+  const pending = runner.startKernel('oracle', context, [{ relevant: [...relevant] }], { signal, work: model.split.train.length * relevant.length * 20 });
   return () => pending()[0];
 }
 
@@ -139,7 +141,7 @@ function oracleModel(dataset: Dataset, relevant: readonly number[], model: Spars
   return fitOracle({ columns: dataset.columns, names: dataset.names, labels: model.labels, train: model.split.train, test: model.split.test }, relevant);
 }
 
-function fitOracle(context: OracleContext, relevant: readonly number[]): OracleModel {
+function fitOracle(context: OracleContext, relevant: readonly number[], signal?: CancelSignal): OracleModel {
   const { train, test } = context;
   const stats = relevant.map((j) => {
     const col = context.columns[j];
@@ -152,7 +154,7 @@ function fitOracle(context: OracleContext, relevant: readonly number[]): OracleM
     weight: new Float64Array(rows.length).fill(1),
     positives: mapToFloat64(rows.length, (u) => context.labels[rows[u]]),
   });
-  const fit = fitL1Logistic(units(train), [product(train)], 0, { intercept: 0, beta: new Float64Array(1) });
+  const fit = fitL1Logistic(units(train), [product(train)], 0, { intercept: 0, beta: new Float64Array(1) }, { signal });
   const x = product(test);
   const eta = mapToFloat64(x.length, (u) => fit.state.intercept + fit.state.beta[0] * x[u]);
   const e = evaluateUnits(units(test), eta);
