@@ -197,6 +197,22 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
       c.residual instanceof Float64Array,
     task: (t, c) => isRecord(t) && isCount(t.from) && isCount(t.to) && t.from <= t.to && t.to <= (c.terms as unknown[]).length,
   },
+  rowHash: {
+    context: (c) =>
+      Array.isArray(c.columns) &&
+      c.out instanceof Float64Array &&
+      c.out.buffer instanceof SharedArrayBuffer &&
+      c.columns.every((x) => x instanceof Float32Array && x.buffer instanceof SharedArrayBuffer && x.length === (c.out as Float64Array).length),
+    task: (t, c) => isRecord(t) && isCount(t.from) && isCount(t.to) && t.from <= t.to && t.to <= (c.out as Float64Array).length,
+  },
+  columnPass: {
+    context: (c) => Array.isArray(c.columns) && c.columns.every(isFloatColumn),
+    task: (t, c) => isRecord(t) && isCount(t.column) && t.column < (c.columns as unknown[]).length,
+  },
+  numberProfile: {
+    context: (c) => Array.isArray(c.columns) && c.columns.every((x) => x instanceof Float32Array && x.buffer instanceof SharedArrayBuffer),
+    task: (t, c) => isRecord(t) && isCount(t.column) && t.column < (c.columns as unknown[]).length,
+  },
   oracle: {
     context: (c) =>
       Array.isArray(c.columns) &&
@@ -239,6 +255,10 @@ const RESULT_GUARDS: { readonly [K in KernelKind]: (r: unknown) => boolean } = {
   screenPairs: (r) => r instanceof Float64Array,
   termColumns: (r) => isCount(r),
   termDots: (r) => r instanceof Float64Array,
+  rowHash: (r) => isCount(r),
+  columnPass: (r) => isRecord(r) && typeof r.mean === 'number' && typeof r.anyMissing === 'boolean' && typeof r.constant === 'boolean' && typeof r.squares === 'number',
+  numberProfile: (r) =>
+    isRecord(r) && isCount(r.finite) && typeof r.integer === 'boolean' && Array.isArray(r.distinct) && r.distinct.every((v) => typeof v === 'number') && typeof r.many === 'boolean' && typeof r.rowNumber === 'boolean',
   oracle: (r) => isRecord(r) && Array.isArray(r.features) && typeof r.coefficient === 'number' && typeof r.testAccuracy === 'number' && Array.isArray(r.testCi95),
 };
 

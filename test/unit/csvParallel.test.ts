@@ -91,3 +91,29 @@ test('a quoted field sends the file back to the sequential reader, with the same
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a big table’s number profiles for typing come from the pool and type every column as the sequential read does', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kr-pcsv-'));
+  try {
+    const file = join(dir, 'big.csv');
+    // 70,000 rows (columns in shared memory): a row number, integer codes, a binary column, and the messy columns.
+    const messy = messyCsv(70_000, '\n', 9).split('\n');
+    const lines = messy.map((line, i) => (i === 0 ? `id,code,flag,${line}` : line === '' ? line : `${i},${i % 7},${i % 2},${line}`));
+    writeFileSync(file, lines.join('\n'));
+    const sequential = await readCsv(file, { label: 'label' });
+    const runner = new ThreadTaskRunner({ script: SCRIPT, threads: 2, minWork: 0 });
+    try {
+      const log: string[] = [];
+      const parallel = await readCsv(file, { label: 'label', runner: recording(runner, log), parallelMinBytes: 0 });
+      assert.deepEqual(parallel, sequential);
+      assert.ok(log.some((l) => l.startsWith('numberProfile:')), `the profiles were a pool batch (${log.join(' | ')})`);
+      const types = new Map(parallel.columnInfo.map((c) => [c.name, c.type]));
+      assert.equal(types.get('id'), 'identifier');
+      assert.equal(types.get('flag'), 'binary');
+    } finally {
+      await runner.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

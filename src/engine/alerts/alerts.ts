@@ -13,6 +13,7 @@ import { benjaminiHochberg } from '../stats/multiplicity';
 import type { CorrelationMatrix } from '../stats/correlation';
 import type { FeatureProfile } from '../stats/profile';
 import type { Alert } from './types';
+import { rowHashes } from './rowHash';
 import type { TaskRunner } from '../parallel/runner';
 import { sharedFloat32 } from '../typed';
 import { binAccuracy, binR2, continuousLeakCheck, LEAK_BINS, leakScoreKernel, quantileCodes } from './leak';
@@ -51,7 +52,7 @@ export function findAlerts(input: AlertInput): Alert[] {
   const { dataset, profiles, signal } = input;
   const alerts: Alert[] = [];
   signal?.throwIfAborted();
-  alerts.push(...rowAlerts(dataset));
+  alerts.push(...rowAlerts(dataset, input.runner, signal));
   signal?.throwIfAborted();
   alerts.push(...columnAlerts(dataset, profiles));
   alerts.push(...pairAlerts(dataset, input.correlation));
@@ -68,36 +69,11 @@ export function findAlerts(input: AlertInput): Alert[] {
 // Rows: duplicates and conflicting labels.
 // ---------------------------------------------------------------------------------------------------------------
 
-/**
- * Rows are compared by a 53-bit hash of their feature values (two independent 32-bit FNV-style mixes): for a
- * million rows the chance that two different rows share a hash is about n²/2^54 ≈ 6·10⁻⁵, so counts are exact
- * for practical purposes (said in the evidence).
- */
-function rowHashes(dataset: Dataset): Float64Array {
-  const n = dataset.rows;
-  const h1 = new Uint32Array(n).fill(0x811c9dc5);
-  const h2 = new Uint32Array(n).fill(0x01000193);
-  for (const col of dataset.columns) {
-    // The float32 bits read in place, with one NaN (0x7fc00000) and one zero: the bits a Float32Array holds after
-    // `NaN` or `0` is stored in it.
-    const words = new Uint32Array(col.buffer, col.byteOffset, col.length);
-    for (let i = 0; i < n; i++) {
-      const w = words[i];
-      const b = (w & 0x7fffffff) > 0x7f800000 ? 0x7fc00000 : w === 0x80000000 ? 0 : w;
-      h1[i] = Math.imul(h1[i] ^ b, 0x01000193) >>> 0;
-      h2[i] = Math.imul((h2[i] ^ b) + 0x9e3779b9, 0x85ebca6b) >>> 0;
-    }
-  }
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = (h1[i] & 0x1fffff) * 4294967296 + h2[i];
-  return out;
-}
-
-function rowAlerts(dataset: Dataset): Alert[] {
+function rowAlerts(dataset: Dataset, runner?: TaskRunner, signal?: CancelSignal): Alert[] {
   const alerts: Alert[] = [];
   const n = dataset.rows;
   if (n < 2 || dataset.columns.length === 0) return alerts;
-  const hashes = rowHashes(dataset);
+  const hashes = rowHashes(dataset.columns, n, runner, signal);
   const label = dataset.label;
   // The label's value per row (class code or target; NaN when missing), for "exact duplicate" and conflicts.
   const labelValue = (i: number): number => (label ? (label.target ? label.target[i] : label.values[i] < 0 ? NaN : label.values[i]) : 0);

@@ -87,6 +87,8 @@ export function isIdLikeName(name: string): boolean {
 interface Context {
   readonly file: string;
   readonly rows: number;
+  /** Number profiles computed beforehand (on the pool), by the very array they describe. */
+  readonly profiles: ReadonlyMap<Float32Array, NumericProfile>;
   readonly overrides: Readonly<Record<string, ColumnType>>;
   /** The delimiter is not ',', so '1,5' can be a number written with a decimal comma. */
   readonly decimalComma: boolean;
@@ -98,11 +100,13 @@ export interface TypeOptions {
   readonly decimalComma?: boolean;
   /** The label column's name, so that a type given for it can be answered with a pointer to --task. */
   readonly labelName?: string;
+  /** Each column's number profile when already computed (numberProfileKernel), keyed by its `numbers` array. */
+  readonly profiles?: ReadonlyMap<Float32Array, NumericProfile>;
 }
 
 /** Type every column and build the features. `raw` holds every source column except the label. */
 export function typeColumns(raw: readonly RawColumn[], rows: number, file: string, options: TypeOptions = {}): TypedColumns {
-  const ctx: Context = { file, rows, overrides: options.overrides ?? {}, decimalComma: options.decimalComma ?? false };
+  const ctx: Context = { file, rows, overrides: options.overrides ?? {}, decimalComma: options.decimalComma ?? false, profiles: options.profiles ?? new Map() };
   const features: TypedFeature[] = [];
   const info: ColumnInfo[] = [];
   const warnings: DatasetWarning[] = [];
@@ -185,7 +189,7 @@ function typeColumn(column: RawColumn, ctx: Context, warnings: DatasetWarning[])
     column = decimal.column;
   }
   const tally = tallyMarkers(column);
-  const numbers = countFinite(column.numbers);
+  const numbers = ctx.profiles.get(column.numbers)?.finite ?? countFinite(column.numbers);
   const override = ctx.overrides[column.name];
   if (override === 'datetime' && !column.text) {
     throw new DatasetError('columnTypeInvalid', 'cannot be read as dates: it holds numbers', {
@@ -232,7 +236,7 @@ function typeColumn(column: RawColumn, ctx: Context, warnings: DatasetWarning[])
 // Numeric columns: numeric, binary, integer codes, or a row number / key.
 // ---------------------------------------------------------------------------------------------------------------
 
-interface NumericProfile {
+export interface NumericProfile {
   readonly finite: number;
   readonly integer: boolean;
   /** Distinct values, up to MAX_INTEGER_CODE_LEVELS + 1 of them (more: `many`). */
@@ -242,7 +246,17 @@ interface NumericProfile {
   readonly rowNumber: boolean;
 }
 
-function profileNumbers(values: Float32Array): NumericProfile {
+/** What the `numberProfile` kernel shares (parallel/kernels.ts): the columns' parsed numbers. */
+export interface NumberProfileContext {
+  readonly columns: readonly Float32Array[];
+}
+
+/** The `numberProfile` kernel: one column's number profile (what typing a numeric column reads). */
+export function numberProfileKernel(context: NumberProfileContext, task: { readonly column: number }): NumericProfile {
+  return profileNumbers(context.columns[task.column]);
+}
+
+export function profileNumbers(values: Float32Array): NumericProfile {
   let finite = 0;
   let integer = true;
   const seen = new Set<number>();
@@ -278,8 +292,8 @@ function uniqueCount(values: Float32Array): number {
 
 function numericColumn(column: RawColumn, ctx: Context, markers: ColumnInfo['markers'], override: ColumnType | undefined): ColumnResult {
   const values = column.numbers;
-  const missing = ctx.rows - countFinite(values);
-  const profile = profileNumbers(values);
+  const profile = ctx.profiles.get(values) ?? profileNumbers(values);
+  const missing = ctx.rows - profile.finite;
   const base = { index: column.index, name: column.name, markers, missing };
   const excluded = (type: ColumnType, evidence: string, reason: string): ColumnResult => ({
     features: [],

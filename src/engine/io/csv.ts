@@ -11,7 +11,8 @@ import { StringDecoder } from 'node:string_decoder';
 import * as Papa from 'papaparse';
 import type { ColumnInfo, Dataset, DatasetFormat, DatasetSource, Label, LoadOptions } from '../dataset';
 import { typeColumns } from './columnTypes';
-import type { RawColumn } from './columnTypes';
+import type { NumericProfile, RawColumn } from './columnTypes';
+import type { TaskRunner } from '../parallel/runner';
 import { DatasetError, makeWarning } from '../errors';
 import type { DatasetWarning } from '../errors';
 import { resolveLabelColumn } from './label';
@@ -514,6 +515,20 @@ export interface FinishContext {
   readonly warnings: DatasetWarning[];
 }
 
+/**
+ * The number profiles typing reads (finite count, integers, distinct values, row numbers), column by column on the
+ * runner's threads for a big table whose columns sit in shared memory; else none (typing computes them itself).
+ */
+function numberProfiles(raw: readonly RawColumn[], runner: TaskRunner | undefined, signal: CancelSignal | undefined): Map<Float32Array, NumericProfile> {
+  const out = new Map<Float32Array, NumericProfile>();
+  const rows = raw[0]?.numbers.length ?? 0;
+  if (!runner || runner.threads < 2 || raw.length < 2 || rows < 65_536 || !raw.every((c) => c.numbers.buffer instanceof SharedArrayBuffer)) return out;
+  const columns = raw.map((c) => c.numbers);
+  const profiles = runner.runKernel('numberProfile', { columns }, columns.map((_, column) => ({ column })), { signal, work: rows * columns.length * 4 });
+  profiles.forEach((p, k) => out.set(columns[k], p));
+  return out;
+}
+
 export function finish(ctx: FinishContext, sink: ColumnSink, options: LoadOptions): Dataset {
   const { file, names, warnings } = ctx;
   const rows = sink.rows;
@@ -569,6 +584,7 @@ export function finish(ctx: FinishContext, sink: ColumnSink, options: LoadOption
     overrides: options.columnTypes,
     decimalComma: ctx.delimiter !== ',',
     labelName: sink.labelIndex >= 0 ? names[sink.labelIndex] : undefined,
+    profiles: numberProfiles(raw, options.runner, options.signal),
   });
   warnings.push(...typed.warnings);
 

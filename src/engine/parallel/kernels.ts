@@ -5,14 +5,16 @@
  */
 import type { CancelSignal } from '../cancel';
 import { leakScoreKernel } from '../alerts/leak';
+import { rowHashKernel } from '../alerts/rowHash';
+import type { RowHashContext, RowHashTask } from '../alerts/rowHash';
 import type { LeakContext, LeakScore, LeakTask } from '../alerts/leak';
 import { marginalKernel } from '../relevance/marginal';
 import type { MarginalContext, MarginalTask } from '../relevance/marginal';
 import type { RawMarginal } from '../relevance/relevance';
 import { coMomentRow } from '../stats/mergeableMoments';
 import type { CoMomentContext } from '../stats/mergeableMoments';
-import { correlationRowKernel } from '../stats/correlation';
-import type { CorrelationContext, CorrelationRowTask } from '../stats/correlation';
+import { columnPassKernel, correlationRowKernel } from '../stats/correlation';
+import type { ColumnPass, CorrelationContext, CorrelationRowTask } from '../stats/correlation';
 import { profileKernel } from '../stats/profile';
 import type { FeatureProfile, ProfileContext, ProfileTask } from '../stats/profile';
 import { binariseKernel } from '../sparsity/binarised';
@@ -25,6 +27,8 @@ import { binFeatureKernel } from '../models/binning';
 import type { BinContext, BinResult, BinTask } from '../models/binning';
 import { csvSegmentKernel } from '../io/csvParallel';
 import type { CsvSegmentContext, CsvSegmentParse, CsvSegmentScan, CsvSegmentTask } from '../io/csvParallel';
+import { numberProfileKernel } from '../io/columnTypes';
+import type { NumberProfileContext, NumericProfile } from '../io/columnTypes';
 import { parquetChunkKernel } from '../io/parquetChunks';
 import type { ParquetChunkContext, ParquetChunkResult, ParquetChunkTask } from '../io/parquetChunks';
 import { oracleKernel } from '../hypothesis/conjecture';
@@ -41,16 +45,22 @@ export interface KernelMap {
   readonly parquetChunk: { readonly context: ParquetChunkContext; readonly task: ParquetChunkTask; readonly result: ParquetChunkResult };
   /** The XOR conjecture's single-product logistic model over the relevant features (hypothesis/conjecture.ts). */
   readonly oracle: { readonly context: OracleContext; readonly task: OracleTask; readonly result: OracleModel };
+  /** One parsed column's number profile for typing (io/columnTypes.ts). */
+  readonly numberProfile: { readonly context: NumberProfileContext; readonly task: { readonly column: number }; readonly result: NumericProfile };
   /** One chunk's co-moment sums of column a with every b ≥ a, for a streamed file (stats/mergeableMoments.ts). */
   readonly coMomentRow: { readonly context: CoMomentContext; readonly task: { readonly a: number }; readonly result: Float64Array };
   /** One feature's histogram bins for gradient boosting, written into shared memory (models/binning.ts). */
   readonly binFeature: { readonly context: BinContext; readonly task: BinTask; readonly result: BinResult };
   /** One feature's statistics, histogram, peaks and shape (stats/profile.ts). */
   readonly profile: { readonly context: ProfileContext; readonly task: ProfileTask; readonly result: FeatureProfile };
+  /** One column's mean, flags and centred squares for the correlation matrix (stats/correlation.ts). */
+  readonly columnPass: { readonly context: { readonly columns: readonly (Float32Array | Float64Array)[] }; readonly task: { readonly column: number }; readonly result: ColumnPass };
   /** One row of the correlation matrix: feature a with every b ≥ a (stats/correlation.ts). */
   readonly correlationRow: { readonly context: CorrelationContext; readonly task: CorrelationRowTask; readonly result: Float64Array };
   /** One continuous feature's marginal test against the label (relevance/marginal.ts). */
   readonly marginal: { readonly context: MarginalContext; readonly task: MarginalTask; readonly result: RawMarginal | null };
+  /** A block of rows hashed for the duplicate-row check, written in place (alerts/rowHash.ts). */
+  readonly rowHash: { readonly context: RowHashContext; readonly task: RowHashTask; readonly result: number };
   /** One continuous feature's label-leak score (alerts/leak.ts). */
   readonly leakScore: { readonly context: LeakContext; readonly task: LeakTask; readonly result: LeakScore | null };
   /** One feature binarised and standardised for the L1 analysis, written into shared memory (sparsity/binarised.ts). */
@@ -68,7 +78,7 @@ export type KernelContext<K extends KernelKind> = KernelMap[K]['context'];
 export type KernelTask<K extends KernelKind> = KernelMap[K]['task'];
 export type KernelResult<K extends KernelKind> = KernelMap[K]['result'];
 
-export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'csvSegment', 'parquetChunk', 'coMomentRow', 'binFeature', 'profile', 'correlationRow', 'marginal', 'leakScore', 'binarise', 'screenPairs', 'termColumns', 'termDots', 'oracle'];
+export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'csvSegment', 'parquetChunk', 'coMomentRow', 'binFeature', 'profile', 'correlationRow', 'marginal', 'leakScore', 'binarise', 'screenPairs', 'termColumns', 'termDots', 'oracle', 'numberProfile', 'columnPass', 'rowHash'];
 
 type Kernels = { readonly [K in KernelKind]: (context: KernelContext<K>, task: KernelTask<K>, signal?: CancelSignal) => KernelResult<K> };
 
@@ -87,6 +97,9 @@ const KERNELS: Kernels = {
   termColumns: termColumnsKernel,
   termDots: termDotsKernel,
   oracle: oracleKernel,
+  numberProfile: numberProfileKernel,
+  columnPass: columnPassKernel,
+  rowHash: rowHashKernel,
 };
 
 export function runKernel<K extends KernelKind>(kind: K, context: KernelContext<K>, task: KernelTask<K>, signal?: CancelSignal): KernelResult<K> {

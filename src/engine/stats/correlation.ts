@@ -33,41 +33,16 @@ export function correlationMatrix(
 ): CorrelationMatrix {
   const p = columns.length;
   const n = p === 0 ? 0 : columns[0].length;
-  // Centre on each column's own mean inside the sums: the one-pass formulas then stay well conditioned even for
-  // data far from zero (Σxy − ΣxΣy/n alone loses every digit on columns like 1e6 + noise), and no centred copy of
-  // the data is ever made — a float64 copy of a 1,000,000 × 50 table would double the memory of the analysis.
-  const means: number[] = [];
-  const anyMissing: boolean[] = [];
-  // A constant column's mean can differ from its value by rounding, leaving a spurious 1e-26 variance: detect it by
-  // its range instead.
-  const constant: boolean[] = [];
-  for (const col of columns) {
-    let sum = 0;
-    let count = 0;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const v = col[i];
-      if (v - v === 0) {
-        sum += v;
-        count++;
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-    }
-    means.push(count > 0 ? sum / count : 0);
-    anyMissing.push(count < n);
-    constant.push(!(hi > lo));
-  }
-  // Each complete column's centred sum of squares, once: the same sum, in the same order, as every pair with it
-  // would compute (so the pairs only need their cross sums).
-  const squares = columns.map((col, j) => {
-    if (anyMissing[j] || constant[j]) return NaN;
-    const m = means[j];
-    let ss = 0;
-    for (let i = 0; i < n; i++) ss += (col[i] - m) * (col[i] - m);
-    return ss;
-  });
+  // Each column's mean, flags and centred squares (columnPass), side by side on a runner's threads; a float64 centred
+  // copy of a 1,000,000 × 50 table would double the memory of the analysis, so the pairs centre inside their sums.
+  const threaded = runner !== undefined && runner.threads > 1 && p > 2;
+  const perColumn: ColumnPass[] = threaded
+    ? runner.runKernel('columnPass', { columns: columns.map((c) => (c instanceof Float32Array ? sharedFloat32(c) : c)) }, columns.map((_, column) => ({ column })), { signal, work: 2 * n * p })
+    : columns.map((col) => columnPass(col));
+  const means = perColumn.map((c) => c.mean);
+  const anyMissing = perColumn.map((c) => c.anyMissing);
+  const constant = perColumn.map((c) => c.constant);
+  const squares = perColumn.map((c) => c.squares);
   if (moments) {
     moments.means.push(...means);
     moments.squares.push(...squares);
@@ -94,6 +69,51 @@ export function correlationMatrix(
     }
   }
   return { names: [...names], matrix, method: 'pearson', missing: 'pairwise' };
+}
+
+/** One column's pass for the matrix: its mean, whether it misses a value or is constant, its centred squares. */
+export interface ColumnPass {
+  readonly mean: number;
+  readonly anyMissing: boolean;
+  readonly constant: boolean;
+  /** Σ(x − mean)² in row order for a complete, non-constant column; NaN otherwise. */
+  readonly squares: number;
+}
+
+/**
+ * Centre on each column's own mean inside the sums: the one-pass formulas then stay well conditioned even for data
+ * far from zero (Σxy − ΣxΣy/n alone loses every digit on columns like 1e6 + noise), and no centred copy of the data is
+ * ever made. A constant column's mean can differ from its value by rounding, leaving a spurious 1e-26 variance: it is
+ * detected by its range instead.
+ */
+export function columnPass(col: Float32Array | Float64Array): ColumnPass {
+  const n = col.length;
+  let sum = 0;
+  let count = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = col[i];
+    if (v - v === 0) {
+      sum += v;
+      count++;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  const mean = count > 0 ? sum / count : 0;
+  const anyMissing = count < n;
+  const constant = !(hi > lo);
+  if (anyMissing || constant) return { mean, anyMissing, constant, squares: NaN };
+  // The same sum, in the same order, as every pair with this column would compute (so pairs need only cross sums).
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (col[i] - mean) * (col[i] - mean);
+  return { mean, anyMissing, constant, squares: ss };
+}
+
+/** The `columnPass` kernel (parallel/kernels.ts). */
+export function columnPassKernel(context: { readonly columns: readonly (Float32Array | Float64Array)[] }, task: { readonly column: number }): ColumnPass {
+  return columnPass(context.columns[task.column]);
 }
 
 /** What every row task of one correlation matrix shares (parallel/kernels.ts: `correlationRow`). */
