@@ -169,10 +169,14 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
     context: (c) =>
       Array.isArray(c.bits) &&
       c.bits.every((x) => x instanceof Uint8Array && x.length === (c.bits as Uint8Array[])[0].length) &&
+      (c.packed === undefined ||
+        (Array.isArray(c.packed) &&
+          c.labelWords instanceof Uint32Array &&
+          c.packed.every((x) => x instanceof Uint32Array && x.length === (c.labelWords as Uint32Array).length))) &&
       Array.isArray(c.resids) &&
-      c.resids.length > 0 &&
+      (c.resids.length > 0 || c.packed !== undefined) &&
       c.resids.every((x) => x instanceof Float64Array),
-    task: (t, c) => isRecord(t) && isCount(t.a) && t.a < (c.bits as unknown[]).length,
+    task: (t, c) => isRecord(t) && isCount(t.a) && t.a < Math.max((c.bits as unknown[]).length, Array.isArray(c.packed) ? c.packed.length : 0),
   },
   termColumns: {
     context: (c) =>

@@ -82,3 +82,47 @@ test('the low-order screen from bits gives the z of every single and pair as flo
     }
   }
 });
+
+test('a two-class target is screened by counts of packed bits: the z of the row sums, inline and on 2 threads', async () => {
+  const rng = createRng(5);
+  const N = 5000;
+  const p = 7;
+  const bits = Array.from({ length: p }, (_, j) => Uint8Array.from({ length: N }, () => (rng.next() < 0.3 + 0.05 * j ? 1 : 0)));
+  // The label is x1 XOR x4 with 10 % noise, plus a main effect of x6: a pair and a single to find.
+  const label = Uint8Array.from({ length: N }, (_, i) => ((bits[1][i] ^ bits[4][i]) === 1 ? rng.next() < 0.9 : rng.next() < (bits[6][i] ? 0.5 : 0.1)) ? 1 : 0);
+  const rows = Uint32Array.from({ length: 4100 }, (_, u) => u); // not a multiple of 32
+  const s0 = new Float64Array(p);
+  const s1 = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    let ones = 0;
+    for (const r of rows) ones += bits[j][r];
+    const q = ones / rows.length;
+    s0[j] = -q / Math.sqrt(q * (1 - q));
+    s1[j] = (1 - q) / Math.sqrt(q * (1 - q));
+  }
+  let mean = 0;
+  for (const r of rows) mean += label[r];
+  mean /= rows.length;
+  const resid = Float64Array.from(rows, (r) => label[r] - mean);
+  const sd = Math.sqrt(mean * (1 - mean));
+  const names = Array.from({ length: p }, (_, j) => `x${j}`);
+  const target: ScreenTarget = { resid, sd, binary: { bits: Uint8Array.from(rows, (r) => label[r]), mean } };
+  const counted = screenLowOrder(bits, s0, s1, [target], rows, names);
+  const summed = screenLowOrder(bits, s0, s1, [{ resid, sd }], rows, names);
+  const ref = reference(bits, s0, s1, [{ resid, sd }], rows);
+  assert.equal(counted.terms, summed.terms);
+  assert.deepEqual(counted.significant.map((t) => t.features.join('·')), summed.significant.map((t) => t.features.join('·')));
+  for (const t of counted.significant) {
+    const expected = ref.get(`${t.features.join('·')}|0`)!;
+    assert.ok(Math.abs(t.z - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${t.features.join('·')}: ${t.z} vs ${expected}`);
+  }
+  const found = counted.significant.map((t) => t.features.join('·'));
+  assert.ok(found.includes('x1·x4') && found.includes('x6'), found.join(', '));
+  const runner = new ThreadTaskRunner({ script: SCRIPT, threads: 2, minWork: 0 });
+  try {
+    assert.deepEqual(screenLowOrder(bits, s0, s1, [target], rows, names, undefined, runner), counted);
+  } finally {
+    await runner.close();
+  }
+});
+

@@ -142,7 +142,8 @@ function screenTargets(setup: FitSetup, p: number): [ScreenTarget[], Uint32Array
     for (const r of rows) ybar += setup.labels[r];
     ybar /= n;
     const sd = Math.sqrt(ybar * (1 - ybar));
-    return [[{ resid: mapToFloat64(n, (u) => setup.labels[rows[u]] - ybar), sd }], rows, names];
+    const binary = { bits: Uint8Array.from(rows, (r) => (setup.labels[r] ? 1 : 0)), mean: ybar };
+    return [[{ resid: mapToFloat64(n, (u) => setup.labels[rows[u]] - ybar), sd, binary }], rows, names];
   }
   const targets = task === 'regression' ? 1 : setup.fitted.filter((f) => f).length;
   const terms = (p * (p + 1)) / 2;

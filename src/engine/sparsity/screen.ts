@@ -14,6 +14,11 @@ export interface ScreenTarget {
   readonly sd: number;
   /** One-vs-rest: the class this target is (its terms are reported with it). */
   readonly class?: string;
+  /**
+   * A two-class label: its bits on the screened rows and their mean, resid = bit − mean. Every sum the screen needs is
+   * then a count of rows (see screenLowOrder), taken 32 rows at a time.
+   */
+  readonly binary?: { readonly bits: Uint8Array; readonly mean: number };
 }
 
 /**
@@ -55,15 +60,27 @@ export function screenLowOrder(
         });
   const zero = Float32Array.from(s0);
   const one = Float32Array.from(s1);
+  // A two-class label: the bits packed 32 rows to a word, and every sum a count — Σ resid over rows where some bits
+  // are 1 is (rows where they and the label are 1) − mean·(rows where they are 1).
+  const binary = T === 1 ? targets[0].binary : undefined;
+  const words = binary ? Math.ceil(n / 32) : 0;
+  const packed = binary ? gathered.map((g) => packBits(g, n, threaded)) : null;
+  const labelWords = binary ? packBits(binary.bits, n, threaded) : null;
   // Per feature: rows with bit 1, and Σ resid over them per target; per target: Σ resid over all rows.
   const ones = new Float64Array(p);
   const onesResid = new Float64Array(p * T);
   const total = targets.map((t) => {
+    if (binary && labelWords) return countOnes(labelWords, null, null, words) - binary.mean * n;
     let sum = 0;
     for (let u = 0; u < n; u++) sum += t.resid[u];
     return sum;
   });
   for (let j = 0; j < p; j++) {
+    if (binary && packed && labelWords) {
+      ones[j] = countOnes(packed[j], null, null, words);
+      onesResid[j] = countOnes(packed[j], labelWords, null, words) - binary.mean * ones[j];
+      continue;
+    }
     const g = gathered[j];
     let c = 0;
     for (let u = 0; u < n; u++) c += g[u];
@@ -84,10 +101,9 @@ export function screenLowOrder(
     push([names[a]], n1 * one[a] * one[a] + (n - n1) * zero[a] * zero[a], (k) => one[a] * onesResid[a * T + k] + zero[a] * (total[k] - onesResid[a * T + k]));
   }
   // Pairs: one kernel task per first feature a (its pairs with every b > a), side by side on a runner's threads.
-  const context: ScreenPairsContext = {
-    bits: gathered,
-    resids: targets.map((t) => (threaded ? sharedCopy(t.resid) : t.resid)),
-  };
+  const context: ScreenPairsContext = packed && labelWords
+    ? { bits: [], resids: [], packed, labelWords }
+    : { bits: gathered, resids: targets.map((t) => (threaded ? sharedCopy(t.resid) : t.resid)) };
   const tasks: ScreenPairsTask[] = Array.from({ length: Math.max(0, p - 1) }, (_, a) => ({ a }));
   const sums = runner && threaded ? runner.runKernel('screenPairs', context, tasks, { signal, work: (n * p * p) / 8 }) : tasks.map((task) => {
     signal?.throwIfAborted();
@@ -97,6 +113,7 @@ export function screenLowOrder(
     for (let b = a + 1; b < p; b++) {
       const at = (b - a - 1) * (1 + T);
       // The four cells (bit of a, bit of b): their row counts, product values and Σ resid per target.
+      if (binary) row[at + 1] -= binary.mean * row[at];
       const n11 = row[at];
       const n10 = ones[a] - n11;
       const n01 = ones[b] - n11;
@@ -130,6 +147,9 @@ export interface ScreenPairsContext {
   /** Per feature, its bit (0 or 1) on each screened row. */
   readonly bits: readonly Uint8Array[];
   readonly resids: readonly Float64Array[];
+  /** A two-class label instead: each feature's bits and the label's, packed 32 rows to a word (bits, resids empty). */
+  readonly packed?: readonly Uint32Array[];
+  readonly labelWords?: Uint32Array;
 }
 
 export interface ScreenPairsTask {
@@ -142,6 +162,18 @@ export interface ScreenPairsTask {
  * the numbers are those of a pass per sum, whatever thread runs it.
  */
 export function screenPairsKernel(context: ScreenPairsContext, task: ScreenPairsTask): Float64Array {
+  if (context.packed && context.labelWords) {
+    // Per pair: rows where both bits are 1, and rows where both and the label are 1 (the caller subtracts the mean).
+    const { packed, labelWords } = context;
+    const a = task.a;
+    const out = new Float64Array(Math.max(0, packed.length - a - 1) * 2);
+    for (let b = a + 1; b < packed.length; b++) {
+      const at = (b - a - 1) * 2;
+      out[at] = countOnes(packed[a], packed[b], null, labelWords.length);
+      out[at + 1] = countOnes(packed[a], packed[b], labelWords, labelWords.length);
+    }
+    return out;
+  }
   const { bits, resids } = context;
   const p = bits.length;
   const T = resids.length;
@@ -174,6 +206,28 @@ export function screenPairsKernel(context: ScreenPairsContext, task: ScreenPairs
     }
   }
   return out;
+}
+
+/** Bits (0 or 1) packed 32 to a word, row u at bit u % 32 of word u / 32. */
+function packBits(bits: Uint8Array, n: number, shared: boolean): Uint32Array {
+  const words = Math.ceil(n / 32);
+  const out = shared ? new Uint32Array(new SharedArrayBuffer(4 * words)) : new Uint32Array(words);
+  for (let u = 0; u < n; u++) if (bits[u]) out[u >>> 5] |= 1 << (u & 31);
+  return out;
+}
+
+/** Rows where every given bit set is 1: the popcount of their AND (b, c optional). */
+function countOnes(a: Uint32Array, b: Uint32Array | null, c: Uint32Array | null, words: number): number {
+  let total = 0;
+  for (let w = 0; w < words; w++) {
+    let x = a[w];
+    if (b) x &= b[w];
+    if (c) x &= c[w];
+    x -= (x >>> 1) & 0x55555555;
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    total += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+  }
+  return total;
 }
 
 function sharedCopy(values: Float64Array): Float64Array {
