@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRng } from '../../src/engine/random';
-import { averageRanks, ranksWithTies, tieCorrection, tieCorrectionFromSum } from '../../src/engine/stats/ranks';
+import { averageRanks, groupRankSums, ranksWithTies, tieCorrection, tieCorrectionFromSum } from '../../src/engine/stats/ranks';
 
 test('average ranks and tie correction match scipy.stats.rankdata and tiecorrect', () => {
   const x = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5];
@@ -96,4 +96,28 @@ test('float32 values rank through their 32-bit keys exactly as the same values a
   assert.equal(a.tieSum, b.tieSum);
   assert.equal(a.count, b.count);
   assert.ok(a.tieSum > 0, 'the values have ties');
+});
+
+test('groupRankSums: each group sorted by itself and merged gives the rank sums and tie term of ranksWithTies, bit for bit', () => {
+  const rng = createRng(19);
+  for (const [n, k, levels] of [
+    [50, 1, 5],
+    [300, 2, 0],
+    [9000, 2, 40], // heavy ties, radix-sorted groups
+    [20_000, 3, 0],
+    [7000, 8, 12],
+  ] as const) {
+    const values = Float32Array.from({ length: n }, (_, i) => {
+      if (i % 211 === 0) return -0;
+      if (i % 223 === 0) return 0;
+      return levels > 0 ? Math.floor(rng.next() * levels) - levels / 2 : rng.normal() * 1e3;
+    });
+    const codes = Int32Array.from({ length: n }, () => Math.floor(rng.next() * k));
+    const { ranks, tieSum } = ranksWithTies(values);
+    const expected = new Float64Array(k);
+    for (let i = 0; i < n; i++) expected[codes[i]] += ranks[i];
+    const got = groupRankSums(values, codes, k);
+    assert.deepEqual(got.rankSums, expected, `n ${n}, ${k} groups`);
+    assert.equal(got.tieSum, tieSum, `n ${n}, ${k} groups: tie term`);
+  }
 });

@@ -4,7 +4,7 @@
  * test of "does this feature carry any signal about the class".
  */
 import { chiSquareSf } from './distributions';
-import { ranksWithTies, tieCorrectionFromSum } from './ranks';
+import { groupRankSums, ranksWithTies, tieCorrectionFromSum } from './ranks';
 
 export interface KruskalWallisResult {
   /** Tie-corrected H, as scipy.stats.kruskal; NaN when there is no test (see reason). */
@@ -85,11 +85,10 @@ export function kruskalWallis(
   if (n === 0) return none('no row has both a finite value and a group');
   if (nonEmpty < 2) return none('fewer than two non-empty groups: nothing to compare');
 
-  const { ranks, tieSum } = ranksWithTies(used);
+  // Float32 values in a few groups: each group sorted by itself and merged (groupRankSums: the same sums, exactly).
+  const { rankSums, tieSum } = used instanceof Float32Array && groupCount <= MERGE_MAX_GROUPS ? groupRankSums(used, codes, groupCount) : rankSumsByRow(used, codes, groupCount);
   const correction = tieCorrectionFromSum(tieSum, n);
   if (!(correction > 0)) return none('every value is the same: ranks carry no information', correction);
-  const rankSums = new Float64Array(groupCount);
-  for (let j = 0; j < n; j++) rankSums[codes[j]] += ranks[j];
   const centre = (n + 1) / 2;
   let between = 0;
   for (let g = 0; g < groupCount; g++) {
@@ -109,4 +108,15 @@ export function kruskalWallis(
     tieCorrection: correction,
     reason: null,
   };
+}
+
+/** Up to this many groups the merge's per-tie scan of every group stays cheaper than ranking each row. */
+const MERGE_MAX_GROUPS = 8;
+
+/** Rank sums by group from every row's mid-rank (any values, any number of groups). */
+function rankSumsByRow(used: Float32Array | Float64Array, codes: Int32Array, groupCount: number): { rankSums: Float64Array; tieSum: number } {
+  const { ranks, tieSum } = ranksWithTies(used);
+  const rankSums = new Float64Array(groupCount);
+  for (let j = 0; j < used.length; j++) rankSums[codes[j]] += ranks[j];
+  return { rankSums, tieSum };
 }

@@ -9,6 +9,7 @@
  * NaN is missing: it gets a NaN rank and is not counted. ±Infinity are ordinary values and rank at the ends, and −0
  * ties +0, as in scipy.stats.rankdata.
  */
+import { radixSortFloat32 } from './summary';
 
 export interface RanksWithTies {
   /** Average ranks 1…count in input order; NaN where the input is NaN. */
@@ -156,6 +157,69 @@ function argsortFloat32(values: Float32Array): { readonly order: Uint32Array; re
   const sorted = radixArgsort([key], order, PASSES_32);
   return { order: sorted.order, key: sorted.keys[0] };
 }
+
+/**
+ * Per group code: the sum of its values' mid-ranks among all the values, and the tie term Σ(t³ − t) — what
+ * ranksWithTies and a sum by group give, without ranking every row. Each group's values are sorted by themselves
+ * (a value sort moves half the bytes of an argsort) and the sorted runs are merged, tie group by tie group. Ties are
+ * equal float32 values, −0 being 0, as in argsortFloat32. Every rank is a half-integer and every sum stays below 2⁵³,
+ * so the sums are exact, whatever the order they are added in: the numbers of ranksWithTies, bit for bit.
+ * `codes` are in [0, groupCount) for every value (the caller drops missing rows).
+ */
+export function groupRankSums(values: Float32Array, codes: Int32Array, groupCount: number): { readonly rankSums: Float64Array; readonly tieSum: number } {
+  const sizes = new Int32Array(groupCount);
+  for (let i = 0; i < codes.length; i++) sizes[codes[i]]++;
+  const groups = Array.from(sizes, (size) => new Float32Array(size));
+  const filled = new Int32Array(groupCount);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const g = codes[i];
+    groups[g][filled[g]++] = v === 0 ? 0 : v;
+  }
+  // Sorted by value; as unsigned keys (all bits of negatives flipped, the sign bit of positives) the order is the same.
+  const keys = groups.map((g) => {
+    if (g.length >= RADIX_MIN_GROUP) radixSortFloat32(g);
+    else g.sort();
+    const bits = new Uint32Array(g.buffer, g.byteOffset, g.length);
+    const key = new Uint32Array(g.length);
+    for (let k = 0; k < g.length; k++) {
+      const b = bits[k];
+      key[k] = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+    }
+    return key;
+  });
+  const at = new Int32Array(groupCount);
+  const rankSums = new Float64Array(groupCount);
+  let tieSum = 0;
+  let before = 0;
+  for (;;) {
+    let least = Infinity;
+    for (let g = 0; g < groupCount; g++) if (at[g] < sizes[g] && keys[g][at[g]] < least) least = keys[g][at[g]];
+    if (least === Infinity) break;
+    // The tie group of `least`: its count in each group; its members take ranks before + 1 … before + t.
+    let t = 0;
+    for (let g = 0; g < groupCount; g++) {
+      const key = keys[g];
+      let k = at[g];
+      while (k < sizes[g] && key[k] === least) k++;
+      t += k - at[g];
+    }
+    const rank = (before + 1 + before + t) / 2;
+    for (let g = 0; g < groupCount; g++) {
+      const key = keys[g];
+      let k = at[g];
+      while (k < sizes[g] && key[k] === least) k++;
+      rankSums[g] += (k - at[g]) * rank;
+      at[g] = k;
+    }
+    if (t > 1) tieSum += t * t * t - t;
+    before += t;
+  }
+  return { rankSums, tieSum };
+}
+
+/** Below this a group's values are sorted natively (see radixSortFloat32's fixed cost). */
+const RADIX_MIN_GROUP = 4096;
 
 /** Average ranks and the tie term from one sort (float32 values: a 32-bit key, half the radix passes). */
 export function ranksWithTies(values: ArrayLike<number>): RanksWithTies {
