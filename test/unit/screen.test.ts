@@ -27,6 +27,21 @@ function reference(bits: Uint8Array[], s0: Float64Array, s1: Float64Array, targe
   return out;
 }
 
+/** Each feature's two standardised values on the rows (mean 0, sd 1 there), as the binarisation computes them. */
+function standardised(bits: readonly Uint8Array[], rows: Uint32Array): { s0: Float64Array; s1: Float64Array } {
+  const s0 = new Float64Array(bits.length);
+  const s1 = new Float64Array(bits.length);
+  bits.forEach((b, j) => {
+    let ones = 0;
+    for (const r of rows) ones += b[r];
+    const q = ones / rows.length;
+    const sd = Math.sqrt(q * (1 - q));
+    s0[j] = -q / sd;
+    s1[j] = (1 - q) / sd;
+  });
+  return { s0, s1 };
+}
+
 test('the low-order screen from bits gives the z of every single and pair as float32 product columns do, for one target or several, on any thread count', async () => {
   const rng = createRng(21);
   const N = 6000;
@@ -35,16 +50,7 @@ test('the low-order screen from bits gives the z of every single and pair as flo
   // A planted pair effect (x2 AND x5) and a main effect (x7); the rest is noise.
   const y = Float64Array.from({ length: N }, (_, i) => (bits[2][i] & bits[5][i] ? 0.9 : 0) + 0.5 * bits[7][i] + rng.normal());
   const rows = Uint32Array.from({ length: 4000 }, (_, u) => u * 1 + (u % 3)); // a subset, not in storage order everywhere
-  const s0 = new Float64Array(p);
-  const s1 = new Float64Array(p);
-  for (let j = 0; j < p; j++) {
-    let ones = 0;
-    for (const r of rows) ones += bits[j][r];
-    const q = ones / rows.length;
-    const sd = Math.sqrt(q * (1 - q));
-    s0[j] = -q / sd;
-    s1[j] = (1 - q) / sd;
-  }
+  const { s0, s1 } = standardised(bits, rows);
   const target = (values: Float64Array): ScreenTarget => {
     const v = Float64Array.from(rows, (r) => values[r]);
     const mean = v.reduce((a, b) => a + b, 0) / v.length;
@@ -91,15 +97,7 @@ test('a two-class target is screened by counts of packed bits: the z of the row 
   // The label is x1 XOR x4 with 10 % noise, plus a main effect of x6: a pair and a single to find.
   const label = Uint8Array.from({ length: N }, (_, i) => ((bits[1][i] ^ bits[4][i]) === 1 ? rng.next() < 0.9 : rng.next() < (bits[6][i] ? 0.5 : 0.1)) ? 1 : 0);
   const rows = Uint32Array.from({ length: 4100 }, (_, u) => u); // not a multiple of 32
-  const s0 = new Float64Array(p);
-  const s1 = new Float64Array(p);
-  for (let j = 0; j < p; j++) {
-    let ones = 0;
-    for (const r of rows) ones += bits[j][r];
-    const q = ones / rows.length;
-    s0[j] = -q / Math.sqrt(q * (1 - q));
-    s1[j] = (1 - q) / Math.sqrt(q * (1 - q));
-  }
+  const { s0, s1 } = standardised(bits, rows);
   let mean = 0;
   for (const r of rows) mean += label[r];
   mean /= rows.length;
