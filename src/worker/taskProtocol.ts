@@ -39,6 +39,17 @@ function isFoldTask(t: unknown): t is FoldTask {
   );
 }
 
+/** Float32 feature columns with the label as class codes and/or a numeric target (the marginal and leak kernels). */
+function labelledColumns(c: Record<string, unknown>): boolean {
+  return (
+    Array.isArray(c.columns) &&
+    c.columns.every((x) => x instanceof Float32Array) &&
+    (c.labels === null || c.labels instanceof Int32Array) &&
+    isCount(c.classes) &&
+    (c.target === null || c.target instanceof Float64Array)
+  );
+}
+
 /** Per kernel: a plausible context, a plausible task (indices in range where the context says the range). */
 const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, unknown>): boolean; task(t: unknown, c: Record<string, unknown>): boolean } } = {
   fold: {
@@ -126,22 +137,11 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
     task: (t, c) => isRecord(t) && isCount(t.row) && t.row < (c.columns as unknown[]).length,
   },
   marginal: {
-    context: (c) =>
-      Array.isArray(c.columns) &&
-      c.columns.every((x) => x instanceof Float32Array) &&
-      (c.labels === null || c.labels instanceof Int32Array) &&
-      isCount(c.classes) &&
-      (c.target === null || c.target instanceof Float64Array) &&
-      (c.labels !== null || c.target !== null),
+    context: (c) => labelledColumns(c) && (c.labels !== null || c.target !== null),
     task: (t, c) => isRecord(t) && isCount(t.feature) && t.feature < (c.columns as unknown[]).length,
   },
   leakScore: {
-    context: (c) =>
-      Array.isArray(c.columns) &&
-      c.columns.every((x) => x instanceof Float32Array) &&
-      (c.labels === null || c.labels instanceof Int32Array) &&
-      isCount(c.classes) &&
-      (c.target === null || c.target instanceof Float64Array),
+    context: labelledColumns,
     task: (t, c) =>
       isRecord(t) && isCount(t.feature) && t.feature < (c.columns as unknown[]).length && isCount(t.count) && typeof t.bins === 'boolean' && typeof t.rank === 'boolean',
   },

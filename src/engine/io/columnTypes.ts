@@ -4,7 +4,7 @@
  * categorical or boolean feature, or an identifier, a date or free text (excluded, with the reason), and builds
  * the feature columns. The user's types (`--type`, the `kryptonite.columnTypes` setting) win over inference.
  */
-import type { Categories, ColumnInfo, ColumnType, FeatureType } from '../dataset';
+import type { Categories, ColumnInfo, ColumnType, Dataset, FeatureType } from '../dataset';
 import { DatasetError, makeWarning } from '../errors';
 import type { DatasetWarning } from '../errors';
 import { dayOfYear, guessDateFormat, parseDate, utcYear } from './datetime';
@@ -52,6 +52,19 @@ export interface TypedFeature {
   readonly categories: Categories | null;
   readonly missing: number;
   readonly derivedFrom: string | null;
+}
+
+/** The Dataset fields that come straight from the typed features, in order (every reader's Dataset has them). */
+export function featureFields(features: readonly TypedFeature[]): Pick<Dataset, 'names' | 'columns' | 'missing' | 'types' | 'categories' | 'typeEvidence' | 'derivedFrom'> {
+  return {
+    names: features.map((f) => f.name),
+    columns: features.map((f) => f.values),
+    missing: features.map((f) => f.missing),
+    types: features.map((f) => f.type),
+    categories: features.map((f) => f.categories),
+    typeEvidence: features.map((f) => f.evidence),
+    derivedFrom: features.map((f) => f.derivedFrom),
+  };
 }
 
 export interface TypedColumns {

@@ -15,7 +15,8 @@
 import type { ColumnInfo, Dataset, DatasetFormat, DatasetSource, LoadOptions } from '../dataset';
 import { DatasetError, makeWarning } from '../errors';
 import type { DatasetWarning } from '../errors';
-import { finish, headerNames } from './csv';
+import { headerNames } from './csv';
+import { finish } from './finishTable';
 import { ColumnSink } from './csvFast';
 import { parseCell, trimCell } from './csvCells';
 import { resolveLabelColumn } from './label';

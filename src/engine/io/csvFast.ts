@@ -232,23 +232,13 @@ export async function readFastPath(input: FastPathInput): Promise<FastPathResult
     position += bytesRead;
     const filled = carry + bytesRead;
     const eof = bytesRead === 0;
-    let end: number;
-    if (eof) {
-      end = filled;
-    } else {
-      const nl = filled > 0 ? buf.lastIndexOf(LF, filled - 1) : -1;
-      if (nl < 0) {
-        // One line longer than the buffer: grow it and read on.
-        if (filled === buf.length) {
-          const bigger = Buffer.allocUnsafe(buf.length * 2);
-          buf.copy(bigger, 0, 0, filled);
-          buf = bigger;
-        }
-        carry = filled;
-        continue;
-      }
-      end = nl + 1;
+    const block = wholeLines(buf, filled, eof);
+    buf = block.buf;
+    if (block.end < 0) {
+      carry = filled;
+      continue;
     }
+    const end = block.end;
     const quote = buf.subarray(0, end).indexOf(QUOTE);
     if (quote >= 0) {
       const lineStart = quote > 0 ? buf.lastIndexOf(LF, quote - 1) + 1 : 0;
@@ -263,6 +253,21 @@ export async function readFastPath(input: FastPathInput): Promise<FastPathResult
     carry = filled - end;
     base += end;
   }
+}
+
+/**
+ * Where the whole lines of buf[0, filled) end: after its last LF, or at `filled` for the file's (or range's) last
+ * block. end −1: no line ends in it yet — read on after `filled` bytes, into `buf`, which is doubled when full (one
+ * line longer than the buffer). Shared by every block reader of a CSV (readFastPath, csvParallel's segments).
+ */
+export function wholeLines<B extends Buffer>(buf: B, filled: number, last: boolean): { readonly buf: B | Buffer<ArrayBuffer>; readonly end: number } {
+  if (last) return { buf, end: filled };
+  const nl = filled > 0 ? buf.lastIndexOf(LF, filled - 1) : -1;
+  if (nl >= 0) return { buf, end: nl + 1 };
+  if (filled < buf.length) return { buf, end: -1 };
+  const bigger = Buffer.allocUnsafe(buf.length * 2);
+  buf.copy(bigger, 0, 0, filled);
+  return { buf: bigger, end: -1 };
 }
 
 /**

@@ -10,7 +10,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { CancelSignal } from '../cancel';
 import type { TaskRunner } from '../parallel/runner';
-import { ColumnSink, CR, LF, parseLines, QUOTE, SPACE, TAB } from './csvFast';
+import { ColumnSink, CR, LF, parseLines, QUOTE, SPACE, TAB, wholeLines } from './csvFast';
 import type { TextCell } from './csvFast';
 import type { TextCells } from './columnTypes';
 
@@ -87,21 +87,13 @@ function eachBlock(fd: number, start: number, stop: number, signal: CancelSignal
     position += got;
     const filled = carry + got;
     const last = got === 0 || position >= stop;
-    let end: number;
-    if (last) end = filled;
-    else {
-      const nl = filled > 0 ? buf.lastIndexOf(LF, filled - 1) : -1;
-      if (nl < 0) {
-        if (filled === buf.length) {
-          const bigger = Buffer.allocUnsafe(buf.length * 2);
-          buf.copy(bigger, 0, 0, filled);
-          buf = bigger;
-        }
-        carry = filled;
-        continue;
-      }
-      end = nl + 1;
+    const block = wholeLines(buf, filled, last);
+    buf = block.buf;
+    if (block.end < 0) {
+      carry = filled;
+      continue;
     }
+    const end = block.end;
     if (end > 0 && !lines(buf, end)) return;
     if (last) return;
     buf.copy(buf, 0, end, filled);

@@ -17,7 +17,7 @@ import type { Dataset, LabelSpec, LabelTask, LoadOptions } from '../dataset';
 import { DatasetError, makeWarning } from '../errors';
 import type { DatasetWarning } from '../errors';
 import { labelFromNumbers, MAX_INTEGER_CLASSES, resolveLabelColumn } from './label';
-import { typeColumns } from './columnTypes';
+import { featureFields, typeColumns } from './columnTypes';
 import type { RawColumn } from './columnTypes';
 import type { LabelBuild } from './label';
 
@@ -985,14 +985,8 @@ export async function loadNpyDataset(file: string, options: LoadOptions = {}): P
     files: yFile === null ? [pair.x] : [pair.x, yFile],
     format: 'npy',
     rows,
-    names: typed.features.map((f) => f.name),
-    columns: typed.features.map((f) => f.values),
-    missing: typed.features.map((f) => f.missing),
+    ...featureFields(typed.features),
     label,
-    types: typed.features.map((f) => f.type),
-    categories: typed.features.map((f) => f.categories),
-    typeEvidence: typed.features.map((f) => f.evidence),
-    derivedFrom: typed.features.map((f) => f.derivedFrom),
     columnInfo: info,
     warnings,
     source: { bytes: x.bytes + (y?.bytes ?? 0), parser: 'npy', excludedColumns: excluded },

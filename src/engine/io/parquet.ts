@@ -26,6 +26,8 @@ export interface ParquetFile {
   readonly nodes: readonly SchemaTree[];
   readonly fields: readonly ColumnarField[];
   readonly rows: number;
+  /** Row groups whose page headers were checked (a streamed read visits a group once per slice it holds). */
+  readonly checked: Set<number>;
 }
 
 /** Opens `file` and reads its footer; the caller closes `handle`. */
@@ -46,7 +48,7 @@ export async function openParquet(file: string): Promise<ParquetFile> {
     }
     const rows = checkMetadata(metadata, size, file);
     if (rows === 0) throw new DatasetError('noRows', 'the Parquet file has no rows', { file, expected: 'data rows' });
-    return { handle, size, buffer, metadata, nodes, fields, rows };
+    return { handle, size, buffer, metadata, nodes, fields, rows, checked: new Set() };
   } catch (err) {
     await handle.close();
     throw err;
@@ -71,7 +73,10 @@ export async function readParquetRows(
   let groupStart = 0;
   for (let g = 0; g < metadata.row_groups.length; g++) {
     const n = Number(metadata.row_groups[g].num_rows);
-    if (groupStart < end && groupStart + n > start) await checkPages(buffer, metadata, g, new Set(columns), file);
+    if (groupStart < end && groupStart + n > start && !pq.checked.has(g)) {
+      await checkPages(buffer, metadata, g, new Set(columns), file);
+      pq.checked.add(g);
+    }
     groupStart += n;
   }
   // onChunk runs inside hyparquet's promise callbacks: an error thrown there would be an unhandled rejection, so it is

@@ -207,13 +207,23 @@ function complete(x: Column, mx: number, y: Column, my: number): number | null {
 
 /** Rows where either value is missing (NaN or ±Inf: v − v is then not 0) are skipped for this pair only. */
 function pairwise(x: Column, mx: number, y: Column, my: number): number | null {
+  const s = pairSums(x, mx, y, my, x.length, new Float64Array(6), 0);
+  return finish(s[0], s[1], s[2], s[3], s[4], s[5]);
+}
+
+/**
+ * The pairwise-complete sums of two columns about shifts mx, my over rows 0 … length − 1, written to out[at …]:
+ * n, Σx, Σy, Σx², Σy², Σxy (x, y shifted). Rows where either value is missing or infinite are skipped. The
+ * correlation of a pair with missing values, and a streamed chunk's co-moments (mergeableMoments.ts), both sum here.
+ */
+export function pairSums(x: ArrayLike<number>, mx: number, y: ArrayLike<number>, my: number, length: number, out: Float64Array, at: number): Float64Array {
   let n = 0;
   let sx = 0;
   let sy = 0;
   let sxx = 0;
   let syy = 0;
   let sxy = 0;
-  for (let i = 0; i < x.length; i++) {
+  for (let i = 0; i < length; i++) {
     const a = x[i] - mx;
     const b = y[i] - my;
     if (a - a !== 0 || b - b !== 0) continue;
@@ -224,7 +234,13 @@ function pairwise(x: Column, mx: number, y: Column, my: number): number | null {
     syy += b * b;
     sxy += a * b;
   }
-  return finish(n, sx, sy, sxx, syy, sxy);
+  out[at] = n;
+  out[at + 1] = sx;
+  out[at + 2] = sy;
+  out[at + 3] = sxx;
+  out[at + 4] = syy;
+  out[at + 5] = sxy;
+  return out;
 }
 
 function finish(n: number, sx: number, sy: number, sxx: number, syy: number, sxy: number): number | null {

@@ -4,6 +4,7 @@
  * arbitrary-order statistical moments"; Chan, Golub & LeVeque 1979 for M2). A file streamed in chunks gets the same
  * mean, sd, skewness and kurtosis as one pass over all of it, to float rounding, whatever the chunking.
  */
+import { pairSums } from './correlation';
 export interface MomentsPartial {
   n: number;
   mean: number;
@@ -126,34 +127,7 @@ export function coMomentRow(context: CoMomentContext, task: { readonly a: number
   const out = new Float64Array((p - a) * 6);
   const x = columns[a];
   const sa = shift[a];
-  for (let b = a; b < p; b++) {
-    const y = columns[b];
-    const sb = shift[b];
-    let n = 0;
-    let sx = 0;
-    let sy = 0;
-    let sxx = 0;
-    let syy = 0;
-    let sxy = 0;
-    for (let i = 0; i < length; i++) {
-      const u = x[i] - sa;
-      const v = y[i] - sb;
-      if (u !== u || v !== v) continue;
-      n++;
-      sx += u;
-      sy += v;
-      sxx += u * u;
-      syy += v * v;
-      sxy += u * v;
-    }
-    const k = (b - a) * 6;
-    out[k] = n;
-    out[k + 1] = sx;
-    out[k + 2] = sy;
-    out[k + 3] = sxx;
-    out[k + 4] = syy;
-    out[k + 5] = sxy;
-  }
+  for (let b = a; b < p; b++) pairSums(x, sa, columns[b], shift[b], length, out, (b - a) * 6);
   return out;
 }
 

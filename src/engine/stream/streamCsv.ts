@@ -9,7 +9,8 @@
 import type { Dataset } from '../dataset';
 import { parseCell } from '../io/csvCells';
 import { ColumnSink } from '../io/csvFast';
-import { finish, openDataFile, parseOpenCsv } from '../io/csv';
+import { openDataFile, parseOpenCsv } from '../io/csv';
+import { finish } from '../io/finishTable';
 import type { CsvOptions } from '../io/csv';
 import { isMissingMarker } from '../io/missing';
 import { addCoMomentRow, addCoMoments, chunkMoments, emptyCoMoments, emptyMoments, mergeMoments } from '../stats/mergeableMoments';
