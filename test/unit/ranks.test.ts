@@ -104,6 +104,8 @@ test('groupRankSums: each group sorted by itself and merged gives the rank sums 
     [50, 1, 5],
     [300, 2, 0],
     [9000, 2, 40], // heavy ties, radix-sorted groups
+    [30_000, 2, 0], // no ties: each value takes the next rank in the two-group merge
+    [30_000, 2, 20_000], // sparse ties between and within the two groups
     [20_000, 3, 0],
     [7000, 8, 12],
   ] as const) {

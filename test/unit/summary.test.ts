@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { QUANTILE_PROBS, quantileSorted, radixSortFloat32, sortedPresent, summarise } from '../../src/engine/stats/summary';
+import { QUANTILE_PROBS, floatKey, quantileSorted, radixSortFloat32, radixSortKeys, sortedPresent, summarise } from '../../src/engine/stats/summary';
 import { createRng } from '../../src/engine/random';
 
 const f64 = (xs: number[]): Float64Array => Float64Array.from(xs);
@@ -151,6 +151,30 @@ test('the radix sort used for float32 columns agrees with the native sort, negat
   const viaPresent = sortedPresent(x);
   assert.ok(viaPresent instanceof Float32Array);
   assert.deepEqual(Array.from(viaPresent), Array.from(native));
+});
+
+test('radixSortKeys skips a digit every key shares and still sorts: values in one binade, an odd and an even number of passes', () => {
+  const rng = createRng(10);
+  // [1, 1.49]: one exponent and the mantissa's top bit 0, so the top digit is shared and two passes run; the result
+  // is in the input array.
+  const oneBinade = Float32Array.from({ length: 30_000 }, () => 1 + 0.49 * rng.next());
+  const bits = new Uint32Array(oneBinade.buffer).map(floatKey);
+  const twoPass = bits.slice();
+  const sorted = radixSortKeys(twoPass);
+  assert.equal(sorted, twoPass);
+  assert.deepEqual(Array.from(sorted), Array.from(bits).sort((a, b) => a - b));
+  // Both signs and many binades: three passes, the result in a scratch array.
+  const wide = Float32Array.from({ length: 30_000 }, () => rng.normal() * Math.pow(10, rng.int(12) - 6));
+  const wideKeys = new Uint32Array(wide.buffer).map(floatKey);
+  const input = wideKeys.slice();
+  const wideSorted = radixSortKeys(input);
+  assert.notEqual(wideSorted, input);
+  assert.deepEqual(Array.from(wideSorted), Array.from(wideKeys).sort((a, b) => a - b));
+  // floatKey orders like the floats: −∞ < −1 < −0 < +0 < 1 < +∞.
+  const ordered = Float32Array.of(-Infinity, -1, -0, 0, 1, Infinity);
+  const keys = Array.from(new Uint32Array(ordered.buffer), floatKey);
+  for (let k = 1; k < keys.length; k++) assert.ok(keys[k - 1] < keys[k], `key ${k}`);
+  assert.equal(radixSortKeys(new Uint32Array(0)).length, 0);
 });
 
 test('quantileSorted interpolates within a window like numpy on the slice', () => {

@@ -9,7 +9,7 @@
  * NaN is missing: it gets a NaN rank and is not counted. ±Infinity are ordinary values and rank at the ends, and −0
  * ties +0, as in scipy.stats.rankdata.
  */
-import { radixSortFloat32 } from './summary';
+import { floatKey, radixSortKeys } from './summary';
 
 export interface RanksWithTies {
   /** Average ranks 1…count in input order; NaN where the input is NaN. */
@@ -169,48 +169,92 @@ function argsortFloat32(values: Float32Array): { readonly order: Uint32Array; re
 export function groupRankSums(values: Float32Array, codes: Int32Array, groupCount: number): { readonly rankSums: Float64Array; readonly tieSum: number } {
   const sizes = new Int32Array(groupCount);
   for (let i = 0; i < codes.length; i++) sizes[codes[i]]++;
-  const groups = Array.from(sizes, (size) => new Float32Array(size));
-  const filled = new Int32Array(groupCount);
+  // Each group's values as order-preserving keys (floatKey), −0 as +0, in one buffer, group after group; each group's
+  // run is then sorted by itself and equal keys are tied values.
+  const buffer = new Uint32Array(codes.length);
+  const next = new Int32Array(groupCount);
+  for (let g = 1; g < groupCount; g++) next[g] = next[g - 1] + sizes[g - 1];
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    const g = codes[i];
-    groups[g][filled[g]++] = v === 0 ? 0 : v;
+    const b = bits[i];
+    buffer[next[codes[i]]++] = floatKey(b === 0x80000000 ? 0 : b);
   }
-  // Sorted by value; as unsigned keys (all bits of negatives flipped, the sign bit of positives) the order is the same.
-  const keys = groups.map((g) => {
-    if (g.length >= RADIX_MIN_GROUP) radixSortFloat32(g);
-    else g.sort();
-    const bits = new Uint32Array(g.buffer, g.byteOffset, g.length);
-    const key = new Uint32Array(g.length);
-    for (let k = 0; k < g.length; k++) {
-      const b = bits[k];
-      key[k] = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
-    }
-    return key;
+  const keys = Array.from(sizes, (size, g) => {
+    const run = buffer.subarray(next[g] - size, next[g]);
+    return size >= RADIX_MIN_GROUP ? radixSortKeys(run) : run.sort();
   });
+  return groupCount === 2 ? mergeTwo(keys[0], keys[1]) : mergeMany(keys, sizes);
+}
+
+/** Beyond every key: an exhausted group's next key. */
+const PAST_KEYS = 2 ** 32;
+
+/** groupRankSums' merge of two sorted key runs, tie group by tie group (the common case: a two-class label). */
+function mergeTwo(a: Uint32Array, b: Uint32Array): { rankSums: Float64Array; tieSum: number } {
+  const na = a.length;
+  const nb = b.length;
+  let i = 0;
+  let j = 0;
+  let sumA = 0;
+  let sumB = 0;
+  let tieSum = 0;
+  let before = 0;
+  while (i < na || j < nb) {
+    const x = i < na ? a[i] : PAST_KEYS;
+    const y = j < nb ? b[j] : PAST_KEYS;
+    // A value of one group alone (no tie, the usual case for continuous data) takes the next rank.
+    if (x < y && (i + 1 === na || a[i + 1] !== x)) {
+      sumA += ++before;
+      i++;
+      continue;
+    }
+    if (y < x && (j + 1 === nb || b[j + 1] !== y)) {
+      sumB += ++before;
+      j++;
+      continue;
+    }
+    const least = x < y ? x : y;
+    let i2 = i;
+    while (i2 < na && a[i2] === least) i2++;
+    let j2 = j;
+    while (j2 < nb && b[j2] === least) j2++;
+    const t = i2 - i + (j2 - j);
+    // The tie group takes ranks before + 1 … before + t: each member the half-integer mean.
+    const rank = before + (t + 1) / 2;
+    sumA += (i2 - i) * rank;
+    sumB += (j2 - j) * rank;
+    if (t > 1) tieSum += t * t * t - t;
+    before += t;
+    i = i2;
+    j = j2;
+  }
+  return { rankSums: Float64Array.of(sumA, sumB), tieSum };
+}
+
+/** groupRankSums' merge of any number of sorted key runs. */
+function mergeMany(keys: readonly Uint32Array[], sizes: Int32Array): { rankSums: Float64Array; tieSum: number } {
+  const groupCount = keys.length;
   const at = new Int32Array(groupCount);
+  const end = new Int32Array(groupCount);
   const rankSums = new Float64Array(groupCount);
   let tieSum = 0;
   let before = 0;
   for (;;) {
-    let least = Infinity;
+    let least = PAST_KEYS;
     for (let g = 0; g < groupCount; g++) if (at[g] < sizes[g] && keys[g][at[g]] < least) least = keys[g][at[g]];
-    if (least === Infinity) break;
-    // The tie group of `least`: its count in each group; its members take ranks before + 1 … before + t.
+    if (least === PAST_KEYS) break;
     let t = 0;
     for (let g = 0; g < groupCount; g++) {
       const key = keys[g];
       let k = at[g];
       while (k < sizes[g] && key[k] === least) k++;
+      end[g] = k;
       t += k - at[g];
     }
-    const rank = (before + 1 + before + t) / 2;
+    const rank = before + (t + 1) / 2;
     for (let g = 0; g < groupCount; g++) {
-      const key = keys[g];
-      let k = at[g];
-      while (k < sizes[g] && key[k] === least) k++;
-      rankSums[g] += (k - at[g]) * rank;
-      at[g] = k;
+      rankSums[g] += (end[g] - at[g]) * rank;
+      at[g] = end[g];
     }
     if (t > 1) tieSum += t * t * t - t;
     before += t;
