@@ -40,6 +40,8 @@ interface Thread {
  * a few tens of milliseconds of sequential fitting (battery: gapminder, 8,436 × 9 × 10 fits = 0.76 million, gains 0.4 s).
  */
 export const DEFAULT_MIN_WORK = 100_000;
+/** A claim counter past every batch's end, far from overflowing however many threads still add to it. */
+const ABANDONED = 1 << 30;
 /** How often a blocked wait looks at the cancel signal. */
 const POLL_MS = 25;
 
@@ -50,9 +52,15 @@ export class ThreadTaskRunner implements TaskRunner {
   private readonly counter = new Int32Array(new SharedArrayBuffer(4));
   private readonly cancel = new Int32Array(new SharedArrayBuffer(4));
   private batch = 0;
-  /** Batches posted and not yet collected, and answers to them read while another batch was being collected. */
-  private readonly open = new Set<number>();
+  /** Batches posted and not yet collected (with their claim counters), and answers to them read while another batch was being collected. */
+  private readonly open = new Map<number, Int32Array>();
   private readonly inbox = new Map<number, unknown[]>();
+  /**
+   * Batches called off while another batch was collected: a cancel or a failure stops every open batch (the cancel
+   * flag is the pool's), and the analysis that posted them will not collect them. The extension's worker keeps one
+   * pool for all its jobs, so they must not keep the flag raised for the next job, nor run their remaining tasks.
+   */
+  private readonly dead = new Set<number>();
 
   constructor(options: TaskPoolOptions) {
     this.options = options;
@@ -93,19 +101,37 @@ export class ThreadTaskRunner implements TaskRunner {
   private post<K extends KernelKind>(kind: K, context: KernelContext<K>, tasks: readonly KernelTask<K>[], signal?: CancelSignal, onDone?: (done: number) => void): () => KernelResult<K>[] {
     const threads = this.spawn();
     const batch = ++this.batch;
+    for (const dead of this.dead) {
+      this.open.delete(dead);
+      this.inbox.delete(dead);
+    }
+    this.dead.clear();
     if (this.open.size === 0) Atomics.store(this.cancel, 0, 0);
-    this.open.add(batch);
-    const claim = new SharedArrayBuffer(4);
-    for (const t of threads) t.port.postMessage({ type: 'batch', kind, batch, context, tasks, claim } as PoolToThread);
-    return () => this.collect(threads, batch, kind, context, tasks, new Int32Array(claim), signal, onDone);
+    const claim = new Int32Array(new SharedArrayBuffer(4));
+    this.open.set(batch, claim);
+    for (const t of threads) t.port.postMessage({ type: 'batch', kind, batch, context, tasks, claim: claim.buffer } as PoolToThread);
+    return () => this.collect(threads, batch, kind, context, tasks, claim, signal, onDone);
   }
 
   private collect<K extends KernelKind>(...args: Parameters<ThreadTaskRunner['collectBatch']>): KernelResult<K>[] {
+    const batch = args[1];
     try {
+      // A batch called off by another's cancel or failure was stopped on every thread: nothing to wait for.
+      if (this.dead.has(batch) || !this.open.has(batch)) throw new CancelledError();
       return this.collectBatch(...args) as KernelResult<K>[];
     } finally {
-      this.open.delete(args[1]);
-      this.inbox.delete(args[1]);
+      this.open.delete(batch);
+      this.inbox.delete(batch);
+      this.dead.delete(batch);
+    }
+  }
+
+  /** Calls off every open batch but `batch` (whose caller settles its own claims): no thread claims their tasks. */
+  private abandonOthers(batch: number): void {
+    for (const [other, claim] of this.open) {
+      if (other === batch) continue;
+      Atomics.store(claim, 0, ABANDONED);
+      this.dead.add(other);
     }
   }
 
@@ -127,6 +153,7 @@ export class ThreadTaskRunner implements TaskRunner {
     let cancelled = false;
     const stop = (): void => {
       Atomics.store(this.cancel, 0, 1);
+      this.abandonOthers(batch);
     };
     const take = (message: unknown): void => {
       if (!isThreadToPool(message, kind)) return;

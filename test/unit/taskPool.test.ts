@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { classLabel, inMemoryDataset } from '../../src/engine/dataset';
+import { CancelledError } from '../../src/engine/cancel';
 import { inlineRunner } from '../../src/engine/parallel/runner';
 import type { FoldTask } from '../../src/engine/parallel/foldTasks';
 import { binFolds } from '../../src/engine/models/baselines';
@@ -109,6 +110,42 @@ test('cancellation reaches the threads and the batch throws', async () => {
   try {
     // Abort as soon as the first fit finishes: the rest must not be waited for.
     assert.throws(() => runner.run(context, tasks, controller.signal, () => controller.abort(new Error('stop'))), /stop/);
+  } finally {
+    await runner.close();
+  }
+});
+
+test('after a cancelled analysis left a started batch uncollected, the next run on the same pool is not cancelled', async () => {
+  const { input } = xorTable(6000, 6);
+  const plan = planFolds(input.target, 1);
+  const context = { target: input.target, folds: plan.folds, binnedFolds: binFolds(input, plan, 1), features: input.features, seed: 1 };
+  // Enough tasks that the pool's thread claims some of each batch.
+  const tasks: FoldTask[] = Array.from({ length: 4 }, () => plan.folds.map((_, fold) => ({ model: 'gbdt' as const, fold, exclude: [] }))).flat();
+  const expected = inlineRunner.run(context, tasks);
+  const runner = pool(2);
+  try {
+    // An analysis hands a batch out (the baselines' folds), then is cancelled in another batch and never collects the
+    // first: the long-lived pool of the extension's worker serves the next job.
+    const controller = new AbortController();
+    runner.start(context, tasks, controller.signal);
+    assert.throws(() => runner.run(context, tasks, controller.signal, () => controller.abort(new Error('stop'))), /stop/);
+    assert.deepEqual(runner.run(context, tasks), expected);
+  } finally {
+    await runner.close();
+  }
+});
+
+test('a batch called off by the cancel of another throws when collected, at once', async () => {
+  const { input } = xorTable(6000, 7);
+  const plan = planFolds(input.target, 1);
+  const context = { target: input.target, folds: plan.folds, binnedFolds: binFolds(input, plan, 1), features: input.features, seed: 1 };
+  const tasks: FoldTask[] = Array.from({ length: 4 }, () => plan.folds.map((_, fold) => ({ model: 'gbdt' as const, fold, exclude: [] }))).flat();
+  const runner = pool(2);
+  try {
+    const controller = new AbortController();
+    const first = runner.start(context, tasks, controller.signal);
+    assert.throws(() => runner.run(context, tasks, controller.signal, () => controller.abort(new Error('stop'))), /stop/);
+    assert.throws(() => first(), CancelledError);
   } finally {
     await runner.close();
   }
