@@ -3,7 +3,7 @@
  * a shared counter, and answers each on its MessagePort, bumping a second shared counter so that the pool, blocked in
  * Atomics.wait, wakes up. Every failure is answered too — a silent thread would leave the pool waiting.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { CancelledError, isCancelled, sharedFlagSignal } from '../engine/cancel';
 import { runKernel } from '../engine/parallel/kernels';
@@ -27,14 +27,28 @@ function answer(message: ThreadToPool): void {
   Atomics.notify(counter, 0);
 }
 
-/** Claims tasks of the batch one at a time (shared with the other threads and the caller) until none are left. */
+/**
+ * Batches this thread has received and not finished, newest last. The newest is served first: it is the one the
+ * calling thread is waiting on (an earlier batch handed out with start — the baselines' folds, say — is background
+ * work the caller collects later), so between two tasks the thread looks for a newer batch before claiming again.
+ */
+const batches: PoolToThread[] = [];
+
+function receive(raw: unknown): void {
+  if (isPoolToThread(raw)) batches.push(raw);
+}
+
+/** Claims tasks one at a time (shared with the other threads and the caller) until no batch has any left. */
 port.on('message', (raw: unknown) => {
-  if (!isPoolToThread(raw)) return;
-  const message: PoolToThread = raw;
-  const claim = new Int32Array(message.claim);
-  for (;;) {
-    const index = Atomics.add(claim, 0, 1);
-    if (index >= message.tasks.length) return;
+  receive(raw);
+  while (batches.length > 0) {
+    for (let newer = receiveMessageOnPort(port); newer; newer = receiveMessageOnPort(port)) receive(newer.message);
+    const message = batches[batches.length - 1];
+    const index = Atomics.add(new Int32Array(message.claim), 0, 1);
+    if (index >= message.tasks.length) {
+      batches.pop();
+      continue;
+    }
     try {
       const result = runKernel(message.kind, message.context as never, message.tasks[index] as never, signal);
       answer({ type: 'result', batch: message.batch, index, result });

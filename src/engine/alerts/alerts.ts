@@ -13,7 +13,7 @@ import { benjaminiHochberg } from '../stats/multiplicity';
 import type { CorrelationMatrix } from '../stats/correlation';
 import type { FeatureProfile } from '../stats/profile';
 import type { Alert } from './types';
-import { rowHashes } from './rowHash';
+import { startRowHashes } from './rowHash';
 import type { TaskRunner } from '../parallel/runner';
 import { sharedFloat32 } from '../typed';
 import { binAccuracy, binR2, continuousLeakCheck, LEAK_BINS, leakScoreKernel, quantileCodes } from './leak';
@@ -48,32 +48,41 @@ export { LEAK_RANK_CORRELATION } from './leak';
 /** A class below this share of labelled rows makes the label extremely imbalanced. */
 export const IMBALANCE_SHARE = 0.05;
 
-export function findAlerts(input: AlertInput): Alert[] {
+/**
+ * The data-quality alerts. The row hashes and the leak checks, which need only the columns, are handed to a runner's
+ * threads at once; the returned function does the rest and returns the alerts. The analysis starts them before the
+ * relevance analysis and collects them at its end, so the threads fill the gaps of the work between.
+ */
+export function startAlerts(input: AlertInput): () => Alert[] {
   const { dataset, profiles, signal } = input;
-  const alerts: Alert[] = [];
   signal?.throwIfAborted();
-  alerts.push(...rowAlerts(dataset, input.runner, signal));
-  signal?.throwIfAborted();
-  alerts.push(...columnAlerts(dataset, profiles));
-  alerts.push(...pairAlerts(dataset, input.correlation));
-  alerts.push(...labelAlerts(dataset));
-  signal?.throwIfAborted();
-  alerts.push(...leakAlerts(dataset, profiles, input.runner, signal));
-  signal?.throwIfAborted();
-  alerts.push(...missingnessAlerts(dataset));
-  const rank = { error: 0, warning: 1, info: 2 } as const;
-  return alerts.sort((a, b) => rank[a.severity] - rank[b.severity]);
+  const hashes = dataset.rows >= 2 && dataset.columns.length > 0 ? startRowHashes(dataset.columns, dataset.rows, input.runner, signal) : null;
+  const leaks = startLeakScores(dataset, profiles, input.runner, signal);
+  return () => {
+    const alerts: Alert[] = [];
+    signal?.throwIfAborted();
+    if (hashes) alerts.push(...rowAlerts(dataset, hashes()));
+    signal?.throwIfAborted();
+    alerts.push(...columnAlerts(dataset, profiles));
+    alerts.push(...pairAlerts(dataset, input.correlation));
+    alerts.push(...labelAlerts(dataset));
+    signal?.throwIfAborted();
+    alerts.push(...leakAlerts(dataset, profiles, leaks));
+    signal?.throwIfAborted();
+    alerts.push(...missingnessAlerts(dataset));
+    const rank = { error: 0, warning: 1, info: 2 } as const;
+    return alerts.sort((a, b) => rank[a.severity] - rank[b.severity]);
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Rows: duplicates and conflicting labels.
 // ---------------------------------------------------------------------------------------------------------------
 
-function rowAlerts(dataset: Dataset, runner?: TaskRunner, signal?: CancelSignal): Alert[] {
+/** `hashes`: each row's hash of its feature values (rowHash.ts). */
+function rowAlerts(dataset: Dataset, hashes: Float64Array): Alert[] {
   const alerts: Alert[] = [];
   const n = dataset.rows;
-  if (n < 2 || dataset.columns.length === 0) return alerts;
-  const hashes = rowHashes(dataset.columns, n, runner, signal);
   const label = dataset.label;
   // The label's value per row (class code or target; NaN when missing), for "exact duplicate" and conflicts.
   const labelValue = (i: number): number => (label ? (label.target ? label.target[i] : label.values[i] < 0 ? NaN : label.values[i]) : 0);
@@ -367,27 +376,48 @@ function labelAlerts(dataset: Dataset): Alert[] {
  * (discrete features with at most n/20 levels, so the rule cannot memorise rows) or per quantile bin (32 bins), and
  * for a numeric target the R² of the bin means. A copy of the label scores 1.
  */
-function leakAlerts(dataset: Dataset, profiles: readonly FeatureProfile[], runner?: TaskRunner, signal?: CancelSignal): Alert[] {
+/** The continuous features' leak scores: a kernel task each, side by side on a runner's threads. */
+interface PendingLeakScores {
+  readonly context: LeakContext;
+  readonly tasks: readonly LeakTask[];
+  readonly results: () => (LeakScore | null)[];
+}
+
+function startLeakScores(dataset: Dataset, profiles: readonly FeatureProfile[], runner?: TaskRunner, signal?: CancelSignal): PendingLeakScores | null {
   const label = dataset.label;
-  const alerts: Alert[] = [];
-  if (!label) return alerts;
+  if (!label) return null;
   const n = dataset.rows;
   const regression = label.task === 'regression' && label.target !== null && label.target !== undefined;
   const context: LeakContext = { columns: dataset.columns, labels: regression ? null : label.values, classes: label.classes.length, target: regression ? (label.target as Float64Array) : null };
-  // Continuous features need only their column and the label: a kernel task each, side by side on a runner's threads.
-  const scored = (f: FeatureProfile): boolean => f.shape !== 'constant' && f.shape !== 'empty';
-  const continuous = profiles.filter((f) => scored(f) && !dataset.categories[f.index] && !f.values && (continuousLeakCheck(f) || (regression && f.type === 'numeric')));
+  // Continuous features need only their column and the label.
+  const continuous = profiles.filter((f) => leakScored(f) && !dataset.categories[f.index] && !f.values && (continuousLeakCheck(f) || (regression && f.type === 'numeric')));
   const tasks: LeakTask[] = continuous.map((f) => ({ feature: f.index, count: f.stats.count, bins: continuousLeakCheck(f), rank: regression && f.type === 'numeric' }));
   const results =
     runner && runner.threads > 1 && tasks.length > 1
-      ? runner.runKernel('leakScore', { ...context, columns: dataset.columns.map(sharedFloat32) }, tasks, { signal, work: n * tasks.length * 30 })
-      : tasks.map((task) => {
-          signal?.throwIfAborted();
-          return leakScoreKernel(context, task);
-        });
+      ? runner.startKernel('leakScore', { ...context, columns: dataset.columns.map(sharedFloat32) }, tasks, { signal, work: n * tasks.length * 30 })
+      : (): (LeakScore | null)[] =>
+          tasks.map((task) => {
+            signal?.throwIfAborted();
+            return leakScoreKernel(context, task);
+          });
+  return { context, tasks, results };
+}
+
+function leakScored(f: FeatureProfile): boolean {
+  return f.shape !== 'constant' && f.shape !== 'empty';
+}
+
+function leakAlerts(dataset: Dataset, profiles: readonly FeatureProfile[], pending: PendingLeakScores | null): Alert[] {
+  const label = dataset.label;
+  const alerts: Alert[] = [];
+  if (!label || !pending) return alerts;
+  const n = dataset.rows;
+  const regression = label.task === 'regression' && label.target !== null && label.target !== undefined;
+  const { context, tasks } = pending;
+  const results = pending.results();
   const byFeature = new Map<number, LeakScore | null>(tasks.map((t, i) => [t.feature, results[i]]));
   profiles.forEach((f, j) => {
-    if (!scored(f)) return;
+    if (!leakScored(f)) return;
     let score: LeakScore | null;
     if (byFeature.has(j)) score = byFeature.get(j) ?? null;
     else {

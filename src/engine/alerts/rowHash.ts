@@ -22,14 +22,27 @@ export interface RowHashTask {
 const BLOCK_ROWS = 65_536;
 
 export function rowHashes(columns: readonly Float32Array[], rows: number, runner?: TaskRunner, signal?: CancelSignal): Float64Array {
+  return startRowHashes(columns, rows, runner, signal)();
+}
+
+/** As rowHashes, but a runner's threads start hashing at once; the returned function joins in and returns them. */
+export function startRowHashes(columns: readonly Float32Array[], rows: number, runner?: TaskRunner, signal?: CancelSignal): () => Float64Array {
   const threaded = runner !== undefined && runner.threads > 1 && rows >= 2 * BLOCK_ROWS;
   const out = threaded ? newSharedFloat64(rows) : new Float64Array(rows);
   const context: RowHashContext = { columns: threaded ? columns.map(sharedFloat32) : columns, out };
+  if (!threaded || !runner) {
+    return () => {
+      rowHashKernel(context, { from: 0, to: rows });
+      return out;
+    };
+  }
   const tasks: RowHashTask[] = [];
   for (let from = 0; from < rows; from += BLOCK_ROWS) tasks.push({ from, to: Math.min(rows, from + BLOCK_ROWS) });
-  if (threaded && runner) runner.runKernel('rowHash', context, tasks, { signal, work: rows * columns.length * 4 });
-  else rowHashKernel(context, { from: 0, to: rows });
-  return out;
+  const pending = runner.startKernel('rowHash', context, tasks, { signal, work: rows * columns.length * 4 });
+  return () => {
+    pending();
+    return out;
+  };
 }
 
 /** The `rowHash` kernel: rows [from, to) hashed into `out`; returns the rows hashed. */

@@ -20,7 +20,7 @@ import type { SparsityModel, SparsityReport } from '../sparsity/types';
 import { normalSf } from '../stats/distributions';
 import { wilsonInterval } from '../stats/intervals';
 import type { FeatureProfile } from '../stats/profile';
-import { marginalTests } from './marginal';
+import { startMarginalTests } from './marginal';
 import { closestPartners, conditionalPermutations, PARTNER_MIN_CORRELATION } from './permutations';
 import { assessParityRelevance } from './parityRelevance';
 import type { ParityRelevance } from './parityRelevance';
@@ -86,6 +86,9 @@ export function startRelevance(input: Omit<RelevanceAnalysisInput, 'parity'>): (
   const t0 = performance.now();
   const modelInput = toModelInput(dataset, profiles);
   const partners = closestPartners(profiles.map((f) => f.name), input.correlation);
+  // The marginal tests go out first: the threads test while this thread plans and bins the folds (a thread serves the
+  // newest batch first, so the folds, and later the L1 analysis's kernels, overtake them).
+  const marginal = startMarginalTests(dataset, profiles, signal, input.runner);
   input.onProgress?.('baselines', 0, 'Baselines: base rate, linear model, gradient boosting (5-fold CV)');
   const pending = startBaselines(modelInput, {
     seed,
@@ -96,13 +99,14 @@ export function startRelevance(input: Omit<RelevanceAnalysisInput, 'parity'>): (
     // models for the ones a test later needs (permuteTrees) — no refits either way.
     permutations: (plan) => conditionalPermutations(modelInput, plan, partners, seed),
   });
-  return (parity) => finishRelevance({ ...input, parity }, modelInput, pending, partners, t0);
+  return (parity) => finishRelevance({ ...input, parity }, modelInput, pending, marginal, partners, t0);
 }
 
 function finishRelevance(
   input: RelevanceAnalysisInput,
   modelInput: ModelInput,
   pending: () => BaselinesResult,
+  pendingMarginal: () => (RawMarginal | null)[],
   partners: readonly (number | null)[],
   t0: number,
 ): RelevanceAnalysis {
@@ -123,7 +127,7 @@ function finishRelevance(
 
   input.onProgress?.('relevance', 0, 'Marginal tests');
   signal?.throwIfAborted();
-  const marginal = marginalTests(dataset, profiles, signal, input.runner);
+  const marginal = pendingMarginal();
   const conditional = conditionalTests(modelInput, base, marginal, partners, {
     seed,
     runner: input.runner,

@@ -26,18 +26,20 @@ const SPEARMAN_VARIANCE = 1.06;
 const Z975 = 1.959963984540054;
 
 /**
- * `signal` is checked before each feature: a test on 10⁵ rows takes ~10 ms, so Cancel stops this within that. With a
- * runner of several threads the continuous features' tests (a sort of a million values each) run side by side.
+ * The tests of every feature. With a runner of several threads the continuous features' tests (a sort of a million
+ * values each) are handed to its threads at once, and the returned function collects them and runs the others: the
+ * threads test while the calling thread does other work. `signal` is checked before each feature: a test on 10⁵ rows
+ * takes ~10 ms, so Cancel stops this within that.
  */
-export function marginalTests(dataset: Dataset, profiles: readonly FeatureProfile[], signal?: CancelSignal, runner?: TaskRunner): (RawMarginal | null)[] {
+export function startMarginalTests(dataset: Dataset, profiles: readonly FeatureProfile[], signal?: CancelSignal, runner?: TaskRunner): () => (RawMarginal | null)[] {
   const label = dataset.label;
-  if (!label) return profiles.map(() => null);
+  if (!label) return () => profiles.map(() => null);
   const k = label.classes.length;
   const regression = label.task === 'regression' && label.target !== null && label.target !== undefined;
   const testable = (f: FeatureProfile): boolean => f.shape !== 'constant' && f.shape !== 'empty' && (regression || k >= 2);
   // Continuous features against the label need only their column: a kernel task each.
   const continuous = profiles.filter((f) => testable(f) && f.type === 'numeric').map((f) => f.index);
-  const byKernel = new Map<number, RawMarginal | null>();
+  let pending: (() => (RawMarginal | null)[]) | null = null;
   if (runner && runner.threads > 1 && continuous.length > 1) {
     const context: MarginalContext = {
       columns: dataset.columns.map((c, j) => (continuous.includes(j) ? sharedFloat32(c) : EMPTY)),
@@ -45,17 +47,23 @@ export function marginalTests(dataset: Dataset, profiles: readonly FeatureProfil
       classes: k,
       target: regression ? (label.target as Float64Array) : null,
     };
-    const results = runner.runKernel('marginal', context, continuous.map((feature) => ({ feature })), { signal, work: dataset.rows * continuous.length * MARGINAL_COST });
-    continuous.forEach((j, i) => byKernel.set(j, results[i]));
+    pending = runner.startKernel('marginal', context, continuous.map((feature) => ({ feature })), { signal, work: dataset.rows * continuous.length * MARGINAL_COST });
   }
-  return profiles.map((f, j) => {
-    signal?.throwIfAborted();
-    if (!testable(f)) return null;
-    if (byKernel.has(j)) return byKernel.get(j) ?? null;
-    const discrete = f.type !== 'numeric';
-    if (regression) return discrete ? byGroups(label.target as Float64Array, codesOf(dataset, j, f)) : rankCorrelation(dataset.columns[j], label.target as Float64Array);
-    return discrete ? contingency(codesOf(dataset, j, f), label.values, k) : byGroups(dataset.columns[j], { codes: label.values, k });
-  });
+  return () => {
+    const byKernel = new Map<number, RawMarginal | null>();
+    if (pending) {
+      const results = pending();
+      continuous.forEach((j, i) => byKernel.set(j, results[i]));
+    }
+    return profiles.map((f, j) => {
+      signal?.throwIfAborted();
+      if (!testable(f)) return null;
+      if (byKernel.has(j)) return byKernel.get(j) ?? null;
+      const discrete = f.type !== 'numeric';
+      if (regression) return discrete ? byGroups(label.target as Float64Array, codesOf(dataset, j, f)) : rankCorrelation(dataset.columns[j], label.target as Float64Array);
+      return discrete ? contingency(codesOf(dataset, j, f), label.values, k) : byGroups(dataset.columns[j], { codes: label.values, k });
+    });
+  };
 }
 
 const EMPTY = new Float32Array(0);

@@ -22,7 +22,7 @@ import { startRelevance } from '../relevance/analyseRelevance';
 import type { RelevanceAnalysisInput } from '../relevance/analyseRelevance';
 import { analyseSparsity } from '../sparsity/sparsity';
 import type { SparsityOptions } from '../sparsity/sparsity';
-import { findAlerts } from '../alerts/alerts';
+import { startAlerts } from '../alerts/alerts';
 import { sampleDataset } from '../sample';
 import type { TaskRunner } from '../parallel/runner';
 import { sharedFloat32 } from '../typed';
@@ -146,6 +146,11 @@ export function analyseDataset(input: Dataset, options: AnalyseOptions = {}, loa
   analyses.push(pcaResult ? { id: 'pca', status: 'done', note: null } : { id: 'pca', status: 'skipped', note: 'fewer than three rows have every feature present' });
   const t3 = performance.now();
 
+  // The alerts' row hashes and leak checks need only the columns: the threads start them now and fill the gaps of
+  // the work below (they serve the newest batch first, so every later batch overtakes these).
+  signal?.throwIfAborted();
+  const finishAlerts = startAlerts({ dataset, profiles, correlation, runner: options.runner, signal });
+
   // The baselines' model fits start now, on the runner's threads when it has them; the L1 interaction analysis runs
   // meanwhile in this thread, and the relevance analysis, which weighs its verdicts, finishes after both.
   const relevanceWanted = label !== null && options.relevance !== false;
@@ -228,7 +233,7 @@ export function analyseDataset(input: Dataset, options: AnalyseOptions = {}, loa
 
   signal?.throwIfAborted();
   options.onProgress?.('alerts', 0, 'Data-quality checks');
-  const alerts = findAlerts({ dataset, profiles: features, correlation, runner: options.runner, signal });
+  const alerts = finishAlerts();
   analyses.push({ id: 'alerts', status: 'done', note: null });
   const t6 = performance.now();
 
