@@ -141,7 +141,7 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
     task: (t, c) => isRecord(t) && isCount(t.feature) && t.feature < (c.columns as unknown[]).length,
   },
   leakScore: {
-    context: labelledColumns,
+    context: (c) => labelledColumns(c) && (c.screen === null || c.screen instanceof Int32Array) && typeof c.threshold === 'number',
     task: (t, c) =>
       isRecord(t) && isCount(t.feature) && t.feature < (c.columns as unknown[]).length && isCount(t.count) && typeof t.bins === 'boolean' && typeof t.rank === 'boolean',
   },

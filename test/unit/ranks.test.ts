@@ -123,3 +123,22 @@ test('groupRankSums: each group sorted by itself and merged gives the rank sums 
     assert.equal(got.tieSum, tieSum, `n ${n}, ${k} groups: tie term`);
   }
 });
+
+test('groupRankSums leaves out rows with a negative code or a value that is not finite, as if they were dropped', () => {
+  const rng = createRng(23);
+  const n = 12_000;
+  const values = Float32Array.from({ length: n }, (_, i) => (i % 97 === 0 ? NaN : i % 101 === 0 ? Infinity : i % 103 === 0 ? -Infinity : Math.round(rng.normal() * 300) / 10));
+  const codes = Int32Array.from({ length: n }, (_, i) => (i % 89 === 0 ? -1 : Math.floor(rng.next() * 2)));
+  const kept = [...values.keys()].filter((i) => codes[i] >= 0 && Number.isFinite(values[i]));
+  const dropped = groupRankSums(Float32Array.from(kept, (i) => values[i]), Int32Array.from(kept, (i) => codes[i]), 2);
+  const got = groupRankSums(values, codes, 2);
+  assert.ok(kept.length < n - 300, 'some rows are missing');
+  assert.deepEqual(got.rankSums, dropped.rankSums);
+  assert.equal(got.tieSum, dropped.tieSum);
+  // And the sums are those of every kept row's mid-rank.
+  const { ranks, tieSum } = ranksWithTies(Float32Array.from(kept, (i) => values[i]));
+  const expected = new Float64Array(2);
+  kept.forEach((i, k) => (expected[codes[i]] += ranks[k]));
+  assert.deepEqual(got.rankSums, expected);
+  assert.equal(got.tieSum, tieSum);
+});

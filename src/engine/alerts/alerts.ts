@@ -16,7 +16,7 @@ import type { Alert } from './types';
 import { startRowHashes } from './rowHash';
 import type { TaskRunner } from '../parallel/runner';
 import { sharedFloat32 } from '../typed';
-import { binAccuracy, binR2, continuousLeakCheck, LEAK_BINS, leakScoreKernel, quantileCodes } from './leak';
+import { binAccuracy, binR2, continuousLeakCheck, LEAK_BINS, leakScoreKernel, leakScreenRows, quantileCodes } from './leak';
 import type { LeakContext, LeakScore, LeakTask } from './leak';
 
 export interface AlertInput {
@@ -388,7 +388,14 @@ function startLeakScores(dataset: Dataset, profiles: readonly FeatureProfile[], 
   if (!label) return null;
   const n = dataset.rows;
   const regression = label.task === 'regression' && label.target !== null && label.target !== undefined;
-  const context: LeakContext = { columns: dataset.columns, labels: regression ? null : label.values, classes: label.classes.length, target: regression ? (label.target as Float64Array) : null };
+  const context: LeakContext = {
+    columns: dataset.columns,
+    labels: regression ? null : label.values,
+    classes: label.classes.length,
+    target: regression ? (label.target as Float64Array) : null,
+    screen: leakScreenRows(n, !regression),
+    threshold: LEAK_SCORE,
+  };
   // Continuous features need only their column and the label.
   const continuous = profiles.filter((f) => leakScored(f) && !dataset.categories[f.index] && !f.values && (continuousLeakCheck(f) || (regression && f.type === 'numeric')));
   const tasks: LeakTask[] = continuous.map((f) => ({ feature: f.index, count: f.stats.count, bins: continuousLeakCheck(f), rank: regression && f.type === 'numeric' }));

@@ -46,26 +46,33 @@ export function kruskalWallis(
   if (!(Number.isInteger(groupCount) && groupCount >= 0)) {
     throw new RangeError(`kruskalWallis: groupCount must be a non-negative integer, got ${groupCount}`);
   }
-  let n = 0;
-  for (let i = 0; i < values.length; i++) {
-    const g = groups[i];
-    if (!(g >= 0) || !Number.isFinite(values[i])) continue;
-    if (g >= groupCount || g !== Math.floor(g)) {
-      throw new RangeError(`kruskalWallis: row ${i} has group code ${g}; codes must be integers in [0, ${groupCount})`);
-    }
-    n++;
-  }
-  // Float32 values stay float32 (exactly the same numbers): their ranks sort a 32-bit key.
-  const used = values instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
-  const codes = new Int32Array(n);
+  // Float32 values in a few groups with integer codes (a feature against a class label, the common case): counted in
+  // one typed pass, then each group sorted by itself and merged (groupRankSums skips the missing rows itself: the
+  // same sums, exactly, without a copy of the rows).
+  const merged = values instanceof Float32Array && groups instanceof Int32Array && groupCount <= MERGE_MAX_GROUPS;
   const sizes = new Float64Array(groupCount);
-  for (let i = 0, j = 0; i < values.length; i++) {
-    const g = groups[i];
-    const v = values[i];
-    if (!(g >= 0) || !Number.isFinite(v)) continue;
-    used[j] = v;
-    codes[j++] = g;
-    sizes[g]++;
+  let n = 0;
+  let used: Float32Array | Float64Array = EMPTY;
+  let codes = EMPTY_CODES;
+  if (merged) n = countMerged(values, groups, groupCount, sizes);
+  else {
+    for (let i = 0; i < values.length; i++) {
+      const g = groups[i];
+      if (!(g >= 0) || !Number.isFinite(values[i])) continue;
+      if (g >= groupCount || g !== Math.floor(g)) throw badCode(i, g, groupCount);
+      n++;
+    }
+    // Float32 values stay float32 (exactly the same numbers): their ranks sort a 32-bit key.
+    used = values instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+    codes = new Int32Array(n);
+    for (let i = 0, j = 0; i < values.length; i++) {
+      const g = groups[i];
+      const v = values[i];
+      if (!(g >= 0) || !Number.isFinite(v)) continue;
+      used[j] = v;
+      codes[j++] = g;
+      sizes[g]++;
+    }
   }
   let nonEmpty = 0;
   for (let g = 0; g < groupCount; g++) if (sizes[g] > 0) nonEmpty++;
@@ -85,8 +92,7 @@ export function kruskalWallis(
   if (n === 0) return none('no row has both a finite value and a group');
   if (nonEmpty < 2) return none('fewer than two non-empty groups: nothing to compare');
 
-  // Float32 values in a few groups: each group sorted by itself and merged (groupRankSums: the same sums, exactly).
-  const { rankSums, tieSum } = used instanceof Float32Array && groupCount <= MERGE_MAX_GROUPS ? groupRankSums(used, codes, groupCount) : rankSumsByRow(used, codes, groupCount);
+  const { rankSums, tieSum } = merged ? groupRankSums(values, groups, groupCount) : rankSumsByRow(used, codes, groupCount);
   const correction = tieCorrectionFromSum(tieSum, n);
   if (!(correction > 0)) return none('every value is the same: ranks carry no information', correction);
   const centre = (n + 1) / 2;
@@ -108,6 +114,26 @@ export function kruskalWallis(
     tieCorrection: correction,
     reason: null,
   };
+}
+
+const EMPTY = new Float64Array(0);
+const EMPTY_CODES = new Int32Array(0);
+
+function badCode(row: number, code: number, groupCount: number): RangeError {
+  return new RangeError(`kruskalWallis: row ${row} has group code ${code}; codes must be integers in [0, ${groupCount})`);
+}
+
+/** The rows with a finite value and a group (code ≥ 0), counted into `sizes`; a code at or past groupCount throws. */
+function countMerged(values: Float32Array, groups: Int32Array, groupCount: number, sizes: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const g = groups[i];
+    if (g < 0 || !Number.isFinite(values[i])) continue;
+    if (g >= groupCount) throw badCode(i, g, groupCount);
+    sizes[g]++;
+    n++;
+  }
+  return n;
 }
 
 /** Up to this many groups the merge's per-tie scan of every group stays cheaper than ranking each row. */

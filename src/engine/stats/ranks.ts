@@ -164,20 +164,30 @@ function argsortFloat32(values: Float32Array): { readonly order: Uint32Array; re
  * (a value sort moves half the bytes of an argsort) and the sorted runs are merged, tie group by tie group. Ties are
  * equal float32 values, −0 being 0, as in argsortFloat32. Every rank is a half-integer and every sum stays below 2⁵³,
  * so the sums are exact, whatever the order they are added in: the numbers of ranksWithTies, bit for bit.
- * `codes` are in [0, groupCount) for every value (the caller drops missing rows).
+ * A row whose code is negative or whose value is not finite is missing and left out; every other code must be below
+ * groupCount.
  */
 export function groupRankSums(values: Float32Array, codes: Int32Array, groupCount: number): { readonly rankSums: Float64Array; readonly tieSum: number } {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   const sizes = new Int32Array(groupCount);
-  for (let i = 0; i < codes.length; i++) sizes[codes[i]]++;
+  let n = 0;
+  for (let i = 0; i < codes.length; i++) {
+    const g = codes[i];
+    // Not finite: all exponent bits set (±∞, NaN).
+    if (g < 0 || (bits[i] & 0x7f800000) === 0x7f800000) continue;
+    sizes[g]++;
+    n++;
+  }
   // Each group's values as order-preserving keys (floatKey), −0 as +0, in one buffer, group after group; each group's
   // run is then sorted by itself and equal keys are tied values.
-  const buffer = new Uint32Array(codes.length);
+  const buffer = new Uint32Array(n);
   const next = new Int32Array(groupCount);
   for (let g = 1; g < groupCount; g++) next[g] = next[g - 1] + sizes[g - 1];
-  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   for (let i = 0; i < values.length; i++) {
     const b = bits[i];
-    buffer[next[codes[i]]++] = floatKey(b === 0x80000000 ? 0 : b);
+    const g = codes[i];
+    if (g < 0 || (b & 0x7f800000) === 0x7f800000) continue;
+    buffer[next[g]++] = floatKey(b === 0x80000000 ? 0 : b);
   }
   const keys = Array.from(sizes, (size, g) => {
     const run = buffer.subarray(next[g] - size, next[g]);
@@ -199,20 +209,24 @@ function mergeTwo(a: Uint32Array, b: Uint32Array): { rankSums: Float64Array; tie
   let sumB = 0;
   let tieSum = 0;
   let before = 0;
-  while (i < na || j < nb) {
+  for (;;) {
+    // Both runs going on and neither value tied (continuous data, nearly always): the smaller takes the next rank,
+    // chosen by arithmetic rather than a branch, which the interleaving of two classes leaves unpredictable.
+    while (i < na && j < nb) {
+      const x = a[i];
+      const y = b[j];
+      if (x === y || (i + 1 < na && a[i + 1] === x) || (j + 1 < nb && b[j + 1] === y)) break;
+      const takeA = +(x < y);
+      before++;
+      sumA += takeA * before;
+      sumB += (1 - takeA) * before;
+      i += takeA;
+      j += 1 - takeA;
+    }
+    if (i >= na && j >= nb) break;
+    // A tie group, or one run's tail: the group of the least value, whichever runs hold it.
     const x = i < na ? a[i] : PAST_KEYS;
     const y = j < nb ? b[j] : PAST_KEYS;
-    // A value of one group alone (no tie, the usual case for continuous data) takes the next rank.
-    if (x < y && (i + 1 === na || a[i + 1] !== x)) {
-      sumA += ++before;
-      i++;
-      continue;
-    }
-    if (y < x && (j + 1 === nb || b[j + 1] !== y)) {
-      sumB += ++before;
-      j++;
-      continue;
-    }
     const least = x < y ? x : y;
     let i2 = i;
     while (i2 < na && a[i2] === least) i2++;
