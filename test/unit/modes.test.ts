@@ -122,14 +122,25 @@ test('the valley threshold is the dip of two equal normals 4 sd apart', () => {
   assert.ok(VALLEY_RATIO_MAX > 0.27 && VALLEY_RATIO_MAX < 0.271);
 });
 
-test('medianAbsDeviation (O(n) merge from the median outwards) equals the brute-force MAD', () => {
+test('medianAbsDeviation (the k-th of two sorted runs of deviations) equals the brute-force MAD', () => {
   const rng = createRng(7);
-  for (const n of [1, 2, 3, 10, 11, 500, 501]) {
-    const xs = Array.from({ length: n }, () => Math.round(rng.normal() * 5) / 2).sort((a, b) => a - b);
-    const med = n % 2 ? xs[(n - 1) / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
-    const dev = xs.map((x) => Math.abs(x - med)).sort((a, b) => a - b);
-    const mad = n % 2 ? dev[(n - 1) / 2] : (dev[n / 2 - 1] + dev[n / 2]) / 2;
-    assert.equal(medianAbsDeviation(Float64Array.from(xs), 0, n, med), mad, `n=${n}`);
+  for (const n of [1, 2, 3, 4, 5, 10, 11, 500, 501, 4000]) {
+    // Heavy ties (halves), continuous values, and all on one side of the centre.
+    for (const draw of [() => Math.round(rng.normal() * 5) / 2, () => rng.normal() * 3, () => 10 + rng.next()]) {
+      const xs = Array.from({ length: n }, draw).sort((a, b) => a - b);
+      const mid = n % 2 ? xs[(n - 1) / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
+      // The median itself, and centres off it (a cluster's location need not be its median).
+      for (const med of [mid, mid + 0.7, xs[0] - 1, xs[n - 1] + 2]) {
+        const dev = xs.map((x) => (x < med ? med - x : x - med)).sort((a, b) => a - b);
+        const mad = n % 2 ? dev[(n - 1) / 2] : (dev[n / 2 - 1] + dev[n / 2]) / 2;
+        assert.equal(medianAbsDeviation(Float64Array.from(xs), 0, n, med), mad, `n=${n}, centre ${med}`);
+        assert.equal(medianAbsDeviation(Float32Array.from(xs), 0, n, med), (() => {
+          const f = Array.from(Float32Array.from(xs));
+          const d = f.map((x) => (x < med ? med - x : x - med)).sort((a, b) => a - b);
+          return n % 2 ? d[(n - 1) / 2] : (d[n / 2 - 1] + d[n / 2]) / 2;
+        })(), `float32, n=${n}`);
+      }
+    }
   }
   // Within a window of a longer array.
   assert.equal(medianAbsDeviation(Float64Array.from([-9, 1, 2, 4, 8, 99]), 1, 5, 3), 1.5);

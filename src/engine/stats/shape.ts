@@ -207,39 +207,66 @@ function classifyClustered(column: Readonly<NumericColumn>, modes: ModeStructure
   const best = ranked[0];
   const runnerUp = ranked[1];
 
-  // Pass 3: Vuong's statistic over the per-value differences d = ℓ_best − ℓ_runnerUp (Welford's running mean and
-  // variance, exact on 10⁶ values).
+  // Pass 3: Vuong's statistic over the per-value differences d = ℓ_best − ℓ_runnerUp: their mean, then the sum of
+  // squares about it — two passes, as numpy's mean and var take them (a running mean's division per value made this
+  // the slowest part of a feature's description).
   const constant = Float64Array.from(norm[best], (x, j) => x - norm[runnerUp][j]);
   const family = (f: NoiseFamily): number => (f === 'uniform' ? 0 : f === 'normal' ? 1 : 2);
   const fb = family(best);
   const fr = family(runnerUp);
   const cb = coef[best];
   const cr = coef[runnerUp];
-  let m = 0;
-  let s = 0;
+  // d = constant − cb·term_best + cr·term_runnerUp, with each family's term 0, (v − mean)² or |v − median|: per
+  // cluster, d = constant + A·(v − mean)² + B·|v − median| (a uniform's zero term drops out exactly).
+  const A = new Float64Array(k);
+  const B = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    A[j] = (fr === 1 ? cr[j] : 0) - (fb === 1 ? cb[j] : 0);
+    B[j] = (fr === 2 ? cr[j] : 0) - (fb === 2 ? cb[j] : 0);
+  }
   let seen = 0;
-  for (let i = 0, r = 0; i < column.length; i++) {
-    let j: number;
+  let sumD = 0;
+  const a = assigned as Uint16Array;
+  for (let j = 0; j < k; j++) {
+    const c = constant[j];
+    const aj = A[j];
+    const bj = B[j];
+    const mu = mean[j];
+    const med = median[j];
     if (ranges) {
-      if (i < ranges[0] || i >= ranges[k]) continue;
-      while (i >= ranges[r + 1]) r++;
-      j = r;
+      for (let i = ranges[j]; i < ranges[j + 1]; i++) {
+        const v = column[i];
+        const dn = v - mu;
+        sumD += c + aj * (dn * dn) + bj * Math.abs(v - med);
+      }
     } else {
-      j = (assigned as Uint16Array)[i];
-      if (j === MISSING) continue;
+      for (let i = 0; i < column.length; i++) {
+        if (a[i] !== j) continue;
+        const v = column[i];
+        const dn = v - mu;
+        sumD += c + aj * (dn * dn) + bj * Math.abs(v - med);
+        seen++;
+      }
     }
-    const v = column[i];
-    const dn = v - mean[j];
-    const terms0 = 0;
-    const terms1 = dn * dn;
-    const terms2 = Math.abs(v - median[j]);
-    const tb = fb === 0 ? terms0 : fb === 1 ? terms1 : terms2;
-    const tr = fr === 0 ? terms0 : fr === 1 ? terms1 : terms2;
-    const d = constant[j] - cb[j] * tb + cr[j] * tr;
-    seen++;
-    const delta = d - m;
-    m += delta / seen;
-    s += delta * (d - m);
+  }
+  if (ranges) seen = ranges[k] - ranges[0];
+  const m = seen > 0 ? sumD / seen : 0;
+  let s = 0;
+  for (let j = 0; j < k; j++) {
+    const c = constant[j] - m;
+    const aj = A[j];
+    const bj = B[j];
+    const mu = mean[j];
+    const med = median[j];
+    const from = ranges ? ranges[j] : 0;
+    const to = ranges ? ranges[j + 1] : column.length;
+    for (let i = from; i < to; i++) {
+      if (!ranges && a[i] !== j) continue;
+      const v = column[i];
+      const dn = v - mu;
+      const e = c + aj * (dn * dn) + bj * Math.abs(v - med);
+      s += e * e;
+    }
   }
   const sdD = seen > 1 ? Math.sqrt(s / (seen - 1)) : 0;
   const vuongZ = sdD > 0 ? (Math.sqrt(seen) * m) / sdD : m > 0 ? Infinity : 0;
