@@ -142,3 +142,23 @@ test('groupRankSums leaves out rows with a negative code or a value that is not 
   assert.deepEqual(got.rankSums, expected);
   assert.equal(got.tieSum, tieSum);
 });
+
+test('groupRankSums with two groups: an empty group, one value everywhere, one group wholly below, ties in the tails', () => {
+  const cases: [number[], number[]][] = [
+    [[3, 1, 2, 2], [0, 0, 0, 0]],
+    [[5, 5, 5, 5, 5], [0, 1, 0, 1, 1]],
+    [[1, 2, 3, 10, 11, 12, 12], [0, 0, 0, 1, 1, 1, 1]],
+    [[10, 11, 12, 1, 2, 2, 3], [0, 0, 0, 1, 1, 1, 1]],
+    [[1, 1, 2, 9, 9, 9, 4, 4, 4, 0], [0, 1, 0, 0, 0, 1, 1, 1, 0, 1]],
+  ];
+  for (const [x, g] of cases) {
+    const values = Float32Array.from(x);
+    const codes = Int32Array.from(g);
+    const { ranks, tieSum } = ranksWithTies(values);
+    const expected = new Float64Array(2);
+    for (let i = 0; i < x.length; i++) expected[codes[i]] += ranks[i];
+    const got = groupRankSums(values, codes, 2);
+    assert.deepEqual(got.rankSums, expected, `${x}`);
+    assert.equal(got.tieSum, tieSum, `${x}: tie term`);
+  }
+});

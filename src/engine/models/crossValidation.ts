@@ -97,34 +97,45 @@ export function planFolds(target: ModelTarget, seed: number, options: PlanOption
   }
   const folds: Fold[] = [];
   const maxTrain = options.maxTrainRows ?? HOLDOUT_MAX_TRAIN_ROWS;
+  // Typed arrays throughout: a million-row table's folds as number[] cost a young-generation collection each.
+  const testSize = new Int32Array(k);
+  let evaluatedCount = 0;
+  for (let i = 0; i < n; i++) {
+    if (testFold[i] < 0) continue;
+    testSize[testFold[i]]++;
+    evaluatedCount++;
+  }
   for (let f = 0; f < k; f++) {
-    let train: number[] = [];
-    const test: number[] = [];
-    for (let i = 0; i < n; i++) (testFold[i] === f ? test : train).push(rows[i]);
+    let train = new Uint32Array(n - testSize[f]);
+    const test = new Uint32Array(testSize[f]);
+    for (let i = 0, a = 0, b = 0; i < n; i++) {
+      if (testFold[i] === f) test[b++] = rows[i];
+      else train[a++] = rows[i];
+    }
     if (kind === 'holdout' && train.length > maxTrain) {
       const all = train.length;
       // Partial Fisher–Yates: the first maxTrain of a seeded shuffle, back in row order.
       for (let a = 0; a < maxTrain; a++) {
         const b = a + rng.int(all - a);
-        [train[a], train[b]] = [train[b], train[a]];
+        const t = train[a];
+        train[a] = train[b];
+        train[b] = t;
       }
-      train = train.slice(0, maxTrain).sort((x, y) => x - y);
+      train = train.slice(0, maxTrain).sort();
       description += `; models fitted on a seeded sample of ${maxTrain.toLocaleString('en-US')} of the ${all.toLocaleString('en-US')} training rows`;
     }
-    folds.push({ train: Uint32Array.from(train), test: Uint32Array.from(test) });
+    folds.push({ train, test });
   }
-  const evaluatedList: number[] = [];
-  const foldList: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (testFold[i] >= 0) {
-      evaluatedList.push(rows[i]);
-      foldList.push(testFold[i]);
-    }
+  const evaluated = new Uint32Array(evaluatedCount);
+  const foldOf = new Uint8Array(evaluatedCount);
+  for (let i = 0, e = 0; i < n; i++) {
+    if (testFold[i] < 0) continue;
+    evaluated[e] = rows[i];
+    foldOf[e++] = testFold[i];
   }
-  const evaluated = Uint32Array.from(evaluatedList);
   const positionOf = new Int32Array(N).fill(-1);
   for (let i = 0; i < evaluated.length; i++) positionOf[evaluated[i]] = i;
-  return { kind, description, seed, labelled: n, folds, evaluated, foldOf: Uint8Array.from(foldList), positionOf };
+  return { kind, description, seed, labelled: n, folds, evaluated, foldOf, positionOf };
 }
 
 /** The rows of `rows` with a usable target: not NaN, and for classes an integer code in 0..classes-1. */

@@ -199,7 +199,13 @@ export function groupRankSums(values: Float32Array, codes: Int32Array, groupCoun
 /** Beyond every key: an exhausted group's next key. */
 const PAST_KEYS = 2 ** 32;
 
-/** groupRankSums' merge of two sorted key runs, tie group by tie group (the common case: a two-class label). */
+/**
+ * groupRankSums' merge of two sorted key runs (the common case: a two-class label). A value of one run taken while
+ * the other run's next value is larger has no tie in the other run, so the integer ranks its tie group takes sum to
+ * its mid-ranks: the merge hands out the next rank with one predictable comparison per value, and keeps the length of
+ * the current run of equal values only for the tie term. A value in both runs is a tie group across them, taken
+ * whole with its mid-rank.
+ */
 function mergeTwo(a: Uint32Array, b: Uint32Array): { rankSums: Float64Array; tieSum: number } {
   const na = a.length;
   const nb = b.length;
@@ -209,39 +215,71 @@ function mergeTwo(a: Uint32Array, b: Uint32Array): { rankSums: Float64Array; tie
   let sumB = 0;
   let tieSum = 0;
   let before = 0;
+  // The run of equal values last taken: its value and length (the tie term adds t³ − t when it ends).
+  let previous = -1;
+  let run = 0;
   for (;;) {
-    // Both runs going on and neither value tied (continuous data, nearly always): the smaller takes the next rank,
-    // chosen by arithmetic rather than a branch, which the interleaving of two classes leaves unpredictable.
     while (i < na && j < nb) {
       const x = a[i];
       const y = b[j];
-      if (x === y || (i + 1 < na && a[i + 1] === x) || (j + 1 < nb && b[j + 1] === y)) break;
-      const takeA = +(x < y);
-      before++;
-      sumA += takeA * before;
-      sumB += (1 - takeA) * before;
-      i += takeA;
-      j += 1 - takeA;
+      let v: number;
+      if (x < y) {
+        v = x;
+        i++;
+        sumA += ++before;
+      } else if (y < x) {
+        v = y;
+        j++;
+        sumB += ++before;
+      } else break;
+      if (v === previous) run++;
+      else {
+        if (run > 1) tieSum += run * run * run - run;
+        previous = v;
+        run = 1;
+      }
     }
-    if (i >= na && j >= nb) break;
-    // A tie group, or one run's tail: the group of the least value, whichever runs hold it.
-    const x = i < na ? a[i] : PAST_KEYS;
-    const y = j < nb ? b[j] : PAST_KEYS;
-    const least = x < y ? x : y;
-    let i2 = i;
-    while (i2 < na && a[i2] === least) i2++;
-    let j2 = j;
-    while (j2 < nb && b[j2] === least) j2++;
-    const t = i2 - i + (j2 - j);
-    // The tie group takes ranks before + 1 … before + t: each member the half-integer mean.
-    const rank = before + (t + 1) / 2;
-    sumA += (i2 - i) * rank;
-    sumB += (j2 - j) * rank;
-    if (t > 1) tieSum += t * t * t - t;
-    before += t;
-    i = i2;
-    j = j2;
+    if (i < na && j < nb) {
+      // The same value heads both runs: its whole tie group, across both, at its mid-rank before + (t + 1)/2.
+      const least = a[i];
+      let i2 = i;
+      while (i2 < na && a[i2] === least) i2++;
+      let j2 = j;
+      while (j2 < nb && b[j2] === least) j2++;
+      const t = i2 - i + (j2 - j);
+      const rank = before + (t + 1) / 2;
+      sumA += (i2 - i) * rank;
+      sumB += (j2 - j) * rank;
+      if (run > 1) tieSum += run * run * run - run;
+      tieSum += t * t * t - t;
+      before += t;
+      i = i2;
+      j = j2;
+      previous = least;
+      run = 0;
+      continue;
+    }
+    // One run is done: the other's values take the remaining ranks in order.
+    const restIsA = i < na;
+    const rest = restIsA ? a : b;
+    let k = restIsA ? i : j;
+    const end = rest.length;
+    let sum = 0;
+    for (; k < end; k++) {
+      const v = rest[k];
+      sum += ++before;
+      if (v === previous) run++;
+      else {
+        if (run > 1) tieSum += run * run * run - run;
+        previous = v;
+        run = 1;
+      }
+    }
+    if (restIsA) sumA += sum;
+    else sumB += sum;
+    break;
   }
+  if (run > 1) tieSum += run * run * run - run;
   return { rankSums: Float64Array.of(sumA, sumB), tieSum };
 }
 
