@@ -80,6 +80,11 @@ export class ChunkFolder {
   private labelNumeric = true;
   private labelMissing = 0;
   private readonly labelCounts = new Map<string, number>();
+  /** Adds the last chunk's co-moments, handed to the threads and not yet collected. */
+  private pending: (() => void) | null = null;
+  /** The two sets of shared copies of a chunk's columns (and label values) that the threads read, in turn. */
+  private readonly copies: [(Float32Array | Float64Array)[], (Float32Array | Float64Array)[]] = [[], []];
+  private chunksCopied = 0;
 
   constructor(
     private readonly options: StreamOptions,
@@ -125,12 +130,25 @@ export class ChunkFolder {
     this.co ??= emptyCoMoments(all.length, Float64Array.from(all, (_, j) => (j < featureColumns.length ? chunkMomentsNow[j].mean : (target?.mean ?? 0))));
     const sums = this.co;
     const runner = options.runner;
+    // The previous chunk's co-moments first: every cell's sums still add the chunks in file order.
+    this.settle();
     if (runner && runner.threads > 1) {
-      // The chunk's feature columns go to shared memory (the CSV sink's already are), the label's values too.
-      const shared = [...featureColumns.map((c) => (c.buffer instanceof SharedArrayBuffer ? c : sharedCopy32(c))), ...(labelValues ? [sharedCopy(labelValues)] : [])];
-      runner
-        .runKernel('coMomentRow', { columns: shared, shift: sums.shift, length: n }, shared.map((_, a) => ({ a })), { signal: options.signal, work: (n * shared.length * shared.length) / 2 })
-        .forEach((row, a) => addCoMomentRow(sums, a, row));
+      // A copy of the chunk's columns in shared memory (the sink refills its own with the next chunk), the label's
+      // values too: the threads sum this chunk's co-moments while the reader parses the next one. Two sets of copies
+      // take turns — the set before last is free, as its chunk was settled above — so memory stays at two chunks
+      // (fresh copies per chunk were freed only when a thread happened to collect garbage).
+      const set = this.copies[this.chunksCopied++ % 2];
+      const shared = all.map((values, j) => {
+        if (!set[j] || set[j].length < n) set[j] = values instanceof Float32Array ? newSharedFloat32(Math.max(n, sink.capacity)) : newSharedFloat64(Math.max(n, sink.capacity));
+        const copy = set[j].subarray(0, n);
+        copy.set(values.subarray(0, n));
+        return copy;
+      });
+      const rows = runner.startKernel('coMomentRow', { columns: shared, shift: sums.shift, length: n }, shared.map((_, a) => ({ a })), {
+        signal: options.signal,
+        work: (n * shared.length * shared.length) / 2,
+      });
+      this.pending = () => rows().forEach((row, a) => addCoMomentRow(sums, a, row));
     } else addCoMoments(sums, all, n);
     // The sample: every row whose seeded hash falls below the rate, copied cell for cell (text cells too).
     const out = this.sample;
@@ -165,8 +183,15 @@ export class ChunkFolder {
     });
   };
 
+  private settle(): void {
+    const pending = this.pending;
+    this.pending = null;
+    pending?.();
+  }
+
   /** The streamed table, once the reader has handed every chunk and typed the sample. */
   result(sink: StreamSink, names: readonly string[], sample: Dataset): StreamedTable {
+    this.settle();
     const featureNames = names.filter((_, c) => c !== sink.labelIndex);
     const sources = names.map((_, c) => c).filter((c) => c !== sink.labelIndex);
     const columns = sources.map((source, j) => ({ source, name: featureNames[j], moments: this.moments[j] ?? emptyMoments() }));
@@ -206,16 +231,4 @@ export async function streamCsv(file: string, expectedRows: number, options: Str
   } finally {
     await handle.close();
   }
-}
-
-function sharedCopy(values: Float64Array): Float64Array {
-  const out = newSharedFloat64(values.length);
-  out.set(values);
-  return out;
-}
-
-function sharedCopy32(values: Float32Array): Float32Array {
-  const out = newSharedFloat32(values.length);
-  out.set(values);
-  return out;
 }
