@@ -125,3 +125,13 @@ test('a million rows: value i in group i mod 2 gives H = 3/(n + 1) exactly', () 
   assert.equal(r.n, n);
   assert.ok(r.p > 0.99);
 });
+
+test('float32 values with class codes (read in place) give what the general path gives, missing rows and bad codes included', () => {
+  const values = [3.5, NaN, 1.25, 2, 2, Infinity, -1, 7, 7, 0.5, 4, 2];
+  const codes = [0, 1, 1, -1, 0, 1, 1, 0, 1, 0, 1, 1];
+  const inPlace = kruskalWallis(Float32Array.from(values), Int32Array.from(codes), 2);
+  const general = kruskalWallis(Float64Array.from(values), Float64Array.from(codes), 2);
+  assert.equal(inPlace.n, 9, 'NaN, ∞ and the code −1 are left out');
+  assert.deepEqual(inPlace, general);
+  assert.throws(() => kruskalWallis(Float32Array.of(1, 2, 3), Int32Array.of(0, 1, 2), 2), /row 2 has group code 2/);
+});

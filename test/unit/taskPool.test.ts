@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { classLabel, inMemoryDataset } from '../../src/engine/dataset';
 import { CancelledError } from '../../src/engine/cancel';
 import { inlineRunner } from '../../src/engine/parallel/runner';
-import type { FoldTask } from '../../src/engine/parallel/foldTasks';
+import type { FoldContext, FoldTask } from '../../src/engine/parallel/foldTasks';
 import { binFolds } from '../../src/engine/models/baselines';
 import { planFolds } from '../../src/engine/models/crossValidation';
 import type { ModelInput } from '../../src/engine/models/types';
@@ -100,11 +100,17 @@ test('trees kept by one batch predict the permutation tests of a later one exact
   }
 });
 
-test('cancellation reaches the threads and the batch throws', async () => {
-  const { input } = xorTable(3000, 5);
+/** The trees' fold fits of an XOR table, `copies` times over (enough tasks that the pool's thread claims some). */
+function gbdtBatch(rows: number, seed: number, copies = 1): { context: FoldContext; tasks: FoldTask[] } {
+  const { input } = xorTable(rows, seed);
   const plan = planFolds(input.target, 1);
-  const context = { target: input.target, folds: plan.folds, binnedFolds: binFolds(input, plan, 1), features: input.features, seed: 1 };
-  const tasks: FoldTask[] = plan.folds.map((_, fold) => ({ model: 'gbdt' as const, fold, exclude: [] }));
+  const context: FoldContext = { target: input.target, folds: plan.folds, binnedFolds: binFolds(input, plan, 1), features: input.features, seed: 1 };
+  const tasks: FoldTask[] = Array.from({ length: copies }, () => plan.folds.map((_, fold) => ({ model: 'gbdt' as const, fold, exclude: [] }))).flat();
+  return { context, tasks };
+}
+
+test('cancellation reaches the threads and the batch throws', async () => {
+  const { context, tasks } = gbdtBatch(3000, 5);
   const controller = new AbortController();
   const runner = pool(2);
   try {
@@ -116,11 +122,7 @@ test('cancellation reaches the threads and the batch throws', async () => {
 });
 
 test('after a cancelled analysis left a started batch uncollected, the next run on the same pool is not cancelled', async () => {
-  const { input } = xorTable(6000, 6);
-  const plan = planFolds(input.target, 1);
-  const context = { target: input.target, folds: plan.folds, binnedFolds: binFolds(input, plan, 1), features: input.features, seed: 1 };
-  // Enough tasks that the pool's thread claims some of each batch.
-  const tasks: FoldTask[] = Array.from({ length: 4 }, () => plan.folds.map((_, fold) => ({ model: 'gbdt' as const, fold, exclude: [] }))).flat();
+  const { context, tasks } = gbdtBatch(6000, 6, 4);
   const expected = inlineRunner.run(context, tasks);
   const runner = pool(2);
   try {
@@ -136,10 +138,7 @@ test('after a cancelled analysis left a started batch uncollected, the next run 
 });
 
 test('a batch called off by the cancel of another throws when collected, at once', async () => {
-  const { input } = xorTable(6000, 7);
-  const plan = planFolds(input.target, 1);
-  const context = { target: input.target, folds: plan.folds, binnedFolds: binFolds(input, plan, 1), features: input.features, seed: 1 };
-  const tasks: FoldTask[] = Array.from({ length: 4 }, () => plan.folds.map((_, fold) => ({ model: 'gbdt' as const, fold, exclude: [] }))).flat();
+  const { context, tasks } = gbdtBatch(6000, 7, 4);
   const runner = pool(2);
   try {
     const controller = new AbortController();

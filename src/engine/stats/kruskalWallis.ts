@@ -51,29 +51,8 @@ export function kruskalWallis(
   // same sums, exactly, without a copy of the rows).
   const merged = values instanceof Float32Array && groups instanceof Int32Array && groupCount <= MERGE_MAX_GROUPS;
   const sizes = new Float64Array(groupCount);
-  let n = 0;
-  let used: Float32Array | Float64Array = EMPTY;
-  let codes = EMPTY_CODES;
-  if (merged) n = countMerged(values, groups, groupCount, sizes);
-  else {
-    for (let i = 0; i < values.length; i++) {
-      const g = groups[i];
-      if (!(g >= 0) || !Number.isFinite(values[i])) continue;
-      if (g >= groupCount || g !== Math.floor(g)) throw badCode(i, g, groupCount);
-      n++;
-    }
-    // Float32 values stay float32 (exactly the same numbers): their ranks sort a 32-bit key.
-    used = values instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
-    codes = new Int32Array(n);
-    for (let i = 0, j = 0; i < values.length; i++) {
-      const g = groups[i];
-      const v = values[i];
-      if (!(g >= 0) || !Number.isFinite(v)) continue;
-      used[j] = v;
-      codes[j++] = g;
-      sizes[g]++;
-    }
-  }
+  const rows = merged ? null : compact(values, groups, groupCount, sizes);
+  const n = rows ? rows.used.length : countMerged(values as Float32Array, groups as Int32Array, groupCount, sizes);
   let nonEmpty = 0;
   for (let g = 0; g < groupCount; g++) if (sizes[g] > 0) nonEmpty++;
   const groupSizes = Array.from(sizes);
@@ -92,7 +71,7 @@ export function kruskalWallis(
   if (n === 0) return none('no row has both a finite value and a group');
   if (nonEmpty < 2) return none('fewer than two non-empty groups: nothing to compare');
 
-  const { rankSums, tieSum } = merged ? groupRankSums(values, groups, groupCount) : rankSumsByRow(used, codes, groupCount);
+  const { rankSums, tieSum } = rows ? rankSumsByRow(rows.used, rows.codes, groupCount) : groupRankSums(values as Float32Array, groups as Int32Array, groupCount);
   const correction = tieCorrectionFromSum(tieSum, n);
   if (!(correction > 0)) return none('every value is the same: ranks carry no information', correction);
   const centre = (n + 1) / 2;
@@ -116,8 +95,27 @@ export function kruskalWallis(
   };
 }
 
-const EMPTY = new Float64Array(0);
-const EMPTY_CODES = new Int32Array(0);
+/** The rows with a finite value and a group, copied out (float32 values stay float32: their ranks sort a 32-bit key). */
+function compact(values: ArrayLike<number>, groups: ArrayLike<number>, groupCount: number, sizes: Float64Array): { used: Float32Array | Float64Array; codes: Int32Array } {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const g = groups[i];
+    if (!(g >= 0) || !Number.isFinite(values[i])) continue;
+    if (g >= groupCount || g !== Math.floor(g)) throw badCode(i, g, groupCount);
+    n++;
+  }
+  const used = values instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+  const codes = new Int32Array(n);
+  for (let i = 0, j = 0; i < values.length; i++) {
+    const g = groups[i];
+    const v = values[i];
+    if (!(g >= 0) || !Number.isFinite(v)) continue;
+    used[j] = v;
+    codes[j++] = g;
+    sizes[g]++;
+  }
+  return { used, codes };
+}
 
 function badCode(row: number, code: number, groupCount: number): RangeError {
   return new RangeError(`kruskalWallis: row ${row} has group code ${code}; codes must be integers in [0, ${groupCount})`);
