@@ -106,6 +106,26 @@ test('every value lands in the bin its edges say, also at awkward float edges', 
   assert.equal(k, 5000);
 });
 
+test('every bin holds the values its edges say: float32 and float64, ties, ranges, many bins', () => {
+  const rng = createRng(12);
+  const columns = [
+    Float32Array.from({ length: 20_000 }, () => (rng.next() < 0.5 ? 0 : 1) + 0.05 * rng.normal()),
+    Float64Array.from({ length: 20_000 }, () => Math.round(rng.normal() * 40) / 8),
+    Float64Array.from({ length: 3000 }, () => rng.normal() * 1e-9 + 1e6),
+  ];
+  for (const [c, column] of columns.entries()) {
+    for (const options of [{}, { bins: 97 }, { bins: 500 }, { range: [-0.02, 0.7] as [number, number], bins: 33 }]) {
+      const h = histogram(column, options);
+      const last = h.counts.length - 1;
+      const values = Array.from(column);
+      h.counts.forEach((count, b) => {
+        const inBin = values.filter((v) => v >= h.edges[b] && (b === last ? v <= h.edges[b + 1] : v < h.edges[b + 1])).length;
+        assert.equal(count, inBin, `column ${c}, ${JSON.stringify(options)}, bin ${b}`);
+      });
+    }
+  }
+});
+
 test('valueCounts: exact counts, values ascending, NaN ignored, null past maxDistinct', () => {
   const xs = f64([3, 1, 2, 3, NaN, 3, 1, -0, 0]);
   assert.deepEqual(valueCounts(xs, 10), { values: [0, 1, 2, 3], counts: [2, 2, 1, 3] });

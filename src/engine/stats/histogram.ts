@@ -91,16 +91,16 @@ export function histogramSorted(sorted: Readonly<ArrayLike<number>>, options: Hi
   const width = (hi - lo) / bins;
   for (let i = 0; i <= bins; i++) edges[i] = lo + i * width;
   edges[bins] = hi;
+  // Each bin holds the values its edges say, [edges[b], edges[b + 1]) with the last one closed: over sorted values a
+  // bin is a run, found by bisection rather than a pass over every value. (This is the bin numpy's per-value
+  // computation lands on too, wherever a bin is wider than the values' spacing; where it is not, a value is counted
+  // in the bin its shown edges hold.)
   const counts = new Array<number>(bins).fill(0);
-  for (let i = start; i < end; i++) {
-    const v = sorted[i];
-    let b = Math.floor((v - lo) / width);
-    // Rounding in (v − lo)/width can land a value one bin off the edges we report; nudge it back.
-    if (b >= bins) b = bins - 1;
-    else if (b < 0) b = 0;
-    else if (v < edges[b] && b > 0) b--;
-    else if (v >= edges[b + 1] && b < bins - 1) b++;
-    counts[b]++;
+  let from = start;
+  for (let b = 0; b < bins; b++) {
+    const to = b === bins - 1 ? end : Math.min(end, Math.max(from, lowerBound(sorted, edges[b + 1])));
+    counts[b] = to - from;
+    from = to;
   }
   const pmf = counts.map((c) => (n > 0 ? c / n : 0));
   return { edges, counts, pmf, rule };
