@@ -109,19 +109,12 @@ export async function readParquetRows(
 export async function loadParquetDataset(file: string, options: LoadOptions = {}): Promise<Dataset> {
   options.signal?.throwIfAborted();
   const pq = await openParquet(file);
-  const { handle, size, metadata, nodes, fields, rows } = pq;
+  const { handle, size, metadata, fields, rows } = pq;
   try {
     const builder = new ColumnarBuilder(file, fields, rows, options);
     // Flat numeric columns are decoded chunk by chunk on the runner's threads straight into their columns
     // (parquetChunks.ts); the label and every other column go through hyparquet's reader below.
-    const fast = new Map<string, { column: number; element: SchemaElement }>();
-    const firstOfName = new Set<string>();
-    builder.readable.forEach((i) => {
-      const name = fields[i].name;
-      if (firstOfName.has(name)) return;
-      firstOfName.add(name);
-      if (builder.sinkIndex[i] !== builder.labelColumn && isFastParquetColumn(nodes[i])) fast.set(name, { column: builder.sinkIndex[i], element: nodes[i].element });
-    });
+    const fast = fastParquetColumns(pq, builder);
     if (fast.size > 0) readFastColumns(file, metadata, fast, builder, options);
     const columns = builder.readable.map((i) => fields[i].name).filter((name) => !fast.has(name));
     const byName = new Map<string, number>();
@@ -156,35 +149,51 @@ function readFastColumns(
   builder: ColumnarBuilder,
   options: LoadOptions,
 ): void {
-  const tasks: ParquetChunkTask[] = [];
+  const groups: { readonly group: number; readonly rowStart: number }[] = [];
   let rowStart = 0;
   for (let g = 0; g < metadata.row_groups.length; g++) {
-    tasks.push(...chunkTasks(metadata, g, rowStart, fast));
+    groups.push({ group: g, rowStart });
     rowStart += Number(metadata.row_groups[g].num_rows);
   }
-  const context = { file, columns: builder.sinkColumns() };
-  const work = tasks.reduce((sum, t) => sum + (t.end - t.start), 0);
   const rows = Number(metadata.num_rows);
-  const progress = (done: number): void => {
-    const fraction = done / Math.max(1, tasks.length);
-    options.onProgress?.(fraction, Math.round(fraction * rows));
-  };
+  const decoded = decodeFastChunks(file, metadata, fast, groups, builder.sinkColumns(), 0, options, (fraction) => options.onProgress?.(fraction, Math.round(fraction * rows)));
+  for (const { column, result } of decoded) builder.mergeTallies(column, result);
+}
+
+/**
+ * Decodes the fast columns of the given row groups (each at its `rowStart` in `columns`, by sink column), one column
+ * chunk per task on the runner's threads when every column is in shared memory (inline otherwise). Returns each
+ * chunk's tallies in row order; a damaged chunk throws the general path's error, its rows counted from `firstRow`.
+ */
+export function decodeFastChunks(
+  file: string,
+  metadata: FileMetaData,
+  fast: ReadonlyMap<string, { readonly column: number; readonly element: SchemaElement }>,
+  groups: readonly { readonly group: number; readonly rowStart: number }[],
+  columns: readonly (Float32Array | null)[],
+  firstRow: number,
+  options: LoadOptions,
+  progress?: (fraction: number) => void,
+): { readonly column: number; readonly result: ParquetChunkResult }[] {
+  const tasks: ParquetChunkTask[] = groups.flatMap(({ group, rowStart }) => chunkTasks(metadata, group, rowStart, fast));
+  const context = { file, columns };
+  const work = tasks.reduce((sum, t) => sum + (t.end - t.start), 0);
   // Threads write into shared memory only (columns of at least 65,536 rows are allocated there); else inline.
-  const shared = context.columns.every((c) => c === null || c.buffer instanceof SharedArrayBuffer);
+  const shared = columns.every((c) => c === null || c.buffer instanceof SharedArrayBuffer);
   const results: readonly ParquetChunkResult[] = options.runner && shared
     ? (options.runner.runKernel('parquetChunk', context, tasks, {
         signal: options.signal,
         work,
-        onDone: (n) => progress(n),
+        onDone: (n) => progress?.(n / Math.max(1, tasks.length)),
       }) as ParquetChunkResult[])
     : tasks.map((t, k) => {
-        progress(k);
+        progress?.(k / Math.max(1, tasks.length));
         return parquetChunkKernel(context, t, options.signal);
       });
   results.forEach((res, k) => {
     const t = tasks[k];
     if (res.problem !== null) {
-      throw new DatasetError('corruptFile', `not a readable Parquet file: column "${t.element.name}" of the row group at rows ${t.rowStart + 1}–${t.rowStart + t.rows} cannot be decoded (${res.problem})`, {
+      throw new DatasetError('corruptFile', `not a readable Parquet file: column "${t.element.name}" of the row group at rows ${firstRow + t.rowStart + 1}–${firstRow + t.rowStart + t.rows} cannot be decoded (${res.problem})`, {
         file,
         column: t.element.name,
         expected: 'a complete Parquet file (was it truncated or still being written?)',
@@ -193,7 +202,20 @@ function readFastColumns(
   });
   // In row order, as the sequential reader tallies.
   const order = tasks.map((_, k) => k).sort((a, b) => tasks[a].rowStart - tasks[b].rowStart);
-  for (const k of order) builder.mergeTallies(tasks[k].column, results[k]);
+  return order.map((k) => ({ column: tasks[k].column, result: results[k] }));
+}
+
+/** The flat numeric columns (not the label) that parquetChunks.ts decodes, by name: their sink column and element. */
+export function fastParquetColumns(pq: ParquetFile, builder: ColumnarBuilder): Map<string, { column: number; element: SchemaElement }> {
+  const fast = new Map<string, { column: number; element: SchemaElement }>();
+  const firstOfName = new Set<string>();
+  builder.readable.forEach((i) => {
+    const name = pq.fields[i].name;
+    if (firstOfName.has(name)) return;
+    firstOfName.add(name);
+    if (builder.sinkIndex[i] !== builder.labelColumn && isFastParquetColumn(pq.nodes[i])) fast.set(name, { column: builder.sinkIndex[i], element: pq.nodes[i].element });
+  });
+  return fast;
 }
 
 /** The footer's row counts and column-chunk ranges agree with each other and with the file; returns the row count. */
