@@ -296,6 +296,11 @@ export interface TermDotsTask {
   readonly to: number;
 }
 
+/** Term t is a pair rebuilt from its two gathered columns (not a stored column). */
+function isPair(terms: TermDotsContext['terms'], stored: TermDotsContext['stored'], t: number): boolean {
+  return !stored[t] && terms[t].length === 2;
+}
+
 /** Σ_u x_t[u]·residual[u] for the terms from…to − 1, rows added in order (the same bits on any thread). */
 export function termDotsKernel(context: TermDotsContext, task: TermDotsTask): Float64Array {
   const { terms, stored, gathered, residual } = context;
@@ -330,6 +335,34 @@ export function termDotsKernel(context: TermDotsContext, task: TermDotsTask): Fl
       continue;
     }
     const members = terms[t];
+    if (!x0 && t + 3 < task.to && isPair(terms, stored, t) && isPair(terms, stored, t + 1) && isPair(terms, stored, t + 2) && isPair(terms, stored, t + 3)) {
+      // Four pairs per pass, as four stored terms above: each sum adds its rows in order, (a·b)·r as below.
+      const a0 = gathered[terms[t][0]] as Float32Array;
+      const b0 = gathered[terms[t][1]] as Float32Array;
+      const a1 = gathered[terms[t + 1][0]] as Float32Array;
+      const b1 = gathered[terms[t + 1][1]] as Float32Array;
+      const a2 = gathered[terms[t + 2][0]] as Float32Array;
+      const b2 = gathered[terms[t + 2][1]] as Float32Array;
+      const a3 = gathered[terms[t + 3][0]] as Float32Array;
+      const b3 = gathered[terms[t + 3][1]] as Float32Array;
+      let g0 = 0;
+      let g1 = 0;
+      let g2 = 0;
+      let g3 = 0;
+      for (let u = 0; u < W; u++) {
+        const r = residual[u];
+        g0 += a0[u] * b0[u] * r;
+        g1 += a1[u] * b1[u] * r;
+        g2 += a2[u] * b2[u] * r;
+        g3 += a3[u] * b3[u] * r;
+      }
+      out[t - task.from] = g0;
+      out[t + 1 - task.from] = g1;
+      out[t + 2 - task.from] = g2;
+      out[t + 3 - task.from] = g3;
+      t += 4;
+      continue;
+    }
     if (!x0 && members.length >= 1 && members.length <= 2) {
       // Degree 1 or 2, rebuilt in the dot product itself (the same float64 products as the general rebuild below).
       const a = gathered[members[0]] as Float32Array;
