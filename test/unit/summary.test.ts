@@ -151,6 +151,11 @@ test('the radix sort used for float32 columns agrees with the native sort, negat
   const viaPresent = sortedPresent(x);
   assert.ok(viaPresent instanceof Float32Array);
   assert.deepEqual(Array.from(viaPresent), Array.from(native));
+  // Missing and infinite cells are left out of the sorted present values, in any position.
+  const holes = x.map((v, i) => (i % 97 === 5 ? NaN : i % 89 === 7 ? Infinity : i % 83 === 3 ? -Infinity : v));
+  const finite = holes.filter((v) => Number.isFinite(v)).sort();
+  assert.ok(finite.length < n - 1000);
+  assert.deepEqual(Array.from(sortedPresent(holes)), Array.from(finite));
 });
 
 test('radixSortKeys skips a digit every key shares and still sorts: values in one binade, an odd and an even number of passes', () => {
