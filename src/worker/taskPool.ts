@@ -35,6 +35,13 @@ interface Thread {
   readonly port: MessagePort;
 }
 
+/** A batch handed to the threads: its claim counter, its own cancel flag, and the signal of the job that posted it. */
+interface OpenBatch {
+  readonly claim: Int32Array;
+  readonly cancel: Int32Array;
+  readonly signal: CancelSignal | undefined;
+}
+
 /**
  * Below this a batch runs inline: starting a thread and copying the context costs about 40 ms, which pays off from
  * a few tens of milliseconds of sequential fitting (battery: gapminder, 8,436 × 9 × 10 fits = 0.76 million, gains 0.4 s).
@@ -50,15 +57,15 @@ export class ThreadTaskRunner implements TaskRunner {
   private readonly options: TaskPoolOptions;
   private pool: Thread[] | null = null;
   private readonly counter = new Int32Array(new SharedArrayBuffer(4));
-  private readonly cancel = new Int32Array(new SharedArrayBuffer(4));
   private batch = 0;
-  /** Batches posted and not yet collected (with their claim counters), and answers to them read while another batch was being collected. */
-  private readonly open = new Map<number, Int32Array>();
+  /** Batches posted and not yet collected, and answers to them read while another batch was being collected. */
+  private readonly open = new Map<number, OpenBatch>();
   private readonly inbox = new Map<number, unknown[]>();
   /**
-   * Batches called off while another batch was collected: a cancel or a failure stops every open batch (the cancel
-   * flag is the pool's), and the analysis that posted them will not collect them. The extension's worker keeps one
-   * pool for all its jobs, so they must not keep the flag raised for the next job, nor run their remaining tasks.
+   * Batches called off while another batch was collected: a job's cancel, noticed while one of its batches is
+   * collected, calls off every batch that job handed out (those posted with the same signal), and the job will not
+   * collect them. Other jobs on the same pool (the extension's worker keeps one for all its jobs) are not touched:
+   * each batch has its own cancel flag.
    */
   private readonly dead = new Set<number>();
 
@@ -106,17 +113,17 @@ export class ThreadTaskRunner implements TaskRunner {
       this.inbox.delete(dead);
     }
     this.dead.clear();
-    if (this.open.size === 0) Atomics.store(this.cancel, 0, 0);
     const claim = new Int32Array(new SharedArrayBuffer(4));
-    this.open.set(batch, claim);
-    for (const t of threads) t.port.postMessage({ type: 'batch', kind, batch, context, tasks, claim: claim.buffer } as PoolToThread);
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
+    this.open.set(batch, { claim, cancel, signal });
+    for (const t of threads) t.port.postMessage({ type: 'batch', kind, batch, context, tasks, claim: claim.buffer, cancel: cancel.buffer } as PoolToThread);
     return () => this.collect(threads, batch, kind, context, tasks, claim, signal, onDone);
   }
 
   private collect<K extends KernelKind>(...args: Parameters<ThreadTaskRunner['collectBatch']>): KernelResult<K>[] {
     const batch = args[1];
     try {
-      // A batch called off by another's cancel or failure was stopped on every thread: nothing to wait for.
+      // A batch called off by its job's cancel, noticed in another batch, was stopped on every thread: nothing to wait for.
       if (this.dead.has(batch) || !this.open.has(batch)) throw new CancelledError();
       return this.collectBatch(...args) as KernelResult<K>[];
     } finally {
@@ -126,11 +133,16 @@ export class ThreadTaskRunner implements TaskRunner {
     }
   }
 
-  /** Calls off every open batch but `batch` (whose caller settles its own claims): no thread claims their tasks. */
-  private abandonOthers(batch: number): void {
-    for (const [other, claim] of this.open) {
-      if (other === batch) continue;
-      Atomics.store(claim, 0, ABANDONED);
+  /**
+   * Calls off the other open batches of the job whose signal is `signal` (the caller of `batch` settles its own
+   * claims): their threads stop at the next check, and no thread claims another of their tasks.
+   */
+  private callOffJob(batch: number, signal: CancelSignal | undefined): void {
+    if (!signal) return;
+    for (const [other, open] of this.open) {
+      if (other === batch || open.signal !== signal) continue;
+      Atomics.store(open.cancel, 0, 1);
+      Atomics.store(open.claim, 0, ABANDONED);
       this.dead.add(other);
     }
   }
@@ -151,9 +163,12 @@ export class ThreadTaskRunner implements TaskRunner {
     let answers = 0;
     let failure: string | null = null;
     let cancelled = false;
+    const own = this.open.get(batch) as OpenBatch;
+    // This batch's threads stop at their next check; on the job's cancel, so do its other batches' (a failure here
+    // ends this batch only: its caller throws, and the job ends as it decides).
     const stop = (): void => {
-      Atomics.store(this.cancel, 0, 1);
-      this.abandonOthers(batch);
+      Atomics.store(own.cancel, 0, 1);
+      if (cancelled) this.callOffJob(batch, signal);
     };
     const take = (message: unknown): void => {
       if (!isThreadToPool(message, kind)) return;
@@ -243,7 +258,7 @@ export class ThreadTaskRunner implements TaskRunner {
     this.pool = Array.from({ length: this.threads - 1 }, () => {
       const { port1, port2 } = new MessageChannel();
       const worker = new Worker(this.options.script, {
-        workerData: { port: port2, counter: this.counter.buffer, cancel: this.cancel.buffer },
+        workerData: { port: port2, counter: this.counter.buffer },
         transferList: [port2],
       });
       // The pool's threads never keep a finished CLI alive.

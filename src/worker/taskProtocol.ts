@@ -12,6 +12,8 @@ export type PoolToThread = {
     readonly tasks: readonly KernelTask<K>[];
     /** One Int32: the next task index to claim (Atomics.add), shared by every thread of the batch and the caller. */
     readonly claim: SharedArrayBuffer;
+    /** One Int32: 1 once the caller calls the batch off (its job was cancelled, or one of its tasks failed). */
+    readonly cancel: SharedArrayBuffer;
   };
 }[KernelKind];
 
@@ -232,6 +234,7 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
 
 export function isPoolToThread(v: unknown): v is PoolToThread {
   if (!isRecord(v) || v.type !== 'batch' || !isCount(v.batch) || !(v.claim instanceof SharedArrayBuffer) || v.claim.byteLength < 4) return false;
+  if (!(v.cancel instanceof SharedArrayBuffer) || v.cancel.byteLength < 4) return false;
   const kind = v.kind as KernelKind;
   if (!KERNEL_KINDS.includes(kind) || !isRecord(v.context) || !Array.isArray(v.tasks)) return false;
   const guard = BATCH_GUARDS[kind];

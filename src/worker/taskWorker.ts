@@ -6,6 +6,7 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { CancelledError, isCancelled, sharedFlagSignal } from '../engine/cancel';
+import type { CancelSignal } from '../engine/cancel';
 import { runKernel } from '../engine/parallel/kernels';
 import type { PoolToThread, ThreadToPool } from './taskProtocol';
 import { isPoolToThread } from './taskProtocol';
@@ -13,14 +14,12 @@ import { isPoolToThread } from './taskProtocol';
 interface ThreadData {
   readonly port: MessagePort;
   readonly counter: SharedArrayBuffer;
-  readonly cancel: SharedArrayBuffer;
 }
 
 const data = workerData as ThreadData;
 if (!parentPort || !data?.port) throw new Error('taskWorker.ts must run as a task-pool thread');
 const port = data.port;
 const counter = new Int32Array(data.counter);
-const signal = sharedFlagSignal(new Int32Array(data.cancel));
 function answer(message: ThreadToPool): void {
   port.postMessage(message);
   Atomics.add(counter, 0, 1);
@@ -32,10 +31,11 @@ function answer(message: ThreadToPool): void {
  * calling thread is waiting on (an earlier batch handed out with start — the baselines' folds, say — is background
  * work the caller collects later), so between two tasks the thread looks for a newer batch before claiming again.
  */
-const batches: PoolToThread[] = [];
+const batches: { readonly message: PoolToThread; readonly claim: Int32Array; readonly signal: CancelSignal }[] = [];
 
 function receive(raw: unknown): void {
-  if (isPoolToThread(raw)) batches.push(raw);
+  // Each batch's own cancel flag: the caller raises it when the batch's job is cancelled or a task of it failed.
+  if (isPoolToThread(raw)) batches.push({ message: raw, claim: new Int32Array(raw.claim), signal: sharedFlagSignal(new Int32Array(raw.cancel)) });
 }
 
 /** Claims tasks one at a time (shared with the other threads and the caller) until no batch has any left. */
@@ -43,8 +43,8 @@ port.on('message', (raw: unknown) => {
   receive(raw);
   while (batches.length > 0) {
     for (let newer = receiveMessageOnPort(port); newer; newer = receiveMessageOnPort(port)) receive(newer.message);
-    const message = batches[batches.length - 1];
-    const index = Atomics.add(new Int32Array(message.claim), 0, 1);
+    const { message, claim, signal } = batches[batches.length - 1];
+    const index = Atomics.add(claim, 0, 1);
     if (index >= message.tasks.length) {
       batches.pop();
       continue;

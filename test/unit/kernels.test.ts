@@ -89,21 +89,24 @@ test('listed-term gradients: stored and rebuilt columns, one block or many, give
 
 test('a thread refuses a batch whose context or tasks do not fit its kernel', () => {
   const claim = new SharedArrayBuffer(4);
+  const cancel = new SharedArrayBuffer(4);
   const columns = [new Float32Array(4), new Float32Array(4)];
-  const ok = { type: 'batch', kind: 'correlationRow', batch: 1, claim, context: { columns, means: [0, 0], anyMissing: [false, false], constant: [false, false], squares: [1, 1] }, tasks: [{ row: 0 }, { row: 1 }] };
+  const ok = { type: 'batch', kind: 'correlationRow', batch: 1, claim, cancel, context: { columns, means: [0, 0], anyMissing: [false, false], constant: [false, false], squares: [1, 1] }, tasks: [{ row: 0 }, { row: 1 }] };
   assert.equal(isPoolToThread(ok), true);
   assert.equal(isPoolToThread({ ...ok, kind: 'eval' }), false, 'an unknown kernel');
+  assert.equal(isPoolToThread({ ...ok, cancel: undefined }), false, 'no cancel flag of its own');
+  assert.equal(isPoolToThread({ ...ok, cancel: new ArrayBuffer(4) }), false, 'a cancel flag outside shared memory');
   assert.equal(isPoolToThread({ ...ok, tasks: [{ row: 2 }] }), false, 'a row outside the matrix');
   assert.equal(isPoolToThread({ ...ok, context: { ...ok.context, columns: [[0, 1, 2, 3], columns[1]] } }), false, 'a column that is not a typed array');
   assert.equal(isPoolToThread({ ...ok, context: { ...ok.context, squares: [1] } }), false, 'a squares list of the wrong length');
   const shared = new Float32Array(new SharedArrayBuffer(4 * 100));
   const chunk = { column: 0, element: { name: 'x', type: 'DOUBLE' }, codec: 'SNAPPY', start: 4, end: 90, rowStart: 0, rows: 100 };
-  const parquet = { type: 'batch', kind: 'parquetChunk', batch: 3, claim, context: { file: '/data/t.parquet', columns: [shared, null] }, tasks: [chunk] };
+  const parquet = { type: 'batch', kind: 'parquetChunk', batch: 3, claim, cancel, context: { file: '/data/t.parquet', columns: [shared, null] }, tasks: [chunk] };
   assert.equal(isPoolToThread(parquet), true);
   assert.equal(isPoolToThread({ ...parquet, tasks: [{ ...chunk, rows: 101 }] }), false, 'rows past the end of the column');
   assert.equal(isPoolToThread({ ...parquet, tasks: [{ ...chunk, column: 1 }] }), false, 'a column that is not read here');
   assert.equal(isPoolToThread({ ...parquet, context: { ...parquet.context, columns: [new Float32Array(100)] } }), false, 'a column outside shared memory');
-  const dots = { type: 'batch', kind: 'termDots', batch: 2, claim, context: { terms: [[0], [0, 1]], stored: [null, null], gathered: columns, residual: new Float64Array(4) }, tasks: [{ from: 0, to: 2 }] };
+  const dots = { type: 'batch', kind: 'termDots', batch: 2, claim, cancel, context: { terms: [[0], [0, 1]], stored: [null, null], gathered: columns, residual: new Float64Array(4) }, tasks: [{ from: 0, to: 2 }] };
   assert.equal(isPoolToThread(dots), true);
   assert.equal(isPoolToThread({ ...dots, tasks: [{ from: 0, to: 3 }] }), false, 'terms past the end');
   assert.equal(isPoolToThread({ ...dots, context: { ...dots.context, stored: [null] } }), false, 'a stored list of the wrong length');

@@ -149,3 +149,19 @@ test('a batch called off by the cancel of another throws when collected, at once
     await runner.close();
   }
 });
+
+test("one job's cancel leaves another job's batch on the same pool alone", async () => {
+  const { context, tasks } = gbdtBatch(6000, 8, 4);
+  const expected = inlineRunner.run(context, tasks);
+  const runner = pool(2);
+  try {
+    // Two jobs share the pool (the extension's worker runs them side by side): the first hands a batch out, the
+    // second is cancelled in one of its own.
+    const first = runner.start(context, tasks, new AbortController().signal);
+    const second = new AbortController();
+    assert.throws(() => runner.run(context, tasks, second.signal, () => second.abort(new Error('stop'))), /stop/);
+    assert.deepEqual(first(), expected);
+  } finally {
+    await runner.close();
+  }
+});
