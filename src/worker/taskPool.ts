@@ -134,6 +134,14 @@ export class ThreadTaskRunner implements TaskRunner {
   }
 
   /**
+   * Calls off every batch still open that was posted with `signal`: its job has ended (failed, or cancelled outside a
+   * wait on the pool) without collecting them, so their remaining tasks need not run.
+   */
+  callOff(signal: CancelSignal): void {
+    this.callOffJob(-1, signal);
+  }
+
+  /**
    * Calls off the other open batches of the job whose signal is `signal` (the caller of `batch` settles its own
    * claims): their threads stop at the next check, and no thread claims another of their tasks.
    */

@@ -48,7 +48,11 @@ port.on('message', (raw: unknown) => {
         runner,
       ).then(
         (result) => post(signal.aborted ? { type: 'cancelled', id } : { type: 'done', id, result }),
-        (error: unknown) => post(isCancelled(error) || signal.aborted ? { type: 'cancelled', id } : { type: 'failed', id, error: toWorkerError(error) }),
+        (error: unknown) => {
+          // Batches the job handed to the pool and never collected stop now, not after their last task.
+          runner?.callOff(signal);
+          post(isCancelled(error) || signal.aborted ? { type: 'cancelled', id } : { type: 'failed', id, error: toWorkerError(error) });
+        },
       );
       return;
     }

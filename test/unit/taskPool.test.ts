@@ -165,3 +165,18 @@ test("one job's cancel leaves another job's batch on the same pool alone", async
     await runner.close();
   }
 });
+
+test('a job that ended without collecting its batches has them called off', async () => {
+  const { context, tasks } = gbdtBatch(6000, 9, 4);
+  const expected = inlineRunner.run(context, tasks);
+  const runner = pool(2);
+  try {
+    const job = new AbortController();
+    const left = runner.start(context, tasks, job.signal);
+    runner.callOff(job.signal);
+    assert.throws(() => left(), CancelledError);
+    assert.deepEqual(runner.run(context, tasks, new AbortController().signal), expected);
+  } finally {
+    await runner.close();
+  }
+});
