@@ -143,7 +143,10 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
     task: (t, c) => isRecord(t) && isCount(t.feature) && t.feature < (c.columns as unknown[]).length,
   },
   leakScore: {
-    context: (c) => labelledColumns(c) && (c.screen === null || c.screen instanceof Int32Array) && typeof c.threshold === 'number',
+    context: (c) =>
+      labelledColumns(c) &&
+      (c.screen === null || (isRecord(c.screen) && c.screen.rows instanceof Int32Array && c.screen.labels instanceof Int32Array && c.screen.rows.length === c.screen.labels.length)) &&
+      typeof c.threshold === 'number',
     task: (t, c) =>
       isRecord(t) && isCount(t.feature) && t.feature < (c.columns as unknown[]).length && isCount(t.count) && typeof t.bins === 'boolean' && typeof t.rank === 'boolean',
   },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LEAK_BINS, LEAK_SCREEN_MARGIN, LEAK_SCREEN_ROWS, leakScoreKernel, leakScreenRows, quantileCodes } from '../../src/engine/alerts/leak';
+import { LEAK_BINS, LEAK_SCREEN_MARGIN, LEAK_SCREEN_ROWS, leakScoreKernel, leakScreen, leakScreenRows, quantileCodes } from '../../src/engine/alerts/leak';
 import { createRng } from '../../src/engine/random';
 
 /** The codes by a plain upper-bound binary search over the same cuts (the strided sample's 31 quantiles). */
@@ -52,8 +52,11 @@ test('the screened leak check clears a feature only far below the threshold, and
   const near = Float32Array.from(labels, (y) => (rng.next() < 0.03 ? 1 - y : y) + 0.01 * rng.normal());
   const weak = Float32Array.from(labels, (y) => 0.3 * y + rng.normal());
   const columns = [leak, near, weak];
-  const screen = leakScreenRows(rows, true);
-  assert.ok(screen && screen.length === LEAK_SCREEN_ROWS && screen.every((r, k) => r < rows && (k === 0 || r > screen[k - 1])));
+  const screenRows = leakScreenRows(rows, true);
+  assert.ok(screenRows && screenRows.length === LEAK_SCREEN_ROWS && screenRows.every((r, k) => r < rows && (k === 0 || r > screenRows[k - 1])));
+  const screen = leakScreen(labels);
+  assert.ok(screen && screen.rows.every((r, k) => r === screenRows[k] && screen.labels[k] === labels[r]), 'the sample rows and their labels');
+  assert.equal(leakScreen(null), null);
   assert.equal(leakScreenRows(2 * LEAK_SCREEN_ROWS, true), null, 'small tables are scored on every row at once');
   assert.equal(leakScreenRows(rows, false), null, 'a numeric target is never screened');
   const base = { columns, labels, classes: 2, target: null, threshold: 0.99 };

@@ -16,7 +16,7 @@ import type { Alert } from './types';
 import { startRowHashes } from './rowHash';
 import type { TaskRunner } from '../parallel/runner';
 import { sharedFloat32 } from '../typed';
-import { binAccuracy, binR2, continuousLeakCheck, LEAK_BINS, leakScoreKernel, leakScreenRows, quantileCodes } from './leak';
+import { binAccuracy, binR2, continuousLeakCheck, LEAK_BINS, leakScoreKernel, leakScreen, quantileCodes } from './leak';
 import type { LeakContext, LeakScore, LeakTask } from './leak';
 
 export interface AlertInput {
@@ -393,7 +393,7 @@ function startLeakScores(dataset: Dataset, profiles: readonly FeatureProfile[], 
     labels: regression ? null : label.values,
     classes: label.classes.length,
     target: regression ? (label.target as Float64Array) : null,
-    screen: leakScreenRows(n, !regression),
+    screen: regression ? null : leakScreen(label.values),
     threshold: LEAK_SCORE,
   };
   // Continuous features need only their column and the label.

@@ -85,10 +85,23 @@ function binCodes(col: Float32Array, cuts: Float64Array, rows: Int32Array | null
   return codes;
 }
 
+/** The screening sample: its rows in increasing order and their class codes, shared by every feature's task. */
+export interface LeakScreen {
+  readonly rows: Int32Array;
+  readonly labels: Int32Array;
+}
+
 /** The screening sample's rows, in increasing order (LEAK_SCREEN_ROWS), or null when every row is scored at once. */
 export function leakScreenRows(rows: number, classLabel: boolean): Int32Array | null {
   if (!classLabel || rows <= 2 * LEAK_SCREEN_ROWS) return null;
   return Int32Array.from(sampleIndices(rows, LEAK_SCREEN_ROWS, createRng(LEAK_SCREEN_SEED)));
+}
+
+/** The screening sample of a class label (its rows and their codes, gathered once per table), or null. */
+export function leakScreen(labels: Int32Array | null): LeakScreen | null {
+  const rows = labels ? leakScreenRows(labels.length, true) : null;
+  if (!labels || !rows) return null;
+  return { rows, labels: Int32Array.from(rows, (i) => labels[i]) };
 }
 
 /** A fixed seed: the screen, like every alert, depends on the table only. */
@@ -100,8 +113,8 @@ export interface LeakContext {
   readonly labels: Int32Array | null;
   readonly classes: number;
   readonly target: Float64Array | null;
-  /** A class label's screening rows (leakScreenRows), or null. */
-  readonly screen: Int32Array | null;
+  /** A class label's screening sample (leakScreen), or null. */
+  readonly screen: LeakScreen | null;
   /** The bin accuracy at or above which a feature leaks the label (the alert's threshold). */
   readonly threshold: number;
 }
@@ -131,9 +144,7 @@ export function leakScoreKernel(context: LeakContext, task: LeakTask): LeakScore
   const cuts = leakCuts(col, task.count);
   if (context.labels && context.screen) {
     // Screened: far below the threshold on the sample is below it on every row (LEAK_SCREEN_ROWS).
-    const labels = new Int32Array(context.screen.length);
-    for (let k = 0; k < labels.length; k++) labels[k] = context.labels[context.screen[k]];
-    const screened = binAccuracy(binCodes(col, cuts, context.screen), LEAK_BINS, labels, context.classes);
+    const screened = binAccuracy(binCodes(col, cuts, context.screen.rows), LEAK_BINS, context.screen.labels, context.classes);
     if (!screened || screened.value < context.threshold - LEAK_SCREEN_MARGIN) return null;
   }
   const codes = binCodes(col, cuts, null);

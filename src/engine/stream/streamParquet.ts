@@ -59,6 +59,7 @@ export async function streamParquet(file: string, options: ParquetStreamOptions)
     // through hyparquet's reader. The chunks are the same 65,536-row slices of the file either way.
     const fast = fastParquetColumns(pq, builder);
     const slow = columns.filter((name) => !fast.has(name));
+    const fastColumns = new Set([...fast.values()].map((f) => f.column));
     const decoded = new Map<number, Float32Array>();
     let groupStart = 0;
     for (let g = 0; g < pq.metadata.row_groups.length; g++) {
@@ -68,7 +69,7 @@ export async function streamParquet(file: string, options: ParquetStreamOptions)
       if (whole) {
         options.signal?.throwIfAborted();
         const buffers = builder.sinkColumns().map((_, c) => {
-          if (![...fast.values()].some((f) => f.column === c)) return null;
+          if (!fastColumns.has(c)) return null;
           let buffer = decoded.get(c);
           if (!buffer || buffer.length < n) decoded.set(c, (buffer = newSharedFloat32(n)));
           return buffer;
