@@ -5,6 +5,7 @@
 //   dense.ts     → src/engine/train/denseKernel.generated.ts   (the fused dense-network kernel)
 //   gbdtHist.ts  → src/engine/models/gbdtKernel.generated.ts   (gradient boosting's histogram builder)
 //   linear.ts    → src/engine/models/linearKernel.generated.ts (the logistic baseline's dense scores and gradient)
+//   crossSums.ts → src/engine/stats/crossSumsKernel.generated.ts (the correlation matrix's cross sums)
 //
 // `npm run build:kernel` regenerates them; `node src/wasm/build.mjs --check [name …]` exits 1 when a committed
 // module is not what its source compiles to (test/unit/denseWasm.test.ts, test/unit/gbdtWasm.test.ts).
@@ -39,6 +40,13 @@ export const KERNELS = [
     source: join(here, 'linear.ts'),
     generated: join(here, '..', 'engine', 'models', 'linearKernel.generated.ts'),
     constant: 'LINEAR_KERNEL_WASM',
+    flags: [...ASC_FLAGS, '--importMemory', '--noExportMemory'],
+  },
+  {
+    name: 'crossSums',
+    source: join(here, 'crossSums.ts'),
+    generated: join(here, '..', 'engine', 'stats', 'crossSumsKernel.generated.ts'),
+    constant: 'CROSS_SUMS_KERNEL_WASM',
     flags: [...ASC_FLAGS, '--importMemory', '--noExportMemory'],
   },
 ];

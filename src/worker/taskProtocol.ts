@@ -133,10 +133,24 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
       Array.isArray(c.means) &&
       Array.isArray(c.anyMissing) &&
       Array.isArray(c.constant) &&
-      Array.isArray(c.squares) &&
       c.means.length === c.columns.length &&
-      c.squares.length === c.columns.length,
+      c.anyMissing.length === c.columns.length &&
+      c.constant.length === c.columns.length,
     task: (t, c) => isRecord(t) && isCount(t.row) && t.row < (c.columns as unknown[]).length,
+  },
+  crossSums: {
+    context: (c) =>
+      Array.isArray(c.columns) &&
+      c.columns.every(isFloatColumn) &&
+      c.columns.every((x) => (x as Float32Array).length === (c.columns as Float32Array[])[0].length) &&
+      c.means instanceof Float64Array &&
+      c.means.length === c.columns.length,
+    task: (t, c) =>
+      isRecord(t) &&
+      isCount(t.start) &&
+      isCount(t.end) &&
+      t.start < t.end &&
+      t.end <= ((c.columns as Float32Array[])[0]?.length ?? 0),
   },
   marginal: {
     context: (c) => labelledColumns(c) && (c.labels !== null || c.target !== null),
@@ -259,6 +273,7 @@ const RESULT_GUARDS: { readonly [K in KernelKind]: (r: unknown) => boolean } = {
   binFeature: (r) => isRecord(r) && isCount(r.count) && typeof r.categorical === 'boolean' && r.edges instanceof Float64Array,
   profile: (r) => isRecord(r) && isCount(r.index) && typeof r.name === 'string' && isRecord(r.stats) && isRecord(r.histogram),
   correlationRow: (r) => r instanceof Float64Array,
+  crossSums: (r) => r instanceof Float64Array,
   marginal: (r) => r === null || (isRecord(r) && typeof r.test === 'string' && typeof r.p === 'number'),
   leakScore: (r) => r === null || (isRecord(r) && (r.kind === 'rank' || r.kind === 'bins') && typeof r.rows === 'number'),
   binarise: (r) => r instanceof Float64Array && r.length === 2,

@@ -156,6 +156,8 @@ test('the radix sort used for float32 columns agrees with the native sort, negat
   const finite = holes.filter((v) => Number.isFinite(v)).sort();
   assert.ok(finite.length < n - 1000);
   assert.deepEqual(Array.from(sortedPresent(holes)), Array.from(finite));
+  // A column that is a view into a larger buffer (the pool's shared columns can be).
+  assert.deepEqual(Array.from(sortedPresent(holes.subarray(1000, 40_000))), Array.from(holes.slice(1000, 40_000).filter((v) => Number.isFinite(v)).sort()));
 });
 
 test('radixSortKeys skips a digit every key shares and still sorts: values in one binade, an odd and an even number of passes', () => {

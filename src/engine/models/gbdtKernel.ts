@@ -1,5 +1,5 @@
 import { GBDT_KERNEL_WASM } from './gbdtKernel.generated';
-import { embeddedModule, instantiateOn, Layout } from './wasmMemory';
+import { embeddedModule, instantiateOn, Layout } from '../wasmMemory';
 
 /**
  * The WebAssembly histogram builder of TreeGrower (src/wasm/gbdtHist.ts: building and sibling subtraction) and the

@@ -1,5 +1,5 @@
 import { LINEAR_KERNEL_WASM } from './linearKernel.generated';
-import { embeddedModule, instantiateOn, Layout } from './wasmMemory';
+import { embeddedModule, instantiateOn, Layout } from '../wasmMemory';
 
 /**
  * The WebAssembly half of the logistic baseline's objective (src/wasm/linear.ts): the dense part of the scores and

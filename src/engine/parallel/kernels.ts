@@ -15,6 +15,8 @@ import { coMomentRow } from '../stats/mergeableMoments';
 import type { CoMomentContext } from '../stats/mergeableMoments';
 import { columnPassKernel, correlationRowKernel } from '../stats/correlation';
 import type { ColumnPass, CorrelationContext, CorrelationRowTask } from '../stats/correlation';
+import { crossSumsKernel } from '../stats/crossSums';
+import type { CrossSumsContext, CrossSumsTask } from '../stats/crossSums';
 import { profileKernel } from '../stats/profile';
 import type { FeatureProfile, ProfileContext, ProfileTask } from '../stats/profile';
 import { binariseKernel } from '../sparsity/binarised';
@@ -55,7 +57,9 @@ export interface KernelMap {
   readonly profile: { readonly context: ProfileContext; readonly task: ProfileTask; readonly result: FeatureProfile };
   /** One column's mean, flags and centred squares for the correlation matrix (stats/correlation.ts). */
   readonly columnPass: { readonly context: { readonly columns: readonly (Float32Array | Float64Array)[] }; readonly task: { readonly column: number }; readonly result: ColumnPass };
-  /** One row of the correlation matrix: feature a with every b ≥ a (stats/correlation.ts). */
+  /** One block of rows' cross sums of the correlation matrix's complete columns (stats/crossSums.ts). */
+  readonly crossSums: { readonly context: CrossSumsContext; readonly task: CrossSumsTask; readonly result: Float64Array };
+  /** The pairwise-deletion pairs of one row of the correlation matrix: feature a with b ≥ a (stats/correlation.ts). */
   readonly correlationRow: { readonly context: CorrelationContext; readonly task: CorrelationRowTask; readonly result: Float64Array };
   /** One continuous feature's marginal test against the label (relevance/marginal.ts). */
   readonly marginal: { readonly context: MarginalContext; readonly task: MarginalTask; readonly result: RawMarginal | null };
@@ -78,7 +82,7 @@ export type KernelContext<K extends KernelKind> = KernelMap[K]['context'];
 export type KernelTask<K extends KernelKind> = KernelMap[K]['task'];
 export type KernelResult<K extends KernelKind> = KernelMap[K]['result'];
 
-export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'csvSegment', 'parquetChunk', 'coMomentRow', 'binFeature', 'profile', 'correlationRow', 'marginal', 'leakScore', 'binarise', 'screenPairs', 'termColumns', 'termDots', 'oracle', 'numberProfile', 'columnPass', 'rowHash'];
+export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'csvSegment', 'parquetChunk', 'coMomentRow', 'binFeature', 'profile', 'correlationRow', 'crossSums', 'marginal', 'leakScore', 'binarise', 'screenPairs', 'termColumns', 'termDots', 'oracle', 'numberProfile', 'columnPass', 'rowHash'];
 
 type Kernels = { readonly [K in KernelKind]: (context: KernelContext<K>, task: KernelTask<K>, signal?: CancelSignal) => KernelResult<K> };
 
@@ -90,6 +94,7 @@ const KERNELS: Kernels = {
   binFeature: (context, task) => binFeatureKernel(context, task),
   profile: profileKernel,
   correlationRow: correlationRowKernel,
+  crossSums: crossSumsKernel,
   marginal: marginalKernel,
   leakScore: leakScoreKernel,
   binarise: binariseKernel,

@@ -1,6 +1,7 @@
 import type { CancelSignal } from '../cancel';
 import type { TaskRunner } from '../parallel/runner';
 import { sharedFloat32 } from '../typed';
+import { crossSums } from './crossSums';
 /**
  * Pearson correlation with pairwise deletion of missing values (pandas' DataFrame.corr() default), so a figure here
  * can be checked against pandas on the same file.
@@ -49,23 +50,42 @@ export function correlationMatrix(
     moments.anyMissing.push(...anyMissing);
   }
   const matrix: (number | null)[][] = Array.from({ length: p }, () => new Array<number | null>(p).fill(null));
-  const fill = (a: number, row: Float64Array): void => {
-    for (let b = a; b < p; b++) {
-      const r = Number.isNaN(row[b - a]) ? null : row[b - a];
-      matrix[a][b] = r;
-      matrix[b][a] = r;
-    }
+  const set = (a: number, b: number, r: number | null): void => {
+    matrix[a][b] = r;
+    matrix[b][a] = r;
   };
-  const tasks: CorrelationRowTask[] = Array.from({ length: p }, (_, a) => ({ row: a }));
-  if (runner && runner.threads > 1 && p > 2) {
-    const context: CorrelationContext = { columns: columns.map((c) => (c instanceof Float32Array ? sharedFloat32(c) : c)), means, anyMissing, constant, squares };
-    // Row a has p − a pairs: the work is about half of p² column passes.
-    runner.runKernel('correlationRow', context, tasks, { signal, work: (n * p * p) / 2 }).forEach((row, a) => fill(a, row));
-  } else {
-    const context: CorrelationContext = { columns, means, anyMissing, constant, squares };
-    for (const task of tasks) {
-      signal?.throwIfAborted();
-      fill(task.row, correlationRowKernel(context, task));
+  // Complete, non-constant columns: the diagonal from the column's own squares (a pair of a column with itself sums
+  // the same products in the same order), the pairs from their cross sums (crossSums.ts).
+  const quick = columns.map((_, c) => c).filter((c) => !constant[c] && !anyMissing[c]);
+  for (const c of quick) set(c, c, finish(n, 0, 0, squares[c], squares[c], squares[c]));
+  if (quick.length >= 2) {
+    const q = quick.length;
+    const sums = crossSums(
+      quick.map((c) => columns[c]),
+      quick.map((c) => means[c]),
+      runner,
+      signal,
+    );
+    for (let i = 0; i < q; i++) {
+      for (let j = i + 1; j < q; j++) set(quick[i], quick[j], finish(n, 0, 0, squares[quick[i]], squares[quick[j]], sums[i * q + j]));
+    }
+  }
+  // Pairs with a missing value in either column: pairwise deletion, row a of the matrix per task.
+  const rows = columns.map((_, a) => a).filter((a) => !constant[a] && columns.some((_, b) => b >= a && !constant[b] && (anyMissing[a] || anyMissing[b])));
+  if (rows.length > 0) {
+    const tasks: CorrelationRowTask[] = rows.map((row) => ({ row }));
+    const fill = (a: number, row: Float64Array): void => {
+      for (let b = a; b < p; b++) if (pairwiseNeeded(a, b, constant, anyMissing)) set(a, b, Number.isNaN(row[b - a]) ? null : row[b - a]);
+    };
+    if (runner && runner.threads > 1 && tasks.length > 1) {
+      const context: CorrelationContext = { columns: columns.map((c) => (c instanceof Float32Array ? sharedFloat32(c) : c)), means, anyMissing, constant };
+      runner.runKernel('correlationRow', context, tasks, { signal, work: n * p * tasks.length }).forEach((row, k) => fill(rows[k], row));
+    } else {
+      const context: CorrelationContext = { columns, means, anyMissing, constant };
+      for (const task of tasks) {
+        signal?.throwIfAborted();
+        fill(task.row, correlationRowKernel(context, task));
+      }
     }
   }
   return { names: [...names], matrix, method: 'pearson', missing: 'pairwise' };
@@ -122,88 +142,35 @@ export interface CorrelationContext {
   readonly means: readonly number[];
   readonly anyMissing: readonly boolean[];
   readonly constant: readonly boolean[];
-  /** Centred sum of squares of each complete, non-constant column (NaN for the others). */
-  readonly squares: readonly number[];
 }
 
 export interface CorrelationRowTask {
   readonly row: number;
 }
 
-/** Row a of the matrix: r(a, b) for b = a … p − 1 at position b − a, NaN where it is undefined. */
+/** Whether r(a, b) is a pairwise-deletion sum: neither column constant, and one of them missing a value. */
+function pairwiseNeeded(a: number, b: number, constant: readonly boolean[], anyMissing: readonly boolean[]): boolean {
+  return !constant[a] && !constant[b] && (anyMissing[a] || anyMissing[b]);
+}
+
+/**
+ * Row a of the matrix where a pair needs pairwise deletion: r(a, b) at position b − a for those b ≥ a (NaN where it
+ * is undefined); the other positions are NaN and not read.
+ */
 export function correlationRowKernel(context: CorrelationContext, task: CorrelationRowTask): Float64Array {
-  const { columns, means, anyMissing, constant, squares } = context;
+  const { columns, means, anyMissing, constant } = context;
   const a = task.row;
   const p = columns.length;
-  const out = new Float64Array(p - a);
-  // Complete partners of a complete column: four cross sums per pass over column a (each sum still adds its rows in
-  // order, and the squares are the columns' own: the same bits as a pair at a time).
-  const quick: number[] = [];
+  const out = new Float64Array(p - a).fill(NaN);
   for (let b = a; b < p; b++) {
-    if (b > a && !constant[a] && !constant[b] && !anyMissing[a] && !anyMissing[b]) {
-      quick.push(b);
-      continue;
-    }
-    const r =
-      constant[a] || constant[b]
-        ? null
-        : anyMissing[a] || anyMissing[b]
-          ? pairwise(columns[a], means[a], columns[b], means[b])
-          : complete(columns[a], means[a], columns[b], means[b]);
+    if (!pairwiseNeeded(a, b, constant, anyMissing)) continue;
+    const r = pairwise(columns[a], means[a], columns[b], means[b]);
     out[b - a] = r === null ? NaN : r;
-  }
-  const x = columns[a];
-  const mx = means[a];
-  const n = x.length;
-  for (let q = 0; q < quick.length; q += 4) {
-    const b0 = quick[q];
-    const b1 = quick[Math.min(q + 1, quick.length - 1)];
-    const b2 = quick[Math.min(q + 2, quick.length - 1)];
-    const b3 = quick[Math.min(q + 3, quick.length - 1)];
-    const y0 = columns[b0];
-    const y1 = columns[b1];
-    const y2 = columns[b2];
-    const y3 = columns[b3];
-    const m0 = means[b0];
-    const m1 = means[b1];
-    const m2 = means[b2];
-    const m3 = means[b3];
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let i = 0; i < n; i++) {
-      const d = x[i] - mx;
-      s0 += d * (y0[i] - m0);
-      s1 += d * (y1[i] - m1);
-      s2 += d * (y2[i] - m2);
-      s3 += d * (y3[i] - m3);
-    }
-    const sums = [s0, s1, s2, s3];
-    for (let k = 0; k < 4 && q + k < quick.length; k++) {
-      const b = quick[q + k];
-      const r = finish(n, 0, 0, squares[a], squares[b], sums[k]);
-      out[b - a] = r === null ? NaN : r;
-    }
   }
   return out;
 }
 
 type Column = Float32Array | Float64Array;
-
-function complete(x: Column, mx: number, y: Column, my: number): number | null {
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < x.length; i++) {
-    const a = x[i] - mx;
-    const b = y[i] - my;
-    sxy += a * b;
-    sxx += a * a;
-    syy += b * b;
-  }
-  return finish(x.length, 0, 0, sxx, syy, sxy);
-}
 
 /** Rows where either value is missing (NaN or ±Inf: v − v is then not 0) are skipped for this pair only. */
 function pairwise(x: Column, mx: number, y: Column, my: number): number | null {

@@ -22,6 +22,7 @@ export type NumericColumn = Float32Array | Float64Array;
  * columns of 4096 values or more are radix-sorted.
  */
 export function sortedPresent(column: Readonly<NumericColumn>): NumericColumn {
+  if (column instanceof Float32Array && column.length >= RADIX_MIN) return sortedPresentFloat32(column);
   let count = 0;
   for (let i = 0; i < column.length; i++) if (Number.isFinite(column[i])) count++;
   const out = column instanceof Float32Array ? new Float32Array(count) : new Float64Array(count);
@@ -30,9 +31,39 @@ export function sortedPresent(column: Readonly<NumericColumn>): NumericColumn {
     const v = column[i];
     if (Number.isFinite(v)) out[k++] = v;
   }
-  if (out instanceof Float32Array && count >= RADIX_MIN) return radixSortFloat32(out);
   // Typed-array sort is numeric (no comparator, no string conversion) and native.
   return out.sort();
+}
+
+/**
+ * sortedPresent of a float32 column, radix-sorted: one pass over the column's bits picks the finite values (an
+ * exponent not all ones), writes their keys and counts their digits; then the sort's passes; then the keys become
+ * float32 bits again. The same values as radixSortFloat32 of the copied values (−0 kept, just before +0).
+ */
+function sortedPresentFloat32(column: Float32Array): Float32Array {
+  const n = column.length;
+  const bits = new Uint32Array(column.buffer, column.byteOffset, n);
+  const keys = new Uint32Array(n);
+  const counts = new Uint32Array(3 * 2048);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bits[i];
+    if ((b & 0x7f800000) === 0x7f800000) continue;
+    const key = (b ^ ((b >> 31) | 0x80000000)) >>> 0;
+    keys[m++] = key;
+    counts[key & 2047]++;
+    counts[2048 + ((key >>> 11) & 2047)]++;
+    counts[4096 + (key >>> 22)]++;
+  }
+  const sorted = radixSortCounted(m === n ? keys : keys.subarray(0, m), counts);
+  // A view of the whole buffer when every value is present (a result cloned to another thread copies its buffer).
+  const out = m === n ? new Float32Array(sorted.buffer, sorted.byteOffset, m) : new Float32Array(m);
+  const outBits = new Uint32Array(out.buffer, out.byteOffset, m);
+  for (let i = 0; i < m; i++) {
+    const key = sorted[i];
+    outBits[i] = (key ^ ((~key >> 31) | 0x80000000)) >>> 0;
+  }
+  return out;
 }
 
 /** Below this a native sort is as fast as the radix sort's fixed cost of 3 × 2048 buckets. */
@@ -75,6 +106,12 @@ export function radixSortKeys(keys: Uint32Array): Uint32Array {
     counts[2048 + ((key >>> 11) & 2047)]++;
     counts[4096 + (key >>> 22)]++;
   }
+  return radixSortCounted(keys, counts);
+}
+
+/** radixSortKeys with each pass's digit counts already made (counts[pass · 2048 + digit]); `counts` is used up. */
+function radixSortCounted(keys: Uint32Array, counts: Uint32Array): Uint32Array {
+  const n = keys.length;
   let src = keys;
   let dst: Uint32Array | null = null;
   for (let pass = 0; pass < 3; pass++) {
