@@ -1,5 +1,6 @@
 import type { Binarisation } from '../binarise';
 import type { Dataset } from '../dataset';
+import { selectFeatures } from '../dataset';
 import type { CancelSignal } from '../cancel';
 import type { TaskRunner } from '../parallel/runner';
 import { fitL1Logistic, evaluateUnits } from '../sparsity/l1';
@@ -58,6 +59,8 @@ export function testXorConjecture(
   /** The oracle model's fit goes to a thread while this one scores the rules. */
   runner?: TaskRunner,
   signal?: CancelSignal,
+  /** An oracle fit started earlier (startOracle) on a guess of `relevant`: used when the guess was right. */
+  started?: StartedOracle | null,
 ): ConjectureResult {
   const rejected: RejectedConjecture[] = [];
   const hypotheses: HypothesisResult[] = [];
@@ -66,16 +69,19 @@ export function testXorConjecture(
   if (relevant.length < 2) {
     return { hypotheses, rejected, oracle: relevant.length === 1 ? oracleModel(dataset, relevant, model) : null };
   }
-  const oracle = startOracle(dataset, relevant, model, runner, signal);
+  const guessed = started && started.relevant.length === relevant.length && started.relevant.every((j, k) => j === relevant[k]);
+  const oracle = guessed ? started.collect : startOracle(dataset, relevant, model, runner, signal);
   const names = dataset.names;
   const parity = `xor(${relevant.map((j) => `bin(${reference(names[j])})`).join(', ')})`;
   const context = { names, binarisations };
   const data = { columns: dataset.columns, label };
   // Both polarities are scored; only the better one's per-feature ablation is shown, so only it is ablated.
   const compiled = [parity, `not ${parity}`].map((text) => compileHypothesis(text, context));
-  const scores = compiled.map((c) => evaluateHypothesis(c, data, model.split, { ablation: false }));
+  // The three evaluations binarise each feature once between them.
+  const bins = new Map<string, Uint8Array>();
+  const scores = compiled.map((c) => evaluateHypothesis(c, data, model.split, { ablation: false, bins }));
   const order = [0, 1].sort((a, b) => (scores[b].accuracy ?? 0) - (scores[a].accuracy ?? 0));
-  const candidates = [evaluateHypothesis(compiled[order[0]], data, model.split), scores[order[1]]];
+  const candidates = [evaluateHypothesis(compiled[order[0]], data, model.split, { bins }), scores[order[1]]];
   const best = candidates[0];
   const l1 = sparsity.holdout.test;
   const [lo] = l1.ci95;
@@ -122,12 +128,61 @@ export function oracleKernel(context: OracleContext, task: OracleTask, signal?: 
   return fitOracle(context, task.relevant, signal);
 }
 
-function startOracle(dataset: Dataset, relevant: readonly number[], model: SparsityModel, runner?: TaskRunner, signal?: CancelSignal): () => OracleModel {
+/** An oracle fit handed out before the relevant set was known, on a guess of it; `collect` waits for the model. */
+export interface StartedOracle {
+  readonly relevant: readonly number[];
+  readonly collect: () => OracleModel;
+}
+
+/**
+ * Starts the oracle model's fit (on a thread of the runner when it has them; else it runs when collected). The model
+ * depends only on the features, their order and the split, so a fit started early on the right guess is the fit.
+ */
+export function startOracle(dataset: Dataset, relevant: readonly number[], model: SparsityModel, runner?: TaskRunner, signal?: CancelSignal): () => OracleModel {
   const context: OracleContext = { columns: dataset.columns, names: dataset.names, labels: model.labels, train: model.split.train, test: model.split.test };
   const shared = dataset.columns.every((c) => c.buffer instanceof SharedArrayBuffer);
   if (!runner || runner.threads < 2 || !shared) return () => fitOracle(context, relevant, signal);
   const pending = runner.startKernel('oracle', context, [{ relevant: [...relevant] }], { signal, work: model.split.train.length * relevant.length * 20 });
   return () => pending()[0];
+}
+
+/** A speculative oracle fit (speculateOracle); `used` says whether the conjecture took it. */
+export interface SpeculativeOracle extends StartedOracle {
+  used(): boolean;
+}
+
+/**
+ * Starts the oracle fit on a thread before the relevant set is known, on the guess that it is the dominant L1 term's
+ * features (in the interaction fit's feature positions, ascending, as testXorConjecture's relevant set is). Null
+ * where the conjecture will not run, or without a thread to run it on (then nothing is gained).
+ */
+export function speculateOracle(
+  dataset: Dataset,
+  sparsity: SparsityReport | undefined,
+  parity: { readonly model: SparsityModel | null; readonly features: readonly number[] } | null,
+  runner?: TaskRunner,
+  signal?: CancelSignal,
+): SpeculativeOracle | null {
+  const label = dataset.label;
+  const model = parity?.model;
+  const top = sparsity?.top[0];
+  if (!runner || runner.threads < 2 || !label || label.classes.length !== 2 || !parity || !model || model.loss !== 'logistic' || !sparsity?.holdout || !top) return null;
+  const used = parity.features;
+  const guess = used.map((_, k) => k).filter((k) => top.features.includes(dataset.names[used[k]]));
+  if (guess.length < 2 || guess.length !== top.features.length) return null;
+  const sparse = used.length === dataset.columns.length ? dataset : selectFeatures(dataset, used);
+  const pending = startOracle(sparse, guess, model, runner, signal);
+  let taken = false;
+  let result: OracleModel | undefined;
+  return {
+    relevant: guess,
+    collect: () => {
+      taken = true;
+      result ??= pending();
+      return result;
+    },
+    used: () => taken,
+  };
 }
 
 /** Names that are not plain identifiers go in backquotes, as the hypothesis grammar reads them. */
@@ -148,8 +203,15 @@ function fitOracle(context: OracleContext, relevant: readonly number[], signal?:
     const { mean, sd } = rowMoments(col, train);
     return { col, mean, sd: sd || 1 };
   });
-  const product = (rows: Uint32Array): Float64Array =>
-    mapToFloat64(rows.length, (u) => stats.reduce((v, f) => (v * (f.col[rows[u]] - f.mean)) / f.sd, 1));
+  // Feature after feature over the rows, each row's product taking the same steps in the same order as a fold over
+  // its features would: v ← (v · (x − mean)) / sd from v = 1.
+  const product = (rows: Uint32Array): Float64Array => {
+    const out = new Float64Array(rows.length).fill(1);
+    for (const { col, mean, sd } of stats) {
+      for (let u = 0; u < rows.length; u++) out[u] = (out[u] * (col[rows[u]] - mean)) / sd;
+    }
+    return out;
+  };
   const units = (rows: Uint32Array): { weight: Float64Array; positives: Float64Array } => ({
     weight: new Float64Array(rows.length).fill(1),
     positives: mapToFloat64(rows.length, (u) => context.labels[rows[u]]),

@@ -144,8 +144,12 @@ export function evaluateHypothesis(
   compiled: CompiledHypothesis,
   data: HypothesisData,
   split: Pick<Split, 'test'>,
-  /** `ablation: false` leaves the per-feature ablation out (an empty list): one evaluation instead of one per feature. */
-  options: { readonly ablation?: boolean } = {},
+  /**
+   * `ablation: false` leaves the per-feature ablation out (an empty list): one evaluation instead of one per feature.
+   * `bins`: binarised columns kept across evaluations of rules over the same data (key: feature and threshold), so
+   * that scoring a rule and its negation binarises each feature once; they are never written to.
+   */
+  options: { readonly ablation?: boolean; readonly bins?: Map<string, Uint8Array> } = {},
 ): HypothesisEvaluation {
   const label = data.label;
   const whole = { column: 1, length: compiled.source.length };
@@ -209,7 +213,7 @@ export function evaluateHypothesis(
     undecided += lost;
   }
 
-  const evaluator = new Evaluator(data.columns, compiled.binarisations, rows);
+  const evaluator = new Evaluator(data.columns, compiled.binarisations, rows, options.bins);
   const prediction = evaluator.condition(compiled.ast);
   const tally = new Tally(labels, scored);
   const counts = tally.confusion(prediction);
@@ -500,6 +504,7 @@ class Evaluator {
     private readonly columns: readonly Float32Array[],
     private readonly binarisations: readonly Binarisation[],
     private readonly rows: number,
+    private readonly bins?: Map<string, Uint8Array>,
   ) {}
 
   condition(node: HypothesisNode): ConditionValue {
@@ -545,7 +550,13 @@ class Evaluator {
       case 'bin': {
         const f = this.column(node.feature);
         // The one binarisation rule (binarise.ts), so bin(x) here is the bit the sparsity analysis uses.
-        return binariseColumn(f, this.binarisations[node.feature.index ?? 0].threshold);
+        const threshold = this.binarisations[node.feature.index ?? 0].threshold;
+        const key = `${node.feature.index ?? 0}|${threshold}`;
+        const kept = this.bins?.get(key);
+        if (kept) return kept;
+        const bits = binariseColumn(f, threshold);
+        this.bins?.set(key, bits);
+        return bits;
       }
       case 'compare':
         return compare(node.op, this.numeric(node.left), this.numeric(node.right), this.rows);
