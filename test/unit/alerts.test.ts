@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Alert, AlertCode } from '../../src/engine/alerts/types';
-import { HIGH_CORRELATION, LEAK_SCORE, MANY_ZEROS_SHARE, NEAR_CONSTANT_SHARE, SKEW_THRESHOLD } from '../../src/engine/alerts/alerts';
+import { HIGH_CORRELATION, LEAK_SCORE, MANY_ZEROS_SHARE, NEAR_CONSTANT_SHARE, SKEW_THRESHOLD, repeatedHashes } from '../../src/engine/alerts/alerts';
+import { createRng } from '../../src/engine/random';
 import type { Dataset } from '../../src/engine/dataset';
 import { classLabel, inMemoryDataset } from '../../src/engine/dataset';
 import { analyseDataset } from '../../src/engine/tasks/analyseFile';
@@ -192,4 +193,22 @@ test('duplicate rows: every NaN bit pattern is one missing value and −0 is 0, 
   const dataset = inMemoryDataset({ path: 't', names: ['a', 'b'], columns: [a, b] });
   const dup = alertsOf(dataset).find((x) => x.code === 'duplicateRows');
   assert.equal(dup?.evidence.duplicates, 3, JSON.stringify(dup?.evidence));
+});
+
+test('repeated row hashes: the hash table finds exactly the values a sort finds repeated, low-bit collisions included', () => {
+  const rng = createRng(21);
+  const n = 50_000;
+  const hashes = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = rng.next();
+    // Mostly distinct 53-bit values; some repeated; some equal in their low 32 bits only (one table slot, a probe chain).
+    hashes[i] = u < 0.1 ? hashes[rng.int(Math.max(1, i))] : u < 0.2 ? rng.int(64) * 4294967296 + 12345 : Math.floor(rng.next() * 2 ** 53);
+  }
+  const sorted = Float64Array.from(hashes).sort();
+  const expected = new Set<number>();
+  for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) expected.add(sorted[i]);
+  const got = repeatedHashes(hashes);
+  assert.ok(expected.size > 1000);
+  assert.deepEqual([...got].sort((a, b) => a - b), [...expected].sort((a, b) => a - b));
+  assert.equal(repeatedHashes(new Float64Array(0)).size, 0);
 });

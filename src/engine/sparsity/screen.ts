@@ -212,7 +212,16 @@ export function screenPairsKernel(context: ScreenPairsContext, task: ScreenPairs
 function packBits(bits: Uint8Array, n: number, shared: boolean): Uint32Array {
   const words = Math.ceil(n / 32);
   const out = shared ? new Uint32Array(new SharedArrayBuffer(4 * words)) : new Uint32Array(words);
-  for (let u = 0; u < n; u++) if (bits[u]) out[u >>> 5] |= 1 << (u & 31);
+  // A word at a time, without a branch per bit (a binarised feature's bits do not predict): (−b) >>> 31 is 1 for any
+  // non-zero byte b, 0 for 0.
+  const full = n >>> 5;
+  for (let w = 0; w < full; w++) {
+    const base = w << 5;
+    let word = 0;
+    for (let k = 0; k < 32; k++) word |= (-bits[base + k] >>> 31) << k;
+    out[w] = word;
+  }
+  for (let u = full << 5; u < n; u++) if (bits[u]) out[u >>> 5] |= 1 << (u & 31);
   return out;
 }
 
