@@ -172,6 +172,31 @@ interface RunResult<E> {
   readonly common: PathCommon;
 }
 
+/** Terms t of `ids` with |grad[t]| ≥ bound. (The path's scans over every term are small functions of their own.) */
+function countAtLeast(grad: Float64Array, ids: Uint32Array, bound: number): number {
+  let n = 0;
+  for (let a = 0; a < ids.length; a++) if (Math.abs(grad[ids[a]]) >= bound) n++;
+  return n;
+}
+
+/**
+ * Appends to `list`, in `ids` order, each term not yet flagged whose |grad| is ≥ bound (> bound when `strict`), and
+ * flags it; returns whether any joined.
+ */
+function joinAbove(grad: Float64Array, ids: Uint32Array, bound: number, strict: boolean, flags: Uint8Array, list: number[]): boolean {
+  let joined = false;
+  for (let a = 0; a < ids.length; a++) {
+    const t = ids[a];
+    const g = Math.abs(grad[t]);
+    if ((strict ? g > bound : g >= bound) && flags[t] === 0) {
+      flags[t] = 1;
+      list.push(t);
+      joined = true;
+    }
+  }
+  return joined;
+}
+
 function runPath<E>(space: TermSpace, model: LossModel<E>, options: PathOptions): RunResult<E> {
   let gradientChecks = 0;
   const gradient = (eta: Float64Array): Float64Array => {
@@ -214,11 +239,11 @@ function runPath<E>(space: TermSpace, model: LossModel<E>, options: PathOptions)
   let pathEnd = 'end of the λ path';
   const entering = (lambda: number): number => {
     // Sequential strong rule: terms with |∇| < 2λ − λ_prev are very likely zero at λ (checked by KKT below).
-    const screen = 2 * lambda - previousLambda;
-    let n = 0;
-    for (let a = 0; a < ids.length; a++) if (Math.abs(grad[ids[a]]) >= screen) n++;
-    return n;
+    return countAtLeast(grad, ids, 2 * lambda - previousLambda);
   };
+  // This λ's candidate terms and their flags (cleared at the next λ; one flag array for the whole path).
+  let candidate: number[] = [];
+  const isCandidate = new Uint8Array(space.size);
   let gridIndex = 0;
   let steps = 0;
   let refinedSteps = 0;
@@ -247,8 +272,12 @@ function runPath<E>(space: TermSpace, model: LossModel<E>, options: PathOptions)
     }
     const screen = 2 * lambda - previousLambda;
     const before = { state, active, grad };
-    const candidate = new Set(active);
-    for (let a = 0; a < ids.length; a++) if (Math.abs(grad[ids[a]]) >= screen) candidate.add(ids[a]);
+    // The candidates in the order they join (the active terms, then the screened ones, then KKT violators), with a
+    // flag per term for membership: a Set of a few thousand numbers per λ cost more than the screen itself.
+    for (const t of candidate) isCandidate[t] = 0;
+    candidate = [...active];
+    for (const id of active) isCandidate[id] = 1;
+    joinAbove(grad, ids, screen, false, isCandidate, candidate);
     for (;;) {
       // Each pass refits and recomputes every term's gradient (one transform over all 2^k terms): check in between.
       options.signal?.throwIfAborted();
@@ -269,15 +298,7 @@ function runPath<E>(space: TermSpace, model: LossModel<E>, options: PathOptions)
       options.signal?.throwIfAborted();
       grad = gradient(fit.eta);
       // KKT: a zero coefficient is optimal only if |∇| ≤ λ; anything above (beyond rounding) must join and refit.
-      let violated = false;
-      const bound = lambda * (1 + 1e-6);
-      for (let a = 0; a < ids.length; a++) {
-        const t = ids[a];
-        if (Math.abs(grad[t]) > bound && !candidate.has(t)) {
-          candidate.add(t);
-          violated = true;
-        }
-      }
+      const violated = joinAbove(grad, ids, lambda * (1 + 1e-6), true, isCandidate, candidate);
       if (!violated || options.meter?.exhausted) break;
     }
     if (options.meter?.exhausted && path.length > 0) {
