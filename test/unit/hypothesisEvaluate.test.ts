@@ -5,6 +5,7 @@ import type { Label } from '../../src/engine/dataset';
 import { HypothesisError } from '../../src/engine/hypothesis/ast';
 import type { HypothesisErrorCode, HypothesisNode } from '../../src/engine/hypothesis/ast';
 import { compileHypothesis, evaluateHypothesis, removeFeature } from '../../src/engine/hypothesis/evaluate';
+import { HypothesisCache } from '../../src/engine/hypothesis/cache';
 import { wilsonInterval } from '../../src/engine/stats/intervals';
 import type { HypothesisContext, HypothesisEvaluation } from '../../src/engine/hypothesis/evaluate';
 import { formatHypothesis } from '../../src/engine/hypothesis/parser';
@@ -540,4 +541,24 @@ test('a 30-feature parity over 45 000 rows matches a direct per-row parity', () 
   assert.equal(result.correct, correct);
   assert.equal(result.ablation.length, 30);
   for (const a of result.ablation) assert.ok(Math.abs(a.accuracy! - 0.5) < 0.02, `${a.feature}: ${a.accuracy}`);
+});
+
+test('evaluations sharing a cache (binarised columns, missing rows) give what each gives alone, missing values included', () => {
+  const rng = createRng(31);
+  const n = 5000;
+  const columns = [0, 1, 2, 3].map((c) => Float32Array.from({ length: n }, (_, i) => (i % (17 + c) === 3 ? NaN : rng.next())));
+  const labels = Array.from({ length: n }, (_, i) => (i % 41 === 0 ? -1 : rng.next() < 0.5 ? 1 : 0));
+  const data = { columns, label: makeLabel(labels) };
+  const ctx = context(['a', 'b', 'c', 'd']);
+  const split = { test: Uint32Array.from({ length: 500 }, (_, k) => k * 7) };
+  const rules = ['xor(bin(a), bin(b), bin(c))', 'not xor(bin(a), bin(b), bin(c))', 'bin(a) and (bin(d) or bin(b))', 'xor(bin(a), bin(b), bin(c))'];
+  const cache = new HypothesisCache();
+  for (const rule of rules) {
+    const alone = evaluateHypothesis(compileHypothesis(rule, ctx), data, split);
+    const shared = evaluateHypothesis(compileHypothesis(rule, ctx), data, split, { cache });
+    assert.deepEqual(shared, alone, rule);
+    assert.ok(alone.rows < n - 300, 'rows with a referenced feature missing are left out');
+  }
+  assert.equal(cache.bins.size, 4);
+  assert.deepEqual(Array.from(cache.missing.get(3) ?? []), Array.from({ length: n }, (_, i) => i).filter((i) => i % 20 === 3));
 });

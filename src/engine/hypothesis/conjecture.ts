@@ -8,6 +8,7 @@ import { rowMoments } from '../split';
 import { mapToFloat64 } from '../typed';
 import type { SparsityModel, SparsityReport } from '../sparsity/types';
 import { wilsonInterval } from '../stats/intervals';
+import { HypothesisCache } from './cache';
 import { compileHypothesis, evaluateHypothesis } from './evaluate';
 import type { HypothesisEvaluation } from './evaluate';
 
@@ -77,11 +78,11 @@ export function testXorConjecture(
   const data = { columns: dataset.columns, label };
   // Both polarities are scored; only the better one's per-feature ablation is shown, so only it is ablated.
   const compiled = [parity, `not ${parity}`].map((text) => compileHypothesis(text, context));
-  // The three evaluations binarise each feature once between them.
-  const bins = new Map<string, Uint8Array>();
-  const scores = compiled.map((c) => evaluateHypothesis(c, data, model.split, { ablation: false, bins }));
+  // The three evaluations binarise each feature, and find its missing rows, once between them.
+  const cache = new HypothesisCache();
+  const scores = compiled.map((c) => evaluateHypothesis(c, data, model.split, { ablation: false, cache }));
   const order = [0, 1].sort((a, b) => (scores[b].accuracy ?? 0) - (scores[a].accuracy ?? 0));
-  const candidates = [evaluateHypothesis(compiled[order[0]], data, model.split, { bins }), scores[order[1]]];
+  const candidates = [evaluateHypothesis(compiled[order[0]], data, model.split, { cache }), scores[order[1]]];
   const best = candidates[0];
   const l1 = sparsity.holdout.test;
   const [lo] = l1.ci95;

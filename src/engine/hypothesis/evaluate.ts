@@ -6,6 +6,8 @@ import { HypothesisError, spanLocation } from './ast';
 import type { ArithmeticNode, ArithmeticOp, CompareOp, FeatureNode, HypothesisNode, LogicNode } from './ast';
 import { closest, formatHypothesis, negate, parseHypothesis } from './parser';
 import { wilsonInterval } from '../stats/intervals';
+import type { HypothesisCache } from './cache';
+import { missingRows } from './cache';
 
 /**
  * Compiling and scoring hypotheses. Evaluation is vectorised: each node of the tree becomes one typed array over all
@@ -146,10 +148,9 @@ export function evaluateHypothesis(
   split: Pick<Split, 'test'>,
   /**
    * `ablation: false` leaves the per-feature ablation out (an empty list): one evaluation instead of one per feature.
-   * `bins`: binarised columns kept across evaluations of rules over the same data (key: feature and threshold), so
-   * that scoring a rule and its negation binarises each feature once; they are never written to.
+   * `cache`: what evaluations of rules over the same data share (see HypothesisCache).
    */
-  options: { readonly ablation?: boolean; readonly bins?: Map<string, Uint8Array> } = {},
+  options: { readonly ablation?: boolean; readonly cache?: HypothesisCache } = {},
 ): HypothesisEvaluation {
   const label = data.label;
   const whole = { column: 1, length: compiled.source.length };
@@ -200,11 +201,12 @@ export function evaluateHypothesis(
   const missingBy: string[] = [];
   let undecided = 0;
   for (const f of compiled.features) {
-    const column = data.columns[f];
+    const missing = options.cache?.missing.get(f) ?? missingRows(data.columns[f]);
+    options.cache?.missing.set(f, missing);
     let lost = 0;
-    for (let i = 0; i < rows; i++) {
-      // v !== v is NaN; the loaders store every missing or non-finite cell as NaN.
-      if (scored[i] === 1 && column[i] !== column[i]) {
+    for (let k = 0; k < missing.length; k++) {
+      const i = missing[k];
+      if (scored[i] === 1) {
         scored[i] = 0;
         lost++;
       }
@@ -213,7 +215,7 @@ export function evaluateHypothesis(
     undecided += lost;
   }
 
-  const evaluator = new Evaluator(data.columns, compiled.binarisations, rows, options.bins);
+  const evaluator = new Evaluator(data.columns, compiled.binarisations, rows, options.cache?.bins);
   const prediction = evaluator.condition(compiled.ast);
   const tally = new Tally(labels, scored);
   const counts = tally.confusion(prediction);

@@ -4,6 +4,7 @@
  * numbers (`zero` and `one` are float32-rounded, as a float32 column of them would hold).
  */
 export interface TwoValued {
+  /** 0 or 1 per row. */
   readonly bits: Uint8Array;
   /** The value where the bit is 0, and where it is 1 (float32-rounded). */
   readonly zero: number;
@@ -22,8 +23,10 @@ export function gatherValues(v: TermValues, rows: Uint32Array, out: Float32Array
     for (let u = 0; u < rows.length; u++) out[u] = v[rows[u]];
     return;
   }
-  const { bits, zero, one } = v;
-  for (let u = 0; u < rows.length; u++) out[u] = bits[rows[u]] ? one : zero;
+  // The value looked up by the bit (0 or 1), not chosen by a branch: bits do not predict.
+  const pick = Float32Array.of(v.zero, v.one);
+  const bits = v.bits;
+  for (let u = 0; u < rows.length; u++) out[u] = pick[bits[rows[u]]];
 }
 
 /** out[u] *= the value of row rows[u]. */
@@ -32,6 +35,7 @@ export function multiplyValues(v: TermValues, rows: Uint32Array, out: Float64Arr
     for (let u = 0; u < rows.length; u++) out[u] *= v[rows[u]];
     return;
   }
-  const { bits, zero, one } = v;
-  for (let u = 0; u < rows.length; u++) out[u] *= bits[rows[u]] ? one : zero;
+  const pick = Float64Array.of(v.zero, v.one);
+  const bits = v.bits;
+  for (let u = 0; u < rows.length; u++) out[u] *= pick[bits[rows[u]]];
 }
