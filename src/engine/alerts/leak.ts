@@ -10,6 +10,7 @@ import { sampleIndices } from '../stats/sampling';
 import { spearman } from '../stats/spearman';
 import { radixSortFloat32 } from '../stats/summary';
 import type { FeatureProfile } from '../stats/profile';
+import { mapToInt32 } from '../typed';
 
 /** Equal-count bins of the leak check: 31 cuts, searched in five fixed steps (quantileCodes). */
 export const LEAK_BINS = 32;
@@ -101,7 +102,7 @@ export function leakScreenRows(rows: number, classLabel: boolean): Int32Array | 
 export function leakScreen(labels: Int32Array | null): LeakScreen | null {
   const rows = labels ? leakScreenRows(labels.length, true) : null;
   if (!labels || !rows) return null;
-  return { rows, labels: Int32Array.from(rows, (i) => labels[i]) };
+  return { rows, labels: mapToInt32(rows.length, (k) => labels[rows[k]]) };
 }
 
 /** A fixed seed: the screen, like every alert, depends on the table only. */

@@ -16,6 +16,7 @@ import type { TaskRunner } from '../parallel/runner';
 import { createRng, permutation } from '../random';
 import { aucDeLong } from '../stats/auc';
 import type { CompareColumn } from './features';
+import { iota } from '../typed';
 
 /** Rows per side the classifier sees at most (a seeded sample beyond): the CV budget of the baselines, shared equally. */
 export const C2ST_MAX_ROWS_PER_SIDE = 10_000;
@@ -117,6 +118,6 @@ function code(c: number, map: readonly number[]): number {
 
 /** Every row when there are at most C2ST_MAX_ROWS_PER_SIDE, else a seeded sample of that many, in row order. */
 function sample(rows: number, rng: ReturnType<typeof createRng>): Uint32Array {
-  if (rows <= C2ST_MAX_ROWS_PER_SIDE) return Uint32Array.from({ length: rows }, (_, i) => i);
+  if (rows <= C2ST_MAX_ROWS_PER_SIDE) return iota(rows);
   return permutation(rows, rng).slice(0, C2ST_MAX_ROWS_PER_SIDE).sort();
 }

@@ -26,6 +26,7 @@ import type { FoldContext, FoldPermutations, FoldResult, FoldTask } from '../par
 import { wilsonInterval } from '../stats/intervals';
 import { accuracy, predictionWidth, r2 } from './metrics';
 import type { Baseline, ModelInput, ModelTarget } from './types';
+import { mapToFloat64 } from '../typed';
 
 export interface BaselineOptions {
   readonly seed: number;
@@ -378,8 +379,8 @@ function meanFoldR2(plan: FoldPlan, truth: Float64Array, predicted: Float64Array
     const positions: number[] = [];
     for (let i = 0; i < truth.length; i++) if (plan.foldOf[i] === f) positions.push(i);
     total += r2(
-      Float64Array.from(positions, (i) => truth[i]),
-      Float64Array.from(positions, (i) => predicted[i]),
+      mapToFloat64(positions.length, (k) => truth[positions[k]]),
+      mapToFloat64(positions.length, (k) => predicted[positions[k]]),
     );
   }
   return total / k;

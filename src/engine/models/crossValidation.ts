@@ -15,6 +15,7 @@ import { createRng, permutation } from '../random';
 import type { Rng } from '../random';
 import type { CancelSignal } from '../cancel';
 import type { ModelTarget } from './types';
+import { iota } from '../typed';
 
 export const CV_FOLDS = 5;
 export const CV_MAX_ROWS = 20_000;
@@ -63,7 +64,7 @@ export function planFolds(target: ModelTarget, seed: number, options: PlanOption
   const fraction = options.holdoutFraction ?? HOLDOUT_FRACTION;
   const N = target.values.length;
   const classification = target.task !== 'regression';
-  const rows = labelledRows(target, Uint32Array.from({ length: N }, (_, i) => i));
+  const rows = labelledRows(target, iota(N));
   const n = rows.length;
   const rng = createRng(seed);
   const testFold = new Int32Array(n).fill(-1);

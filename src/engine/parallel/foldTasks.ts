@@ -89,5 +89,8 @@ export function runFoldTask(context: FoldContext, task: FoldTask, signal?: Cance
 }
 
 function scoredRows(test: Uint32Array, permutations: FoldPermutations): Uint32Array {
-  return Uint32Array.from(permutations.positions, (i) => test[i]);
+  const positions = permutations.positions;
+  const out = new Uint32Array(positions.length);
+  for (let k = 0; k < positions.length; k++) out[k] = test[positions[k]];
+  return out;
 }

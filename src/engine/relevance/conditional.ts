@@ -16,6 +16,7 @@ import { normalSf } from '../stats/distributions';
 import { PARTNER_MIN_CORRELATION } from './permutations';
 import { IRRELEVANCE_POWER, REFERENCE_CONDITIONAL, REFERENCE_EFFECTS } from './relevance';
 import type { RawConditional, RawMarginal } from './relevance';
+import { mapToFloat64 } from '../typed';
 
 /**
  * Drop-column tests run on at most this many labelled rows (a seeded, stratified sample beyond it, stated): the
@@ -206,7 +207,7 @@ function permutationScoring(
   const index = new Map<number, number>();
   base.plan.evaluated.forEach((row, i) => index.set(row, i));
   const n = permuted.rows.length;
-  const truth = Float64Array.from(permuted.rows, (row) => target.values[row]);
+  const truth = mapToFloat64(n, (i) => target.values[permuted.rows[i]]);
   const predictions = new Float64Array(n * width);
   permuted.rows.forEach((row, i) => {
     const k = index.get(row);
@@ -315,32 +316,49 @@ function targetVariance(truth: Float64Array): number {
 /** The target with all but a seeded, class-stratified sample of labelled rows set to missing. */
 function sampleTarget(target: ModelTarget, size: number, seed: number): ModelTarget {
   const rng = createRng(seed ^ 0x51ed);
-  const values = new Float64Array(target.values.length).fill(NaN);
-  const labelled: number[] = [];
-  for (let i = 0; i < target.values.length; i++) if (!Number.isNaN(target.values[i])) labelled.push(i);
-  if (labelled.length <= size) return target;
+  const all = target.values;
+  const values = new Float64Array(all.length).fill(NaN);
+  // The labelled rows, and per class (in order of first appearance) its rows, as typed lists: the same draws as
+  // lists of numbers, without a push per row of a million-row table.
+  let count = 0;
+  const perClass = new Map<number, number>();
+  for (let i = 0; i < all.length; i++) {
+    const v = all[i];
+    if (Number.isNaN(v)) continue;
+    count++;
+    perClass.set(v, (perClass.get(v) ?? 0) + 1);
+  }
+  if (count <= size) return target;
   if (target.task === 'regression') {
+    const labelled = new Uint32Array(count);
+    for (let i = 0, k = 0; i < all.length; i++) if (!Number.isNaN(all[i])) labelled[k++] = i;
     // Partial Fisher–Yates: the first `size` of a seeded shuffle.
     for (let k = 0; k < size; k++) {
-      const r = k + rng.int(labelled.length - k);
-      [labelled[k], labelled[r]] = [labelled[r], labelled[k]];
-      values[labelled[k]] = target.values[labelled[k]];
+      const r = k + rng.int(count - k);
+      const t = labelled[k];
+      labelled[k] = labelled[r];
+      labelled[r] = t;
+      values[labelled[k]] = all[labelled[k]];
     }
     return { ...target, values };
   }
   // Stratified: each class keeps its share (at least one row each where it has any).
-  const byClass = new Map<number, number[]>();
-  for (const i of labelled) {
-    const list = byClass.get(target.values[i]) ?? [];
-    list.push(i);
-    byClass.set(target.values[i], list);
+  const byClass = new Map<number, { list: Uint32Array; filled: number }>();
+  for (const [v, n] of perClass) byClass.set(v, { list: new Uint32Array(n), filled: 0 });
+  for (let i = 0; i < all.length; i++) {
+    const v = all[i];
+    if (Number.isNaN(v)) continue;
+    const entry = byClass.get(v) as { list: Uint32Array; filled: number };
+    entry.list[entry.filled++] = i;
   }
-  for (const list of byClass.values()) {
-    const take = Math.max(1, Math.round((list.length * size) / labelled.length));
+  for (const { list } of byClass.values()) {
+    const take = Math.max(1, Math.round((list.length * size) / count));
     for (let k = 0; k < Math.min(take, list.length); k++) {
       const r = k + rng.int(list.length - k);
-      [list[k], list[r]] = [list[r], list[k]];
-      values[list[k]] = target.values[list[k]];
+      const t = list[k];
+      list[k] = list[r];
+      list[r] = t;
+      values[list[k]] = all[list[k]];
     }
   }
   return { ...target, values };

@@ -10,6 +10,7 @@ import { classBaseLogit, classLosses, ovrProbabilities, termPredictor } from './
 import { fmtInt } from './text';
 import type { TermValues } from './termValues';
 import type { HoldOut, LowOrderScreen, ModelTerms, ParityFinding, RegressionHoldOut, SparsityAnalysis, SparsityClass, SparsityModel, SparsityReport, SparsityTerm } from './types';
+import { mapToFloat64 } from '../typed';
 
 export interface AssembleInput {
   readonly describeTerm: (id: number) => number[];
@@ -94,7 +95,7 @@ function assembleSquared(setup: FitSetup, result: SquaredPathResult, a: Assemble
   const fitted = modelTerms(result, describeTerm);
   const y = setup.y!;
   const eta = termPredictor(fitted, a.values, split.test);
-  const interval = r2Interval(Float64Array.from(split.test, (r) => y[r]), eta);
+  const interval = r2Interval(mapToFloat64(split.test.length, (u) => y[split.test[u]]), eta);
   const r2 = result.test.r2;
   steps.push({
     id: 'result',

@@ -6,7 +6,7 @@
 import { createRng } from '../random';
 import type { FeatureProfile } from '../stats/profile';
 import { sampleIndices } from '../stats/sampling';
-import { mapToFloat64 } from '../typed';
+import { mapToFloat64, mapToUint8, mapToInt32 } from '../typed';
 import type { FitSetup } from './fits';
 import { searchParity } from './parity';
 import type { ParitySearchResult } from './parity';
@@ -142,7 +142,7 @@ function screenTargets(setup: FitSetup, p: number): [ScreenTarget[], Uint32Array
     for (const r of rows) ybar += setup.labels[r];
     ybar /= n;
     const sd = Math.sqrt(ybar * (1 - ybar));
-    const binary = { bits: Uint8Array.from(rows, (r) => (setup.labels[r] ? 1 : 0)), mean: ybar };
+    const binary = { bits: mapToUint8(n, (u) => (setup.labels[rows[u]] ? 1 : 0)), mean: ybar };
     return [[{ resid: mapToFloat64(n, (u) => setup.labels[rows[u]] - ybar), sd, binary }], rows, names];
   }
   const targets = task === 'regression' ? 1 : setup.fitted.filter((f) => f).length;
@@ -179,9 +179,9 @@ function majority(labels: Int32Array, rows: Uint32Array): number {
 
 /** 1 where the target lies above its training median, 0 at or below, −1 where left out. */
 function medianCut(y: Float64Array, train: Uint32Array): Int32Array {
-  const sorted = Float64Array.from(train, (r) => y[r]).sort();
+  const sorted = mapToFloat64(train.length, (u) => y[train[u]]).sort();
   const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-  return Int32Array.from(y, (v) => (Number.isNaN(v) ? -1 : v > median ? 1 : 0));
+  return mapToInt32(y.length, (i) => (Number.isNaN(y[i]) ? -1 : y[i] > median ? 1 : 0));
 }
 
 /** The focused terms: as for two classes, or the union over the classes' parity rules for one-vs-rest. */

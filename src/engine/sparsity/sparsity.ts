@@ -8,7 +8,7 @@ import type { FeatureProfile } from '../stats/profile';
 import { rowMoments, splitRows } from '../split';
 import type { Split } from '../split';
 import { sampleIndices } from '../stats/sampling';
-import { mapToFloat32, mapToFloat64 } from '../typed';
+import { mapToFloat32, mapToFloat64, mapToInt32 } from '../typed';
 import { assemble } from './assemble';
 import { cellIndex } from './cells';
 import { describeFits, fitExact, fitExplicit, workBoundNote } from './fits';
@@ -328,7 +328,7 @@ function prepareTarget(task: SparsityTask, dataset: Dataset, labels: Int32Array,
     return { ...common, y, target: { name: label.name, mean, sd }, classNames: [], fitted: [], classLabels: [] };
   }
   const K = label.classes.length;
-  const classLabels = label.classes.map((_, c) => Int32Array.from(labels, (v) => (v < 0 ? -1 : v === c ? 1 : 0)));
+  const classLabels = label.classes.map((_, c) => mapToInt32(labels.length, (i) => (labels[i] < 0 ? -1 : labels[i] === c ? 1 : 0)));
   const trainCounts = label.classes.map((_, c) => split.train.reduce((n, r) => n + (labels[r] === c ? 1 : 0), 0));
   const fitted = trainCounts.map((k) => k >= OVR_MIN_CLASS_ROWS && split.train.length - k >= OVR_MIN_CLASS_ROWS);
   const rare = label.classes.filter((_, c) => !fitted[c]);
