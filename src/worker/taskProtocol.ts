@@ -123,7 +123,10 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
     task: (t, c) => isRecord(t) && isCount(t.feature) && t.feature < (c.features as unknown[]).length,
   },
   profile: {
-    context: (c) => Array.isArray(c.columns) && c.columns.every((x) => x instanceof Float32Array),
+    context: (c) =>
+      Array.isArray(c.columns) &&
+      c.columns.every((x) => x instanceof Float32Array) &&
+      (c.twoClassCodes === null || (c.twoClassCodes instanceof Int32Array && c.columns.every((x) => (x as Float32Array).length === (c.twoClassCodes as Int32Array).length))),
     task: (t, c) => isRecord(t) && isCount(t.index) && t.index < (c.columns as unknown[]).length && typeof t.name === 'string' && typeof t.type === 'string',
   },
   correlationRow: {
@@ -271,7 +274,14 @@ const RESULT_GUARDS: { readonly [K in KernelKind]: (r: unknown) => boolean } = {
   parquetChunk: (r) => isRecord(r) && isCount(r.empty) && isCount(r.nonFinite) && isCount(r.firstMissingRow) && (r.problem === null || typeof r.problem === 'string'),
   coMomentRow: (r) => r instanceof Float64Array,
   binFeature: (r) => isRecord(r) && isCount(r.count) && typeof r.categorical === 'boolean' && r.edges instanceof Float64Array,
-  profile: (r) => isRecord(r) && isCount(r.index) && typeof r.name === 'string' && isRecord(r.stats) && isRecord(r.histogram),
+  profile: (r) =>
+    isRecord(r) &&
+    isRecord(r.profile) &&
+    isCount(r.profile.index) &&
+    typeof r.profile.name === 'string' &&
+    isRecord(r.profile.stats) &&
+    isRecord(r.profile.histogram) &&
+    (r.ranks === null || (isRecord(r.ranks) && r.ranks.rankSums instanceof Float64Array && r.ranks.sizes instanceof Float64Array && isCount(r.ranks.n) && typeof r.ranks.tieSum === 'number')),
   correlationRow: (r) => r instanceof Float64Array,
   crossSums: (r) => r instanceof Float64Array,
   marginal: (r) => r === null || (isRecord(r) && typeof r.test === 'string' && typeof r.p === 'number'),

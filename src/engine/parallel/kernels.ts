@@ -18,7 +18,7 @@ import type { ColumnPass, CorrelationContext, CorrelationRowTask } from '../stat
 import { crossSumsKernel } from '../stats/crossSums';
 import type { CrossSumsContext, CrossSumsTask } from '../stats/crossSums';
 import { profileKernel } from '../stats/profile';
-import type { FeatureProfile, ProfileContext, ProfileTask } from '../stats/profile';
+import type { ProfileContext, ProfileTask, RankedProfile } from '../stats/profile';
 import { binariseKernel } from '../sparsity/binarised';
 import type { BinariseContext, BinariseTask } from '../sparsity/binarised';
 import { screenPairsKernel } from '../sparsity/screen';
@@ -53,8 +53,8 @@ export interface KernelMap {
   readonly coMomentRow: { readonly context: CoMomentContext; readonly task: { readonly a: number }; readonly result: Float64Array };
   /** One feature's histogram bins for gradient boosting, written into shared memory (models/binning.ts). */
   readonly binFeature: { readonly context: BinContext; readonly task: BinTask; readonly result: BinResult };
-  /** One feature's statistics, histogram, peaks and shape (stats/profile.ts). */
-  readonly profile: { readonly context: ProfileContext; readonly task: ProfileTask; readonly result: FeatureProfile };
+  /** One feature's statistics, histogram, peaks and shape, with a two-class label's rank sums when asked (stats/profile.ts). */
+  readonly profile: { readonly context: ProfileContext; readonly task: ProfileTask; readonly result: RankedProfile };
   /** One column's mean, flags and centred squares for the correlation matrix (stats/correlation.ts). */
   readonly columnPass: { readonly context: { readonly columns: readonly (Float32Array | Float64Array)[] }; readonly task: { readonly column: number }; readonly result: ColumnPass };
   /** One block of rows' cross sums of the correlation matrix's complete columns (stats/crossSums.ts). */

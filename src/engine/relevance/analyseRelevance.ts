@@ -13,7 +13,7 @@ import type { CorrelationMatrix } from '../stats/correlation';
 import type { AnalysisStatus } from '../status';
 import type { SparsityModel, SparsityReport } from '../sparsity/types';
 import { wilsonInterval } from '../stats/intervals';
-import type { FeatureProfile } from '../stats/profile';
+import type { FeatureProfile, TwoGroupRanks } from '../stats/profile';
 import { startMarginalTests } from './marginal';
 import { CONDITIONAL_WORK_BUDGET, conditionalTests } from './conditional';
 import { closestPartners, conditionalPermutations } from './permutations';
@@ -40,6 +40,8 @@ export interface RelevanceAnalysisInput {
    * feature the model uses, every feature gets the conditional permutation test instead; 0 forces that.
    */
   readonly conditionalBudget?: number;
+  /** Per feature, a two-class label's rank sums from the profile's sort, when it made them (stats/profile.ts). */
+  readonly ranks?: readonly (TwoGroupRanks | null)[];
 }
 
 export interface RelevanceAnalysis {
@@ -69,7 +71,7 @@ export function startRelevance(input: Omit<RelevanceAnalysisInput, 'parity'>): (
   const partners = closestPartners(profiles.map((f) => f.name), input.correlation);
   // The marginal tests go out first: the threads test while this thread plans and bins the folds (a thread serves the
   // newest batch first, so the folds, and later the L1 analysis's kernels, overtake them).
-  const marginal = startMarginalTests(dataset, profiles, signal, input.runner);
+  const marginal = startMarginalTests(dataset, profiles, signal, input.runner, input.ranks);
   input.onProgress?.('baselines', 0, 'Baselines: base rate, linear model, gradient boosting (5-fold CV)');
   const pending = startBaselines(modelInput, {
     seed,

@@ -14,9 +14,10 @@ import type { TaskRunner } from '../parallel/runner';
 import { sharedFloat32 } from '../typed';
 import { chiSquareIndependence } from '../stats/chiSquare';
 import { normalCdf } from '../stats/distributions';
-import { kruskalWallis } from '../stats/kruskalWallis';
+import { kruskalWallis, kruskalWallisFromRanks } from '../stats/kruskalWallis';
+import type { KruskalWallisResult } from '../stats/kruskalWallis';
 import { chiSquarePower, cramersVBound, epsilonSquaredBound } from '../stats/noncentrality';
-import type { FeatureProfile } from '../stats/profile';
+import type { FeatureProfile, TwoGroupRanks } from '../stats/profile';
 import { spearman } from '../stats/spearman';
 import type { RawMarginal } from './relevance';
 import { REFERENCE_EFFECTS } from './relevance';
@@ -29,16 +30,25 @@ const Z975 = 1.959963984540054;
  * The tests of every feature. With a runner of several threads the continuous features' tests (a sort of a million
  * values each) are handed to its threads at once, and the returned function collects them and runs the others: the
  * threads test while the calling thread does other work. `signal` is checked before each feature: a test on 10⁵ rows
- * takes ~10 ms, so Cancel stops this within that.
+ * takes ~10 ms, so Cancel stops this within that. A feature whose profile's sort gave its rank sums against a two-class
+ * label (`ranks`, stats/profile.ts: profileDatasetRanked) is tested from them, without a sort of its own: the same
+ * numbers.
  */
-export function startMarginalTests(dataset: Dataset, profiles: readonly FeatureProfile[], signal?: CancelSignal, runner?: TaskRunner): () => (RawMarginal | null)[] {
+export function startMarginalTests(
+  dataset: Dataset,
+  profiles: readonly FeatureProfile[],
+  signal?: CancelSignal,
+  runner?: TaskRunner,
+  ranks?: readonly (TwoGroupRanks | null)[],
+): () => (RawMarginal | null)[] {
   const label = dataset.label;
   if (!label) return () => profiles.map(() => null);
   const k = label.classes.length;
   const regression = label.task === 'regression' && label.target !== null && label.target !== undefined;
   const testable = (f: FeatureProfile): boolean => f.shape !== 'constant' && f.shape !== 'empty' && (regression || k >= 2);
   // Continuous features against the label need only their column: a kernel task each.
-  const continuous = profiles.filter((f) => testable(f) && f.type === 'numeric').map((f) => f.index);
+  const ranked = (j: number): TwoGroupRanks | null => (!regression && k === 2 ? (ranks?.[j] ?? null) : null);
+  const continuous = profiles.filter((f) => testable(f) && f.type === 'numeric' && !ranked(f.index)).map((f) => f.index);
   let pending: (() => (RawMarginal | null)[]) | null = null;
   if (runner && runner.threads > 1 && continuous.length > 1) {
     const context: MarginalContext = {
@@ -59,6 +69,8 @@ export function startMarginalTests(dataset: Dataset, profiles: readonly FeatureP
       signal?.throwIfAborted();
       if (!testable(f)) return null;
       if (byKernel.has(j)) return byKernel.get(j) ?? null;
+      const sums = f.type === 'numeric' ? ranked(j) : null;
+      if (sums) return kruskalWallisMarginal(kruskalWallisFromRanks(sums.sizes, sums.n, () => sums));
       const discrete = f.type !== 'numeric';
       if (regression) return discrete ? byGroups(label.target as Float64Array, codesOf(dataset, j, f)) : rankCorrelation(dataset.columns[j], label.target as Float64Array);
       return discrete ? contingency(codesOf(dataset, j, f), label.values, k) : byGroups(dataset.columns[j], { codes: label.values, k });
@@ -134,7 +146,10 @@ function contingency(a: Codes, labels: Int32Array, k: number): RawMarginal | nul
 }
 
 function byGroups(values: ArrayLike<number>, groups: Codes): RawMarginal | null {
-  const r = kruskalWallis(values, groups.codes, groups.k);
+  return kruskalWallisMarginal(kruskalWallis(values, groups.codes, groups.k));
+}
+
+function kruskalWallisMarginal(r: KruskalWallisResult): RawMarginal | null {
   if (!Number.isFinite(r.p)) return null;
   const bound = epsilonSquaredBound(r.statistic, r.df, r.n);
   const reference = REFERENCE_EFFECTS['kruskal-wallis'].value;

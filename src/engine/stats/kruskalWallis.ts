@@ -53,6 +53,16 @@ export function kruskalWallis(
   const sizes = new Float64Array(groupCount);
   const rows = merged ? null : compact(values, groups, groupCount, sizes);
   const n = rows ? rows.used.length : countMerged(values as Float32Array, groups as Int32Array, groupCount, sizes);
+  return kruskalWallisFromRanks(sizes, n, () => (rows ? rankSumsByRow(rows.used, rows.codes, groupCount) : groupRankSums(values as Float32Array, groups as Int32Array, groupCount)));
+}
+
+/**
+ * Kruskal–Wallis from the rows per group (`sizes`, `n` in all) and the groups' rank sums and tie term, asked for only
+ * when there is a test: what kruskalWallis computes after its sort, for a caller that sorted already (ranks.ts:
+ * sortedWithTwoGroupRanks). The same numbers for the same sums.
+ */
+export function kruskalWallisFromRanks(sizes: Float64Array, n: number, ranks: () => { readonly rankSums: Float64Array; readonly tieSum: number }): KruskalWallisResult {
+  const groupCount = sizes.length;
   let nonEmpty = 0;
   for (let g = 0; g < groupCount; g++) if (sizes[g] > 0) nonEmpty++;
   const groupSizes = Array.from(sizes);
@@ -71,7 +81,7 @@ export function kruskalWallis(
   if (n === 0) return none('no row has both a finite value and a group');
   if (nonEmpty < 2) return none('fewer than two non-empty groups: nothing to compare');
 
-  const { rankSums, tieSum } = rows ? rankSumsByRow(rows.used, rows.codes, groupCount) : groupRankSums(values as Float32Array, groups as Int32Array, groupCount);
+  const { rankSums, tieSum } = ranks();
   const correction = tieCorrectionFromSum(tieSum, n);
   if (!(correction > 0)) return none('every value is the same: ranks carry no information', correction);
   const centre = (n + 1) / 2;

@@ -196,6 +196,59 @@ export function groupRankSums(values: Float32Array, codes: Int32Array, groupCoun
   return groupCount === 2 ? mergeTwo(keys[0], keys[1]) : mergeMany(keys, sizes);
 }
 
+/** A float32 column sorted once for its profile and for the rank sums of a two-class label. */
+export interface SortedTwoGroupRanks {
+  /** sortedPresent(values), bit for bit: the finite values, ascending. */
+  readonly sorted: Float32Array;
+  /** groupRankSums(values, codes, 2), bit for bit. */
+  readonly rankSums: Float64Array;
+  readonly tieSum: number;
+  /** Rows per code (0, 1) with a finite value, and their total. */
+  readonly sizes: Float64Array;
+  readonly n: number;
+}
+
+/**
+ * The profile's sort and the Kruskal–Wallis rank sums of a two-class label from one sort: each class's values are
+ * sorted by themselves (as groupRankSums does) and their merge, which hands out the ranks, also writes the merged
+ * values — sortedPresent's result. Null, and the caller sorts twice, where the two differ: a finite value on a row
+ * without a class (the profile keeps it, the test leaves it out) or a −0 (the test ranks it as 0, the profile keeps
+ * its sign).
+ */
+export function sortedWithTwoGroupRanks(values: Float32Array, codes: Int32Array): SortedTwoGroupRanks | null {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  let n = 0;
+  let n1 = 0;
+  for (let i = 0; i < codes.length; i++) {
+    const b = bits[i];
+    if ((b & 0x7f800000) === 0x7f800000) continue;
+    const g = codes[i];
+    // Any code but 0 or 1 (a missing class is −1), or −0: not shareable. Both rare, so the branch predicts.
+    if ((g >>> 0) > 1 || b === 0x80000000) return null;
+    n++;
+    n1 += g;
+  }
+  const n0 = n - n1;
+  const buffer = new Uint32Array(n);
+  // Class 0 from the front, class 1 after it, each in row order; the class picks the cursor without a branch.
+  const next = Int32Array.of(0, n0);
+  for (let i = 0; i < codes.length; i++) {
+    const b = bits[i];
+    if ((b & 0x7f800000) === 0x7f800000) continue;
+    buffer[next[codes[i]]++] = floatKey(b);
+  }
+  const sortRun = (run: Uint32Array): Uint32Array => (run.length >= RADIX_MIN_GROUP ? radixSortKeys(run) : run.sort());
+  const keys0 = sortRun(buffer.subarray(0, n0));
+  const keys1 = sortRun(buffer.subarray(n0, n));
+  const merged = new Uint32Array(n);
+  const { rankSums, tieSum } = mergeTwo(keys0, keys1, merged);
+  for (let i = 0; i < n; i++) {
+    const key = merged[i];
+    merged[i] = (key ^ ((~key >> 31) | 0x80000000)) >>> 0;
+  }
+  return { sorted: new Float32Array(merged.buffer, 0, n), rankSums, tieSum, sizes: Float64Array.of(n0, n1), n };
+}
+
 /** Beyond every key: an exhausted group's next key. */
 const PAST_KEYS = 2 ** 32;
 
@@ -206,7 +259,7 @@ const PAST_KEYS = 2 ** 32;
  * the current run of equal values only for the tie term. A value in both runs is a tie group across them, taken
  * whole with its mid-rank.
  */
-function mergeTwo(a: Uint32Array, b: Uint32Array): { rankSums: Float64Array; tieSum: number } {
+function mergeTwo(a: Uint32Array, b: Uint32Array, out: Uint32Array | null = null): { rankSums: Float64Array; tieSum: number } {
   const na = a.length;
   const nb = b.length;
   let i = 0;
@@ -232,6 +285,7 @@ function mergeTwo(a: Uint32Array, b: Uint32Array): { rankSums: Float64Array; tie
         j++;
         sumB += ++before;
       } else break;
+      if (out !== null) out[before - 1] = v;
       if (v === previous) run++;
       else {
         if (run > 1) tieSum += run * run * run - run;
@@ -247,6 +301,7 @@ function mergeTwo(a: Uint32Array, b: Uint32Array): { rankSums: Float64Array; tie
       let j2 = j;
       while (j2 < nb && b[j2] === least) j2++;
       const t = i2 - i + (j2 - j);
+      if (out !== null) out.fill(least, before, before + t);
       const rank = before + (t + 1) / 2;
       sumA += (i2 - i) * rank;
       sumB += (j2 - j) * rank;
@@ -265,6 +320,7 @@ function mergeTwo(a: Uint32Array, b: Uint32Array): { rankSums: Float64Array; tie
     let k = restIsA ? i : j;
     const end = rest.length;
     let sum = 0;
+    if (out !== null) out.set(rest.subarray(k), before);
     for (; k < end; k++) {
       const v = rest[k];
       sum += ++before;

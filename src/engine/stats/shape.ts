@@ -29,9 +29,12 @@ export interface FeatureDescription {
   readonly shape: ShapeResult;
 }
 
-/** Everything the report shows for one feature, sorting the column once. */
-export function describeFeature(column: Readonly<Float32Array>): FeatureDescription {
-  const sorted = sortedPresent(column);
+/**
+ * Everything the report shows for one feature, sorting the column once (or not at all: `presorted` is its
+ * sortedPresent result, made by a caller that sorted it for another reason).
+ */
+export function describeFeature(column: Readonly<Float32Array>, presorted?: Float32Array): FeatureDescription {
+  const sorted = presorted ?? sortedPresent(column);
   const summary = summariseSorted(sorted, column.length);
   const histogram = histogramSorted(sorted);
   const values = summary.distinct <= CATEGORICAL_MAX_DISTINCT ? valueCountsSorted(sorted, CATEGORICAL_MAX_DISTINCT) : null;

@@ -15,7 +15,7 @@ import type { AnalysisStatus } from '../status';
 import { correlationMatrix } from '../stats/correlation';
 import type { ColumnMoments } from '../stats/correlation';
 import { pca } from '../stats/pca';
-import { profileDataset } from '../stats/profile';
+import { profileDatasetRanked } from '../stats/profile';
 import { binarisation } from '../binarise';
 import { speculateOracle, testXorConjecture } from '../hypothesis/conjecture';
 import { startRelevance } from '../relevance/analyseRelevance';
@@ -120,7 +120,9 @@ export function analyseDataset(input: Dataset, options: AnalyseOptions = {}, loa
   const analyses: AnalysisStatus[] = [];
   const t0 = performance.now();
   const p = dataset.columns.length;
-  const profiles = profileDataset(dataset, signal, (j) => options.onProgress?.('features', j / p, `Describing ${dataset.names[j]} (${j + 1}/${p})`), options.runner);
+  // With a two-class label whose marginal tests will run, each numeric feature's sort also gives its rank sums.
+  const relevanceWanted = dataset.label !== null && options.relevance !== false;
+  const { profiles, ranks } = profileDatasetRanked(dataset, relevanceWanted, signal, (j) => options.onProgress?.('features', j / p, `Describing ${dataset.names[j]} (${j + 1}/${p})`), options.runner);
   analyses.push({ id: 'profile', status: 'done', note: null });
   const t1 = performance.now();
 
@@ -153,9 +155,8 @@ export function analyseDataset(input: Dataset, options: AnalyseOptions = {}, loa
 
   // The baselines' model fits start now, on the runner's threads when it has them; the L1 interaction analysis runs
   // meanwhile in this thread, and the relevance analysis, which weighs its verdicts, finishes after both.
-  const relevanceWanted = label !== null && options.relevance !== false;
   const finishRelevance = relevanceWanted
-    ? startRelevance({ dataset, profiles, seed, signal, runner: options.runner, correlation, conditionalBudget: options.conditionalBudget, onProgress: (stage, fraction, message) => options.onProgress?.(stage, fraction, message) })
+    ? startRelevance({ dataset, profiles, ranks, seed, signal, runner: options.runner, correlation, conditionalBudget: options.conditionalBudget, onProgress: (stage, fraction, message) => options.onProgress?.(stage, fraction, message) })
     : null;
   let sparsitySection: Pick<Report, 'sparsity' | 'hypotheses' | 'conjectures'> = {};
   let parityInput: RelevanceAnalysisInput['parity'] = null;
