@@ -79,7 +79,6 @@ export function startAlerts(input: AlertInput): () => Alert[] {
 // Rows: duplicates and conflicting labels.
 // ---------------------------------------------------------------------------------------------------------------
 
-/** `hashes`: each row's hash of its feature values (rowHash.ts). */
 /**
  * The hashes that occur more than once: open addressing over the rows (a slot holds a row index; the slot is the
  * hash's low 32 bits, an FNV mix, masked), at most half full. The same set as sorting the hashes and comparing
@@ -116,6 +115,7 @@ export function repeatedHashes(hashes: Float64Array): Set<number> {
   return repeated;
 }
 
+/** `hashes`: each row's hash of its feature values (rowHash.ts). */
 function rowAlerts(dataset: Dataset, hashes: Float64Array): Alert[] {
   const alerts: Alert[] = [];
   const n = dataset.rows;
