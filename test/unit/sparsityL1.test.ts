@@ -63,3 +63,26 @@ test('the path certifies KKT: every zero coefficient has |∇| ≤ λ, and the t
     else assert.ok(Math.abs(grad[t] - result.lambda * Math.sign(term.coefficient)) < 1e-4, `term ${t} stationarity`);
   }
 });
+
+test('evaluateUnits: the log-loss sums softplus(−η) and softplus(η) as their definitions do, bit for bit (0, −0, NaN, extremes)', () => {
+  // The definitions: log(1 + e^x) without overflow.
+  const softplus = (x: number): number => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
+  const rng = createRng(5);
+  const eta = Float64Array.from({ length: 4000 }, (_, i) => (i < 8 ? [0, -0, 1e-300, -1e-300, 800, -800, 1e6, -1e6][i] : (rng.next() - 0.5) * 20));
+  const weight = Float64Array.from(eta, (_, i) => 1 + (i % 3));
+  const positives = Float64Array.from(weight, (w, i) => (i % 2 === 0 ? w : i % 5 === 0 ? 1 : 0));
+  let loss = 0;
+  let loss2 = 0;
+  let total = 0;
+  for (let i = 0; i < eta.length; i++) {
+    const l1 = softplus(-eta[i]);
+    const l0 = softplus(eta[i]);
+    loss += positives[i] * l1 + (weight[i] - positives[i]) * l0;
+    loss2 += positives[i] * l1 * l1 + (weight[i] - positives[i]) * l0 * l0;
+    total += weight[i];
+  }
+  const e = evaluateUnits({ weight, positives }, eta);
+  assert.equal(e.logLoss, loss / total);
+  assert.equal(e.logLossSe, Math.sqrt(Math.max(0, loss2 / total - (loss / total) ** 2) / total));
+  assert.ok(Number.isNaN(evaluateUnits({ weight: Float64Array.of(1), positives: Float64Array.of(1) }, Float64Array.of(NaN)).logLoss));
+});

@@ -429,7 +429,20 @@ function objective(units: Units, eta: Float64Array, beta: Float64Array, lambda: 
   let loss = 0;
   for (let i = 0; i < eta.length; i++) {
     const pos = units.positives[i];
-    loss += pos * softplus(-eta[i]) + (units.weight[i] - pos) * softplus(eta[i]);
+    const e = eta[i];
+    // softplus(−e) and softplus(e) from their shared log1p(exp(−|e|)), as in evaluateUnits.
+    let l1: number;
+    let l0: number;
+    if (e > 0) {
+      const t = Math.log1p(Math.exp(-e));
+      l1 = t;
+      l0 = e + t;
+    } else {
+      const t = Math.log1p(Math.exp(e));
+      l0 = t;
+      l1 = -e + t;
+    }
+    loss += pos * l1 + (units.weight[i] - pos) * l0;
   }
   let l1 = 0;
   for (let k = 0; k < beta.length; k++) l1 += Math.abs(beta[k]);
@@ -454,9 +467,19 @@ export function evaluateUnits(units: Units, eta: Float64Array): UnitEvaluation {
     const w = units.weight[i];
     const pos = units.positives[i];
     const e = eta[i];
-    // log(1 + e^{-e}) and log(1 + e^{e}) without overflow.
-    const l1 = softplus(-e);
-    const l0 = softplus(e);
+    // log(1 + e^{-e}) and log(1 + e^{e}) without overflow: softplus(−e) and softplus(e), which share their one
+    // log1p(exp(−|e|)) — each is it, or |e| plus it, exactly as softplus computes them (e = 0 and NaN included).
+    let l1: number;
+    let l0: number;
+    if (e > 0) {
+      const t = Math.log1p(Math.exp(-e));
+      l1 = t;
+      l0 = e + t;
+    } else {
+      const t = Math.log1p(Math.exp(e));
+      l0 = t;
+      l1 = -e + t;
+    }
     loss += pos * l1 + (w - pos) * l0;
     loss2 += pos * l1 * l1 + (w - pos) * l0 * l0;
     correct += e >= 0 ? pos : w - pos;
@@ -470,10 +493,6 @@ export function evaluateUnits(units: Units, eta: Float64Array): UnitEvaluation {
 
 export function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-}
-
-function softplus(x: number): number {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
 }
 
 export function softThreshold(z: number, t: number): number {
