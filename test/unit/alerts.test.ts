@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Alert, AlertCode } from '../../src/engine/alerts/types';
-import { HIGH_CORRELATION, LEAK_SCORE, MANY_ZEROS_SHARE, NEAR_CONSTANT_SHARE, SKEW_THRESHOLD, repeatedHashes } from '../../src/engine/alerts/alerts';
+import { HIGH_CORRELATION, LEAK_SCORE, MANY_ZEROS_SHARE, NEAR_CONSTANT_SHARE, SKEW_THRESHOLD, hashSlot, repeatedHashes } from '../../src/engine/alerts/alerts';
+import { rowHashes } from '../../src/engine/alerts/rowHash';
 import { createRng } from '../../src/engine/random';
 import type { Dataset } from '../../src/engine/dataset';
 import { classLabel, inMemoryDataset } from '../../src/engine/dataset';
@@ -211,4 +212,65 @@ test('repeated row hashes: the hash table finds exactly the values a sort finds 
   assert.ok(expected.size > 1000);
   assert.deepEqual([...got].sort((a, b) => a - b), [...expected].sort((a, b) => a - b));
   assert.equal(repeatedHashes(new Float64Array(0)).size, 0);
+});
+
+test('row-hash slots spread the rows of a table of small integers (whose hashes share their low bits)', () => {
+  const rng = createRng(8);
+  const n = 40_000;
+  // Like the UCI shuttle table: a few integer-valued features, many rows repeated.
+  const columns = Array.from({ length: 6 }, () => Float32Array.from({ length: n }, () => rng.int(60) - 20));
+  const hashes = rowHashes(columns, n);
+  const distinct = new Set(hashes);
+  let bits = 4;
+  while (2 ** bits < 2 * n) bits++;
+  const slots = new Set([...distinct].map((h) => hashSlot(h, 32 - bits)));
+  assert.ok(distinct.size > 30_000);
+  // A random function into 2^bits slots at this load fills about 80 % of them with distinct keys.
+  assert.ok(slots.size > 0.7 * distinct.size, `${slots.size} slots for ${distinct.size} hashes`);
+});
+
+test('duplicate rows and conflicting labels on a table of small integers are the exact counts (as pandas duplicated() counts them)', () => {
+  const rng = createRng(13);
+  const base = 20_000;
+  const rows: number[][] = Array.from({ length: base }, () => Array.from({ length: 6 }, () => rng.int(60) - 20));
+  const labels: number[] = rows.map(() => rng.int(2));
+  // 300 exact copies (label too), and 120 copies of the features with the other label.
+  for (let k = 0; k < 300; k++) {
+    const r = rng.int(base);
+    rows.push([...rows[r]]);
+    labels.push(labels[r]);
+  }
+  for (let k = 0; k < 120; k++) {
+    const r = rng.int(base);
+    rows.push([...rows[r]]);
+    labels.push(1 - labels[r]);
+  }
+  const n = rows.length;
+  // The reference: rows as text keys, counted the way pandas' duplicated() does (an earlier identical row).
+  const seen = new Set<string>();
+  let duplicates = 0;
+  const classes = new Map<string, Set<number>>();
+  for (let i = 0; i < n; i++) {
+    const features = rows[i].join(',');
+    const key = `${features}|${labels[i]}`;
+    if (seen.has(key)) duplicates++;
+    else seen.add(key);
+    classes.set(features, (classes.get(features) ?? new Set<number>()).add(labels[i]));
+  }
+  const conflicted = [...classes].filter(([, set]) => set.size > 1).map(([features]) => features);
+  const conflictRows = rows.filter((r) => conflicted.includes(r.join(','))).length;
+  const columns = Array.from({ length: 6 }, (_, c) => Float32Array.from(rows, (r) => r[c]));
+  const dataset = inMemoryDataset({ path: 'ints', names: columns.map((_, c) => `x${c}`), columns, label: classLabel('y', Int32Array.from(labels), ['0', '1']) });
+  const alerts = alertsOf(dataset);
+  assert.equal(only(alerts, 'duplicateRows').evidence.duplicates, duplicates);
+  assert.ok(duplicates >= 300 && duplicates < 310);
+  assert.deepEqual([only(alerts, 'conflictingLabels').evidence.groups, only(alerts, 'conflictingLabels').evidence.rows], [conflicted.length, conflictRows]);
+  // Without the copies, nothing repeats: no alert claims a duplicate that is not there.
+  const distinct = inMemoryDataset({ path: 'ints', names: columns.map((_, c) => `x${c}`), columns: columns.map((c) => c.slice(0, base)), label: classLabel('y', Int32Array.from(labels.slice(0, base)), ['0', '1']) });
+  const naturally = (() => {
+    const keys = new Set(rows.slice(0, base).map((r, i) => `${r.join(',')}|${labels[i]}`));
+    return base - keys.size;
+  })();
+  const none = alertsOf(distinct).filter((a) => a.code === 'duplicateRows');
+  assert.equal(none.length === 0 ? 0 : none[0].evidence.duplicates, naturally);
 });

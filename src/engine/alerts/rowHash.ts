@@ -1,7 +1,7 @@
 /**
- * Rows are compared by a 53-bit hash of their feature values (two independent 32-bit FNV-style mixes): for a million
- * rows the chance that two different rows share a hash is about n²/2^54 ≈ 6·10⁻⁵, so counts are exact for practical
- * purposes (said in the evidence). Blocks of rows are hashed side by side on a runner's threads (`rowHash` kernel);
+ * Rows are compared by a 53-bit hash of their feature values (two MurmurHash3 lanes): for a million rows the chance
+ * that two different rows share a hash is about n²/2^54 ≈ 6·10⁻⁵, and the rows a hash calls equal are then compared
+ * value by value (alerts.ts), so the counts are exact. Blocks of rows are hashed side by side on a runner's threads (`rowHash` kernel);
  * a row's hash depends on its values only.
  */
 import type { CancelSignal } from '../cancel';
@@ -49,8 +49,12 @@ export function startRowHashes(columns: readonly Float32Array[], rows: number, r
 export function rowHashKernel(context: RowHashContext, task: RowHashTask): number {
   const { from, to } = task;
   const m = to - from;
+  // Two MurmurHash3 (x86, 32-bit) lanes with different seeds, a cell per block. Its rotations carry every bit of a
+  // cell into every bit of the state; a multiply-only mix (FNV) never moves high bits down, and integer-valued float32
+  // cells differ only in their high bits — on a table of small integers that left a fraction of the 53 bits to tell
+  // rows apart, and distinct rows shared hashes.
   const h1 = new Uint32Array(m).fill(0x811c9dc5);
-  const h2 = new Uint32Array(m).fill(0x01000193);
+  const h2 = new Uint32Array(m).fill(0x9e3779b9);
   for (const col of context.columns) {
     // The float32 bits read in place, with one NaN (0x7fc00000) and one zero: the bits a Float32Array holds after
     // `NaN` or `0` is stored in it.
@@ -58,11 +62,28 @@ export function rowHashKernel(context: RowHashContext, task: RowHashTask): numbe
     for (let i = 0; i < m; i++) {
       const w = words[i];
       const b = (w & 0x7fffffff) > 0x7f800000 ? 0x7fc00000 : w === 0x80000000 ? 0 : w;
-      h1[i] = Math.imul(h1[i] ^ b, 0x01000193) >>> 0;
-      h2[i] = Math.imul((h2[i] ^ b) + 0x9e3779b9, 0x85ebca6b) >>> 0;
+      let k = Math.imul(b, 0xcc9e2d51);
+      k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+      let a = h1[i] ^ k;
+      a = (a << 13) | (a >>> 19);
+      h1[i] = (Math.imul(a, 5) + 0xe6546b64) | 0;
+      let c = h2[i] ^ Math.imul((k << 11) | (k >>> 21), 0x85ebca6b);
+      c = (c << 17) | (c >>> 15);
+      h2[i] = (Math.imul(c, 5) + 0x561ccd1b) | 0;
     }
   }
   const out = context.out;
-  for (let i = 0; i < m; i++) out[from + i] = (h1[i] & 0x1fffff) * 4294967296 + h2[i];
+  const length = context.columns.length;
+  for (let i = 0; i < m; i++) out[from + i] = (finalMix(h1[i] ^ length) & 0x1fffff) * 4294967296 + finalMix(h2[i] ^ length);
   return m;
+}
+
+/** MurmurHash3's finaliser: every input bit flips each output bit with probability about one half. */
+function finalMix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
