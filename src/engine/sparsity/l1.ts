@@ -430,19 +430,8 @@ function objective(units: Units, eta: Float64Array, beta: Float64Array, lambda: 
   for (let i = 0; i < eta.length; i++) {
     const pos = units.positives[i];
     const e = eta[i];
-    // softplus(−e) and softplus(e) from their shared log1p(exp(−|e|)), as in evaluateUnits.
-    let l1: number;
-    let l0: number;
-    if (e > 0) {
-      const t = Math.log1p(Math.exp(-e));
-      l1 = t;
-      l0 = e + t;
-    } else {
-      const t = Math.log1p(Math.exp(e));
-      l0 = t;
-      l1 = -e + t;
-    }
-    loss += pos * l1 + (units.weight[i] - pos) * l0;
+    const t = softplusCore(e);
+    loss += pos * (e > 0 ? t : -e + t) + (units.weight[i] - pos) * (e > 0 ? e + t : t);
   }
   let l1 = 0;
   for (let k = 0; k < beta.length; k++) l1 += Math.abs(beta[k]);
@@ -467,19 +456,10 @@ export function evaluateUnits(units: Units, eta: Float64Array): UnitEvaluation {
     const w = units.weight[i];
     const pos = units.positives[i];
     const e = eta[i];
-    // log(1 + e^{-e}) and log(1 + e^{e}) without overflow: softplus(−e) and softplus(e), which share their one
-    // log1p(exp(−|e|)) — each is it, or |e| plus it, exactly as softplus computes them (e = 0 and NaN included).
-    let l1: number;
-    let l0: number;
-    if (e > 0) {
-      const t = Math.log1p(Math.exp(-e));
-      l1 = t;
-      l0 = e + t;
-    } else {
-      const t = Math.log1p(Math.exp(e));
-      l0 = t;
-      l1 = -e + t;
-    }
+    // log(1 + e^{-e}) and log(1 + e^{e}) without overflow (see softplusCore).
+    const t = softplusCore(e);
+    const l1 = e > 0 ? t : -e + t;
+    const l0 = e > 0 ? e + t : t;
     loss += pos * l1 + (w - pos) * l0;
     loss2 += pos * l1 * l1 + (w - pos) * l0 * l0;
     correct += e >= 0 ? pos : w - pos;
@@ -489,6 +469,15 @@ export function evaluateUnits(units: Units, eta: Float64Array): UnitEvaluation {
   const mean = loss / total;
   const variance = Math.max(0, loss2 / total - mean * mean);
   return { logLoss: mean, logLossSe: Math.sqrt(variance / total), accuracy: correct / total, rows: total };
+}
+
+/**
+ * log1p(exp(−|e|)), the part softplus(e) = log(1 + e^e) and softplus(−e) share: for e > 0, softplus(−e) is it and
+ * softplus(e) is e plus it; otherwise softplus(e) is it and softplus(−e) is −e plus it — exactly the operations of
+ * x > 0 ? x + log1p(exp(−x)) : log1p(exp(x)), so one exp and one log1p give both, bit for bit (0, −0 and NaN too).
+ */
+function softplusCore(e: number): number {
+  return Math.log1p(Math.exp(e > 0 ? -e : e));
 }
 
 export function sigmoid(x: number): number {
