@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Alert, AlertCode } from '../../src/engine/alerts/types';
-import { HIGH_CORRELATION, LEAK_SCORE, MANY_ZEROS_SHARE, NEAR_CONSTANT_SHARE, SKEW_THRESHOLD, hashSlot, repeatedHashes } from '../../src/engine/alerts/alerts';
+import { HIGH_CORRELATION, LEAK_SCORE, MANY_ZEROS_SHARE, NEAR_CONSTANT_SHARE, SKEW_THRESHOLD } from '../../src/engine/alerts/alerts';
+import { hashSlot, repeatedHashes } from '../../src/engine/alerts/rows';
 import { rowHashes } from '../../src/engine/alerts/rowHash';
 import { createRng } from '../../src/engine/random';
 import type { Dataset } from '../../src/engine/dataset';
