@@ -46,14 +46,17 @@ export function kruskalWallis(
   if (!(Number.isInteger(groupCount) && groupCount >= 0)) {
     throw new RangeError(`kruskalWallis: groupCount must be a non-negative integer, got ${groupCount}`);
   }
-  // Float32 values in a few groups with integer codes (a feature against a class label, the common case): counted in
-  // one typed pass, then each group sorted by itself and merged (groupRankSums skips the missing rows itself: the
-  // same sums, exactly, without a copy of the rows).
-  const merged = values instanceof Float32Array && groups instanceof Int32Array && groupCount <= MERGE_MAX_GROUPS;
+  // Float32 values in a few groups with integer codes (a feature against a class label, the common case): each group
+  // sorted by itself and merged (groupRankSums counts and skips the missing rows itself: the same sums, exactly,
+  // without a copy of the rows).
+  if (values instanceof Float32Array && groups instanceof Int32Array && groupCount <= MERGE_MAX_GROUPS) {
+    // groupRankSums counts the rows it ranks (a group code out of range is its RangeError).
+    const merged = groupRankSums(values, groups, groupCount);
+    return kruskalWallisFromRanks(merged.sizes, merged.n, () => merged);
+  }
   const sizes = new Float64Array(groupCount);
-  const rows = merged ? null : compact(values, groups, groupCount, sizes);
-  const n = rows ? rows.used.length : countMerged(values as Float32Array, groups as Int32Array, groupCount, sizes);
-  return kruskalWallisFromRanks(sizes, n, () => (rows ? rankSumsByRow(rows.used, rows.codes, groupCount) : groupRankSums(values as Float32Array, groups as Int32Array, groupCount)));
+  const rows = compact(values, groups, groupCount, sizes);
+  return kruskalWallisFromRanks(sizes, rows.used.length, () => rankSumsByRow(rows.used, rows.codes, groupCount));
 }
 
 /**
@@ -129,19 +132,6 @@ function compact(values: ArrayLike<number>, groups: ArrayLike<number>, groupCoun
 
 function badCode(row: number, code: number, groupCount: number): RangeError {
   return new RangeError(`kruskalWallis: row ${row} has group code ${code}; codes must be integers in [0, ${groupCount})`);
-}
-
-/** The rows with a finite value and a group (code ≥ 0), counted into `sizes`; a code at or past groupCount throws. */
-function countMerged(values: Float32Array, groups: Int32Array, groupCount: number, sizes: Float64Array): number {
-  let n = 0;
-  for (let i = 0; i < values.length; i++) {
-    const g = groups[i];
-    if (g < 0 || !Number.isFinite(values[i])) continue;
-    if (g >= groupCount) throw badCode(i, g, groupCount);
-    sizes[g]++;
-    n++;
-  }
-  return n;
 }
 
 /** Up to this many groups the merge's per-tie scan of every group stays cheaper than ranking each row. */

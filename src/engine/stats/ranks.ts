@@ -9,7 +9,7 @@
  * NaN is missing: it gets a NaN rank and is not counted. ±Infinity are ordinary values and rank at the ends, and −0
  * ties +0, as in scipy.stats.rankdata.
  */
-import { floatKey, radixSortKeys } from './summary';
+import { floatKey, keyBits, sortKeys } from './summary';
 
 export interface RanksWithTies {
   /** Average ranks 1…count in input order; NaN where the input is NaN. */
@@ -150,10 +150,7 @@ function argsortFloat32(values: Float32Array): { readonly order: Uint32Array; re
   }
   const bits = new Uint32Array(asFloat.buffer);
   const key = new Uint32Array(m);
-  for (let k = 0; k < m; k++) {
-    const b = bits[k];
-    key[k] = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
-  }
+  for (let k = 0; k < m; k++) key[k] = floatKey(bits[k]);
   const sorted = radixArgsort([key], order, PASSES_32);
   return { order: sorted.order, key: sorted.keys[0] };
 }
@@ -165,9 +162,9 @@ function argsortFloat32(values: Float32Array): { readonly order: Uint32Array; re
  * equal float32 values, −0 being 0, as in argsortFloat32. Every rank is a half-integer and every sum stays below 2⁵³,
  * so the sums are exact, whatever the order they are added in: the numbers of ranksWithTies, bit for bit.
  * A row whose code is negative or whose value is not finite is missing and left out; every other code must be below
- * groupCount.
+ * groupCount (a RangeError names the first that is not).
  */
-export function groupRankSums(values: Float32Array, codes: Int32Array, groupCount: number): { readonly rankSums: Float64Array; readonly tieSum: number } {
+export function groupRankSums(values: Float32Array, codes: Int32Array, groupCount: number): GroupRankSums {
   const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   const sizes = new Int32Array(groupCount);
   let n = 0;
@@ -175,6 +172,7 @@ export function groupRankSums(values: Float32Array, codes: Int32Array, groupCoun
     const g = codes[i];
     // Not finite: all exponent bits set (±∞, NaN).
     if (g < 0 || (bits[i] & 0x7f800000) === 0x7f800000) continue;
+    if (g >= groupCount) throw new RangeError(`groupRankSums: row ${i} has group code ${g}; codes must be integers in [0, ${groupCount})`);
     sizes[g]++;
     n++;
   }
@@ -189,11 +187,17 @@ export function groupRankSums(values: Float32Array, codes: Int32Array, groupCoun
     if (g < 0 || (b & 0x7f800000) === 0x7f800000) continue;
     buffer[next[g]++] = floatKey(b === 0x80000000 ? 0 : b);
   }
-  const keys = Array.from(sizes, (size, g) => {
-    const run = buffer.subarray(next[g] - size, next[g]);
-    return size >= RADIX_MIN_GROUP ? radixSortKeys(run) : run.sort();
-  });
-  return groupCount === 2 ? mergeTwo(keys[0], keys[1]) : mergeMany(keys, sizes);
+  const keys = Array.from(sizes, (size, g) => sortKeys(buffer.subarray(next[g] - size, next[g])));
+  const merged = groupCount === 2 ? mergeTwo(keys[0], keys[1]) : mergeMany(keys, sizes);
+  return { ...merged, sizes: Float64Array.from(sizes), n };
+}
+
+/** Per group, its rank sum and size (rows with a finite value and that code), the rows in all, and the tie term. */
+export interface GroupRankSums {
+  readonly rankSums: Float64Array;
+  readonly tieSum: number;
+  readonly sizes: Float64Array;
+  readonly n: number;
 }
 
 /** A float32 column sorted once for its profile and for the rank sums of a two-class label. */
@@ -237,15 +241,11 @@ export function sortedWithTwoGroupRanks(values: Float32Array, codes: Int32Array)
     if ((b & 0x7f800000) === 0x7f800000) continue;
     buffer[next[codes[i]]++] = floatKey(b);
   }
-  const sortRun = (run: Uint32Array): Uint32Array => (run.length >= RADIX_MIN_GROUP ? radixSortKeys(run) : run.sort());
-  const keys0 = sortRun(buffer.subarray(0, n0));
-  const keys1 = sortRun(buffer.subarray(n0, n));
+  const keys0 = sortKeys(buffer.subarray(0, n0));
+  const keys1 = sortKeys(buffer.subarray(n0, n));
   const merged = new Uint32Array(n);
   const { rankSums, tieSum } = mergeTwo(keys0, keys1, merged);
-  for (let i = 0; i < n; i++) {
-    const key = merged[i];
-    merged[i] = (key ^ ((~key >> 31) | 0x80000000)) >>> 0;
-  }
+  for (let i = 0; i < n; i++) merged[i] = keyBits(merged[i]);
   return { sorted: new Float32Array(merged.buffer, 0, n), rankSums, tieSum, sizes: Float64Array.of(n0, n1), n };
 }
 
@@ -370,8 +370,6 @@ function mergeMany(keys: readonly Uint32Array[], sizes: Int32Array): { rankSums:
   return { rankSums, tieSum };
 }
 
-/** Below this a group's values are sorted natively (see radixSortFloat32's fixed cost). */
-const RADIX_MIN_GROUP = 4096;
 
 /** Average ranks and the tie term from one sort (float32 values: a 32-bit key, half the radix passes). */
 export function ranksWithTies(values: ArrayLike<number>): RanksWithTies {

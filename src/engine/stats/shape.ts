@@ -227,52 +227,34 @@ function classifyClustered(column: Readonly<NumericColumn>, modes: ModeStructure
     A[j] = (fr === 1 ? cr[j] : 0) - (fb === 1 ? cb[j] : 0);
     B[j] = (fr === 2 ? cr[j] : 0) - (fb === 2 ? cb[j] : 0);
   }
-  let seen = 0;
-  let sumD = 0;
+  // Σ e (or Σ e² when `squared`) over the clustered values, e = (constant − shift) + A·(v − mean)² + B·|v − median|
+  // per cluster. A sorted column's cluster j is the index range [ranges[j], ranges[j + 1]); otherwise its rows are
+  // those assigned j. Every clustered value is in one cluster: `total` of them.
   const a = assigned as Uint16Array;
-  for (let j = 0; j < k; j++) {
-    const c = constant[j];
-    const aj = A[j];
-    const bj = B[j];
-    const mu = mean[j];
-    const med = median[j];
-    if (ranges) {
-      for (let i = ranges[j]; i < ranges[j + 1]; i++) {
+  const sumOver = (shift: number, squared: boolean): number => {
+    let sum = 0;
+    for (let j = 0; j < k; j++) {
+      const c = constant[j] - shift;
+      const aj = A[j];
+      const bj = B[j];
+      const mu = mean[j];
+      const med = median[j];
+      const from = ranges ? ranges[j] : 0;
+      const to = ranges ? ranges[j + 1] : column.length;
+      for (let i = from; i < to; i++) {
+        if (!ranges && a[i] !== j) continue;
         const v = column[i];
         const dn = v - mu;
-        sumD += c + aj * (dn * dn) + bj * Math.abs(v - med);
-      }
-    } else {
-      for (let i = 0; i < column.length; i++) {
-        if (a[i] !== j) continue;
-        const v = column[i];
-        const dn = v - mu;
-        sumD += c + aj * (dn * dn) + bj * Math.abs(v - med);
-        seen++;
+        const e = c + aj * (dn * dn) + bj * Math.abs(v - med);
+        sum += squared ? e * e : e;
       }
     }
-  }
-  if (ranges) seen = ranges[k] - ranges[0];
-  const m = seen > 0 ? sumD / seen : 0;
-  let s = 0;
-  for (let j = 0; j < k; j++) {
-    const c = constant[j] - m;
-    const aj = A[j];
-    const bj = B[j];
-    const mu = mean[j];
-    const med = median[j];
-    const from = ranges ? ranges[j] : 0;
-    const to = ranges ? ranges[j + 1] : column.length;
-    for (let i = from; i < to; i++) {
-      if (!ranges && a[i] !== j) continue;
-      const v = column[i];
-      const dn = v - mu;
-      const e = c + aj * (dn * dn) + bj * Math.abs(v - med);
-      s += e * e;
-    }
-  }
-  const sdD = seen > 1 ? Math.sqrt(s / (seen - 1)) : 0;
-  const vuongZ = sdD > 0 ? (Math.sqrt(seen) * m) / sdD : m > 0 ? Infinity : 0;
+    return sum;
+  };
+  const m = total > 0 ? sumOver(0, false) / total : 0;
+  const s = sumOver(m, true);
+  const sdD = total > 1 ? Math.sqrt(s / (total - 1)) : 0;
+  const vuongZ = sdD > 0 ? (Math.sqrt(total) * m) / sdD : m > 0 ? Infinity : 0;
   const confidence = clamp01(normalCdf(vuongZ));
 
   const residualKurtosis = r2 > 0 ? (total * r4) / (r2 * r2) - 3 : 0;

@@ -49,7 +49,7 @@ function sortedPresentFloat32(column: Float32Array): Float32Array {
   for (let i = 0; i < n; i++) {
     const b = bits[i];
     if ((b & 0x7f800000) === 0x7f800000) continue;
-    const key = (b ^ ((b >> 31) | 0x80000000)) >>> 0;
+    const key = floatKey(b);
     keys[m++] = key;
     counts[key & 2047]++;
     counts[2048 + ((key >>> 11) & 2047)]++;
@@ -59,10 +59,7 @@ function sortedPresentFloat32(column: Float32Array): Float32Array {
   // A view of the whole buffer when every value is present (a result cloned to another thread copies its buffer).
   const out = m === n ? new Float32Array(sorted.buffer, sorted.byteOffset, m) : new Float32Array(m);
   const outBits = new Uint32Array(out.buffer, out.byteOffset, m);
-  for (let i = 0; i < m; i++) {
-    const key = sorted[i];
-    outBits[i] = (key ^ ((~key >> 31) | 0x80000000)) >>> 0;
-  }
+  for (let i = 0; i < m; i++) outBits[i] = keyBits(sorted[i]);
   return out;
 }
 
@@ -79,10 +76,7 @@ export function radixSortFloat32(values: Float32Array): Float32Array {
   const bits = new Uint32Array(values.buffer, values.byteOffset, n);
   for (let i = 0; i < n; i++) bits[i] = floatKey(bits[i]);
   const sorted = radixSortKeys(bits);
-  for (let i = 0; i < n; i++) {
-    const key = sorted[i];
-    bits[i] = key & 0x80000000 ? (key & 0x7fffffff) >>> 0 : ~key >>> 0;
-  }
+  for (let i = 0; i < n; i++) bits[i] = keyBits(sorted[i]);
   return values;
 }
 
@@ -90,6 +84,16 @@ export function radixSortFloat32(values: Float32Array): Float32Array {
 export function floatKey(bits: number): number {
   // Branch-free: the arithmetic shift spreads the sign bit over the word (signs of real data do not predict well).
   return (bits ^ ((bits >> 31) | 0x80000000)) >>> 0;
+}
+
+/** floatKey's inverse: a key's float32 bits (branch-free, as floatKey). */
+export function keyBits(key: number): number {
+  return (key ^ ((~key >> 31) | 0x80000000)) >>> 0;
+}
+
+/** Sorted unsigned keys: radix-sorted from RADIX_MIN keys on (the result may be a scratch array: radixSortKeys), else sorted natively in place. */
+export function sortKeys(keys: Uint32Array): Uint32Array {
+  return keys.length >= RADIX_MIN ? radixSortKeys(keys) : keys.sort();
 }
 
 /**
