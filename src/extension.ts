@@ -25,7 +25,7 @@ export interface KryptoniteApi {
 /** Construct, register, and hand every disposable to VS Code. The logic lives in the feature folders. */
 export function activate(context: vscode.ExtensionContext): KryptoniteApi {
   const log = vscode.window.createOutputChannel('Kryptonite', { log: true });
-  const worker = new WorkerClient({ log: (line) => log.warn(line) });
+  const worker = new WorkerClient({ log: (line) => log.warn(line), info: (line) => log.info(line) });
   const index = new DatasetIndex();
   const choices = new DatasetChoices(context.workspaceState);
   const analyses = new Analyses(worker, context.workspaceState, choices, log);

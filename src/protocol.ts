@@ -143,7 +143,8 @@ export interface WorkerError {
 }
 
 export type WorkerToHost =
-  | { readonly type: 'ready' }
+  /** The worker is up; `priority` says what priority its threads run at (for the log). */
+  | { readonly type: 'ready'; readonly priority?: string }
   | ProgressMessage
   | { readonly type: 'done'; readonly id: number; readonly result: JobResult }
   | { readonly type: 'failed'; readonly id: number; readonly error: WorkerError }

@@ -195,7 +195,7 @@ export function isWorkerToHost(v: unknown): v is WorkerToHost {
   if (!isRecord(v)) return false;
   switch (v.type) {
     case 'ready':
-      return true;
+      return optional(v.priority, isString);
     case 'progress':
       return isId(v.id) && typeof v.stage === 'string' && isFiniteNumber(v.fraction) && typeof v.message === 'string' && optional(v.epoch, isEpochProgress) && optional(v.at, isFiniteNumber);
     case 'done':

@@ -35,7 +35,10 @@ export interface WorkerClientOptions {
   readonly workerPath?: string;
   /** How long a cancelled job may take to answer before the worker is terminated. */
   readonly cancelGraceMs?: number;
+  /** Warnings: a crash, a restart, a malformed message. */
   readonly log?: (line: string) => void;
+  /** Facts worth a line in the log: a worker started, and at what priority. */
+  readonly info?: (line: string) => void;
 }
 
 interface Pending {
@@ -58,11 +61,13 @@ export class WorkerClient {
   private readonly workerPath: string;
   private readonly cancelGraceMs: number;
   private readonly log: (line: string) => void;
+  private readonly info: (line: string) => void;
 
   constructor(options: WorkerClientOptions = {}) {
     this.workerPath = options.workerPath ?? defaultWorkerPath();
     this.cancelGraceMs = options.cancelGraceMs ?? 2000;
     this.log = options.log ?? (() => undefined);
+    this.info = options.info ?? (() => undefined);
   }
 
   run(job: Job, onProgress?: (p: ProgressMessage) => void): RunningJob {
@@ -135,7 +140,10 @@ export class WorkerClient {
       return;
     }
     const message: WorkerToHost = raw;
-    if (message.type === 'ready') return;
+    if (message.type === 'ready') {
+      this.info(`worker started at ${message.priority ?? 'an unreported priority'}`);
+      return;
+    }
     const p = this.pending.get(message.id);
     if (!p) return;
     switch (message.type) {

@@ -7,6 +7,7 @@ import type { HostToWorker, WorkerError, WorkerToHost } from '../protocol';
 import { assertNever, isHostToWorker } from '../protocolGuards';
 import { defaultTaskRunner } from './defaultPool';
 import { runJob } from './jobs';
+import { yieldToEditor } from './priority';
 
 /**
  * The long-lived analysis worker: one job at a time per message id, progress as it goes, cancellation through a
@@ -81,4 +82,5 @@ function toWorkerError(error: unknown): WorkerError {
   return { kind: 'internal', message: String(error) };
 }
 
-post({ type: 'ready' });
+// Before any job: the pool's threads, started later from this one, inherit the priority.
+post({ type: 'ready', priority: yieldToEditor() });

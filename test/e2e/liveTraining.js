@@ -119,6 +119,8 @@ async function main() {
     console.log(`e2e live training: (a) panel lag behind the worker over ${lag.batches} batches drawn while streaming: p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms (last epoch drawn live: ${lag.epoch}; a draw takes ${lag.draw} ms at p50; drawn on ${lag.frames} animation frames and ${lag.timers} fallback timers)`);
     console.log(`e2e live training:     largest: ${lag.top}; before that, ${lag.startBatches} batches waited for the panel's start-up (its first view and curves): lag ≤ ${lag.startMax} ms; ${lag.renders} whole views drawn`);
     console.log(`e2e live training: (b) extension host event-loop delay: p50 ${done.p50} ms, p99 ${done.p99} ms, max ${done.max} ms (${done.samples} samples)`);
+    const started = kryptoniteLogs().flatMap((f) => fs.readFileSync(f, 'utf8').split('\n')).find((l) => /worker started at /.test(l));
+    console.log(`e2e live training: the analysis worker's priority: ${started ? started.replace(/^.*worker started at /, '') : 'not in the log'}`);
     if (epochsRun !== 1000) throw new Error(`the run stopped after ${epochsRun} epochs, not 1,000`);
     if (!(lag.batches >= 10 && lag.epoch >= 900)) throw new Error(`the panel drew too little of the run live: ${JSON.stringify(lag)}`);
     if (!(lag.batches < epochsRun)) throw new Error(`${lag.batches} drawn batches for ${epochsRun} epochs: the epochs were not batched`);

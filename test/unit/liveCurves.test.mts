@@ -4,7 +4,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { mergeLiveEpochs, type LiveEpochs } from '../../src/engine/charts/liveEpochs';
 import { bestMark, curvesSpec, epochPoints } from '../../src/engine/charts/training';
 import type { EpochMetrics } from '../../src/engine/train/types';
-import { applyLiveEpochs, isEmptyCurves, withLiveData } from '../../webview-ui/src/liveCurves';
+import { applyLiveEpochs, isEmptyCurves, tooltipsOnEnter, withLiveData } from '../../webview-ui/src/liveCurves';
 import { headlessView } from './support/vegaView.mjs';
 
 // vega-lite's node build needs the real ESM loader (see charts.test.mts).
@@ -71,4 +71,53 @@ test('live curves: two changes to one data source before a run keep only the las
   await applyLiveEpochs(view, [moved], vega.changeset);
   assert.deepEqual((view.data('best') as { epoch: number }[]).map((b) => b.epoch), [3], 'one changeset: the old marks go');
   view.finalize();
+});
+
+/** Every item of the marks of `type` in a view's scenegraph. */
+function itemsOf(view: InstanceType<typeof import('vega').View>, type: string): { datum: Record<string, unknown>; tooltip?: unknown; description?: unknown }[] {
+  const out: { datum: Record<string, unknown>; tooltip?: unknown; description?: unknown }[] = [];
+  const visit = (node: { marktype?: string; items?: unknown[] }): void => {
+    for (const it of (node.items ?? []) as { items?: unknown[]; datum: Record<string, unknown> }[]) {
+      if (node.marktype === type) out.push(it);
+      visit(it as never);
+    }
+  };
+  visit((view.scenegraph() as unknown as { root: unknown }).root as never);
+  return out;
+}
+
+test("live curves: each line point's tooltip is made once, at entry, and still says what the compiled chart says after 1,000 epochs of moving scales", async () => {
+  const vl = await esmImport('vega-lite');
+  const vega = (await import('vega' as string)) as typeof import('vega');
+  const frames: LiveEpochs[][] = [];
+  const all = ['run-a', 'run-b'].map((s) => liveBatches(s, history(1000)));
+  for (let i = 0; i < 1000; i += 16) frames.push(all.flatMap((b) => b.slice(i, i + 16)));
+  for (const metric of ['loss', 'accuracy'] as const) {
+    const compiled = vl.compile(withLiveData(curvesSpec(metric, [], [], 'accuracy'), mergeLiveEpochs(frames[0])) as TopLevelSpec).spec;
+    const patched = tooltipsOnEnter(compiled);
+    // The line's tooltip moved to the enter set; the best-epoch point keeps its own in the update set; nothing else moved.
+    const marks = (spec: typeof compiled): { type: string; encode?: { enter?: Record<string, unknown>; update?: Record<string, unknown> } }[] => {
+      const out: { type: string; marks?: unknown[] }[] = [];
+      const walk = (ms: unknown[] | undefined): void => ms?.forEach((m) => (out.push(m as never), walk((m as { marks?: unknown[] }).marks)));
+      walk(spec.marks as unknown[]);
+      return out as never;
+    };
+    const line = marks(patched).find((m) => m.type === 'line')!;
+    assert.ok(line.encode?.enter?.tooltip && !('tooltip' in (line.encode.update ?? {})), metric);
+    assert.ok(!('description' in (line.encode?.update ?? {})), 'the line has no per-point ARIA description (aria: false)');
+    const symbol = marks(patched).find((m) => m.type === 'symbol')!;
+    assert.ok(symbol.encode?.update?.tooltip && symbol.encode.update.description, 'the best-epoch mark keeps its tooltip and description');
+    assert.deepEqual(marks(compiled).map((m) => ({ ...m.encode?.update, tooltip: undefined })), marks(patched).map((m) => ({ ...m.encode?.update, tooltip: undefined })));
+    // Both views fed the same frames: the same tooltip on every point.
+    const views = [compiled, patched].map((spec) => new vega.View(vega.parse(spec), { renderer: 'none' }));
+    for (const v of views) {
+      await v.runAsync();
+      for (const frame of frames.slice(1)) await applyLiveEpochs(v, mergeLiveEpochs(frame), vega.changeset);
+    }
+    const tips = views.map((v) => new Map(itemsOf(v, 'line').map((it) => [`${it.datum.series}/${it.datum.split}/${it.datum.epoch}`, it.tooltip])));
+    assert.equal(tips[1].size, 2 * 2 * 1000);
+    for (const [key, tip] of tips[0]) assert.deepEqual(tips[1].get(key), tip, key);
+    assert.ok(tips[1].get('run-a/validation/600'), 'a tooltip is there');
+    views.forEach((v) => v.finalize());
+  }
 });

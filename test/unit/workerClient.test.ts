@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, test } from 'node:test';
@@ -91,5 +91,31 @@ test('a worker that ignores cancel is terminated after the grace period', async 
     assert.ok(Date.now() - started < 1500);
   } finally {
     await stubborn.dispose();
+  }
+});
+
+test("the worker's thread yields to the editor (nice 10 on Linux); the extension host's own priority is untouched", async () => {
+  const lines: string[] = [];
+  const before = getPriority();
+  const own = new WorkerClient({ info: (l) => lines.push(l) });
+  try {
+    await own.run({ kind: 'analyse', path: SAMPLE, sparsity: false }).result;
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.equal(getPriority(), before, 'the process (main thread) priority changed');
+    if (process.platform !== 'linux') {
+      assert.match(lines[0], /^worker started at normal priority \(thread priorities are not set on /);
+      return;
+    }
+    const m = /^worker started at nice (\d+) \(thread (\d+)(, as started)?\)$/.exec(lines[0]);
+    assert.ok(m, lines[0]);
+    const tid = Number(m[2]);
+    assert.notEqual(tid, process.pid);
+    // The kernel's own view of the thread: field 19 of /proc/<pid>/task/<tid>/stat is its nice value.
+    const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
+    const nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    assert.equal(nice, Math.max(10, before));
+    assert.equal(Number(m[1]), nice);
+  } finally {
+    await own.dispose();
   }
 });

@@ -4,7 +4,7 @@
  * best-epoch mark is replaced in `best` — also in one changeset, since two changes to one data source before a run
  * keep only the last (vega-dataflow's pulse() replaces the pending input), which left every old mark on the chart.
  */
-import type { View } from 'vega';
+import type { Mark, Spec as VgSpec, View } from 'vega';
 import type { LiveEpochs } from '../../src/engine/charts/liveEpochs';
 import { BEST_DATA, CURVE_DATA, type BestMark } from '../../src/engine/charts/training';
 
@@ -45,4 +45,24 @@ export function withLiveData(spec: unknown, batches: readonly LiveEpochs[]): unk
     ...s,
     datasets: { ...s.datasets, [CURVE_DATA]: batches.flatMap((b) => b.points.map((p) => ({ ...p }))), [BEST_DATA]: latestMarks(batches) },
   };
+}
+
+/**
+ * The compiled curves with each line point's tooltip made once, when the point enters, instead of at every update.
+ * A live update moves the scales (the epoch axis grows, the loss axis follows the curve), and Vega then re-encodes
+ * every point of every line: with the tooltip in the update set that was a formatted object per point per frame —
+ * under the expression interpreter the larger part of a live draw. A point's tooltip depends on its datum alone, and
+ * the live curves only insert rows (never modify one), so the one made at entry stays true. Other marks and channels
+ * are left as compiled.
+ */
+export function tooltipsOnEnter(spec: VgSpec): VgSpec {
+  const move = (marks: readonly Mark[] | undefined): Mark[] | undefined =>
+    marks?.map((m) => {
+      const inner = 'marks' in m ? { marks: move(m.marks as Mark[] | undefined) } : {};
+      const update = m.encode?.update;
+      if (m.type !== 'line' || !update || !('tooltip' in update)) return { ...m, ...inner } as Mark;
+      const { tooltip, ...rest } = update;
+      return { ...m, ...inner, encode: { ...m.encode, enter: { ...m.encode?.enter, tooltip }, update: rest } } as Mark;
+    });
+  return { ...spec, marks: move(spec.marks) };
 }

@@ -7,7 +7,7 @@
  */
 import { vega, type Result } from 'vega-embed';
 import { drawChart } from './drawChart';
-import { applyLiveEpochs, isEmptyCurves, withLiveData } from './liveCurves';
+import { applyLiveEpochs, isEmptyCurves, tooltipsOnEnter, withLiveData } from './liveCurves';
 import { mergeLiveEpochs, type LiveEpochs } from '../../src/engine/charts/liveEpochs';
 import { scoreTitle, type CurveScore } from '../../src/engine/charts/training';
 import { Coalescer, type Scheduler } from '../../src/engine/coalescer';
@@ -219,10 +219,7 @@ export function startTrainingView(vscode: TrainingVsCodeApi, themeConfig: () => 
         continue;
       }
       try {
-        views.set(
-          id,
-          await drawChart(target, spec, config),
-        );
+        views.set(id, await drawChart(target, spec, config, id === 'loss' || id === 'accuracy' ? tooltipsOnEnter : undefined));
       } catch (error) {
         target.replaceChildren(el('p', { class: 'status failed' }, `Could not draw this chart: ${error instanceof Error ? error.message : String(error)}`));
       }
@@ -322,7 +319,7 @@ export function startTrainingView(vscode: TrainingVsCodeApi, themeConfig: () => 
       deferred.delete(id);
       embedded = true;
       try {
-        views.set(id, await drawChart(waiting.target, withLiveData(waiting.spec, batches), config));
+        views.set(id, await drawChart(waiting.target, withLiveData(waiting.spec, batches), config, tooltipsOnEnter));
       } catch (error) {
         waiting.target.replaceChildren(el('p', { class: 'status failed' }, `Could not draw this chart: ${error instanceof Error ? error.message : String(error)}`));
       }

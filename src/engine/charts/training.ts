@@ -105,7 +105,10 @@ export function curvesSpec(metric: CurveMetric, points: readonly CurvePoint[] = 
     layer: [
       {
         data: { name: CURVE_DATA },
-        mark: { type: 'line', interpolate: 'linear', strokeWidth: 1.5, clip: true },
+        // No ARIA description per point: a line is one path, whose points a screen reader cannot visit, and the
+        // description (a formatted sentence per epoch) was re-made for every point at every live update. The chart's
+        // container carries its aria-label, and the best-epoch mark keeps its own description.
+        mark: { type: 'line', interpolate: 'linear', strokeWidth: 1.5, clip: true, aria: false },
         encoding: {
           x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
           y: { field: metric, type: 'quantitative', title, scale: metric === 'accuracy' ? { domain: [0, 1], clamp: true } : { zero: false } },
