@@ -9,7 +9,7 @@ import { evaluateRules } from '../engine/tasks/evaluateRules';
 import { DEFAULT_SEED } from '../engine/random';
 import { loadDataset } from '../engine/io/load';
 import { DatasetError } from '../engine/errors';
-import { writeNpy } from '../engine/io/npy';
+import { writeNpy } from '../engine/io/npy/write';
 import { reportToJson } from '../engine/report';
 import { generateKryptonite, kryptoniteCsvChunks } from '../engine/synth/kryptonite';
 import type { KryptoniteShape } from '../engine/synth/kryptonite';

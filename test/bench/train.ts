@@ -22,7 +22,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeNpy } from '../../src/engine/io/npy';
+import { writeNpy } from '../../src/engine/io/npy/write';
 import { generateKryptonite } from '../../src/engine/synth/kryptonite';
 import { PRESET_TARGETS } from '../../src/engine/train/presets';
 import type { PresetName } from '../../src/engine/train/types';

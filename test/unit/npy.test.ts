@@ -6,18 +6,13 @@ import { after, describe, test } from 'node:test';
 
 import { DatasetError } from '../../src/engine/errors';
 import type { DatasetErrorCode } from '../../src/engine/errors';
-import {
-  encodeNpy,
-  findNpyPair,
-  formatShape,
-  loadNpyDataset,
-  npyToNumbers,
-  parseNpy,
-  parseNpyHeader,
-  readNpy,
-  writeNpy,
-} from '../../src/engine/io/npy';
-import type { NpyArray, NpyDescr } from '../../src/engine/io/npy';
+import { npyToNumbers, parseNpy, readNpy } from '../../src/engine/io/npy/codec';
+import type { NpyArray } from '../../src/engine/io/npy/codec';
+import { formatShape, parseNpyHeader } from '../../src/engine/io/npy/header';
+import type { NpyDescr } from '../../src/engine/io/npy/header';
+import { loadNpyDataset } from '../../src/engine/io/npy/load';
+import { findNpyPair } from '../../src/engine/io/npy/pairing';
+import { encodeNpy, writeNpy } from '../../src/engine/io/npy/write';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 const GOOD = path.join(FIXTURES, 'npy');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { loadDataset } from '../../src/engine/io/load';
-import { readNpy } from '../../src/engine/io/npy';
+import { readNpy } from '../../src/engine/io/npy/codec';
 import { createRng } from '../../src/engine/random';
 import { generateKryptonite } from '../../src/engine/synth/kryptonite';
 import { predictFile } from '../../src/engine/tasks/predictFile';

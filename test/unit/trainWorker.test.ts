@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, test } from 'node:test';
 import { generateKryptonite } from '../../src/engine/synth/kryptonite';
-import { writeNpy } from '../../src/engine/io/npy';
+import { writeNpy } from '../../src/engine/io/npy/write';
 import { predictCommand, trainCommand, TrainUsageError } from '../../src/cli/train';
 import { JobCancelledError, JobFailedError, WorkerClient } from '../../src/worker/client';
 import type { ProgressMessage } from '../../src/protocol';

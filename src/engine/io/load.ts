@@ -11,7 +11,7 @@ import { loadArrowDataset } from './arrow';
 import { decompressFile } from './compressedCsv';
 import type { Compression } from './compressedCsv';
 import { fsError, readCsv, readCsvBytes } from './csv';
-import { loadNpyDataset } from './npy';
+import { loadNpyDataset } from './npy/load';
 import { loadParquetDataset } from './parquet';
 
 /** How much of the file the sniffers look at. */

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { writeNpy } from '../io/npy';
+import { writeNpy } from '../io/npy/write';
 import { TrainInputError } from './errors';
 import type { Prediction } from './predict';
 
