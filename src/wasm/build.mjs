@@ -6,6 +6,7 @@
 //   gbdtHist.ts  → src/engine/models/gbdtKernel.generated.ts   (gradient boosting's histogram builder)
 //   linear.ts    → src/engine/models/linearKernel.generated.ts (the logistic baseline's dense scores and gradient)
 //   crossSums.ts → src/engine/stats/crossSumsKernel.generated.ts (the correlation matrix's cross sums)
+//   csvNumbers.ts → src/engine/io/csvNumbersKernel.generated.ts (the CSV fast path's plain lines)
 //
 // `npm run build:kernel` regenerates them; `node src/wasm/build.mjs --check [name …]` exits 1 when a committed
 // module is not what its source compiles to (test/unit/denseWasm.test.ts, test/unit/gbdtWasm.test.ts).
@@ -40,6 +41,13 @@ export const KERNELS = [
     source: join(here, 'linear.ts'),
     generated: join(here, '..', 'engine', 'models', 'linearKernel.generated.ts'),
     constant: 'LINEAR_KERNEL_WASM',
+    flags: [...ASC_FLAGS, '--importMemory', '--noExportMemory'],
+  },
+  {
+    name: 'csvNumbers',
+    source: join(here, 'csvNumbers.ts'),
+    generated: join(here, '..', 'engine', 'io', 'csvNumbersKernel.generated.ts'),
+    constant: 'CSV_NUMBERS_KERNEL_WASM',
     flags: [...ASC_FLAGS, '--importMemory', '--noExportMemory'],
   },
   {

@@ -13,6 +13,7 @@ import type { ByteSource } from './csv';
 import { CONDITIONAL_MARKER, isMissingMarker } from './missing';
 import { LabelCollector, parseCell, trimCell } from './csvCells';
 import { TextStore } from './textStore';
+import { parsePlainLines } from './csvNumbers';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The sink: preallocated columns plus the per-column tallies the warnings are built from.
@@ -274,10 +275,22 @@ export function wholeLines<B extends Buffer>(buf: B, filled: number, last: boole
 
 /**
  * Parse the lines in buf[0, end); returns the next line number. A line papaparse must read (a bare LF in a CRLF
- * file) stops the loop before it is touched, with its offset in `halt.at`.
+ * file) stops the loop before it is touched, with its offset in `halt.at`. The plain lines go to the WebAssembly
+ * kernel (csvNumbers.ts), the others to parseLinesJs, one at a time; where the kernel cannot run, all of them do.
  */
-export function parseLines(
+export function parseLines(buf: Buffer, end: number, delim: number, crlf: boolean, sink: ColumnSink, firstRow: number, halt: { at: number }): number {
+  halt.at = -1;
+  const row = parsePlainLines(buf, end, delim, crlf, sink, firstRow, halt, (from, to, line) => parseLinesJs(buf, from, to, delim, crlf, sink, line, halt));
+  return row ?? parseLinesJs(buf, 0, end, delim, crlf, sink, firstRow, halt);
+}
+
+/**
+ * parseLines in JavaScript alone, on buf[from, end): the reference the kernel is tested against, and the reader of
+ * every line the kernel leaves.
+ */
+export function parseLinesJs(
   buf: Buffer,
+  from: number,
   end: number,
   delim: number,
   crlf: boolean,
@@ -295,7 +308,7 @@ export function parseLines(
   // Tab is whitespace around a cell unless it is the delimiter (then no cell can hold one unquoted).
   const ws = delim === TAB ? -1 : TAB;
   let row = firstRow;
-  let p = 0;
+  let p = from;
   while (p < end) {
     let lineEnd = buf.indexOf(LF, p);
     let next: number;
