@@ -235,19 +235,9 @@ function classifyClustered(column: Readonly<NumericColumn>, modes: ModeStructure
     let sum = 0;
     for (let j = 0; j < k; j++) {
       const c = constant[j] - shift;
-      const aj = A[j];
-      const bj = B[j];
-      const mu = mean[j];
-      const med = median[j];
-      const from = ranges ? ranges[j] : 0;
-      const to = ranges ? ranges[j + 1] : column.length;
-      for (let i = from; i < to; i++) {
-        if (!ranges && a[i] !== j) continue;
-        const v = column[i];
-        const dn = v - mu;
-        const e = c + aj * (dn * dn) + bj * Math.abs(v - med);
-        sum += squared ? e * e : e;
-      }
+      // A sorted column's cluster is a range, walked by a loop of its own (one V8 optimises; the same sum).
+      if (ranges) sum = (squared ? vuongSquaresRange : vuongRange)(column, ranges[j], ranges[j + 1], c, A[j], B[j], mean[j], median[j], sum);
+      else sum = vuongAssigned(column, a, j, c, A[j], B[j], mean[j], median[j], squared, sum);
     }
     return sum;
   };
@@ -395,4 +385,39 @@ function pct(x: number): string {
 
 function listOf(items: readonly string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/**
+ * Vuong's per-value differences over one cluster, added to `sum` in index order: e = c + a·(v − μ)² + b·|v − median|
+ * for v = column[from … to − 1] (vuongRange), e² (vuongSquaresRange), or over the rows assigned to cluster j
+ * (vuongAssigned).
+ */
+function vuongRange(column: Readonly<NumericColumn>, from: number, to: number, c: number, a: number, b: number, mu: number, med: number, sum: number): number {
+  for (let i = from; i < to; i++) {
+    const v = column[i];
+    const dn = v - mu;
+    sum += c + a * (dn * dn) + b * Math.abs(v - med);
+  }
+  return sum;
+}
+
+function vuongSquaresRange(column: Readonly<NumericColumn>, from: number, to: number, c: number, a: number, b: number, mu: number, med: number, sum: number): number {
+  for (let i = from; i < to; i++) {
+    const v = column[i];
+    const dn = v - mu;
+    const e = c + a * (dn * dn) + b * Math.abs(v - med);
+    sum += e * e;
+  }
+  return sum;
+}
+
+function vuongAssigned(column: Readonly<NumericColumn>, assigned: Uint16Array, j: number, c: number, a: number, b: number, mu: number, med: number, squared: boolean, sum: number): number {
+  for (let i = 0; i < column.length; i++) {
+    if (assigned[i] !== j) continue;
+    const v = column[i];
+    const dn = v - mu;
+    const e = c + a * (dn * dn) + b * Math.abs(v - med);
+    sum += squared ? e * e : e;
+  }
+  return sum;
 }
