@@ -7,6 +7,7 @@
 //   linear.ts    → src/engine/models/linearKernel.generated.ts (the logistic baseline's dense scores and gradient)
 //   crossSums.ts → src/engine/stats/crossSumsKernel.generated.ts (the correlation matrix's cross sums)
 //   csvNumbers.ts → src/engine/io/csvNumbersKernel.generated.ts (the CSV fast path's plain lines)
+//   radixSort.ts → src/engine/stats/radixSortKernel.generated.ts (the profile's sort of float keys)
 //
 // `npm run build:kernel` regenerates them; `node src/wasm/build.mjs --check [name …]` exits 1 when a committed
 // module is not what its source compiles to (test/unit/denseWasm.test.ts, test/unit/gbdtWasm.test.ts).
@@ -48,6 +49,13 @@ export const KERNELS = [
     source: join(here, 'csvNumbers.ts'),
     generated: join(here, '..', 'engine', 'io', 'csvNumbersKernel.generated.ts'),
     constant: 'CSV_NUMBERS_KERNEL_WASM',
+    flags: [...ASC_FLAGS, '--importMemory', '--noExportMemory'],
+  },
+  {
+    name: 'radixSort',
+    source: join(here, 'radixSort.ts'),
+    generated: join(here, '..', 'engine', 'stats', 'radixSortKernel.generated.ts'),
+    constant: 'RADIX_SORT_KERNEL_WASM',
     flags: [...ASC_FLAGS, '--importMemory', '--noExportMemory'],
   },
   {

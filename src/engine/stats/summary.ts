@@ -1,4 +1,5 @@
 import type { Summary } from './types';
+import { radixSortInKernel } from './radixKernel';
 
 /** The probabilities behind Summary.quantiles, in order. */
 export const QUANTILE_PROBS = [
@@ -55,7 +56,8 @@ function sortedPresentFloat32(column: Float32Array): Float32Array {
     counts[2048 + ((key >>> 11) & 2047)]++;
     counts[4096 + (key >>> 22)]++;
   }
-  const sorted = radixSortCounted(m === n ? keys : keys.subarray(0, m), counts);
+  const present = m === n ? keys : keys.subarray(0, m);
+  const sorted = radixSortInKernel(present) ? present : radixSortCounted(present, counts);
   // A view of the whole buffer when every value is present (a result cloned to another thread copies its buffer).
   const out = m === n ? new Float32Array(sorted.buffer, sorted.byteOffset, m) : new Float32Array(m);
   const outBits = new Uint32Array(out.buffer, out.byteOffset, m);
@@ -102,6 +104,7 @@ export function sortKeys(keys: Uint32Array): Uint32Array {
  * a scratch array of the same length (`keys` then holds the last but one pass).
  */
 export function radixSortKeys(keys: Uint32Array): Uint32Array {
+  if (radixSortInKernel(keys)) return keys;
   const n = keys.length;
   const counts = new Uint32Array(3 * 2048);
   for (let i = 0; i < n; i++) {
