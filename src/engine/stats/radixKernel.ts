@@ -43,10 +43,15 @@ function sorterFor(n: number): Sorter | null {
   return sorter;
 }
 
+/** Whether the kernel takes a sort of n keys (by its size; it may still decline where WebAssembly cannot run). */
+export function kernelTakes(n: number): boolean {
+  return n >= KERNEL_MIN_KEYS && n <= KERNEL_MAX_KEYS;
+}
+
 /** Sorts `keys` in place on the kernel; false (keys untouched) when the kernel does not take them. */
 export function radixSortInKernel(keys: Uint32Array): boolean {
   const n = keys.length;
-  if (n < KERNEL_MIN_KEYS || n > KERNEL_MAX_KEYS) return false;
+  if (!kernelTakes(n)) return false;
   const s = sorterFor(n);
   if (!s) return false;
   s.u32.set(keys, s.keys >> 2);
