@@ -14,6 +14,7 @@ import { CONDITIONAL_MARKER, isMissingMarker } from './missing';
 import { LabelCollector, parseCell, trimCell } from './csvCells';
 import { TextStore } from './textStore';
 import { parsePlainLines } from './csvNumbers';
+import { CR, LF, QUOTE, SPACE, TAB } from './csvBytes';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The sink: preallocated columns plus the per-column tallies the warnings are built from.
@@ -178,11 +179,6 @@ const MANTISSA_LIMIT = 900719925474099;
 /** A mantissa below this takes four more digits under MANTISSA_LIMIT (m·1000 + 999 < MANTISSA_LIMIT). */
 const FOUR_DIGITS_LIMIT = 900719925474;
 
-export const SPACE = 0x20;
-export const TAB = 0x09;
-export const CR = 0x0d;
-export const LF = 0x0a;
-export const QUOTE = 0x22;
 
 export interface FastPathInput {
   readonly handle: ByteSource;

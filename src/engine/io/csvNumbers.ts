@@ -12,6 +12,7 @@
 import { CSV_NUMBERS_KERNEL_WASM } from './csvNumbersKernel.generated';
 import { embeddedModule, instantiateOn, Layout } from '../wasmMemory';
 import type { ColumnSink } from './csvFast';
+import { CR, LF, SPACE, TAB } from './csvBytes';
 
 interface Exports {
   parseBlock(
@@ -43,10 +44,6 @@ const MIN_ROWS = 64;
 const GIVE_UP_AFTER = 32;
 const MAX_COLUMNS = 4096;
 
-const SPACE = 0x20;
-const TAB = 0x09;
-const CR = 0x0d;
-const LF = 0x0a;
 
 const compiled = embeddedModule(CSV_NUMBERS_KERNEL_WASM);
 
@@ -101,6 +98,13 @@ export function parsePlainLines(buf: Buffer, end: number, delim: number, crlf: b
   if (!K) return null;
   const ws = delim === TAB ? -1 : TAB;
   let row = firstRow;
+  // The line at `from` (ending at its LF, or at `limit`) read in JavaScript; returns where the next line starts.
+  const oneLine = (from: number, limit: number): number => {
+    const lf = buf.indexOf(LF, from);
+    const next = lf < 0 || lf >= limit ? limit : lf + 1;
+    row = parseLine(from, next, row);
+    return next;
+  };
   let piece = 0;
   while (piece < end) {
     // A piece of whole lines: up to its last LF within PIECE_BYTES (or the block's end).
@@ -109,11 +113,8 @@ export function parsePlainLines(buf: Buffer, end: number, delim: number, crlf: b
       pieceEnd = buf.lastIndexOf(LF, piece + PIECE_BYTES - 1) + 1;
       // One line longer than a piece: the JavaScript parser reads it.
       if (pieceEnd <= piece) {
-        const lf = buf.indexOf(LF, piece);
-        const next = lf < 0 || lf >= end ? end : lf + 1;
-        row = parseLine(piece, next, row);
+        piece = oneLine(piece, end);
         if (halt.at >= 0) return row;
-        piece = next;
         continue;
       }
     }
@@ -131,11 +132,8 @@ export function parsePlainLines(buf: Buffer, end: number, delim: number, crlf: b
       if (sink.rows >= sink.capacity) {
         // A full sink grows when a row comes, not before a blank line or the end: the next line is read in JavaScript,
         // which grows it exactly when the JavaScript parser alone would.
-        const lf = buf.indexOf(LF, at);
-        const next = lf < 0 || lf >= pieceEnd ? pieceEnd : lf + 1;
-        row = parseLine(at, next, row);
+        at = oneLine(at, pieceEnd);
         if (halt.at >= 0) return row;
-        at = next;
         continue;
       }
       const maxRows = Math.min(stride, sink.capacity - sink.rows);
@@ -154,11 +152,8 @@ export function parsePlainLines(buf: Buffer, end: number, delim: number, crlf: b
       }
       // The line at `stop` is not plain: the JavaScript parser reads it.
       misses++;
-      const lf = buf.indexOf(LF, stop);
-      const next = lf < 0 || lf >= pieceEnd ? pieceEnd : lf + 1;
-      row = parseLine(stop, next, row);
+      at = oneLine(stop, pieceEnd);
       if (halt.at >= 0) return row;
-      at = next;
     }
     piece = pieceEnd;
   }

@@ -10,7 +10,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { CancelSignal } from '../cancel';
 import type { TaskRunner } from '../parallel/runner';
-import { ColumnSink, CR, LF, parseLines, QUOTE, SPACE, TAB, wholeLines } from './csvFast';
+import { ColumnSink, parseLines, wholeLines } from './csvFast';
+import { CR, LF, QUOTE, SPACE, TAB } from './csvBytes';
 import type { TextCell } from './csvFast';
 import type { TextCells } from './columnTypes';
 
