@@ -250,14 +250,7 @@ function binnedKde(sorted: Readonly<ArrayLike<number>>, h: number): Kde {
   const hi = sorted[n - 1] + 3 * h;
   const size = Math.min(GRID_MAX, Math.max(GRID_MIN, Math.ceil((hi - lo) / (h / 4)) + 1));
   const dx = (hi - lo) / (size - 1);
-  const mass = new Float64Array(size);
-  for (let i = 0; i < n; i++) {
-    const pos = (sorted[i] - lo) / dx;
-    const g = Math.min(size - 2, Math.floor(pos));
-    const frac = pos - g;
-    mass[g] += 1 - frac;
-    mass[g + 1] += frac;
-  }
+  const mass = linearBinning(sorted, lo, dx, size);
   const radius = Math.min(size - 1, Math.ceil((4 * h) / dx));
   const kernel = new Float64Array(radius + 1);
   let ksum = 0;
@@ -278,6 +271,22 @@ function binnedKde(sorted: Readonly<ArrayLike<number>>, h: number): Kde {
   }
   for (let g = 0; g < size; g++) f[g] *= norm;
   return { f, lo, dx };
+}
+
+/**
+ * Each value's unit mass split between the two grid points around it, in proportion to its distance from each (linear
+ * binning); in index order. A loop of its own, which V8 optimises whole.
+ */
+function linearBinning(sorted: Readonly<ArrayLike<number>>, lo: number, dx: number, size: number): Float64Array {
+  const mass = new Float64Array(size);
+  for (let i = 0; i < sorted.length; i++) {
+    const pos = (sorted[i] - lo) / dx;
+    const g = Math.min(size - 2, Math.floor(pos));
+    const frac = pos - g;
+    mass[g] += 1 - frac;
+    mass[g + 1] += frac;
+  }
+  return mass;
 }
 
 /** Mean and sum of squared deviations of sorted[start, end), two-pass. */
