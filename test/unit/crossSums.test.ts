@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createRng } from '../../src/engine/random';
 import { correlationMatrix } from '../../src/engine/stats/correlation';
 import { CROSS_SUM_ROWS, crossSums, crossSumsJs, crossSumsKernel, crossSumsKernelAvailable } from '../../src/engine/stats/crossSums';
 import { ThreadTaskRunner } from '../../src/worker/taskPool';
+import { kernelCheck } from './support/wasmCheck';
 
 const SCRIPT = join(__dirname, '..', 'support', 'taskWorkerTs.cjs');
 
@@ -44,8 +44,7 @@ function naive(cols: readonly (Float32Array | Float64Array)[], means: readonly n
 }
 
 test('the WebAssembly kernel is what src/wasm/crossSums.ts compiles to', () => {
-  const script = join(__dirname, '..', '..', 'src', 'wasm', 'build.mjs');
-  const out = execFileSync(process.execPath, [script, '--check', 'crossSums'], { encoding: 'utf8' });
+  const out = kernelCheck('crossSums');
   assert.match(out, /up to date/);
 });
 

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { ColumnSink, parseLines, parseLinesJs } from '../../src/engine/io/csvFast';
 import { parsePlainLines } from '../../src/engine/io/csvNumbers';
 import { createRng, type Rng } from '../../src/engine/random';
+import { kernelCheck } from './support/wasmCheck';
 
 test('the WebAssembly kernel is what src/wasm/csvNumbers.ts compiles to', () => {
-  const script = join(__dirname, '..', '..', 'src', 'wasm', 'build.mjs');
-  const out = execFileSync(process.execPath, [script, '--check', 'csvNumbers'], { encoding: 'utf8' });
+  const out = kernelCheck('csvNumbers');
   assert.match(out, /up to date/);
 });
 

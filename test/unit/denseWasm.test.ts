@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { createRng } from '../../src/engine/random';
 import { DENSE_KERNEL_WASM } from '../../src/engine/train/denseKernel.generated';
 import { dropoutMask, fusedKernelAvailable } from '../../src/engine/train/fused';
 import type { KernelExports } from '../../src/engine/train/fused';
 import { samePadding } from '../../src/engine/train/model';
+import { kernelCheck } from './support/wasmCheck';
 
 /**
  * The WebAssembly kernel (src/wasm/dense.ts) function by function against float64 references, on sizes that exercise
@@ -46,7 +45,7 @@ function close(actual: Float32Array, expected: ArrayLike<number>, tol: number, w
 }
 
 test('the committed kernel is what src/wasm/dense.ts compiles to', () => {
-  const out = execFileSync(process.execPath, [join(__dirname, '..', '..', 'src', 'wasm', 'build.mjs'), '--check'], { encoding: 'utf8' });
+  const out = kernelCheck();
   assert.match(out, /up to date/);
   assert.ok(fusedKernelAvailable());
 });

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { binFeatures } from '../../src/engine/models/binning';
 import type { BinnedMatrix } from '../../src/engine/models/binning';
@@ -11,6 +9,7 @@ import { TreeGrower } from '../../src/engine/models/gbdtTree';
 import type { GbdtTree } from '../../src/engine/models/gbdtTree';
 import type { ModelFeature, ModelTarget, Task } from '../../src/engine/models/types';
 import { createRng } from '../../src/engine/random';
+import { kernelCheck } from './support/wasmCheck';
 
 /**
  * The WebAssembly histogram builder (src/wasm/gbdtHist.ts) against TreeGrower's JavaScript buildHist: the same
@@ -93,8 +92,7 @@ function assertSameModels(binned: BinnedMatrix, js: GbdtModel, wasm: GbdtModel, 
 }
 
 test('the committed histogram kernel is what src/wasm/gbdtHist.ts compiles to, and it runs here', () => {
-  const script = join(__dirname, '..', '..', 'src', 'wasm', 'build.mjs');
-  const out = execFileSync(process.execPath, [script, '--check', 'gbdtHist'], { encoding: 'utf8' });
+  const out = kernelCheck('gbdtHist');
   assert.match(out, /gbdtKernel\.generated\.ts: up to date/);
   assert.ok(gbdtKernelAvailable());
 });

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { fitLinear, predictLinear } from '../../src/engine/models/linear';
 import { linearKernelAvailable } from '../../src/engine/models/linearKernel';
 import type { ModelFeature, ModelTarget, Task } from '../../src/engine/models/types';
 import { createRng } from '../../src/engine/random';
+import { kernelCheck } from './support/wasmCheck';
 
 /**
  * The WebAssembly half of logistic regression's objective (src/wasm/linear.ts) against the JavaScript: the same
@@ -41,8 +40,7 @@ function table(task: Task, rows: number, numeric: number, withCategorical: boole
 }
 
 test('the WebAssembly kernel is what src/wasm/linear.ts compiles to', () => {
-  const script = join(__dirname, '..', '..', 'src', 'wasm', 'build.mjs');
-  const out = execFileSync(process.execPath, [script, '--check', 'linear'], { encoding: 'utf8' });
+  const out = kernelCheck('linear');
   assert.match(out, /up to date/);
 });
 

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { KERNEL_MAX_KEYS, KERNEL_MIN_KEYS, radixSortInKernel } from '../../src/engine/stats/radixKernel';
 import { floatKey, radixSortKeys } from '../../src/engine/stats/summary';
 import { createRng } from '../../src/engine/random';
+import { kernelCheck } from './support/wasmCheck';
 
 test('the WebAssembly kernel is what src/wasm/radixSort.ts compiles to', () => {
-  const script = join(__dirname, '..', '..', 'src', 'wasm', 'build.mjs');
-  const out = execFileSync(process.execPath, [script, '--check', 'radixSort'], { encoding: 'utf8' });
+  const out = kernelCheck('radixSort');
   assert.match(out, /up to date/);
 });
 

@@ -170,7 +170,8 @@ function take(K: Kernel, buf: Buffer, base: number, n: number, stride: number, w
     if (column) column.set(K.f32.subarray(outAt + c * stride, outAt + c * stride + n), r0);
   }
   const label = sink.label;
-  if (label && sink.labelIndex >= 0) {
+  // A sink has a label collector exactly when it has a label column.
+  if (label) {
     const spans = K.spans >> 2;
     for (let i = 0; i < n; i++) {
       let q = base + K.i32[spans + 2 * i];
