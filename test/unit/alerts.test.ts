@@ -12,8 +12,12 @@ import { createRng } from '../../src/engine/random';
 import type { Dataset } from '../../src/engine/dataset';
 import { classLabel, inMemoryDataset } from '../../src/engine/dataset';
 import { analyseDataset } from '../../src/engine/tasks/analyseFile';
-import { alertTable, cleanTable, linearTable, regressionTable, tableToCsv, withLabelCopy, withMissing, withSuspiciousClass } from '../../src/engine/synth/tables';
-import type { AlertTableCode, SynthTable } from '../../src/engine/synth/tables';
+import { alertTable, cleanTable } from '../../src/engine/synth/alertTables';
+import type { AlertTableCode } from '../../src/engine/synth/alertTables';
+import { withLabelCopy, withMissing, withSuspiciousClass } from '../../src/engine/synth/modifiers';
+import { tableToCsv } from '../../src/engine/synth/tableOutput';
+import { linearTable, regressionTable } from '../../src/engine/synth/tables';
+import type { SynthTable } from '../../src/engine/synth/tables';
 import { readBothPaths, tempFiles } from './support/tableFiles';
 import type { TempFiles } from './support/tableFiles';
 

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { boundedEditDistance, findVariants, RARE_COUNT, RARE_SHARE, summariseCategories } from '../../src/engine/stats/categorical';
 import { profileFeature } from '../../src/engine/stats/profile';
-import { alertTable, mixedTypesTable, tableToCsv } from '../../src/engine/synth/tables';
+import { alertTable } from '../../src/engine/synth/alertTables';
+import { mixedTypesTable } from '../../src/engine/synth/mixedTypes';
+import { tableToCsv } from '../../src/engine/synth/tableOutput';
 import { readBothPaths, tempFiles } from './support/tableFiles';
 import type { TempFiles } from './support/tableFiles';
 

@@ -1,27 +1,28 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  brentRoot,
+  fSf,
+  logBeta,
+  regularisedBeta,
+  studentTQuantile,
+  studentTSf,
+  studentTTwoSided,
+} from '../../src/engine/stats/betaFamily';
+import {
   chiSquareCdf,
   chiSquareIsf,
   chiSquareQuantile,
   chiSquareSf,
-  fSf,
-  logBeta,
   logGamma,
-  noncentralChiSquareCdf,
-  noncentralChiSquareSf,
   normalCdf,
   normalQuantile,
   normalSf,
   poissonPmf,
-  regularisedBeta,
   regularisedGammaP,
   regularisedGammaQ,
-  studentTQuantile,
-  studentTSf,
-  studentTTwoSided,
 } from '../../src/engine/stats/distributions';
+import { noncentralChiSquareCdf, noncentralChiSquareSf } from '../../src/engine/stats/noncentralChiSquare';
+import { brentRoot } from '../../src/engine/stats/rootFinding';
 
 /** Relative closeness: |actual − expected| ≤ tol·|expected| (exact match required when expected is 0 or infinite). */
 const rel = (actual: number, expected: number, tol: number, what: string): void => {

@@ -9,7 +9,8 @@ import { CV_MAX_ROWS } from '../../src/engine/models/crossValidation';
 import type { Baseline, ModelInput } from '../../src/engine/models/types';
 import type { Report } from '../../src/engine/report';
 import { analyseDataset } from '../../src/engine/tasks/analyseFile';
-import { linearTable, multiclassTable, regressionTable, tableToDataset, thresholdTable, xorTable } from '../../src/engine/synth/tables';
+import { tableToDataset } from '../../src/engine/synth/tableOutput';
+import { linearTable, multiclassTable, regressionTable, thresholdTable, xorTable } from '../../src/engine/synth/tables';
 import type { SynthTable } from '../../src/engine/synth/tables';
 
 function baselines(table: SynthTable): { report: Report; base: Baseline; linear: Baseline; trees: Baseline } {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { noncentralChiSquareCdf, noncentralChiSquareSf } from '../../src/engine/stats/distributions';
+import { noncentralChiSquareCdf, noncentralChiSquareSf } from '../../src/engine/stats/noncentralChiSquare';
 import {
   chiSquarePower,
   cramersVBound,

@@ -13,21 +13,10 @@ import { classLabel, inMemoryDataset } from '../../src/engine/dataset';
 import { createRng } from '../../src/engine/random';
 import { analyseDataset, analyseFile } from '../../src/engine/tasks/analyseFile';
 import type { AnalyseOptions } from '../../src/engine/tasks/analyseFile';
-import {
-  linearTable,
-  mixedTypesTable,
-  multiclassTable,
-  parityTable,
-  pureNoiseTable,
-  regressionTable,
-  tableToCsv,
-  tableToDataset,
-  withColumn,
-  withNearCopy,
-  withNoiseLabel,
-  withShuffledCopy,
-  xorTable,
-} from '../../src/engine/synth/tables';
+import { mixedTypesTable } from '../../src/engine/synth/mixedTypes';
+import { withColumn, withNearCopy, withNoiseLabel, withShuffledCopy } from '../../src/engine/synth/modifiers';
+import { tableToCsv, tableToDataset } from '../../src/engine/synth/tableOutput';
+import { linearTable, multiclassTable, parityTable, pureNoiseTable, regressionTable, xorTable } from '../../src/engine/synth/tables';
 import type { SynthTable } from '../../src/engine/synth/tables';
 import { tempFiles } from './support/tableFiles';
 import type { TempFiles } from './support/tableFiles';

@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { pearsonR } from '../../src/engine/stats/pearson';
+import { alertTable, cleanTable } from '../../src/engine/synth/alertTables';
+import { mixedTypesTable } from '../../src/engine/synth/mixedTypes';
 import {
-  alertTable,
-  cleanTable,
-  linearTable,
-  mixedTypesTable,
-  multiclassTable,
   NA_MARKERS,
-  parityTable,
-  pureNoiseTable,
-  regressionTable,
-  tableToCsv,
-  tableToDataset,
-  thresholdTable,
   withConflictingRows,
   withDuplicateRows,
   withLabelCopy,
@@ -23,8 +14,9 @@ import {
   withNoiseLabel,
   withShuffledCopy,
   withSuspiciousClass,
-  xorTable,
-} from '../../src/engine/synth/tables';
+} from '../../src/engine/synth/modifiers';
+import { tableToCsv, tableToDataset } from '../../src/engine/synth/tableOutput';
+import { linearTable, multiclassTable, parityTable, pureNoiseTable, regressionTable, thresholdTable, xorTable } from '../../src/engine/synth/tables';
 import type { SynthTable } from '../../src/engine/synth/tables';
 import { generateKryptonite } from '../../src/engine/synth/kryptonite';
 import { readBothPaths, tempFiles } from './support/tableFiles';

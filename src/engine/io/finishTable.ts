@@ -9,9 +9,10 @@ import { DatasetError, makeWarning } from '../errors';
 import type { DatasetWarning } from '../errors';
 import type { TaskRunner } from '../parallel/runner';
 import { featureFields, typeColumns } from './columnTypes';
-import type { NumericProfile, RawColumn } from './columnTypes';
+import type { RawColumn } from './columnTypes';
 import { columnArray } from './csvFast';
 import type { ColumnSink } from './csvFast';
+import type { NumericProfile } from './numericColumns';
 
 export interface FinishContext {
   readonly file: string;

@@ -4,8 +4,8 @@
  * bytes; a text column costs 8 bytes a row plus its distinct texts. Past MAX_TEXT_LEVELS distinct texts the column
  * is identifiers or free text, so new texts are counted but no longer kept.
  */
-import { MAX_TEXT_LEVELS } from './columnTypes';
 import type { TextCells } from './columnTypes';
+import { MAX_TEXT_LEVELS } from './textColumns';
 
 export class TextStore {
   private readonly byText = new Map<string, number>();

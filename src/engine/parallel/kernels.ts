@@ -29,8 +29,8 @@ import { binFeatureKernel } from '../models/binning';
 import type { BinContext, BinResult, BinTask } from '../models/binning';
 import { csvSegmentKernel } from '../io/csvParallel';
 import type { CsvSegmentContext, CsvSegmentParse, CsvSegmentScan, CsvSegmentTask } from '../io/csvParallel';
-import { numberProfileKernel } from '../io/columnTypes';
-import type { NumberProfileContext, NumericProfile } from '../io/columnTypes';
+import { numberProfileKernel } from '../io/numericColumns';
+import type { NumberProfileContext, NumericProfile } from '../io/numericColumns';
 import { parquetChunkKernel } from '../io/parquetChunks';
 import type { ParquetChunkContext, ParquetChunkResult, ParquetChunkTask } from '../io/parquetChunks';
 import { oracleKernel } from '../hypothesis/conjecture';
@@ -47,7 +47,7 @@ export interface KernelMap {
   readonly parquetChunk: { readonly context: ParquetChunkContext; readonly task: ParquetChunkTask; readonly result: ParquetChunkResult };
   /** The XOR conjecture's single-product logistic model over the relevant features (hypothesis/conjecture.ts). */
   readonly oracle: { readonly context: OracleContext; readonly task: OracleTask; readonly result: OracleModel };
-  /** One parsed column's number profile for typing (io/columnTypes.ts). */
+  /** One parsed column's number profile for typing (io/numericColumns.ts). */
   readonly numberProfile: { readonly context: NumberProfileContext; readonly task: { readonly column: number }; readonly result: NumericProfile };
   /** One chunk's co-moment sums of column a with every b ≥ a, for a streamed file (stats/mergeableMoments.ts). */
   readonly coMomentRow: { readonly context: CoMomentContext; readonly task: { readonly a: number }; readonly result: Float64Array };

@@ -1,6 +1,7 @@
 /**
- * Distribution functions for the engine's hypothesis tests: normal, gamma / chi-square, beta / Student t / F, and the noncentral
- * chi-square that effect-size intervals invert. Every function is checked against scipy 1.10 in
+ * Distribution functions for the engine's hypothesis tests: normal, gamma / chi-square. Beta / Student t / F live in
+ * betaFamily.ts, the noncentral chi-square that effect-size intervals invert in noncentralChiSquare.ts, and the root
+ * finding the quantiles share in rootFinding.ts. Every function is checked against scipy 1.10 in
  * test/unit/distributions.test.ts.
  *
  * Conventions, as in scipy.special / scipy.stats: a NaN argument gives NaN; an invalid parameter (a non-positive
@@ -8,18 +9,16 @@
  * features where one degenerate feature must not stop the others. Upper tails (`…Sf`) are computed directly, never as
  * 1 − cdf, so p-values far in the tail keep their relative accuracy.
  */
-
-const EPS = 2.220446049250313e-16;
+import { brentRoot, EPS, expandBracket, polish } from './rootFinding';
 /** Smallest magnitude the Lentz continued fractions let a denominator reach (Numerical Recipes 3rd ed., §5.2). */
-const FPMIN = 1e-300;
-const LN_SQRT_2PI = 0.9189385332046727418; // ½·ln(2π)
-const LN_2PI = 1.8378770664093454836;
+export const FPMIN = 1e-300;
+export const LN_SQRT_2PI = 0.9189385332046727418; // ½·ln(2π)
 const SQRT_HALF = Math.SQRT1_2;
 /**
  * Iteration caps for the series and continued fractions. They converge in O(√max(a, b)) steps (Numerical Recipes
  * 3rd ed., §6.2 and §6.4), so a shape parameter of 10⁸ still needs far fewer; the cap only stops a runaway loop.
  */
-const MAX_ITERATIONS = 1_000_000;
+export const MAX_ITERATIONS = 1_000_000;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Normal
@@ -202,7 +201,7 @@ export function logGamma(x: number): number {
  * accurate computation of binomial probabilities" (2000), builds the Poisson and binomial terms on δ because it
  * carries the small part of ln Γ without the cancellation of lgamma differences.
  */
-function stirlingError(x: number): number {
+export function stirlingError(x: number): number {
   if (x >= 10) {
     const z = 1 / (x * x);
     return (
@@ -222,7 +221,7 @@ function stirlingError(x: number): number {
  * bd0(x, m) = x ln(x/m) + m − x, the deviance term, computed without cancellation when x ≈ m (Loader 2000): with
  * v = (x − m)/(x + m), x ln(x/m) − (x − m) = 2x Σ_{j≥1} v^(2j+1)/(2j + 1) + (x − m) v.
  */
-function deviance(x: number, m: number): number {
+export function deviance(x: number, m: number): number {
   if (Math.abs(x - m) < 0.1 * (x + m)) {
     let v = (x - m) / (x + m);
     let s = (x - m) * v;
@@ -245,7 +244,7 @@ function deviance(x: number, m: number): number {
  * incomplete gamma function otherwise. Loader's (2000) form exp(−δ(a) − bd0(a, m)) / √(2πa) keeps full relative
  * accuracy for a and m in the millions, where exp(a ln m − m − lnΓ(a + 1)) would lose ~10 digits to cancellation.
  */
-function poissonTerm(a: number, m: number): number {
+export function poissonTerm(a: number, m: number): number {
   if (m === 0) return a === 0 ? 1 : 0;
   if (a === 0) return Math.exp(-m);
   if (!Number.isFinite(m)) return 0;
@@ -379,357 +378,4 @@ export function chiSquareIsf(q: number, df: number): number {
   if (q === 0) return Infinity;
   if (q === 1) return 0;
   return q <= 0.5 ? chiSquareUpperInverse(q, df) : chiSquareLowerInverse(1 - q, df);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Beta, Student t, F
-// ---------------------------------------------------------------------------------------------------------------
-
-/**
- * ln B(a, b). For large arguments via Stirling's error so that lnΓ(a) + lnΓ(b) − lnΓ(a + b) does not cancel (the
- * same decomposition as R's lbeta): otherwise, at a = b = 10⁶, one loses six digits.
- */
-export function logBeta(a: number, b: number): number {
-  if (Number.isNaN(a) || Number.isNaN(b) || !(a > 0 && b > 0)) return NaN;
-  const p = Math.min(a, b);
-  const q = Math.max(a, b);
-  if (p >= 10) {
-    const corr = stirlingError(p) + stirlingError(q) - stirlingError(p + q);
-    return -0.5 * Math.log(q) + LN_SQRT_2PI + corr + (p - 0.5) * Math.log(p / (p + q)) + q * Math.log1p(-p / (p + q));
-  }
-  if (q >= 10) {
-    const corr = stirlingError(q) - stirlingError(p + q);
-    return logGamma(p) + corr + p - p * Math.log(p + q) + (q - 0.5) * Math.log1p(-p / (p + q));
-  }
-  return logGamma(p) + logGamma(q) - logGamma(p + q);
-}
-
-/**
- * x^a y^b / B(a, b) with y = 1 − x, through Loader's binomial term: with n = a + b it equals
- * (ab/n)·C(n, a)·x^a·y^b, and C(n, a)·x^a·y^b = exp(δ(n) − δ(a) − δ(b) − bd0(a, nx) − bd0(b, ny))·√(n / (2πab)).
- * Direct exp(a ln x + b ln y − ln B) loses ~10 digits when a, b are in the millions (a t-test on 10⁶ rows).
- */
-function betaPrefix(a: number, b: number, x: number, y: number): number {
-  const n = a + b;
-  if (a < 1e-3 || b < 1e-3 || !Number.isFinite(n)) {
-    return Math.exp(a * Math.log(x) + b * Math.log(y) - logBeta(a, b));
-  }
-  const lc = stirlingError(n) - stirlingError(a) - stirlingError(b) - deviance(a, n * x) - deviance(b, n * y);
-  // ln(2π·a·b/n): log(b/n) rather than log1p(−a/n), which would round a/n ≈ 1 and lose ~1e−10 when b ≪ a.
-  const lf = LN_2PI + Math.log(a) + Math.log(b / n);
-  return ((a * b) / n) * Math.exp(lc - 0.5 * lf);
-}
-
-/** Continued fraction for I_x(a, b) (modified Lentz; Numerical Recipes 3rd ed., §6.4 betacf). */
-function betaContinuedFraction(a: number, b: number, x: number): number {
-  const qab = a + b;
-  const qap = a + 1;
-  const qam = a - 1;
-  let c = 1;
-  let d = 1 - (qab * x) / qap;
-  if (Math.abs(d) < FPMIN) d = FPMIN;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m < MAX_ITERATIONS; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < FPMIN) d = FPMIN;
-    c = 1 + aa / c;
-    if (Math.abs(c) < FPMIN) c = FPMIN;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < FPMIN) d = FPMIN;
-    c = 1 + aa / c;
-    if (Math.abs(c) < FPMIN) c = FPMIN;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) <= EPS) break;
-  }
-  return h;
-}
-
-/**
- * I_x(a, b) given x and y = 1 − x separately, so callers that know y exactly (the t and F tails) do not round it.
- * The continued fraction converges fast for x < (a + 1)/(a + b + 2); beyond, use I_x(a, b) = 1 − I_y(b, a).
- *
- * Accuracy (against mpmath at 40 digits): ~1e−13 relative while a, b < 10⁴. With x → 1 and a in the millions — a t
- * or F tail with 10⁶–10⁸ denominator degrees of freedom — the fraction's own dependence on x costs up to 5e−11 at
- * a = 5·10⁵ and 2e−9 at a = 5·10⁷. Didonato & Morris' BGRAT expansion (TOMS 708) would recover those digits; no
- * p-value needs them.
- */
-function incompleteBeta(a: number, b: number, x: number, y: number): number {
-  if (x <= 0) return 0;
-  if (y <= 0) return 1;
-  if (x < (a + 1) / (a + b + 2)) return (betaPrefix(a, b, x, y) * betaContinuedFraction(a, b, x)) / a;
-  return 1 - (betaPrefix(a, b, x, y) * betaContinuedFraction(b, a, y)) / b;
-}
-
-/** Regularised incomplete beta I_x(a, b) (scipy.special.betainc(a, b, x), same argument order). */
-export function regularisedBeta(a: number, b: number, x: number): number {
-  if (Number.isNaN(a) || Number.isNaN(b) || Number.isNaN(x) || !(a > 0 && b > 0) || x < 0 || x > 1) return NaN;
-  return incompleteBeta(a, b, x, 1 - x);
-}
-
-/** x = df/(df + t²) and y = t²/(df + t²), each without cancellation and without overflowing t² for huge |t|. */
-function tBetaArguments(t: number, df: number): [number, number] {
-  const t2 = t * t;
-  if (t2 > df) {
-    const r = (Math.sqrt(df) / t) ** 2; // df/t², safe for |t| > 1e154
-    return [r / (1 + r), 1 / (1 + r)];
-  }
-  const s = t2 / df;
-  return [1 / (1 + s), s / (1 + s)];
-}
-
-/** One-sided upper tail P(T_df > t) (scipy.stats.t.sf). df = Infinity gives the normal tail. */
-export function studentTSf(t: number, df: number): number {
-  if (Number.isNaN(t) || Number.isNaN(df) || !(df > 0)) return NaN;
-  if (df === Infinity) return normalSf(t);
-  if (t === Infinity) return 0;
-  if (t === -Infinity) return 1;
-  if (t === 0) return 0.5;
-  const [x, y] = tBetaArguments(t, df);
-  const half = 0.5 * incompleteBeta(df / 2, 0.5, x, y);
-  return t > 0 ? half : 1 - half;
-}
-
-/** Two-sided P(|T_df| ≥ |t|) = I_{df/(df+t²)}(df/2, ½), the p-value of scipy's t-based tests. */
-export function studentTTwoSided(t: number, df: number): number {
-  if (Number.isNaN(t) || Number.isNaN(df) || !(df > 0)) return NaN;
-  if (df === Infinity) return Math.min(1, 2 * normalSf(Math.abs(t)));
-  if (!Number.isFinite(t)) return 0;
-  if (t === 0) return 1;
-  const [x, y] = tBetaArguments(t, df);
-  return Math.min(1, incompleteBeta(df / 2, 0.5, x, y));
-}
-
-function studentTPdf(t: number, df: number): number {
-  return Math.exp(-0.5 * (df + 1) * Math.log1p((t * t) / df) - 0.5 * Math.log(df) - logBeta(df / 2, 0.5));
-}
-
-/** t > 0 with P(T_df > t) = q for q < ½, solved in u = ln t, where ln q is almost linear in the tail (∝ −df·u). */
-function studentTUpperInverse(q: number, df: number): number {
-  const target = Math.log(q);
-  const g = (u: number): number => target - Math.log(studentTSf(Math.exp(u), df));
-  const u0 = Math.log(Math.max(normalQuantile(1 - q), 1e-3));
-  const bracket = expandBracket(g, u0 - 1, u0 + 1, 1);
-  if (bracket === null) return NaN;
-  const t = Math.exp(brentRoot(g, bracket[0], bracket[1]));
-  return polish(t, (v) => q - studentTSf(v, df), (v) => studentTPdf(v, df));
-}
-
-/** Student t quantile (scipy.stats.t.ppf). Called with a small p (e.g. α/2) it stays accurate in the tail. */
-export function studentTQuantile(p: number, df: number): number {
-  if (Number.isNaN(p) || Number.isNaN(df) || !(df > 0) || p < 0 || p > 1) return NaN;
-  if (df === Infinity) return normalQuantile(p);
-  if (p === 0) return -Infinity;
-  if (p === 1) return Infinity;
-  if (p === 0.5) return 0;
-  return p < 0.5 ? -studentTUpperInverse(p, df) : studentTUpperInverse(1 - p, df);
-}
-
-/** P(F_{d1,d2} > f) (scipy.stats.f.sf) = I_{d2/(d2 + d1 f)}(d2/2, d1/2). d2 = Infinity gives χ²_{d1}/d1. */
-export function fSf(f: number, d1: number, d2: number): number {
-  if (Number.isNaN(f) || Number.isNaN(d1) || Number.isNaN(d2) || !(d1 > 0 && d2 > 0) || d1 === Infinity) return NaN;
-  if (f <= 0) return 1;
-  if (f === Infinity) return 0;
-  if (d2 === Infinity) return chiSquareSf(d1 * f, d1);
-  const s = d1 * f;
-  const x = d2 / (d2 + s);
-  const y = s / (d2 + s);
-  return incompleteBeta(d2 / 2, d1 / 2, x, y);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Noncentral chi-square
-// ---------------------------------------------------------------------------------------------------------------
-
-/**
- * The noncentral χ²(df, λ) is a Poisson(λ/2) mixture of central χ²(df + 2j):
- *   F(x) = Σ_j w_j P(df/2 + j, x/2),  w_j = e^(−λ/2) (λ/2)^j / j!.
- * The sum starts at the Poisson mode k = ⌊λ/2⌋ (one incomplete gamma there) and walks outwards with the recurrence
- * P(a + 1, y) = P(a, y) − y^a e^(−y)/Γ(a + 1), the scheme of Boost's non_central_chi_squared (after Ding 1992 and
- * Benton & Krishnamoorthy 2003). Each term y^a e^(−y)/Γ(a + 1) and each weight is computed afresh with Loader's
- * formula rather than by the multiplicative recurrence, so nothing underflows or drifts over 10⁴ steps.
- *
- * The lower tail sums P and the upper tail sums Q = 1 − P: the recurrence adds in one direction and subtracts in the
- * other, and the subtractive side only ever meets terms smaller than the one at the mode, so each tail keeps its
- * relative accuracy (≈ 1e−13 at λ = 10⁴). A direction stops when a bound on the rest of the sum — the remaining
- * Poisson mass (a geometric bound) times the largest P or Q still to come — is below 1e−16 of the sum.
- */
-function noncentralChiSquareTail(x: number, df: number, lambda: number, upper: boolean): number {
-  if (Number.isNaN(x) || Number.isNaN(df) || Number.isNaN(lambda)) return NaN;
-  if (!(df > 0) || !(lambda >= 0) || df === Infinity || lambda === Infinity) return NaN;
-  if (x <= 0) return upper ? 1 : 0;
-  if (x === Infinity) return upper ? 0 : 1;
-  if (lambda === 0) return upper ? chiSquareSf(x, df) : chiSquareCdf(x, df);
-  const a = df / 2;
-  const y = x / 2;
-  const mu = lambda / 2;
-  const k = Math.floor(mu);
-  const gk = upper ? regularisedGammaQ(a + k, y) : regularisedGammaP(a + k, y);
-  let sum = poissonPmf(k, mu) * gk;
-  const tolerance = 1e-16;
-
-  // Forward: j = k + 1, k + 2, …  P decreases (subtract), Q increases (add).
-  let g = gk;
-  for (let j = k + 1; j < k + MAX_ITERATIONS; j++) {
-    const t = poissonTerm(a + j - 1, y);
-    g = upper ? Math.min(1, g + t) : Math.max(0, g - t);
-    const w = poissonPmf(j, mu);
-    sum += w * g;
-    // Σ_{i>j} w_i ≤ w_j · r/(1 − r'), r = μ/(j + 1), r' = μ/(j + 2) < 1 since j > μ.
-    const poissonRest = (w * (mu / (j + 1))) / (1 - mu / (j + 2));
-    const rest = poissonRest * (upper ? 1 : g);
-    if (rest <= tolerance * sum || rest === 0) break;
-  }
-
-  // Backward: j = k − 1, …, 0.  P increases (add), Q decreases (subtract).
-  g = gk;
-  for (let j = k - 1; j >= 0; j--) {
-    const t = poissonTerm(a + j, y);
-    g = upper ? Math.max(0, g - t) : Math.min(1, g + t);
-    const w = poissonPmf(j, mu);
-    sum += w * g;
-    if (j === 0) break;
-    // Σ_{i<j} w_i ≤ w_j · r/(1 − r'), r = j/μ, r' = (j − 1)/μ < 1 since j ≤ μ.
-    const poissonRest = (w * (j / mu)) / (1 - (j - 1) / mu);
-    const rest = poissonRest * (upper ? g : 1);
-    if (rest <= tolerance * sum || rest === 0) break;
-  }
-  return Math.min(1, sum);
-}
-
-/** P(χ²_df(λ) ≤ x) for noncentrality λ (scipy.stats.ncx2.cdf). Tested to λ = 10⁴, df = 500. */
-export function noncentralChiSquareCdf(x: number, df: number, lambda: number): number {
-  return noncentralChiSquareTail(x, df, lambda, false);
-}
-
-/** P(χ²_df(λ) > x) (scipy.stats.ncx2.sf), summed directly, so power near 0 and p-values near 0 stay accurate. */
-export function noncentralChiSquareSf(x: number, df: number, lambda: number): number {
-  return noncentralChiSquareTail(x, df, lambda, true);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Root finding (shared by the quantiles here and the noncentrality inversion)
-// ---------------------------------------------------------------------------------------------------------------
-
-/**
- * A root of f in [lo, hi] by Brent's method (Brent 1973, ch. 4; the zbrent of Numerical Recipes 3rd ed., §9.3): secant
- * and inverse quadratic steps guarded by bisection, so it never leaves the bracket and converges superlinearly on
- * smooth functions. Stops when the bracket is narrower than 4·ε·|x| + absTolerance. Needs f(lo), f(hi) of opposite
- * signs (or one of them zero); NaN otherwise.
- */
-export function brentRoot(f: (x: number) => number, lo: number, hi: number, absTolerance = 0, maxIterations = 300): number {
-  let a = lo;
-  let b = hi;
-  let fa = f(a);
-  let fb = f(b);
-  if (fa === 0) return a;
-  if (fb === 0) return b;
-  if (Number.isNaN(fa) || Number.isNaN(fb) || (fa > 0) === (fb > 0)) return NaN;
-  let c = b;
-  let fc = fb;
-  let d = b - a;
-  let e = d;
-  for (let iteration = 0; iteration < maxIterations; iteration++) {
-    if ((fb > 0 && fc > 0) || (fb < 0 && fc < 0)) {
-      c = a;
-      fc = fa;
-      d = b - a;
-      e = d;
-    }
-    if (Math.abs(fc) < Math.abs(fb)) {
-      a = b;
-      b = c;
-      c = a;
-      fa = fb;
-      fb = fc;
-      fc = fa;
-    }
-    const tol = 2 * EPS * Math.abs(b) + 0.5 * absTolerance;
-    const xm = 0.5 * (c - b);
-    if (Math.abs(xm) <= tol || fb === 0) return b;
-    if (Math.abs(e) >= tol && Math.abs(fa) > Math.abs(fb)) {
-      const s = fb / fa;
-      let p: number;
-      let q: number;
-      if (a === c) {
-        p = 2 * xm * s;
-        q = 1 - s;
-      } else {
-        const qa = fa / fc;
-        const r = fb / fc;
-        p = s * (2 * xm * qa * (qa - r) - (b - a) * (r - 1));
-        q = (qa - 1) * (r - 1) * (s - 1);
-      }
-      if (p > 0) q = -q;
-      p = Math.abs(p);
-      if (2 * p < Math.min(3 * xm * q - Math.abs(tol * q), Math.abs(e * q))) {
-        e = d;
-        d = p / q;
-      } else {
-        d = xm;
-        e = d;
-      }
-    } else {
-      d = xm;
-      e = d;
-    }
-    a = b;
-    fa = fb;
-    b += Math.abs(d) > tol ? d : xm > 0 ? tol : -tol;
-    fb = f(b);
-    if (Number.isNaN(fb)) return NaN;
-  }
-  return b;
-}
-
-/**
- * Widen [lo, hi] (doubling the step away from the side that has the wrong sign) until g changes sign; for monotone g.
- * g(−∞ side) and g(+∞ side) must have opposite signs. Returns null if 200 doublings do not find a sign change.
- */
-function expandBracket(g: (x: number) => number, lo: number, hi: number, step: number): [number, number] | null {
-  let glo = g(lo);
-  let ghi = g(hi);
-  let s = step;
-  for (let i = 0; i < 200; i++) {
-    if (Number.isNaN(glo) || Number.isNaN(ghi)) return null;
-    if ((glo > 0) !== (ghi > 0) || glo === 0 || ghi === 0) return [lo, hi];
-    // Same sign at both ends: move towards the side where the function is nearer zero.
-    if (Math.abs(glo) < Math.abs(ghi)) {
-      hi = lo;
-      ghi = glo;
-      lo -= s;
-      glo = g(lo);
-    } else {
-      lo = hi;
-      glo = ghi;
-      hi += s;
-      ghi = g(hi);
-    }
-    s *= 2;
-  }
-  return null;
-}
-
-/** Two guarded Newton steps on h(x) = 0 with h' = dh: Brent in a log scale stops at ~1e−13, Newton restores ~1e−16. */
-function polish(x: number, h: (x: number) => number, dh: (x: number) => number): number {
-  let best = x;
-  let hBest = Math.abs(h(x));
-  for (let i = 0; i < 2 && hBest > 0; i++) {
-    const slope = dh(best);
-    if (!(slope > 0) || !Number.isFinite(slope)) break;
-    const next = best - h(best) / slope;
-    if (!(next > 0) || !Number.isFinite(next)) break;
-    const hNext = Math.abs(h(next));
-    if (!(hNext < hBest)) break;
-    best = next;
-    hBest = hNext;
-  }
-  return best;
 }

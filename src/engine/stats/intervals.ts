@@ -2,7 +2,7 @@
  * Confidence intervals: a proportion (Wilson), a mean (Student t) and anything else (percentile bootstrap).
  */
 import type { Rng } from '../random';
-import { studentTQuantile } from './distributions';
+import { studentTQuantile } from './betaFamily';
 
 /** z for a two-sided 95 % interval: Φ⁻¹(0.975). */
 const Z95 = 1.959963984540054;

@@ -17,14 +17,9 @@
  *   Sage QASS 140. For Kruskal–Wallis, H/(n − 1) is the ε² of Kelley (1935) as used by Tomczak & Tomczak (2014), and
  *   E[H] ≈ df + λ, so λ/(n − 1) is the effect with the null bias df/(n − 1) removed.
  */
-import {
-  brentRoot,
-  chiSquareCdf,
-  chiSquareIsf,
-  chiSquareSf,
-  noncentralChiSquareCdf,
-  noncentralChiSquareSf,
-} from './distributions';
+import { chiSquareCdf, chiSquareIsf, chiSquareSf } from './distributions';
+import { noncentralChiSquareCdf, noncentralChiSquareSf } from './noncentralChiSquare';
+import { brentRoot } from './rootFinding';
 
 export interface NoncentralityInterval {
   /** Lower confidence bound for λ; 0 when the statistic is below the central (1 + level)/2 quantile. */

@@ -3,7 +3,7 @@
  * where both values are finite (pairwise deletion, as pandas' DataFrame.corr and the correlation matrix in
  * correlation.ts).
  */
-import { studentTTwoSided } from './distributions';
+import { studentTTwoSided } from './betaFamily';
 
 export interface PearsonResult {
   /** r in [−1, 1]; NaN when a column is constant on the complete rows or fewer than two rows are complete. */
