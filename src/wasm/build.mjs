@@ -8,6 +8,7 @@
 //   crossSums.ts → src/engine/stats/crossSumsKernel.generated.ts (the correlation matrix's cross sums)
 //   csvNumbers.ts → src/engine/io/csvNumbersKernel.generated.ts (the CSV fast path's plain lines)
 //   radixSort.ts → src/engine/stats/radixSortKernel.generated.ts (the profile's sort of float keys)
+//   termPairs.ts → src/engine/sparsity/termPairsKernel.generated.ts (the L1 gradient's pairs and single terms)
 //
 // `npm run build:kernel` regenerates them; `node src/wasm/build.mjs --check [name …]` exits 1 when a committed
 // module is not what its source compiles to (test/unit/denseWasm.test.ts, test/unit/gbdtWasm.test.ts).
@@ -56,6 +57,13 @@ export const KERNELS = [
     source: join(here, 'radixSort.ts'),
     generated: join(here, '..', 'engine', 'stats', 'radixSortKernel.generated.ts'),
     constant: 'RADIX_SORT_KERNEL_WASM',
+    flags: [...ASC_FLAGS, '--importMemory', '--noExportMemory'],
+  },
+  {
+    name: 'termPairs',
+    source: join(here, 'termPairs.ts'),
+    generated: join(here, '..', 'engine', 'sparsity', 'termPairsKernel.generated.ts'),
+    constant: 'TERM_PAIRS_KERNEL_WASM',
     flags: [...ASC_FLAGS, '--importMemory', '--noExportMemory'],
   },
   {

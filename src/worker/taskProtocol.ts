@@ -220,7 +220,9 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
       c.stored.every((x) => x === null || x instanceof Float32Array) &&
       Array.isArray(c.gathered) &&
       c.gathered.every((x) => x === null || x instanceof Float32Array) &&
-      c.residual instanceof Float64Array,
+      c.residual instanceof Float64Array &&
+      isCount(c.key) &&
+      isCount(c.pass),
     task: (t, c) => isRecord(t) && isCount(t.from) && isCount(t.to) && t.from <= t.to && t.to <= (c.terms as unknown[]).length,
   },
   rowHash: {

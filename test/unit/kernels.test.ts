@@ -112,8 +112,10 @@ test('a thread refuses a batch whose context or tasks do not fit its kernel', ()
   assert.equal(isPoolToThread({ ...parquet, tasks: [{ ...chunk, rows: 101 }] }), false, 'rows past the end of the column');
   assert.equal(isPoolToThread({ ...parquet, tasks: [{ ...chunk, column: 1 }] }), false, 'a column that is not read here');
   assert.equal(isPoolToThread({ ...parquet, context: { ...parquet.context, columns: [new Float32Array(100)] } }), false, 'a column outside shared memory');
-  const dots = { type: 'batch', kind: 'termDots', batch: 2, claim, cancel, context: { terms: [[0], [0, 1]], stored: [null, null], gathered: columns, residual: new Float64Array(4) }, tasks: [{ from: 0, to: 2 }] };
+  const dots = { type: 'batch', kind: 'termDots', batch: 2, claim, cancel, context: { terms: [[0], [0, 1]], stored: [null, null], gathered: columns, residual: new Float64Array(4), key: 7, pass: 0 }, tasks: [{ from: 0, to: 2 }] };
   assert.equal(isPoolToThread(dots), true);
+  assert.equal(isPoolToThread({ ...dots, context: { ...dots.context, key: undefined } }), false, 'no store key for the pair kernel');
+  assert.equal(isPoolToThread({ ...dots, context: { ...dots.context, pass: -1 } }), false, 'a negative gradient pass');
   assert.equal(isPoolToThread({ ...dots, tasks: [{ from: 0, to: 3 }] }), false, 'terms past the end');
   assert.equal(isPoolToThread({ ...dots, context: { ...dots.context, stored: [null] } }), false, 'a stored list of the wrong length');
 });

@@ -12,7 +12,7 @@ test('termDotsKernel: runs of four pairs, four stored terms, singles and rebuilt
   // Five pairs in a row (one run of four and a leftover), a single, four stored triples, a rebuilt triple, two pairs.
   const terms: number[][] = [[0, 1], [0, 2], [1, 3], [2, 4], [3, 5], [4], [0, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5], [0, 2, 4], [1, 5], [0, 5]];
   const stored = terms.map((m, t) => (t >= 6 && t <= 9 ? storedColumn(m) : null));
-  const got = termDotsKernel({ terms, stored, gathered, residual }, { from: 0, to: terms.length });
+  const got = termDotsKernel({ terms, stored, gathered, residual, key: 1, pass: 0 }, { from: 0, to: terms.length });
   terms.forEach((members, t) => {
     let sum = 0;
     const x = stored[t];
@@ -29,5 +29,5 @@ test('termDotsKernel: runs of four pairs, four stored terms, singles and rebuilt
     assert.equal(got[t], sum, `term ${t} (${members})`);
   });
   // A range that starts inside a run of pairs.
-  assert.deepEqual(termDotsKernel({ terms, stored, gathered, residual }, { from: 2, to: 7 }), got.subarray(2, 7));
+  assert.deepEqual(termDotsKernel({ terms, stored, gathered, residual, key: 1, pass: 0 }, { from: 2, to: 7 }), got.subarray(2, 7));
 });

@@ -164,7 +164,7 @@ function columnAlerts(dataset: Dataset, profiles: readonly FeatureProfile[]): Al
         evidence: { skewness: f.stats.skewness },
       });
     }
-    if (f.type === 'numeric') {
+    if (f.type === 'numeric' && mayBeMostlyZero(f, dataset.columns[j])) {
       const zeros = countZeros(dataset.columns[j]);
       if (f.stats.count > 0 && zeros / f.stats.count > MANY_ZEROS_SHARE) {
         alerts.push({
@@ -186,6 +186,16 @@ function discreteModeShare(f: FeatureProfile): number | null {
   return null;
 }
 
+/**
+ * Whether more than half of a column's present values could be 0. When they are, the sorted middle value is 0 and so
+ * is the median (type 7 interpolates between two zeros); a profile of this very column with another median rules it
+ * out without counting. (A profile of other rows, such as a streamed file's, does not, so the zeros are counted.)
+ */
+function mayBeMostlyZero(f: FeatureProfile, col: Float32Array): boolean {
+  const median = f.stats.quantiles?.p50;
+  return median === undefined || median === 0 || f.stats.count + f.stats.missing !== col.length;
+}
+
 function countZeros(col: Float32Array): number {
   let z = 0;
   for (let i = 0; i < col.length; i++) if (col[i] === 0) z++;
@@ -196,12 +206,15 @@ function countZeros(col: Float32Array): number {
 // Pairs of features: identical and highly correlated.
 // ---------------------------------------------------------------------------------------------------------------
 
+/** Rows of the quick first hash that sorts out columns which cannot be identical. */
+const HEAD_ROWS = 64;
+
 /**
- * A column's bits hashed in four interleaved FNV lanes (rows i ≡ 0 … 3 mod 4; four independent chains go four times
+ * A column's bits (its first `rows`) hashed in four interleaved FNV lanes (rows i ≡ 0 … 3 mod 4; four independent chains go four times
  * as fast as one), then the lanes and the length mixed. Equal columns hash equal; a collision only costs a comparison.
  */
-function columnHash(col: Float32Array): number {
-  const bits = new Uint32Array(col.buffer, col.byteOffset, col.length);
+function columnHash(col: Float32Array, rows = col.length): number {
+  const bits = new Uint32Array(col.buffer, col.byteOffset, Math.min(rows, col.length));
   const n = bits.length;
   let h0 = 0x811c9dc5;
   let h1 = 0x811c9dc5;
@@ -222,14 +235,25 @@ function columnHash(col: Float32Array): number {
 
 function pairAlerts(dataset: Dataset, correlation: CorrelationMatrix): Alert[] {
   const alerts: Alert[] = [];
-  // Identical columns: equal hash first, then compared value by value.
-  const byHash = new Map<number, number[]>();
+  // Identical columns: equal first values, then equal hash, then compared value by value. Only columns that share
+  // their first rows' bits with another are hashed whole (identical columns share them; most others differ early).
+  const byHead = new Map<number, number[]>();
   dataset.columns.forEach((col, j) => {
-    const h = columnHash(col);
-    const list = byHash.get(h) ?? [];
+    const h = columnHash(col, HEAD_ROWS);
+    const list = byHead.get(h) ?? [];
     list.push(j);
-    byHash.set(h, list);
+    byHead.set(h, list);
   });
+  const byHash = new Map<number, number[]>();
+  for (const group of byHead.values()) {
+    if (group.length < 2) continue;
+    for (const j of group) {
+      const h = columnHash(dataset.columns[j]);
+      const list = byHash.get(h) ?? [];
+      list.push(j);
+      byHash.set(h, list);
+    }
+  }
   const identical = new Set<string>();
   for (const list of byHash.values()) {
     for (let a = 0; a < list.length; a++) {

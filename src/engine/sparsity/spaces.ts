@@ -10,6 +10,7 @@ import type { LogisticSpace, SquaredSpace } from './path';
 import { popcount, productTransform } from './transform';
 import { gatherValues, multiplyValues } from './termValues';
 import type { TermValues } from './termValues';
+import { kernelTerm, newTermStoreKey, pairDotsInKernel } from './termPairs';
 
 type Part = 'train' | 'validation' | 'test';
 /** A space without its units and loss: what the cell and row variants share. */
@@ -219,7 +220,11 @@ export function termStore(
       }
   }
   const sharedResidual = newSharedFloat64(W);
-  const context = (residual: Float64Array): TermDotsContext => ({ terms, stored, gathered, residual });
+  // The threads keep this store's values laid out for the pair kernel (termPairs.ts) under its key, and the residual
+  // of the gradient numbered `pass`.
+  const key = newTermStoreKey();
+  let pass = 0;
+  const context = (residual: Float64Array): TermDotsContext => ({ terms, stored, gathered, residual, key, pass: pass++ });
   // Term blocks per thread: enough that a thread finishing early takes another (terms differ in degree and cost).
   const parallel = runner !== undefined && runner.threads > 1 && terms.length >= 8;
   return {
@@ -289,6 +294,10 @@ export interface TermDotsContext {
   /** Per feature position, its training rows' values (null where no term uses the feature). */
   readonly gathered: readonly (Float32Array | null)[];
   readonly residual: Float64Array;
+  /** The store's identity: a thread lays its values out for the pair kernel once per key (termPairs.ts). */
+  readonly key: number;
+  /** The gradient: a thread copies the residual into the pair kernel once per pass. */
+  readonly pass: number;
 }
 
 export interface TermDotsTask {
@@ -301,14 +310,27 @@ function isPair(terms: TermDotsContext['terms'], stored: TermDotsContext['stored
   return !stored[t] && terms[t].length === 2;
 }
 
-/** Σ_u x_t[u]·residual[u] for the terms from…to − 1, rows added in order (the same bits on any thread). */
+/**
+ * Σ_u x_t[u]·residual[u] for the terms from…to − 1, rows added in order (the same bits on any thread). Terms of degree 1
+ * and 2 go to the WebAssembly pair kernel when it takes them (termPairs.ts; the same bits); the loops below are the
+ * reference, and take the rest.
+ */
 export function termDotsKernel(context: TermDotsContext, task: TermDotsTask): Float64Array {
+  const out = new Float64Array(task.to - task.from);
+  return termDotsJs(context, task, out, pairDotsInKernel(context, task, out));
+}
+
+/** termDotsKernel's JavaScript: every term, or (`skipKernelTerms`) those the pair kernel did not take. */
+export function termDotsJs(context: TermDotsContext, task: TermDotsTask, out: Float64Array, skipKernelTerms = false): Float64Array {
   const { terms, stored, gathered, residual } = context;
   const W = residual.length;
-  const out = new Float64Array(task.to - task.from);
   let scratch: Float64Array | null = null;
   let t = task.from;
   while (t < task.to) {
+    if (skipKernelTerms && kernelTerm(context, t)) {
+      t++;
+      continue;
+    }
     const x0 = stored[t];
     if (x0 && t + 3 < task.to && stored[t + 1] && stored[t + 2] && stored[t + 3]) {
       // Four stored terms per pass over the residual: each dot product still adds its rows in order (the same bits

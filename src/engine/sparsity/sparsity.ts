@@ -126,17 +126,13 @@ export function analyseSparsity(dataset: Dataset, features: readonly FeatureProf
   }
 
   // Rows with a label and every feature present; the others cannot enter a product term.
-  const labels = Int32Array.from(label.values);
+  const labels = label.values.slice();
   let dropped = 0;
-  for (let i = 0; i < dataset.rows; i++) {
-    if (labels[i] < 0) continue;
-    for (let j = 0; j < p; j++) {
-      if (!Number.isFinite(dataset.columns[j][i])) {
-        labels[i] = -1;
-        dropped++;
-        break;
-      }
-    }
+  for (let j = 0; j < p; j++) {
+    const col = dataset.columns[j];
+    // A column whose profile counted a finite value in every row has nothing to drop (its count excludes NaN and ±Inf).
+    if (features[j]?.stats.count === col.length) continue;
+    dropped += dropNonFinite(col, labels);
   }
   const split = splitRows(labels, dataset.rows, seed);
   const rowsUsed = split.train.length + split.validation.length + split.test.length;
@@ -534,4 +530,19 @@ function range(n: number): number[] {
 function fmtNum(x: number): string {
   const a = Math.abs(x);
   return a !== 0 && (a < 1e-3 || a >= 1e6) ? x.toExponential(3) : Number(x.toPrecision(5)).toString();
+}
+
+/**
+ * Marks with −1 the labelled rows where `col` is not a finite number; returns how many it marked. Column by column
+ * (a walk down each array, in a small function V8 optimises), each row counted once: the first column that marks it.
+ */
+function dropNonFinite(col: Float32Array, labels: Int32Array): number {
+  let dropped = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] >= 0 && !Number.isFinite(col[i])) {
+      labels[i] = -1;
+      dropped++;
+    }
+  }
+  return dropped;
 }

@@ -210,6 +210,11 @@ export function analyseDataset(input: Dataset, options: AnalyseOptions = {}, loa
   let labelSections: Pick<Report, 'baselines' | 'baselineReading' | 'relevance'> = {};
   let baselinesMs: number | undefined;
   let relevanceMs: number | undefined;
+  // The data-quality checks run here, in this thread, while a thread fits the speculative oracle above: the conjecture
+  // below would otherwise wait for that fit.
+  signal?.throwIfAborted();
+  options.onProgress?.('alerts', 0, 'Data-quality checks');
+  const alerts = finishAlerts();
   if (label && finishRelevance) {
     const result = finishRelevance(parityInput);
     features = profiles.map((f, j) => ({ ...f, relevance: result.features[j].relevance, relevanceEvidence: result.features[j].evidence }));
@@ -238,9 +243,6 @@ export function analyseDataset(input: Dataset, options: AnalyseOptions = {}, loa
     analyses.push({ id: 'baselines', status: 'skipped', note: why }, { id: 'relevance', status: 'skipped', note: why }, { id: 'hypotheses', status: 'skipped', note: why });
   }
 
-  signal?.throwIfAborted();
-  options.onProgress?.('alerts', 0, 'Data-quality checks');
-  const alerts = finishAlerts();
   // A wrong guess's fit still holds its batch: collect it (it has long been running) and let it go.
   if (speculative && !speculative.used()) speculative.collect();
   analyses.push({ id: 'alerts', status: 'done', note: null });
