@@ -83,3 +83,22 @@ test('--task overrides the inferred task, and refuses what the values cannot be'
   assert.equal(labelFromStrings('y', 0, ['a', 'b', 'c'], 'f.csv').label?.task, 'multiclass');
   assert.equal(labelFromStrings('y', 0, ['a', 'b', 'a'], 'f.csv').label?.task, 'binary');
 });
+
+test('labelFromNumbers: eight distinct values and nine give the same classes, counts and codes as a Map would (0 and −0 one class)', () => {
+  // Integer classes 0…8 in a scrambled order, each thrice, −0 among the zeros, NaN and ±Infinity missing.
+  const rows: number[] = [];
+  for (let r = 0; r < 3; r++) for (const v of [5, 2, 7, 0, 3, 8, 1, 6, 4]) rows.push(r === 1 && v === 0 ? -0 : v);
+  rows.splice(4, 0, NaN, Infinity, -Infinity);
+  for (const k of [8, 9]) {
+    const values = rows.filter((v) => !Number.isFinite(v) || v < k);
+    const { label } = labelFromNumbers('y', 0, values, 'f.csv', 'multiclass');
+    assert.ok(label);
+    assert.deepEqual(label.classes, Array.from({ length: k }, (_, c) => String(c)));
+    assert.deepEqual(label.counts, new Array(k).fill(3));
+    assert.equal(label.missing, 3);
+    assert.deepEqual(Array.from(label.values), values.map((v) => (Number.isFinite(v) ? v + 0 : -1)));
+  }
+  // A non-integer value anywhere makes the kind 'number', seen at its first row.
+  const half = labelFromNumbers('y', 0, [1, 0, 1, 0.5, 0, 1, 0, 0.5, 1, 0, 1, 0, 1, 0, 0.5], 'f.csv');
+  assert.equal(half.label?.kind, 'number');
+});

@@ -30,6 +30,8 @@ export interface AlertInput {
   readonly runner?: TaskRunner;
   /** Checked between the checks and per feature of the leak check. */
   readonly signal?: CancelSignal;
+  /** The row hashes, when the caller started them earlier (startRowHashes over the same columns). */
+  readonly rowHashes?: () => Float64Array;
 }
 
 /** ydata-profiling: a categorical column with more than 50 distinct values is high-cardinality. */
@@ -58,7 +60,7 @@ export const IMBALANCE_SHARE = 0.05;
 export function startAlerts(input: AlertInput): () => Alert[] {
   const { dataset, profiles, signal } = input;
   signal?.throwIfAborted();
-  const hashes = dataset.rows >= 2 && dataset.columns.length > 0 ? startRowHashes(dataset.columns, dataset.rows, input.runner, signal) : null;
+  const hashes = dataset.rows >= 2 && dataset.columns.length > 0 ? (input.rowHashes ?? startRowHashes(dataset.columns, dataset.rows, input.runner, signal)) : null;
   const leaks = startLeakScores(dataset, profiles, input.runner, signal);
   return () => {
     const alerts: Alert[] = [];

@@ -51,6 +51,8 @@ function leakCuts(col: Float32Array, count: number): Float64Array {
   // Every stride-th present value (the 0th, the stride-th, …), counted down rather than by a modulo per cell.
   const picked = new Float32Array(Math.floor(Math.max(0, count - 1) / stride) + 1);
   let m = 0;
+  // Every value present (count is of the finite ones): the k-th pick is row k·stride, read without a pass.
+  if (count === col.length) for (; m < picked.length; m++) picked[m] = col[m * stride];
   for (let i = 0, wait = 0; i < col.length && m < picked.length; i++) {
     const v = col[i];
     if (v !== v) continue;

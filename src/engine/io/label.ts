@@ -75,11 +75,13 @@ export function labelFromNumbers(
   task?: LabelTask,
 ): LabelBuild {
   const warnings: DatasetWarning[] = [];
-  const distinct = new Map<number, number>();
-  let missing = 0;
-  let firstNonInteger = -1;
+  // Few distinct values (a class label, mostly): one pass with a short list instead of a Map lookup per row.
+  const few = fewDistinct(values);
+  const distinct = few ? new Map<number, number>(few.keys.map((key, t) => [key, few.counts[t]])) : new Map<number, number>();
+  let missing = few?.missing ?? 0;
+  let firstNonInteger = few?.firstNonInteger ?? -1;
   let many = false;
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0; i < (few ? 0 : values.length); i++) {
     const v = values[i];
     if (!Number.isFinite(v)) {
       missing++;
@@ -125,12 +127,57 @@ export function labelFromNumbers(
   const keys = [...distinct.keys()].sort((a, b) => a - b);
   const code = new Map<number, number>(keys.map((key, i) => [key, i]));
   const out = new Int32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    out[i] = Number.isFinite(v) ? (code.get(v) ?? -1) : -1;
-  }
+  if (keys.length <= FEW) codesOfFew(values, keys, out);
+  else
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      out[i] = Number.isFinite(v) ? (code.get(v) ?? -1) : -1;
+    }
   const kind = firstNonInteger >= 0 ? 'number' : 'integer';
   return finish(name, sourceColumn, out, keys.map(String), keys.map((key) => distinct.get(key) ?? 0), kind, missing, file, warnings, chosen, evidence, task !== undefined);
+}
+
+/** At most this many distinct values are kept in fewDistinct's list. */
+const FEW = 8;
+
+/**
+ * labelFromNumbers' first pass when the finite values take at most FEW distinct values: those values in order of
+ * first appearance with their counts (what the Map would hold), the non-finite count and the first non-integer row;
+ * null as soon as a (FEW + 1)-th value appears. (=== equates 0 and −0, as the Map's keys do.)
+ */
+function fewDistinct(values: ArrayLike<number>): { keys: number[]; counts: number[]; missing: number; firstNonInteger: number } | null {
+  const keys: number[] = [];
+  const counts: number[] = [];
+  let missing = 0;
+  let firstNonInteger = -1;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) {
+      missing++;
+      continue;
+    }
+    let j = 0;
+    while (j < keys.length && keys[j] !== v) j++;
+    if (j < keys.length) {
+      counts[j]++;
+      continue;
+    }
+    if (keys.length === FEW) return null;
+    keys.push(v);
+    counts.push(1);
+    if (firstNonInteger < 0 && !Number.isInteger(v)) firstNonInteger = i;
+  }
+  return { keys, counts, missing, firstNonInteger };
+}
+
+/** out[i] = the position of values[i] among the sorted `keys` (at most FEW), −1 where it is not finite. */
+function codesOfFew(values: ArrayLike<number>, keys: readonly number[], out: Int32Array): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    let c = -1;
+    if (Number.isFinite(v)) for (let t = 0; t < keys.length; t++) if (keys[t] === v) c = t;
+    out[i] = c;
+  }
 }
 
 function regressionLabel(

@@ -7,6 +7,8 @@ import { normalQuantile } from './distributions';
 export interface ModeOptions {
   /** Kernel bandwidth; default Silverman's robust rule of thumb. */
   readonly bandwidth?: number;
+  /** Σ sorted, added in order, when the caller has it (summariseSortedWithSum): Silverman's rule then skips that pass. */
+  readonly sum?: number;
 }
 
 /** Ashman's threshold for a clean separation of two clusters. */
@@ -66,7 +68,7 @@ export function detectModesSorted(sorted: Readonly<ArrayLike<number>>, options: 
   if (options.bandwidth !== undefined && !(options.bandwidth > 0 && Number.isFinite(options.bandwidth))) {
     throw new RangeError(`detectModes: bandwidth must be a positive finite number, got ${options.bandwidth}`);
   }
-  const h = options.bandwidth ?? silvermanBandwidth(sorted);
+  const h = options.bandwidth ?? silvermanBandwidth(sorted, options.sum);
   if (!(h > 0 && Number.isFinite(h))) {
     // Only values near ±1e308 get here (their variance overflows): report one peak rather than a broken grid.
     const location = quantileSorted(sorted, 0.5);
@@ -222,9 +224,9 @@ interface Cluster {
 }
 
 /** Silverman's robust rule of thumb 0.9·min(sd, IQR/1.349)·n^(−1/5) (Silverman 1986, eq. 3.31). */
-export function silvermanBandwidth(sorted: Readonly<ArrayLike<number>>): number {
+export function silvermanBandwidth(sorted: Readonly<ArrayLike<number>>, sum?: number): number {
   const n = sorted.length;
-  const { m2 } = moments(sorted, 0, n);
+  const { m2 } = moments(sorted, 0, n, sum);
   const sd = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
   const iqr = quantileSorted(sorted, 0.75) - quantileSorted(sorted, 0.25);
   // More than half the values tie when the IQR is 0; the sd is then the only spread there is.
@@ -290,9 +292,11 @@ function linearBinning(sorted: Readonly<ArrayLike<number>>, lo: number, dx: numb
 }
 
 /** Mean and sum of squared deviations of sorted[start, end), two-pass. */
-function moments(sorted: Readonly<ArrayLike<number>>, start: number, end: number): { mean: number; m2: number } {
+function moments(sorted: Readonly<ArrayLike<number>>, start: number, end: number, known?: number): { mean: number; m2: number } {
+  // `known`: Σ sorted[start, end) in order, already added up by the caller.
   let sum = 0;
-  for (let i = start; i < end; i++) sum += sorted[i];
+  if (known !== undefined) sum = known;
+  else for (let i = start; i < end; i++) sum += sorted[i];
   const mean = sum / (end - start);
   let m2 = 0;
   for (let i = start; i < end; i++) {

@@ -1,6 +1,6 @@
 import type { Histogram, ModeStructure, ShapeClass, ShapeResult, Summary, ValueCounts } from './types';
 import type { NumericColumn } from './summary';
-import { sortedPresent, summariseSorted } from './summary';
+import { sortedPresent, summariseSortedWithSum } from './summary';
 import { histogramSorted, valueCountsSorted } from './histogram';
 import { normalCdf } from './distributions';
 import { ASHMAN_D_MIN, VALLEY_RATIO_MAX, detectModesSorted } from './modes';
@@ -35,10 +35,10 @@ export interface FeatureDescription {
  */
 export function describeFeature(column: Readonly<Float32Array>, presorted?: Float32Array): FeatureDescription {
   const sorted = presorted ?? sortedPresent(column);
-  const summary = summariseSorted(sorted, column.length);
+  const { summary, sum } = summariseSortedWithSum(sorted, column.length);
   const histogram = histogramSorted(sorted);
   const values = summary.distinct <= CATEGORICAL_MAX_DISTINCT ? valueCountsSorted(sorted, CATEGORICAL_MAX_DISTINCT) : null;
-  const modes = detectModesSorted(sorted);
+  const modes = detectModesSorted(sorted, { sum });
   // The sorted values, not the column: the same values (order does not matter to the fit), and the clusters are then
   // runs of consecutive values, which the passes walk without a mispredicted branch per value.
   const shape = classifyShape(sorted, summary, modes, true);

@@ -189,27 +189,20 @@ export function summarise(column: Readonly<NumericColumn>): Summary {
  * missing count is right. describeFeature() uses this to sort a column once for every statistic.
  */
 export function summariseSorted(sorted: Readonly<ArrayLike<number>>, length: number): Summary {
+  return summariseSortedWithSum(sorted, length).summary;
+}
+
+/**
+ * summariseSorted(), and the plain sum of the values in order (the first pass of the mean; 0 with no values), which
+ * Silverman's bandwidth would otherwise add up again (detectModesSorted's `sum`).
+ */
+export function summariseSortedWithSum(sorted: Readonly<ArrayLike<number>>, length: number): { summary: Summary; sum: number } {
   const n = sorted.length;
-  const missing = length - n;
-  if (n === 0) {
-    return {
-      count: 0,
-      missing,
-      mean: null,
-      sd: null,
-      min: null,
-      max: null,
-      quantiles: null,
-      skewness: null,
-      kurtosis: null,
-      distinct: 0,
-      // Vacuous truth would call an all-missing column integer-valued; nothing downstream should act on that.
-      integer: false,
-    };
-  }
+  if (n === 0) return { summary: emptySummary(length), sum: 0 };
   const min = sorted[0];
   const max = sorted[n - 1];
-  const mean = meanOf(sorted, min, max);
+  const sum = plainSum(sorted);
+  const mean = meanOf(sorted, min, max, sum);
   const m = centralMoments(sorted, mean);
 
   const distinct = countDistinct(sorted);
@@ -218,9 +211,9 @@ export function summariseSorted(sorted: Readonly<ArrayLike<number>>, length: num
   const quantiles = {} as Record<QuantileKey, number>;
   for (const [key, p] of QUANTILE_PROBS) quantiles[key] = quantileSorted(sorted, p);
 
-  return {
+  const summary: Summary = {
     count: n,
-    missing,
+    missing: length - n,
     mean,
     sd: n > 1 ? m.scale * Math.sqrt(m.s2 / (n - 1)) : null,
     min,
@@ -230,6 +223,26 @@ export function summariseSorted(sorted: Readonly<ArrayLike<number>>, length: num
     kurtosis: kurtosisOf(n, m.s2, m.s4),
     distinct,
     integer,
+  };
+  return { summary, sum };
+}
+
+/** The summary of a column with no present value. */
+function emptySummary(length: number): Summary {
+  const n = 0;
+  return {
+    count: 0,
+    missing: length - n,
+    mean: null,
+    sd: null,
+    min: null,
+    max: null,
+    quantiles: null,
+    skewness: null,
+    kurtosis: null,
+    distinct: 0,
+    // Vacuous truth would call an all-missing column integer-valued; nothing downstream should act on that.
+    integer: false,
   };
 }
 
@@ -251,10 +264,8 @@ function allIntegers(values: Readonly<ArrayLike<number>>): boolean {
  * adds the mean residual, which removes the rounding error of the first sum. Values are pre-scaled when the plain
  * sum would overflow (|x| near 1e308).
  */
-function meanOf(values: Readonly<ArrayLike<number>>, min: number, max: number): number {
+function meanOf(values: Readonly<ArrayLike<number>>, min: number, max: number, sum: number): number {
   const n = values.length;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i];
   let mean = sum / n;
   if (!Number.isFinite(mean)) {
     const scale = Math.max(Math.abs(min), Math.abs(max));
@@ -269,6 +280,13 @@ function meanOf(values: Readonly<ArrayLike<number>>, min: number, max: number): 
   return Math.min(max, Math.max(min, mean));
 }
 
+/** Σ values, added in order. */
+function plainSum(values: Readonly<ArrayLike<number>>): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  return sum;
+}
+
 interface Moments {
   /** Sums of the 2nd, 3rd and 4th powers of (x − mean) / scale. */
   readonly s2: number;
@@ -279,15 +297,12 @@ interface Moments {
 
 /**
  * Central power sums in units of the largest absolute deviation, so that no power can overflow (1e30² = 1e60 is
- * fine, but (1e100)⁴ is not) and skewness/kurtosis, which are scale-free, need no unscaling.
+ * fine, but (1e100)⁴ is not) and skewness/kurtosis, which are scale-free, need no unscaling. `values` ascending.
  */
 function centralMoments(values: Readonly<ArrayLike<number>>, mean: number): Moments {
   const n = values.length;
-  let scale = 0;
-  for (let i = 0; i < n; i++) {
-    const d = Math.abs(values[i] - mean);
-    if (d > scale) scale = d;
-  }
+  // The values are ascending, so v − mean is too (rounding is monotonic): the largest |v − mean| is at an end.
+  const scale = Math.max(Math.abs(values[0] - mean), Math.abs(values[n - 1] - mean));
   if (scale === 0 || !Number.isFinite(scale)) return { s2: 0, s3: 0, s4: 0, scale: 0 };
   let s2 = 0;
   let s3 = 0;

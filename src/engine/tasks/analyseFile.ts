@@ -23,6 +23,7 @@ import type { RelevanceAnalysisInput } from '../relevance/analyseRelevance';
 import { analyseSparsity } from '../sparsity/sparsity';
 import type { SparsityOptions } from '../sparsity/sparsity';
 import { startAlerts } from '../alerts/alerts';
+import { startRowHashes } from '../alerts/rowHash';
 import { sampleDataset } from '../sample';
 import type { TaskRunner } from '../parallel/runner';
 import { sharedFloat32 } from '../typed';
@@ -122,6 +123,9 @@ export function analyseDataset(input: Dataset, options: AnalyseOptions = {}, loa
   const p = dataset.columns.length;
   // With a two-class label whose marginal tests will run, each numeric feature's sort also gives its rank sums.
   const relevanceWanted = dataset.label !== null && options.relevance !== false;
+  // The alerts' row hashes need only the columns: handed out first, the threads hash in the gaps of every later batch
+  // (a thread serves the newest batch first), and the alerts collect what is left at the end.
+  const rowHashes = dataset.rows >= 2 && p > 0 ? startRowHashes(dataset.columns, dataset.rows, options.runner, signal) : undefined;
   const { profiles, ranks } = profileDatasetRanked(dataset, relevanceWanted, signal, (j) => options.onProgress?.('features', j / p, `Describing ${dataset.names[j]} (${j + 1}/${p})`), options.runner);
   analyses.push({ id: 'profile', status: 'done', note: null });
   const t1 = performance.now();
@@ -151,7 +155,7 @@ export function analyseDataset(input: Dataset, options: AnalyseOptions = {}, loa
   // The alerts' row hashes and leak checks need only the columns: the threads start them now and fill the gaps of
   // the work below (they serve the newest batch first, so every later batch overtakes these).
   signal?.throwIfAborted();
-  const finishAlerts = startAlerts({ dataset, profiles, correlation, runner: options.runner, signal });
+  const finishAlerts = startAlerts({ dataset, profiles, correlation, runner: options.runner, signal, rowHashes });
 
   // The baselines' model fits start now, on the runner's threads when it has them; the L1 interaction analysis runs
   // meanwhile in this thread, and the relevance analysis, which weighs its verdicts, finishes after both.
