@@ -2,7 +2,8 @@
 // src/engine/stats/radixSortKernel.generated.ts. The LSD radix sort of unsigned 32-bit keys that every feature's
 // profile runs (src/engine/stats/summary.ts: radixSortKeys is the JavaScript one, and the host), on a memory the host
 // lays out: the keys, a scratch array as long, and 3 × 2048 digit counts. Sorted keys are the same array whichever
-// sort made them; this one reads and writes them without a bounds check per access.
+// sort made them; this one reads and writes them without a bounds check per access. sortPresent32 also does the
+// profile's conversions around the sort (summary.ts: sortedPresentFloat32's presentKeys and keyBits loops).
 
 /** First byte the host may use: everything below belongs to this module's data. */
 export function heapBase(): usize {
@@ -16,15 +17,52 @@ export function heapBase(): usize {
 export function radixSort(keys: usize, tmp: usize, n: i32, counts: usize): i32 {
   for (let b: usize = 0; b < 3 * 2048; b++) store<u32>(counts + (b << 2), 0);
   const end = keys + (<usize>n << 2);
+  for (let p = keys; p < end; p += 4) count(load<u32>(p), counts);
+  return passes(keys, tmp, n, counts);
+}
+
+/**
+ * The profile's sortedPresent of a float32 column, whole: the n words at `keys` are the column's float32 bits. The
+ * finite ones (exponent not all ones) become order-preserving keys, kept in order at the front (the host's floatKey:
+ * all bits of a negative flipped, the sign bit of a positive), are sorted as radixSort sorts, and become float32 bits
+ * again (keyBits). Returns 2m + 0 when the m sorted values are at `keys`, 2m + 1 when they are at `tmp`.
+ */
+export function sortPresent32(keys: usize, tmp: usize, n: i32, counts: usize): i32 {
+  for (let b: usize = 0; b < 3 * 2048; b++) store<u32>(counts + (b << 2), 0);
+  const end = keys + (<usize>n << 2);
+  let to = keys;
   for (let p = keys; p < end; p += 4) {
-    const k = load<u32>(p);
-    const a = counts + (<usize>(k & 2047) << 2);
-    store<u32>(a, load<u32>(a) + 1);
-    const b = counts + 8192 + (<usize>((k >>> 11) & 2047) << 2);
-    store<u32>(b, load<u32>(b) + 1);
-    const c = counts + 16384 + (<usize>(k >>> 22) << 2);
-    store<u32>(c, load<u32>(c) + 1);
+    const bits = load<u32>(p);
+    if ((bits & 0x7f800000) == 0x7f800000) continue;
+    const k = bits ^ (<u32>(<i32>bits >> 31) | 0x80000000);
+    store<u32>(to, k);
+    to += 4;
+    count(k, counts);
   }
+  const m = <i32>((to - keys) >> 2);
+  const flipped = passes(keys, tmp, m, counts);
+  const at = flipped ? tmp : keys;
+  const stop = at + (<usize>m << 2);
+  for (let p = at; p < stop; p += 4) {
+    const k = load<u32>(p);
+    store<u32>(p, k ^ (<u32>(~(<i32>k) >> 31) | 0x80000000));
+  }
+  return (m << 1) | flipped;
+}
+
+/** Adds a key's three digits to their counts. */
+@inline
+function count(k: u32, counts: usize): void {
+  const a = counts + (<usize>(k & 2047) << 2);
+  store<u32>(a, load<u32>(a) + 1);
+  const b = counts + 8192 + (<usize>((k >>> 11) & 2047) << 2);
+  store<u32>(b, load<u32>(b) + 1);
+  const c = counts + 16384 + (<usize>(k >>> 22) << 2);
+  store<u32>(c, load<u32>(c) + 1);
+}
+
+/** The three counting passes over counted keys; 1 when the result is at `tmp`. */
+function passes(keys: usize, tmp: usize, n: i32, counts: usize): i32 {
   let src = keys;
   let dst = tmp;
   let flipped = 0;
@@ -52,4 +90,105 @@ export function radixSort(keys: usize, tmp: usize, n: i32, counts: usize): i32 {
     flipped ^= 1;
   }
   return flipped;
+}
+
+/**
+ * The profile's sort and a two-class label's rank sums from one sort (src/engine/stats/ranks.ts:
+ * sortedWithTwoGroupRanks is the JavaScript one, bit for bit). `bits` holds the column's n float32 words and `codes`
+ * its n class codes; `keys` and `tmp` are n words each, and `codes` may be `tmp` (the codes are read before the sorts). Rows with a non-finite value are skipped; a class code other
+ * than 0 or 1 on a finite row, or a −0, returns −1 (the caller sorts twice, as in JavaScript). Otherwise each class's
+ * keys, in row order, are radix-sorted by themselves, merged into `bits` (as float32 bits again: sortedPresent's
+ * result), and `results` receives five float64s: the integer rank sums of classes 0 and 1, Σ(t³ − t) over tie groups
+ * and Σ cA·cB over them, each added in the merge's order with the JavaScript merge's float64 operations, and the count
+ * m of finite values (the merged ones). Returns the count of class 1.
+ */
+export function twoGroupRanks(bits: usize, codes: usize, n: i32, keys: usize, tmp: usize, counts: usize, results: usize): i32 {
+  const end = bits + (<usize>n << 2);
+  let m = 0;
+  let n1 = 0;
+  for (let p = bits, c = codes; p < end; p += 4, c += 4) {
+    const b = load<u32>(p);
+    if ((b & 0x7f800000) == 0x7f800000) continue;
+    const g = load<u32>(c);
+    if (g > 1 || b == 0x80000000) return -1;
+    m++;
+    n1 += <i32>g;
+  }
+  const n0 = m - n1;
+  let at0 = keys;
+  let at1 = keys + (<usize>n0 << 2);
+  for (let p = bits, c = codes; p < end; p += 4, c += 4) {
+    const b = load<u32>(p);
+    if ((b & 0x7f800000) == 0x7f800000) continue;
+    const k = b ^ (<u32>(<i32>b >> 31) | 0x80000000);
+    if (load<u32>(c) == 0) {
+      store<u32>(at0, k);
+      at0 += 4;
+    } else {
+      store<u32>(at1, k);
+      at1 += 4;
+    }
+  }
+  const a = sortRun(keys, tmp, n0, counts);
+  const b = sortRun(keys + (<usize>n0 << 2), tmp + (<usize>n0 << 2), n1, counts);
+  mergeTwo(a, n0, b, n1, bits, results);
+  store<f64>(results, <f64>m, 32);
+  const stop = bits + (<usize>m << 2);
+  for (let p = bits; p < stop; p += 4) {
+    const k = load<u32>(p);
+    store<u32>(p, k ^ (<u32>(~(<i32>k) >> 31) | 0x80000000));
+  }
+  return n1;
+}
+
+/** radixSort of the n keys at `keys` (scratch `tmp`); returns where the sorted keys are. */
+function sortRun(keys: usize, tmp: usize, n: i32, counts: usize): usize {
+  for (let b: usize = 0; b < 3 * 2048; b++) store<u32>(counts + (b << 2), 0);
+  const end = keys + (<usize>n << 2);
+  for (let p = keys; p < end; p += 4) count(load<u32>(p), counts);
+  return passes(keys, tmp, n, counts) ? tmp : keys;
+}
+
+/** ranks.ts mergeTwo, in the same float64 operations in the same order (so the same bits); writes the merged keys. */
+function mergeTwo(a: usize, na: i32, b: usize, nb: i32, out: usize, results: usize): void {
+  const n = na + nb;
+  const PAST: u64 = 0x100000000;
+  let i = 0;
+  let j = 0;
+  let sumA = 0.0;
+  let sumB = 0.0;
+  let tieSum = 0.0;
+  let cross = 0.0;
+  let previous: i64 = -1;
+  let runA = 0.0;
+  let runB = 0.0;
+  for (let rank = 1; rank <= n; rank++) {
+    const x: u64 = i < na ? <u64>load<u32>(a + (<usize>i << 2)) : PAST;
+    const y: u64 = j < nb ? <u64>load<u32>(b + (<usize>j << 2)) : PAST;
+    const takeA = x <= y;
+    const fromA: f64 = takeA ? 1.0 : 0.0;
+    const fromB: f64 = 1.0 - fromA;
+    const v: u64 = takeA ? x : y;
+    i += <i32>takeA;
+    j += 1 - <i32>takeA;
+    const r = <f64>rank;
+    sumA += fromA * r;
+    sumB += fromB * r;
+    store<u32>(out + (<usize>(rank - 1) << 2), <u32>v);
+    const same: f64 = <i64>v == previous ? 1.0 : 0.0;
+    const closing: f64 = 1.0 - same;
+    const t = runA + runB;
+    tieSum += closing * (t * t * t - t);
+    cross += closing * runA * runB;
+    runA = same * runA + fromA;
+    runB = same * runB + fromB;
+    previous = <i64>v;
+  }
+  const t = runA + runB;
+  tieSum += t * t * t - t;
+  cross += runA * runB;
+  store<f64>(results, sumA);
+  store<f64>(results, sumB, 8);
+  store<f64>(results, tieSum, 16);
+  store<f64>(results, cross, 24);
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KERNEL_MAX_KEYS, KERNEL_MIN_KEYS, radixSortInKernel } from '../../src/engine/stats/radixKernel';
-import { floatKey, radixSortKeys } from '../../src/engine/stats/summary';
+import { KERNEL_MAX_KEYS, KERNEL_MIN_KEYS, radixSortInKernel, sortedPresentInKernel } from '../../src/engine/stats/radixKernel';
+import { floatKey, radixSortFloat32, radixSortKeys, sortedPresent } from '../../src/engine/stats/summary';
 import { createRng } from '../../src/engine/random';
 import { kernelCheck } from './support/wasmCheck';
 
@@ -49,4 +49,26 @@ test('radix sort on the kernel: the keys a comparison sort gives, for every digi
   assert.equal(radixSortInKernel(small), false);
   assert.deepEqual(small, copy);
   assert.equal(KERNEL_MAX_KEYS, 4 * 1024 * 1024);
+});
+
+test('sortedPresent on the kernel: the finite values of a float32 column in the bits the JavaScript sort gives (NaN and ±∞ out, −0 before +0)', () => {
+  const rng = createRng(9);
+  for (const n of [KERNEL_MIN_KEYS, 100_003, 1 << 20]) {
+    const column = Float32Array.from({ length: n }, (_, i) => {
+      const u = rng.next();
+      if (u < 0.01) return NaN;
+      if (u < 0.012) return i % 2 ? Infinity : -Infinity;
+      if (u < 0.03) return i % 2 ? -0 : 0;
+      return u < 0.5 ? rng.normal() * 1e3 : (u < 0.75 ? 0 : 1) + rng.normal() * 0.05;
+    });
+    const got = sortedPresentInKernel(column);
+    assert.ok(got, `n ${n}: the kernel took it`);
+    const finite = column.filter((v) => Number.isFinite(v));
+    const expected = radixSortFloat32(Float32Array.from(finite));
+    assert.deepEqual(new Uint32Array(got.buffer, got.byteOffset, got.length), new Uint32Array(expected.buffer), `n ${n}`);
+    assert.deepEqual(sortedPresent(column), got, 'sortedPresent takes the kernel path');
+  }
+  // Every value missing: an empty result. Too short: declined.
+  assert.equal(sortedPresentInKernel(new Float32Array(KERNEL_MIN_KEYS).fill(NaN))?.length, 0);
+  assert.equal(sortedPresentInKernel(new Float32Array(KERNEL_MIN_KEYS - 1)), null);
 });

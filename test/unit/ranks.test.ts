@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRng } from '../../src/engine/random';
-import { averageRanks, groupRankSums, ranksWithTies, sortedWithTwoGroupRanks, tieCorrection, tieCorrectionFromSum } from '../../src/engine/stats/ranks';
+import { twoGroupRanksInKernel } from '../../src/engine/stats/radixKernel';
+import { averageRanks, groupRankSums, ranksWithTies, sortedWithTwoGroupRanks, sortedWithTwoGroupRanksJs, tieCorrection, tieCorrectionFromSum } from '../../src/engine/stats/ranks';
 import { kruskalWallis, kruskalWallisFromRanks } from '../../src/engine/stats/kruskalWallis';
 import { sortedPresent } from '../../src/engine/stats/summary';
 
@@ -196,6 +197,43 @@ test('one sort for the profile and a two-class rank test: sortedPresent and grou
   // Where the two would differ, nothing is shared: a present value without a class, and −0.
   const values = Float32Array.from({ length: 100 }, (_, i) => i / 7);
   const codes = Int32Array.from({ length: 100 }, (_, i) => i % 2);
+  assert.ok(sortedWithTwoGroupRanks(values, codes));
+  assert.equal(sortedWithTwoGroupRanks(values, Int32Array.from(codes, (c, i) => (i === 50 ? -1 : c))), null);
+  assert.equal(sortedWithTwoGroupRanks(Float32Array.from(values, (v, i) => (i === 3 ? -0 : v)), codes), null);
+  assert.equal(sortedWithTwoGroupRanks(values, Int32Array.from(codes, (c, i) => (i === 9 ? 2 : c))), null);
+});
+
+test('sortedWithTwoGroupRanks on the WebAssembly kernel: the JavaScript result bit for bit, from 65,536 rows to a million, with tie groups whose t³ rounds', () => {
+  const rng = createRng(23);
+  for (const [n, kind] of [
+    [65_536, 'noise'],
+    [200_003, 'three levels'], // tie groups of ~70,000: t³ ≈ 3e14·t, past 2^53
+    [1 << 20, 'two peaks with missing'],
+  ] as const) {
+    const values = new Float32Array(n);
+    const codes = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      codes[i] = rng.next() < 0.45 ? 1 : 0;
+      values[i] = kind === 'noise' ? rng.normal() : kind === 'three levels' ? Math.floor(rng.next() * 3) + 0 : (rng.next() < 0.5 ? 0 : 1) + rng.normal() * 0.01;
+      if (kind === 'two peaks with missing' && i % 13 === 5) {
+        values[i] = i % 2 ? NaN : Infinity;
+        codes[i] = i % 3 === 0 ? -1 : codes[i];
+      }
+    }
+    assert.notEqual(twoGroupRanksInKernel(values, codes), undefined, `${kind}: the kernel takes ${n} rows`);
+    const got = sortedWithTwoGroupRanks(values, codes);
+    const js = sortedWithTwoGroupRanksJs(values, codes);
+    assert.ok(got && js, `${kind}: shared`);
+    assert.deepEqual(new Uint32Array(got.sorted.buffer, got.sorted.byteOffset, got.n), new Uint32Array(js.sorted.buffer, js.sorted.byteOffset, js.n), kind);
+    assert.deepEqual(Array.from(got.rankSums), Array.from(js.rankSums), kind);
+    assert.equal(got.tieSum, js.tieSum, kind);
+    assert.deepEqual(Array.from(got.sizes), Array.from(js.sizes), kind);
+    assert.equal(got.n, js.n);
+    if (kind === 'three levels') assert.deepEqual(Array.from(got.rankSums), Array.from(groupRankSums(values, codes, 2).rankSums));
+  }
+  // Where JavaScript shares nothing, neither does the kernel.
+  const values = Float32Array.from({ length: 70_000 }, (_, i) => i / 7);
+  const codes = Int32Array.from({ length: 70_000 }, (_, i) => i % 2);
   assert.ok(sortedWithTwoGroupRanks(values, codes));
   assert.equal(sortedWithTwoGroupRanks(values, Int32Array.from(codes, (c, i) => (i === 50 ? -1 : c))), null);
   assert.equal(sortedWithTwoGroupRanks(Float32Array.from(values, (v, i) => (i === 3 ? -0 : v)), codes), null);

@@ -1,28 +1,36 @@
 /**
  * The profile's radix sort on a WebAssembly kernel (src/wasm/radixSort.ts): the same sorted keys as the JavaScript
- * sort (summary.ts: radixSortKeys), in about half the time (1M keys: 4.8 ms with both copies, against 10.5 ms). Each
- * thread keeps one instance, its memory sized for the largest sort so far (two arrays of keys, rounded up to a power
- * of two, at most KERNEL_MAX_KEYS); sorts outside [KERNEL_MIN_KEYS, KERNEL_MAX_KEYS] stay in JavaScript.
+ * sort (summary.ts: radixSortKeys), in about half the time (1M keys: 4.8 ms with both copies, against 10.5 ms); and
+ * the profile's two sorts whole, conversions and the two-class rank merge included (sortedPresentInKernel,
+ * twoGroupRanksInKernel). Each thread keeps one instance, its memory sized for the largest sort so far (three arrays of
+ * keys, rounded up to a power of two, at most KERNEL_MAX_KEYS); sorts outside [KERNEL_MIN_KEYS, KERNEL_MAX_KEYS] stay
+ * in JavaScript.
  */
 import { embeddedModule, instantiateOn, Layout } from '../wasmMemory';
 import { RADIX_SORT_KERNEL_WASM } from './radixSortKernel.generated';
 
 interface Exports {
   radixSort(keys: number, tmp: number, n: number, counts: number): number;
+  sortPresent32(keys: number, tmp: number, n: number, counts: number): number;
+  twoGroupRanks(bits: number, codes: number, n: number, keys: number, tmp: number, counts: number, results: number): number;
 }
 
 interface Sorter {
   readonly exports: Exports;
   readonly u32: Uint32Array;
+  readonly f64: Float64Array;
   readonly keys: number;
   readonly tmp: number;
+  /** The column's bits, for twoGroupRanks (its class codes go into `tmp`, the sorts' scratch once they are read). */
+  readonly bits: number;
   readonly counts: number;
+  readonly results: number;
   readonly capacity: number;
 }
 
 /** Below this many keys the two copies cost about what the kernel saves. */
 export const KERNEL_MIN_KEYS = 65536;
-/** Above this many keys the sort stays in JavaScript: a thread's kernel memory is at most 2 × 4 × this bytes (32 MiB). */
+/** Above this many keys the sort stays in JavaScript: a thread's kernel memory is at most 3 × 4 × this bytes (48 MiB). */
 export const KERNEL_MAX_KEYS = 4 * 1024 * 1024;
 
 const compiled = embeddedModule(RADIX_SORT_KERNEL_WASM);
@@ -36,10 +44,13 @@ function sorterFor(n: number): Sorter | null {
   const layout = new Layout();
   const keys = layout.bytes(4 * capacity);
   const tmp = layout.bytes(4 * capacity);
+  const bits = layout.bytes(4 * capacity);
   const counts = layout.bytes(3 * 2048 * 4);
+  const results = layout.bytes(5 * 8);
   const made = instantiateOn<Exports>(module, layout, layout.end, 'radixSort');
   if (!made) return null;
-  sorter = { exports: made.exports, u32: new Uint32Array(made.memory.buffer), keys, tmp, counts, capacity };
+  const buffer = made.memory.buffer;
+  sorter = { exports: made.exports, u32: new Uint32Array(buffer), f64: new Float64Array(buffer), keys, tmp, bits, counts, results, capacity };
   return sorter;
 }
 
@@ -58,4 +69,52 @@ export function radixSortInKernel(keys: Uint32Array): boolean {
   const at = s.exports.radixSort(s.keys, s.tmp, n, s.counts) === 0 ? s.keys : s.tmp;
   keys.set(s.u32.subarray(at >> 2, (at >> 2) + n));
   return true;
+}
+
+/**
+ * The finite values of a float32 column, ascending, as a new array (summary.ts: sortedPresentFloat32 gives the same
+ * bits in JavaScript): the keys made, sorted and turned back into floats on the kernel. Null when it does not take
+ * the column (its length outside [KERNEL_MIN_KEYS, KERNEL_MAX_KEYS], or no WebAssembly).
+ */
+export function sortedPresentInKernel(column: Float32Array): Float32Array | null {
+  const n = column.length;
+  if (!kernelTakes(n)) return null;
+  const s = sorterFor(n);
+  if (!s) return null;
+  s.u32.set(new Uint32Array(column.buffer, column.byteOffset, n), s.keys >> 2);
+  const r = s.exports.sortPresent32(s.keys, s.tmp, n, s.counts);
+  const m = r >>> 1;
+  const at = (r & 1 ? s.tmp : s.keys) >> 2;
+  const out = new Float32Array(m);
+  new Uint32Array(out.buffer).set(s.u32.subarray(at, at + m));
+  return out;
+}
+
+/**
+ * ranks.ts sortedWithTwoGroupRanks on the kernel, bit for bit: the finite values sorted, the two classes' integer rank
+ * sums, Σ(t³ − t) and Σ cA·cB over the tie groups, and the class sizes. Null where the JavaScript one returns null (a
+ * finite value without a class 0 or 1, or a −0); undefined where the kernel does not take the column.
+ */
+export function twoGroupRanksInKernel(
+  values: Float32Array,
+  codes: Int32Array,
+): { sorted: Float32Array; sumA: number; sumB: number; tieSum: number; cross: number; n0: number; n1: number } | null | undefined {
+  const n = values.length;
+  if (!kernelTakes(n) || codes.length !== n) return undefined;
+  const s = sorterFor(n);
+  if (!s) return undefined;
+  s.u32.set(new Uint32Array(values.buffer, values.byteOffset, n), s.bits >> 2);
+  s.u32.set(new Uint32Array(codes.buffer, codes.byteOffset, n), s.tmp >> 2);
+  const n1 = s.exports.twoGroupRanks(s.bits, s.tmp, n, s.keys, s.tmp, s.counts, s.results);
+  if (n1 < 0) return null;
+  const r = s.results >> 3;
+  const sumA = s.f64[r];
+  const sumB = s.f64[r + 1];
+  const tieSum = s.f64[r + 2];
+  const cross = s.f64[r + 3];
+  // The sorted values fill bits[0, m).
+  const m = s.f64[r + 4];
+  const sorted = new Float32Array(m);
+  new Uint32Array(sorted.buffer).set(s.u32.subarray(s.bits >> 2, (s.bits >> 2) + m));
+  return { sorted, sumA, sumB, tieSum, cross, n0: m - n1, n1 };
 }

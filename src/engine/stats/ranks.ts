@@ -10,6 +10,7 @@
  * ties +0, as in scipy.stats.rankdata.
  */
 import { floatKey, keyBits, sortKeys } from './summary';
+import { twoGroupRanksInKernel } from './radixKernel';
 
 export interface RanksWithTies {
   /** Average ranks 1…count in input order; NaN where the input is NaN. */
@@ -220,6 +221,18 @@ export interface SortedTwoGroupRanks {
  * its sign).
  */
 export function sortedWithTwoGroupRanks(values: Float32Array, codes: Int32Array): SortedTwoGroupRanks | null {
+  // The same on the WebAssembly kernel where it takes the column (radixKernel.ts), else below.
+  const k = twoGroupRanksInKernel(values, codes);
+  if (k === null) return null;
+  if (k !== undefined) {
+    const n = k.n0 + k.n1;
+    return { sorted: k.sorted, rankSums: Float64Array.of(k.sumA + k.cross / 2, k.sumB - k.cross / 2), tieSum: k.tieSum, sizes: Float64Array.of(k.n0, k.n1), n };
+  }
+  return sortedWithTwoGroupRanksJs(values, codes);
+}
+
+/** sortedWithTwoGroupRanks in JavaScript: the reference, and what runs where the kernel does not. */
+export function sortedWithTwoGroupRanksJs(values: Float32Array, codes: Int32Array): SortedTwoGroupRanks | null {
   const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   let n = 0;
   let n1 = 0;

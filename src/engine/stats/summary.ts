@@ -1,5 +1,5 @@
 import type { Summary } from './types';
-import { kernelTakes, radixSortInKernel } from './radixKernel';
+import { kernelTakes, radixSortInKernel, sortedPresentInKernel } from './radixKernel';
 
 /** The probabilities behind Summary.quantiles, in order. */
 export const QUANTILE_PROBS = [
@@ -43,6 +43,8 @@ export function sortedPresent(column: Readonly<NumericColumn>): NumericColumn {
  */
 function sortedPresentFloat32(column: Float32Array): Float32Array {
   const n = column.length;
+  const fromKernel = sortedPresentInKernel(column);
+  if (fromKernel) return fromKernel;
   const bits = new Uint32Array(column.buffer, column.byteOffset, n);
   const keys = new Uint32Array(n);
   let m: number;
