@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KERNEL_MAX_KEYS, KERNEL_MIN_KEYS, radixSortInKernel, sortedPresentInKernel } from '../../src/engine/stats/radixKernel';
+import { KERNEL_MAX_KEYS, KERNEL_MIN_KEYS, PROFILE_KERNEL_MIN_VALUES, radixSortInKernel, sortedPresentInKernel } from '../../src/engine/stats/radixKernel';
 import { floatKey, radixSortFloat32, radixSortKeys, sortedPresent } from '../../src/engine/stats/summary';
 import { createRng } from '../../src/engine/random';
 import { kernelCheck } from './support/wasmCheck';
@@ -53,7 +53,7 @@ test('radix sort on the kernel: the keys a comparison sort gives, for every digi
 
 test('sortedPresent on the kernel: the finite values of a float32 column in the bits the JavaScript sort gives (NaN and ±∞ out, −0 before +0)', () => {
   const rng = createRng(9);
-  for (const n of [KERNEL_MIN_KEYS, 100_003, 1 << 20]) {
+  for (const n of [PROFILE_KERNEL_MIN_VALUES, 20_001, KERNEL_MIN_KEYS, 100_003, 1 << 20]) {
     const column = Float32Array.from({ length: n }, (_, i) => {
       const u = rng.next();
       if (u < 0.01) return NaN;
@@ -70,5 +70,5 @@ test('sortedPresent on the kernel: the finite values of a float32 column in the 
   }
   // Every value missing: an empty result. Too short: declined.
   assert.equal(sortedPresentInKernel(new Float32Array(KERNEL_MIN_KEYS).fill(NaN))?.length, 0);
-  assert.equal(sortedPresentInKernel(new Float32Array(KERNEL_MIN_KEYS - 1)), null);
+  assert.equal(sortedPresentInKernel(new Float32Array(PROFILE_KERNEL_MIN_VALUES - 1)), null);
 });

@@ -203,9 +203,11 @@ test('one sort for the profile and a two-class rank test: sortedPresent and grou
   assert.equal(sortedWithTwoGroupRanks(values, Int32Array.from(codes, (c, i) => (i === 9 ? 2 : c))), null);
 });
 
-test('sortedWithTwoGroupRanks on the WebAssembly kernel: the JavaScript result bit for bit, from 65,536 rows to a million, with tie groups whose t³ rounds', () => {
+test('sortedWithTwoGroupRanks on the WebAssembly kernel: the JavaScript result bit for bit, from 4,096 rows to a million, with tie groups whose t³ rounds', () => {
   const rng = createRng(23);
   for (const [n, kind] of [
+    [4_096, 'noise'],
+    [36_001, 'three levels'],
     [65_536, 'noise'],
     [200_003, 'three levels'], // tie groups of ~70,000: t³ ≈ 3e14·t, past 2^53
     [1 << 20, 'two peaks with missing'],

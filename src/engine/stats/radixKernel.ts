@@ -54,6 +54,17 @@ function sorterFor(n: number): Sorter | null {
   return sorter;
 }
 
+/**
+ * The profile's whole sorts (sortedPresentInKernel, twoGroupRanksInKernel) copy each value in and out once, and save
+ * JavaScript passes besides: the kernel pays from this many values on (a thread's memory is then sized for
+ * KERNEL_MIN_KEYS at least).
+ */
+export const PROFILE_KERNEL_MIN_VALUES = 4096;
+
+function profileKernelTakes(n: number): boolean {
+  return n >= PROFILE_KERNEL_MIN_VALUES && n <= KERNEL_MAX_KEYS;
+}
+
 /** Whether the kernel takes a sort of n keys (by its size; it may still decline where WebAssembly cannot run). */
 export function kernelTakes(n: number): boolean {
   return n >= KERNEL_MIN_KEYS && n <= KERNEL_MAX_KEYS;
@@ -78,7 +89,7 @@ export function radixSortInKernel(keys: Uint32Array): boolean {
  */
 export function sortedPresentInKernel(column: Float32Array): Float32Array | null {
   const n = column.length;
-  if (!kernelTakes(n)) return null;
+  if (!profileKernelTakes(n)) return null;
   const s = sorterFor(n);
   if (!s) return null;
   s.u32.set(new Uint32Array(column.buffer, column.byteOffset, n), s.keys >> 2);
@@ -100,7 +111,7 @@ export function twoGroupRanksInKernel(
   codes: Int32Array,
 ): { sorted: Float32Array; sumA: number; sumB: number; tieSum: number; cross: number; n0: number; n1: number } | null | undefined {
   const n = values.length;
-  if (!kernelTakes(n) || codes.length !== n) return undefined;
+  if (!profileKernelTakes(n) || codes.length !== n) return undefined;
   const s = sorterFor(n);
   if (!s) return undefined;
   s.u32.set(new Uint32Array(values.buffer, values.byteOffset, n), s.bits >> 2);
