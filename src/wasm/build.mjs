@@ -9,6 +9,7 @@
 //   csvNumbers.ts → src/engine/io/csvNumbersKernel.generated.ts (the CSV fast path's plain lines)
 //   radixSort.ts → src/engine/stats/radixSortKernel.generated.ts (the profile's sort of float keys)
 //   termPairs.ts → src/engine/sparsity/termPairsKernel.generated.ts (the L1 gradient's pairs and single terms)
+//   productTransform.ts → src/engine/sparsity/productTransformKernel.generated.ts (the exact L1 gradient's transform)
 //
 // `npm run build:kernel` regenerates them; `node src/wasm/build.mjs --check [name …]` exits 1 when a committed
 // module is not what its source compiles to (test/unit/denseWasm.test.ts, test/unit/gbdtWasm.test.ts).
@@ -64,6 +65,13 @@ export const KERNELS = [
     source: join(here, 'termPairs.ts'),
     generated: join(here, '..', 'engine', 'sparsity', 'termPairsKernel.generated.ts'),
     constant: 'TERM_PAIRS_KERNEL_WASM',
+    flags: [...ASC_FLAGS, '--importMemory', '--noExportMemory'],
+  },
+  {
+    name: 'productTransform',
+    source: join(here, 'productTransform.ts'),
+    generated: join(here, '..', 'engine', 'sparsity', 'productTransformKernel.generated.ts'),
+    constant: 'PRODUCT_TRANSFORM_KERNEL_WASM',
     flags: [...ASC_FLAGS, '--importMemory', '--noExportMemory'],
   },
   {

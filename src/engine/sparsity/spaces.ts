@@ -7,7 +7,7 @@ import { mapToFloat64, newSharedFloat32, newSharedFloat64 } from '../typed';
 import type { TaskRunner } from '../parallel/runner';
 import type { CancelSignal } from '../cancel';
 import type { LogisticSpace, SquaredSpace } from './path';
-import { popcount, productTransform } from './transform';
+import { popcount, productTransform, transformCells } from './transform';
 import { gatherValues, multiplyValues } from './termValues';
 import type { TermValues } from './termValues';
 import { kernelTerm, newTermStoreKey, pairDotsInKernel } from './termPairs';
@@ -106,7 +106,9 @@ function cellTerms(
 ): SpaceTermsOnly {
   const k = train.k;
   const size = 2 ** k;
-  const work = new Float64Array(size);
+  // The cells on the transform's WebAssembly kernel where it takes them (the same bits), else in JavaScript.
+  const kernel = transformCells(k, s0, s1);
+  const work = kernel ? kernel.cells : new Float64Array(size);
   return {
     size,
     allowed(id: number): boolean {
@@ -117,7 +119,8 @@ function cellTerms(
     gradient(eta: Float64Array): Float64Array {
       work.fill(0);
       residual(eta, work);
-      productTransform(work, k, s0, s1);
+      if (kernel) kernel.run();
+      else productTransform(work, k, s0, s1);
       return work;
     },
     column: (id, part) => columns.column(id, part),

@@ -1,3 +1,6 @@
+import { embeddedModule, instantiateOn, Layout } from '../wasmMemory';
+import { PRODUCT_TRANSFORM_KERNEL_WASM } from './productTransformKernel.generated';
+
 /**
  * The product transform behind the sparsity analysis.
  *
@@ -28,6 +31,43 @@ export function productTransform(a: Float64Array, k: number, s0: ArrayLike<numbe
       }
     }
   }
+}
+
+interface TransformExports {
+  productTransform(a: number, k: number, s0: number, s1: number): void;
+}
+
+const transformModule = embeddedModule(PRODUCT_TRANSFORM_KERNEL_WASM);
+
+/** From this many features the kernel's cells are used (below, a transform costs microseconds either way). */
+export const TRANSFORM_KERNEL_MIN_K = 10;
+/** Past this many features the cells stay in a JavaScript array (2^24 cells are 128 MiB). */
+export const TRANSFORM_KERNEL_MAX_K = 24;
+
+/**
+ * Cells on the product transform's WebAssembly kernel (src/wasm/productTransform.ts: the same bits as productTransform,
+ * two butterflies per instruction): `cells` is a view of the kernel's own memory, filled by the caller; run()
+ * transforms it in place with these s0 and s1. Null outside [TRANSFORM_KERNEL_MIN_K, TRANSFORM_KERNEL_MAX_K] or where
+ * WebAssembly cannot run: the caller then uses productTransform on an array of its own.
+ */
+export function transformCells(k: number, s0: ArrayLike<number>, s1: ArrayLike<number>): { readonly cells: Float64Array; run(): void } | null {
+  if (k < TRANSFORM_KERNEL_MIN_K || k > TRANSFORM_KERNEL_MAX_K) return null;
+  const module = transformModule();
+  if (!module) return null;
+  const size = 2 ** k;
+  const layout = new Layout();
+  const cellsAt = layout.bytes(8 * size);
+  const s0At = layout.bytes(8 * k);
+  const s1At = layout.bytes(8 * k);
+  const made = instantiateOn<TransformExports>(module, layout, layout.end, 'productTransform');
+  if (!made) return null;
+  const f64 = new Float64Array(made.memory.buffer);
+  for (let j = 0; j < k; j++) {
+    f64[(s0At >> 3) + j] = s0[j];
+    f64[(s1At >> 3) + j] = s1[j];
+  }
+  const cells = f64.subarray(cellsAt >> 3, (cellsAt >> 3) + size);
+  return { cells, run: () => made.exports.productTransform(cellsAt, k, s0At, s1At) };
 }
 
 /** Number of set bits of a 32-bit mask: the degree of the term it names. */
