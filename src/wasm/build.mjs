@@ -10,6 +10,7 @@
 //   radixSort.ts → src/engine/stats/radixSortKernel.generated.ts (the profile's sort of float keys)
 //   termPairs.ts → src/engine/sparsity/termPairsKernel.generated.ts (the L1 gradient's pairs and single terms)
 //   productTransform.ts → src/engine/sparsity/productTransformKernel.generated.ts (the exact L1 gradient's transform)
+//   rowHash.ts   → src/engine/alerts/rowHashKernel.generated.ts (the duplicate-row check's hashes)
 //
 // `npm run build:kernel` regenerates them; `node src/wasm/build.mjs --check [name …]` exits 1 when a committed
 // module is not what its source compiles to (test/unit/denseWasm.test.ts, test/unit/gbdtWasm.test.ts).
@@ -72,6 +73,13 @@ export const KERNELS = [
     source: join(here, 'productTransform.ts'),
     generated: join(here, '..', 'engine', 'sparsity', 'productTransformKernel.generated.ts'),
     constant: 'PRODUCT_TRANSFORM_KERNEL_WASM',
+    flags: [...ASC_FLAGS, '--importMemory', '--noExportMemory'],
+  },
+  {
+    name: 'rowHash',
+    source: join(here, 'rowHash.ts'),
+    generated: join(here, '..', 'engine', 'alerts', 'rowHashKernel.generated.ts'),
+    constant: 'ROW_HASH_KERNEL_WASM',
     flags: [...ASC_FLAGS, '--importMemory', '--noExportMemory'],
   },
   {

@@ -217,6 +217,10 @@ test('repeated row hashes: the hash table finds exactly the values a sort finds 
   assert.ok(expected.size > 1000);
   assert.deepEqual([...got].sort((a, b) => a - b), [...expected].sort((a, b) => a - b));
   assert.equal(repeatedHashes(new Float64Array(0)).size, 0);
+  assert.equal(repeatedHashes(Float64Array.of(7)).size, 0);
+  // Every row distinct (nothing passes the slot counts' filter, or only collisions do), and every row the same.
+  assert.equal(repeatedHashes(Float64Array.from({ length: 100_000 }, (_, i) => i * 2654435761 + 1)).size, 0);
+  assert.deepEqual([...repeatedHashes(new Float64Array(70_000).fill(2 ** 40 + 3))], [2 ** 40 + 3]);
 });
 
 test('row-hash slots spread the rows of a table of small integers (whose hashes share their low bits)', () => {

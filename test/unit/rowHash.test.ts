@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { rowHashes } from '../../src/engine/alerts/rowHash';
+import { rowHashes, rowHashJs, rowHashKernel } from '../../src/engine/alerts/rowHash';
+import { kernelCheck } from './support/wasmCheck';
 import { createRng } from '../../src/engine/random';
 import { newSharedFloat32 } from '../../src/engine/typed';
 import { ThreadTaskRunner } from '../../src/worker/taskPool';
@@ -42,4 +43,26 @@ test('row hashes: blocks on 2 threads give the one-pass hashes; equal rows (any 
   assert.equal(inline[7], inline[1007], '−0 and 0 are one value');
   assert.equal(inline[9], inline[1009], 'every NaN is one missing value');
   assert.notEqual(inline[7], inline[9]);
+});
+
+test('row hashes on the WebAssembly kernel: the JavaScript hashes bit for bit, every NaN payload, ±0, ±∞ and a ragged last block', () => {
+  const rng = createRng(77);
+  const rows = 65_536 + 4_099; // a full block, then one whose length is not a multiple of four
+  const special = new Float32Array(new Uint32Array([0x7fc00000, 0xffc00001, 0x7f800001, 0x80000000, 0, 0x7f800000, 0xff800000, 0x00000001]).buffer);
+  const columns = Array.from({ length: 7 }, (_, j) => Float32Array.from({ length: rows }, (_, i) => (i % 17 === j ? special[(i + j) % special.length] : j % 2 ? rng.normal() * 1e3 : Math.floor(rng.next() * 5))));
+  for (const [from, to] of [
+    [0, rows],
+    [3, rows - 1],
+    [65_535, 65_541],
+  ]) {
+    const context = { columns, out: new Float64Array(rows) };
+    const reference = { columns, out: new Float64Array(rows) };
+    assert.equal(rowHashKernel(context, { from, to }), to - from);
+    rowHashJs(reference, { from, to });
+    assert.deepEqual(context.out, reference.out, `rows ${from}…${to}`);
+  }
+});
+
+test('the WebAssembly kernel is what src/wasm/rowHash.ts compiles to', () => {
+  assert.match(kernelCheck('rowHash'), /rowHashKernel\.generated\.ts: up to date/);
 });

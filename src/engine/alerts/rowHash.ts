@@ -7,6 +7,8 @@
 import type { CancelSignal } from '../cancel';
 import type { TaskRunner } from '../parallel/runner';
 import { newSharedFloat64, sharedFloat32 } from '../typed';
+import { embeddedModule, instantiateOn, Layout } from '../wasmMemory';
+import { ROW_HASH_KERNEL_WASM } from './rowHashKernel.generated';
 
 /** What the row-hash tasks share: the feature columns, and the hashes they write (one per row, in place). */
 export interface RowHashContext {
@@ -45,8 +47,66 @@ export function startRowHashes(columns: readonly Float32Array[], rows: number, r
   };
 }
 
-/** The `rowHash` kernel: rows [from, to) hashed into `out`; returns the rows hashed. */
+interface HashExports {
+  start(h1: number, h2: number, m: number): void;
+  mix(bits: number, h1: number, h2: number, m: number): void;
+  finish(h1: number, h2: number, m: number, length: number, out: number): void;
+}
+
+interface Hasher {
+  readonly exports: HashExports;
+  readonly u32: Uint32Array;
+  readonly f64: Float64Array;
+  readonly h1: number;
+  readonly h2: number;
+  readonly bits: number;
+  readonly out: number;
+}
+
+const compiled = embeddedModule(ROW_HASH_KERNEL_WASM);
+/** This thread's hasher (a block of rows: about 1.3 MB), made at first use; null where WebAssembly cannot run it. */
+let hasher: Hasher | null | undefined;
+
+function getHasher(): Hasher | null {
+  if (hasher !== undefined) return hasher;
+  hasher = null;
+  const module = compiled();
+  if (!module) return null;
+  const layout = new Layout();
+  const h1 = layout.bytes(4 * BLOCK_ROWS);
+  const h2 = layout.bytes(4 * BLOCK_ROWS);
+  const bits = layout.bytes(4 * BLOCK_ROWS);
+  const out = layout.bytes(8 * BLOCK_ROWS);
+  const made = instantiateOn<HashExports>(module, layout, layout.end, 'rowHash');
+  if (!made) return null;
+  const buffer = made.memory.buffer;
+  hasher = { exports: made.exports, u32: new Uint32Array(buffer), f64: new Float64Array(buffer), h1, h2, bits, out };
+  return hasher;
+}
+
+/**
+ * The `rowHash` kernel: rows [from, to) hashed into `out`; returns the rows hashed. On the WebAssembly kernel
+ * (src/wasm/rowHash.ts: four rows per instruction, the same hashes) a block of rows at a time, else rowHashJs.
+ */
 export function rowHashKernel(context: RowHashContext, task: RowHashTask): number {
+  const k = getHasher();
+  if (!k) return rowHashJs(context, task);
+  const length = context.columns.length;
+  for (let from = task.from; from < task.to; from += BLOCK_ROWS) {
+    const m = Math.min(BLOCK_ROWS, task.to - from);
+    k.exports.start(k.h1, k.h2, m);
+    for (const col of context.columns) {
+      k.u32.set(new Uint32Array(col.buffer, col.byteOffset + 4 * from, m), k.bits >> 2);
+      k.exports.mix(k.bits, k.h1, k.h2, m);
+    }
+    k.exports.finish(k.h1, k.h2, m, length, k.out);
+    context.out.set(k.f64.subarray(k.out >> 3, (k.out >> 3) + m), from);
+  }
+  return task.to - task.from;
+}
+
+/** rowHashKernel in JavaScript: the reference, and what runs where WebAssembly cannot. */
+export function rowHashJs(context: RowHashContext, task: RowHashTask): number {
   const { from, to } = task;
   const m = to - from;
   // Two MurmurHash3 (x86, 32-bit) lanes with different seeds, a cell per block. Its rotations carry every bit of a

@@ -7,10 +7,38 @@ import type { Alert } from './types';
 import { fmt, pct } from './format';
 
 /**
- * The hashes that occur more than once: open addressing over the rows (a slot holds a row index; see hashSlot), at
- * most half full. The same set as sorting the hashes and comparing neighbours, in one pass instead of a sort.
+ * The hashes that occur more than once: a count per slot (see hashSlot) sets the rows that cannot repeat aside, then
+ * open addressing over the others (a slot holds a row index), at most half full. The same set as sorting the hashes
+ * and comparing neighbours, in linear passes instead of a sort.
  */
 export function repeatedHashes(hashes: Float64Array): Set<number> {
+  const n = hashes.length;
+  // Most rows are unique: a byte per slot of a table four times as large as the rows (a few MB, cache-friendly) counts
+  // slot hits up to 2; only rows in a slot hit twice can repeat, and only they go to the exact table below.
+  const bits = n < 2 ? 4 : Math.min(24, Math.max(4, Math.ceil(Math.log2(4 * n))));
+  const hits = countSlots(hashes, bits);
+  const shift = 32 - bits;
+  let candidates = 0;
+  for (let i = 0; i < n; i++) if (hits[hashSlot(hashes[i], shift)] > 1) candidates++;
+  if (candidates === 0) return new Set<number>();
+  const crowded = new Float64Array(candidates);
+  for (let i = 0, k = 0; i < n; i++) if (hits[hashSlot(hashes[i], shift)] > 1) crowded[k++] = hashes[i];
+  return repeatedAmong(crowded);
+}
+
+/** Hits per slot of 2^bits (hashSlot's top bits), counted up to 2. */
+function countSlots(hashes: Float64Array, bits: number): Uint8Array {
+  const hits = new Uint8Array(2 ** bits);
+  const shift = 32 - bits;
+  for (let i = 0; i < hashes.length; i++) {
+    const s = hashSlot(hashes[i], shift);
+    if (hits[s] < 2) hits[s]++;
+  }
+  return hits;
+}
+
+/** The hashes that occur more than once (open addressing over the hashes given). */
+function repeatedAmong(hashes: Float64Array): Set<number> {
   const n = hashes.length;
   let bits = 4;
   while (2 ** bits < 2 * n) bits++;

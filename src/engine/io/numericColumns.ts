@@ -37,7 +37,8 @@ export function profileNumbers(values: Float32Array): NumericProfile {
   let many = false;
   let rowNumber = true;
   let previous = NaN;
-  for (let i = 0; i < values.length; i++) {
+  let i = 0;
+  for (; i < values.length; i++) {
     const v = values[i];
     if (v !== v) {
       rowNumber = false;
@@ -51,8 +52,21 @@ export function profileNumbers(values: Float32Array): NumericProfile {
       seen.add(v);
       if (seen.size > MAX_INTEGER_CODE_LEVELS + 1) many = true;
     }
+    // Settled (each flag only ever turns one way): the rest of the column only adds to the finite count.
+    if (many && !integer && !rowNumber) {
+      i++;
+      break;
+    }
   }
+  finite += countPresent(values, i);
   return { finite, integer, distinct: [...seen].sort((a, b) => a - b), many, rowNumber: rowNumber && finite >= 3 };
+}
+
+/** Values from `from` on that are not NaN. */
+function countPresent(values: Float32Array, from: number): number {
+  let n = 0;
+  for (let i = from; i < values.length; i++) if (values[i] === values[i]) n++;
+  return n;
 }
 
 function uniqueCount(values: Float32Array): number {
