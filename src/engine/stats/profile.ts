@@ -68,7 +68,8 @@ export interface RankedProfile {
  */
 export function profileFeatureRanked(input: ProfileInput, twoClassCodes: Int32Array | null): RankedProfile {
   const cats = input.categories;
-  const missing = countMissing(input.values);
+  // Only the level summaries need the missing count here (the numeric summary has it from its sort).
+  const missing = cats ? countMissing(input.values) : 0;
   const categories = cats ? summariseCategories(cats.levels, cats.counts, missing) : null;
   const base = {
     index: input.index,

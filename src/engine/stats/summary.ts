@@ -203,11 +203,10 @@ export function summariseSortedWithSum(sorted: Readonly<ArrayLike<number>>, leng
   if (n === 0) return { summary: emptySummary(length), sum: 0 };
   const min = sorted[0];
   const max = sorted[n - 1];
-  const sum = plainSum(sorted);
+  const { sum, distinct } = sumAndDistinct(sorted);
   const mean = meanOf(sorted, min, max, sum);
   const m = centralMoments(sorted, mean);
 
-  const distinct = countDistinct(sorted);
   const integer = allIntegers(sorted);
 
   const quantiles = {} as Record<QuantileKey, number>;
@@ -248,11 +247,20 @@ function emptySummary(length: number): Summary {
   };
 }
 
-/** Distinct values of ascending values (at least one). Small loops of their own, which V8 optimises whole. */
-function countDistinct(sorted: Readonly<ArrayLike<number>>): number {
+/**
+ * The plain sum of ascending values (at least one), added in order, and how many distinct values they hold: one pass.
+ * Small loops of their own, which V8 optimises whole.
+ */
+function sumAndDistinct(sorted: Readonly<ArrayLike<number>>): { sum: number; distinct: number } {
+  // 0 + the first value, as a sum from 0 takes it (−0 becomes +0).
+  let sum = 0 + sorted[0];
   let distinct = 1;
-  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
-  return distinct;
+  for (let i = 1; i < sorted.length; i++) {
+    const v = sorted[i];
+    sum += v;
+    if (v !== sorted[i - 1]) distinct++;
+  }
+  return { sum, distinct };
 }
 
 /** Whether every value is an integer (stops at the first that is not). */
@@ -280,13 +288,6 @@ function meanOf(values: Readonly<ArrayLike<number>>, min: number, max: number, s
   mean += correction / n;
   // Rounding can push the mean of a constant or near-constant column a hair outside [min, max].
   return Math.min(max, Math.max(min, mean));
-}
-
-/** Σ values, added in order. */
-function plainSum(values: Readonly<ArrayLike<number>>): number {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i];
-  return sum;
 }
 
 interface Moments {
