@@ -38,3 +38,25 @@ test('stratifiedSample: at most perStratum rows per stratum, sorted, missing cod
   assert.throws(() => stratifiedSample([0, 3], 2, 10, createRng(1)), RangeError);
   assert.throws(() => stratifiedSample([0], 1, -1, createRng(1)), RangeError);
 });
+
+test('sampleIndices: the bit-array path chooses exactly what Floyd\'s algorithm with a Set chooses, for the same draws', () => {
+  const floyd = (n: number, k: number, seed: number): number[] => {
+    const rng = createRng(seed);
+    const chosen = new Set<number>();
+    for (let j = n - k; j < n; j++) {
+      const t = rng.int(j + 1);
+      chosen.add(chosen.has(t) ? j : t);
+    }
+    return [...chosen].sort((a, b) => a - b);
+  };
+  for (const [n, k] of [
+    [33, 2],
+    [64, 63],
+    [1_000, 40],
+    [100_000, 65_536],
+    [1_000_003, 81_699],
+    [2_000_000, 62_500], // exactly 32 rows per sampled one
+  ]) {
+    for (const seed of [1, 2]) assert.deepEqual(sampleIndices(n, k, createRng(seed)), floyd(n, k, seed), `n ${n}, k ${k}, seed ${seed}`);
+  }
+});
