@@ -9,6 +9,7 @@ import type { CategoricalSummary } from './categorical';
 import { sortedWithTwoGroupRanks } from './ranks';
 import type { SortedTwoGroupRanks } from './ranks';
 import { describeFeature } from './shape';
+import { summaryWithoutMoments } from './summary';
 import type { TaskRunner } from '../parallel/runner';
 import { sharedFloat32 } from '../typed';
 import type { Histogram, ModeStructure, ShapeClass, ShapeEvidence, Summary, ValueCounts } from './types';
@@ -109,19 +110,7 @@ function levelProfile(cats: Categories, summary: CategoricalSummary, missing: nu
       ? ['no values: every cell is missing']
       : [`${summary.cardinality} text level${summary.cardinality === 1 ? '' : 's'}; the most common is ${JSON.stringify(summary.mode)} (${(100 * summary.modeShare).toFixed(1)} %)`];
   return {
-    stats: {
-      count,
-      missing,
-      mean: null,
-      sd: null,
-      min: null,
-      max: null,
-      quantiles: null,
-      skewness: null,
-      kurtosis: null,
-      distinct: summary.cardinality,
-      integer: false,
-    },
+    stats: summaryWithoutMoments(count, missing, summary.cardinality),
     histogram: { edges, counts, pmf: counts.map((c) => (count > 0 ? c / count : 0)), rule: 'one bar per level (codes in order of first appearance)' },
     values: { values: cats.levels.map((_, i) => i), counts },
     modes: { peaks: [], separation: null, clustered: false, bandwidth: 0 },

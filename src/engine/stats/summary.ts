@@ -200,7 +200,7 @@ export function summariseSorted(sorted: Readonly<ArrayLike<number>>, length: num
  */
 export function summariseSortedWithSum(sorted: Readonly<ArrayLike<number>>, length: number): { summary: Summary; sum: number } {
   const n = sorted.length;
-  if (n === 0) return { summary: emptySummary(length), sum: 0 };
+  if (n === 0) return { summary: summaryWithoutMoments(0, length, 0), sum: 0 };
   const min = sorted[0];
   const max = sorted[n - 1];
   const { sum, distinct } = sumAndDistinct(sorted);
@@ -228,12 +228,14 @@ export function summariseSortedWithSum(sorted: Readonly<ArrayLike<number>>, leng
   return { summary, sum };
 }
 
-/** The summary of a column with no present value. */
-function emptySummary(length: number): Summary {
-  const n = 0;
+/**
+ * A summary with counts only: a column with no present value (count 0, distinct 0), or text levels, whose codes have no
+ * moments or quantiles.
+ */
+export function summaryWithoutMoments(count: number, missing: number, distinct: number): Summary {
   return {
-    count: 0,
-    missing: length - n,
+    count,
+    missing,
     mean: null,
     sd: null,
     min: null,
@@ -241,7 +243,7 @@ function emptySummary(length: number): Summary {
     quantiles: null,
     skewness: null,
     kurtosis: null,
-    distinct: 0,
+    distinct,
     // Vacuous truth would call an all-missing column integer-valued; nothing downstream should act on that.
     integer: false,
   };
