@@ -2,8 +2,8 @@
 // src/engine/stats/radixSortKernel.generated.ts. The LSD radix sort of unsigned 32-bit keys that every feature's
 // profile runs (src/engine/stats/summary.ts: radixSortKeys is the JavaScript one, and the host), on a memory the host
 // lays out: the keys, a scratch array as long, and 3 × 2048 digit counts. Sorted keys are the same array whichever
-// sort made them; this one reads and writes them without a bounds check per access. sortPresent32 also does the
-// profile's conversions around the sort (summary.ts: sortedPresentFloat32's presentKeys and keyBits loops).
+// sort made them; this one reads and writes them without a bounds check per access. sortPresent32 and twoGroupRanks
+// also do the profile's conversions around the sort (summary.ts: floatKey, keyBits) and, for the second, the rank merge.
 
 /** First byte the host may use: everything below belongs to this module's data. */
 export function heapBase(): usize {
@@ -15,39 +15,51 @@ export function heapBase(): usize {
  * scratch. Returns 0 when the sorted keys are at `keys`, 1 when they are at `tmp`.
  */
 export function radixSort(keys: usize, tmp: usize, n: i32, counts: usize): i32 {
-  for (let b: usize = 0; b < 3 * 2048; b++) store<u32>(counts + (b << 2), 0);
-  const end = keys + (<usize>n << 2);
-  for (let p = keys; p < end; p += 4) count(load<u32>(p), counts);
-  return passes(keys, tmp, n, counts);
+  return sortRun(keys, tmp, n, counts) == keys ? 0 : 1;
 }
 
 /**
  * The profile's sortedPresent of a float32 column, whole: the n words at `keys` are the column's float32 bits. The
- * finite ones (exponent not all ones) become order-preserving keys, kept in order at the front (the host's floatKey:
- * all bits of a negative flipped, the sign bit of a positive), are sorted as radixSort sorts, and become float32 bits
- * again (keyBits). Returns 2m + 0 when the m sorted values are at `keys`, 2m + 1 when they are at `tmp`.
+ * finite ones (exponent not all ones) become order-preserving keys, kept in order at the front, are sorted as
+ * radixSort sorts, and become float32 bits again. Returns 2m + 0 when the m sorted values are at `keys`, 2m + 1 when
+ * they are at `tmp`.
  */
 export function sortPresent32(keys: usize, tmp: usize, n: i32, counts: usize): i32 {
-  for (let b: usize = 0; b < 3 * 2048; b++) store<u32>(counts + (b << 2), 0);
+  clearCounts(counts);
   const end = keys + (<usize>n << 2);
   let to = keys;
   for (let p = keys; p < end; p += 4) {
     const bits = load<u32>(p);
     if ((bits & 0x7f800000) == 0x7f800000) continue;
-    const k = bits ^ (<u32>(<i32>bits >> 31) | 0x80000000);
+    const k = floatKey(bits);
     store<u32>(to, k);
     to += 4;
     count(k, counts);
   }
   const m = <i32>((to - keys) >> 2);
   const flipped = passes(keys, tmp, m, counts);
-  const at = flipped ? tmp : keys;
+  keysToBits(flipped ? tmp : keys, m);
+  return (m << 1) | flipped;
+}
+
+/** The host's floatKey (summary.ts): all bits of a negative flipped, the sign bit of a positive. */
+@inline
+function floatKey(bits: u32): u32 {
+  return bits ^ (<u32>(<i32>bits >> 31) | 0x80000000);
+}
+
+/** The host's keyBits, in place over the m keys at `at`: floatKey undone. */
+function keysToBits(at: usize, m: i32): void {
   const stop = at + (<usize>m << 2);
   for (let p = at; p < stop; p += 4) {
     const k = load<u32>(p);
     store<u32>(p, k ^ (<u32>(~(<i32>k) >> 31) | 0x80000000));
   }
-  return (m << 1) | flipped;
+}
+
+/** Zeroes the three passes' 2048 digit counts. */
+function clearCounts(counts: usize): void {
+  for (let b: usize = 0; b < 3 * 2048; b++) store<u32>(counts + (b << 2), 0);
 }
 
 /** Adds a key's three digits to their counts. */
@@ -98,9 +110,9 @@ function passes(keys: usize, tmp: usize, n: i32, counts: usize): i32 {
  * its n class codes; `keys` and `tmp` are n words each, and `codes` may be `tmp` (the codes are read before the sorts). Rows with a non-finite value are skipped; a class code other
  * than 0 or 1 on a finite row, or a −0, returns −1 (the caller sorts twice, as in JavaScript). Otherwise each class's
  * keys, in row order, are radix-sorted by themselves, merged into `bits` (as float32 bits again: sortedPresent's
- * result), and `results` receives five float64s: the integer rank sums of classes 0 and 1, Σ(t³ − t) over tie groups
- * and Σ cA·cB over them, each added in the merge's order with the JavaScript merge's float64 operations, and the count
- * m of finite values (the merged ones). Returns the count of class 1.
+ * result), and `results` receives four float64s: the rank sums of classes 0 and 1 and Σ(t³ − t) over the tie groups,
+ * each made with the JavaScript merge's float64 operations in its order, and the count m of finite values (the merged
+ * ones). Returns the count of class 1.
  */
 export function twoGroupRanks(bits: usize, codes: usize, n: i32, keys: usize, tmp: usize, counts: usize, results: usize): i32 {
   const end = bits + (<usize>n << 2);
@@ -120,7 +132,7 @@ export function twoGroupRanks(bits: usize, codes: usize, n: i32, keys: usize, tm
   for (let p = bits, c = codes; p < end; p += 4, c += 4) {
     const b = load<u32>(p);
     if ((b & 0x7f800000) == 0x7f800000) continue;
-    const k = b ^ (<u32>(<i32>b >> 31) | 0x80000000);
+    const k = floatKey(b);
     if (load<u32>(c) == 0) {
       store<u32>(at0, k);
       at0 += 4;
@@ -132,18 +144,14 @@ export function twoGroupRanks(bits: usize, codes: usize, n: i32, keys: usize, tm
   const a = sortRun(keys, tmp, n0, counts);
   const b = sortRun(keys + (<usize>n0 << 2), tmp + (<usize>n0 << 2), n1, counts);
   mergeTwo(a, n0, b, n1, bits, results);
-  store<f64>(results, <f64>m, 32);
-  const stop = bits + (<usize>m << 2);
-  for (let p = bits; p < stop; p += 4) {
-    const k = load<u32>(p);
-    store<u32>(p, k ^ (<u32>(~(<i32>k) >> 31) | 0x80000000));
-  }
+  store<f64>(results, <f64>m, 24);
+  keysToBits(bits, m);
   return n1;
 }
 
 /** radixSort of the n keys at `keys` (scratch `tmp`); returns where the sorted keys are. */
 function sortRun(keys: usize, tmp: usize, n: i32, counts: usize): usize {
-  for (let b: usize = 0; b < 3 * 2048; b++) store<u32>(counts + (b << 2), 0);
+  clearCounts(counts);
   const end = keys + (<usize>n << 2);
   for (let p = keys; p < end; p += 4) count(load<u32>(p), counts);
   return passes(keys, tmp, n, counts) ? tmp : keys;
@@ -187,8 +195,8 @@ function mergeTwo(a: usize, na: i32, b: usize, nb: i32, out: usize, results: usi
   const t = runA + runB;
   tieSum += t * t * t - t;
   cross += runA * runB;
-  store<f64>(results, sumA);
-  store<f64>(results, sumB, 8);
+  // The mid-ranks' sums: the integer ones ± Σ cA·cB/2 (the JavaScript merge's last step).
+  store<f64>(results, sumA + cross / 2);
+  store<f64>(results, sumB - cross / 2, 8);
   store<f64>(results, tieSum, 16);
-  store<f64>(results, cross, 24);
 }

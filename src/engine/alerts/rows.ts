@@ -18,12 +18,9 @@ export function repeatedHashes(hashes: Float64Array): Set<number> {
   const bits = n < 2 ? 4 : Math.min(24, Math.max(4, Math.ceil(Math.log2(4 * n))));
   const hits = countSlots(hashes, bits);
   const shift = 32 - bits;
-  let candidates = 0;
-  for (let i = 0; i < n; i++) if (hits[hashSlot(hashes[i], shift)] > 1) candidates++;
-  if (candidates === 0) return new Set<number>();
-  const crowded = new Float64Array(candidates);
-  for (let i = 0, k = 0; i < n; i++) if (hits[hashSlot(hashes[i], shift)] > 1) crowded[k++] = hashes[i];
-  return repeatedAmong(crowded);
+  const crowded: number[] = [];
+  for (let i = 0; i < n; i++) if (hits[hashSlot(hashes[i], shift)] > 1) crowded.push(hashes[i]);
+  return crowded.length === 0 ? new Set<number>() : repeatedAmong(Float64Array.from(crowded));
 }
 
 /** Hits per slot of 2^bits (hashSlot's top bits), counted up to 2. */

@@ -81,18 +81,19 @@ export function labelFromNumbers(
   let missing = few?.missing ?? 0;
   let firstNonInteger = few?.firstNonInteger ?? -1;
   let many = false;
-  for (let i = 0; i < (few ? 0 : values.length); i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) {
-      missing++;
-      continue;
+  if (!few)
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (!Number.isFinite(v)) {
+        missing++;
+        continue;
+      }
+      if (firstNonInteger < 0 && !Number.isInteger(v)) firstNonInteger = i;
+      if (!many) {
+        distinct.set(v, (distinct.get(v) ?? 0) + 1);
+        if (distinct.size > MAX_LABEL_CLASSES) many = true;
+      }
     }
-    if (firstNonInteger < 0 && !Number.isInteger(v)) firstNonInteger = i;
-    if (!many) {
-      distinct.set(v, (distinct.get(v) ?? 0) + 1);
-      if (distinct.size > MAX_LABEL_CLASSES) many = true;
-    }
-  }
   const where = { file, column: name };
   const k = many ? Infinity : distinct.size;
   const shown = many ? `more than ${MAX_LABEL_CLASSES.toLocaleString('en-US')}` : k.toLocaleString('en-US');
@@ -125,14 +126,15 @@ export function labelFromNumbers(
   }
   if (chosen === 'regression') return regressionLabel(name, sourceColumn, values, missing, evidence, task !== undefined, file, warnings);
   const keys = [...distinct.keys()].sort((a, b) => a - b);
-  const code = new Map<number, number>(keys.map((key, i) => [key, i]));
   const out = new Int32Array(values.length);
   if (keys.length <= FEW) codesOfFew(values, keys, out);
-  else
+  else {
+    const code = new Map<number, number>(keys.map((key, i) => [key, i]));
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       out[i] = Number.isFinite(v) ? (code.get(v) ?? -1) : -1;
     }
+  }
   const kind = firstNonInteger >= 0 ? 'number' : 'integer';
   return finish(name, sourceColumn, out, keys.map(String), keys.map((key) => distinct.get(key) ?? 0), kind, missing, file, warnings, chosen, evidence, task !== undefined);
 }

@@ -32,13 +32,11 @@ interface State {
   readonly exports: Exports;
   readonly f64: Float64Array;
   readonly i32: Int32Array;
-  readonly rows: number;
   readonly matrix: number;
   readonly Q: number;
   readonly residual: number;
   readonly chunks: number;
   readonly sums: number;
-  readonly maxChunks: number;
   /** Feature position → its column of the matrix (−1: no term uses it). */
   readonly column: Int32Array;
   /** The column of ones. */
@@ -74,6 +72,7 @@ function stateFor(context: TermDotsContext): State | null {
   }
   const one = q++;
   const Q = q + PAD;
+  // A chunk per term at most (a task's terms are the store's).
   const maxChunks = context.terms.length;
   const layout = new Layout();
   const matrix = layout.bytes(4 * W * Q);
@@ -95,7 +94,7 @@ function stateFor(context: TermDotsContext): State | null {
   }
   f32.fill(1, stage >> 2, (stage >> 2) + W);
   exports.layout(stage, W, matrix, Q, one);
-  state = { key: context.key, exports, f64: new Float64Array(buffer), i32: new Int32Array(buffer), rows: W, matrix, Q, residual, chunks, sums, maxChunks, column, one, pass: -1 };
+  state = { key: context.key, exports, f64: new Float64Array(buffer), i32: new Int32Array(buffer), matrix, Q, residual, chunks, sums, column, one, pass: -1 };
   return state;
 }
 
@@ -117,7 +116,7 @@ export function pairDotsInKernel(context: TermDotsContext, task: TermDotsTask, o
   for (let t = task.from; t < task.to; t++) if (kernelTerm(context, t)) count++;
   if (count < MIN_TERMS) return false;
   const s = stateFor(context);
-  if (!s || count > s.maxChunks) return false;
+  if (!s) return false;
   // Lanes: a single term j is the pair (ones, j); a pair (j, k) is read with the lower column as the row operand.
   const lanes: { a: number; b: number; t: number }[] = [];
   for (let t = task.from; t < task.to; t++) {

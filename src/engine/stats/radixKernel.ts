@@ -8,6 +8,7 @@
  */
 import { embeddedModule, instantiateOn, Layout } from '../wasmMemory';
 import { RADIX_SORT_KERNEL_WASM } from './radixSortKernel.generated';
+import type { SortedTwoGroupRanks } from './ranks';
 
 interface Exports {
   radixSort(keys: number, tmp: number, n: number, counts: number): number;
@@ -46,7 +47,7 @@ function sorterFor(n: number): Sorter | null {
   const tmp = layout.bytes(4 * capacity);
   const bits = layout.bytes(4 * capacity);
   const counts = layout.bytes(3 * 2048 * 4);
-  const results = layout.bytes(5 * 8);
+  const results = layout.bytes(4 * 8);
   const made = instantiateOn<Exports>(module, layout, layout.end, 'radixSort');
   if (!made) return null;
   const buffer = made.memory.buffer;
@@ -102,14 +103,11 @@ export function sortedPresentInKernel(column: Float32Array): Float32Array | null
 }
 
 /**
- * ranks.ts sortedWithTwoGroupRanks on the kernel, bit for bit: the finite values sorted, the two classes' integer rank
- * sums, Σ(t³ − t) and Σ cA·cB over the tie groups, and the class sizes. Null where the JavaScript one returns null (a
- * finite value without a class 0 or 1, or a −0); undefined where the kernel does not take the column.
+ * ranks.ts sortedWithTwoGroupRanks on the kernel, bit for bit: the finite values sorted, the two classes' rank sums
+ * and tie term, and the class sizes. Null where the JavaScript one returns null (a finite value without a class 0 or
+ * 1, or a −0); undefined where the kernel does not take the column.
  */
-export function twoGroupRanksInKernel(
-  values: Float32Array,
-  codes: Int32Array,
-): { sorted: Float32Array; sumA: number; sumB: number; tieSum: number; cross: number; n0: number; n1: number } | null | undefined {
+export function twoGroupRanksInKernel(values: Float32Array, codes: Int32Array): SortedTwoGroupRanks | null | undefined {
   const n = values.length;
   if (!profileKernelTakes(n) || codes.length !== n) return undefined;
   const s = sorterFor(n);
@@ -119,13 +117,9 @@ export function twoGroupRanksInKernel(
   const n1 = s.exports.twoGroupRanks(s.bits, s.tmp, n, s.keys, s.tmp, s.counts, s.results);
   if (n1 < 0) return null;
   const r = s.results >> 3;
-  const sumA = s.f64[r];
-  const sumB = s.f64[r + 1];
-  const tieSum = s.f64[r + 2];
-  const cross = s.f64[r + 3];
   // The sorted values fill bits[0, m).
-  const m = s.f64[r + 4];
+  const m = s.f64[r + 3];
   const sorted = new Float32Array(m);
   new Uint32Array(sorted.buffer).set(s.u32.subarray(s.bits >> 2, (s.bits >> 2) + m));
-  return { sorted, sumA, sumB, tieSum, cross, n0: m - n1, n1 };
+  return { sorted, rankSums: s.f64.slice(r, r + 2), tieSum: s.f64[r + 2], sizes: Float64Array.of(m - n1, n1), n: m };
 }

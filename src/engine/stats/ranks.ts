@@ -223,12 +223,7 @@ export interface SortedTwoGroupRanks {
 export function sortedWithTwoGroupRanks(values: Float32Array, codes: Int32Array): SortedTwoGroupRanks | null {
   // The same on the WebAssembly kernel where it takes the column (radixKernel.ts), else below.
   const k = twoGroupRanksInKernel(values, codes);
-  if (k === null) return null;
-  if (k !== undefined) {
-    const n = k.n0 + k.n1;
-    return { sorted: k.sorted, rankSums: Float64Array.of(k.sumA + k.cross / 2, k.sumB - k.cross / 2), tieSum: k.tieSum, sizes: Float64Array.of(k.n0, k.n1), n };
-  }
-  return sortedWithTwoGroupRanksJs(values, codes);
+  return k !== undefined ? k : sortedWithTwoGroupRanksJs(values, codes);
 }
 
 /** sortedWithTwoGroupRanks in JavaScript: the reference, and what runs where the kernel does not. */

@@ -1,5 +1,5 @@
 import type { Summary } from './types';
-import { kernelTakes, radixSortInKernel, sortedPresentInKernel } from './radixKernel';
+import { radixSortInKernel, sortedPresentInKernel } from './radixKernel';
 
 /** The probabilities behind Summary.quantiles, in order. */
 export const QUANTILE_PROBS = [
@@ -37,53 +37,34 @@ export function sortedPresent(column: Readonly<NumericColumn>): NumericColumn {
 }
 
 /**
- * sortedPresent of a float32 column, radix-sorted: one pass over the column's bits picks the finite values (an
- * exponent not all ones) and writes their keys — and counts their digits, unless the WebAssembly sort (which counts
- * them itself) takes them; then the sort's passes; then the keys become float32 bits again. The same values as radixSortFloat32 of the copied values (−0 kept, just before +0).
+ * sortedPresent of a float32 column, radix-sorted: on the WebAssembly kernel from PROFILE_KERNEL_MIN_VALUES values on
+ * (radixKernel.ts: sortedPresentInKernel, the same bits); else one pass over the column's bits picks the finite
+ * values (an exponent not all ones), writes their keys and counts their digits, then the sort's passes, then the keys
+ * become float32 bits again. The same values as radixSortFloat32 of the copied values (−0 kept, just before +0).
  */
 function sortedPresentFloat32(column: Float32Array): Float32Array {
-  const n = column.length;
   const fromKernel = sortedPresentInKernel(column);
   if (fromKernel) return fromKernel;
+  const n = column.length;
   const bits = new Uint32Array(column.buffer, column.byteOffset, n);
   const keys = new Uint32Array(n);
-  let m: number;
-  let sorted: Uint32Array;
-  if (kernelTakes(n)) {
-    // The kernel counts the digits itself: here only the keys.
-    m = presentKeys(bits, keys);
-    const present = m === n ? keys : keys.subarray(0, m);
-    sorted = radixSortInKernel(present) ? present : radixSortKeys(present);
-  } else {
-    const counts = new Uint32Array(3 * 2048);
-    m = 0;
-    for (let i = 0; i < n; i++) {
-      const b = bits[i];
-      if ((b & 0x7f800000) === 0x7f800000) continue;
-      const key = floatKey(b);
-      keys[m++] = key;
-      counts[key & 2047]++;
-      counts[2048 + ((key >>> 11) & 2047)]++;
-      counts[4096 + (key >>> 22)]++;
-    }
-    sorted = radixSortCounted(m === n ? keys : keys.subarray(0, m), counts);
+  const counts = new Uint32Array(3 * 2048);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bits[i];
+    if ((b & 0x7f800000) === 0x7f800000) continue;
+    const key = floatKey(b);
+    keys[m++] = key;
+    counts[key & 2047]++;
+    counts[2048 + ((key >>> 11) & 2047)]++;
+    counts[4096 + (key >>> 22)]++;
   }
+  const sorted = radixSortCounted(m === n ? keys : keys.subarray(0, m), counts);
   // A view of the whole buffer when every value is present (a result cloned to another thread copies its buffer).
   const out = m === n ? new Float32Array(sorted.buffer, sorted.byteOffset, m) : new Float32Array(m);
   const outBits = new Uint32Array(out.buffer, out.byteOffset, m);
   for (let i = 0; i < m; i++) outBits[i] = keyBits(sorted[i]);
   return out;
-}
-
-/** The keys of the finite values among `bits` (float32 bits), in order, into `keys`; returns how many. */
-function presentKeys(bits: Uint32Array, keys: Uint32Array): number {
-  let m = 0;
-  for (let i = 0; i < bits.length; i++) {
-    const b = bits[i];
-    if ((b & 0x7f800000) === 0x7f800000) continue;
-    keys[m++] = floatKey(b);
-  }
-  return m;
 }
 
 /** Below this a native sort is as fast as the radix sort's fixed cost of 3 × 2048 buckets. */
