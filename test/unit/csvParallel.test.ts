@@ -117,3 +117,36 @@ test('a big table’s number profiles for typing come from the pool and type eve
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('label texts merged from segments: interned in the order the rows met them, and past the interning limit as the sequential read', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kr-pcsv-'));
+  try {
+    // Each segment interns its own texts, in its own order; merged, they must take the codes a sequential read gives.
+    // 9,000 distinct labels: every segment stays under the 4,096 a collector interns, the whole file does not, so
+    // the merge crosses the limit where the sequential read switched (to numbers, or to dropping a text label).
+    const rng = createRng(5);
+    for (const [name, labelOf] of [
+      ['few.csv', (i: number): string => ['b', 'a', 'c'][(i * 7 + Math.floor(rng.next() * 2)) % 3]],
+      ['numbers.csv', (i: number): string => String(9_000 - i)],
+      ['texts.csv', (i: number): string => `t${i}`],
+    ] as const) {
+      const file = join(dir, name);
+      const lines = ['x,y,label'];
+      for (let i = 0; i < 9_000; i++) lines.push(`${(rng.normal() * 10).toFixed(2)},${i % 13},${labelOf(i)}`);
+      writeFileSync(file, lines.join('\n') + '\n');
+      const sequential = await readCsv(file, { label: 'label' });
+      const runner = new ThreadTaskRunner({ script: SCRIPT, threads: 2, minWork: 0 });
+      try {
+        const log: string[] = [];
+        assert.deepEqual(await readCsv(file, { label: 'label', runner: recording(runner, log), parallelMinBytes: 0 }), sequential, name);
+        assert.match(log.join(' '), /csvSegment:parse(,parse){3,}/, `${name}: read in segments`);
+      } finally {
+        await runner.close();
+      }
+      if (name === 'numbers.csv') assert.equal(sequential.label?.task, 'regression', 'the sequential read kept the numbers');
+      if (name === 'texts.csv') assert.equal(sequential.label, null, 'the sequential read dropped the text label');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

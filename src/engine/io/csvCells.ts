@@ -102,6 +102,25 @@ export class LabelCollector {
     }
   }
 
+  /**
+   * The label cells of rows offset, offset + 1, … read elsewhere (a parallel segment): each row's code into `texts`,
+   * the segment's own interned texts in its order of first appearance. The same as addText row by row: the texts new
+   * here are interned in that order, which is the order in which the rows would have met them. Where that could cross
+   * LABEL_INTERN_LIMIT (the collector then changes mode at a row), it goes row by row.
+   */
+  addInterned(offset: number, texts: readonly string[], codes: Int32Array): void {
+    if (this.mode !== 'intern' || this.texts.length + texts.length > LABEL_INTERN_LIMIT) {
+      for (let i = 0; i < codes.length; i++) this.addText(offset + i, texts[codes[i]]);
+      return;
+    }
+    const global = new Int32Array(texts.length);
+    texts.forEach((text, t) => {
+      global[t] = this.byText.get(text) ?? this.intern(offset, text);
+    });
+    const out = this.codes;
+    for (let i = 0; i < codes.length; i++) out[offset + i] = global[codes[i]];
+  }
+
   /** Trimmed cell bytes [a, b) of `buf` (the fast path). */
   addBytes(row: number, buf: Buffer, a: number, b: number): void {
     const len = b - a;

@@ -230,7 +230,7 @@ export function readCsvParallel(input: ParallelCsvInput): ColumnSink | null {
     if (sink.label && part.label) {
       const { texts, codes } = part.label;
       const offset = tasks[k].rowOffset;
-      for (let i = 0; i < codes.length; i++) sink.label.addText(offset + i, texts[codes[i]]);
+      sink.label.addInterned(offset, texts, codes);
     }
   }
   sink.rows = totalRows;
