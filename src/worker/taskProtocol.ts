@@ -241,6 +241,21 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
     context: (c) => Array.isArray(c.columns) && c.columns.every((x) => x instanceof Float32Array && x.buffer instanceof SharedArrayBuffer),
     task: (t, c) => isRecord(t) && isCount(t.column) && t.column < (c.columns as unknown[]).length,
   },
+  l1Pass: {
+    context: (c) => {
+      const onShared = (x: unknown): x is Float64Array => x instanceof Float64Array && x.buffer instanceof SharedArrayBuffer;
+      if (!onShared(c.eta) || typeof c.step !== 'number' || !Number.isFinite(c.step)) return false;
+      const u = c.eta.length;
+      return [c.p, c.weight, c.positives].every((x) => onShared(x) && x.length === u) && (c.x === null || (onShared(c.x) && c.x.length === u));
+    },
+    task: (t, c) =>
+      isRecord(t) &&
+      (t.op === 'g' || t.op === 'h' || t.op === 'update' || t.op === 'refresh') &&
+      isCount(t.from) &&
+      isCount(t.to) &&
+      t.from <= t.to &&
+      t.to <= (c.eta as Float64Array).length,
+  },
   oracle: {
     context: (c) =>
       Array.isArray(c.columns) &&
@@ -296,6 +311,7 @@ const RESULT_GUARDS: { readonly [K in KernelKind]: (r: unknown) => boolean } = {
   columnPass: (r) => isRecord(r) && typeof r.mean === 'number' && typeof r.anyMissing === 'boolean' && typeof r.constant === 'boolean' && typeof r.squares === 'number',
   numberProfile: (r) =>
     isRecord(r) && isCount(r.finite) && typeof r.integer === 'boolean' && Array.isArray(r.distinct) && r.distinct.every((v) => typeof v === 'number') && typeof r.many === 'boolean' && typeof r.rowNumber === 'boolean',
+  l1Pass: (r) => typeof r === 'number',
   oracle: (r) => isRecord(r) && Array.isArray(r.features) && typeof r.coefficient === 'number' && typeof r.testAccuracy === 'number' && Array.isArray(r.testCi95),
 };
 

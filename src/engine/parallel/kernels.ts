@@ -23,6 +23,8 @@ import { binariseKernel } from '../sparsity/binarised';
 import type { BinariseContext, BinariseTask } from '../sparsity/binarised';
 import { screenPairsKernel } from '../sparsity/screen';
 import type { ScreenPairsContext, ScreenPairsTask } from '../sparsity/screen';
+import { l1PassKernel } from '../sparsity/l1Passes';
+import type { L1PassContext, L1PassTask } from '../sparsity/l1Passes';
 import { termColumnsKernel, termDotsKernel } from '../sparsity/spaces';
 import type { TermColumnsContext, TermColumnsTask, TermDotsContext, TermDotsTask } from '../sparsity/spaces';
 import { binFeatureKernel } from '../models/binning';
@@ -75,6 +77,8 @@ export interface KernelMap {
   readonly termColumns: { readonly context: TermColumnsContext; readonly task: TermColumnsTask; readonly result: number };
   /** A block of a listed-term gradient: the terms' dot products with the residual (sparsity/spaces.ts). */
   readonly termDots: { readonly context: TermDotsContext; readonly task: TermDotsTask; readonly result: Float64Array };
+  /** One pass of a big L1 logistic fit's exact sweep: a sum, or a slice of an update (sparsity/l1Passes.ts). */
+  readonly l1Pass: { readonly context: L1PassContext; readonly task: L1PassTask; readonly result: number };
 }
 
 export type KernelKind = keyof KernelMap;
@@ -82,7 +86,7 @@ export type KernelContext<K extends KernelKind> = KernelMap[K]['context'];
 export type KernelTask<K extends KernelKind> = KernelMap[K]['task'];
 export type KernelResult<K extends KernelKind> = KernelMap[K]['result'];
 
-export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'csvSegment', 'parquetChunk', 'coMomentRow', 'binFeature', 'profile', 'correlationRow', 'crossSums', 'marginal', 'leakScore', 'binarise', 'screenPairs', 'termColumns', 'termDots', 'oracle', 'numberProfile', 'columnPass', 'rowHash'];
+export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'csvSegment', 'parquetChunk', 'coMomentRow', 'binFeature', 'profile', 'correlationRow', 'crossSums', 'marginal', 'leakScore', 'binarise', 'screenPairs', 'termColumns', 'termDots', 'oracle', 'numberProfile', 'columnPass', 'rowHash', 'l1Pass'];
 
 type Kernels = { readonly [K in KernelKind]: (context: KernelContext<K>, task: KernelTask<K>, signal?: CancelSignal) => KernelResult<K> };
 
@@ -105,6 +109,7 @@ const KERNELS: Kernels = {
   numberProfile: numberProfileKernel,
   columnPass: columnPassKernel,
   rowHash: rowHashKernel,
+  l1Pass: l1PassKernel,
 };
 
 export function runKernel<K extends KernelKind>(kind: K, context: KernelContext<K>, task: KernelTask<K>, signal?: CancelSignal): KernelResult<K> {

@@ -127,7 +127,8 @@ export function fitExact(setup: FitSetup, k: number, cellOf: Uint32Array, s0: Fl
 
 /** Fits over an explicit list of terms (feature positions) on the rows of `fitSplit`. */
 export function fitExplicit(setup: FitSetup, terms: readonly (readonly number[])[], values: readonly TermValues[], fitSplit: Split): Fits {
-  const options = { lambda: setup.lambda, signal: setup.signal };
+  // The logistic fits on rows may run their sweeps on the runner's threads (l1Passes.ts): the same fits.
+  const options = { lambda: setup.lambda, signal: setup.signal, runner: setup.runner };
   const budget = setup.budgetBytes / 2;
   const store = termStore(terms, values, fitSplit, budget, setup.runner, setup.signal);
   if (setup.task === 'regression') return { kind: 'squared', result: fitPath(explicitSquaredSpace(terms, values, fitSplit, setup.y!, budget, store), options) };

@@ -10,6 +10,9 @@
  * Objective: −(1/W)·Σ_u [pos_u·log p_u + (w_u − pos_u)·log(1 − p_u)] + λ·Σ_k |β_k|,  W = Σ w_u.
  */
 import type { CancelSignal } from '../cancel';
+import type { TaskRunner } from '../parallel/runner';
+import { newSharedFloat64 } from '../typed';
+import { LOCK_STEP_MIN_UNITS, lockStep, sigmoid } from './l1Passes';
 export interface Units {
   readonly weight: Float64Array;
   readonly positives: Float64Array;
@@ -40,6 +43,11 @@ export interface L1Options {
   readonly naive?: boolean;
   /** Counts the fit's work; once it is exhausted the fit stops where it is (not converged). */
   readonly meter?: WorkMeter;
+  /**
+   * With more than one thread, a fit over many units (l1Passes.ts LOCK_STEP_MIN_UNITS) whose units and columns sit on
+   * SharedArrayBuffers runs its exact sweeps' passes on the threads in lock step: the same fit, bit for bit.
+   */
+  readonly runner?: TaskRunner;
 }
 
 /**
@@ -81,7 +89,8 @@ export function fitL1Logistic(
   for (let i = 0; i < u; i++) total += weight[i];
   const beta = Float64Array.from(start.beta);
   let intercept = start.intercept;
-  const eta = new Float64Array(u);
+  const threaded = options.runner !== undefined && options.runner.threads > 1 && u >= LOCK_STEP_MIN_UNITS;
+  const eta = threaded ? newSharedFloat64(u) : new Float64Array(u);
   for (let i = 0; i < u; i++) eta[i] = intercept;
   for (let k = 0; k < columns.length; k++) {
     const b = beta[k];
@@ -89,9 +98,12 @@ export function fitL1Logistic(
     const x = columns[k];
     for (let i = 0; i < u; i++) eta[i] += b * x[i];
   }
-  const p = new Float64Array(u);
+  const p = threaded ? newSharedFloat64(u) : new Float64Array(u);
+  // The exact sweeps' passes on the runner's threads (null: here, in the loops below).
+  const lock = threaded ? lockStep(options.runner, units, columns, eta, p) : null;
   const refresh = (): void => {
-    for (let i = 0; i < u; i++) p[i] = sigmoid(eta[i]);
+    if (lock) lock.refresh();
+    else for (let i = 0; i < u; i++) p[i] = sigmoid(eta[i]);
   };
   refresh();
 
@@ -117,18 +129,22 @@ export function fitL1Logistic(
     {
       let g = 0;
       let h = 0;
-      for (let i = 0; i < u; i++) {
-        g += positives[i] - weight[i] * p[i];
-        h += weight[i] * p[i] * (1 - p[i]);
-      }
+      if (lock) [g, h] = lock.sums(null);
+      else
+        for (let i = 0; i < u; i++) {
+          g += positives[i] - weight[i] * p[i];
+          h += weight[i] * p[i] * (1 - p[i]);
+        }
       if (h > 0) {
         const step = clamp(g / h, MAX_STEP);
         if (step !== 0) {
           intercept += step;
-          for (let i = 0; i < u; i++) {
-            eta[i] += step;
-            p[i] = sigmoid(eta[i]);
-          }
+          if (lock) lock.update(null, step);
+          else
+            for (let i = 0; i < u; i++) {
+              eta[i] += step;
+              p[i] = sigmoid(eta[i]);
+            }
           worst = Math.max(worst, Math.abs(step) * Math.sqrt(h / total));
         }
       }
@@ -137,11 +153,13 @@ export function fitL1Logistic(
       const x = columns[k];
       let g = 0;
       let h = 0;
-      for (let i = 0; i < u; i++) {
-        const xi = x[i];
-        g += xi * (positives[i] - weight[i] * p[i]);
-        h += weight[i] * p[i] * (1 - p[i]) * xi * xi;
-      }
+      if (lock) [g, h] = lock.sums(x);
+      else
+        for (let i = 0; i < u; i++) {
+          const xi = x[i];
+          g += xi * (positives[i] - weight[i] * p[i]);
+          h += weight[i] * p[i] * (1 - p[i]) * xi * xi;
+        }
       g /= total;
       h /= total;
       if (!(h > 1e-12)) continue;
@@ -150,10 +168,12 @@ export function fitL1Logistic(
       const step = clamp(next - old, MAX_STEP);
       if (step === 0) continue;
       beta[k] = old + step;
-      for (let i = 0; i < u; i++) {
-        eta[i] += step * x[i];
-        p[i] = sigmoid(eta[i]);
-      }
+      if (lock) lock.update(x, step);
+      else
+        for (let i = 0; i < u; i++) {
+          eta[i] += step * x[i];
+          p[i] = sigmoid(eta[i]);
+        }
       worst = Math.max(worst, Math.abs(step) * Math.sqrt(h));
     }
     if (worst < tol) {
@@ -478,10 +498,6 @@ export function evaluateUnits(units: Units, eta: Float64Array): UnitEvaluation {
  */
 function softplusCore(e: number): number {
   return Math.log1p(Math.exp(e > 0 ? -e : e));
-}
-
-export function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
 
 export function softThreshold(z: number, t: number): number {

@@ -1,4 +1,5 @@
 import type { CancelSignal } from '../cancel';
+import type { TaskRunner } from '../parallel/runner';
 import { normalQuantile } from '../stats/distributions';
 import { evaluateUnits, fitL1Logistic } from './l1';
 import type { L1Options, L1Result, L1State, UnitEvaluation, Units, WorkMeter } from './l1';
@@ -56,6 +57,8 @@ export interface PathOptions {
    */
   readonly meter?: WorkMeter;
   readonly signal?: CancelSignal;
+  /** Logistic fits over many units on SharedArrayBuffers: their exact sweeps on the runner's threads (L1Options.runner). */
+  readonly runner?: TaskRunner;
 }
 
 interface PathCommon {
@@ -122,7 +125,12 @@ export function fitPath(space: TermSpace, options: PathOptions = {}): PathResult
     const path = points.map((p) => ({ lambda: p.lambda, nonzero: p.nonzero, validationMse: p.e.mse, validationMseSe: p.e.mseSe, validationR2: p.e.r2 }));
     return { loss: 'squared', ...common, path, ...parts(model, chosen) };
   }
-  const model = logisticModel(space, { ...options.logistic, ...(options.meter ? { meter: options.meter } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  const model = logisticModel(space, {
+    ...options.logistic,
+    ...(options.meter ? { meter: options.meter } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.runner ? { runner: options.runner } : {}),
+  });
   const { path: points, chosen, common } = runPath(space, model, options);
   const path = points.map((p) => ({ lambda: p.lambda, nonzero: p.nonzero, validationLogLoss: p.e.logLoss, validationLogLossSe: p.e.logLossSe, validationAccuracy: p.e.accuracy }));
   return { ...common, path, ...parts(model, chosen) };

@@ -2,7 +2,7 @@
  * Predictions of a fitted sparsity model on rows, optionally with every term involving one feature removed (the
  * drop-one tests): the linear predictor of one model, and the normalised one-vs-rest class probabilities.
  */
-import { sigmoid } from './l1';
+import { sigmoid } from './l1Passes';
 import type { ModelTerms } from './types';
 import { multiplyValues } from './termValues';
 import type { TermValues } from './termValues';

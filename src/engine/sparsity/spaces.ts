@@ -1,6 +1,6 @@
 import type { CellMoments, CellTable } from './cells';
 import type { Units } from './l1';
-import { sigmoid } from './l1';
+import { sigmoid } from './l1Passes';
 import { squaredRowUnits } from './lasso';
 import type { SquaredUnits } from './lasso';
 import { mapToFloat64, newSharedFloat32, newSharedFloat64 } from '../typed';
@@ -189,7 +189,8 @@ export function termStore(
   const build = (id: number, part: Part, into?: Float64Array): Float64Array => {
     const r = rows[part];
     const members = terms[id];
-    const out = (into ?? new Float64Array(r.length)).fill(1);
+    // Training columns on shared memory: a big fit's sweeps may read them on the runner's threads (l1Passes.ts).
+    const out = (into ?? (part === 'train' ? newSharedFloat64(r.length) : new Float64Array(r.length))).fill(1);
     for (const j of members) {
       const g = part === 'train' ? gathered[j] : null;
       if (g) for (let u = 0; u < r.length; u++) out[u] *= g[u];
@@ -436,7 +437,10 @@ export function explicitSpace(
     const r = rows[part];
     return { weight: new Float64Array(r.length).fill(1), positives: mapToFloat64(r.length, (u) => labels[r[u]]) };
   };
-  const train = units('train');
+  // The training units on shared memory: a big fit's sweeps may read them on the runner's threads (l1Passes.ts).
+  const r = rows.train;
+  const train: Units = { weight: newSharedFloat64(r.length).fill(1), positives: newSharedFloat64(r.length) };
+  for (let u = 0; u < r.length; u++) train.positives[u] = labels[r[u]];
   const W = rows.train.length;
   return {
     ...rowTerms(store, (eta, residual) => {
