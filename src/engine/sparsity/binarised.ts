@@ -30,19 +30,27 @@ export function binariseKernel(context: BinariseContext, task: BinariseTask): Fl
   const bits = context.bits[j];
   binariseInto(context.columns[j], context.thresholds[j], bits);
   // Standardisation from the training rows only.
-  let ones = 0;
-  const train = context.train;
-  const gathered = context.trainBits[j];
-  for (let u = 0; u < train.length; u++) {
-    const b = bits[train[u]] ? 1 : 0;
-    gathered[u] = b;
-    ones += b;
-  }
+  const ones = gatherBits(bits, context.train, context.trainBits[j]);
   const q = Math.min(1 - 1e-9, Math.max(1e-9, ones / context.train.length));
   const sd = Math.sqrt(q * (1 - q));
   const zero = -q / sd;
   const one = (1 - q) / sd;
   return Float64Array.of(zero, one);
+}
+
+/**
+ * gathered[u] = bits[train[u]]; returns how many are 1. The bits are 0 or 1 already: read as they are, not through a
+ * ternary (a branch on random bits mispredicts half the time; the loop ran 10× slower that way). A function of its
+ * own, which V8 optimises whole (a second loop in the kernel ran unoptimised on every call).
+ */
+function gatherBits(bits: Uint8Array, train: Uint32Array, gathered: Uint8Array): number {
+  let ones = 0;
+  for (let u = 0; u < train.length; u++) {
+    const b = bits[train[u]];
+    gathered[u] = b;
+    ones += b;
+  }
+  return ones;
 }
 
 export function binariseAll(

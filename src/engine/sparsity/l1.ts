@@ -12,7 +12,7 @@
 import type { CancelSignal } from '../cancel';
 import type { TaskRunner } from '../parallel/runner';
 import { newSharedFloat64 } from '../typed';
-import { LOCK_STEP_MIN_UNITS, lockStep, sigmoid } from './l1Passes';
+import { LOCK_STEP_MIN_UNITS, localPasses, lockStep, sigmoid } from './l1Passes';
 export interface Units {
   readonly weight: Float64Array;
   readonly positives: Float64Array;
@@ -99,13 +99,12 @@ export function fitL1Logistic(
     for (let i = 0; i < u; i++) eta[i] += b * x[i];
   }
   const p = threaded ? newSharedFloat64(u) : new Float64Array(u);
-  // The exact sweeps' passes on the runner's threads (null: here, in the loops below).
-  const lock = threaded ? lockStep(options.runner, units, columns, eta, p) : null;
-  const refresh = (): void => {
-    if (lock) lock.refresh();
-    else for (let i = 0; i < u; i++) p[i] = sigmoid(eta[i]);
-  };
-  refresh();
+  // The exact sweeps' passes over the units: on the runner's threads in lock step, or here. Either way small functions
+  // of their own (l1Passes.ts), which V8 optimises whole: written inline in this long function, their loops ran
+  // unoptimised after each deoptimisation, boxing every double (100 MB of garbage on Kryptonite-18).
+  const passes = (threaded ? lockStep(options.runner, units, columns, eta, p) : null) ?? localPasses(units, eta, p);
+  const gh = new Float64Array(2);
+  passes.refresh();
 
   let sweeps = 0;
   let converged = false;
@@ -120,60 +119,34 @@ export function fitL1Logistic(
     if (sweeps === (options.quadraticFirst ? 1 : EXACT_SWEEPS_FIRST + 1) && !quadratic && columns.length > 0) {
       quadratic = true;
       intercept = quadraticPhase(units, columns, lambda, beta, intercept, eta, total, tol, options.naive === true, meter, options.signal);
-      refresh();
+      passes.refresh();
       if (meter?.exhausted) break;
     }
     if (meter) meter.used += 2 * u * (columns.length + 1);
     let worst = 0;
     // Intercept: plain Newton step.
-    {
-      let g = 0;
-      let h = 0;
-      if (lock) [g, h] = lock.sums(null);
-      else
-        for (let i = 0; i < u; i++) {
-          g += positives[i] - weight[i] * p[i];
-          h += weight[i] * p[i] * (1 - p[i]);
-        }
-      if (h > 0) {
-        const step = clamp(g / h, MAX_STEP);
-        if (step !== 0) {
-          intercept += step;
-          if (lock) lock.update(null, step);
-          else
-            for (let i = 0; i < u; i++) {
-              eta[i] += step;
-              p[i] = sigmoid(eta[i]);
-            }
-          worst = Math.max(worst, Math.abs(step) * Math.sqrt(h / total));
-        }
+    passes.sums(null, gh);
+    if (gh[1] > 0) {
+      const h = gh[1];
+      const step = clamp(gh[0] / h, MAX_STEP);
+      if (step !== 0) {
+        intercept += step;
+        passes.update(null, step);
+        worst = Math.max(worst, Math.abs(step) * Math.sqrt(h / total));
       }
     }
     for (let k = 0; k < columns.length; k++) {
       const x = columns[k];
-      let g = 0;
-      let h = 0;
-      if (lock) [g, h] = lock.sums(x);
-      else
-        for (let i = 0; i < u; i++) {
-          const xi = x[i];
-          g += xi * (positives[i] - weight[i] * p[i]);
-          h += weight[i] * p[i] * (1 - p[i]) * xi * xi;
-        }
-      g /= total;
-      h /= total;
+      passes.sums(x, gh);
+      const g = gh[0] / total;
+      const h = gh[1] / total;
       if (!(h > 1e-12)) continue;
       const old = beta[k];
       const next = softThreshold(old + g / h, lambda / h);
       const step = clamp(next - old, MAX_STEP);
       if (step === 0) continue;
       beta[k] = old + step;
-      if (lock) lock.update(x, step);
-      else
-        for (let i = 0; i < u; i++) {
-          eta[i] += step * x[i];
-          p[i] = sigmoid(eta[i]);
-        }
+      passes.update(x, step);
       worst = Math.max(worst, Math.abs(step) * Math.sqrt(h));
     }
     if (worst < tol) {

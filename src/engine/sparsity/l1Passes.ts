@@ -66,13 +66,13 @@ export function l1PassKernel(c: L1PassContext, t: L1PassTask): number {
 
 function gradientSum(x: Float64Array, positives: Float64Array, weight: Float64Array, p: Float64Array): number {
   let g = 0;
-  for (let i = 0; i < x.length; i++) g += x[i] * (positives[i] - weight[i] * p[i]);
+  for (let i = 0; i < p.length; i++) g += x[i] * (positives[i] - weight[i] * p[i]);
   return g;
 }
 
 function curvatureSum(x: Float64Array, weight: Float64Array, p: Float64Array): number {
   let h = 0;
-  for (let i = 0; i < x.length; i++) {
+  for (let i = 0; i < p.length; i++) {
     const xi = x[i];
     h += weight[i] * p[i] * (1 - p[i]) * xi * xi;
   }
@@ -109,14 +109,56 @@ function refreshSlice(eta: Float64Array, p: Float64Array, from: number, to: numb
   for (let i = from; i < to; i++) p[i] = sigmoid(eta[i]);
 }
 
-/** The passes of one fit, handed to the runner's threads (see lockStep). */
-export interface LockStep {
-  /** The gradient and curvature sums of a column (null: the intercept). */
-  sums(x: Float64Array | null): [g: number, h: number];
+/** The passes of an exact sweep over one fit's units (η and p): in this thread (localPasses) or in lock step (lockStep). */
+export interface SweepPasses {
+  /** The gradient and curvature sums of a column (null: the intercept) into out[0] and out[1]. */
+  sums(x: Float64Array | null, out: Float64Array): void;
   /** η += step·x (x null: η += step), then p = σ(η). */
   update(x: Float64Array | null, step: number): void;
   /** p = σ(η). */
   refresh(): void;
+}
+
+/** The passes in this thread: g and h in one walk over the units (each accumulator as the lock-step kernel adds it). */
+export function localPasses(units: Units, eta: Float64Array, p: Float64Array): SweepPasses {
+  const { weight, positives } = units;
+  const u = eta.length;
+  return {
+    sums(x, out) {
+      if (x) columnSums(x, positives, weight, p, out);
+      else interceptSums(positives, weight, p, out);
+    },
+    update(x, step) {
+      if (x) updateSlice(eta, p, x, step, 0, u);
+      else shiftSlice(eta, p, step, 0, u);
+    },
+    refresh() {
+      refreshSlice(eta, p, 0, u);
+    },
+  };
+}
+
+function columnSums(x: Float64Array, positives: Float64Array, weight: Float64Array, p: Float64Array, out: Float64Array): void {
+  let g = 0;
+  let h = 0;
+  for (let i = 0; i < p.length; i++) {
+    const xi = x[i];
+    g += xi * (positives[i] - weight[i] * p[i]);
+    h += weight[i] * p[i] * (1 - p[i]) * xi * xi;
+  }
+  out[0] = g;
+  out[1] = h;
+}
+
+function interceptSums(positives: Float64Array, weight: Float64Array, p: Float64Array, out: Float64Array): void {
+  let g = 0;
+  let h = 0;
+  for (let i = 0; i < p.length; i++) {
+    g += positives[i] - weight[i] * p[i];
+    h += weight[i] * p[i] * (1 - p[i]);
+  }
+  out[0] = g;
+  out[1] = h;
 }
 
 /**
@@ -124,7 +166,7 @@ export interface LockStep {
  * must), or null where they do not pay or cannot run: no second thread, too few units, or an array the threads
  * cannot see.
  */
-export function lockStep(runner: TaskRunner | undefined, units: Units, columns: readonly Float64Array[], eta: Float64Array, p: Float64Array): LockStep | null {
+export function lockStep(runner: TaskRunner | undefined, units: Units, columns: readonly Float64Array[], eta: Float64Array, p: Float64Array): SweepPasses | null {
   const u = eta.length;
   if (!runner || runner.threads < 2 || u < LOCK_STEP_MIN_UNITS) return null;
   const shared = (a: Float64Array): boolean => a.buffer instanceof SharedArrayBuffer;
@@ -138,9 +180,10 @@ export function lockStep(runner: TaskRunner | undefined, units: Units, columns: 
   // The batch's size in the runner's terms: every pass is worth handing out (u ≥ LOCK_STEP_MIN_UNITS).
   const work = Number.MAX_SAFE_INTEGER;
   return {
-    sums(x) {
+    sums(x, out) {
       const [g, h] = runner.runKernel('l1Pass', { ...base, x, step: 0 }, [{ op: 'g', ...whole }, { op: 'h', ...whole }], { work });
-      return [g, h];
+      out[0] = g;
+      out[1] = h;
     },
     update(x, step) {
       runner.runKernel('l1Pass', { ...base, x, step }, slices, { work });

@@ -55,7 +55,8 @@ export function screenLowOrder(
       ? rowBits
       : bits.map((b) => {
           const out = threaded ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n);
-          for (let u = 0; u < n; u++) out[u] = b[rows[u]] ? 1 : 0;
+          // Bits are 0 or 1: copied as they are (a ternary branches on random bits).
+          for (let u = 0; u < n; u++) out[u] = b[rows[u]];
           return out;
         });
   const zero = Float32Array.from(s0);

@@ -294,16 +294,26 @@ function linearBinning(sorted: Readonly<ArrayLike<number>>, lo: number, dx: numb
 /** Mean and sum of squared deviations of sorted[start, end), two-pass. */
 function moments(sorted: Readonly<ArrayLike<number>>, start: number, end: number, known?: number): { mean: number; m2: number } {
   // `known`: Σ sorted[start, end) in order, already added up by the caller.
+  const mean = (known ?? rangeTotal(sorted, start, end)) / (end - start);
+  return { mean, m2: squaredDeviations(sorted, start, end, mean) };
+}
+
+// The two passes of `moments`, each a function of its own: V8 optimises each whole, where the second loop of one body
+// ran unoptimised after the first loop's on-stack replacement (on every first call of a column's clusters).
+
+function rangeTotal(sorted: Readonly<ArrayLike<number>>, start: number, end: number): number {
   let sum = 0;
-  if (known !== undefined) sum = known;
-  else for (let i = start; i < end; i++) sum += sorted[i];
-  const mean = sum / (end - start);
+  for (let i = start; i < end; i++) sum += sorted[i];
+  return sum;
+}
+
+function squaredDeviations(sorted: Readonly<ArrayLike<number>>, start: number, end: number, mean: number): number {
   let m2 = 0;
   for (let i = start; i < end; i++) {
     const d = sorted[i] - mean;
     m2 += d * d;
   }
-  return { mean, m2 };
+  return m2;
 }
 
 /** Chan, Golub & LeVeque's pairwise update: mean and M2 of the union of two adjacent clusters. */
