@@ -5,6 +5,7 @@ import { FEATURE_CELL_TITLES, featureCells, pValueText as p } from '../engine/co
 import type { CompareReport } from '../engine/compare/compare';
 import { compareFiles } from '../engine/tasks/compareFiles';
 import { defaultTaskRunner } from '../worker/defaultPool';
+import { compileHotLoopsInPlace } from './jit';
 import { typeOptions } from './train';
 
 export class CompareUsageError extends Error {}
@@ -42,6 +43,7 @@ export async function compareCommand(args: string[]): Promise<number> {
   const seed = values.seed === undefined ? undefined : integer('--seed', values.seed, 0);
   const threads = values.threads === undefined ? undefined : integer('--threads', values.threads, 1);
   const runner = defaultTaskRunner(threads);
+  compileHotLoopsInPlace(runner?.threads ?? 1);
   const report = await compareFiles(positionals[0], positionals[1], {
     seed,
     classifier: !values['no-classifier'],

@@ -17,6 +17,7 @@ import { ENGINE_VERSION } from '../engine/version';
 import { defaultTaskRunner } from '../worker/defaultPool';
 import { COMPARE_HELP, compareCommand, CompareUsageError } from './compare';
 import { formatReport, formatSparsity } from './format';
+import { compileHotLoopsInPlace } from './jit';
 import { carbonIntensityOption, nameList, predictCommand, taskOption, TRAIN_HELP, trainCommand, TrainUsageError, typeOptions } from './train';
 
 /** Exit codes: 0 success, 1 internal failure (a bug: please report), 2 unusable input or arguments. */
@@ -141,6 +142,7 @@ async function analyseCommand(args: string[]): Promise<number> {
   if (task !== undefined && values['no-label']) throw new UsageError('--task needs a label, but --no-label was given');
   const threadsText = str(values.threads);
   const runner = defaultTaskRunner(threadsText === undefined ? undefined : integerOption('--threads', threadsText, 1));
+  compileHotLoopsInPlace(runner?.threads ?? 1);
   const report = await analyseFile(positionals[0], {
     runner: runner ?? undefined,
     label,
