@@ -20,6 +20,11 @@ interface SpaceTerms {
    * logistic loss mean(x·(y − p)), for the squared loss mean(x·(y − η)) — either way |∇| ≤ λ is the KKT condition.
    */
   gradient(eta: Float64Array): Float64Array;
+  /**
+   * The same gradient handed to the runner's threads, collected by the returned function (this thread joins in then);
+   * absent where the gradient runs in this thread anyway. Between the two the path evaluates the fit it just made.
+   */
+  startGradient?(eta: Float64Array): () => Float64Array;
   column(id: number, part: 'train' | 'validation' | 'test'): Float64Array;
 }
 
@@ -286,6 +291,7 @@ function runPath<E>(space: TermSpace, model: LossModel<E>, options: PathOptions)
     candidate = [...active];
     for (const id of active) isCandidate[id] = 1;
     joinAbove(grad, ids, screen, false, isCandidate, candidate);
+    let evaluated: E | null = null;
     for (;;) {
       // Each pass refits and recomputes every term's gradient (one transform over all 2^k terms): check in between.
       options.signal?.throwIfAborted();
@@ -304,7 +310,11 @@ function runPath<E>(space: TermSpace, model: LossModel<E>, options: PathOptions)
       active = keep.map(([id]) => id);
       state = { intercept: fit.state.intercept, beta: Float64Array.from(keep.map(([, b]) => b)) };
       options.signal?.throwIfAborted();
-      grad = gradient(fit.eta);
+      // With threads, the fit is evaluated on the validation units while they compute the gradient: it is this λ's
+      // evaluation unless the KKT check below sends the path round again (then it is made anew for the new fit).
+      const pending = space.startGradient ? (gradientChecks++, space.startGradient(fit.eta)) : null;
+      evaluated = pending ? model.evaluate(state, active, 'validation') : null;
+      grad = pending ? pending() : gradient(fit.eta);
       // KKT: a zero coefficient is optimal only if |∇| ≤ λ; anything above (beyond rounding) must join and refit.
       const violated = joinAbove(grad, ids, lambda * (1 + 1e-6), true, isCandidate, candidate);
       if (!violated || options.meter?.exhausted) break;
@@ -315,7 +325,7 @@ function runPath<E>(space: TermSpace, model: LossModel<E>, options: PathOptions)
       break;
     }
     previousLambda = lambda;
-    const e = model.evaluate(state, active, 'validation');
+    const e = evaluated ?? model.evaluate(state, active, 'validation');
     // The validation loss the stopping rule watches (log-loss, or mean squared error).
     const v = model.loss(e);
     path.push({ lambda, nonzero: active.length, e, loss: v.value, lossSe: v.se });

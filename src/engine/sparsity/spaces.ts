@@ -158,6 +158,10 @@ export interface TermStore {
    * whatever the thread count.
    */
   dots(residual: Float64Array, out: Float64Array): void;
+  /** dots handed to the runner's threads; the returned function joins in and fills `out`. */
+  startDots(residual: Float64Array, out: Float64Array): () => void;
+  /** Whether dots run on the runner's threads (else startDots computes them when collected). */
+  readonly parallel: boolean;
   /** The residual array dots() reads: on a SharedArrayBuffer, so the threads see it without a copy. */
   residual(): Float64Array;
 }
@@ -231,22 +235,25 @@ export function termStore(
   const context = (residual: Float64Array): TermDotsContext => ({ terms, stored, gathered, residual, key, pass: pass++ });
   // Term blocks per thread: enough that a thread finishing early takes another (terms differ in degree and cost).
   const parallel = runner !== undefined && runner.threads > 1 && terms.length >= 8;
+  const per = parallel && runner ? Math.max(4, 4 * Math.ceil(terms.length / (runner.threads * BLOCKS_PER_THREAD) / 4)) : terms.length;
+  const dotTasks: TermDotsTask[] = [];
+  for (let from = 0; from < terms.length; from += per) dotTasks.push({ from, to: Math.min(terms.length, from + per) });
+  const dotWork = W * terms.reduce((sum, t, id) => sum + (stored[id] ? 1 : t.length + 1), 0);
+  const startDots = (residual: Float64Array, out: Float64Array): (() => void) => {
+    if (!parallel || !runner) return () => out.set(termDotsKernel(context(residual), { from: 0, to: terms.length }));
+    const pending = runner.startKernel('termDots', context(residual), dotTasks, { signal, work: dotWork });
+    return () => pending().forEach((block, k) => out.set(block, dotTasks[k].from));
+  };
   return {
     size: terms.length,
     rows,
     stored: stored.every((c) => c !== null),
     residual: () => sharedResidual,
+    parallel,
     dots(residual: Float64Array, out: Float64Array): void {
-      if (!parallel || !runner) {
-        out.set(termDotsKernel(context(residual), { from: 0, to: terms.length }));
-        return;
-      }
-      const per = Math.max(4, 4 * Math.ceil(terms.length / (runner.threads * BLOCKS_PER_THREAD) / 4));
-      const tasks: TermDotsTask[] = [];
-      for (let from = 0; from < terms.length; from += per) tasks.push({ from, to: Math.min(terms.length, from + per) });
-      const work = W * terms.reduce((sum, t, id) => sum + (stored[id] ? 1 : t.length + 1), 0);
-      runner.runKernel('termDots', context(residual), tasks, { signal, work }).forEach((block, k) => out.set(block, tasks[k].from));
+      startDots(residual, out)();
     },
+    startDots,
     column(id: number, part: Part): Float64Array {
       let c = cache.get(id);
       if (!c) {
@@ -490,6 +497,18 @@ function rowTerms(store: TermStore, fill: (eta: Float64Array, residual: Float64A
       store.dots(residual, grad);
       return grad;
     },
+    ...(store.parallel
+      ? {
+          startGradient(eta: Float64Array): () => Float64Array {
+            fill(eta, residual);
+            const pending = store.startDots(residual, grad);
+            return () => {
+              pending();
+              return grad;
+            };
+          },
+        }
+      : {}),
     column: (id, part) => store.column(id, part),
   };
 }
