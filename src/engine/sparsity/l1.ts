@@ -83,7 +83,7 @@ export function fitL1Logistic(
 ): L1Result {
   const tol = options.tol ?? 1e-7;
   const maxSweeps = options.maxSweeps ?? 500;
-  const { weight, positives } = units;
+  const { weight } = units;
   const u = weight.length;
   let total = 0;
   for (let i = 0; i < u; i++) total += weight[i];
