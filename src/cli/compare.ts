@@ -4,8 +4,7 @@ import { parseArgs } from 'node:util';
 import { FEATURE_CELL_TITLES, featureCells, pValueText as p } from '../engine/compare/cells';
 import type { CompareReport } from '../engine/compare/compare';
 import { compareFiles } from '../engine/tasks/compareFiles';
-import { defaultTaskRunner } from '../worker/defaultPool';
-import { compileHotLoopsInPlace } from './jit';
+import { cliTaskRunner } from './jit';
 import { typeOptions } from './train';
 
 export class CompareUsageError extends Error {}
@@ -42,8 +41,7 @@ export async function compareCommand(args: string[]): Promise<number> {
   if (positionals.length !== 2) throw new CompareUsageError(`compare takes two dataset paths, got ${positionals.length}`);
   const seed = values.seed === undefined ? undefined : integer('--seed', values.seed, 0);
   const threads = values.threads === undefined ? undefined : integer('--threads', values.threads, 1);
-  const runner = defaultTaskRunner(threads);
-  compileHotLoopsInPlace(runner?.threads ?? 1);
+  const runner = cliTaskRunner(threads);
   const report = await compareFiles(positionals[0], positionals[1], {
     seed,
     classifier: !values['no-classifier'],

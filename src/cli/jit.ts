@@ -4,6 +4,15 @@
  */
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
+import { defaultTaskRunner } from '../worker/defaultPool';
+import type { ThreadTaskRunner } from '../worker/taskPool';
+
+/** The CLI's task pool (defaultTaskRunner), with V8 told where to compile hot loops for it (compileHotLoopsInPlace). */
+export function cliTaskRunner(threads?: number): ThreadTaskRunner | null {
+  const runner = defaultTaskRunner(threads);
+  compileHotLoopsInPlace(runner?.threads ?? 1);
+  return runner;
+}
 
 /**
  * With a pool of `threads` threads (the calling one included) on every core, on-stack replacement is compiled in the

@@ -14,10 +14,9 @@ import { reportToJson } from '../engine/report';
 import { generateKryptonite, kryptoniteCsvChunks } from '../engine/synth/kryptonite';
 import type { KryptoniteShape } from '../engine/synth/kryptonite';
 import { ENGINE_VERSION } from '../engine/version';
-import { defaultTaskRunner } from '../worker/defaultPool';
 import { COMPARE_HELP, compareCommand, CompareUsageError } from './compare';
 import { formatReport, formatSparsity } from './format';
-import { compileHotLoopsInPlace } from './jit';
+import { cliTaskRunner } from './jit';
 import { carbonIntensityOption, nameList, predictCommand, taskOption, TRAIN_HELP, trainCommand, TrainUsageError, typeOptions } from './train';
 
 /** Exit codes: 0 success, 1 internal failure (a bug: please report), 2 unusable input or arguments. */
@@ -141,8 +140,7 @@ async function analyseCommand(args: string[]): Promise<number> {
   const task = taskOption(str(values.task));
   if (task !== undefined && values['no-label']) throw new UsageError('--task needs a label, but --no-label was given');
   const threadsText = str(values.threads);
-  const runner = defaultTaskRunner(threadsText === undefined ? undefined : integerOption('--threads', threadsText, 1));
-  compileHotLoopsInPlace(runner?.threads ?? 1);
+  const runner = cliTaskRunner(threadsText === undefined ? undefined : integerOption('--threads', threadsText, 1));
   const report = await analyseFile(positionals[0], {
     runner: runner ?? undefined,
     label,

@@ -22,73 +22,26 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const ASC_FLAGS = ['-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd'];
 
 /**
- * Every kernel: its source, the generated file, the exported constant and the asc flags. The histogram builder works
- * on a memory its host creates (sized once for the tree grower's arrays), hence --importMemory.
+ * asc's flags for a kernel that works on a memory its host creates and sizes (the histogram builder's is sized once
+ * for the tree grower's arrays), hence --importMemory: every kernel but the dense one.
  */
+const HOST_MEMORY_FLAGS = [...ASC_FLAGS, '--importMemory', '--noExportMemory'];
+
+/** Every kernel: its source src/wasm/NAME.ts, the generated src/engine/FOLDER/FILE.generated.ts exporting CONSTANT, asc's flags. */
+function kernel(name, folder, file, constant, flags = HOST_MEMORY_FLAGS) {
+  return { name, source: join(here, `${name}.ts`), generated: join(here, '..', 'engine', folder, `${file}.generated.ts`), constant, flags };
+}
+
 export const KERNELS = [
-  {
-    name: 'dense',
-    source: join(here, 'dense.ts'),
-    generated: join(here, '..', 'engine', 'train', 'denseKernel.generated.ts'),
-    constant: 'DENSE_KERNEL_WASM',
-    flags: ASC_FLAGS,
-  },
-  {
-    name: 'gbdtHist',
-    source: join(here, 'gbdtHist.ts'),
-    generated: join(here, '..', 'engine', 'models', 'gbdtKernel.generated.ts'),
-    constant: 'GBDT_KERNEL_WASM',
-    flags: [...ASC_FLAGS, '--importMemory', '--noExportMemory'],
-  },
-  {
-    name: 'linear',
-    source: join(here, 'linear.ts'),
-    generated: join(here, '..', 'engine', 'models', 'linearKernel.generated.ts'),
-    constant: 'LINEAR_KERNEL_WASM',
-    flags: [...ASC_FLAGS, '--importMemory', '--noExportMemory'],
-  },
-  {
-    name: 'csvNumbers',
-    source: join(here, 'csvNumbers.ts'),
-    generated: join(here, '..', 'engine', 'io', 'csvNumbersKernel.generated.ts'),
-    constant: 'CSV_NUMBERS_KERNEL_WASM',
-    flags: [...ASC_FLAGS, '--importMemory', '--noExportMemory'],
-  },
-  {
-    name: 'radixSort',
-    source: join(here, 'radixSort.ts'),
-    generated: join(here, '..', 'engine', 'stats', 'radixSortKernel.generated.ts'),
-    constant: 'RADIX_SORT_KERNEL_WASM',
-    flags: [...ASC_FLAGS, '--importMemory', '--noExportMemory'],
-  },
-  {
-    name: 'termPairs',
-    source: join(here, 'termPairs.ts'),
-    generated: join(here, '..', 'engine', 'sparsity', 'termPairsKernel.generated.ts'),
-    constant: 'TERM_PAIRS_KERNEL_WASM',
-    flags: [...ASC_FLAGS, '--importMemory', '--noExportMemory'],
-  },
-  {
-    name: 'productTransform',
-    source: join(here, 'productTransform.ts'),
-    generated: join(here, '..', 'engine', 'sparsity', 'productTransformKernel.generated.ts'),
-    constant: 'PRODUCT_TRANSFORM_KERNEL_WASM',
-    flags: [...ASC_FLAGS, '--importMemory', '--noExportMemory'],
-  },
-  {
-    name: 'rowHash',
-    source: join(here, 'rowHash.ts'),
-    generated: join(here, '..', 'engine', 'alerts', 'rowHashKernel.generated.ts'),
-    constant: 'ROW_HASH_KERNEL_WASM',
-    flags: [...ASC_FLAGS, '--importMemory', '--noExportMemory'],
-  },
-  {
-    name: 'crossSums',
-    source: join(here, 'crossSums.ts'),
-    generated: join(here, '..', 'engine', 'stats', 'crossSumsKernel.generated.ts'),
-    constant: 'CROSS_SUMS_KERNEL_WASM',
-    flags: [...ASC_FLAGS, '--importMemory', '--noExportMemory'],
-  },
+  kernel('dense', 'train', 'denseKernel', 'DENSE_KERNEL_WASM', ASC_FLAGS),
+  kernel('gbdtHist', 'models', 'gbdtKernel', 'GBDT_KERNEL_WASM'),
+  kernel('linear', 'models', 'linearKernel', 'LINEAR_KERNEL_WASM'),
+  kernel('csvNumbers', 'io', 'csvNumbersKernel', 'CSV_NUMBERS_KERNEL_WASM'),
+  kernel('radixSort', 'stats', 'radixSortKernel', 'RADIX_SORT_KERNEL_WASM'),
+  kernel('termPairs', 'sparsity', 'termPairsKernel', 'TERM_PAIRS_KERNEL_WASM'),
+  kernel('productTransform', 'sparsity', 'productTransformKernel', 'PRODUCT_TRANSFORM_KERNEL_WASM'),
+  kernel('rowHash', 'alerts', 'rowHashKernel', 'ROW_HASH_KERNEL_WASM'),
+  kernel('crossSums', 'stats', 'crossSumsKernel', 'CROSS_SUMS_KERNEL_WASM'),
 ];
 
 /** The dense kernel's generated file (kept for callers of the single-kernel version of this script). */

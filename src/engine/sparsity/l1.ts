@@ -12,7 +12,7 @@
 import type { CancelSignal } from '../cancel';
 import type { TaskRunner } from '../parallel/runner';
 import { newSharedFloat64 } from '../typed';
-import { LOCK_STEP_MIN_UNITS, localPasses, lockStep, sigmoid } from './l1Passes';
+import { localPasses, lockStep, runsInLockStep, sigmoid } from './l1Passes';
 export interface Units {
   readonly weight: Float64Array;
   readonly positives: Float64Array;
@@ -89,7 +89,7 @@ export function fitL1Logistic(
   for (let i = 0; i < u; i++) total += weight[i];
   const beta = Float64Array.from(start.beta);
   let intercept = start.intercept;
-  const threaded = options.runner !== undefined && options.runner.threads > 1 && u >= LOCK_STEP_MIN_UNITS;
+  const threaded = runsInLockStep(options.runner, u);
   const eta = threaded ? newSharedFloat64(u) : new Float64Array(u);
   for (let i = 0; i < u; i++) eta[i] = intercept;
   for (let k = 0; k < columns.length; k++) {

@@ -19,6 +19,11 @@ import type { Units } from './l1';
 /** Below this many units a fit stays in its thread: a pass is then shorter than handing it to another. */
 export const LOCK_STEP_MIN_UNITS = 1 << 15;
 
+/** Whether a fit over u units runs its sweeps in lock step on the runner (its arrays must then be shared). */
+export function runsInLockStep(runner: TaskRunner | undefined, u: number): runner is TaskRunner {
+  return runner !== undefined && runner.threads >= 2 && u >= LOCK_STEP_MIN_UNITS;
+}
+
 /** σ(x) = 1/(1 + e^−x), with exp of a non-positive argument only (no overflow). Here because the passes need it. */
 export function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
@@ -170,7 +175,7 @@ function interceptSums(positives: Float64Array, weight: Float64Array, p: Float64
  */
 export function lockStep(runner: TaskRunner | undefined, units: Units, columns: readonly Float64Array[], eta: Float64Array, p: Float64Array): SweepPasses | null {
   const u = eta.length;
-  if (!runner || runner.threads < 2 || u < LOCK_STEP_MIN_UNITS) return null;
+  if (!runsInLockStep(runner, u)) return null;
   const shared = (a: Float64Array): boolean => a.buffer instanceof SharedArrayBuffer;
   if (![eta, p, units.weight, units.positives, ...columns].every(shared)) return null;
   const base = { eta, p, weight: units.weight, positives: units.positives };

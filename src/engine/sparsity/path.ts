@@ -216,6 +216,13 @@ function runPath<E>(space: TermSpace, model: LossModel<E>, options: PathOptions)
     gradientChecks++;
     return space.gradient(eta);
   };
+  const begin = space.startGradient?.bind(space);
+  const startGradient = begin
+    ? (eta: Float64Array): (() => Float64Array) => {
+        gradientChecks++;
+        return begin(eta);
+      }
+    : null;
   const trainUnits = space.train.weight.length;
   let state: L1State = { intercept: model.start, beta: new Float64Array(0) };
   let active: number[] = [];
@@ -312,7 +319,7 @@ function runPath<E>(space: TermSpace, model: LossModel<E>, options: PathOptions)
       options.signal?.throwIfAborted();
       // With threads, the fit is evaluated on the validation units while they compute the gradient: it is this λ's
       // evaluation unless the KKT check below sends the path round again (then it is made anew for the new fit).
-      const pending = space.startGradient ? (gradientChecks++, space.startGradient(fit.eta)) : null;
+      const pending = startGradient ? startGradient(fit.eta) : null;
       evaluated = pending ? model.evaluate(state, active, 'validation') : null;
       grad = pending ? pending() : gradient(fit.eta);
       // KKT: a zero coefficient is optimal only if |∇| ≤ λ; anything above (beyond rounding) must join and refit.
