@@ -75,16 +75,19 @@ export class ThreadTaskRunner implements TaskRunner {
   }
 
   run(context: FoldContext, tasks: readonly FoldTask[], signal?: CancelSignal, onDone?: (done: number) => void): FoldResult[] {
+    // A lone task waited on at once runs here: posting it would only add the hand-over.
+    if (tasks.length < 2) return inlineRunner.run(context, tasks, signal, onDone);
     return this.start(context, tasks, signal, onDone)();
   }
 
   /**
    * Posts the batch to every thread; the threads claim tasks one at a time from a shared counter, so they stay busy
    * while the calling thread does other work. The returned function joins in — the calling thread claims and runs
-   * tasks too, until none are left — then waits for the threads' last answers.
+   * tasks too, until none are left — then waits for the threads' last answers. A lone task goes out too: the calling
+   * thread has other work before it collects (a hold-out plan's one tree fit, while it plans the linear fits' tests).
    */
   start(context: FoldContext, tasks: readonly FoldTask[], signal?: CancelSignal, onDone?: (done: number) => void): () => FoldResult[] {
-    if (this.threads < 2 || tasks.length < 2 || workOf(context, tasks) < (this.options.minWork ?? DEFAULT_MIN_WORK)) {
+    if (this.threads < 2 || tasks.length < 1 || workOf(context, tasks) < (this.options.minWork ?? DEFAULT_MIN_WORK)) {
       return inlineRunner.start(context, tasks, signal, onDone);
     }
     return this.post('fold', context, tasks, signal, onDone);

@@ -150,3 +150,28 @@ test('label texts merged from segments: interned in the order the rows met them,
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a big table read on threads: its label is built while the threads profile the columns, and a column\'s error still comes before the label\'s', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kr-pcsv-'));
+  const runner = new ThreadTaskRunner({ script: SCRIPT, threads: 2, minWork: 0 });
+  try {
+    // Enough rows for the threads' number profiles (65,536 and up), and a label with three classes.
+    const rng = createRng(9);
+    const lines = ['a,b,label'];
+    for (let i = 0; i < 70_000; i++) lines.push(`${rng.normal().toFixed(4)},${Math.floor(rng.next() * 5)},${['x', 'y', 'z'][i % 3]}`);
+    const file = join(dir, 'three.csv');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const log: string[] = [];
+    const read = await readCsv(file, { label: 'label', runner: recording(runner, log), parallelMinBytes: 0 });
+    assert.ok(log.includes('numberProfile:,'), `the threads profiled the columns: ${log.join(' ')}`);
+    assert.deepEqual(read, await readCsv(file, { label: 'label' }), 'the same dataset as the one-thread read');
+    // Both a column and the label are impossible: the column's error, as when typing came first.
+    await assert.rejects(readCsv(file, { label: 'label', task: 'binary', columnTypes: { a: 'datetime' }, runner, parallelMinBytes: 0 }), (e: Error) => /dates/.test(e.message));
+    await assert.rejects(readCsv(file, { label: 'label', task: 'binary', columnTypes: { a: 'datetime' } }), (e: Error) => /dates/.test(e.message));
+    // The label alone: its error.
+    await assert.rejects(readCsv(file, { label: 'label', task: 'binary', runner, parallelMinBytes: 0 }), (e: Error) => /cannot be a binary label/.test(e.message));
+  } finally {
+    await runner.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

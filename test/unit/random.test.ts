@@ -41,3 +41,48 @@ test('permutation is a permutation', () => {
   assert.deepEqual([...p].sort((a, b) => a - b), Array.from({ length: 1000 }, (_, i) => i));
   assert.notDeepEqual([...p], Array.from({ length: 1000 }, (_, i) => i));
 });
+
+/** xoshiro128** (Blackman & Vigna 2018) seeded by splitmix32, as published, with the state in plain variables. */
+function referenceXoshiro(seed: number): () => number {
+  let s = seed >>> 0;
+  const splitmix = (): number => {
+    s = (s + 0x9e3779b9) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  const rotl = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>> 0;
+  let a = splitmix();
+  let b = splitmix();
+  let c = splitmix();
+  let d = splitmix();
+  const nextU32 = (): number => {
+    const result = Math.imul(rotl(Math.imul(b, 5) >>> 0, 7), 9) >>> 0;
+    const t = (b << 9) >>> 0;
+    c = (c ^ a) >>> 0;
+    d = (d ^ b) >>> 0;
+    b = (b ^ c) >>> 0;
+    a = (a ^ d) >>> 0;
+    c = (c ^ t) >>> 0;
+    d = rotl(d, 11);
+    return result;
+  };
+  return () => ((nextU32() >>> 5) * 67108864 + (nextU32() >>> 6)) / 9007199254740992;
+}
+
+test('the stream is xoshiro128** seeded by splitmix32, draw for draw, and its first values are pinned', () => {
+  for (const seed of [0, 1, 42, 0x9e3779b9, 0xffffffff, 123456789]) {
+    const ours = createRng(seed);
+    const reference = referenceXoshiro(seed);
+    for (let i = 0; i < 20_000; i++) {
+      const want = reference();
+      const got = ours.next();
+      if (got !== want) assert.fail(`seed ${seed}, draw ${i}: ${got} vs ${want}`);
+    }
+  }
+  // Every seeded analysis depends on these: a change to the generator changes every report.
+  const rng = createRng(42);
+  assert.deepEqual(Array.from({ length: 3 }, () => rng.int(1000)), [660, 111, 79]);
+  assert.deepEqual([...permutation(8, createRng(7))], [4, 0, 7, 5, 2, 6, 3, 1]);
+});

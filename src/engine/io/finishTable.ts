@@ -29,15 +29,18 @@ export interface FinishContext {
 /**
  * The number profiles typing reads (finite count, integers, distinct values, row numbers), column by column on the
  * runner's threads for a big table whose columns sit in shared memory; else none (typing computes them itself).
+ * Handed out at once: the returned function collects them, and this thread builds the label meanwhile.
  */
-function numberProfiles(raw: readonly RawColumn[], runner: TaskRunner | undefined, signal: CancelSignal | undefined): Map<Float32Array, NumericProfile> {
+function startNumberProfiles(raw: readonly RawColumn[], runner: TaskRunner | undefined, signal: CancelSignal | undefined): () => Map<Float32Array, NumericProfile> {
   const out = new Map<Float32Array, NumericProfile>();
   const rows = raw[0]?.numbers.length ?? 0;
-  if (!runner || runner.threads < 2 || raw.length < 2 || rows < 65_536 || !raw.every((c) => c.numbers.buffer instanceof SharedArrayBuffer)) return out;
+  if (!runner || runner.threads < 2 || raw.length < 2 || rows < 65_536 || !raw.every((c) => c.numbers.buffer instanceof SharedArrayBuffer)) return () => out;
   const columns = raw.map((c) => c.numbers);
-  const profiles = runner.runKernel('numberProfile', { columns }, columns.map((_, column) => ({ column })), { signal, work: rows * columns.length * 4 });
-  profiles.forEach((p, k) => out.set(columns[k], p));
-  return out;
+  const pending = runner.startKernel('numberProfile', { columns }, columns.map((_, column) => ({ column })), { signal, work: rows * columns.length * 4 });
+  return () => {
+    pending().forEach((p, k) => out.set(columns[k], p));
+    return out;
+  };
 }
 
 export function finish(ctx: FinishContext, sink: ColumnSink, options: LoadOptions): Dataset {
@@ -91,20 +94,29 @@ export function finish(ctx: FinishContext, sink: ColumnSink, options: LoadOption
       firstText: sink.firstText[c],
     });
   }
+  // The label is built while the threads profile the columns; a label error is raised after typing, as before the
+  // two overlapped (a column's error, if any, still comes first).
+  const profiles = startNumberProfiles(raw, options.runner, options.signal);
+  let label: Label | null = null;
+  let labelWarnings: readonly DatasetWarning[] = [];
+  let labelError: { readonly error: unknown } | null = null;
+  if (sink.labelIndex >= 0 && sink.label) {
+    try {
+      const build = sink.label.finish(names[sink.labelIndex], sink.labelIndex, rows, file, options.task, ctx.delimiter !== ',');
+      label = build.label;
+      labelWarnings = build.warnings;
+    } catch (error) {
+      labelError = { error };
+    }
+  }
   const typed = typeColumns(raw, rows, file, {
     overrides: options.columnTypes,
     decimalComma: ctx.delimiter !== ',',
     labelName: sink.labelIndex >= 0 ? names[sink.labelIndex] : undefined,
-    profiles: numberProfiles(raw, options.runner, options.signal),
+    profiles: profiles(),
   });
-  warnings.push(...typed.warnings);
-
-  let label: Label | null = null;
-  if (sink.labelIndex >= 0 && sink.label) {
-    const build = sink.label.finish(names[sink.labelIndex], sink.labelIndex, rows, file, options.task, ctx.delimiter !== ',');
-    label = build.label;
-    warnings.push(...build.warnings);
-  }
+  if (labelError) throw labelError.error;
+  warnings.push(...typed.warnings, ...labelWarnings);
   const info = [...typed.info];
   if (sink.labelIndex >= 0) {
     const labelInfo: ColumnInfo = {

@@ -132,22 +132,37 @@ export function startBaselines(input: ModelInput, options: BaselineOptions): () 
   let permutations: FoldPermutations[] | null = null;
   if (runModels) {
     binnedFolds = binFolds(input, plan, seed, options.signal, options.runner);
-    // Both models' folds in one batch, so a pool runs them side by side; the slower trees first, so that the quick
-    // linear fits fill the gaps at the end instead of leaving a thread idle.
-    permutations = options.permutations?.(plan) ?? null;
-    const context: FoldContext = { target, folds: plan.folds, binnedFolds, features, seed, ...(permutations ? { permutations } : {}) };
-    const permute = permutations !== null;
-    // The linear model's permutation tests are cheap and come with its fits; the trees' cost more and are asked for
-    // later (permuteTrees), only for the features a test needs — so the trees keep their models instead.
-    const tasks: FoldTask[] = [
-      ...plan.folds.map((_, fold) => ({ model: 'gbdt' as const, fold, exclude: [], ...(permute ? { keepModel: true } : {}) })),
-      ...plan.folds.map((_, fold) => ({ model: 'linear' as const, fold, exclude: [], permute })),
-    ];
+    const runner = options.runner ?? inlineRunner;
+    const k = plan.folds.length;
+    const finished = [0, 0];
     const before = done;
-    wait = (options.runner ?? inlineRunner).start(context, tasks, options.signal, (finished) => {
-      done = before + finished;
-      progress?.(done / steps, `linear model and gradient boosting: ${finished} of ${tasks.length} fold fits`);
-    });
+    const onDone = (which: number) => (count: number): void => {
+      finished[which] = count;
+      done = before + finished[0] + finished[1];
+      progress?.(done / steps, `linear model and gradient boosting: ${finished[0] + finished[1]} of ${2 * k} fold fits`);
+    };
+    // The trees go out first, before the permutation plan, which only the linear fits read: the threads fit them
+    // while this thread plans. The linear model's permutation tests are cheap and come with its fits; the trees' cost
+    // more and are asked for later (permuteTrees), only for the features a test needs — so the trees keep their models
+    // instead. A pool runs both batches side by side.
+    const keepModel = options.permutations !== undefined;
+    const treeContext: FoldContext = { target, folds: plan.folds, binnedFolds, features, seed };
+    const trees = runner.start(
+      treeContext,
+      plan.folds.map((_, fold) => ({ model: 'gbdt' as const, fold, exclude: [], ...(keepModel ? { keepModel: true } : {}) })),
+      options.signal,
+      onDone(0),
+    );
+    permutations = options.permutations?.(plan) ?? null;
+    const permute = permutations !== null;
+    const linearContext: FoldContext = { ...treeContext, ...(permutations ? { permutations } : {}) };
+    const linear = runner.start(
+      linearContext,
+      plan.folds.map((_, fold) => ({ model: 'linear' as const, fold, exclude: [], permute })),
+      options.signal,
+      onDone(1),
+    );
+    wait = () => [...trees(), ...linear()];
   }
   return () => {
     let gbdtUsage: FeatureUsage | null = null;
