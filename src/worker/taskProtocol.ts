@@ -52,25 +52,6 @@ function labelledColumns(c: Record<string, unknown>): boolean {
   );
 }
 
-/**
- * A batch of term-column builds: every member a feature with a source; sources read straight (no rows) are float32
- * arrays as long as the outputs, the others float32 columns or two-valued bits; every output a float64 array on
- * shared memory, as long as the rows. (A row index past a column reads NaN: it cannot write out of bounds.)
- */
-function isTermBuildContext(c: Record<string, unknown>): boolean {
-  const { members, sources, rows, outputs } = c;
-  if (!Array.isArray(members) || !Array.isArray(sources) || !Array.isArray(outputs) || outputs.length !== members.length) return false;
-  if (rows !== null && !(rows instanceof Uint32Array)) return false;
-  const length = rows instanceof Uint32Array ? rows.length : outputs[0] instanceof Float64Array ? outputs[0].length : 0;
-  if (!outputs.every((o) => o instanceof Float64Array && o.buffer instanceof SharedArrayBuffer && o.length === length)) return false;
-  const sourceOk = (v: unknown): boolean => {
-    if (v === null) return true;
-    if (rows === null) return v instanceof Float32Array && v.length === length;
-    return v instanceof Float32Array || (isRecord(v) && v.bits instanceof Uint8Array && typeof v.zero === 'number' && typeof v.one === 'number');
-  };
-  return sources.every(sourceOk) && members.every((m) => Array.isArray(m) && m.every((j) => isCount(j) && j < sources.length && sources[j] !== null));
-}
-
 /** Per kernel: a plausible context, a plausible task (indices in range where the context says the range). */
 const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, unknown>): boolean; task(t: unknown, c: Record<string, unknown>): boolean } } = {
   fold: {
@@ -230,10 +211,6 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
       c.stored.every((x) => x === null || (x instanceof Float32Array && x.buffer instanceof SharedArrayBuffer)),
     task: (t, c) => isRecord(t) && isCount(t.term) && t.term < (c.terms as unknown[]).length && (c.stored as unknown[])[t.term] !== null,
   },
-  termBuild: {
-    context: (c) => isTermBuildContext(c),
-    task: (t, c) => isRecord(t) && isCount(t.from) && isCount(t.to) && t.from <= t.to && t.to <= (c.members as unknown[]).length,
-  },
   termDots: {
     context: (c) =>
       Array.isArray(c.terms) &&
@@ -329,7 +306,6 @@ const RESULT_GUARDS: { readonly [K in KernelKind]: (r: unknown) => boolean } = {
   binarise: (r) => r instanceof Float64Array && r.length === 2,
   screenPairs: (r) => r instanceof Float64Array,
   termColumns: (r) => isCount(r),
-  termBuild: (r) => isCount(r),
   termDots: (r) => r instanceof Float64Array,
   rowHash: (r) => isCount(r),
   columnPass: (r) => isRecord(r) && typeof r.mean === 'number' && typeof r.anyMissing === 'boolean' && typeof r.constant === 'boolean' && typeof r.squares === 'number',

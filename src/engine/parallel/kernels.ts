@@ -25,8 +25,8 @@ import { screenPairsKernel } from '../sparsity/screen';
 import type { ScreenPairsContext, ScreenPairsTask } from '../sparsity/screen';
 import { l1PassKernel } from '../sparsity/l1Passes';
 import type { L1PassContext, L1PassTask } from '../sparsity/l1Passes';
-import { termBuildKernel, termColumnsKernel, termDotsKernel } from '../sparsity/spaces';
-import type { TermBuildContext, TermBuildTask, TermColumnsContext, TermColumnsTask, TermDotsContext, TermDotsTask } from '../sparsity/spaces';
+import { termColumnsKernel, termDotsKernel } from '../sparsity/spaces';
+import type { TermColumnsContext, TermColumnsTask, TermDotsContext, TermDotsTask } from '../sparsity/spaces';
 import { binFeatureKernel } from '../models/binning';
 import type { BinContext, BinResult, BinTask } from '../models/binning';
 import { csvSegmentKernel } from '../io/csvParallel';
@@ -75,8 +75,6 @@ export interface KernelMap {
   readonly screenPairs: { readonly context: ScreenPairsContext; readonly task: ScreenPairsTask; readonly result: Float64Array };
   /** One kept term column of a listed-term store, written into shared memory (sparsity/spaces.ts). */
   readonly termColumns: { readonly context: TermColumnsContext; readonly task: TermColumnsTask; readonly result: number };
-  /** A block of listed terms' columns on one part of the split, written into shared memory (sparsity/spaces.ts). */
-  readonly termBuild: { readonly context: TermBuildContext; readonly task: TermBuildTask; readonly result: number };
   /** A block of a listed-term gradient: the terms' dot products with the residual (sparsity/spaces.ts). */
   readonly termDots: { readonly context: TermDotsContext; readonly task: TermDotsTask; readonly result: Float64Array };
   /** One pass of a big L1 logistic fit's exact sweep: a sum, or a slice of an update (sparsity/l1Passes.ts). */
@@ -88,7 +86,7 @@ export type KernelContext<K extends KernelKind> = KernelMap[K]['context'];
 export type KernelTask<K extends KernelKind> = KernelMap[K]['task'];
 export type KernelResult<K extends KernelKind> = KernelMap[K]['result'];
 
-export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'csvSegment', 'parquetChunk', 'coMomentRow', 'binFeature', 'profile', 'correlationRow', 'crossSums', 'marginal', 'leakScore', 'binarise', 'screenPairs', 'termColumns', 'termBuild', 'termDots', 'oracle', 'numberProfile', 'columnPass', 'rowHash', 'l1Pass'];
+export const KERNEL_KINDS: readonly KernelKind[] = ['fold', 'csvSegment', 'parquetChunk', 'coMomentRow', 'binFeature', 'profile', 'correlationRow', 'crossSums', 'marginal', 'leakScore', 'binarise', 'screenPairs', 'termColumns', 'termDots', 'oracle', 'numberProfile', 'columnPass', 'rowHash', 'l1Pass'];
 
 type Kernels = { readonly [K in KernelKind]: (context: KernelContext<K>, task: KernelTask<K>, signal?: CancelSignal) => KernelResult<K> };
 
@@ -106,7 +104,6 @@ const KERNELS: Kernels = {
   binarise: binariseKernel,
   screenPairs: screenPairsKernel,
   termColumns: termColumnsKernel,
-  termBuild: termBuildKernel,
   termDots: termDotsKernel,
   oracle: oracleKernel,
   numberProfile: numberProfileKernel,

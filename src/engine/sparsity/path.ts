@@ -26,8 +26,6 @@ interface SpaceTerms {
    */
   startGradient?(eta: Float64Array): () => Float64Array;
   column(id: number, part: 'train' | 'validation' | 'test'): Float64Array;
-  /** The columns of `ids` on `part` built at once, on the runner's threads (absent: column() builds each when asked). */
-  prepare?(ids: readonly number[], part: 'train' | 'validation' | 'test'): void;
 }
 
 /** Terms for a two-class label: L1 logistic regression (`loss` absent means logistic). */
@@ -130,7 +128,7 @@ export function fitPath(space: TermSpace, options: PathOptions = {}): PathResult
     const model = squaredModel(space, options.signal ? { signal: options.signal } : {});
     const { path: points, chosen, common } = runPath(space, model, options);
     const path = points.map((p) => ({ lambda: p.lambda, nonzero: p.nonzero, validationMse: p.e.mse, validationMseSe: p.e.mseSe, validationR2: p.e.r2 }));
-    return { loss: 'squared', ...common, path, ...parts(space, model, chosen) };
+    return { loss: 'squared', ...common, path, ...parts(model, chosen) };
   }
   const model = logisticModel(space, {
     ...options.logistic,
@@ -140,12 +138,10 @@ export function fitPath(space: TermSpace, options: PathOptions = {}): PathResult
   });
   const { path: points, chosen, common } = runPath(space, model, options);
   const path = points.map((p) => ({ lambda: p.lambda, nonzero: p.nonzero, validationLogLoss: p.e.logLoss, validationLogLossSe: p.e.logLossSe, validationAccuracy: p.e.accuracy }));
-  return { ...common, path, ...parts(space, model, chosen) };
+  return { ...common, path, ...parts(model, chosen) };
 }
 
-function parts<E>(space: TermSpace, model: LossModel<E>, chosen: { state: L1State; active: number[] }): { train: E; validation: E; test: E } {
-  // The test part's columns are new here (the path evaluated on validation only): built at once.
-  space.prepare?.(chosen.active, 'test');
+function parts<E>(model: LossModel<E>, chosen: { state: L1State; active: number[] }): { train: E; validation: E; test: E } {
   return {
     train: model.evaluate(chosen.state, chosen.active, 'train'),
     validation: model.evaluate(chosen.state, chosen.active, 'validation'),
@@ -312,7 +308,6 @@ function runPath<E>(space: TermSpace, model: LossModel<E>, options: PathOptions)
         const a = active.indexOf(id);
         start[i] = a >= 0 ? state.beta[a] : 0;
       });
-      space.prepare?.(fitted, 'train');
       const fit = model.fit(
         fitted.map((id) => space.column(id, 'train')),
         lambda,
@@ -324,7 +319,6 @@ function runPath<E>(space: TermSpace, model: LossModel<E>, options: PathOptions)
       options.signal?.throwIfAborted();
       // With threads, the fit is evaluated on the validation units while they compute the gradient: it is this λ's
       // evaluation unless the KKT check below sends the path round again (then it is made anew for the new fit).
-      space.prepare?.(active, 'validation');
       const pending = startGradient ? startGradient(fit.eta) : null;
       evaluated = pending ? model.evaluate(state, active, 'validation') : null;
       grad = pending ? pending() : gradient(fit.eta);

@@ -153,12 +153,6 @@ export interface TermStore {
   readonly stored: boolean;
   column(id: number, part: Part): Float64Array;
   /**
-   * Builds the columns of `ids` on `part` not built yet, at once: on the runner's threads by blocks of terms when it
-   * has them and every value they read sits on shared memory; else nothing (column() builds each when asked). The
-   * same products in the same order either way (buildInto), so the columns are the same bits.
-   */
-  prepare(ids: readonly number[], part: Part): void;
-  /**
    * Every term's dot product with `residual` (which must be the store's own `residual()` array, filled): on the
    * runner's threads by blocks of terms when it has them. Each product adds its rows in order: the same bits
    * whatever the thread count.
@@ -186,8 +180,6 @@ export function termStore(
   const trainRows = rows.train;
   const W = trainRows.length;
   const cache = new Map<number, Partial<Record<Part, Float64Array>>>();
-  // Each held-out part's rows on shared memory, copied at its first threaded build.
-  const sharedRows: Partial<Record<Part, Uint32Array>> = {};
   // The training rows' values, gathered once into contiguous arrays (shared with the threads): every gradient
   // rebuilds terms from them, and a gather through row indices into million-row columns is several times slower
   // than a straight walk.
@@ -198,14 +190,16 @@ export function termStore(
     gatherValues(values[j], trainRows, out);
     gathered[j] = out;
   }
-  // Every term's members are in `used`, so the training rows read the gathered values and the other parts the values
-  // at their rows.
-  const sourcesOf = (part: Part): readonly (TermValues | null)[] => (part === 'train' ? gathered : values);
-  const rowsOf = (part: Part): Uint32Array | null => (part === 'train' ? null : rows[part]);
-  const build = (id: number, part: Part): Float64Array => {
+  const build = (id: number, part: Part, into?: Float64Array): Float64Array => {
+    const r = rows[part];
+    const members = terms[id];
     // Training columns on shared memory: a big fit's sweeps may read them on the runner's threads (l1Passes.ts).
-    const out = part === 'train' ? newSharedFloat64(W) : new Float64Array(rows[part].length);
-    buildInto(terms[id], sourcesOf(part), rowsOf(part), out);
+    const out = (into ?? (part === 'train' ? newSharedFloat64(r.length) : new Float64Array(r.length))).fill(1);
+    for (const j of members) {
+      const g = part === 'train' ? gathered[j] : null;
+      if (g) multiplyInto(out, g);
+      else multiplyValues(values[j], r, out);
+    }
     return out;
   };
   // Keep training columns (float32) of degree 3 and up within the budget, so each gradient reads them as plain dot
@@ -273,77 +267,7 @@ export function termStore(
       }
       return col;
     },
-    prepare(ids: readonly number[], part: Part): void {
-      if (!runner || runner.threads < 2) return;
-      const todo = [...new Set(ids)].filter((id) => !cache.get(id)?.[part]);
-      if (todo.length < 2) return;
-      const sources = sourcesOf(part);
-      // The values a thread reads must be shared, not copied with every batch: else column() builds each when asked.
-      if (!todo.every((id) => terms[id].every((j) => onSharedMemory(sources[j])))) return;
-      let at = rowsOf(part);
-      if (at !== null) at = sharedRows[part] ??= sharedCopy(at);
-      const n = at === null ? W : at.length;
-      const outputs = todo.map(() => newSharedFloat64(n));
-      const context: TermBuildContext = { members: todo.map((id) => terms[id]), sources: sources.map((v, j) => (used.has(j) ? v : null)), rows: at, outputs };
-      const per = Math.max(1, Math.ceil(todo.length / (runner.threads * BLOCKS_PER_THREAD)));
-      const tasks: TermBuildTask[] = [];
-      for (let from = 0; from < todo.length; from += per) tasks.push({ from, to: Math.min(todo.length, from + per) });
-      runner.runKernel('termBuild', context, tasks, { signal, work: n * todo.reduce((sum, id) => sum + terms[id].length + 1, 0) });
-      todo.forEach((id, k) => {
-        const c = cache.get(id) ?? {};
-        c[part] = outputs[k];
-        cache.set(id, c);
-      });
-    },
   };
-}
-
-/** A value source a pool thread can read without a copy: its array on a SharedArrayBuffer. */
-function onSharedMemory(v: TermValues | null): boolean {
-  if (v === null) return false;
-  return (v instanceof Float32Array ? v.buffer : v.bits.buffer) instanceof SharedArrayBuffer;
-}
-
-function sharedCopy(rows: Uint32Array): Uint32Array {
-  const out = new Uint32Array(new SharedArrayBuffer(rows.length * 4));
-  out.set(rows);
-  return out;
-}
-
-/**
- * out = Π over `members` of their values: from `sources[j]` walked straight (gathered training values, rows null) or
- * read at `rows`. Starting from 1 and multiplying in member order, in float64: column() and the termBuild kernel
- * both build through here, so a column is the same bits wherever it was built.
- */
-export function buildInto(members: readonly number[], sources: readonly (TermValues | null)[], rows: Uint32Array | null, out: Float64Array): void {
-  out.fill(1);
-  for (const j of members) {
-    const v = sources[j] as TermValues;
-    if (rows === null) multiplyInto(out, v as Float32Array);
-    else multiplyValues(v, rows, out);
-  }
-}
-
-/** What a batch of term-column builds shares (parallel/kernels.ts: `termBuild`). */
-export interface TermBuildContext {
-  /** The members of each term to build. */
-  readonly members: readonly (readonly number[])[];
-  /** Per feature position: the gathered training values (rows null) or the whole column's values; null if unused. */
-  readonly sources: readonly (TermValues | null)[];
-  readonly rows: Uint32Array | null;
-  /** Per term: its column (shared memory), written by the task. */
-  readonly outputs: readonly Float64Array[];
-}
-
-export interface TermBuildTask {
-  readonly from: number;
-  readonly to: number;
-}
-
-/** Builds the term columns from…to − 1 of the batch in place; returns how many. */
-export function termBuildKernel(context: TermBuildContext, task: TermBuildTask): number {
-  for (let t = task.from; t < task.to; t++) buildInto(context.members[t], context.sources, context.rows, context.outputs[t]);
-  return task.to - task.from;
 }
 
 const BLOCKS_PER_THREAD = 8;
@@ -586,6 +510,5 @@ function rowTerms(store: TermStore, fill: (eta: Float64Array, residual: Float64A
         }
       : {}),
     column: (id, part) => store.column(id, part),
-    prepare: (ids, part) => store.prepare(ids, part),
   };
 }
