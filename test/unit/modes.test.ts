@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import {
   VALLEY_RATIO_MAX,
   detectModes,
+  linearBinning,
   medianAbsDeviation,
   silvermanBandwidth,
 } from '../../src/engine/stats/modes';
@@ -164,4 +165,41 @@ test('a bad bandwidth is rejected; values near the float64 limit still give one 
   assert.equal(huge.clustered, false);
   assert.equal(huge.peaks.length, 1);
   assert.equal(huge.peaks[0].location, 0);
+});
+
+/** Linear binning as written first: each value's two shares added straight into the array. */
+function binningIntoArray(values: ArrayLike<number>, lo: number, dx: number, size: number): Float64Array {
+  const mass = new Float64Array(size);
+  for (let i = 0; i < values.length; i++) {
+    const pos = (values[i] - lo) / dx;
+    const g = Math.min(size - 2, Math.floor(pos));
+    const frac = pos - g;
+    mass[g] += 1 - frac;
+    mass[g + 1] += frac;
+  }
+  return mass;
+}
+
+test('linear binning with the cell\'s masses in locals gives the array version\'s sums bit for bit', () => {
+  const rng = createRng(17);
+  const cases: [string, Float32Array, number][] = [];
+  const two = Float32Array.from({ length: 200_000 }, () => (rng.next() < 0.5 ? 0 : 1) + 0.05 * rng.normal());
+  cases.push(['two peaks, ascending, a coarse grid', two.slice().sort(), 256]);
+  cases.push(['normal, ascending, a fine grid (cells of a few values)', Float32Array.from({ length: 50_000 }, () => rng.normal()).sort(), 4096]);
+  cases.push(['ties: integers, ascending', Float32Array.from({ length: 30_000 }, () => Math.floor(rng.next() * 7)).sort(), 300]);
+  cases.push(['not sorted (a cell comes back)', two.slice(0, 20_000), 500]);
+  cases.push(['one value', Float32Array.of(3.25), 256]);
+  for (const [what, values, size] of cases) {
+    const min = values.reduce((a, b) => Math.min(a, b));
+    const max = values.reduce((a, b) => Math.max(a, b));
+    const lo = min - 0.1;
+    const dx = (max + 0.1 - lo) / (size - 1);
+    // Also a grid that stops short of the largest values: their cells are clamped to the last one.
+    for (const [grid, top] of [['whole', dx], ['short', dx * 0.9]] as const) {
+      const want = binningIntoArray(values, lo, top, size);
+      const got = linearBinning(values, lo, top, size);
+      for (let g = 0; g < size; g++) if (!Object.is(got[g], want[g])) assert.fail(`${what}, ${grid} grid: point ${g}: ${got[g]} vs ${want[g]}`);
+    }
+  }
+  assert.deepEqual([...linearBinning(new Float32Array(0), 0, 1, 4)], [0, 0, 0, 0], 'no values, no mass');
 });
