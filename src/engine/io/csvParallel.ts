@@ -17,7 +17,14 @@ import type { TextCells } from './columnTypes';
 
 /** Files with less data than this are read in one thread: starting the batches costs more than it saves. */
 export const PARALLEL_CSV_MIN_BYTES = 32 * 1024 * 1024;
-const READ_BYTES = 4 * 1024 * 1024;
+/**
+ * Bytes per read of a segment (the count and the parse alike). A buffer this size stays in the cache between the
+ * kernel's copy into it and the parse out of it: on the 1M × 50 file, 1 MiB reads took the descriptive analysis from
+ * 1.86 s to 1.82 s against 4 MiB ones (paired runs; 256 KiB the same as 1 MiB), and reading each 16 MiB segment whole
+ * into memory, to count and parse it from one read, made it 9 % slower: the copy into an uncached buffer cost as much
+ * as the two reads.
+ */
+const READ_BYTES = 1024 * 1024;
 
 export interface CsvSegmentContext {
   readonly file: string;
