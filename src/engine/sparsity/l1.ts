@@ -102,7 +102,7 @@ export function fitL1Logistic(
   // The exact sweeps' passes over the units: on the runner's threads in lock step, or here. Either way small functions
   // of their own (l1Passes.ts), which V8 optimises whole: written inline in this long function, their loops ran
   // unoptimised after each deoptimisation, boxing every double (100 MB of garbage on Kryptonite-18).
-  const passes = (threaded ? lockStep(options.runner, units, columns, eta, p) : null) ?? localPasses(units, eta, p);
+  const passes = (threaded ? lockStep(options.runner, units, columns, eta, p, options.signal) : null) ?? localPasses(units, eta, p);
   const gh = new Float64Array(2);
   passes.refresh();
 

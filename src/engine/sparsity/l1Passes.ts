@@ -13,6 +13,7 @@
  * lock step shortens the 2-thread analysis by about 1 % (paired runs): the fits were a serial stretch in which the
  * other thread had little to do; in lock step it does half of each pass, less the hand-over.
  */
+import type { CancelSignal } from '../cancel';
 import type { TaskRunner } from '../parallel/runner';
 import type { Units } from './l1';
 
@@ -173,7 +174,14 @@ function interceptSums(positives: Float64Array, weight: Float64Array, p: Float64
  * must), or null where they do not pay or cannot run: no second thread, too few units, or an array the threads
  * cannot see.
  */
-export function lockStep(runner: TaskRunner | undefined, units: Units, columns: readonly Float64Array[], eta: Float64Array, p: Float64Array): SweepPasses | null {
+export function lockStep(
+  runner: TaskRunner | undefined,
+  units: Units,
+  columns: readonly Float64Array[],
+  eta: Float64Array,
+  p: Float64Array,
+  signal?: CancelSignal,
+): SweepPasses | null {
   const u = eta.length;
   if (!runsInLockStep(runner, u)) return null;
   const shared = (a: Float64Array): boolean => a.buffer instanceof SharedArrayBuffer;
@@ -191,15 +199,15 @@ export function lockStep(runner: TaskRunner | undefined, units: Units, columns: 
   return {
     sums(x, out) {
       // The curvature first: it is the longer sum, and the calling thread, which starts at once, takes the first task.
-      const [h, g] = runner.runKernel('l1Pass', { ...base, x, step: 0 }, [{ op: 'h', ...whole }, { op: 'g', ...whole }], { work });
+      const [h, g] = runner.runKernel('l1Pass', { ...base, x, step: 0 }, [{ op: 'h', ...whole }, { op: 'g', ...whole }], { signal, work });
       out[0] = g;
       out[1] = h;
     },
     update(x, step) {
-      runner.runKernel('l1Pass', { ...base, x, step }, slices, { work });
+      runner.runKernel('l1Pass', { ...base, x, step }, slices, { signal, work });
     },
     refresh() {
-      runner.runKernel('l1Pass', { ...base, x: null, step: 0 }, refreshes, { work });
+      runner.runKernel('l1Pass', { ...base, x: null, step: 0 }, refreshes, { signal, work });
     },
   };
 }

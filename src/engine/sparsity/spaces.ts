@@ -3,7 +3,7 @@ import type { Units } from './l1';
 import { sigmoid } from './l1Passes';
 import { squaredRowUnits } from './lasso';
 import type { SquaredUnits } from './lasso';
-import { mapToFloat64, newSharedFloat32, newSharedFloat64 } from '../typed';
+import { newSharedFloat32, newSharedFloat64 } from '../typed';
 import type { TaskRunner } from '../parallel/runner';
 import type { CancelSignal } from '../cancel';
 import type { LogisticSpace, SquaredSpace } from './path';
@@ -445,14 +445,15 @@ export function explicitSpace(
   budgetBytes: number,
   store: TermStore = termStore(terms, values, rows, budgetBytes),
 ): LogisticSpace {
+  // The training units on shared memory: a big fit's sweeps may read them on the runner's threads (l1Passes.ts).
   const units = (part: Part): Units => {
     const r = rows[part];
-    return { weight: new Float64Array(r.length).fill(1), positives: mapToFloat64(r.length, (u) => labels[r[u]]) };
+    const make = part === 'train' ? newSharedFloat64 : (n: number): Float64Array => new Float64Array(n);
+    const positives = make(r.length);
+    for (let u = 0; u < r.length; u++) positives[u] = labels[r[u]];
+    return { weight: make(r.length).fill(1), positives };
   };
-  // The training units on shared memory: a big fit's sweeps may read them on the runner's threads (l1Passes.ts).
-  const r = rows.train;
-  const train: Units = { weight: newSharedFloat64(r.length).fill(1), positives: newSharedFloat64(r.length) };
-  for (let u = 0; u < r.length; u++) train.positives[u] = labels[r[u]];
+  const train = units('train');
   const W = rows.train.length;
   return {
     ...rowTerms(store, (eta, residual) => {
