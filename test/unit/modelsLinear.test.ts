@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { choleskySolve, fitLinear, predictLinear } from '../../src/engine/models/linear';
+import { choleskySolve, fitLinear, predictLinear, PREDICT_BLOCK_ROWS } from '../../src/engine/models/linear';
 import { applyDesign, fitDesign, LINEAR_MAX_LEVELS } from '../../src/engine/models/linearDesign';
 import type { ModelFeature, ModelTarget } from '../../src/engine/models/types';
 import { createRng } from '../../src/engine/random';
@@ -194,4 +194,31 @@ test('choleskySolve solves a known SPD system', () => {
   // [[4, 2], [2, 3]]·x = [2, 1] → x = [0.5, 0].
   const x = choleskySolve(Float64Array.of(4, 2, 2, 3), Float64Array.of(2, 1), 2);
   assertClose(x, [0.5, 0], 1e-12, 'x');
+});
+
+test('prediction in blocks of rows gives each row the probabilities it gets alone (numeric, missing, categorical; 3 classes)', () => {
+  const rng = createRng(17);
+  const n = 2 * PREDICT_BLOCK_ROWS + 333; // two whole blocks and a partial one
+  const a = Float32Array.from({ length: n }, () => (rng.next() < 0.05 ? NaN : rng.next() * 4 - 2));
+  const b = Float32Array.from({ length: n }, () => rng.next() * 10);
+  const c = Float32Array.from({ length: n }, () => (rng.next() < 0.03 ? NaN : Math.floor(rng.next() * 4)));
+  const features: ModelFeature[] = [
+    { name: 'a', kind: 'numeric', values: a },
+    { name: 'b', kind: 'numeric', values: b },
+    { name: 'c', kind: 'categorical', values: c, levels: 4 },
+  ];
+  const y = Float64Array.from({ length: n }, (_, i) => ((a[i] === a[i] ? a[i] : 0) + 0.2 * b[i] + (c[i] === 2 ? 1 : 0) + rng.next() > 1.5 ? 2 : rng.next() < 0.5 ? 1 : 0));
+  const model = fitLinear(features, { task: 'multiclass', values: y, classes: 3 }, all(n));
+  // Rows in a shuffled order, so that each block reads rows from all over the columns.
+  const rows = all(n);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [rows[i], rows[j]] = [rows[j], rows[i]];
+  }
+  const blocked = predictLinear(model, features, rows);
+  assert.equal(blocked.length, 3 * n);
+  for (let i = 0; i < n; i++) {
+    const alone = predictLinear(model, features, rows.subarray(i, i + 1));
+    for (let k = 0; k < 3; k++) assert.equal(blocked[3 * i + k], alone[k], `row ${rows[i]} class ${k}`);
+  }
 });

@@ -159,10 +159,23 @@ export function fitDesign(
   };
 }
 
-export function applyDesign(design: LinearDesign, features: readonly ModelFeature[], rows: Uint32Array): DesignRows {
+/** Reusable arrays for applyDesign on blocks of at most `rows` rows. */
+export interface DesignBuffers {
+  readonly dense: Float64Array;
+  readonly active: Int32Array;
+}
+
+export function designBuffers(design: LinearDesign, rows: number): DesignBuffers {
+  return { dense: new Float64Array(rows * design.dense), active: new Int32Array(rows * design.catSource.length) };
+}
+
+/** The design's rows for `rows` (row-major), in fresh arrays or at the start of `into`'s. */
+export function applyDesign(design: LinearDesign, features: readonly ModelFeature[], rows: Uint32Array, into?: DesignBuffers): DesignRows {
   const n = rows.length;
   const d = design.dense;
-  const dense = new Float64Array(n * d);
+  const c = design.catSource.length;
+  if (into && (into.dense.length < n * d || into.active.length < n * c)) throw new RangeError(`applyDesign: buffers too small for ${n} rows`);
+  const dense = into ? into.dense.subarray(0, n * d) : new Float64Array(n * d);
   for (let j = 0; j < d; j++) {
     const v = features[design.denseSource[j]].values;
     if (design.denseIndicator[j] === 1) {
@@ -176,8 +189,7 @@ export function applyDesign(design: LinearDesign, features: readonly ModelFeatur
       }
     }
   }
-  const c = design.catSource.length;
-  const active = new Int32Array(n * c);
+  const active = into ? into.active.subarray(0, n * c) : new Int32Array(n * c);
   for (let k = 0; k < c; k++) {
     const v = features[design.catSource[k]].values;
     const column = design.catColumn[k];
