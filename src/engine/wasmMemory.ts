@@ -57,3 +57,24 @@ export function instantiateOn<T>(module: WebAssembly.Module, layout: Layout, max
   }
   return { memory, exports };
 }
+
+/**
+ * Kernel memories a thread keeps from one task to the next: the CSV parser's staging, the sorter's key arrays, the
+ * correlation's cross-sum blocks, the L1 gradient's term matrix. Each is sized for the table at hand — tens of MB per
+ * thread on a million rows — and only its own stage reads it. A stage that is over releases them (on every thread:
+ * TaskRunner.releaseMemory), so that a later stage's peak does not carry them; whatever is used again is made again
+ * at its next use, with the same results.
+ */
+const releasers: (() => boolean)[] = [];
+
+/** Registers how a module drops its cached kernel memory, saying whether it held one (called as the module loads). */
+export function registerKernelMemory(release: () => boolean): void {
+  releasers.push(release);
+}
+
+/** Drops every registered kernel memory of this thread (the garbage collector returns them); returns how many. */
+export function releaseKernelMemories(): number {
+  let released = 0;
+  for (const release of releasers) if (release()) released++;
+  return released;
+}

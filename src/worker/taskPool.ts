@@ -15,7 +15,8 @@ import { runKernel } from '../engine/parallel/kernels';
 import type { KernelContext, KernelKind, KernelResult, KernelTask } from '../engine/parallel/kernels';
 import { inlineRunner } from '../engine/parallel/runner';
 import type { KernelRunOptions, TaskRunner } from '../engine/parallel/runner';
-import type { PoolToThread } from './taskProtocol';
+import { releaseKernelMemories } from '../engine/wasmMemory';
+import type { PoolRelease, PoolToThread } from './taskProtocol';
 import { isThreadToPool } from './taskProtocol';
 
 export interface TaskPoolOptions {
@@ -252,6 +253,12 @@ export class ThreadTaskRunner implements TaskRunner {
     if (failure !== null) throw new Error(`a ${kind} task failed in a pool thread: ${failure}`);
     if (cancelled || signal?.aborted) throw signal?.reason instanceof Error ? signal.reason : new CancelledError();
     return results.map((r) => r as KernelResult<K>);
+  }
+
+  /** This thread's kernel memories now, each started thread's between two of its tasks. */
+  releaseMemory(): void {
+    releaseKernelMemories();
+    for (const t of this.pool ?? []) t.port.postMessage({ type: 'release' } satisfies PoolRelease);
   }
 
   /** Stops the threads (the next run starts new ones). */

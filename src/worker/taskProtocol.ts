@@ -17,6 +17,11 @@ export type PoolToThread = {
   };
 }[KernelKind];
 
+/** Drop the thread's kernel memories (TaskRunner.releaseMemory): a stage that used them is over. */
+export interface PoolRelease {
+  readonly type: 'release';
+}
+
 export type ThreadToPool =
   | { readonly type: 'result'; readonly batch: number; readonly index: number; readonly result: KernelResult<KernelKind> }
   | { readonly type: 'failed'; readonly batch: number; readonly index: number; readonly cancelled: boolean; readonly message: string };
@@ -268,6 +273,10 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
     task: (t, c) => isRecord(t) && Array.isArray(t.relevant) && t.relevant.length > 0 && t.relevant.every((j) => isCount(j) && j < (c.columns as unknown[]).length),
   },
 };
+
+export function isPoolRelease(v: unknown): v is PoolRelease {
+  return isRecord(v) && v.type === 'release' && Object.keys(v).length === 1;
+}
 
 export function isPoolToThread(v: unknown): v is PoolToThread {
   if (!isRecord(v) || v.type !== 'batch' || !isCount(v.batch) || !(v.claim instanceof SharedArrayBuffer) || v.claim.byteLength < 4) return false;

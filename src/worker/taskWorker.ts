@@ -9,7 +9,8 @@ import { CancelledError, isCancelled, sharedFlagSignal } from '../engine/cancel'
 import type { CancelSignal } from '../engine/cancel';
 import { runKernel } from '../engine/parallel/kernels';
 import type { PoolToThread, ThreadToPool } from './taskProtocol';
-import { isPoolToThread } from './taskProtocol';
+import { isPoolRelease, isPoolToThread } from './taskProtocol';
+import { releaseKernelMemories } from '../engine/wasmMemory';
 
 interface ThreadData {
   readonly port: MessagePort;
@@ -36,6 +37,8 @@ const batches: { readonly message: PoolToThread; readonly claim: Int32Array; rea
 function receive(raw: unknown): void {
   // Each batch's own cancel flag: the caller raises it when the batch's job is cancelled or a task of it failed.
   if (isPoolToThread(raw)) batches.push({ message: raw, claim: new Int32Array(raw.claim), signal: sharedFlagSignal(new Int32Array(raw.cancel)) });
+  // Between two tasks: a task that is running keeps what it holds, and the next one makes what it needs.
+  else if (isPoolRelease(raw)) releaseKernelMemories();
 }
 
 /** Claims tasks one at a time (shared with the other threads and the caller) until no batch has any left. */

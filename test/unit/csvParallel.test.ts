@@ -22,6 +22,7 @@ function recording(runner: ThreadTaskRunner, log: string[]): TaskRunner {
       log.push(`${kind}:${tasks.map((t) => (t as { phase?: string }).phase ?? '').join(',')}`);
       return runner.startKernel(kind, context, tasks, options);
     },
+    releaseMemory: () => runner.releaseMemory(),
   };
 }
 

@@ -8,7 +8,7 @@ import { termStore } from '../../src/engine/sparsity/spaces';
 import { generateKryptonite } from '../../src/engine/synth/kryptonite';
 import { analyseDataset } from '../../src/engine/tasks/analyseFile';
 import { ThreadTaskRunner } from '../../src/worker/taskPool';
-import { isPoolToThread } from '../../src/worker/taskProtocol';
+import { isPoolRelease, isPoolToThread } from '../../src/worker/taskProtocol';
 
 const SCRIPT = join(__dirname, '..', 'support', 'taskWorkerTs.cjs');
 
@@ -118,4 +118,13 @@ test('a thread refuses a batch whose context or tasks do not fit its kernel', ()
   assert.equal(isPoolToThread({ ...dots, context: { ...dots.context, pass: -1 } }), false, 'a negative gradient pass');
   assert.equal(isPoolToThread({ ...dots, tasks: [{ from: 0, to: 3 }] }), false, 'terms past the end');
   assert.equal(isPoolToThread({ ...dots, context: { ...dots.context, stored: [null] } }), false, 'a stored list of the wrong length');
+});
+
+test("the pool's release message is told apart from a batch, and nothing else passes for it", () => {
+  assert.equal(isPoolRelease({ type: 'release' }), true);
+  assert.equal(isPoolToThread({ type: 'release' }), false, 'not a batch');
+  assert.equal(isPoolRelease({ type: 'release', kind: 'fold' }), false, 'no other field');
+  assert.equal(isPoolRelease({ type: 'batch' }), false);
+  assert.equal(isPoolRelease(null), false);
+  assert.equal(isPoolRelease('release'), false);
 });

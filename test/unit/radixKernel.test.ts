@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { KERNEL_MAX_KEYS, KERNEL_MIN_KEYS, PROFILE_KERNEL_MIN_VALUES, radixSortInKernel, sortedPresentInKernel } from '../../src/engine/stats/radixKernel';
 import { floatKey, radixSortFloat32, radixSortKeys, sortedPresent } from '../../src/engine/stats/summary';
 import { createRng } from '../../src/engine/random';
+import { releaseKernelMemories } from '../../src/engine/wasmMemory';
 import { kernelCheck } from './support/wasmCheck';
 
 test('the WebAssembly kernel is what src/wasm/radixSort.ts compiles to', () => {
@@ -71,4 +72,16 @@ test('sortedPresent on the kernel: the finite values of a float32 column in the 
   // Every value missing: an empty result. Too short: declined.
   assert.equal(sortedPresentInKernel(new Float32Array(KERNEL_MIN_KEYS).fill(NaN))?.length, 0);
   assert.equal(sortedPresentInKernel(new Float32Array(PROFILE_KERNEL_MIN_VALUES - 1)), null);
+});
+
+test('the sorter keeps its memory for the next sort until it is released, then makes a new one that sorts the same', () => {
+  const rng = createRng(21);
+  const column = Float32Array.from({ length: KERNEL_MIN_KEYS + 5 }, () => (rng.next() < 0.02 ? NaN : rng.normal()));
+  const first = sortedPresentInKernel(column);
+  assert.ok(first);
+  assert.ok(releaseKernelMemories() >= 1, 'the sorter held its memory after the sort');
+  assert.equal(releaseKernelMemories(), 0, 'nothing is left to release');
+  const again = sortedPresentInKernel(column);
+  assert.deepEqual(again, first);
+  assert.ok(releaseKernelMemories() >= 1, 'the second sort made its memory anew');
 });

@@ -10,7 +10,7 @@
  * digits per step without a bounds check per byte.
  */
 import { CSV_NUMBERS_KERNEL_WASM } from './csvNumbersKernel.generated';
-import { embeddedModule, instantiateOn, Layout } from '../wasmMemory';
+import { embeddedModule, instantiateOn, Layout, registerKernelMemory } from '../wasmMemory';
 import type { ColumnSink } from './csvFast';
 import { CR, LF, SPACE, TAB } from './csvBytes';
 
@@ -62,6 +62,11 @@ interface Kernel {
 
 /** This thread's kernel, made at first use; null where WebAssembly cannot run it. */
 let kernel: Kernel | null | undefined;
+registerKernelMemory(() => {
+  const held = kernel != null;
+  kernel = undefined;
+  return held;
+});
 
 function getKernel(): Kernel | null {
   if (kernel !== undefined) return kernel;

@@ -6,6 +6,7 @@
  * business (the CLI and the extension's worker bring a thread pool, src/worker/taskPool.ts).
  */
 import type { CancelSignal } from '../cancel';
+import { releaseKernelMemories } from '../wasmMemory';
 import { runKernel } from './kernels';
 import type { KernelContext, KernelKind, KernelResult, KernelTask } from './kernels';
 import type { FoldContext, FoldResult, FoldTask } from './foldTasks';
@@ -37,6 +38,11 @@ export interface TaskRunner {
    * returns the results. With one thread the work happens when the results are asked for.
    */
   startKernel<K extends KernelKind>(kind: K, context: KernelContext<K>, tasks: readonly KernelTask<K>[], options?: KernelRunOptions): () => KernelResult<K>[];
+  /**
+   * Drops the kernel memories every thread keeps between tasks (wasmMemory.ts releaseKernelMemories): called when a
+   * stage that used them is over. The threads drop theirs between two tasks; nothing in flight is touched.
+   */
+  releaseMemory(): void;
 }
 
 function runInline<K extends KernelKind>(kind: K, context: KernelContext<K>, tasks: readonly KernelTask<K>[], options: KernelRunOptions = {}): KernelResult<K>[] {
@@ -61,5 +67,8 @@ export const inlineRunner: TaskRunner = {
   runKernel: runInline,
   startKernel(kind, context, tasks, options) {
     return () => runInline(kind, context, tasks, options);
+  },
+  releaseMemory() {
+    releaseKernelMemories();
   },
 };

@@ -7,7 +7,7 @@
  * same float64 product), and the residual copied in once per gradient. The store is known by its key; a new key
  * replaces the instance, so a thread holds at most one layout (at most PAIR_KERNEL_MAX_BYTES).
  */
-import { embeddedModule, instantiateOn, Layout } from '../wasmMemory';
+import { embeddedModule, instantiateOn, Layout, registerKernelMemory } from '../wasmMemory';
 import type { TermDotsContext, TermDotsTask } from './spaces';
 import { TERM_PAIRS_KERNEL_WASM } from './termPairsKernel.generated';
 
@@ -47,6 +47,11 @@ interface State {
 
 const compiled = embeddedModule(TERM_PAIRS_KERNEL_WASM);
 let state: State | null = null;
+registerKernelMemory(() => {
+  const held = state !== null;
+  state = null;
+  return held;
+});
 
 let lastKey = 0;
 /** The cache identity of a new term store (unique within the process; the threads compare it, nothing else reads it). */

@@ -1,7 +1,7 @@
 import type { CancelSignal } from '../cancel';
 import type { TaskRunner } from '../parallel/runner';
 import { sharedFloat32 } from '../typed';
-import { embeddedModule, instantiateOn, Layout } from '../wasmMemory';
+import { embeddedModule, instantiateOn, Layout, registerKernelMemory } from '../wasmMemory';
 import { CROSS_SUMS_KERNEL_WASM } from './crossSumsKernel.generated';
 
 /**
@@ -154,6 +154,11 @@ export function crossSumsKernelAvailable(): boolean {
 
 /** This thread's memory for q columns (kept for the next block of the same matrix), or null without the kernel. */
 let cached: CrossSumsMemory | null = null;
+registerKernelMemory(() => {
+  const held = cached !== null;
+  cached = null;
+  return held;
+});
 
 function kernelFor(q: number): CrossSumsMemory | null {
   if (cached?.q === q) return cached;

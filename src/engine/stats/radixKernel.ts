@@ -6,7 +6,7 @@
  * keys, rounded up to a power of two, at most KERNEL_MAX_KEYS); sorts outside [KERNEL_MIN_KEYS, KERNEL_MAX_KEYS] stay
  * in JavaScript.
  */
-import { embeddedModule, instantiateOn, Layout } from '../wasmMemory';
+import { embeddedModule, instantiateOn, Layout, registerKernelMemory } from '../wasmMemory';
 import { RADIX_SORT_KERNEL_WASM } from './radixSortKernel.generated';
 import type { SortedTwoGroupRanks } from './ranks';
 
@@ -36,6 +36,11 @@ export const KERNEL_MAX_KEYS = 4 * 1024 * 1024;
 
 const compiled = embeddedModule(RADIX_SORT_KERNEL_WASM);
 let sorter: Sorter | null = null;
+registerKernelMemory(() => {
+  const held = sorter !== null;
+  sorter = null;
+  return held;
+});
 
 function sorterFor(n: number): Sorter | null {
   if (sorter && sorter.capacity >= n) return sorter;

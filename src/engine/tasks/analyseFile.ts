@@ -25,6 +25,7 @@ import type { SparsityOptions } from '../sparsity/sparsity';
 import { startAlerts } from '../alerts/alerts';
 import { startRowHashes } from '../alerts/rowHash';
 import { sampleDataset } from '../sample';
+import { inlineRunner } from '../parallel/runner';
 import type { TaskRunner } from '../parallel/runner';
 import { sharedFloat32 } from '../typed';
 import { ENGINE_VERSION } from '../version';
@@ -104,11 +105,17 @@ export async function analyseFile(path: string, options: AnalyseFileOptions = {}
     return { ...mergeStreamed(report, streamed, { ...plan, sampleRows }, seed), energy: meter.stop() };
   }
   const loaded = await loadDataset(path, read);
+  // The CSV parser's staging memory, on every thread that read.
+  runnerOf(options).releaseMemory();
   const kept = excludeFeatures(loaded, options.exclude ?? []);
   const dataset = options.sampleRows ? sampleDataset(kept, options.sampleRows, seed) : kept;
   const loadMs = performance.now() - started;
   const report = analyseDataset(dataset, options, loadMs);
   return { ...report, energy: meter.stop() };
+}
+
+function runnerOf(options: AnalyseOptions): TaskRunner {
+  return options.runner ?? inlineRunner;
 }
 
 /** Describe a dataset already in memory. Pure: the same dataset and seed give the same report (bar timings). */
@@ -151,6 +158,9 @@ export function analyseDataset(input: Dataset, options: AnalyseOptions = {}, loa
   });
   analyses.push(pcaResult ? { id: 'pca', status: 'done', note: null } : { id: 'pca', status: 'skipped', note: 'fewer than three rows have every feature present' });
   const t3 = performance.now();
+  // The sorts' and the cross sums' kernel memories (on every thread) are not read again: the later stages' peak is
+  // lower without them, and a stage that does sort again makes its own.
+  runnerOf(options).releaseMemory();
 
   // The alerts' row hashes and leak checks need only the columns: the threads start them now and fill the gaps of
   // the work below (they serve the newest batch first, so every later batch overtakes these).
@@ -202,6 +212,8 @@ export function analyseDataset(input: Dataset, options: AnalyseOptions = {}, loa
     );
     sparsitySection = { sparsity };
   }
+  // The L1 gradient's term matrix (on every thread) is not read again.
+  runnerOf(options).releaseMemory();
   const t4 = performance.now();
 
   // The XOR conjecture's oracle fit is the longest single task at the end of the analysis; it needs the relevant
