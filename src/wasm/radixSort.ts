@@ -160,40 +160,42 @@ function mergeTwo(a: usize, na: i32, b: usize, nb: i32, out: usize, results: usi
   const PAST: u64 = 0x100000000;
   let i = 0;
   let j = 0;
-  let sumA = 0.0;
-  let sumB = 0.0;
+  // The rank sums, the tie runs and Σ cA·cB are integers below 2^53 (n ≤ KERNEL_MAX_KEYS): kept as integers, they are
+  // the float64 values the JavaScript merge makes, exactly, without a float64 multiply-add on the loop's critical path.
+  // Only Σ(t³ − t) is rounded (t³ may pass 2^53), so it alone stays a float64 sum, made as the merge makes it.
+  let sumA: i64 = 0;
+  let sumB: i64 = 0;
   let tieSum = 0.0;
-  let cross = 0.0;
+  let cross: i64 = 0;
   let previous: i64 = -1;
-  let runA = 0.0;
-  let runB = 0.0;
+  let runA: i64 = 0;
+  let runB: i64 = 0;
   for (let rank = 1; rank <= n; rank++) {
     const x: u64 = i < na ? <u64>load<u32>(a + (<usize>i << 2)) : PAST;
     const y: u64 = j < nb ? <u64>load<u32>(b + (<usize>j << 2)) : PAST;
     const takeA = x <= y;
-    const fromA: f64 = takeA ? 1.0 : 0.0;
-    const fromB: f64 = 1.0 - fromA;
+    const fromA = <i64>takeA;
+    const fromB = 1 - fromA;
     const v: u64 = takeA ? x : y;
     i += <i32>takeA;
     j += 1 - <i32>takeA;
-    const r = <f64>rank;
-    sumA += fromA * r;
-    sumB += fromB * r;
+    sumA += fromA * <i64>rank;
+    sumB += fromB * <i64>rank;
     store<u32>(out + (<usize>(rank - 1) << 2), <u32>v);
-    const same: f64 = <i64>v == previous ? 1.0 : 0.0;
-    const closing: f64 = 1.0 - same;
-    const t = runA + runB;
-    tieSum += closing * (t * t * t - t);
-    cross += closing * runA * runB;
+    const same = <i64>(<i64>v == previous);
+    const closes: i64 = 1 - same;
+    const t = <f64>(runA + runB);
+    tieSum += <f64>closes * (t * t * t - t);
+    cross += closes * runA * runB;
     runA = same * runA + fromA;
     runB = same * runB + fromB;
     previous = <i64>v;
   }
-  const t = runA + runB;
+  const t = <f64>(runA + runB);
   tieSum += t * t * t - t;
   cross += runA * runB;
   // The mid-ranks' sums: the integer ones ± Σ cA·cB/2 (the JavaScript merge's last step).
-  store<f64>(results, sumA + cross / 2);
-  store<f64>(results, sumB - cross / 2, 8);
+  store<f64>(results, <f64>sumA + <f64>cross / 2);
+  store<f64>(results, <f64>sumB - <f64>cross / 2, 8);
   store<f64>(results, tieSum, 16);
 }
