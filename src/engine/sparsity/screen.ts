@@ -168,11 +168,7 @@ export function screenPairsKernel(context: ScreenPairsContext, task: ScreenPairs
     const { packed, labelWords } = context;
     const a = task.a;
     const out = new Float64Array(Math.max(0, packed.length - a - 1) * 2);
-    for (let b = a + 1; b < packed.length; b++) {
-      const at = (b - a - 1) * 2;
-      out[at] = countOnes(packed[a], packed[b], null, labelWords.length);
-      out[at + 1] = countOnes(packed[a], packed[b], labelWords, labelWords.length);
-    }
+    for (let b = a + 1; b < packed.length; b++) pairCounts(packed[a], packed[b], labelWords, out, (b - a - 1) * 2);
     return out;
   }
   const { bits, resids } = context;
@@ -224,6 +220,27 @@ function packBits(bits: Uint8Array, n: number, shared: boolean): Uint32Array {
   }
   for (let u = full << 5; u < n; u++) if (bits[u]) out[u >>> 5] |= 1 << (u & 31);
   return out;
+}
+
+/**
+ * out[at] = rows where both a's and b's bits are 1, out[at + 1] = rows where the label's is 1 too: countOnes(a, b) and
+ * countOnes(a, b, label) from one pass over the words (the AND of a and b is made once), half the time of the two.
+ */
+function pairCounts(a: Uint32Array, b: Uint32Array, label: Uint32Array, out: Float64Array, at: number): void {
+  let both = 0;
+  let withLabel = 0;
+  for (let w = 0; w < label.length; w++) {
+    let x = a[w] & b[w];
+    let y = x & label[w];
+    x -= (x >>> 1) & 0x55555555;
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    both += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+    y -= (y >>> 1) & 0x55555555;
+    y = (y & 0x33333333) + ((y >>> 2) & 0x33333333);
+    withLabel += Math.imul((y + (y >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+  }
+  out[at] = both;
+  out[at + 1] = withLabel;
 }
 
 /** Rows where every given bit set is 1: the popcount of their AND (b, c optional). */
