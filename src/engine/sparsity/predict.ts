@@ -4,7 +4,7 @@
  */
 import { sigmoid } from './l1Passes';
 import type { ModelTerms } from './types';
-import { multiplyValues } from './termValues';
+import { multiplyAllValues } from './termValues';
 import type { TermValues } from './termValues';
 
 /**
@@ -17,7 +17,11 @@ export function termPredictor(model: ModelTerms, values: readonly TermValues[], 
   const product = new Float64Array(rows.length);
   for (const t of terms) {
     product.fill(t.coefficient);
-    for (const j of t.features) multiplyValues(values[j], rows, product);
+    multiplyAllValues(
+      t.features.map((j) => values[j]),
+      rows,
+      product,
+    );
     for (let u = 0; u < rows.length; u++) out[u] += product[u];
   }
   return out;
@@ -35,7 +39,11 @@ export function cachedTermPredictor(model: ModelTerms, values: readonly TermValu
   if (model.terms.length * rows.length * 8 > maxBytes) return (drop) => termPredictor(model, values, rows, drop);
   const columns = model.terms.map((t) => {
     const product = new Float64Array(rows.length).fill(t.coefficient);
-    for (const j of t.features) multiplyValues(values[j], rows, product);
+    multiplyAllValues(
+      t.features.map((j) => values[j]),
+      rows,
+      product,
+    );
     return product;
   });
   return (drop) => {

@@ -39,3 +39,40 @@ export function multiplyValues(v: TermValues, rows: Uint32Array, out: Float64Arr
   const bits = v.bits;
   for (let u = 0; u < rows.length; u++) out[u] *= pick[bits[rows[u]]];
 }
+
+/**
+ * out[u] ·= the values of row rows[u] of each of `members`, in their order: multiplyValues member after member, with
+ * four two-valued members in a row taken in one pass ((((o·v₀)·v₁)·v₂)·v₃, left to right, the same roundings): a
+ * parity term of thirty features makes eight passes over the rows instead of thirty.
+ */
+export function multiplyAllValues(members: readonly TermValues[], rows: Uint32Array, out: Float64Array): void {
+  let k = 0;
+  while (k < members.length) {
+    const a = members[k];
+    const b = members[k + 1];
+    const c = members[k + 2];
+    const d = members[k + 3];
+    if (k + 3 < members.length && !(a instanceof Float32Array) && !(b instanceof Float32Array) && !(c instanceof Float32Array) && !(d instanceof Float32Array)) {
+      multiplyFourTwoValued(out, rows, a, b, c, d);
+      k += 4;
+    } else {
+      multiplyValues(a, rows, out);
+      k++;
+    }
+  }
+}
+
+function multiplyFourTwoValued(out: Float64Array, rows: Uint32Array, a: TwoValued, b: TwoValued, c: TwoValued, d: TwoValued): void {
+  const pa = Float64Array.of(a.zero, a.one);
+  const pb = Float64Array.of(b.zero, b.one);
+  const pc = Float64Array.of(c.zero, c.one);
+  const pd = Float64Array.of(d.zero, d.one);
+  const ba = a.bits;
+  const bb = b.bits;
+  const bc = c.bits;
+  const bd = d.bits;
+  for (let u = 0; u < rows.length; u++) {
+    const r = rows[u];
+    out[u] = out[u] * pa[ba[r]] * pb[bb[r]] * pc[bc[r]] * pd[bd[r]];
+  }
+}
