@@ -239,7 +239,10 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
     task: (t, c) => isRecord(t) && isCount(t.from) && isCount(t.to) && t.from <= t.to && t.to <= (c.out as Float64Array).length,
   },
   columnPass: {
-    context: (c) => Array.isArray(c.columns) && c.columns.every(isFloatColumn),
+    context: (c) =>
+      Array.isArray(c.columns) &&
+      c.columns.every(isFloatColumn) &&
+      (c.known === undefined || (Array.isArray(c.known) && c.known.length <= c.columns.length && c.known.every((k) => k === null || (isRecord(k) && typeof k.complete === 'boolean' && typeof k.constant === 'boolean')))),
     task: (t, c) => isRecord(t) && isCount(t.column) && t.column < (c.columns as unknown[]).length,
   },
   numberProfile: {

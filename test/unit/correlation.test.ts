@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { correlationMatrix } from '../../src/engine/stats/correlation';
+import { columnPass, correlationMatrix, knownColumn } from '../../src/engine/stats/correlation';
+import type { ColumnMoments, KnownColumn } from '../../src/engine/stats/correlation';
+import { profileFeature } from '../../src/engine/stats/profile';
 import { createRng } from '../../src/engine/random';
 
 const f64 = (xs: number[]): Float64Array => Float64Array.from(xs);
@@ -97,4 +99,33 @@ test('complete columns four pairs at a time give the bits of one pair at a time 
     }
     if (p > 3) assert.equal(m.matrix[3][0], null);
   }
+});
+
+test("a column's pass told what its profile established gives the moments and flags of the pass that checks every row", () => {
+  const rng = createRng(41);
+  const n = 5000;
+  const columns: Float32Array[] = [
+    Float32Array.from({ length: n }, () => rng.normal() * 3 + 1e4),
+    new Float32Array(n).fill(2.5),
+    Float32Array.from({ length: n }, (_, i) => (i % 2 ? 0 : -0)),
+    Float32Array.from({ length: n }, () => Math.floor(rng.next() * 5)),
+    Float32Array.from({ length: n }, (_, i) => (i % 97 === 3 ? NaN : rng.normal())),
+    Float32Array.from({ length: n }, (_, i) => (i === 77 ? Infinity : rng.normal())),
+    Float32Array.from({ length: n }, (_, i) => (i === n - 1 ? 7 : 2.5)),
+  ];
+  const profiles = columns.map((values, index) => profileFeature({ index, name: `x${index}`, type: 'numeric', typeEvidence: '', derivedFrom: null, values, categories: null }));
+  const known = profiles.map((p) => knownColumn(p.stats));
+  assert.deepEqual(
+    known.map((k) => (k ? (k.constant ? 'constant' : 'complete') : null)),
+    ['complete', 'constant', 'constant', 'complete', null, null, 'complete'],
+  );
+  columns.forEach((c, j) => assert.deepEqual(columnPass(c, known[j]), columnPass(c), `column ${j}`));
+  const plain: ColumnMoments = { means: [], squares: [], anyMissing: [] };
+  const told: ColumnMoments = { means: [], squares: [], anyMissing: [] };
+  const names = columns.map((_, j) => `x${j}`);
+  assert.deepEqual(correlationMatrix(columns, names, undefined, undefined, told, known), correlationMatrix(columns, names, undefined, undefined, plain));
+  assert.deepEqual(told, plain);
+  // The flags are believed: a column said to be non-constant gets centred squares it would not have had.
+  const wrong: KnownColumn = { complete: true, constant: false };
+  assert.notDeepEqual(columnPass(columns[1], wrong), columnPass(columns[1]));
 });

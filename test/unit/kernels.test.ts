@@ -98,6 +98,11 @@ test('a thread refuses a batch whose context or tasks do not fit its kernel', ()
   assert.equal(isPoolToThread({ ...ok, cancel: new ArrayBuffer(4) }), false, 'a cancel flag outside shared memory');
   assert.equal(isPoolToThread({ ...ok, tasks: [{ row: 2 }] }), false, 'a row outside the matrix');
   assert.equal(isPoolToThread({ ...ok, context: { ...ok.context, columns: [[0, 1, 2, 3], columns[1]] } }), false, 'a column that is not a typed array');
+  const pass = { ...ok, kind: 'columnPass', context: { columns, known: [{ complete: true, constant: false }, null] }, tasks: [{ column: 0 }, { column: 1 }] };
+  assert.equal(isPoolToThread(pass), true);
+  assert.equal(isPoolToThread({ ...pass, context: { columns } }), true, 'no profile facts: every row is checked');
+  assert.equal(isPoolToThread({ ...pass, context: { columns, known: [{ complete: 'yes', constant: false }] } }), false, 'a fact that is not a boolean');
+  assert.equal(isPoolToThread({ ...pass, context: { columns, known: [null, null, null] } }), false, 'facts for more columns than there are');
   assert.equal(isPoolToThread({ ...ok, context: { ...ok.context, anyMissing: [false] } }), false, 'a missing-value list of the wrong length');
   const cross = { type: 'batch', kind: 'crossSums', batch: 4, claim, cancel, context: { columns, means: new Float64Array(2) }, tasks: [{ start: 0, end: 4 }] };
   assert.equal(isPoolToThread(cross), true);

@@ -14,7 +14,7 @@ import type { RawMarginal } from '../relevance/relevance';
 import { coMomentRow } from '../stats/mergeableMoments';
 import type { CoMomentContext } from '../stats/mergeableMoments';
 import { columnPassKernel, correlationRowKernel } from '../stats/correlation';
-import type { ColumnPass, CorrelationContext, CorrelationRowTask } from '../stats/correlation';
+import type { ColumnPass, CorrelationContext, CorrelationRowTask, KnownColumn } from '../stats/correlation';
 import { crossSumsKernel } from '../stats/crossSums';
 import type { CrossSumsContext, CrossSumsTask } from '../stats/crossSums';
 import { profileKernel } from '../stats/profile';
@@ -58,7 +58,7 @@ export interface KernelMap {
   /** One feature's statistics, histogram, peaks and shape, with a two-class label's rank sums when asked (stats/profile.ts). */
   readonly profile: { readonly context: ProfileContext; readonly task: ProfileTask; readonly result: RankedProfile };
   /** One column's mean, flags and centred squares for the correlation matrix (stats/correlation.ts). */
-  readonly columnPass: { readonly context: { readonly columns: readonly (Float32Array | Float64Array)[] }; readonly task: { readonly column: number }; readonly result: ColumnPass };
+  readonly columnPass: { readonly context: { readonly columns: readonly (Float32Array | Float64Array)[]; readonly known?: readonly (KnownColumn | null)[] }; readonly task: { readonly column: number }; readonly result: ColumnPass };
   /** One block of rows' cross sums of the correlation matrix's complete columns (stats/crossSums.ts). */
   readonly crossSums: { readonly context: CrossSumsContext; readonly task: CrossSumsTask; readonly result: Float64Array };
   /** The pairwise-deletion pairs of one row of the correlation matrix: feature a with b ≥ a (stats/correlation.ts). */

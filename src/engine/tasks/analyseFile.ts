@@ -13,7 +13,8 @@ import { REPORT_SCHEMA } from '../report';
 import type { CorrelationReport, DatasetInfo, FeatureReport, LabelInfo, Report } from '../report';
 import type { AnalysisStatus } from '../status';
 import { correlationMatrix } from '../stats/correlation';
-import type { ColumnMoments } from '../stats/correlation';
+import { knownColumn } from '../stats/correlation';
+import type { ColumnMoments, KnownColumn } from '../stats/correlation';
 import { pca } from '../stats/pca';
 import { profileDatasetRanked } from '../stats/profile';
 import { binarisation } from '../binarise';
@@ -143,7 +144,8 @@ export function analyseDataset(input: Dataset, options: AnalyseOptions = {}, loa
   signal?.throwIfAborted();
   options.onProgress?.('correlation', 0, 'Correlation matrix');
   const moments: ColumnMoments = { means: [], squares: [], anyMissing: [] };
-  const correlation = correlate(numericView, p - ordered.length > 0 ? profiles.filter((_, j) => !ordered.includes(j)).map((f) => f.name) : [], signal, options.runner, moments);
+  const known = ordered.map((j) => knownColumn(profiles[j].stats));
+  const correlation = correlate(numericView, p - ordered.length > 0 ? profiles.filter((_, j) => !ordered.includes(j)).map((f) => f.name) : [], signal, options.runner, moments, known);
   analyses.push({ id: 'correlation', status: 'done', note: correlation.excludedNote });
   const t2 = performance.now();
 
@@ -290,7 +292,7 @@ export function analyseDataset(input: Dataset, options: AnalyseOptions = {}, loa
   };
 }
 
-function correlate(dataset: Dataset, unordered: readonly string[], signal?: CancelSignal, runner?: TaskRunner, moments?: ColumnMoments): CorrelationReport {
+function correlate(dataset: Dataset, unordered: readonly string[], signal?: CancelSignal, runner?: TaskRunner, moments?: ColumnMoments, known?: readonly (KnownColumn | null)[]): CorrelationReport {
   const label = dataset.label;
   const excludedNote =
     unordered.length > 0
@@ -300,15 +302,15 @@ function correlate(dataset: Dataset, unordered: readonly string[], signal?: Canc
     // A two-class label as a 0/1 column gives the point-biserial correlation, comparable with pandas' corr() on y.
     const y = new Float32Array(label.values.length);
     for (let i = 0; i < y.length; i++) y[i] = label.values[i] < 0 ? NaN : label.values[i];
-    const m = correlationMatrix([...dataset.columns, y], [...dataset.names, label.name], signal, runner, moments);
+    const m = correlationMatrix([...dataset.columns, y], [...dataset.names, label.name], signal, runner, moments, known);
     return { ...m, label: label.name, labelNote: null, excludedNote };
   }
   if (label && label.task === 'regression' && label.target) {
     const y = Float32Array.from(label.target);
-    const m = correlationMatrix([...dataset.columns, y], [...dataset.names, label.name], signal, runner, moments);
+    const m = correlationMatrix([...dataset.columns, y], [...dataset.names, label.name], signal, runner, moments, known);
     return { ...m, label: label.name, labelNote: null, excludedNote };
   }
-  const m = correlationMatrix(dataset.columns, dataset.names, signal, runner, moments);
+  const m = correlationMatrix(dataset.columns, dataset.names, signal, runner, moments, known);
   const labelNote = label
     ? `label "${label.name}" has ${label.classes.length} classes; class codes are not an ordered quantity, so it is not correlated`
     : null;
