@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluateUnits, fitL1Logistic } from '../../src/engine/sparsity/l1';
+import { evaluateUnits, fitL1Logistic, gramRow } from '../../src/engine/sparsity/l1';
 import { fitPath } from '../../src/engine/sparsity/path';
 import { explicitSpace } from '../../src/engine/sparsity/spaces';
 import { createRng } from '../../src/engine/random';
@@ -85,4 +85,24 @@ test('evaluateUnits: the log-loss sums softplus(−η) and softplus(η) as their
   assert.equal(e.logLoss, loss / total);
   assert.equal(e.logLossSe, Math.sqrt(Math.max(0, loss2 / total - (loss / total) ** 2) / total));
   assert.ok(Number.isNaN(evaluateUnits({ weight: Float64Array.of(1), positives: Float64Array.of(1) }, Float64Array.of(NaN)).logLoss));
+});
+
+test('a Gram row four columns at a time: every entry the in-order dot product of one column at a time, bit for bit', () => {
+  const rng = createRng(43);
+  const u = 1537;
+  for (const K of [1, 2, 4, 5, 6, 9, 13]) {
+    // Columns of very different scales: sums that round differently in any other order.
+    const columns = Array.from({ length: K }, (_, j) => Float64Array.from({ length: u }, () => rng.normal() * 10 ** ((j % 5) - 2) + (j % 3)));
+    const wx = Float64Array.from({ length: u }, () => rng.normal() * rng.next());
+    for (const k of [0, Math.floor(K / 2), K - 1]) {
+      const gram = new Float64Array(K * K).fill(-7);
+      gramRow(wx, columns, k, gram, new Int32Array(Math.max(0, K - 1)));
+      for (let j = 0; j < K; j++) {
+        let g = 0;
+        for (let i = 0; i < u; i++) g += wx[i] * columns[j][i];
+        assert.equal(gram[k * K + j], j === k ? -7 : g, `K ${K}, row ${k}, column ${j}`);
+      }
+      for (let r = 0; r < K; r++) if (r !== k) for (let j = 0; j < K; j++) assert.equal(gram[r * K + j], -7, 'other rows untouched');
+    }
+  }
 });

@@ -253,6 +253,50 @@ export interface LassoSolver {
 }
 
 /**
+ * Row k of a Gram matrix K × K (row-major in `gram`): gram[k·K + j] = Σ_i wx[i]·x_j[i] for every column j ≠ k, each
+ * sum over the rows in order from 0. Four columns per pass over wx, four independent sums (one accumulator waits on
+ * the latency of every addition): each is the sum of one column at a time, bit for bit. `others` is scratch for K − 1
+ * column indices.
+ */
+export function gramRow(wx: Float64Array, columns: readonly Float64Array[], k: number, gram: Float64Array, others: Int32Array): void {
+  const K = columns.length;
+  const u = wx.length;
+  let m = 0;
+  for (let j = 0; j < K; j++) if (j !== k) others[m++] = j;
+  const row = k * K;
+  let t = 0;
+  for (; t + 3 < m; t += 4) {
+    const a = columns[others[t]];
+    const b = columns[others[t + 1]];
+    const c = columns[others[t + 2]];
+    const d = columns[others[t + 3]];
+    let ga = 0;
+    let gb = 0;
+    let gc = 0;
+    let gd = 0;
+    for (let i = 0; i < u; i++) {
+      const v = wx[i];
+      ga += v * a[i];
+      gb += v * b[i];
+      gc += v * c[i];
+      gd += v * d[i];
+    }
+    gram[row + others[t]] = ga;
+    gram[row + others[t + 1]] = gb;
+    gram[row + others[t + 2]] = gc;
+    gram[row + others[t + 3]] = gd;
+  }
+  for (; t < m; t++) gram[row + others[t]] = dot(wx, columns[others[t]]);
+}
+
+/** Σ a[i]·b[i] over a's length, in order from 0. */
+function dot(a: Float64Array, b: Float64Array): number {
+  let g = 0;
+  for (let i = 0; i < a.length; i++) g += a[i] * b[i];
+  return g;
+}
+
+/**
  * glmnet's "covariance updates" (Friedman, Hastie & Tibshirani 2010, §2.2): with the weighted Gram matrix of the
  * columns in hand, a coordinate step updates every gradient in O(K) instead of a pass over the units — the sweeps
  * cost K² each, not u·K, which matters where correlated columns need hundreds of sweeps. A Gram row is computed only
@@ -266,6 +310,7 @@ export function lassoSolver(columns: readonly Float64Array[], w: Float64Array, u
   const wx = new Float64Array(u);
   const colW = new Float64Array(K);
   const grad = new Float64Array(K);
+  const others = new Int32Array(Math.max(0, K - 1));
   return {
     solve(res, total, lambda, beta, intercept, tol, maxSweeps, weightsChanged = true, meter, signal) {
       if (meter) meter.used += u * K;
@@ -307,13 +352,7 @@ export function lassoSolver(columns: readonly Float64Array[], w: Float64Array, u
         if (meter) meter.used += u * K;
         const xk = columns[k];
         for (let i = 0; i < u; i++) wx[i] = w[i] * xk[i];
-        for (let j = 0; j < K; j++) {
-          if (j === k) continue;
-          const xj = columns[j];
-          let g = 0;
-          for (let i = 0; i < u; i++) g += wx[i] * xj[i];
-          gram[k * K + j] = g;
-        }
+        gramRow(wx, columns, k, gram, others);
       };
       let b0 = intercept;
       let sweeps = 0;
