@@ -362,15 +362,20 @@ function gradients(task: Task, K: number, y: Float64Array, raw: Float64Array, gr
       hess[s] = p * (1 - p);
     }
   } else {
+    // Each class's exponential once per row (the sum and the probabilities read the same values).
+    const e = new Float64Array(K);
     for (let s = 0; s < m; s++) {
       const base = s * K;
       let max = -Infinity;
       for (let k = 0; k < K; k++) if (raw[base + k] > max) max = raw[base + k];
       let sum = 0;
-      for (let k = 0; k < K; k++) sum += Math.exp(raw[base + k] - max);
+      for (let k = 0; k < K; k++) {
+        e[k] = Math.exp(raw[base + k] - max);
+        sum += e[k];
+      }
       const label = y[s];
       for (let k = 0; k < K; k++) {
-        const p = Math.exp(raw[base + k] - max) / sum;
+        const p = e[k] / sum;
         grad[k * m + s] = p - (k === label ? 1 : 0);
         hess[k * m + s] = p * (1 - p);
       }
