@@ -289,6 +289,22 @@ export function gramRow(wx: Float64Array, columns: readonly Float64Array[], k: n
   for (; t < m; t++) gram[row + others[t]] = dot(wx, columns[others[t]]);
 }
 
+/** r[i] −= w[i]·x[i]·step. */
+function update(r: Float64Array, w: Float64Array, x: Float64Array, step: number): void {
+  for (let i = 0; i < r.length; i++) r[i] -= w[i] * x[i] * step;
+}
+
+/** update(r, w, x, step), then Σ next[i]·r[i] over the updated residuals in order from 0, in one pass. */
+function updateThenDot(r: Float64Array, w: Float64Array, x: Float64Array, step: number, next: Float64Array): number {
+  let g = 0;
+  for (let i = 0; i < r.length; i++) {
+    const ri = r[i] - w[i] * x[i] * step;
+    r[i] = ri;
+    g += next[i] * ri;
+  }
+  return g;
+}
+
 /** Σ a[i]·b[i] over a's length, in order from 0. */
 function dot(a: Float64Array, b: Float64Array): number {
   let g = 0;
@@ -398,6 +414,7 @@ export function naiveLassoSolver(columns: readonly Float64Array[], w: Float64Arr
   const K = columns.length;
   const h = new Float64Array(K);
   const r = new Float64Array(u);
+  const visit = new Int32Array(K);
   return {
     solve(res, total, lambda, beta, intercept, tol, maxSweeps, _weightsChanged, meter, signal) {
       if (meter) meter.used += u * K;
@@ -429,19 +446,28 @@ export function naiveLassoSolver(columns: readonly Float64Array[], w: Float64Arr
           for (let i = 0; i < u; i++) r[i] -= w[i] * step0;
           worst = Math.abs(step0) * Math.sqrt(wSum / total);
         }
-        for (let k = 0; k < K; k++) {
+        // The columns this sweep visits: a column's own coefficient is the only one that decides, and it does not
+        // change before its turn. Each step's residual update and the next column's gradient share one pass over the
+        // rows (the gradient reads each residual just updated, and adds in row order: the sums of two passes).
+        let visits = 0;
+        for (let k = 0; k < K; k++) if (h[k] > 1e-12 && (full || beta[k] !== 0)) visit[visits++] = k;
+        let g = visits > 0 ? dot(r, columns[visit[0]]) : 0;
+        for (let t = 0; t < visits; t++) {
+          const k = visit[t];
           const hk = h[k];
           const old = beta[k];
-          if (!(hk > 1e-12) || (!full && old === 0)) continue;
           if (meter) meter.used += 2 * u;
           const x = columns[k];
-          let g = 0;
-          for (let i = 0; i < u; i++) g += x[i] * r[i];
           const next = softThreshold(old + g / total / hk, lambda / hk);
           const step = next - old;
-          if (step === 0) continue;
+          const following = t + 1 < visits ? columns[visit[t + 1]] : null;
+          if (step === 0) {
+            if (following) g = dot(r, following);
+            continue;
+          }
           beta[k] = next;
-          for (let i = 0; i < u; i++) r[i] -= w[i] * x[i] * step;
+          if (following) g = updateThenDot(r, w, x, step, following);
+          else update(r, w, x, step);
           worst = Math.max(worst, Math.abs(step) * Math.sqrt(hk));
         }
         if (worst < tol) {
