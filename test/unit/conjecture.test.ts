@@ -79,3 +79,17 @@ test('speculateOracle guesses the dominant term in the interaction fit\'s positi
   speculative.collect();
   assert.equal(speculative.used(), true);
 });
+
+test("features the profiles found complete skip the missing-row scan, with the same result; the claim is what is used", () => {
+  const { dataset, report, model, bins, relevant } = setting();
+  const plain = testXorConjecture(dataset, relevant, report, model, bins);
+  const told = testXorConjecture(dataset, relevant, report, model, bins, undefined, undefined, null, dataset.columns.map(() => true));
+  assert.deepEqual(told, plain);
+  // With a relevant feature's values missing in some rows, a false claim of completeness changes which rows are
+  // scored: so the claim is what the evaluation reads, and the analysis must only make it from the profile.
+  const holed = dataset.columns.map((c, j) => (j === relevant[0] ? Float32Array.from(c, (v, i) => (i % 10 === 0 ? NaN : v)) : c));
+  const withHoles = { ...dataset, columns: holed };
+  const honest = testXorConjecture(withHoles, relevant, report, model, bins);
+  const claimed = testXorConjecture(withHoles, relevant, report, model, bins, undefined, undefined, null, holed.map(() => true));
+  assert.notDeepEqual(claimed.hypotheses.map((h) => h.rows), honest.hypotheses.map((h) => h.rows));
+});

@@ -12,6 +12,8 @@ import { HypothesisCache } from './cache';
 import { compileHypothesis, evaluateHypothesis } from './evaluate';
 import type { HypothesisEvaluation } from './evaluate';
 
+const NO_ROWS = new Uint32Array(0);
+
 /** A rule the engine found and tested, as the report carries it. */
 export interface HypothesisResult extends HypothesisEvaluation {
   /** Where the rule came from. */
@@ -62,6 +64,11 @@ export function testXorConjecture(
   signal?: CancelSignal,
   /** An oracle fit started earlier (startOracle) on a guess of `relevant`: used when the guess was right. */
   started?: StartedOracle | null,
+  /**
+   * Per feature, true where its profile found no missing or non-finite value: its column has no missing rows to look
+   * for (the scan is a pass over every row per rule feature).
+   */
+  complete?: readonly boolean[],
 ): ConjectureResult {
   const rejected: RejectedConjecture[] = [];
   const hypotheses: HypothesisResult[] = [];
@@ -80,6 +87,9 @@ export function testXorConjecture(
   const compiled = [parity, `not ${parity}`].map((text) => compileHypothesis(text, context));
   // The three evaluations binarise each feature, and find its missing rows, once between them.
   const cache = new HypothesisCache();
+  complete?.forEach((known, f) => {
+    if (known) cache.missing.set(f, NO_ROWS);
+  });
   const scores = compiled.map((c) => evaluateHypothesis(c, data, model.split, { ablation: false, cache }));
   const order = [0, 1].sort((a, b) => (scores[b].accuracy ?? 0) - (scores[a].accuracy ?? 0));
   const candidates = [evaluateHypothesis(compiled[order[0]], data, model.split, { cache }), scores[order[1]]];

@@ -250,7 +250,8 @@ export function analyseDataset(input: Dataset, options: AnalyseOptions = {}, loa
       const sparse = used.length === p ? dataset : selectFeatures(dataset, used);
       const bins = used.map((j) => binarisation(profiles[j].modes, profiles[j].stats, profiles[j].values));
       signal?.throwIfAborted();
-      const conjecture = testXorConjecture(sparse, relevant, sparsitySection.sparsity, parityInput.model, bins, options.runner, signal, speculative);
+      const complete = used.map((j) => profiles[j].stats.missing === 0);
+      const conjecture = testXorConjecture(sparse, relevant, sparsitySection.sparsity, parityInput.model, bins, options.runner, signal, speculative, complete);
       sparsitySection = { ...sparsitySection, hypotheses: conjecture.hypotheses, conjectures: { rejected: conjecture.rejected, oracle: conjecture.oracle } };
       analyses.push({ id: 'hypotheses', status: 'done', note: null });
     } else {
