@@ -230,14 +230,9 @@ function pairCounts(a: Uint32Array, b: Uint32Array, label: Uint32Array, out: Flo
   let both = 0;
   let withLabel = 0;
   for (let w = 0; w < label.length; w++) {
-    let x = a[w] & b[w];
-    let y = x & label[w];
-    x -= (x >>> 1) & 0x55555555;
-    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-    both += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-    y -= (y >>> 1) & 0x55555555;
-    y = (y & 0x33333333) + ((y >>> 2) & 0x33333333);
-    withLabel += Math.imul((y + (y >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+    const x = a[w] & b[w];
+    both += popcount(x);
+    withLabel += popcount(x & label[w]);
   }
   out[at] = both;
   out[at + 1] = withLabel;
@@ -250,11 +245,16 @@ function countOnes(a: Uint32Array, b: Uint32Array | null, c: Uint32Array | null,
     let x = a[w];
     if (b) x &= b[w];
     if (c) x &= c[w];
-    x -= (x >>> 1) & 0x55555555;
-    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-    total += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+    total += popcount(x);
   }
   return total;
+}
+
+/** The set bits of a 32-bit word (the SWAR count: pairs, nibbles, then the bytes summed by one multiplication). */
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
 function sharedCopy(values: Float64Array): Float64Array {
