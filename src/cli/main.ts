@@ -141,6 +141,8 @@ async function analyseCommand(args: string[]): Promise<number> {
   if (task !== undefined && values['no-label']) throw new UsageError('--task needs a label, but --no-label was given');
   const threadsText = str(values.threads);
   const runner = cliTaskRunner(threadsText === undefined ? undefined : integerOption('--threads', threadsText, 1));
+  // The threads load while this thread reads the file.
+  runner?.prestart();
   const report = await analyseFile(positionals[0], {
     runner: runner ?? undefined,
     label,

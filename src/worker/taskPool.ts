@@ -270,6 +270,19 @@ export class ThreadTaskRunner implements TaskRunner {
     await Promise.all(pool.map((t) => t.worker.terminate()));
   }
 
+  /**
+   * Starts the threads now rather than at the first batch: a thread's start-up (about 0.1 s of loading its script)
+   * then overlaps the caller's reading of the file instead of delaying the first batch handed out.
+   */
+  prestart(): void {
+    if (this.threads >= 2) this.spawn();
+  }
+
+  /** Whether the threads are running (prestart, or a batch was handed out). */
+  get started(): boolean {
+    return this.pool !== null;
+  }
+
   private spawn(): Thread[] {
     if (this.pool) return this.pool;
     // The calling thread fits too, so one thread fewer is started.

@@ -16,7 +16,8 @@ import { yieldToEditor } from './priority';
  */
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread');
-// One pool of model-fitting threads for every job of this worker, started at the first batch big enough to need it.
+// One pool of model-fitting threads for every job of this worker, started with the first job (their start-up overlaps
+// its reading of the file).
 const runner = defaultTaskRunner() ?? undefined;
 
 function post(message: WorkerToHost): void {
@@ -32,6 +33,7 @@ port.on('message', (raw: unknown) => {
   switch (message.type) {
     case 'start': {
       const { id, job } = message;
+      runner?.prestart();
       const flag = new Int32Array(message.cancelFlag);
       const signal = sharedFlagSignal(flag);
       let lastProgress = 0;

@@ -180,3 +180,28 @@ test('a job that ended without collecting its batches has them called off', asyn
     await runner.close();
   }
 });
+
+test('prestart starts the threads before any batch, once, and the batches after it give the same results', async () => {
+  const { input } = xorTable(600, 5);
+  const plan = planFolds(input.target, 2);
+  const context = { target: input.target, folds: plan.folds, binnedFolds: binFolds(input, plan, 2), features: input.features, seed: 2 };
+  const tasks: FoldTask[] = plan.folds.map((_, fold) => ({ model: 'gbdt' as const, fold, exclude: [] }));
+  const expected = inlineRunner.run(context, tasks);
+  const single = pool(1);
+  single.prestart();
+  assert.equal(single.started, false, 'one thread is the calling one: nothing to start');
+  const runner = pool(2);
+  try {
+    assert.equal(runner.started, false, 'threads start lazily');
+    runner.prestart();
+    assert.equal(runner.started, true);
+    const threads = (runner as unknown as { pool: unknown[] }).pool;
+    runner.prestart();
+    assert.equal((runner as unknown as { pool: unknown[] }).pool, threads, 'a second prestart starts no more threads');
+    const got = runner.run(context, tasks);
+    assert.deepEqual(got.map((r) => Array.from(r.predictions)), expected.map((r) => Array.from(r.predictions)));
+  } finally {
+    await runner.close();
+  }
+  assert.equal(runner.started, false, 'closed');
+});

@@ -96,10 +96,15 @@ function finishRelevance(
   const { dataset, profiles, seed, signal } = input;
   const label = dataset.label!;
   const analyses: AnalysisStatus[] = [];
-  const base = pending();
-  const baselines = [...base.baselines];
+  // The interaction model's verdicts need only its own fit, and the marginal tests (the oldest batch, which the
+  // threads serve last) only the columns: this thread settles both while the threads still fit the baselines' last
+  // folds, and joins those after (the other way round, the threads idle through both at the end).
   const parity = input.parity ? parityVerdicts(input.parity, profiles) : null;
   const parityBaseline = input.parity ? parityModelBaseline(input.parity.sparsity) : null;
+  signal?.throwIfAborted();
+  const marginal = pendingMarginal();
+  const base = pending();
+  const baselines = [...base.baselines];
   if (parityBaseline) baselines.push(parityBaseline);
   analyses.push(
     base.baselines.length > 0
@@ -108,9 +113,8 @@ function finishRelevance(
   );
   const t1 = performance.now();
 
-  input.onProgress?.('relevance', 0, 'Marginal tests');
+  input.onProgress?.('relevance', 0, 'Conditional tests');
   signal?.throwIfAborted();
-  const marginal = pendingMarginal();
   const conditional = conditionalTests(modelInput, base, marginal, partners, {
     seed,
     runner: input.runner,
