@@ -90,7 +90,8 @@ export type DatasetWarningCode =
   | 'sampledRows'
   | 'decimalComma'
   | 'columnTypeIgnored'
-  | 'unsupportedColumns';
+  | 'unsupportedColumns'
+  | 'memoryBudget';
 
 export interface DatasetWarning {
   readonly code: DatasetWarningCode;

@@ -72,6 +72,11 @@ export interface ScaleReport {
   /** The memory budget that called for streaming, MiB, and the estimate of what an in-memory analysis would need. */
   readonly memoryBudgetMB: number;
   readonly inMemoryEstimateMB: number;
+  /**
+   * The estimated peak of this streamed analysis (the process and its threads, the pass's buffers, the sample's
+   * analysis), MiB; above the budget when the budget is below what any analysis needs (a warning says so).
+   */
+  readonly streamedEstimateMB: number;
   /** Data rows read (every one), in chunks of chunkRows. */
   readonly rows: number;
   readonly chunks: number;

@@ -18,13 +18,15 @@
  *    the same run; and the battery's correctness criteria. Needs Rscript (r-cran-*) and python3-sklearn; skipped
  *    with a message when missing.
  *
- * KRYPTONITE_BENCH_ONLY=battery (or ingest, or big: the 1M × 50 and 20M × 50 tables, test/bench/big.ts) runs that section alone. Set KRYPTONITE_BENCH_QUICK=1 to skip the 560 MB file, the scikit-learn run (minutes) and the training comparison
+ * KRYPTONITE_BENCH_ONLY=battery (or ingest, or big: the 1M × 50 and 20M × 50 tables, test/bench/big.ts; or memory: the memory
+ * budget's estimate against measured peaks, test/bench/memory.ts) runs that section alone. Set KRYPTONITE_BENCH_QUICK=1 to skip the 560 MB file, the scikit-learn run (minutes) and the training comparison
  * with PyTorch (an hour for the 5-seed table; `npm run bench:train` runs it alone).
  */
 import { bigTables } from './big';
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { memoryEstimates } from './memory';
 import { trainingVsPyTorch } from './train';
 import { BENCH_DIR, ensureKryptoniteCsv, fmt, findPython, median, timeCommand } from './util';
 
@@ -42,11 +44,14 @@ async function main(): Promise<void> {
   if (process.env.KRYPTONITE_BENCH_ONLY === 'battery') return battery();
   if (process.env.KRYPTONITE_BENCH_ONLY === 'ingest') return ingest();
   if (process.env.KRYPTONITE_BENCH_ONLY === 'big') return bigTables();
+  if (process.env.KRYPTONITE_BENCH_ONLY === 'memory') return memoryEstimates();
   await analyseVsPandas();
   if (process.env.KRYPTONITE_BENCH_QUICK) console.log('\n[ingest] skipped (KRYPTONITE_BENCH_QUICK set)');
   else await ingest();
   if (process.env.KRYPTONITE_BENCH_QUICK) console.log('\n[big] skipped (KRYPTONITE_BENCH_QUICK set; KRYPTONITE_BENCH_ONLY=big runs it alone)');
   else await bigTables();
+  if (process.env.KRYPTONITE_BENCH_QUICK) console.log('\n[memory] skipped (KRYPTONITE_BENCH_QUICK set; KRYPTONITE_BENCH_ONLY=memory runs it alone)');
+  else await memoryEstimates();
   await sparsityScaling();
   if (process.env.KRYPTONITE_BENCH_QUICK) console.log('\n[sparsity vs scikit-learn] skipped (KRYPTONITE_BENCH_QUICK set)');
   else sparsityVsSklearn();

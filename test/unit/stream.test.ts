@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { createRng } from '../../src/engine/random';
 import { chunkMoments, mergeMoments, momentsSummary } from '../../src/engine/stats/mergeableMoments';
 import { summarise } from '../../src/engine/stats/summary';
-import { planStreaming } from '../../src/engine/stream/analyseStreamed';
+import { analysisEstimateMB, planStreaming } from '../../src/engine/stream/analyseStreamed';
 import { streamParquet } from '../../src/engine/stream/streamParquet';
 import { analyseFile } from '../../src/engine/tasks/analyseFile';
 import { ThreadTaskRunner } from '../../src/worker/taskPool';
@@ -88,12 +88,28 @@ test('a CSV over the memory budget is streamed: the same statistics as in memory
     assert.ok(Math.abs((streamed.correlation.matrix[ia][ib] as number) - (whole.correlation.matrix[ia][ib] as number)) < 1e-12, 'the streamed correlation is the exact one');
     assert.equal(streamed.features.find((f) => f.name === 'colour')?.type, 'categorical', 'text columns keep their type in the sample');
     assert.match(streamed.analyses.find((a) => a.id === 'profile')?.note ?? '', /streamed: 150,000 rows/);
+    // A 1 MiB budget is below what the process alone needs: the report says the budget was not kept, with the estimate.
+    assert.equal(scale.streamedEstimateMB, Math.round(plan.streamedEstimateMB));
+    assert.ok(scale.streamedEstimateMB > 1);
+    const over = streamed.warnings.filter((w) => w.code === 'memoryBudget');
+    assert.equal(over.length, 1);
+    assert.match(over[0].message, new RegExp(`memory budget of 1 MiB is below .* an estimated ${scale.streamedEstimateMB} MiB .*${scale.sample.rows.toLocaleString('en-US')}-row sample`));
+    assert.equal(whole.warnings.some((w) => w.code === 'memoryBudget'), false, 'read whole within the budget: nothing to warn of');
     // On two threads (each chunk's co-moments by rows of the matrix on the pool): the same report.
     const runner = new ThreadTaskRunner({ script: join(__dirname, '..', 'support', 'taskWorkerTs.cjs'), threads: 2, minWork: 0 });
     try {
       const threaded = await analyseFile(file, { ...options, memoryBudgetMB: 1, runner });
-      const strip = (r: typeof streamed): unknown => ({ ...r, timings: null, energy: null, settings: { ...r.settings, threads: null } });
+      // Every number the same; only the memory estimates count the second thread (and the warning quotes them).
+      const strip = (r: typeof streamed): unknown => ({
+        ...r,
+        timings: null,
+        energy: null,
+        settings: { ...r.settings, threads: null },
+        scale: { ...r.scale, inMemoryEstimateMB: null, streamedEstimateMB: null },
+        warnings: r.warnings.filter((w) => w.code !== 'memoryBudget'),
+      });
       assert.deepEqual(strip(threaded), strip(streamed));
+      assert.equal(threaded.scale!.streamedEstimateMB - streamed.scale!.streamedEstimateMB, Math.round(analysisEstimateMB(1, 5, 2) - analysisEstimateMB(1, 5, 1)), 'one more thread');
     } finally {
       await runner.close();
     }
@@ -160,6 +176,39 @@ test('a Parquet file over the memory budget is streamed in row slices: the same 
     assert.deepEqual(byGroups.labelCounts, bySlices.labelCounts);
     assert.equal(byGroups.chunks, bySlices.chunks);
     assert.deepEqual(byGroups.sample.columns, bySlices.sample.columns);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the memory plan: a CSV streams exactly when its estimated in-memory peak exceeds the budget, and more threads need more', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kr-plan-'));
+  try {
+    const rng = createRng(2);
+    const rows = ['a,b,c,d,e,f,g,y'];
+    for (let i = 0; i < 40_000; i++) rows.push(`${Array.from({ length: 7 }, () => rng.normal().toFixed(4)).join(',')},${i % 2}`);
+    const file = join(dir, 't.csv');
+    writeFileSync(file, rows.join('\n') + '\n');
+    const probe = await planStreaming(file, 1, 1);
+    assert.ok(probe && probe.fields === 8, 'streamed under 1 MiB');
+    // The head's line lengths give the rows (within a few per cent here: every line is about as long).
+    assert.ok(Math.abs(probe.expectedRows - 40_000) < 2_000, `${probe.expectedRows} rows expected`);
+    for (const threads of [1, 2, 4]) {
+      const estimate = analysisEstimateMB(probe.expectedRows, 8, threads);
+      assert.equal(await planStreaming(file, Math.ceil(estimate), threads), null, `${threads} thread(s): read whole at ${Math.ceil(estimate)} MiB`);
+      const plan = await planStreaming(file, Math.floor(estimate) - 1, threads);
+      assert.ok(plan, `${threads} thread(s): streamed just below its estimate`);
+      assert.equal(plan.inMemoryEstimateMB, estimate);
+    }
+    // A budget between the one-thread and the four-thread estimates: whole on one thread, streamed on four.
+    const between = Math.round((analysisEstimateMB(probe.expectedRows, 8, 1) + analysisEstimateMB(probe.expectedRows, 8, 4)) / 2);
+    assert.equal(await planStreaming(file, between, 1), null);
+    assert.ok(await planStreaming(file, between, 4));
+    // The estimate grows with rows, fields and threads; a thread's copies never exceed a quarter of the table.
+    assert.ok(analysisEstimateMB(2e6, 8, 2) > analysisEstimateMB(1e6, 8, 2));
+    assert.ok(analysisEstimateMB(1e6, 80, 2) > analysisEstimateMB(1e6, 8, 2));
+    assert.equal(analysisEstimateMB(1, 10_000, 4) - analysisEstimateMB(1, 10_000, 3), analysisEstimateMB(1, 10_000, 2) - analysisEstimateMB(1, 10_000, 1));
+    assert.ok(analysisEstimateMB(1, 10_000, 2) - analysisEstimateMB(1, 10_000, 1) < 64 + (10_000 * 4) / (1024 * 1024));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

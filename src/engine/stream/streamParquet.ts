@@ -24,7 +24,7 @@ export async function parquetShape(file: string): Promise<{ rows: number; fields
 }
 
 /** A row group whose decoded flat numeric columns take at most this much (as float32) is decoded whole on the threads. */
-const STREAM_GROUP_MAX_BYTES = 64 * 1024 * 1024;
+export const STREAM_GROUP_MAX_BYTES = 64 * 1024 * 1024;
 
 export interface ParquetStreamOptions extends StreamOptions {
   /** Row groups whose flat numeric columns take at most this many bytes are decoded whole (default 64 MiB). */

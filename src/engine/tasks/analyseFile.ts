@@ -96,7 +96,7 @@ export async function analyseFile(path: string, options: AnalyseFileOptions = {}
     task: options.task,
     signal: options.signal,
   };
-  const plan = await planStreaming(path, options.memoryBudgetMB ?? DEFAULT_MEMORY_BUDGET_MB);
+  const plan = await planStreaming(path, options.memoryBudgetMB ?? DEFAULT_MEMORY_BUDGET_MB, options.runner?.threads ?? 1);
   if (plan) {
     const sampleRows = options.sampleRows ? Math.min(options.sampleRows, plan.sampleRows) : plan.sampleRows;
     options.onProgress?.('load', 0, `Streaming ${path}: about ${Math.round(plan.inMemoryEstimateMB).toLocaleString('en-US')} MiB in memory would exceed the ${plan.budgetMB} MiB budget`);
