@@ -74,7 +74,7 @@ export interface ScaleReport {
   readonly inMemoryEstimateMB: number;
   /**
    * The estimated peak of this streamed analysis (the process and its threads, the pass's buffers, the sample's
-   * analysis), MiB; above the budget when the budget is below what any analysis needs (a warning says so).
+   * analysis), MiB; above the budget when even streaming cannot keep it (a warning then says so).
    */
   readonly streamedEstimateMB: number;
   /** Data rows read (every one), in chunks of chunkRows. */

@@ -14,18 +14,19 @@ import { parquetShape, STREAM_GROUP_MAX_BYTES } from './streamParquet';
 
 /**
  * Peak memory (RSS) of an analysis, in MiB: the process with its first V8 isolate (PROCESS_MB); per pool thread an
- * isolate and its copies of the fold contexts, which grow with the features (PER_THREAD_MB + PER_THREAD_FEATURE_MB
- * a field, at most a quarter of the table); a multiple of the float32 table (the columns, the trees' bins, the L1 stage's binarised bits and term
- * store, sorted copies); some bytes a row (the label, folds, row hashes, predictions); and some a column (its profile,
-histograms, the L1 stage's screen of pairs).
+ * isolate and its copies of the fold contexts, which grow with the features (PER_THREAD_MB + PER_THREAD_FEATURE_MB a
+ * field, at most a quarter of the table); a multiple of the float32 table (the columns, the trees' bins, the L1
+ * stage's binarised bits and term store, sorted copies); some bytes a row (the label, folds, row hashes,
+ * predictions); and some a column (its profile and histograms, the L1 stage's screen of pairs).
  *
  * Calibrated on the full analysis of generated tables on this project's 2-core machine — 36,000 × 19 to
  * 1,000,000 × 51, 1,000,000 × 11 and 100,000 × 201, on 1, 2 and 4 threads, measured peaks 108–912 MiB
- * (`KRYPTONITE_BENCH_ONLY=memory npm run bench` prints each beside its estimate). A run's peak varies by about 5 % from run to
- * run (100,000 × 201 on 2 threads: 489–516 MiB), so this is an estimate, not a bound; the narrowest margins were 4–6 %.
- * It keeps the 1,000,000 × 51 table within the default budget on up to 4 threads (an estimate of 1,018 MiB, measured
- * 797–912). The old one, 3 × the table, was below every measured peak (584 MiB against 714–772 for
- * 1,000,000 × 51 on 2 threads; 146 against 330–378 for 250,000 × 51), so a budget between the two was not kept.
+ * (`KRYPTONITE_BENCH_ONLY=memory npm run bench` prints each beside its estimate). A run's peak varies by about 5 %
+ * from run to run (100,000 × 201 on 2 threads: 489–516 MiB), so this is an estimate, not a bound; the narrowest
+ * margins over three runs were 4–7 %. It keeps the 1,000,000 × 51 table within the default budget on up to 4 threads
+ * (an estimate of 1,018 MiB, measured 797–912). The old estimate, 3 × the table, was below every measured peak
+ * (584 MiB against 714–772 for 1,000,000 × 51 on 2 threads; 146 against 330–378 for 250,000 × 51), so a budget
+ * between the two was not kept.
  */
 export const PROCESS_MB = 128;
 export const PER_THREAD_MB = 64;
