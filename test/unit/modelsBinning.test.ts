@@ -100,3 +100,66 @@ test('mapNumeric: the eight-step search gives the binary search’s bins (ties l
     for (let i = 0; i < values.length; i++) assert.equal(some[i], i % 6 === 0 && i < 3000 ? reference(values[i], edges) : 200);
   }
 });
+
+/** numericEdges as it was written before the float32 radix sort: the values gathered and sorted as float64. */
+function edgesBySortingFloat64(values: Float32Array, trainRows: Uint32Array, maxBins: number, rng?: ReturnType<typeof createRng>): Float64Array {
+  let sample = new Float64Array(trainRows.length);
+  let n = 0;
+  for (let k = 0; k < trainRows.length; k++) {
+    const v = values[trainRows[k]];
+    if (v === v) sample[n++] = v;
+  }
+  if (n > BINNING_SUBSAMPLE && rng) {
+    for (let i = 0; i < BINNING_SUBSAMPLE; i++) {
+      const j = i + rng.int(n - i);
+      const t = sample[i];
+      sample[i] = sample[j];
+      sample[j] = t;
+    }
+    n = BINNING_SUBSAMPLE;
+  }
+  sample = sample.subarray(0, n).sort();
+  if (n === 0) return new Float64Array(0);
+  let distinct = 1;
+  for (let i = 1; i < n; i++) if (sample[i] !== sample[i - 1]) distinct++;
+  let out: Float64Array;
+  if (distinct <= maxBins) {
+    out = new Float64Array(distinct - 1);
+    let k = 0;
+    for (let i = 1; i < n; i++) if (sample[i] !== sample[i - 1]) out[k++] = (sample[i - 1] + sample[i]) * 0.5;
+  } else {
+    out = new Float64Array(maxBins - 1);
+    for (let i = 1; i < maxBins; i++) {
+      const index = (n - 1) * ((i * (100 / maxBins)) / 100);
+      const lo = Math.floor(index);
+      out[i - 1] = index % 1 !== 0 ? sample[lo + 1] - (sample[lo + 1] - sample[lo]) * 0.5 : sample[lo];
+    }
+  }
+  for (let i = 0; i < out.length; i++) if (out[i] > 1e300) out[i] = 1e300;
+  return out;
+}
+
+test('numericEdges sorts float32 (radix from 4,096 values) and gives the float64 sort’s edges bit for bit', () => {
+  const rng = createRng(21);
+  const bitsOf = (a: Float64Array): string[] => Array.from(a, (x) => (Object.is(x, -0) ? '-0' : String(x)));
+  for (const n of [50, 4_095, 4_096, 30_000, BINNING_SUBSAMPLE + 5_000]) {
+    // Ties, both zeros, NaN, ±∞, negatives, tiny and huge magnitudes; few distinct values (midpoints) and many (percentiles).
+    const many = Float32Array.from({ length: n }, (_, i) => {
+      const u = rng.next();
+      if (u < 0.02) return NaN;
+      if (u < 0.03) return i % 2 ? Infinity : -Infinity;
+      if (u < 0.06) return i % 2 ? -0 : 0;
+      if (u < 0.1) return Math.round(rng.normal() * 3) / 4;
+      return rng.normal() * 10 ** Math.floor(rng.next() * 8 - 4);
+    });
+    const few = Float32Array.from(many, (v) => (v === v ? Math.sign(v) * Math.min(40, Math.round(Math.abs(v))) : v));
+    const rows = Uint32Array.from({ length: Math.floor(0.8 * n) }, (_, k) => Math.floor(k * 1.25));
+    for (const values of [many, few]) {
+      for (const maxBins of [255, 16]) {
+        const got = numericEdges(values, rows, maxBins, createRng(5));
+        const want = edgesBySortingFloat64(values, rows, maxBins, createRng(5));
+        assert.deepEqual(bitsOf(got), bitsOf(want), `n ${n}, ${values === few ? 'few' : 'many'} distinct, ${maxBins} bins`);
+      }
+    }
+  }
+});
