@@ -15,6 +15,7 @@ const REQUIRED = [
   'extension/dist/extension.js',
   'extension/dist/worker.js',
   'extension/dist/taskWorker.js',
+  'extension/dist/vendorImpl.js',
   'extension/dist/webview/main.js',
   'extension/dist/tfjs-backend-wasm.wasm',
   'extension/dist/tfjs-backend-wasm-simd.wasm',

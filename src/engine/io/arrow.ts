@@ -6,15 +6,14 @@
  * refused with the way to convert it.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { CompressionType, RecordBatchReader, Type, compressionRegistry } from 'apache-arrow';
 import type { DataType, Field, RecordBatch } from 'apache-arrow';
 import { decompress as zstdDecompress } from 'fzstd';
-import * as lz4 from 'lz4js';
 import type { Dataset, LoadOptions } from '../dataset';
 import { DatasetError } from '../errors';
 import { openDataFile } from './csv';
 import { ColumnarBuilder } from './columnar';
 import type { ColumnarField } from './columnar';
+import { vendor } from './vendor';
 
 let codecsRegistered = false;
 
@@ -22,8 +21,9 @@ let codecsRegistered = false;
 function registerCodecs(): void {
   if (codecsRegistered) return;
   codecsRegistered = true;
+  const { CompressionType, compressionRegistry, lz4Decompress } = vendor();
   if (!compressionRegistry.get(CompressionType.ZSTD)) compressionRegistry.set(CompressionType.ZSTD, { decode: (data) => zstdDecompress(data) });
-  if (!compressionRegistry.get(CompressionType.LZ4_FRAME)) compressionRegistry.set(CompressionType.LZ4_FRAME, { decode: (data) => lz4.decompress(data) });
+  if (!compressionRegistry.get(CompressionType.LZ4_FRAME)) compressionRegistry.set(CompressionType.LZ4_FRAME, { decode: (data) => lz4Decompress(data) });
 }
 
 export async function loadArrowDataset(file: string, options: LoadOptions = {}): Promise<Dataset> {
@@ -81,7 +81,7 @@ export async function loadArrowDataset(file: string, options: LoadOptions = {}):
 }
 
 async function openReader(handle: FileHandle): Promise<{ readonly schema: { readonly fields: Field[] } } & AsyncIterable<RecordBatch>> {
-  const reader = await RecordBatchReader.from(handle);
+  const reader = await vendor().RecordBatchReader.from(handle);
   await reader.open();
   return reader as unknown as { readonly schema: { readonly fields: Field[] } } & AsyncIterable<RecordBatch>;
 }
@@ -98,6 +98,7 @@ function corrupt(err: unknown, file: string, what: string): Error {
 
 /** Dates and timestamps come out of apache-arrow as epoch milliseconds: made Dates so they are written as ISO text. */
 function isDateLike(field: ColumnarField, type: DataType): boolean {
+  const { Type } = vendor();
   return field.unsupported === null && (type.typeId === Type.Date || type.typeId === Type.Timestamp);
 }
 
@@ -108,6 +109,7 @@ function toDate(v: unknown): Date | null {
 }
 
 function describeField(field: Field): ColumnarField {
+  const { Type } = vendor();
   const type = field.type as DataType;
   const typeName = String(type);
   const base = { name: field.name, typeName };

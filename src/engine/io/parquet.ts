@@ -5,16 +5,15 @@
  * between row groups. Values become cells with the CSV semantic in columnar.ts.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, ColumnData, FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
-import { parquetHeader } from 'hyparquet/src/column.js';
-import { compressors } from 'hyparquet-compressors';
+import type { parquetHeader } from 'hyparquet/src/column.js';
 import type { Dataset, LoadOptions } from '../dataset';
 import { DatasetError } from '../errors';
 import { openDataFile } from './csv';
 import { ColumnarBuilder } from './columnar';
 import type { ColumnarField } from './columnar';
 import { chunkTasks, isFastParquetColumn, MAX_PAGE_BYTES, parquetChunkKernel } from './parquetChunks';
+import { vendor } from './vendor';
 import type { ParquetChunkResult, ParquetChunkTask } from './parquetChunks';
 
 /** An open Parquet file: its footer read and checked, its top-level columns described. */
@@ -40,8 +39,8 @@ export async function openParquet(file: string): Promise<ParquetFile> {
     let fields: ColumnarField[];
     let nodes: SchemaTree[];
     try {
-      metadata = await parquetMetadataAsync(buffer);
-      nodes = parquetSchema(metadata).children;
+      metadata = await vendor().parquetMetadataAsync(buffer);
+      nodes = vendor().parquetSchema(metadata).children;
       fields = nodes.map(describeField);
     } catch (err) {
       throw corrupt(err, file, 'its footer (the schema and row-group index) cannot be read');
@@ -98,7 +97,7 @@ export async function readParquetRows(
     }
   };
   try {
-    await parquetRead({ file: buffer, metadata, columns: [...columns], rowStart: start, rowEnd: end, compressors, onChunk });
+    await vendor().parquetRead({ file: buffer, metadata, columns: [...columns], rowStart: start, rowEnd: end, compressors: vendor().compressors, onChunk });
   } catch (err) {
     if (err instanceof DatasetError) throw err;
     throw corrupt(err, file, `rows ${start + 1}–${end} cannot be decoded`);
@@ -267,7 +266,7 @@ async function checkPages(buffer: AsyncBuffer, metadata: FileMetaData, g: number
       const at = reader.offset;
       let header: ReturnType<typeof parquetHeader>;
       try {
-        header = parquetHeader(reader);
+        header = vendor().parquetHeader(reader);
       } catch (err) {
         throw corrupt(err, file, `a page header of column "${column}" in row group ${g + 1} cannot be read`);
       }

@@ -15,11 +15,9 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { CompressionCodec, DecodedArray, FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
 import type { ColumnDecoder, DataPageHeaderV2, PageHeader } from 'hyparquet/src/types.js';
-import { parquetHeader, readPage } from 'hyparquet/src/column.js';
-import { convert, convertWithDictionary, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
-import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
-import { compressors } from 'hyparquet-compressors';
+import type { readDataPageV2 } from 'hyparquet/src/datapage.js';
 import type { CancelSignal } from '../cancel';
+import { vendor } from './vendor';
 
 /** Beyond this a page (or a row group's row count) is a corrupt header, not data: 1 GiB. */
 export const MAX_PAGE_BYTES = 2 ** 30;
@@ -93,6 +91,7 @@ export function parquetChunkKernel(context: ParquetChunkContext, task: ParquetCh
   if (bytes.length < task.end - task.start) return failed('the column chunk ends beyond the file');
   const root: SchemaTree = { element: { name: 'root' }, children: [], count: 1, path: [] } as unknown as SchemaTree;
   const leaf: SchemaTree = { element: task.element, children: [], count: 1, path: [task.element.name] } as unknown as SchemaTree;
+  const { compressors, convert, convertWithDictionary, DEFAULT_PARSERS, decompressPage, parquetHeader, readDataPage, readDataPageV2, readPage } = vendor();
   const decoder: ColumnDecoder = {
     pathInSchema: [task.element.name],
     element: task.element,
@@ -219,7 +218,7 @@ function readPresentPageV2(page: Uint8Array, header: PageHeader, daph2: DataPage
     uncompressed_page_size: header.uncompressed_page_size - levelBytes,
     data_page_header_v2: { ...daph2, repetition_levels_byte_length: 0, definition_levels_byte_length: 0 },
   };
-  const decoded = readDataPageV2(page.subarray(levelBytes), bare, required);
+  const decoded = vendor().readDataPageV2(page.subarray(levelBytes), bare, required);
   return { ...decoded, definitionLevels: undefined };
 }
 
