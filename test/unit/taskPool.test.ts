@@ -205,3 +205,48 @@ test('prestart starts the threads before any batch, once, and the batches after 
   }
   assert.equal(runner.started, false, 'closed');
 });
+
+test('a sampled plan bins only its rows: the trees fit, predict and permute exactly as on bins of every row', async () => {
+  const { binFeatures, matrixRows } = await import('../../src/engine/models/binning');
+  const { input } = xorTable(6000, 8);
+  // A sampled plan's shape: fit on some rows, score on others, most rows in neither (like 20,000 and 200,000 of 1M).
+  const rng = createRng(4);
+  const order = Array.from({ length: input.rows }, (_, i) => i).sort(() => rng.next() - 0.5);
+  const train = Uint32Array.from(order.slice(0, 1500));
+  const test = Uint32Array.from(order.slice(1500, 2500));
+  const held = Uint32Array.from([...train, ...test].sort((a, b) => a - b));
+  const binRng = (): ReturnType<typeof createRng> => createRng(11);
+  const full = binFeatures(input.features, input.rows, train, { rng: binRng() });
+  const compact = binFeatures(input.features, input.rows, train, { rng: binRng(), mapRows: held });
+  assert.equal(full.mapped, undefined);
+  assert.equal(compact.rows, held.length, 'only the held rows');
+  assert.equal(compact.bins.length, held.length * input.features.length);
+  assert.deepEqual(compact.edges.map((e) => Array.from(e)), full.edges.map((e) => Array.from(e)), 'the same edges');
+  for (let f = 0; f < input.features.length; f++) {
+    for (let k = 0; k < held.length; k++) assert.equal(compact.bins[f * compact.rows + k], full.bins[f * full.rows + held[k]]);
+  }
+  assert.deepEqual(Array.from(matrixRows(compact, Uint32Array.of(held[0], held[held.length - 1], held[7]))), [0, held.length - 1, 7]);
+  assert.equal(matrixRows(full, test), test, 'a matrix of every row takes rows as they are');
+  const outside = order[4000];
+  assert.throws(() => matrixRows(compact, Uint32Array.of(outside)), new RegExp(`row ${outside} is not among`));
+  // The same fold task on either matrix: predictions, splits and permuted predictions equal, bit for bit.
+  const folds = [{ train, test }];
+  const permutations = [{ positions: Uint32Array.from({ length: 300 }, (_, i) => 3 * i), swaps: [0, 2].map((feature) => ({ feature, from: Uint32Array.from({ length: 300 }, (_, i) => test[(3 * i + 17) % test.length]) })) }];
+  const task: FoldTask = { model: 'gbdt', fold: 0, exclude: [], permute: true, keepModel: true };
+  const on = (binned: typeof full): ReturnType<typeof inlineRunner.run>[number] =>
+    inlineRunner.run({ target: input.target, folds, binnedFolds: [binned], features: input.features, seed: 2, permutations }, [task])[0];
+  const a = on(full);
+  const b = on(compact);
+  assert.deepEqual(Array.from(b.predictions), Array.from(a.predictions));
+  assert.deepEqual(Array.from(b.splitCount ?? []), Array.from(a.splitCount ?? []));
+  assert.deepEqual(b.permuted?.map((p) => Array.from(p)), a.permuted?.map((p) => Array.from(p)));
+  assert.ok((a.splitCount ?? []).some((c) => c > 0), 'the trees split');
+  // And a later batch predicting the permutations with the kept trees (reuse), on the pool's thread.
+  const runner = pool(2);
+  try {
+    const reused = runner.run({ target: input.target, folds, binnedFolds: [compact], features: input.features, seed: 2, permutations, fitted: [b.model ?? null] }, [{ ...task, keepModel: false, reuse: true }]);
+    assert.deepEqual(reused[0].permuted?.map((p) => Array.from(p)), a.permuted?.map((p) => Array.from(p)));
+  } finally {
+    await runner.close();
+  }
+});

@@ -31,8 +31,15 @@ export const MAX_BINS = 255;
 export const BINNING_SUBSAMPLE = 200_000;
 
 export interface BinnedMatrix {
-  /** Every row of the input, not only the training rows. */
+  /** Every row of the input, not only the training rows; or, with `mapped`, the rows it holds. */
   readonly rows: number;
+  /**
+   * Present when only some rows were binned (BinningOptions.mapRows): the input rows it holds, ascending, at positions
+   * 0..rows−1 (`bins[f * rows + k]` is row mapped[k]'s). Row indices meant for the input become positions through
+   * `matrixRows` before they index it. A million-row table fitted on 20,000 rows and scored on 200,000 keeps 220,000
+   * rows of bins, not a million.
+   */
+  readonly mapped?: Uint32Array;
   readonly featureCount: number;
   /** Column-major: `bins[f * rows + i]`; MISSING_BIN for a missing cell. */
   readonly bins: Uint8Array;
@@ -55,8 +62,9 @@ export interface BinningOptions {
   /** Checked before each feature (a pass over every row). */
   readonly signal?: CancelSignal;
   /**
-   * Only these rows' cells are binned (the fold's training and test rows of a sampled plan); every other cell stays
-   * 0 and must not be read. Absent: every row. Binning a million rows to fit on 20,000 and score 200,000 cost seconds.
+   * Only these rows (ascending) are binned, and the matrix holds only them (BinnedMatrix.mapped): the fold's training
+   * and test rows of a sampled plan. Absent: every row. Binning a million rows to fit on 20,000 and score 200,000 cost
+   * seconds, and their bins 48 MiB.
    */
   readonly mapRows?: Uint32Array;
   /** Threads for the features (the same bins whatever their number). */
@@ -83,10 +91,12 @@ export function binFeatures(
   // consumed feature after feature, so it stays in this thread); each feature's bins are the same wherever it ran.
   const runner = options.runner;
   const threaded = runner !== undefined && runner.threads > 1 && p > 1 && train.length <= BINNING_SUBSAMPLE;
-  const bins = threaded ? new Uint8Array(new SharedArrayBuffer(p * rows)) : new Uint8Array(p * rows);
+  const mapRows = options.mapRows;
+  const held = mapRows ? mapRows.length : rows;
+  const bins = threaded ? new Uint8Array(new SharedArrayBuffer(p * held)) : new Uint8Array(p * held);
   const context: BinContext = {
     features: threaded ? features.map((f) => ({ ...f, values: sharedFloat32(f.values) })) : features,
-    rows,
+    rows: held,
     train,
     mapRows: options.mapRows ?? null,
     maxBins,
@@ -101,7 +111,8 @@ export function binFeatures(
           return binFeatureKernel(context, task, options.rng);
         });
   return {
-    rows,
+    rows: held,
+    ...(mapRows ? { mapped: mapRows } : {}),
     featureCount: p,
     bins,
     binCount: Uint16Array.from(results, (r) => r.count),
@@ -247,14 +258,37 @@ function binOf(x: number, edges: Float64Array): number {
   return lo;
 }
 
-/** mapNumeric for the listed rows only (the others are left as they are). */
+/** mapNumeric for the listed rows only, packed: out[k] is the bin of values[rows[k]]. */
 export function mapNumericRows(values: Float32Array, edges: Float64Array, out: Uint8Array, rows: Uint32Array): void {
   const padded = paddedEdges(edges);
   if (!padded) {
-    for (let k = 0; k < rows.length; k++) out[rows[k]] = binOf(values[rows[k]], edges);
+    for (let k = 0; k < rows.length; k++) out[k] = binOf(values[rows[k]], edges);
     return;
   }
-  for (let k = 0; k < rows.length; k++) out[rows[k]] = binOfPadded(values[rows[k]], padded);
+  for (let k = 0; k < rows.length; k++) out[k] = binOfPadded(values[rows[k]], padded);
+}
+
+/**
+ * Input rows as the matrix's own positions: themselves for a matrix of every row, else each row's place in `mapped`
+ * (binary search; a row the matrix does not hold is an error, never a silent neighbour).
+ */
+export function matrixRows(binned: BinnedMatrix, rows: Uint32Array): Uint32Array {
+  const mapped = binned.mapped;
+  if (!mapped) return rows;
+  const out = new Uint32Array(rows.length);
+  for (let k = 0; k < rows.length; k++) {
+    const row = rows[k];
+    let lo = 0;
+    let hi = mapped.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (mapped[mid] < row) lo = mid + 1;
+      else hi = mid;
+    }
+    if (mapped[lo] !== row) throw new RangeError(`row ${row} is not among the ${mapped.length} rows the binned matrix holds`);
+    out[k] = lo;
+  }
+  return out;
 }
 
 function binCategorical(
@@ -292,10 +326,9 @@ function binCategorical(
   for (let b = 0; b < binLevels.length; b++) if (binLevels[b] >= 0) binOfLevel[binLevels[b]] = b;
   const n = mapRows ? mapRows.length : values.length;
   for (let k = 0; k < n; k++) {
-    const i = mapRows ? mapRows[k] : k;
-    const v = values[i];
+    const v = values[mapRows ? mapRows[k] : k];
     const b = v >= 0 && v < levels && Number.isInteger(v) ? binOfLevel[v] : -1;
-    out[i] = b < 0 ? MISSING_BIN : b;
+    out[k] = b < 0 ? MISSING_BIN : b;
   }
   return { count: Math.max(1, binLevels.length), levels: binLevels };
 }

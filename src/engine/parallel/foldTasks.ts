@@ -4,6 +4,7 @@
  * order — so a report is the same whatever the thread count (unit-tested: one thread against two).
  */
 import type { CancelSignal } from '../cancel';
+import { matrixRows } from '../models/binning';
 import type { BinnedMatrix } from '../models/binning';
 import { fitGbdt, predictGbdt, predictGbdtSwapped } from '../models/gbdt';
 import type { GbdtModel } from '../models/gbdt';
@@ -71,21 +72,33 @@ export function runFoldTask(context: FoldContext, task: FoldTask, signal?: Cance
   const permutations = task.permute ? context.permutations?.[task.fold] : undefined;
   if (task.model === 'gbdt') {
     const binned = context.binnedFolds[task.fold];
+    // A matrix of some rows only (a sampled plan's): rows become its positions, the target its rows' values.
+    const at = (rows: Uint32Array): Uint32Array => matrixRows(binned, rows);
+    const swapsAt = (p: FoldPermutations): FoldPermutations['swaps'] => (binned.mapped ? p.swaps.map((swap) => ({ feature: swap.feature, from: at(swap.from) })) : p.swaps);
     if (task.reuse) {
       const model = context.fitted?.[task.fold];
       if (!model || !permutations) throw new RangeError(`fold ${task.fold}: a reuse task needs the fold's fitted trees and permutations`);
-      const permuted = predictGbdtSwapped(model, binned, scoredRows(fold.test, permutations), permutations.swaps).swapped;
+      const permuted = predictGbdtSwapped(model, binned, at(scoredRows(fold.test, permutations)), swapsAt(permutations)).swapped;
       return { predictions: new Float64Array(0), splitCount: model.splitCount, splitGain: model.splitGain, permuted };
     }
-    const model = fitGbdt(binned, context.target, fold.train, { rng: createRng(context.seed + task.fold), excludeFeatures: exclude, signal });
-    const predictions = predictGbdt(model, binned, fold.test);
-    const permuted = permutations ? predictGbdtSwapped(model, binned, scoredRows(fold.test, permutations), permutations.swaps).swapped : null;
+    const model = fitGbdt(binned, targetOn(binned, context.target), at(fold.train), { rng: createRng(context.seed + task.fold), excludeFeatures: exclude, signal });
+    const predictions = predictGbdt(model, binned, at(fold.test));
+    const permuted = permutations ? predictGbdtSwapped(model, binned, at(scoredRows(fold.test, permutations)), swapsAt(permutations)).swapped : null;
     return { predictions, splitCount: model.splitCount, splitGain: model.splitGain, permuted, ...(task.keepModel ? { model } : {}) };
   }
   const model = fitLinear(context.features, context.target, fold.train, { excludeFeatures: exclude, signal });
   const predictions = predictLinear(model, context.features, fold.test);
   const permuted = permutations ? predictLinearSwapped(model, context.features, scoredRows(fold.test, permutations), permutations.swaps).swapped : null;
   return { predictions, splitCount: null, splitGain: null, permuted };
+}
+
+/** The target over the matrix's rows: itself for a matrix of every row, else its mapped rows' values. */
+function targetOn(binned: BinnedMatrix, target: ModelTarget): ModelTarget {
+  const mapped = binned.mapped;
+  if (!mapped) return target;
+  const values = new Float64Array(mapped.length);
+  for (let k = 0; k < mapped.length; k++) values[k] = target.values[mapped[k]];
+  return { ...target, values };
 }
 
 function scoredRows(test: Uint32Array, permutations: FoldPermutations): Uint32Array {
