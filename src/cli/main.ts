@@ -145,7 +145,6 @@ async function analyseCommand(args: string[]): Promise<number> {
   runner?.prestart();
   const report = await analyseFile(positionals[0], {
     runner: runner ?? undefined,
-    ...(process.env.KTRACE ? { onProgress: (st: string, f: number, m: string) => { process.stderr.write(`${(performance.now() / 1000).toFixed(2)} ${st} ${f.toFixed(2)} ${m}\n`); (globalThis as any).__allocDump?.(st); } } : {}),
     label,
     detectLabel: !values['no-label'],
     task,
