@@ -39,8 +39,9 @@ export async function openParquet(file: string): Promise<ParquetFile> {
     let fields: ColumnarField[];
     let nodes: SchemaTree[];
     try {
-      metadata = await vendor().parquetMetadataAsync(buffer);
-      nodes = vendor().parquetSchema(metadata).children;
+      const { parquetMetadataAsync, parquetSchema } = vendor();
+      metadata = await parquetMetadataAsync(buffer);
+      nodes = parquetSchema(metadata).children;
       fields = nodes.map(describeField);
     } catch (err) {
       throw corrupt(err, file, 'its footer (the schema and row-group index) cannot be read');
@@ -97,7 +98,8 @@ export async function readParquetRows(
     }
   };
   try {
-    await vendor().parquetRead({ file: buffer, metadata, columns: [...columns], rowStart: start, rowEnd: end, compressors: vendor().compressors, onChunk });
+    const { parquetRead, compressors } = vendor();
+    await parquetRead({ file: buffer, metadata, columns: [...columns], rowStart: start, rowEnd: end, compressors, onChunk });
   } catch (err) {
     if (err instanceof DatasetError) throw err;
     throw corrupt(err, file, `rows ${start + 1}–${end} cannot be decoded`);

@@ -163,11 +163,8 @@ export function startBaselines(input: ModelInput, options: BaselineOptions): () 
       options.signal,
       onDone(0),
     );
-    // This thread, when it joins, takes the remaining trees first too.
-    wait = () => {
-      const treeResults = trees();
-      return [...treeResults, ...linear()];
-    };
+    // This thread, when it joins, takes the remaining trees first too (trees() is collected before linear()).
+    wait = () => [...trees(), ...linear()];
   }
   return () => {
     let gbdtUsage: FeatureUsage | null = null;

@@ -19,7 +19,8 @@
 import type { CancelSignal } from '../cancel';
 import type { Rng } from '../random';
 import type { TaskRunner } from '../parallel/runner';
-import { radixSortFloat32 } from '../stats/summary';
+import { lowerBound } from '../stats/histogram';
+import { sortFloat32 } from '../stats/summary';
 import { sharedFloat32 } from '../typed';
 import type { ModelFeature } from './types';
 
@@ -98,14 +99,14 @@ export function binFeatures(
     features: threaded ? features.map((f) => ({ ...f, values: sharedFloat32(f.values) })) : features,
     rows: held,
     train,
-    mapRows: options.mapRows ?? null,
+    mapRows: mapRows ?? null,
     maxBins,
     bins,
   };
   const tasks: BinTask[] = features.map((_, feature) => ({ feature }));
   const results =
     threaded && runner
-      ? runner.runKernel('binFeature', context, tasks, { signal: options.signal, work: p * ((options.mapRows?.length ?? rows) * 8 + train.length * 20) })
+      ? runner.runKernel('binFeature', context, tasks, { signal: options.signal, work: p * (held * 8 + train.length * 20) })
       : tasks.map((task) => {
           options.signal?.throwIfAborted();
           return binFeatureKernel(context, task, options.rng);
@@ -161,13 +162,10 @@ export function binFeatureKernel(context: BinContext, task: BinTask, rng?: Rng):
   return { count: e.length + 1, categorical: false, edges: e, levels: null };
 }
 
-/** From this many training values a feature's are radix-sorted (below, the native sort is as fast). */
-const RADIX_SORT_MIN = 4096;
-
 /**
  * Thresholds of one numeric feature from its training values (scikit-learn `_find_binning_thresholds`). The values
- * are float32 and stay so while they are sorted (a radix sort from RADIX_SORT_MIN values: the same order as a
- * Float64Array's sort, −0 just before +0); the midpoints and percentiles are computed in float64 from them, as before.
+ * are float32 and stay so while they are sorted (summary.ts sortFloat32, radix from 4,096 values: the same order as
+ * a Float64Array's sort, −0 just before +0); the midpoints and percentiles are computed in float64 from them, as before.
  */
 export function numericEdges(values: Float32Array, trainRows: Uint32Array, maxBins: number, rng?: Rng): Float64Array {
   let sample: Float32Array = new Float32Array(trainRows.length);
@@ -186,7 +184,7 @@ export function numericEdges(values: Float32Array, trainRows: Uint32Array, maxBi
     }
     n = BINNING_SUBSAMPLE;
   }
-  sample = n >= RADIX_SORT_MIN ? radixSortFloat32(sample.subarray(0, n)) : sample.subarray(0, n).sort();
+  sample = sortFloat32(sample.subarray(0, n));
   if (n === 0) return new Float64Array(0);
   let distinct = 1;
   for (let i = 1; i < n; i++) if (sample[i] !== sample[i - 1]) distinct++;
@@ -278,13 +276,7 @@ export function matrixRows(binned: BinnedMatrix, rows: Uint32Array): Uint32Array
   const out = new Uint32Array(rows.length);
   for (let k = 0; k < rows.length; k++) {
     const row = rows[k];
-    let lo = 0;
-    let hi = mapped.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (mapped[mid] < row) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(mapped, row);
     if (mapped[lo] !== row) throw new RangeError(`row ${row} is not among the ${mapped.length} rows the binned matrix holds`);
     out[k] = lo;
   }

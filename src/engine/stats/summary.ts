@@ -84,6 +84,11 @@ export function radixSortFloat32(values: Float32Array): Float32Array {
   return values;
 }
 
+/** Float32 values other than NaN sorted in place (±∞ at the ends, −0 just before +0): radix-sorted from RADIX_MIN on, else natively. */
+export function sortFloat32(values: Float32Array): Float32Array {
+  return values.length >= RADIX_MIN ? radixSortFloat32(values) : values.sort();
+}
+
 /** A float32's bits as an unsigned key in the float order: all bits of negatives flipped, the sign bit of positives. */
 export function floatKey(bits: number): number {
   // Branch-free: the arithmetic shift spreads the sign bit over the word (signs of real data do not predict well).

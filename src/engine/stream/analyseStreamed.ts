@@ -57,8 +57,8 @@ export interface StreamPlan {
   readonly inMemoryEstimateMB: number;
   readonly budgetMB: number;
   readonly sampleRows: number;
-  /** The streamed analysis's own peak, estimated like the in-memory one (its sample, the pass's buffers). */
-  readonly streamedEstimateMB: number;
+  /** Threads the plan was made for (the estimates count them). */
+  readonly threads: number;
 }
 
 /**
@@ -123,9 +123,16 @@ function plan(format: StreamPlan['format'], expectedRows: number, fields: number
   if (inMemoryEstimateMB <= budgetMB) return null;
   // The sample: as many rows as half the budget holds at SAMPLE_BYTES_PER_VALUE bytes a value, within bounds.
   const sampleRows = Math.max(10_000, Math.min(MAX_STREAM_SAMPLE_ROWS, Math.floor((budgetMB * 1024 * 1024) / (Math.max(1, fields) * SAMPLE_BYTES_PER_VALUE * 2))));
-  const buffers = (CHUNK_COPIES * STREAM_CHUNK_ROWS * fields * 4) / (1024 * 1024) + (format === 'parquet' ? STREAM_GROUP_MAX_BYTES / (1024 * 1024) : 0);
-  const streamedEstimateMB = analysisEstimateMB(sampleRows, fields, threads) + buffers;
-  return { format, expectedRows, fields, inMemoryEstimateMB, budgetMB, sampleRows, streamedEstimateMB };
+  return { format, expectedRows, fields, inMemoryEstimateMB, budgetMB, sampleRows, threads };
+}
+
+/**
+ * The streamed analysis's own peak, estimated like the in-memory one: the sample's analysis (with the plan's sample
+ * size, which a caller may have lowered) and the pass's buffers.
+ */
+export function streamedEstimateMB(plan: StreamPlan): number {
+  const buffers = (CHUNK_COPIES * STREAM_CHUNK_ROWS * plan.fields * 4) / (1024 * 1024) + (plan.format === 'parquet' ? STREAM_GROUP_MAX_BYTES / (1024 * 1024) : 0);
+  return analysisEstimateMB(plan.sampleRows, plan.fields, plan.threads) + buffers;
 }
 
 /** Parquet by its magic bytes ("PAR1"), whatever the name. */
@@ -147,6 +154,7 @@ async function isParquet(path: string): Promise<boolean> {
 
 /** The sample's report with the exact numbers put in, and the `scale` section. */
 export function mergeStreamed(report: Report, streamed: StreamedTable, plan: StreamPlan, seed: number): Report {
+  const streamedMB = streamedEstimateMB(plan);
   const byName = new Map(streamed.columns.map((c, j) => [c.name, j]));
   const numeric = (name: string): number | undefined => {
     const f = report.features.find((x) => x.name === name);
@@ -202,7 +210,7 @@ export function mergeStreamed(report: Report, streamed: StreamedTable, plan: Str
     mode: 'streamed',
     memoryBudgetMB: plan.budgetMB,
     inMemoryEstimateMB: Math.round(plan.inMemoryEstimateMB),
-    streamedEstimateMB: Math.round(plan.streamedEstimateMB),
+    streamedEstimateMB: Math.round(streamedMB),
     rows: streamed.rows,
     chunks: streamed.chunks,
     chunkRows: streamed.chunkRows,
@@ -229,16 +237,16 @@ export function mergeStreamed(report: Report, streamed: StreamedTable, plan: Str
           ? a
           : { ...a, note: [a.note, `on the seeded sample of ${fmtInt(n)} of ${fmtInt(streamed.rows)} rows`].filter((x) => x).join('; ') },
     ),
-    warnings: plan.streamedEstimateMB > plan.budgetMB ? [...report.warnings, overBudget(report.dataset.path, plan, n)] : report.warnings,
+    warnings: streamedMB > plan.budgetMB ? [...report.warnings, overBudget(report.dataset.path, plan.budgetMB, streamedMB, n)] : report.warnings,
     scale,
   };
 }
 
 /** The warning that a budget was too small for even the streamed analysis: it ran, and may have used more. */
-function overBudget(file: string, plan: StreamPlan, sampleRows: number): DatasetWarning {
+function overBudget(file: string, budgetMB: number, estimateMB: number, sampleRows: number): DatasetWarning {
   return makeWarning(
     'memoryBudget',
-    `the memory budget of ${fmtInt(plan.budgetMB)} MiB is below what even the streamed analysis needs, an estimated ${fmtInt(Math.round(plan.streamedEstimateMB))} MiB ` +
+    `the memory budget of ${fmtInt(budgetMB)} MiB is below what even the streamed analysis needs, an estimated ${fmtInt(Math.round(estimateMB))} MiB ` +
       `(the process and its threads, the streaming buffers, the analysis of the ${fmtInt(sampleRows)}-row sample): it ran, and may have used more than the budget`,
     { file },
   );
