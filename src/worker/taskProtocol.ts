@@ -31,6 +31,11 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+function ascending(rows: Uint32Array): boolean {
+  for (let k = 1; k < rows.length; k++) if (rows[k] <= rows[k - 1]) return false;
+  return true;
+}
 const isFloatColumn = (v: unknown): boolean => v instanceof Float32Array || v instanceof Float64Array;
 
 function isFoldTask(t: unknown): t is FoldTask {
@@ -117,10 +122,17 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
   binFeature: {
     context: (c) =>
       Array.isArray(c.features) &&
-      c.features.every((f) => isRecord(f) && (f.kind === 'numeric' || f.kind === 'categorical') && f.values instanceof Float32Array && f.values.length === c.rows) &&
       isCount(c.rows) &&
+      // Every row's values; the matrix holds them all (rows), or only the listed ones (mapRows: rows of them, ascending).
+      (c.mapRows === null || (c.mapRows instanceof Uint32Array && c.mapRows.length === c.rows && ascending(c.mapRows))) &&
+      c.features.every(
+        (f) =>
+          isRecord(f) &&
+          (f.kind === 'numeric' || f.kind === 'categorical') &&
+          f.values instanceof Float32Array &&
+          (c.mapRows === null ? f.values.length === c.rows : c.rows === 0 || (c.mapRows as Uint32Array)[(c.rows as number) - 1] < f.values.length),
+      ) &&
       c.train instanceof Uint32Array &&
-      (c.mapRows === null || c.mapRows instanceof Uint32Array) &&
       isCount(c.maxBins) &&
       c.bins instanceof Uint8Array &&
       c.bins.buffer instanceof SharedArrayBuffer &&
@@ -279,6 +291,16 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
 
 export function isPoolRelease(v: unknown): v is PoolRelease {
   return isRecord(v) && v.type === 'release' && Object.keys(v).length === 1;
+}
+
+/**
+ * The number and kind of a batch message that fails isPoolToThread (null for anything else): the thread answers it with a
+ * failure, so that a batch it cannot run stops its caller with the reason instead of leaving every task to the
+ * calling thread unnoticed (binFeature's check once refused every sampled plan's binning that way).
+ */
+export function rejectedBatch(v: unknown): { readonly batch: number; readonly kind: string } | null {
+  if (!isRecord(v) || v.type !== 'batch' || !isCount(v.batch) || isPoolToThread(v)) return null;
+  return { batch: v.batch, kind: typeof v.kind === 'string' ? v.kind.slice(0, 40) : 'unnamed' };
 }
 
 export function isPoolToThread(v: unknown): v is PoolToThread {

@@ -9,7 +9,7 @@ import { CancelledError, isCancelled, sharedFlagSignal } from '../engine/cancel'
 import type { CancelSignal } from '../engine/cancel';
 import { runKernel } from '../engine/parallel/kernels';
 import type { PoolToThread, ThreadToPool } from './taskProtocol';
-import { isPoolRelease, isPoolToThread } from './taskProtocol';
+import { isPoolRelease, isPoolToThread, rejectedBatch } from './taskProtocol';
 import { releaseKernelMemories } from '../engine/wasmMemory';
 
 interface ThreadData {
@@ -39,6 +39,12 @@ function receive(raw: unknown): void {
   if (isPoolToThread(raw)) batches.push({ message: raw, claim: new Int32Array(raw.claim), signal: sharedFlagSignal(new Int32Array(raw.cancel)) });
   // Between two tasks: a task that is running keeps what it holds, and the next one makes what it needs.
   else if (isPoolRelease(raw)) releaseKernelMemories();
+  else {
+    const refused = rejectedBatch(raw);
+    if (refused) {
+      answer({ type: 'failed', batch: refused.batch, index: 0, cancelled: false, message: `the thread refused a ${refused.kind} batch whose context or tasks fail its checks (taskProtocol.ts)` });
+    }
+  }
 }
 
 /** Claims tasks one at a time (shared with the other threads and the caller) until no batch has any left. */

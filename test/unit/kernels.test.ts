@@ -8,7 +8,7 @@ import { termStore } from '../../src/engine/sparsity/spaces';
 import { generateKryptonite } from '../../src/engine/synth/kryptonite';
 import { analyseDataset } from '../../src/engine/tasks/analyseFile';
 import { ThreadTaskRunner } from '../../src/worker/taskPool';
-import { isPoolRelease, isPoolToThread } from '../../src/worker/taskProtocol';
+import { isPoolRelease, isPoolToThread, rejectedBatch } from '../../src/worker/taskProtocol';
 
 const SCRIPT = join(__dirname, '..', 'support', 'taskWorkerTs.cjs');
 
@@ -123,6 +123,28 @@ test('a thread refuses a batch whose context or tasks do not fit its kernel', ()
   assert.equal(isPoolToThread({ ...dots, context: { ...dots.context, pass: -1 } }), false, 'a negative gradient pass');
   assert.equal(isPoolToThread({ ...dots, tasks: [{ from: 0, to: 3 }] }), false, 'terms past the end');
   assert.equal(isPoolToThread({ ...dots, context: { ...dots.context, stored: [null] } }), false, 'a stored list of the wrong length');
+  // Binning: every row's values, into a matrix of every row or of the listed rows only (a sampled plan's).
+  const values = new Float32Array(new SharedArrayBuffer(4 * 10));
+  const features = [{ kind: 'numeric', name: 'a', values }, { kind: 'numeric', name: 'b', values }];
+  const binning = (rows: number, mapRows: Uint32Array | null): Record<string, unknown> => ({
+    type: 'batch',
+    kind: 'binFeature',
+    batch: 5,
+    claim,
+    cancel,
+    context: { features, rows, train: Uint32Array.of(0, 3, 9), mapRows, maxBins: 255, bins: new Uint8Array(new SharedArrayBuffer(2 * rows)) },
+    tasks: [{ feature: 0 }, { feature: 1 }],
+  });
+  assert.equal(isPoolToThread(binning(10, null)), true, 'every row');
+  assert.equal(isPoolToThread(binning(3, Uint32Array.of(0, 3, 9))), true, 'the listed rows of ten');
+  assert.equal(isPoolToThread(binning(3, Uint32Array.of(0, 3, 10))), false, 'a listed row past the values');
+  assert.equal(isPoolToThread(binning(3, Uint32Array.of(3, 0, 9))), false, 'listed rows out of order');
+  assert.equal(isPoolToThread(binning(2, Uint32Array.of(0, 3, 9))), false, 'more listed rows than the matrix holds');
+  assert.equal(isPoolToThread(binning(9, null)), false, 'values for more rows than the matrix');
+  // A refused batch is answered (with its number), not dropped: its caller stops with the reason.
+  assert.deepEqual(rejectedBatch(binning(3, Uint32Array.of(0, 3, 10))), { batch: 5, kind: 'binFeature' });
+  assert.equal(rejectedBatch(binning(3, Uint32Array.of(0, 3, 9))), null, 'a batch that passes');
+  assert.equal(rejectedBatch({ type: 'release' }), null, 'not a batch');
 });
 
 test("the pool's release message is told apart from a batch, and nothing else passes for it", () => {

@@ -11,6 +11,9 @@ import type { ModelInput } from '../../src/engine/models/types';
 import { createRng } from '../../src/engine/random';
 import { analyseDataset } from '../../src/engine/tasks/analyseFile';
 import { ThreadTaskRunner } from '../../src/worker/taskPool';
+import { isPoolToThread } from '../../src/worker/taskProtocol';
+import { generateKryptonite } from '../../src/engine/synth/kryptonite';
+import type { TaskRunner } from '../../src/engine/parallel/runner';
 
 const SCRIPT = join(__dirname, '..', 'support', 'taskWorkerTs.cjs');
 
@@ -72,6 +75,37 @@ test('a whole analysis is the same report on one thread and on two', async () =>
   } finally {
     await runner.close();
   }
+});
+
+test('every batch an analysis hands to the threads passes their checks (a refused one would leave its tasks to the calling thread)', async () => {
+  const { binFeatures } = await import('../../src/engine/models/binning');
+  // Checked as it is handed out (the thread receives a copy of the batch then; the engine may reuse its arrays after).
+  const batches: { kind: string; passes: boolean }[] = [];
+  const record = (kind: string, context: unknown, tasks: readonly unknown[]): void => {
+    const message = { type: 'batch', kind, batch: batches.length + 1, claim: new SharedArrayBuffer(4), cancel: new SharedArrayBuffer(4), context, tasks };
+    batches.push({ kind, passes: isPoolToThread(message) });
+  };
+  // Two threads as the engine sees them (so it shares its arrays and offers every batch), each batch run here.
+  const recording: TaskRunner = {
+    threads: 2,
+    run: (context, tasks, signal, onDone) => (record('fold', context, tasks), inlineRunner.run(context, tasks, signal, onDone)),
+    start: (context, tasks, signal, onDone) => (record('fold', context, tasks), inlineRunner.start(context, tasks, signal, onDone)),
+    runKernel: (kind, context, tasks, options) => (record(kind, context, tasks), inlineRunner.runKernel(kind, context, tasks, options)),
+    startKernel: (kind, context, tasks, options) => (record(kind, context, tasks), inlineRunner.startKernel(kind, context, tasks, options)),
+    releaseMemory: () => undefined,
+  };
+  const { columns, labels, input } = xorTable(3000, 12);
+  const dataset = inMemoryDataset({ names: columns.map((_, j) => `x${j + 1}`), columns, label: classLabel('y', labels, ['0', '1']) });
+  analyseDataset(dataset, { seed: 5, runner: recording });
+  // And a Kryptonite-like table of 30 features: the binarised L1 analysis's narrowing and listed-term fit.
+  const k = generateKryptonite({ n: 30, rows: 6000, seed: 8 });
+  analyseDataset(inMemoryDataset({ names: k.names, columns: k.columns, label: classLabel('y', k.labels, ['0', '1']) }), { seed: 5, runner: recording });
+  // A sampled plan's binning holds only its rows (planned so on big tables only).
+  const held = Uint32Array.from({ length: 1000 }, (_, k) => 3 * k);
+  binFeatures(input.features, input.rows, held.subarray(0, 600), { mapRows: held, runner: recording });
+  const kinds = new Set(batches.map((b) => b.kind));
+  for (const kind of ['profile', 'columnPass', 'leakScore', 'binFeature', 'fold', 'oracle', 'binarise', 'screenPairs', 'termDots']) assert.ok(kinds.has(kind), `a ${kind} batch was offered`);
+  for (const { kind, passes } of batches) assert.equal(passes, true, `the ${kind} batch passes the thread's checks`);
 });
 
 test('trees kept by one batch predict the permutation tests of a later one exactly as fitting with them would', async () => {
@@ -244,6 +278,10 @@ test('a sampled plan bins only its rows: the trees fit, predict and permute exac
   // And a later batch predicting the permutations with the kept trees (reuse), on the pool's thread.
   const runner = pool(2);
   try {
+    // The compact binning on the pool: the same bins (its batch passes the thread's checks: a refused one fails).
+    const pooled = binFeatures(input.features, input.rows, train, { mapRows: held, runner });
+    assert.deepEqual(Array.from(pooled.bins), Array.from(compact.bins), 'binned on the threads');
+    assert.deepEqual(pooled.edges.map((e) => Array.from(e)), compact.edges.map((e) => Array.from(e)));
     const reused = runner.run({ target: input.target, folds, binnedFolds: [compact], features: input.features, seed: 2, permutations, fitted: [b.model ?? null] }, [{ ...task, keepModel: false, reuse: true }]);
     assert.deepEqual(reused[0].permuted?.map((p) => Array.from(p)), a.permuted?.map((p) => Array.from(p)));
   } finally {
