@@ -69,4 +69,12 @@ test('term columns of high degree: the products of multiplying their members one
   const stored = terms.map(() => new Float32Array(rows.train.length));
   terms.forEach((_, term) => termColumnsKernel({ terms, gathered, stored }, { term }));
   terms.forEach((members, id) => assert.deepEqual(stored[id], Float32Array.from(sequential(members, rows.train)), `stored term ${id}`));
+  // The kernel's product buffer is reused from call to call: a shorter column after the longer ones above is its own
+  // product, and a longer one after it too (nothing of an earlier term's product leaks into a later one).
+  for (const rowsOf of [rows.validation, rows.test]) {
+    const columns = values.map((_, j) => Float32Array.from(rowsOf, (row) => valueAt(j, row)));
+    const out = terms.map(() => new Float32Array(rowsOf.length));
+    terms.forEach((_, term) => termColumnsKernel({ terms, gathered: columns, stored: out }, { term }));
+    terms.forEach((members, id) => assert.deepEqual(out[id], Float32Array.from(sequential(members, rowsOf)), `stored term ${id} over ${rowsOf.length} rows`));
+  }
 });
