@@ -76,3 +76,32 @@ test('big folds are sampled: at most PERMUTATION_MAX_ROWS rows and PERMUTATION_M
   assert.ok(wideRows * 800 * 2 <= PERMUTATION_MAX_CELLS + 800 * 2 * 5, `${wideRows} rows × 800 features × 2 outputs`);
   assert.equal(conditionalPermutations({ ...wide, features: [] }, planFolds(wide.target, 1), [], 5), null, 'no features, no tests');
 });
+
+test('strata of a partner with ties, signed zeros, infinities and missing cells: ranked by value, ties in row order, −0 as 0', () => {
+  const rng = createRng(9);
+  const levels = [0, -0, 1, Infinity, -Infinity, NaN];
+  const input = table(1200, 2, 4);
+  const partner = Float32Array.from({ length: input.rows }, () => levels[rng.int(levels.length)]);
+  const tied: ModelInput = { ...input, features: [input.features[0], { name: 'tied', kind: 'numeric', values: partner }] };
+  const plan = planFolds(tied.target, 6);
+  const perms = conditionalPermutations(tied, plan, [1, null], 3);
+  assert.ok(perms);
+  perms.forEach((fold, f) => {
+    const test = plan.folds[f].test;
+    const value = (i: number): number => partner[test[fold.positions[i]]];
+    const m = fold.positions.length;
+    // The stated order: present values ascending (−0 equal to 0), equal values in scored-row order.
+    const present = Array.from({ length: m }, (_, i) => i).filter((i) => value(i) === value(i));
+    present.sort((a, b) => (value(a) === value(b) ? a - b : value(a) < value(b) ? -1 : 1));
+    const count = Math.max(1, Math.floor(present.length / PERMUTATION_STRATUM_ROWS));
+    const stratumOf = new Int32Array(m).fill(-1);
+    present.forEach((i, rank) => (stratumOf[i] = Math.floor((rank * count) / present.length)));
+    const positionOf = new Map(Array.from(fold.positions, (p, i) => [test[p], i]));
+    const from = fold.swaps[0].from;
+    for (let i = 0; i < m; i++) {
+      const j = positionOf.get(from[i]) as number;
+      assert.equal(stratumOf[j], stratumOf[i], `scored row ${i} takes its value from scored row ${j}, in another stratum`);
+    }
+    assert.ok(count > 3, 'several strata, cut through runs of ties');
+  });
+});

@@ -10,6 +10,7 @@ import type { ModelInput } from '../models/types';
 import type { FoldPermutations } from '../parallel/foldTasks';
 import { createRng } from '../random';
 import type { CorrelationMatrix } from '../stats/correlation';
+import { argsortFloat32 } from '../stats/ranks';
 
 /** Conditioning: a permutation test holds the feature's most correlated feature roughly fixed when |r| reaches this. */
 export const PARTNER_MIN_CORRELATION = 0.3;
@@ -77,23 +78,28 @@ export function conditionalPermutations(input: ModelInput, plan: FoldPlan, partn
       positions = Uint32Array.from(shuffled.slice(0, keep)).sort();
     }
     const m = positions.length;
-    const strataOf = new Map<number | null, number[][]>();
-    const strata = (partner: number | null): number[][] => {
+    const strataOf = new Map<number | null, Uint32Array[]>();
+    const strata = (partner: number | null): Uint32Array[] => {
       const known = strataOf.get(partner);
       if (known) return known;
-      let groups: number[][];
-      if (partner === null) groups = [Array.from({ length: m }, (_, i) => i)];
+      let groups: Uint32Array[];
+      if (partner === null) groups = [Uint32Array.from({ length: m }, (_, i) => i)];
       else {
+        // The rows by the partner's value, ties in row order (a stable argsort; −0 is 0), cut into equal-count strata
+        // of about PERMUTATION_STRATUM_ROWS; the rows missing it form one stratum more.
         const values = input.features[partner].values;
-        const value = (i: number): number => values[test[positions[i]]];
-        const present: number[] = [];
-        const missing: number[] = [];
-        for (let i = 0; i < m; i++) (value(i) === value(i) ? present : missing).push(i);
-        present.sort((x, y) => value(x) - value(y) || x - y);
+        const gathered = new Float32Array(m);
+        for (let i = 0; i < m; i++) gathered[i] = values[test[positions[i]]];
+        const present = argsortFloat32(gathered).order;
         const count = Math.max(1, Math.floor(present.length / PERMUTATION_STRATUM_ROWS));
-        groups = Array.from({ length: count }, () => []);
-        present.forEach((i, rank) => groups[Math.floor((rank * count) / present.length)].push(i));
-        if (missing.length > 0) groups.push(missing);
+        groups = [];
+        for (let g = 0, start = 0; g < count; g++) {
+          // Rank r falls in stratum ⌊r·count / present⌋: the ranks of stratum g run up to ⌈(g + 1)·present / count⌉.
+          const end = Math.ceil(((g + 1) * present.length) / count);
+          groups.push(present.subarray(start, end));
+          start = end;
+        }
+        if (present.length < m) groups.push(Uint32Array.from(missingRows(gathered)));
       }
       strataOf.set(partner, groups);
       return groups;
@@ -101,15 +107,25 @@ export function conditionalPermutations(input: ModelInput, plan: FoldPlan, partn
     const swaps = input.features.map((_, j) => {
       const from = new Uint32Array(m);
       for (const members of strata(partners[j])) {
-        const shuffled = [...members];
+        // Fisher–Yates over the stratum's members, then each row takes the value of the row shuffled into its place.
+        const shuffled = members.slice();
         for (let a = shuffled.length - 1; a > 0; a--) {
           const b = rng.int(a + 1);
-          [shuffled[a], shuffled[b]] = [shuffled[b], shuffled[a]];
+          const t = shuffled[a];
+          shuffled[a] = shuffled[b];
+          shuffled[b] = t;
         }
-        members.forEach((i, k) => (from[i] = test[positions[shuffled[k]]]));
+        for (let k = 0; k < members.length; k++) from[members[k]] = test[positions[shuffled[k]]];
       }
       return { feature: j, from };
     });
     return { positions, swaps };
   });
+}
+
+/** The positions of the missing (NaN) values, in order. */
+function missingRows(values: Float32Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) out.push(i);
+  return out;
 }

@@ -136,9 +136,10 @@ function argsortValues(values: ArrayLike<number>): SortedKeys {
 
 /**
  * argsortValues for float32 values: one 32-bit key (the same order-preserving bit trick), three radix passes instead
- * of six. Equal keys ⇔ equal values, as for doubles.
+ * of six. Equal keys ⇔ equal values, as for doubles. `order` lists the positions of the present values (NaN left
+ * out) by value, −0 as 0, equal values in position order (the radix sort is stable).
  */
-function argsortFloat32(values: Float32Array): { readonly order: Uint32Array; readonly key: Uint32Array } {
+export function argsortFloat32(values: Float32Array): { readonly order: Uint32Array; readonly key: Uint32Array } {
   let m = 0;
   for (let i = 0; i < values.length; i++) if (values[i] === values[i]) m++;
   const asFloat = new Float32Array(m);
