@@ -32,6 +32,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
+/** Strictly increasing: distinct row numbers in order. */
 function ascending(rows: Uint32Array): boolean {
   for (let k = 1; k < rows.length; k++) if (rows[k] <= rows[k - 1]) return false;
   return true;
@@ -294,9 +295,10 @@ export function isPoolRelease(v: unknown): v is PoolRelease {
 }
 
 /**
- * The number and kind of a batch message that fails isPoolToThread (null for anything else): the thread answers it with a
- * failure, so that a batch it cannot run stops its caller with the reason instead of leaving every task to the
- * calling thread unnoticed (binFeature's check once refused every sampled plan's binning that way).
+ * The number and kind of a batch message that fails isPoolToThread (null for anything else). The thread answers it
+ * with a failure: a caller still running the batch's tasks stops with the reason, where a dropped batch left every
+ * task to the calling thread unnoticed (binFeature's check once refused every sampled plan's binning that way). A
+ * caller that has run every task itself by then has its results, and the late answer is dropped.
  */
 export function rejectedBatch(v: unknown): { readonly batch: number; readonly kind: string } | null {
   if (!isRecord(v) || v.type !== 'batch' || !isCount(v.batch) || isPoolToThread(v)) return null;
