@@ -241,3 +241,22 @@ test('sortedWithTwoGroupRanks on the WebAssembly kernel: the JavaScript result b
   assert.equal(sortedWithTwoGroupRanks(Float32Array.from(values, (v, i) => (i === 3 ? -0 : v)), codes), null);
   assert.equal(sortedWithTwoGroupRanks(values, Int32Array.from(codes, (c, i) => (i === 9 ? 2 : c))), null);
 });
+
+test("the kernel's sorted values are read before the next column's sort: a profile keeps nothing of them", async () => {
+  const { profileFeatureRanked } = await import('../../src/engine/stats/profile');
+  const rng = createRng(23);
+  const n = 20_000;
+  const codes = Int32Array.from({ length: n }, () => (rng.next() < 0.5 ? 1 : 0));
+  // Two peaks and a spread: a profile with peaks, a histogram and a shape read from the sorted values.
+  const column = (shift: number): Float32Array => Float32Array.from({ length: n }, (_, i) => (i % 2) + shift + rng.normal() * 0.05);
+  const input = (values: Float32Array, index: number) => ({ index, name: `x${index}`, type: 'numeric' as const, typeEvidence: '', derivedFrom: null, values, categories: null });
+  const a = column(0);
+  const first = profileFeatureRanked(input(a, 0), codes);
+  assert.ok(twoGroupRanksInKernel(a, codes) !== undefined, 'the kernel takes these columns');
+  const kept = structuredClone(first);
+  // The next column's sort fills the same memory; the first profile is unchanged, and equal to one made again.
+  profileFeatureRanked(input(column(40), 1), codes);
+  assert.deepEqual(first, kept);
+  assert.deepEqual(profileFeatureRanked(input(a, 0), codes), kept);
+  assert.ok(first.profile.modes.peaks.length === 2 && first.profile.stats.max !== null && first.profile.stats.max < 2, 'the first column\'s own values');
+});

@@ -82,6 +82,7 @@ export function profileFeatureRanked(input: ProfileInput, twoClassCodes: Int32Ar
   };
   if (isTextCategorical(input.type, cats) && cats && categories) return { profile: { ...base, ...levelProfile(cats, categories, missing) }, ranks: null };
   const shared = twoClassCodes && input.type === 'numeric' ? sortedWithTwoGroupRanks(input.values, twoClassCodes) : null;
+  // shared.sorted may lie in the sorter's memory: describeFeature reads it, and what it returns is its own.
   const d = describeFeature(input.values, shared?.sorted);
   const ranks: TwoGroupRanks | null = shared ? { rankSums: shared.rankSums, tieSum: shared.tieSum, sizes: shared.sizes, n: shared.n } : null;
   const profile: FeatureProfile = {

@@ -122,9 +122,10 @@ export function twoGroupRanksInKernel(values: Float32Array, codes: Int32Array): 
   const n1 = s.exports.twoGroupRanks(s.bits, s.tmp, n, s.keys, s.tmp, s.counts, s.results);
   if (n1 < 0) return null;
   const r = s.results >> 3;
-  // The sorted values fill bits[0, m).
+  // The sorted values fill bits[0, m): handed out as they lie there, not copied into a fresh array per column (3.8 MiB
+  // a column of a million rows; the 1M × 50 analysis paired 0.988× the wall time without the copies). The profile
+  // reads them before its next column is sorted here (SortedTwoGroupRanks.sorted).
   const m = s.f64[r + 3];
-  const sorted = new Float32Array(m);
-  new Uint32Array(sorted.buffer).set(s.u32.subarray(s.bits >> 2, (s.bits >> 2) + m));
+  const sorted = new Float32Array(s.u32.buffer, s.bits, m);
   return { sorted, rankSums: s.f64.slice(r, r + 2), tieSum: s.f64[r + 2], sizes: Float64Array.of(m - n1, n1), n: m };
 }

@@ -204,7 +204,10 @@ export interface GroupRankSums {
 
 /** A float32 column sorted once for its profile and for the rank sums of a two-class label. */
 export interface SortedTwoGroupRanks {
-  /** sortedPresent(values), bit for bit: the finite values, ascending. */
+  /**
+   * sortedPresent(values), bit for bit: the finite values, ascending. From the kernel, a view into this thread's
+   * sorter memory, valid until its next sortedWithTwoGroupRanks: read it before, keep nothing of it.
+   */
   readonly sorted: Float32Array;
   /** groupRankSums(values, codes, 2), bit for bit. */
   readonly rankSums: Float64Array;
