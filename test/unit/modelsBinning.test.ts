@@ -164,3 +164,18 @@ test('numericEdges sorts float32 (radix from 4,096 values) and gives the float64
     }
   }
 });
+
+test('matrixRows: rows in order, out of order, repeated, and a row the matrix does not hold', async () => {
+  const { matrixRows } = await import('../../src/engine/models/binning');
+  const mapped = Uint32Array.from({ length: 5000 }, (_, k) => 3 * k + 2);
+  const binned = { mapped } as unknown as Parameters<typeof matrixRows>[0];
+  const place = (rows: Uint32Array): number[] => Array.from(rows, (r) => mapped.indexOf(r));
+  const ascending = mapped.filter((_, k) => k % 7 !== 3);
+  assert.deepEqual(Array.from(matrixRows(binned, ascending)), place(ascending), 'a fold’s ascending rows');
+  const shuffled = Uint32Array.from({ length: 3000 }, (_, k) => mapped[(k * 2741) % mapped.length]);
+  assert.deepEqual(Array.from(matrixRows(binned, shuffled)), place(shuffled), 'a permutation’s rows');
+  const repeated = Uint32Array.of(8, 8, 14, 2, 2, 14999);
+  assert.deepEqual(Array.from(matrixRows(binned, repeated)), [2, 2, 4, 0, 0, 4999]);
+  assert.throws(() => matrixRows(binned, Uint32Array.of(2, 5, 6)), /row 6 is not among the 5000 rows/);
+  assert.throws(() => matrixRows(binned, Uint32Array.of(14999, 15000)), /row 15000 is not among/);
+});

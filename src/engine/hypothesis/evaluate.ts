@@ -6,7 +6,7 @@ import type { ArithmeticNode, FeatureNode, HypothesisNode, LogicNode } from './a
 import { closest, formatHypothesis, negate, parseHypothesis } from './parser';
 import { wilsonInterval } from '../stats/intervals';
 import type { HypothesisCache } from './cache';
-import { missingRows } from './cache';
+import { missingRows } from '../typed';
 import { Evaluator, predictionAt, Tally } from './evaluator';
 
 /**

@@ -268,15 +268,19 @@ export function mapNumericRows(values: Float32Array, edges: Float64Array, out: U
 
 /**
  * Input rows as the matrix's own positions: themselves for a matrix of every row, else each row's place in `mapped`
- * (binary search; a row the matrix does not hold is an error, never a silent neighbour).
+ * (a row the matrix does not hold is an error, never a silent neighbour). A fold's rows ascend, and while they do the
+ * place is walked to from the last one's, a merge (1 ms for 200,000 rows where a binary search each took 17); a row
+ * below its predecessor (a permutation's) is found by binary search.
  */
 export function matrixRows(binned: BinnedMatrix, rows: Uint32Array): Uint32Array {
   const mapped = binned.mapped;
   if (!mapped) return rows;
   const out = new Uint32Array(rows.length);
+  let lo = 0;
   for (let k = 0; k < rows.length; k++) {
     const row = rows[k];
-    const lo = lowerBound(mapped, row);
+    if (k > 0 && row >= rows[k - 1]) while (lo < mapped.length && mapped[lo] < row) lo++;
+    else lo = lowerBound(mapped, row);
     if (mapped[lo] !== row) throw new RangeError(`row ${row} is not among the ${mapped.length} rows the binned matrix holds`);
     out[k] = lo;
   }

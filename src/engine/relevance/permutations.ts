@@ -11,6 +11,7 @@ import type { FoldPermutations } from '../parallel/foldTasks';
 import { createRng } from '../random';
 import type { CorrelationMatrix } from '../stats/correlation';
 import { argsortFloat32 } from '../stats/ranks';
+import { missingRows } from '../typed';
 
 /** Conditioning: a permutation test holds the feature's most correlated feature roughly fixed when |r| reaches this. */
 export const PARTNER_MIN_CORRELATION = 0.3;
@@ -99,7 +100,7 @@ export function conditionalPermutations(input: ModelInput, plan: FoldPlan, partn
           groups.push(present.subarray(start, end));
           start = end;
         }
-        if (present.length < m) groups.push(Uint32Array.from(missingRows(gathered)));
+        if (present.length < m) groups.push(missingRows(gathered));
       }
       strataOf.set(partner, groups);
       return groups;
@@ -121,11 +122,4 @@ export function conditionalPermutations(input: ModelInput, plan: FoldPlan, partn
     });
     return { positions, swaps };
   });
-}
-
-/** The positions of the missing (NaN) values, in order. */
-function missingRows(values: Float32Array): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) out.push(i);
-  return out;
 }
