@@ -95,7 +95,8 @@ const BATCH_GUARDS: { readonly [K in KernelKind]: { context(c: Record<string, un
       typeof c.file === 'string' &&
       c.file !== '' &&
       Array.isArray(c.columns) &&
-      c.columns.every((x) => x === null || (x instanceof Float32Array && x.buffer instanceof SharedArrayBuffer)),
+      c.columns.every((x) => x === null || (x instanceof Float32Array && x.buffer instanceof SharedArrayBuffer)) &&
+      (c.done === undefined || (c.done instanceof Int32Array && c.done.length === 1 && c.done.buffer instanceof SharedArrayBuffer)),
     task: (t, c) =>
       isRecord(t) &&
       isCount(t.column) &&

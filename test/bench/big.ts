@@ -7,6 +7,9 @@
  * - `analyse --no-sparsity --no-relevance` against pandas read_csv + describe() + corr() (the peer), three runs each
  *   in turn, medians;
  * - the same data as Parquet (written by hyparquet-writer, snappy): time and the largest statistic difference;
+ * - when DuckDB is installed beside the project (`npm i --no-save @duckdb/node-api`; not a dependency), the same data
+ *   as DuckDB's COPY writes it by default (doubles, version-1 pages with definition levels, snappy — pyarrow's layout
+ *   too) and with PARQUET_VERSION V2 and zstd (byte-stream-split doubles): time against the CSV, and the same report;
  * - with KRYPTONITE_BENCH_HUGE=1, a 20,000,000 × 50 CSV (≈ 11 GB, built once from 20 generated million-row parts)
  *   under the default memory budget: time, peak RSS and the report's scale section.
  *
@@ -121,6 +124,7 @@ export async function bigTables(): Promise<void> {
   console.log(
     `  Parquet (snappy, ${(statSync(parquet).size / 1e6).toFixed(0)} MB), --no-sparsity --no-relevance, median of 3: ${fmt(mid(pqMs))} against the CSV's ${fmt(mid(csvMs))} (ratio CSV / Parquet = ${(mid(csvMs) / mid(pqMs)).toFixed(2)}×); largest relative statistic difference ${worst.toExponential(1)}`,
   );
+  await duckdbParquet(file, csvReport, mid(csvMs));
   // The same Parquet file streamed: a 100 MiB budget forces the row-slice path.
   const streamedReport = join(BENCH_DIR, 'big-parquet-streamed.json');
   const streamed = runCli(['analyse', parquet, '--quiet', '--memory', '100', '--json', streamedReport]);
@@ -140,6 +144,37 @@ export async function bigTables(): Promise<void> {
   const scale = (JSON.parse(readFileSync(report, 'utf8')) as { scale?: { rows: number; sample: { rows: number }; sketched: { rankError: number } } }).scale;
   console.log(`  20M × 50 (${(statSync(huge).size / 1e9).toFixed(1)} GB), default memory budget: ${fmt(run.ms)} (target ≤ 3 min), peak RSS ${run.rssMB.toFixed(0)} MiB (target ≤ 2048)`);
   console.log(`  ${scale ? `streamed ${scale.rows.toLocaleString('en-US')} rows; sample ${scale.sample.rows.toLocaleString('en-US')} rows, quantile rank error ≤ ${scale.sketched.rankError.toFixed(4)}` : 'NOT streamed'}`);
+}
+
+/**
+ * The same data written by DuckDB's COPY, when DuckDB is installed: by default (doubles, version-1 pages, snappy) and
+ * as version 2 with zstd. Three runs each against the CSV's median from the section above (measured just before).
+ */
+async function duckdbParquet(csv: string, csvReport: string, csvMs: number): Promise<void> {
+  type Duck = { DuckDBInstance: { create(path: string): Promise<{ connect(): Promise<{ run(sql: string): Promise<unknown> }> }> } };
+  let duck: Duck;
+  try {
+    duck = (await import('@duckdb/node-api' as string)) as Duck;
+  } catch {
+    console.log('  Parquet written by DuckDB: skipped (npm i --no-save @duckdb/node-api to measure it)');
+    return;
+  }
+  for (const [name, options, what] of [
+    ['kryptonite-50-1m-seed3.duckdb.parquet', '', "DuckDB's COPY defaults: doubles, version-1 pages, snappy"],
+    ['kryptonite-50-1m-seed3.duckdb-v2-zstd.parquet', ', COMPRESSION zstd, PARQUET_VERSION V2', 'DuckDB, version 2, zstd: byte-stream-split doubles'],
+  ]) {
+    const out = join(BENCH_DIR, name);
+    if (!existsSync(out)) {
+      const connection = await (await duck.DuckDBInstance.create(':memory:')).connect();
+      await connection.run(`COPY (SELECT * FROM read_csv('${csv.replace(/'/g, "''")}', header = true)) TO '${out.replace(/'/g, "''")}' (FORMAT parquet${options})`);
+    }
+    const report = join(BENCH_DIR, name.replace(/\.parquet$/, '.json'));
+    const ms: number[] = [];
+    for (let k = 0; k < 3; k++) ms.push(runCli(['analyse', out, '--quiet', '--no-sparsity', '--no-relevance', '--json', report]).ms);
+    console.log(
+      `  Parquet (${what}, ${(statSync(out).size / 1e6).toFixed(0)} MB), median of 3: ${fmt(mid(ms))} against the CSV's ${fmt(csvMs)} (ratio CSV / Parquet = ${(csvMs / mid(ms)).toFixed(2)}×); largest relative statistic difference ${largestStatDifference(csvReport, report).toExponential(1)}`,
+    );
+  }
 }
 
 async function writeParquet(csv: string, out: string): Promise<void> {

@@ -14,7 +14,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { CompressionCodec, DecodedArray, FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
-import type { ColumnDecoder, DataPageHeaderV2, PageHeader } from 'hyparquet/src/types.js';
+import type { ColumnDecoder, DataPageHeader, DataPageHeaderV2, PageHeader } from 'hyparquet/src/types.js';
 import type { readDataPageV2 } from 'hyparquet/src/datapage.js';
 import type { CancelSignal } from '../cancel';
 import { vendor } from './vendor';
@@ -26,6 +26,8 @@ export interface ParquetChunkContext {
   readonly file: string;
   /** The table's columns by sink index (shared memory when threaded); null where a column is not read here. */
   readonly columns: readonly (Float32Array | null)[];
+  /** Chunks decoded so far, by every thread (shared; one element): the caller reads it for progress while it waits. */
+  readonly done?: Int32Array;
 }
 
 export interface ParquetChunkTask {
@@ -148,7 +150,7 @@ export function parquetChunkKernel(context: ParquetChunkContext, task: ParquetCh
         if (daph.encoding.endsWith('_DICTIONARY') && dictionary === undefined) return failed('a dictionary-encoded page comes before its dictionary');
         const page = decompressPage(new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, compressed), header.uncompressed_page_size, task.codec, compressors);
         reader.offset += compressed;
-        const decoded = readDataPage(page, daph, decoder);
+        const decoded = readPageV1(page, daph, decoder, maxDefinition) ?? readDataPage(page, daph, decoder);
         values = convertWithDictionary(decoded.dataPage, dictionary, daph.encoding, decoder);
         levels = decoded.definitionLevels;
       } else if (header.type === 'DATA_PAGE_V2' && header.data_page_header_v2) {
@@ -158,7 +160,7 @@ export function parquetChunkKernel(context: ParquetChunkContext, task: ParquetCh
         if (daph2.encoding.endsWith('_DICTIONARY') && dictionary === undefined) return failed('a dictionary-encoded page comes before its dictionary');
         const page = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, compressed);
         reader.offset += compressed;
-        const decoded = daph2.num_nulls === 0 && maxDefinition === 1 ? readPresentPageV2(page, header, daph2, decoder) : readDataPageV2(page, header, decoder);
+        const decoded = readPageV2(page, header, daph2, decoder, maxDefinition);
         if (!decoded) return failed('a data page header is damaged');
         values = convertWithDictionary(decoded.dataPage, dictionary, daph2.encoding, decoder);
         levels = decoded.definitionLevels;
@@ -199,27 +201,164 @@ export function parquetChunkKernel(context: ParquetChunkContext, task: ParquetCh
     return failed(err instanceof Error ? err.message.split(/\r?\n/)[0] : String(err));
   }
   if (r !== stop) return failed(`its pages hold ${r - task.rowStart} values, the row group has ${task.rows} rows`);
+  if (context.done) Atomics.add(context.done, 0, 1);
   return { empty, nonFinite, firstMissingRow, problem: null };
 }
 
+interface ReadPage {
+  readonly dataPage: DecodedArray;
+  /** Empty where every value is present (or the column is required). */
+  readonly definitionLevels: ArrayLike<number>;
+}
+
 /**
- * A version-2 page of an optional column that its header says has no nulls: every definition level is the maximum,
- * so the levels (an RLE run hyparquet would expand into a JavaScript array of num_values ones, a fifth of the read
- * time of a numeric table) are skipped, and the values that follow them decode as a required column's would. Null
- * when the level lengths do not fit in the page.
+ * A version-1 data page (the default of pyarrow, DuckDB and Spark), already decompressed; null where hyparquet's
+ * readDataPage should read it, as it did before this was written (it then fails a damaged page as it did).
+ *
+ * An optional column's definition levels (one bit each, an RLE / bit-packed run after a 4-byte length) are read here
+ * into bytes: hyparquet expands them into a JavaScript array and walks it again to count the nulls, which took 0.8 s of
+ * processor time, a third of the read, on a DuckDB-written million-row table of doubles. The values after them
+ * decode as a required column's would, byte-stream-split numbers here (splitNumbers).
  */
-function readPresentPageV2(page: Uint8Array, header: PageHeader, daph2: DataPageHeaderV2, decoder: ColumnDecoder): ReturnType<typeof readDataPageV2> | null {
-  const levelBytes = daph2.repetition_levels_byte_length + daph2.definition_levels_byte_length;
-  if (!(levelBytes >= 0 && levelBytes <= page.length && levelBytes <= header.uncompressed_page_size)) return null;
-  const leaf = decoder.schemaPath[decoder.schemaPath.length - 1];
-  const required: ColumnDecoder = { ...decoder, schemaPath: [...decoder.schemaPath.slice(0, -1), { ...leaf, element: { ...leaf.element, repetition_type: 'REQUIRED' } }] };
+function readPageV1(page: Uint8Array, daph: DataPageHeader, decoder: ColumnDecoder, maxDefinition: number): ReadPage | null {
+  let valuesAt = 0;
+  let present = daph.num_values;
+  let levels: ArrayLike<number> = [];
+  if (maxDefinition === 1) {
+    if (daph.definition_level_encoding !== 'RLE' || page.length < 4) return null;
+    const length = (page[0] | (page[1] << 8) | (page[2] << 16)) + page[3] * 2 ** 24;
+    if (4 + length > page.length) return null;
+    const own = new Uint8Array(daph.num_values);
+    present = readFlagLevels(page, 4, 4 + length, own);
+    if (present < 0) return null;
+    if (present < own.length) levels = own;
+    valuesAt = 4 + length;
+  }
+  const bytes = page.subarray(valuesAt);
+  if (daph.encoding === 'BYTE_STREAM_SPLIT') {
+    const split = splitNumbers(bytes, present, decoder.type);
+    return split ? { dataPage: split, definitionLevels: levels } : null;
+  }
+  // A required column's other pages are hyparquet's as they are.
+  if (maxDefinition === 0) return null;
+  return { dataPage: vendor().readDataPage(bytes, { ...daph, num_values: present }, requiredDecoder(decoder)).dataPage, definitionLevels: levels };
+}
+
+/**
+ * A version-2 data page (levels uncompressed, then the values, compressed unless the header says not); null where
+ * its level lengths do not fit in the page. The definition levels are read here (readFlagLevels) where the header
+ * counts nulls, and skipped where it counts none (every level is then the maximum); a page whose levels do not read
+ * that way goes to hyparquet's readDataPageV2 whole, as before. Byte-stream-split numbers are split here
+ * (splitNumbers); other values are hyparquet's, decoded as a required column's.
+ */
+function readPageV2(page: Uint8Array, header: PageHeader, daph2: DataPageHeaderV2, decoder: ColumnDecoder, maxDefinition: number): ReadPage | null {
+  const repetition = daph2.repetition_levels_byte_length;
+  const definition = daph2.definition_levels_byte_length;
+  const levelBytes = repetition + definition;
+  if (!(repetition >= 0 && definition >= 0 && levelBytes <= page.length && levelBytes <= header.uncompressed_page_size)) return null;
+  let levels: ArrayLike<number> = [];
+  if (maxDefinition === 1 && daph2.num_nulls !== 0) {
+    const own = new Uint8Array(daph2.num_values);
+    if (readFlagLevels(page, repetition, levelBytes, own) < 0) return hyparquetV2(page, header, decoder);
+    levels = own;
+  }
+  // As hyparquet reads it: a required column's values follow the repetition levels.
+  const valuesAt = maxDefinition === 1 ? levelBytes : repetition;
+  const present = daph2.num_values - daph2.num_nulls;
+  if (daph2.encoding === 'BYTE_STREAM_SPLIT') {
+    let bytes = page.subarray(valuesAt);
+    const size = header.uncompressed_page_size - levelBytes;
+    if (daph2.is_compressed !== false && size) bytes = vendor().decompressPage(bytes, size, decoder.codec, decoder.compressors);
+    const split = splitNumbers(bytes, present, decoder.type);
+    if (split) return { dataPage: split, definitionLevels: levels };
+  }
+  if (maxDefinition === 0) return hyparquetV2(page, header, decoder);
   const bare: PageHeader = {
     ...header,
     uncompressed_page_size: header.uncompressed_page_size - levelBytes,
     data_page_header_v2: { ...daph2, repetition_levels_byte_length: 0, definition_levels_byte_length: 0 },
   };
-  const decoded = vendor().readDataPageV2(page.subarray(levelBytes), bare, required);
-  return { ...decoded, definitionLevels: undefined };
+  return { dataPage: vendor().readDataPageV2(page.subarray(levelBytes), bare, requiredDecoder(decoder)).dataPage, definitionLevels: levels };
+}
+
+function hyparquetV2(page: Uint8Array, header: PageHeader, decoder: ColumnDecoder): ReadPage {
+  const decoded = vendor().readDataPageV2(page, header, decoder);
+  return { dataPage: decoded.dataPage, definitionLevels: decoded.definitionLevels ?? [] };
+}
+
+/** The decoder of the same column declared required: it reads values only (their levels are read already). */
+function requiredDecoder(decoder: ColumnDecoder): ColumnDecoder {
+  const leaf = decoder.schemaPath[decoder.schemaPath.length - 1];
+  return { ...decoder, schemaPath: [...decoder.schemaPath.slice(0, -1), { ...leaf, element: { ...leaf.element, repetition_type: 'REQUIRED' } }] };
+}
+
+/**
+ * BYTE_STREAM_SPLIT values of FLOAT, DOUBLE or INT32 (the byte-stream-split encoding DuckDB writes for floating-point
+ * columns of version-2 files): stream b holds byte b of every value, so value i is streams[·][i] put back together —
+ * four bytes a 32-bit word, where hyparquet's byteStreamSplit moves one byte a DataView call (0.5 s of processor time
+ * a thread on a million-row table of doubles). The same bytes in the same places (little-endian, as hyparquet's typed
+ * arrays read them). Null for other types, or where the page holds fewer than count values (hyparquet then reads it,
+ * and fails it as before).
+ */
+export function splitNumbers(bytes: Uint8Array, count: number, type: ColumnDecoder['type']): Float32Array | Float64Array | Int32Array | null {
+  const width = type === 'DOUBLE' ? 8 : type === 'FLOAT' || type === 'INT32' ? 4 : 0;
+  if (width === 0 || !(count >= 0) || bytes.length < width * count) return null;
+  const words = new Uint32Array((width / 4) * count);
+  const step = width / 4;
+  for (let half = 0; half < step; half++) {
+    const b0 = 4 * half * count;
+    const b1 = b0 + count;
+    const b2 = b1 + count;
+    const b3 = b2 + count;
+    for (let i = 0; i < count; i++) {
+      words[step * i + half] = bytes[b0 + i] | (bytes[b1 + i] << 8) | (bytes[b2 + i] << 16) | (bytes[b3 + i] << 24);
+    }
+  }
+  return type === 'DOUBLE' ? new Float64Array(words.buffer) : type === 'FLOAT' ? new Float32Array(words.buffer) : new Int32Array(words.buffer);
+}
+
+/**
+ * Levels of bit width 1 from the RLE / bit-packed hybrid in bytes[from, end) into out (0 or 1 each), as hyparquet's
+ * readRleBitPackedHybrid reads them; returns how many are 1, or −1 where a run does not fit (it reads past the
+ * levels, runs past out's end, or repeats a value other than 0 or 1).
+ */
+export function readFlagLevels(bytes: Uint8Array, from: number, end: number, out: Uint8Array): number {
+  const n = out.length;
+  let at = from;
+  let seen = 0;
+  let ones = 0;
+  while (seen < n) {
+    let header = 0;
+    let shift = 0;
+    for (;;) {
+      if (at >= end || shift > 28) return -1;
+      const byte = bytes[at++];
+      header += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+      if ((byte & 0x80) === 0) break;
+    }
+    const run = Math.floor(header / 2);
+    if (header % 2 === 1) {
+      // run groups of eight values, one byte each, low bit first; values past out's end are padding
+      if (run > end - at) return -1;
+      const take = Math.min(8 * run, n - seen);
+      for (let i = 0; i < take; i++) {
+        const bit = (bytes[at + (i >> 3)] >> (i & 7)) & 1;
+        out[seen + i] = bit;
+        ones += bit;
+      }
+      at += run;
+      seen += take;
+    } else {
+      if (at >= end || run > n - seen) return -1;
+      const value = bytes[at++];
+      if (value > 1) return -1;
+      out.fill(value, seen, seen + run);
+      ones += value * run;
+      seen += run;
+    }
+  }
+  return ones;
 }
 
 /**
