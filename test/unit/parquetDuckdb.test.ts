@@ -16,7 +16,7 @@ import { writeRleBitPackedHybrid } from 'hyparquet-writer/src/encoding.js';
 import type { Dataset } from '../../src/engine/dataset';
 import { readCsv } from '../../src/engine/io/csv';
 import { loadDataset } from '../../src/engine/io/load';
-import { readFlagLevels, splitNumbers } from '../../src/engine/io/parquetChunks';
+import { lookUp, readFlagLevels, readHybrid, splitNumbers } from '../../src/engine/io/parquetChunks';
 import { createRng } from '../../src/engine/random';
 import { FORMATS, assertSameTable } from './sameTable';
 
@@ -93,6 +93,41 @@ describe('parquetChunks page readers against hyparquet', () => {
     assert.equal(readFlagLevels(Uint8Array.of(8 << 1, 2), 0, 2, new Uint8Array(8)), -1);
     assert.equal(readFlagLevels(Uint8Array.of(9 << 1, 1), 0, 2, new Uint8Array(8)), -1);
     assert.equal(readFlagLevels(Uint8Array.of(8 << 1, 1), 0, 2, new Uint8Array(8)), 8);
+  });
+
+  it('readHybrid reads indices of 1 to 24 bits as hyparquet does; lookUp gives the dictionary values rounded to float32', () => {
+    const rng = ((r) => (): number => r.next())(createRng(23));
+    for (let trial = 0; trial < 120; trial++) {
+      const width = 1 + (trial % 24);
+      const n = 1 + Math.floor(rng() * 2000);
+      const top = 2 ** width;
+      const indices: number[] = [];
+      while (indices.length < n) {
+        const v = Math.floor(rng() * top);
+        const len = rng() < 0.3 ? 1 + Math.floor(rng() * 40) : 1;
+        for (let k = 0; k < len && indices.length < n; k++) indices.push(v);
+      }
+      const writer = new ByteWriter();
+      writer.appendUint8(width);
+      writeRleBitPackedHybrid(writer, indices, width);
+      const bytes = new Uint8Array(writer.getBuffer());
+      const expected: number[] = new Array<number>(n);
+      readRleBitPackedHybrid({ view: new DataView(bytes.buffer), offset: 1 }, width, expected, bytes.length - 1);
+      const out = new Int32Array(n);
+      assert.ok(readHybrid(bytes, 1, bytes.length, width, out), `trial ${trial}`);
+      assert.deepEqual(Array.from(out), expected, `width ${width}, trial ${trial}`);
+      assert.equal(readHybrid(bytes, 1, bytes.length - 1, width, new Int32Array(n)), false, 'cut short');
+      if (width <= 12) {
+        // A dictionary shorter than the indices reach: past its end is NaN, as hyparquet's undefined is counted.
+        const dictionary = Float64Array.from({ length: Math.max(1, top - 3) }, (_, k) => (k % 5 === 4 ? Infinity : Math.sin(k) * 1e3));
+        const looked = lookUp(bytes, n, dictionary);
+        assert.ok(looked !== null);
+        const want = expected.map((k) => (k < dictionary.length ? Math.fround(dictionary[k]) : NaN));
+        assert.deepEqual(Array.from(looked), want);
+      }
+    }
+    assert.equal(lookUp(Uint8Array.of(0), 4, new Float64Array(2)), null, 'bit width 0 is left to hyparquet');
+    assert.equal(lookUp(Uint8Array.of(2, 8 << 1, 1), 8, ['a', 'b'] as unknown as Float64Array), null, 'a dictionary of texts');
   });
 
   it('splitNumbers puts FLOAT, DOUBLE and INT32 streams back together as hyparquet does; other types and short pages are left to it', () => {
