@@ -143,7 +143,8 @@ describe('parquetChunks page readers against hyparquet', () => {
         const got = splitNumbers(bytes, count, type);
         assert.ok(got !== null);
         assert.equal(got.constructor, expected.constructor);
-        assert.deepEqual(new Uint8Array(got.buffer), new Uint8Array((expected as Float64Array).buffer), `${type} × ${count}`);
+        assert.equal(got.length, count);
+        assert.deepEqual(new Uint8Array(got.buffer, got.byteOffset, got.byteLength), new Uint8Array((expected as Float64Array).buffer), `${type} × ${count}`);
       }
       assert.equal(splitNumbers(new Uint8Array(width * 4 - 1), 4, type), null, 'a page shorter than its values');
     }

@@ -17,6 +17,7 @@ import type { CompressionCodec, DecodedArray, FileMetaData, SchemaElement, Schem
 import type { ColumnDecoder, DataPageHeader, DataPageHeaderV2, PageHeader } from 'hyparquet/src/types.js';
 import type { readDataPageV2 } from 'hyparquet/src/datapage.js';
 import type { CancelSignal } from '../cancel';
+import { registerKernelMemory } from '../wasmMemory';
 import { vendor } from './vendor';
 
 /** Beyond this a page (or a row group's row count) is a corrupt header, not data: 1 GiB. */
@@ -402,23 +403,42 @@ export function readHybrid(bytes: Uint8Array, from: number, end: number, width: 
  * four bytes a 32-bit word, where hyparquet's byteStreamSplit moves one byte a DataView call (0.5 s of processor time
  * a thread on a million-row table of doubles). The same bytes in the same places (little-endian, as hyparquet's typed
  * arrays read them). Null for other types, or where the page holds fewer than count values (hyparquet then reads it,
- * and fails it as before).
+ * and fails it as before). The numbers are a view of this thread's buffer (wordScratch), valid until its next split.
  */
 export function splitNumbers(bytes: Uint8Array, count: number, type: ColumnDecoder['type']): Float32Array | Float64Array | Int32Array | null {
   const width = type === 'DOUBLE' ? 8 : type === 'FLOAT' || type === 'INT32' ? 4 : 0;
   if (width === 0 || !(count >= 0) || bytes.length < width * count) return null;
-  const words = new Uint32Array((width / 4) * count);
-  const step = width / 4;
-  for (let half = 0; half < step; half++) {
-    const b0 = 4 * half * count;
-    const b1 = b0 + count;
-    const b2 = b1 + count;
-    const b3 = b2 + count;
-    for (let i = 0; i < count; i++) {
-      words[step * i + half] = bytes[b0 + i] | (bytes[b1 + i] << 8) | (bytes[b2 + i] << 16) | (bytes[b3 + i] << 24);
-    }
+  const words = wordScratch((width / 4) * count);
+  if (width === 8) splitEight(bytes, count, words);
+  else splitFour(bytes, count, words);
+  return type === 'DOUBLE' ? new Float64Array(words.buffer, 0, count) : type === 'FLOAT' ? new Float32Array(words.buffer, 0, count) : new Int32Array(words.buffer, 0, count);
+}
+
+function splitFour(bytes: Uint8Array, n: number, words: Uint32Array): void {
+  for (let i = 0; i < n; i++) words[i] = bytes[i] | (bytes[n + i] << 8) | (bytes[2 * n + i] << 16) | (bytes[3 * n + i] << 24);
+}
+
+function splitEight(bytes: Uint8Array, n: number, words: Uint32Array): void {
+  for (let i = 0; i < n; i++) {
+    words[2 * i] = bytes[i] | (bytes[n + i] << 8) | (bytes[2 * n + i] << 16) | (bytes[3 * n + i] << 24);
+    words[2 * i + 1] = bytes[4 * n + i] | (bytes[5 * n + i] << 8) | (bytes[6 * n + i] << 16) | (bytes[7 * n + i] << 24);
   }
-  return type === 'DOUBLE' ? new Float64Array(words.buffer) : type === 'FLOAT' ? new Float32Array(words.buffer) : new Int32Array(words.buffer);
+}
+
+/**
+ * One word buffer per thread for splitNumbers, reused from page to page (a fresh one a page was a third of its time,
+ * in page faults and collection): the numbers it returns are read before the thread's next page is split.
+ */
+let wordBuffer = new Uint32Array(0);
+registerKernelMemory(() => {
+  const held = wordBuffer.length > 0 || indexBuffer.length > 0;
+  wordBuffer = new Uint32Array(0);
+  indexBuffer = new Int32Array(0);
+  return held;
+});
+function wordScratch(words: number): Uint32Array {
+  if (wordBuffer.length < words) wordBuffer = new Uint32Array(Math.max(words, 2 * wordBuffer.length));
+  return wordBuffer;
 }
 
 /**
