@@ -226,27 +226,13 @@ function startFastColumns(
 }
 
 /**
- * Decodes the fast columns of the given row groups (each at its `rowStart` in `columns`, by sink column), one column
- * chunk per task on the runner's threads when every column is in shared memory (inline otherwise). Returns each
- * chunk's tallies in row order; a damaged chunk throws the general path's error, its rows counted from `firstRow`.
+ * Hands out the fast columns of the given row groups (each at its `rowStart` in `columns`, by sink column), one
+ * column chunk per task on the runner's threads when every column is in shared memory: the threads start now, and
+ * the returned function joins in (inline, without them, it decodes every chunk when called) and returns each chunk's
+ * tallies in row order; a damaged chunk throws the general path's error, its rows counted from `firstRow`.
+ * `progress` hears of chunks done, and of how many; `done` is counted by the threads as they finish each.
  */
-export function decodeFastChunks(
-  file: string,
-  metadata: FileMetaData,
-  fast: ReadonlyMap<string, { readonly column: number; readonly element: SchemaElement }>,
-  groups: readonly { readonly group: number; readonly rowStart: number }[],
-  columns: readonly (Float32Array | null)[],
-  firstRow: number,
-  options: LoadOptions,
-): { readonly column: number; readonly result: ParquetChunkResult }[] {
-  return startFastChunks(file, metadata, fast, groups, columns, firstRow, options)();
-}
-
-/**
- * decodeFastChunks, handed out: the threads start on the chunks now, and the returned function joins in (inline,
- * without a runner's threads, it decodes them all when called). `progress` hears of chunks done, and of how many.
- */
-function startFastChunks(
+export function startFastChunks(
   file: string,
   metadata: FileMetaData,
   fast: ReadonlyMap<string, { readonly column: number; readonly element: SchemaElement }>,

@@ -361,16 +361,12 @@ export function readHybrid(bytes: Uint8Array, from: number, end: number, width: 
   const valueBytes = (width + 7) >> 3;
   let at = from;
   let seen = 0;
+  const cursor = { at };
   while (seen < n) {
-    let header = 0;
-    let shift = 0;
-    for (;;) {
-      if (at >= end || shift > 28) return false;
-      const byte = bytes[at++];
-      header += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-      if ((byte & 0x80) === 0) break;
-    }
+    cursor.at = at;
+    const header = runHeader(bytes, cursor, end);
+    if (header < 0) return false;
+    at = cursor.at;
     const run = Math.floor(header / 2);
     if (header % 2 === 1) {
       // run groups of eight values of `width` bits, low bit first; values past out's end are padding
@@ -395,6 +391,22 @@ export function readHybrid(bytes: Uint8Array, from: number, end: number, width: 
     }
   }
   return true;
+}
+
+/**
+ * The varint header of the RLE / bit-packed hybrid's next run at cursor.at, the cursor moved past it; −1 where it
+ * runs past `end` or past 35 bits (a damaged page).
+ */
+function runHeader(bytes: Uint8Array, cursor: { at: number }, end: number): number {
+  let header = 0;
+  let shift = 0;
+  for (;;) {
+    if (cursor.at >= end || shift > 28) return -1;
+    const byte = bytes[cursor.at++];
+    header += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+    if ((byte & 0x80) === 0) return header;
+  }
 }
 
 /**
@@ -451,16 +463,12 @@ export function readFlagLevels(bytes: Uint8Array, from: number, end: number, out
   let at = from;
   let seen = 0;
   let ones = 0;
+  const cursor = { at };
   while (seen < n) {
-    let header = 0;
-    let shift = 0;
-    for (;;) {
-      if (at >= end || shift > 28) return -1;
-      const byte = bytes[at++];
-      header += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-      if ((byte & 0x80) === 0) break;
-    }
+    cursor.at = at;
+    const header = runHeader(bytes, cursor, end);
+    if (header < 0) return -1;
+    at = cursor.at;
     const run = Math.floor(header / 2);
     if (header % 2 === 1) {
       // run groups of eight values, one byte each, low bit first; values past out's end are padding

@@ -7,7 +7,7 @@
  */
 import { ColumnSink } from '../io/csvFast';
 import { ColumnarBuilder } from '../io/columnar';
-import { decodeFastChunks, fastParquetColumns, openParquet, readParquetRows } from '../io/parquet';
+import { fastParquetColumns, openParquet, readParquetRows, startFastChunks } from '../io/parquet';
 import { newSharedFloat32 } from '../typed';
 import { ChunkFolder, STREAM_CHUNK_ROWS } from './streamCsv';
 import type { StreamedTable, StreamOptions } from './streamCsv';
@@ -74,7 +74,7 @@ export async function streamParquet(file: string, options: ParquetStreamOptions)
           if (!buffer || buffer.length < n) decoded.set(c, (buffer = newSharedFloat32(n)));
           return buffer;
         });
-        for (const { column, result } of decodeFastChunks(file, pq.metadata, fast, [{ group: g, rowStart: 0 }], buffers, groupStart, options)) {
+        for (const { column, result } of startFastChunks(file, pq.metadata, fast, [{ group: g, rowStart: 0 }], buffers, groupStart, options)()) {
           sink.empty[column] += result.empty;
           sink.nonFinite[column] += result.nonFinite;
           if (sink.firstMissingRow[column] === 0 && result.firstMissingRow > 0) sink.firstMissingRow[column] = groupStart + result.firstMissingRow;
