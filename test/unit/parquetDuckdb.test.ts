@@ -16,7 +16,7 @@ import { writeRleBitPackedHybrid } from 'hyparquet-writer/src/encoding.js';
 import type { Dataset } from '../../src/engine/dataset';
 import { readCsv } from '../../src/engine/io/csv';
 import { loadDataset } from '../../src/engine/io/load';
-import { lookUp, readFlagLevels, readHybrid, splitNumbers } from '../../src/engine/io/parquetChunks';
+import { int64Numbers, lookUp, readFlagLevels, readHybrid, splitNumbers } from '../../src/engine/io/parquetChunks';
 import { createRng } from '../../src/engine/random';
 import { FORMATS, assertSameTable } from './sameTable';
 
@@ -56,6 +56,7 @@ describe('Parquet written by DuckDB', () => {
   it('the fixtures hold what they are for: dictionary pages, byte-stream-split and delta-packed numbers', () => {
     const v1 = encodings(join(DIR, 'v1.snappy.parquet'));
     assert.match(v1.get('small') ?? '', /PLAIN_DICTIONARY/);
+    assert.match(v1.get('level') ?? '', /PLAIN_DICTIONARY/, 'a dictionary of 64-bit integers');
     assert.match(v1.get('x') ?? '', /PLAIN/);
     const v2 = encodings(join(DIR, 'v2.zstd.parquet'));
     assert.match(v2.get('x') ?? '', /BYTE_STREAM_SPLIT/);
@@ -128,6 +129,31 @@ describe('parquetChunks page readers against hyparquet', () => {
     }
     assert.equal(lookUp(Uint8Array.of(0), 4, new Float64Array(2)), null, 'bit width 0 is left to hyparquet');
     assert.equal(lookUp(Uint8Array.of(2, 8 << 1, 1), 8, ['a', 'b'] as unknown as Float64Array), null, 'a dictionary of texts');
+  });
+
+  it('int64Numbers gives what Number(bigint) gives, past 2^53 too, signed and unsigned; lookUp takes a dictionary of them', () => {
+    const rng = ((r) => (): number => r.next())(createRng(31));
+    const signed = new BigInt64Array(4000);
+    const unsigned = new BigUint64Array(4000);
+    for (let i = 0; i < signed.length; i++) {
+      const hi = BigInt(Math.floor(rng() * 2 ** 32)) << 32n;
+      const lo = BigInt(Math.floor(rng() * 2 ** 32));
+      // Small, near 2^53 and full-width values: the single rounding matters past 2^53.
+      const wide = hi | lo;
+      signed[i] = BigInt.asIntN(64, i % 3 === 0 ? wide : i % 3 === 1 ? wide >> 10n : (wide >> 40n) - (1n << 23n));
+      unsigned[i] = BigInt.asUintN(64, wide);
+    }
+    signed[0] = -(2n ** 63n);
+    signed[1] = 2n ** 63n - 1n;
+    signed[2] = 2n ** 53n + 1n;
+    unsigned[0] = 2n ** 64n - 1n;
+    assert.deepEqual(Array.from(int64Numbers(signed)), Array.from(signed, (v) => Number(v)));
+    assert.deepEqual(Array.from(int64Numbers(unsigned)), Array.from(unsigned, (v) => Number(v)));
+    const writer = new ByteWriter();
+    writer.appendUint8(3);
+    writeRleBitPackedHybrid(writer, [0, 1, 2, 3, 4, 4, 1, 0, 7, 2], 3);
+    const looked = lookUp(new Uint8Array(writer.getBuffer()), 10, signed.subarray(0, 5));
+    assert.deepEqual(Array.from(looked ?? []), [0, 1, 2, 3, 4, 4, 1, 0, NaN, 2].map((k) => (k < 5 ? Math.fround(Number(signed[k])) : NaN)));
   });
 
   it('splitNumbers puts FLOAT, DOUBLE and INT32 streams back together as hyparquet does; other types and short pages are left to it', () => {
