@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { isDatasetError } from '../../src/engine/errors';
-import { decompressFile } from '../../src/engine/io/compressedCsv';
+import { decompressToTemp } from '../../src/engine/io/compressedCsv';
 import { loadDataset, sniff } from '../../src/engine/io/load';
 import { readCsv } from '../../src/engine/io/csv';
 import type { Dataset } from '../../src/engine/dataset';
@@ -34,10 +34,18 @@ describe('gzip- and zstd-compressed CSV', () => {
     });
   }
 
-  it('decompresses to exactly the plain bytes', async () => {
+  it('decompresses to exactly the plain bytes, in a temporary file that dispose removes', async () => {
     const plain = await readFile(join(FORMATS, 'table.csv'));
-    assert.deepEqual(await decompressFile(join(FORMATS, 'table.csv.gz'), 'gzip'), plain);
-    assert.deepEqual(await decompressFile(join(FORMATS, 'table.csv.zst'), 'zstd'), plain);
+    for (const [name, compression] of [
+      ['table.csv.gz', 'gzip'],
+      ['table.csv.zst', 'zstd'],
+    ] as const) {
+      const copy = await decompressToTemp(join(FORMATS, name), compression);
+      assert.match(copy.path, /table\.csv$/);
+      assert.deepEqual(await readFile(copy.path), plain);
+      await copy.dispose();
+      await assert.rejects(readFile(copy.path), /ENOENT/);
+    }
   });
 
   it('sniffs gzip and zstd by their magic bytes, whatever the name', async () => {
@@ -72,6 +80,30 @@ describe('gzip- and zstd-compressed CSV', () => {
     const file = join(tmp, 'array.npy.gz');
     await writeFile(file, gzipSync(Buffer.concat([Buffer.from('\x93NUMPY\x01\x00', 'latin1'), Buffer.alloc(100)])));
     await assert.rejects(loadDataset(file), (err: unknown) => isDatasetError(err) && err.code === 'binaryFile' && /not CSV text/.test(err.message));
+  });
+
+  it('a truncated, refused or cancelled file leaves no temporary copy behind', async () => {
+    const scratch = await mkdtemp(join(tmpdir(), 'kryptonite-tmpdir-'));
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = scratch;
+    try {
+      const whole = await readFile(join(FORMATS, 'table.csv.gz'));
+      const truncated = join(tmp, 'cut.csv.gz');
+      await writeFile(truncated, whole.subarray(0, whole.length >> 1));
+      await assert.rejects(loadDataset(truncated), (err: unknown) => isDatasetError(err) && err.code === 'corruptFile');
+      const binary = join(tmp, 'bin.npy.gz');
+      await writeFile(binary, gzipSync(Buffer.concat([Buffer.from('\x93NUMPY\x01\x00', 'latin1'), Buffer.alloc(100)])));
+      await assert.rejects(loadDataset(binary), (err: unknown) => isDatasetError(err) && err.code === 'binaryFile');
+      const controller = new AbortController();
+      controller.abort();
+      await assert.rejects(loadDataset(join(FORMATS, 'table.csv.zst'), { signal: controller.signal }));
+      assertSameTable(await loadDataset(join(FORMATS, 'table.csv.zst')), csv);
+      assert.deepEqual(await readdir(scratch), []);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+      await rm(scratch, { recursive: true, force: true });
+    }
   });
 
   it('stops when cancelled', async () => {

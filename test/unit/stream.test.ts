@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { createRng } from '../../src/engine/random';
 import { chunkMoments, mergeMoments, momentsSummary } from '../../src/engine/stats/mergeableMoments';
@@ -209,6 +210,37 @@ test('the memory plan: a CSV streams exactly when its estimated in-memory peak e
     assert.ok(analysisEstimateMB(1e6, 80, 2) > analysisEstimateMB(1e6, 8, 2));
     assert.equal(analysisEstimateMB(1, 10_000, 4) - analysisEstimateMB(1, 10_000, 3), analysisEstimateMB(1, 10_000, 2) - analysisEstimateMB(1, 10_000, 1));
     assert.ok(analysisEstimateMB(1, 10_000, 2) - analysisEstimateMB(1, 10_000, 1) < 64 + (10_000 * 4) / (1024 * 1024));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a .csv.gz over the memory budget is streamed from its decompressed copy: the report of the plain CSV streamed, under its own name', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kr-stream-gz-'));
+  try {
+    const rng = createRng(12);
+    const rows = ['a,b,y'];
+    for (let i = 0; i < 60_000; i++) {
+      const a = rng.normal();
+      rows.push(`${a.toFixed(5)},${(a * a + rng.normal()).toFixed(4)},${a + 0.5 * rng.normal() > 0 ? 1 : 0}`);
+    }
+    const text = rows.join('\n') + '\n';
+    const plain = join(dir, 'table.csv');
+    const packed = join(dir, 'table.csv.gz');
+    writeFileSync(plain, text);
+    writeFileSync(packed, gzipSync(text));
+    const options = { label: 'y', relevance: false, sparsity: false, seed: 5, memoryBudgetMB: 1 } as const;
+    const a = await analyseFile(plain, options);
+    const b = await analyseFile(packed, options);
+    assert.ok(a.scale && b.scale, 'both streamed');
+    assert.equal(b.dataset.compression, 'gzip');
+    assert.deepEqual(b.dataset.files, [packed]);
+    assert.deepEqual(b.scale, a.scale);
+    assert.deepEqual(
+      b.features.map((f) => f.stats),
+      a.features.map((f) => f.stats),
+    );
+    assert.deepEqual(b.correlation, a.correlation);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -66,20 +66,23 @@ export interface ByteSource {
   stat(): Promise<{ readonly size: number; isDirectory(): boolean }>;
 }
 
-/** CSV text already in memory (decompressed), read as if from a file; `compression` is recorded in the source. */
-export async function readCsvBytes(bytes: Buffer, file: string, compression: DatasetSource['compression'], options: CsvOptions = {}): Promise<Dataset> {
+/**
+ * A compressed file's decompressed copy at `diskPath` (compressedCsv.ts decompressToTemp), read as the plain file is
+ * (threads included); messages and the report name `file`, and record its compression.
+ */
+export async function readCsvDecompressed(diskPath: string, file: string, compression: DatasetSource['compression'], options: CsvOptions = {}): Promise<Dataset> {
   options.signal?.throwIfAborted();
-  const source: ByteSource = {
-    read: (buffer, offset, length, position) => {
-      const end = Math.min(bytes.length, position + length);
-      const n = Math.max(0, end - position);
-      if (n > 0) bytes.copy(buffer, offset, position, end);
-      return Promise.resolve({ bytesRead: n });
-    },
-    stat: () => Promise.resolve({ size: bytes.length, isDirectory: () => false }),
-  };
-  const dataset = await readOpenCsv(source, file, options);
-  return { ...dataset, source: { ...dataset.source, compression } };
+  const handle = await openDataFile(diskPath);
+  try {
+    const dataset = await readOpenCsv(handle, file, options, diskPath);
+    return { ...dataset, source: { ...dataset.source, compression } };
+  } catch (err) {
+    if (err instanceof DatasetError || isAbort(err)) throw err;
+    if (isErrno(err)) throw fsError(err, file);
+    throw err;
+  } finally {
+    await handle.close();
+  }
 }
 
 interface Dialect {
@@ -101,7 +104,7 @@ interface Sample {
   readonly rows: SampleRow[];
 }
 
-async function readOpenCsv(handle: ByteSource, file: string, options: CsvOptions, onDisk = false): Promise<Dataset> {
+async function readOpenCsv(handle: ByteSource, file: string, options: CsvOptions, onDisk: boolean | string = false): Promise<Dataset> {
   const { ctx, sink } = await parseOpenCsv(handle, file, options, undefined, onDisk);
   return finish(ctx, sink, options);
 }
@@ -118,8 +121,11 @@ export async function parseOpenCsv(
   file: string,
   options: CsvOptions,
   makeSink?: SinkFactory,
-  /** `file` is the file itself on disk (not decompressed bytes): a runner's threads may read segments of it. */
-  onDisk = false,
+  /**
+   * The bytes are a file on disk, which a runner's threads may read segments of: `file` itself (true), or the path
+   * given (a compressed file's decompressed copy: `file` is still the name messages and the report give).
+   */
+  onDisk: boolean | string = false,
 ): Promise<{ ctx: FinishContext; sink: ColumnSink }> {
   const stat = await handle.stat();
   if (stat.isDirectory()) throw new DatasetError('notAFile', 'is a directory', { file, expected: 'a .csv, .tsv or .txt file' });
@@ -168,7 +174,7 @@ export async function parseOpenCsv(
   const runner = options.runner;
   if (onDisk && !makeSink && runner && runner.threads > 1 && options.parser !== 'papaparse' && breakText !== '\r' && size - startByte >= (options.parallelMinBytes ?? PARALLEL_CSV_MIN_BYTES)) {
     options.onProgress?.(0, 0);
-    const parallel = readCsvParallel({ file, start: startByte, firstLine: startRow, size, delimiter: delimiterText, crlf: breakText === '\r\n', fieldCount, labelIndex, runner, signal: options.signal });
+    const parallel = readCsvParallel({ file: typeof onDisk === 'string' ? onDisk : file, start: startByte, firstLine: startRow, size, delimiter: delimiterText, crlf: breakText === '\r\n', fieldCount, labelIndex, runner, signal: options.signal });
     if (parallel) {
       options.onProgress?.(1, parallel.rows);
       return { ctx: { file, size, names, hasHeader, delimiter: delimiterText, parser: 'fast', warnings }, sink: parallel };

@@ -8,9 +8,9 @@ import type { Stats } from 'node:fs';
 import type { Dataset, LoadOptions } from '../dataset';
 import { DatasetError } from '../errors';
 import { loadArrowDataset } from './arrow';
-import { decompressFile } from './compressedCsv';
-import type { Compression } from './compressedCsv';
-import { fsError, readCsv, readCsvBytes } from './csv';
+import { decompressToTemp } from './compressedCsv';
+import type { Compression, TempCopy } from './compressedCsv';
+import { fsError, readCsv, readCsvDecompressed } from './csv';
 import { loadNpyDataset } from './npy/load';
 import { loadParquetDataset } from './parquet';
 
@@ -80,18 +80,50 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
   }
 }
 
-/** A .csv.gz / .csv.zst: decompressed in memory (compressedCsv.ts says why), checked to be text, parsed as CSV. */
+/** A .csv.gz / .csv.zst: decompressed into a temporary file (compressedCsv.ts says why), checked to be text, parsed as CSV. */
 async function loadCompressedCsv(path: string, compression: Compression, options: LoadOptions): Promise<Dataset> {
-  const bytes = await decompressFile(path, compression, options.signal);
-  const inner = sniff(bytes.subarray(0, SNIFF_BYTES), bytes.length);
-  if (inner.kind !== 'text') {
-    const what = inner.kind === 'binary' || inner.kind === 'json' ? inner.what : inner.kind;
-    throw new DatasetError('binaryFile', `is ${compression}-compressed, but what it holds is not CSV text (${what})`, {
-      file: path,
-      expected: `CSV/TSV text inside the ${compression} file; a compressed ${inner.kind === 'npy' ? '.npy' : 'binary file'} must be decompressed first`,
-    });
+  const copy = await decompressedCopy(path, compression, options.signal);
+  try {
+    return await readCsvDecompressed(copy.path, path, compression, options);
+  } finally {
+    await copy.dispose();
   }
-  return readCsvBytes(bytes, path, compression, options);
+}
+
+/** Whether `path` is a gzip- or zstd-compressed file (by its magic bytes, as loadDataset tells), and which. */
+export async function compressionOf(path: string): Promise<Compression | null> {
+  let info: Stats;
+  try {
+    info = await stat(path);
+  } catch {
+    return null;
+  }
+  if (!info.isFile() || /\.npy$/i.test(path)) return null;
+  const kind = sniff(await readHead(path, Math.min(SNIFF_BYTES, info.size)), info.size, path).kind;
+  return kind === 'gzip' || kind === 'zstd' ? kind : null;
+}
+
+/**
+ * `path` decompressed into a temporary file and checked to hold text, not a compressed binary file (refused with
+ * what it holds); the caller disposes of the copy.
+ */
+export async function decompressedCopy(path: string, compression: Compression, signal?: LoadOptions['signal']): Promise<TempCopy> {
+  const copy = await decompressToTemp(path, compression, signal);
+  try {
+    const size = (await stat(copy.path)).size;
+    const inner = sniff(await readHead(copy.path, Math.min(SNIFF_BYTES, size)), size);
+    if (inner.kind !== 'text') {
+      const what = inner.kind === 'binary' || inner.kind === 'json' ? inner.what : inner.kind;
+      throw new DatasetError('binaryFile', `is ${compression}-compressed, but what it holds is not CSV text (${what})`, {
+        file: path,
+        expected: `CSV/TSV text inside the ${compression} file; a compressed ${inner.kind === 'npy' ? '.npy' : 'binary file'} must be decompressed first`,
+      });
+    }
+    return copy;
+  } catch (err) {
+    await copy.dispose();
+    throw err;
+  }
 }
 
 async function readHead(path: string, length: number): Promise<Buffer> {

@@ -212,9 +212,12 @@ export class ChunkFolder {
   }
 }
 
-/** Stream `file` once; `expectedRows` (from the file size) sets the sampling rate. */
-export async function streamCsv(file: string, expectedRows: number, options: StreamOptions): Promise<StreamedTable> {
-  const handle = await openDataFile(file);
+/**
+ * Stream `file` once; `expectedRows` (from the file size) sets the sampling rate. The bytes are read from `diskPath`
+ * (a compressed file's decompressed copy), `file` naming them in messages.
+ */
+export async function streamCsv(file: string, expectedRows: number, options: StreamOptions, diskPath = file): Promise<StreamedTable> {
+  const handle = await openDataFile(diskPath);
   const folder = new ChunkFolder(options, Math.min(1, options.sampleRows / Math.max(1, expectedRows)));
   let stream: StreamSink | null = null;
   try {

@@ -7,7 +7,9 @@ import type { CancelSignal } from '../cancel';
 import type { ColumnType, Dataset, LabelSpec, LabelTask, LoadOptions } from '../dataset';
 import { hasNumericMeaning, selectFeatures } from '../dataset';
 import { excludeFeatures } from '../exclude';
-import { loadDataset } from '../io/load';
+import type { Compression } from '../io/compressedCsv';
+import { readCsvDecompressed } from '../io/csv';
+import { compressionOf, decompressedCopy, loadDataset } from '../io/load';
 import { createRng, DEFAULT_SEED } from '../random';
 import { REPORT_SCHEMA } from '../report';
 import type { CorrelationReport, DatasetInfo, FeatureReport, LabelInfo, Report } from '../report';
@@ -84,28 +86,49 @@ export async function analyseFile(path: string, options: AnalyseFileOptions = {}
   const started = performance.now();
   // The whole job, reading included (as timings.totalMs): RAPL, else this process's CPU time — its thread pool too.
   const meter = startEnergyMeter({ intensity: options.carbonIntensity });
+  // A .csv.gz / .csv.zst is decompressed into a temporary file first, which is then read (or streamed, past the
+  // memory budget) as the plain file would be, under the compressed file's name.
+  const compression = await compressionOf(path);
+  if (compression) options.onProgress?.('load', 0, `Decompressing ${path} (${compression})`);
+  const copy = compression ? await decompressedCopy(path, compression, options.signal) : null;
+  try {
+    return await analyseOnDisk(path, copy?.path ?? path, compression, started, meter, options);
+  } finally {
+    await copy?.dispose();
+  }
+}
+
+async function analyseOnDisk(
+  path: string,
+  diskPath: string,
+  compression: Compression | null,
+  started: number,
+  meter: ReturnType<typeof startEnergyMeter>,
+  options: AnalyseFileOptions,
+): Promise<Report> {
   options.onProgress?.('load', 0, `Reading ${path}`);
   const seed = options.seed ?? DEFAULT_SEED;
-  // How the file is read, streamed or whole.
+  // How the file is read, streamed or whole (the pace and time left from the reading's own start).
   const read: LoadOptions = {
     runner: options.runner,
-    onProgress: loadProgress(path, started, options.onProgress),
+    onProgress: loadProgress(path, performance.now(), options.onProgress),
     label: options.label,
     detectLabel: options.detectLabel,
     columnTypes: options.columnTypes,
     task: options.task,
     signal: options.signal,
   };
-  const plan = await planStreaming(path, options.memoryBudgetMB ?? DEFAULT_MEMORY_BUDGET_MB, options.runner?.threads ?? 1);
+  const plan = await planStreaming(diskPath, options.memoryBudgetMB ?? DEFAULT_MEMORY_BUDGET_MB, options.runner?.threads ?? 1);
   if (plan) {
     const sampleRows = options.sampleRows ? Math.min(options.sampleRows, plan.sampleRows) : plan.sampleRows;
     options.onProgress?.('load', 0, `Streaming ${path}: about ${Math.round(plan.inMemoryEstimateMB).toLocaleString('en-US')} MiB in memory would exceed the ${plan.budgetMB} MiB budget`);
-    const streamed = plan.format === 'parquet' ? await streamParquet(path, { ...read, sampleRows, seed }) : await streamCsv(path, plan.expectedRows, { ...read, sampleRows, seed });
-    const sample = excludeFeatures(streamed.sample, options.exclude ?? []);
+    const streamed = plan.format === 'parquet' ? await streamParquet(path, { ...read, sampleRows, seed }) : await streamCsv(path, plan.expectedRows, { ...read, sampleRows, seed }, diskPath);
+    const typed = compression ? { ...streamed.sample, source: { ...streamed.sample.source, compression } } : streamed.sample;
+    const sample = excludeFeatures(typed, options.exclude ?? []);
     const report = analyseDataset(sample, options, performance.now() - started);
     return { ...mergeStreamed(report, streamed, { ...plan, sampleRows }, seed), energy: meter.stop() };
   }
-  const loaded = await loadDataset(path, read);
+  const loaded = compression ? await readCsvDecompressed(diskPath, path, compression, read) : await loadDataset(path, read);
   // The CSV parser's staging memory, on every thread that read.
   runnerOf(options).releaseMemory();
   const kept = excludeFeatures(loaded, options.exclude ?? []);
