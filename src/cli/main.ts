@@ -44,9 +44,10 @@ Usage:
       interaction expansion (default 256M); --sample analyses a seeded sample of at most ROWS rows of a
       huge file (the report says so); --no-relevance skips the baselines and relevance (a quick look);
       --threads runs the heavy passes on N threads (default: the cores, at most 4; the report is the same and
-      says how many ran). --memory is the memory budget in MiB (default 1024): a CSV whose in-memory analysis would
-      need more is streamed — count, moments, min/max and correlations exact over every row, quantiles, shapes
-      and the label analyses on a seeded sample — and the report's scale section says which is which.
+      says how many ran). --memory is the memory budget in MiB (default 1024): a CSV (plain, .gz or .zst), Parquet
+      or Arrow file whose in-memory analysis would need more is streamed — count, moments, min/max and
+      correlations exact over every row, quantiles, shapes and the label analyses on a seeded sample — and the
+      report's scale section says which is which.
       The energy line (and the report's energy section) is priced at G gCO2eq/kWh (--carbon-intensity;
       default 475, the world average CodeCarbon uses).
   kryptonite sparsity PATH [--label L] [--degree A..B] [--candidates x1,x4,…] [--lambda L] [--budget SIZE]

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { Table, tableFromArrays, tableToIPC } from 'apache-arrow';
 import { test } from 'node:test';
 import { createRng } from '../../src/engine/random';
 import { chunkMoments, mergeMoments, momentsSummary } from '../../src/engine/stats/mergeableMoments';
@@ -241,6 +242,45 @@ test('a .csv.gz over the memory budget is streamed from its decompressed copy: t
       a.features.map((f) => f.stats),
     );
     assert.deepEqual(b.correlation, a.correlation);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an Arrow IPC file or stream over the memory budget is streamed by record batches: the same exact statistics as in memory', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kr-stream-arrow-'));
+  try {
+    const rng = createRng(21);
+    const n = 70_000;
+    const a = Float64Array.from({ length: n }, () => rng.normal());
+    const b = Float32Array.from(a, (v, i) => (i % 40 === 0 ? NaN : v * v + rng.normal()));
+    const colour = Array.from({ length: n }, (_, i) => ['red', 'green', 'blue'][(i * 7) % 3]);
+    const y = Int32Array.from(a, (v) => (v + 0.5 * rng.normal() > 0 ? 1 : 0));
+    const full = tableFromArrays({ a, b, colour, y });
+    // Record batches of 16,384 rows (slices of one table share its schema and dictionary).
+    const batches = [];
+    for (let at = 0; at < n; at += 16_384) batches.push(...full.slice(at, Math.min(n, at + 16_384)).batches);
+    const table = new Table(batches);
+    assert.equal(table.batches.length, 5);
+    for (const [name, format] of [
+      ['t.arrow', 'file'],
+      ['t.arrows', 'stream'],
+    ] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, tableToIPC(table, format));
+      const plan = await planStreaming(file, 1);
+      assert.ok(plan && plan.format === 'arrow', `${name}: planned as an Arrow stream`);
+      assert.ok(plan.expectedRows >= n * 0.8 && plan.expectedRows <= n * 1.3, `${name}: ${plan.expectedRows} rows estimated`);
+      const options = { label: 'y', relevance: false, sparsity: false, seed: 2 } as const;
+      const whole = await analyseFile(file, options);
+      const streamed = await analyseFile(file, { ...options, memoryBudgetMB: 1 });
+      assert.equal(whole.scale, undefined);
+      assert.ok(streamed.scale, `${name}: streamed`);
+      assert.equal(streamed.scale.rows, n);
+      assert.equal(streamed.dataset.format, 'arrow');
+      for (const f of ['a', 'b']) sameMoments(streamed, whole, f);
+      assert.ok(streamed.scale.sample.rows < n);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -18,7 +18,7 @@ import { vendor } from './vendor';
 let codecsRegistered = false;
 
 /** apache-arrow ships the codec slots but no codecs; without these a compressed batch is "codec not found". */
-function registerCodecs(): void {
+export function registerCodecs(): void {
   if (codecsRegistered) return;
   codecsRegistered = true;
   const { CompressionType, compressionRegistry, lz4Decompress } = vendor();
@@ -80,13 +80,13 @@ export async function loadArrowDataset(file: string, options: LoadOptions = {}):
   }
 }
 
-async function openReader(handle: FileHandle): Promise<{ readonly schema: { readonly fields: Field[] } } & AsyncIterable<RecordBatch>> {
+export async function openReader(handle: FileHandle): Promise<{ readonly schema: { readonly fields: Field[] } } & AsyncIterable<RecordBatch>> {
   const reader = await vendor().RecordBatchReader.from(handle);
   await reader.open();
   return reader as unknown as { readonly schema: { readonly fields: Field[] } } & AsyncIterable<RecordBatch>;
 }
 
-function corrupt(err: unknown, file: string, what: string): Error {
+export function corrupt(err: unknown, file: string, what: string): Error {
   if (err instanceof DatasetError) return err;
   if (err instanceof Error && (err.name === 'AbortError' || err.name === 'CancelledError')) return err;
   const detail = err instanceof Error ? err.message.split(/\r?\n/)[0] : String(err);
@@ -97,18 +97,18 @@ function corrupt(err: unknown, file: string, what: string): Error {
 }
 
 /** Dates and timestamps come out of apache-arrow as epoch milliseconds: made Dates so they are written as ISO text. */
-function isDateLike(field: ColumnarField, type: DataType): boolean {
+export function isDateLike(field: ColumnarField, type: DataType): boolean {
   const { Type } = vendor();
   return field.unsupported === null && (type.typeId === Type.Date || type.typeId === Type.Timestamp);
 }
 
-function toDate(v: unknown): Date | null {
+export function toDate(v: unknown): Date | null {
   if (typeof v === 'number') return new Date(v);
   if (typeof v === 'bigint') return new Date(Number(v));
   return null;
 }
 
-function describeField(field: Field): ColumnarField {
+export function describeField(field: Field): ColumnarField {
   const { Type } = vendor();
   const type = field.type as DataType;
   const typeName = String(type);

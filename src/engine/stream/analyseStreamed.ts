@@ -1,5 +1,6 @@
 /**
- * The analysis of a CSV or Parquet file bigger than the memory budget: one streaming pass (streamCsv.ts, streamParquet.ts) gives exact statistics
+ * The analysis of a CSV, Parquet or Arrow file bigger than the memory budget: one streaming pass (streamCsv.ts,
+ * streamParquet.ts, io/arrow.ts streamArrow) gives exact statistics
  * over every row and a seeded uniform sample; the usual analysis runs on the sample; then the numbers that were
  * computed exactly replace the sample's, and the report's `scale` section says which numbers are which.
  */
@@ -11,6 +12,7 @@ import { coMomentCorrelation, momentsSummary } from '../stats/mergeableMoments';
 import { STREAM_CHUNK_ROWS } from './streamCsv';
 import type { StreamedTable } from './streamCsv';
 import { parquetShape, STREAM_GROUP_MAX_BYTES } from './streamParquet';
+import { arrowShape } from './streamArrow';
 
 /**
  * Peak memory (RSS) of an analysis, in MiB: the process with its first V8 isolate (PROCESS_MB); per pool thread an
@@ -50,8 +52,8 @@ const SKETCH_CONFIDENCE = 0.99;
 const HEAD_BYTES = 1 << 20;
 
 export interface StreamPlan {
-  /** How the file is streamed: a delimited text file, or Parquet (by row slices). */
-  readonly format: 'csv' | 'parquet';
+  /** How the file is streamed: a delimited text file, Parquet (by row slices) or Arrow (by record batches). */
+  readonly format: 'csv' | 'parquet' | 'arrow';
   readonly expectedRows: number;
   readonly fields: number;
   readonly inMemoryEstimateMB: number;
@@ -59,6 +61,8 @@ export interface StreamPlan {
   readonly sampleRows: number;
   /** Threads the plan was made for (the estimates count them). */
   readonly threads: number;
+  /** Arrow: a record batch's bytes as decoded (apache-arrow reads a batch whole), from the first batch. */
+  readonly batchBytes?: number;
 }
 
 /**
@@ -82,6 +86,17 @@ export function analysisEstimateMB(rows: number, fields: number, threads: number
  */
 export async function planStreaming(path: string, budgetMB: number, threads = 1): Promise<StreamPlan | null> {
   const parquet = await isParquet(path);
+  if (!parquet && (await isArrow(path))) {
+    // Rows estimated from the record batches (arrowShape); a file the reader cannot open is left to it to report.
+    let shape: { rows: number; fields: number; batchBytes: number };
+    try {
+      shape = await arrowShape(path);
+    } catch {
+      return null;
+    }
+    const streamed = plan('arrow', shape.rows, shape.fields, budgetMB, threads);
+    return streamed && { ...streamed, batchBytes: shape.batchBytes };
+  }
   if (!parquet && !/\.(csv|tsv|tab|txt)$/i.test(path)) return null;
   let size: number;
   try {
@@ -131,11 +146,30 @@ function plan(format: StreamPlan['format'], expectedRows: number, fields: number
  * size, which a caller may have lowered) and the pass's buffers.
  */
 export function streamedEstimateMB(plan: StreamPlan): number {
-  const buffers = (CHUNK_COPIES * STREAM_CHUNK_ROWS * plan.fields * 4) / (1024 * 1024) + (plan.format === 'parquet' ? STREAM_GROUP_MAX_BYTES / (1024 * 1024) : 0);
+  const whole = plan.format === 'parquet' ? STREAM_GROUP_MAX_BYTES : plan.format === 'arrow' ? (plan.batchBytes ?? 0) : 0;
+  const buffers = (CHUNK_COPIES * STREAM_CHUNK_ROWS * plan.fields * 4 + whole) / (1024 * 1024);
   return analysisEstimateMB(plan.sampleRows, plan.fields, plan.threads) + buffers;
 }
 
 /** Parquet by its magic bytes ("PAR1"), whatever the name. */
+/** An Arrow IPC file (magic ARROW1) or, by its name, an IPC stream (which has no magic). */
+async function isArrow(path: string): Promise<boolean> {
+  if (/\.(?:arrow|feather|ipc|arrows)$/i.test(path)) return true;
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(6);
+    const { bytesRead } = await handle.read(head, 0, 6, 0);
+    return bytesRead === 6 && head.toString('latin1') === 'ARROW1';
+  } finally {
+    await handle.close();
+  }
+}
+
 async function isParquet(path: string): Promise<boolean> {
   let handle;
   try {

@@ -10,6 +10,7 @@ import { excludeFeatures } from '../exclude';
 import type { Compression } from '../io/compressedCsv';
 import { readCsvDecompressed } from '../io/csv';
 import { compressionOf, decompressedCopy, loadDataset } from '../io/load';
+import { streamArrow } from '../stream/streamArrow';
 import { createRng, DEFAULT_SEED } from '../random';
 import { REPORT_SCHEMA } from '../report';
 import type { CorrelationReport, DatasetInfo, FeatureReport, LabelInfo, Report } from '../report';
@@ -122,7 +123,12 @@ async function analyseOnDisk(
   if (plan) {
     const sampleRows = options.sampleRows ? Math.min(options.sampleRows, plan.sampleRows) : plan.sampleRows;
     options.onProgress?.('load', 0, `Streaming ${path}: about ${Math.round(plan.inMemoryEstimateMB).toLocaleString('en-US')} MiB in memory would exceed the ${plan.budgetMB} MiB budget`);
-    const streamed = plan.format === 'parquet' ? await streamParquet(path, { ...read, sampleRows, seed }) : await streamCsv(path, plan.expectedRows, { ...read, sampleRows, seed }, diskPath);
+    const streamed =
+      plan.format === 'parquet'
+        ? await streamParquet(path, { ...read, sampleRows, seed })
+        : plan.format === 'arrow'
+          ? await streamArrow(path, plan.expectedRows, { ...read, sampleRows, seed })
+          : await streamCsv(path, plan.expectedRows, { ...read, sampleRows, seed }, diskPath);
     const typed = compression ? { ...streamed.sample, source: { ...streamed.sample.source, compression } } : streamed.sample;
     const sample = excludeFeatures(typed, options.exclude ?? []);
     const report = analyseDataset(sample, options, performance.now() - started);

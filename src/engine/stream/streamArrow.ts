@@ -1,0 +1,128 @@
+/**
+ * An Arrow IPC file or stream too big for the memory budget, in one pass (as streamParquet.ts passes over a Parquet
+ * file), and the shape the streaming plan estimates it by. Batches are read by io/arrow.ts's reader, with its codecs,
+ * cell semantic and errors.
+ */
+import type { RecordBatch } from 'apache-arrow';
+import { DatasetError } from '../errors';
+import { corrupt, describeField, isDateLike, openReader, registerCodecs, toDate } from '../io/arrow';
+import { ColumnarBuilder } from '../io/columnar';
+import type { ColumnarField } from '../io/columnar';
+import { openDataFile } from '../io/csv';
+import { ColumnSink } from '../io/csvFast';
+import { ChunkFolder, STREAM_CHUNK_ROWS } from './streamCsv';
+import type { StreamedTable, StreamOptions } from './streamCsv';
+import { StreamSink } from './streamSink';
+
+/**
+ * The rows an Arrow file holds, estimated for the streaming plan; its readable columns; and its first record batch's
+ * bytes as read (the pass holds one batch at a time). An IPC file's footer counts its record batches: rows ≈ batches
+ * × the first batch's rows (writers cut equal batches, the last one shorter). An IPC stream has no footer: rows ≈ the
+ * file's size over the first batch's bytes a row.
+ */
+export async function arrowShape(file: string): Promise<{ rows: number; fields: number; batchBytes: number }> {
+  registerCodecs();
+  const handle = await openDataFile(file);
+  try {
+    const size = (await handle.stat()).size;
+    const reader = await openReader(handle);
+    const fields = reader.schema.fields.map(describeField).filter((f) => f.unsupported === null).length;
+    const first = await reader[Symbol.asyncIterator]().next();
+    if (first.done) return { rows: 0, fields, batchBytes: 0 };
+    const n = first.value.numRows;
+    const batches = (reader as unknown as { isFile(): boolean; readonly numRecordBatches: number }).isFile()
+      ? (reader as unknown as { readonly numRecordBatches: number }).numRecordBatches
+      : 0;
+    const bytes = Math.max(1, batchBytes(first.value));
+    if (batches > 0) return { rows: batches * n, fields, batchBytes: bytes };
+    return { rows: Math.max(n, Math.round((size * n) / bytes)), fields, batchBytes: bytes };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The bytes of a record batch's buffers (values, offsets, validity), as read. */
+function batchBytes(batch: RecordBatch): number {
+  let bytes = 0;
+  const add = (data: { readonly values?: ArrayBufferView; readonly valueOffsets?: ArrayBufferView; readonly nullBitmap?: ArrayBufferView; readonly children?: readonly unknown[] }): void => {
+    bytes += (data.values?.byteLength ?? 0) + (data.valueOffsets?.byteLength ?? 0) + (data.nullBitmap?.byteLength ?? 0);
+    for (const child of data.children ?? []) add(child as typeof data);
+  };
+  for (let i = 0; i < batch.numCols; i++) for (const data of batch.getChildAt(i)?.data ?? []) add(data as Parameters<typeof add>[0]);
+  return bytes;
+}
+
+/**
+ * One streaming pass over an Arrow file too big for the memory budget, as streamParquet passes over a Parquet file:
+ * record batch after record batch, cut into the STREAM_CHUNK_ROWS chunks of a StreamSink with the columnar cell
+ * semantic, each folded by the same ChunkFolder — exact moments, co-moments, label counts — and a seeded uniform
+ * sample typed like any table. apache-arrow decodes a record batch whole, so memory stays at one batch plus a chunk
+ * plus the sample; `expectedRows` (arrowShape) sets the sampling rate.
+ */
+export async function streamArrow(file: string, expectedRows: number, options: StreamOptions): Promise<StreamedTable> {
+  options.signal?.throwIfAborted();
+  registerCodecs();
+  const handle = await openDataFile(file);
+  try {
+    const size = (await handle.stat()).size;
+    let reader: Awaited<ReturnType<typeof openReader>>;
+    try {
+      reader = await openReader(handle);
+    } catch (err) {
+      throw corrupt(err, file, 'its schema cannot be read');
+    }
+    const fields: ColumnarField[] = reader.schema.fields.map(describeField);
+    const folder = new ChunkFolder(options, Math.min(1, options.sampleRows / Math.max(1, expectedRows)));
+    let stream: StreamSink | null = null;
+    const builder = new ColumnarBuilder(file, fields, STREAM_CHUNK_ROWS, options, (fieldCount, labelIndex) => {
+      stream = new StreamSink(fieldCount, labelIndex, STREAM_CHUNK_ROWS, folder.onChunk);
+      return stream;
+    });
+    // The sample's own builder: the same columns, label and types, over the sampled rows the folder copies in.
+    const sampleRows = Math.ceil(options.sampleRows * 1.1) + 1024;
+    const sampler = new ColumnarBuilder(file, fields, sampleRows, options, (fieldCount, labelIndex, rows) => {
+      folder.sample = new ColumnSink(fieldCount, labelIndex, rows);
+      return folder.sample;
+    });
+    const sink = stream as StreamSink | null;
+    if (!sink || !folder.sample) throw new Error('the Arrow reader did not make its sinks');
+    let rows = 0;
+    let batches = 0;
+    const iterator = reader[Symbol.asyncIterator]();
+    for (;;) {
+      options.signal?.throwIfAborted();
+      let next: IteratorResult<RecordBatch>;
+      try {
+        next = await iterator.next();
+      } catch (err) {
+        throw corrupt(err, file, `record batch ${batches + 1} cannot be read`);
+      }
+      if (next.done) break;
+      const batch = next.value;
+      batches++;
+      const n = batch.numRows;
+      // The batch's rows, piece by piece up to the end of the current chunk (which starts at row sink.handed).
+      for (let start = 0; start < n; ) {
+        options.onProgress?.(Math.min(1, (rows + start) / Math.max(1, expectedRows)), rows + start);
+        const end = Math.min(n, sink.handed + STREAM_CHUNK_ROWS - rows);
+        for (const i of builder.readable) {
+          const vector = batch.getChildAt(i);
+          if (!vector) continue;
+          const date = isDateLike(fields[i], batch.schema.fields[i].type);
+          const from = start;
+          builder.addChunk(i, rows + start - sink.handed, end - start, date ? (j) => toDate(vector.get(from + j)) : (j) => vector.get(from + j));
+        }
+        sink.rows = rows + end - sink.handed;
+        if (sink.rows === STREAM_CHUNK_ROWS) sink.flush();
+        start = end;
+      }
+      rows += n;
+    }
+    sink.flush();
+    if (rows === 0) throw new DatasetError('noRows', 'the Arrow file has no rows', { file, expected: 'data rows' });
+    const typed = sampler.finish({ format: 'arrow', parser: 'apache-arrow', bytes: size }, folder.sample.rows);
+    return folder.result(sink, builder.readable.map((i) => builder.names[i]), typed);
+  } finally {
+    await handle.close();
+  }
+}
