@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { decompress } from 'fzstd';
-import { zstdDecompress } from '../../src/engine/io/zstd';
+import { zstdDecompress, zstdDecompressFrames } from '../../src/engine/io/zstd';
 import { FORMATS } from './sameTable';
 
 describe('zstd pages by the reference decoder', () => {
@@ -37,5 +37,24 @@ describe('zstd pages by the reference decoder', () => {
   it('embeds zstddec’s decoder unchanged (src/wasm/zstd.mjs --check)', () => {
     const script = join(__dirname, '..', '..', 'src', 'wasm', 'zstd.mjs');
     assert.match(execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8' }), /the committed decoder is zstddec/);
+  });
+});
+
+describe('zstd buffers that state their size (Arrow IPC)', () => {
+  // Two frames of one raw block, built by the format's rules: the first states its content size (single segment, a
+  // one-byte size), the second does not (a window descriptor instead), as a streaming compressor may write it.
+  const data = Uint8Array.from({ length: 200 }, (_, i) => (i * 37) & 255);
+  const block = [1 | (data.length << 3), (data.length << 3) >> 8, (data.length << 3) >> 16];
+  const sized = Uint8Array.from([0x28, 0xb5, 0x2f, 0xfd, 0x20, data.length, ...block, ...data]);
+  const unsized = Uint8Array.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x00, ...block, ...data]);
+
+  it('decompresses frames that state their size by that size, as fzstd does', () => {
+    assert.deepEqual(Buffer.from(decompress(sized)), Buffer.from(data));
+    assert.deepEqual(Buffer.from(zstdDecompressFrames(sized) ?? []), Buffer.from(data));
+  });
+
+  it('leaves a frame that states no size to fzstd (null)', () => {
+    assert.deepEqual(Buffer.from(decompress(unsized)), Buffer.from(data));
+    assert.equal(zstdDecompressFrames(unsized), null);
   });
 });

@@ -1,13 +1,13 @@
 /**
  * Arrow IPC files (Feather v2 is the IPC file format) and IPC streams, read with apache-arrow one record batch at a
  * time from an open file handle; cancellation is checked between batches. ZSTD- and LZ4-compressed buffers (pyarrow's
- * `write_feather` compresses with LZ4 by default) are decompressed by fzstd and lz4js, registered as apache-arrow's
- * codecs. Values become cells with the CSV semantic in columnar.ts. Feather v1 (the 2016 format, magic "FEA1") is
+ * `write_feather` compresses with LZ4 by default) are decompressed by the reference zstd decoder (zstd.ts; fzstd where
+ * a frame does not state its size) and lz4js, registered as apache-arrow's codecs. Values become cells with the CSV semantic in columnar.ts. Feather v1 (the 2016 format, magic "FEA1") is
  * refused with the way to convert it.
  */
 import type { FileHandle } from 'node:fs/promises';
 import type { DataType, Field, RecordBatch } from 'apache-arrow';
-import { decompress as zstdDecompress } from 'fzstd';
+import { decompress as fzstdDecompress } from 'fzstd';
 import type { Dataset, LoadOptions } from '../dataset';
 import { DatasetError } from '../errors';
 import { openDataFile } from './csv';
@@ -21,8 +21,8 @@ let codecsRegistered = false;
 export function registerCodecs(): void {
   if (codecsRegistered) return;
   codecsRegistered = true;
-  const { CompressionType, compressionRegistry, lz4Decompress } = vendor();
-  if (!compressionRegistry.get(CompressionType.ZSTD)) compressionRegistry.set(CompressionType.ZSTD, { decode: (data) => zstdDecompress(data) });
+  const { CompressionType, compressionRegistry, lz4Decompress, zstdDecompressFrames } = vendor();
+  if (!compressionRegistry.get(CompressionType.ZSTD)) compressionRegistry.set(CompressionType.ZSTD, { decode: (data) => zstdDecompressFrames(data) ?? fzstdDecompress(data) });
   if (!compressionRegistry.get(CompressionType.LZ4_FRAME)) compressionRegistry.set(CompressionType.LZ4_FRAME, { decode: (data) => lz4Decompress(data) });
 }
 

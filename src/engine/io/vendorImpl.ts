@@ -11,6 +11,7 @@ export { convert, convertWithDictionary, DEFAULT_PARSERS } from 'hyparquet/src/c
 export { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
 import { compressors as fallback } from 'hyparquet-compressors';
 import { zstdDecompress } from './zstd';
+export { zstdDecompressFrames } from './zstd';
 
 /**
  * hyparquet-compressors' codecs, zstd by the reference decoder in WebAssembly (zstd.ts) instead of fzstd, which took

@@ -13,6 +13,8 @@ interface Exports {
   free(pointer: number): void;
   ZSTD_decompress(dst: number, dstCapacity: number, src: number, srcSize: number): number;
   ZSTD_isError(code: number): number;
+  /** The frames' total content size from their headers: a 64-bit count (BigInt), or 2⁶⁴ − 1 / − 2 when unknown or damaged. */
+  ZSTD_findDecompressedSize(src: number, srcSize: number): bigint;
 }
 
 const compiled = embeddedModule(ZSTD_KERNEL_WASM);
@@ -54,4 +56,28 @@ export function zstdDecompress(input: Uint8Array, outputLength: number): Uint8Ar
     if (src !== 0) z.free(src);
     if (dst !== 0) z.free(dst);
   }
+}
+
+/** Above this a frame's stated size is not trusted to one WebAssembly memory (fzstd takes it): 1 GiB. */
+const MAX_FRAME_BYTES = 2 ** 30;
+
+/**
+ * A zstd buffer whose frames state their content size (as the zstd library writes them, Arrow's among them):
+ * decompressed by the reference decoder; null where the size is not stated, is over 1 GiB, or this runtime has no
+ * WebAssembly (the caller then uses fzstd, which finds the end as it goes).
+ */
+export function zstdDecompressFrames(input: Uint8Array): Uint8Array | null {
+  const z = decoder();
+  if (!z) return null;
+  const src = z.malloc(Math.max(1, input.length));
+  if (src === 0) return null;
+  let size: bigint;
+  try {
+    new Uint8Array(z.memory.buffer, src, input.length).set(input);
+    size = BigInt.asUintN(64, z.ZSTD_findDecompressedSize(src, input.length));
+  } finally {
+    z.free(src);
+  }
+  if (size > BigInt(MAX_FRAME_BYTES)) return null;
+  return zstdDecompress(input, Number(size));
 }
