@@ -18,7 +18,7 @@ import { vendor } from './vendor';
 let codecsRegistered = false;
 
 /** apache-arrow ships the codec slots but no codecs; without these a compressed batch is "codec not found". */
-export function registerCodecs(): void {
+function registerCodecs(): void {
   if (codecsRegistered) return;
   codecsRegistered = true;
   const { CompressionType, compressionRegistry, lz4Decompress, zstdDecompressFrames } = vendor();
@@ -28,6 +28,38 @@ export function registerCodecs(): void {
 
 export async function loadArrowDataset(file: string, options: LoadOptions = {}): Promise<Dataset> {
   options.signal?.throwIfAborted();
+  const arrow = await openArrow(file);
+  try {
+    const builder = new ColumnarBuilder(file, arrow.fields, 0, options);
+    let rows = 0;
+    for await (const batch of arrowBatches(arrow, options.signal)) {
+      const n = batch.numRows;
+      if (n === 0) continue;
+      builder.reserve(rows + n);
+      addBatchRows(builder, arrow.fields, batch, 0, n, rows);
+      rows += n;
+    }
+    if (rows === 0) throw new DatasetError('noRows', 'the Arrow file has no rows', { file, expected: 'data rows' });
+    return builder.finish({ format: 'arrow', parser: 'apache-arrow', bytes: arrow.size }, rows);
+  } finally {
+    await arrow.handle.close();
+  }
+}
+
+/** An open Arrow file: its handle (the caller closes it), size, reader (schema read) and fields. */
+export interface OpenArrow {
+  readonly file: string;
+  readonly handle: FileHandle;
+  readonly size: number;
+  readonly reader: Awaited<ReturnType<typeof openReader>>;
+  readonly fields: ColumnarField[];
+}
+
+/**
+ * `file` opened for its record batches, the codecs registered: a Feather v1 file is refused with the way to convert
+ * it, and a schema that cannot be read is a corruptFile error naming the file.
+ */
+export async function openArrow(file: string): Promise<OpenArrow> {
   registerCodecs();
   const handle = await openDataFile(file);
   try {
@@ -46,47 +78,46 @@ export async function loadArrowDataset(file: string, options: LoadOptions = {}):
     } catch (err) {
       throw corrupt(err, file, 'its schema cannot be read');
     }
-    const fields: ColumnarField[] = reader.schema.fields.map(describeField);
-    const builder = new ColumnarBuilder(file, fields, 0, options);
-    let rows = 0;
-    let batches = 0;
-    const iterator = reader[Symbol.asyncIterator]();
-    for (;;) {
-      options.signal?.throwIfAborted();
-      let next: IteratorResult<RecordBatch>;
-      try {
-        next = await iterator.next();
-      } catch (err) {
-        throw corrupt(err, file, `record batch ${batches + 1} cannot be read`);
-      }
-      if (next.done) break;
-      const batch = next.value;
-      batches++;
-      const n = batch.numRows;
-      if (n === 0) continue;
-      builder.reserve(rows + n);
-      for (const i of builder.readable) {
-        const vector = batch.getChildAt(i);
-        if (!vector) continue;
-        const date = isDateLike(fields[i], batch.schema.fields[i].type);
-        builder.addChunk(i, rows, n, date ? (j) => toDate(vector.get(j)) : (j) => vector.get(j));
-      }
-      rows += n;
-    }
-    if (rows === 0) throw new DatasetError('noRows', 'the Arrow file has no rows', { file, expected: 'data rows' });
-    return builder.finish({ format: 'arrow', parser: 'apache-arrow', bytes: size }, rows);
-  } finally {
+    return { file, handle, size, reader, fields: reader.schema.fields.map(describeField) };
+  } catch (err) {
     await handle.close();
+    throw err;
   }
 }
 
-export async function openReader(handle: FileHandle): Promise<{ readonly schema: { readonly fields: Field[] } } & AsyncIterable<RecordBatch>> {
+/** The record batches in order, cancellation checked between them; a batch that cannot be read is a corruptFile error. */
+export async function* arrowBatches(arrow: OpenArrow, signal?: LoadOptions['signal']): AsyncGenerator<RecordBatch> {
+  const iterator = arrow.reader[Symbol.asyncIterator]();
+  for (let batches = 0; ; batches++) {
+    signal?.throwIfAborted();
+    let next: IteratorResult<RecordBatch>;
+    try {
+      next = await iterator.next();
+    } catch (err) {
+      throw corrupt(err, arrow.file, `record batch ${batches + 1} cannot be read`);
+    }
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+/** Rows [from, to) of a batch into the builder's readable columns at row `at`, dates and timestamps as Dates. */
+export function addBatchRows(builder: ColumnarBuilder, fields: readonly ColumnarField[], batch: RecordBatch, from: number, to: number, at: number): void {
+  for (const i of builder.readable) {
+    const vector = batch.getChildAt(i);
+    if (!vector) continue;
+    const date = isDateLike(fields[i], batch.schema.fields[i].type);
+    builder.addChunk(i, at, to - from, date ? (j) => toDate(vector.get(from + j)) : (j) => vector.get(from + j));
+  }
+}
+
+async function openReader(handle: FileHandle): Promise<{ readonly schema: { readonly fields: Field[] } } & AsyncIterable<RecordBatch>> {
   const reader = await vendor().RecordBatchReader.from(handle);
   await reader.open();
   return reader as unknown as { readonly schema: { readonly fields: Field[] } } & AsyncIterable<RecordBatch>;
 }
 
-export function corrupt(err: unknown, file: string, what: string): Error {
+function corrupt(err: unknown, file: string, what: string): Error {
   if (err instanceof DatasetError) return err;
   if (err instanceof Error && (err.name === 'AbortError' || err.name === 'CancelledError')) return err;
   const detail = err instanceof Error ? err.message.split(/\r?\n/)[0] : String(err);
@@ -97,18 +128,18 @@ export function corrupt(err: unknown, file: string, what: string): Error {
 }
 
 /** Dates and timestamps come out of apache-arrow as epoch milliseconds: made Dates so they are written as ISO text. */
-export function isDateLike(field: ColumnarField, type: DataType): boolean {
+function isDateLike(field: ColumnarField, type: DataType): boolean {
   const { Type } = vendor();
   return field.unsupported === null && (type.typeId === Type.Date || type.typeId === Type.Timestamp);
 }
 
-export function toDate(v: unknown): Date | null {
+function toDate(v: unknown): Date | null {
   if (typeof v === 'number') return new Date(v);
   if (typeof v === 'bigint') return new Date(Number(v));
   return null;
 }
 
-export function describeField(field: Field): ColumnarField {
+function describeField(field: Field): ColumnarField {
   const { Type } = vendor();
   const type = field.type as DataType;
   const typeName = String(type);

@@ -44,10 +44,15 @@ const HEADER_SAMPLE_ROWS = 1000;
 const ROW_ESTIMATE_MARGIN = 1.1;
 
 export async function readCsv(file: string, options: CsvOptions = {}): Promise<Dataset> {
+  return readCsvFile(file, file, options, true);
+}
+
+/** The file at `diskPath` read as a CSV, messages naming `file`; `onDisk` as parseOpenCsv takes it. */
+async function readCsvFile(diskPath: string, file: string, options: CsvOptions, onDisk: boolean | string): Promise<Dataset> {
   options.signal?.throwIfAborted();
-  const handle = await openDataFile(file);
+  const handle = await openDataFile(diskPath);
   try {
-    return await readOpenCsv(handle, file, options, true);
+    return await readOpenCsv(handle, file, options, onDisk);
   } catch (err) {
     if (err instanceof DatasetError || isAbort(err)) throw err;
     if (isErrno(err)) throw fsError(err, file);
@@ -71,18 +76,8 @@ export interface ByteSource {
  * (threads included); messages and the report name `file`, and record its compression.
  */
 export async function readCsvDecompressed(diskPath: string, file: string, compression: DatasetSource['compression'], options: CsvOptions = {}): Promise<Dataset> {
-  options.signal?.throwIfAborted();
-  const handle = await openDataFile(diskPath);
-  try {
-    const dataset = await readOpenCsv(handle, file, options, diskPath);
-    return { ...dataset, source: { ...dataset.source, compression } };
-  } catch (err) {
-    if (err instanceof DatasetError || isAbort(err)) throw err;
-    if (isErrno(err)) throw fsError(err, file);
-    throw err;
-  } finally {
-    await handle.close();
-  }
+  const dataset = await readCsvFile(diskPath, file, options, diskPath);
+  return { ...dataset, source: { ...dataset.source, compression } };
 }
 
 interface Dialect {

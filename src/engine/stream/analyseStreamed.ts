@@ -154,23 +154,15 @@ export function streamedEstimateMB(plan: StreamPlan): number {
 /** Parquet by its magic bytes ("PAR1"), whatever the name. */
 /** An Arrow IPC file (magic ARROW1) or, by its name, an IPC stream (which has no magic). */
 async function isArrow(path: string): Promise<boolean> {
-  if (/\.(?:arrow|feather|ipc|arrows)$/i.test(path)) return true;
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch {
-    return false;
-  }
-  try {
-    const head = Buffer.alloc(6);
-    const { bytesRead } = await handle.read(head, 0, 6, 0);
-    return bytesRead === 6 && head.toString('latin1') === 'ARROW1';
-  } finally {
-    await handle.close();
-  }
+  return /\.(?:arrow|feather|ipc|arrows)$/i.test(path) || (await startsWith(path, 'ARROW1'));
 }
 
 async function isParquet(path: string): Promise<boolean> {
+  return startsWith(path, 'PAR1');
+}
+
+/** Whether the file's first bytes are `magic` (false for a file that cannot be opened). */
+async function startsWith(path: string, magic: string): Promise<boolean> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -178,9 +170,9 @@ async function isParquet(path: string): Promise<boolean> {
     return false;
   }
   try {
-    const head = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(head, 0, 4, 0);
-    return bytesRead === 4 && head.toString('latin1') === 'PAR1';
+    const head = Buffer.alloc(magic.length);
+    const { bytesRead } = await handle.read(head, 0, magic.length, 0);
+    return bytesRead === magic.length && head.toString('latin1') === magic;
   } finally {
     await handle.close();
   }

@@ -5,10 +5,8 @@
  */
 import type { RecordBatch } from 'apache-arrow';
 import { DatasetError } from '../errors';
-import { corrupt, describeField, isDateLike, openReader, registerCodecs, toDate } from '../io/arrow';
+import { addBatchRows, arrowBatches, openArrow } from '../io/arrow';
 import { ColumnarBuilder } from '../io/columnar';
-import type { ColumnarField } from '../io/columnar';
-import { openDataFile } from '../io/csv';
 import { ColumnSink } from '../io/csvFast';
 import { ChunkFolder, STREAM_CHUNK_ROWS } from './streamCsv';
 import type { StreamedTable, StreamOptions } from './streamCsv';
@@ -21,23 +19,18 @@ import { StreamSink } from './streamSink';
  * file's size over the first batch's bytes a row.
  */
 export async function arrowShape(file: string): Promise<{ rows: number; fields: number; batchBytes: number }> {
-  registerCodecs();
-  const handle = await openDataFile(file);
+  const arrow = await openArrow(file);
   try {
-    const size = (await handle.stat()).size;
-    const reader = await openReader(handle);
-    const fields = reader.schema.fields.map(describeField).filter((f) => f.unsupported === null).length;
-    const first = await reader[Symbol.asyncIterator]().next();
+    const fields = arrow.fields.filter((f) => f.unsupported === null).length;
+    const first = await arrowBatches(arrow).next();
     if (first.done) return { rows: 0, fields, batchBytes: 0 };
     const n = first.value.numRows;
-    const batches = (reader as unknown as { isFile(): boolean; readonly numRecordBatches: number }).isFile()
-      ? (reader as unknown as { readonly numRecordBatches: number }).numRecordBatches
-      : 0;
+    const reader = arrow.reader as unknown as { isFile(): boolean; readonly numRecordBatches: number };
     const bytes = Math.max(1, batchBytes(first.value));
-    if (batches > 0) return { rows: batches * n, fields, batchBytes: bytes };
-    return { rows: Math.max(n, Math.round((size * n) / bytes)), fields, batchBytes: bytes };
+    if (reader.isFile() && reader.numRecordBatches > 0) return { rows: reader.numRecordBatches * n, fields, batchBytes: bytes };
+    return { rows: Math.max(n, Math.round((arrow.size * n) / bytes)), fields, batchBytes: bytes };
   } finally {
-    await handle.close();
+    await arrow.handle.close();
   }
 }
 
@@ -61,17 +54,9 @@ function batchBytes(batch: RecordBatch): number {
  */
 export async function streamArrow(file: string, expectedRows: number, options: StreamOptions): Promise<StreamedTable> {
   options.signal?.throwIfAborted();
-  registerCodecs();
-  const handle = await openDataFile(file);
+  const arrow = await openArrow(file);
   try {
-    const size = (await handle.stat()).size;
-    let reader: Awaited<ReturnType<typeof openReader>>;
-    try {
-      reader = await openReader(handle);
-    } catch (err) {
-      throw corrupt(err, file, 'its schema cannot be read');
-    }
-    const fields: ColumnarField[] = reader.schema.fields.map(describeField);
+    const fields = arrow.fields;
     const folder = new ChunkFolder(options, Math.min(1, options.sampleRows / Math.max(1, expectedRows)));
     let stream: StreamSink | null = null;
     const builder = new ColumnarBuilder(file, fields, STREAM_CHUNK_ROWS, options, (fieldCount, labelIndex) => {
@@ -87,31 +72,13 @@ export async function streamArrow(file: string, expectedRows: number, options: S
     const sink = stream as StreamSink | null;
     if (!sink || !folder.sample) throw new Error('the Arrow reader did not make its sinks');
     let rows = 0;
-    let batches = 0;
-    const iterator = reader[Symbol.asyncIterator]();
-    for (;;) {
-      options.signal?.throwIfAborted();
-      let next: IteratorResult<RecordBatch>;
-      try {
-        next = await iterator.next();
-      } catch (err) {
-        throw corrupt(err, file, `record batch ${batches + 1} cannot be read`);
-      }
-      if (next.done) break;
-      const batch = next.value;
-      batches++;
+    for await (const batch of arrowBatches(arrow, options.signal)) {
       const n = batch.numRows;
       // The batch's rows, piece by piece up to the end of the current chunk (which starts at row sink.handed).
       for (let start = 0; start < n; ) {
         options.onProgress?.(Math.min(1, (rows + start) / Math.max(1, expectedRows)), rows + start);
         const end = Math.min(n, sink.handed + STREAM_CHUNK_ROWS - rows);
-        for (const i of builder.readable) {
-          const vector = batch.getChildAt(i);
-          if (!vector) continue;
-          const date = isDateLike(fields[i], batch.schema.fields[i].type);
-          const from = start;
-          builder.addChunk(i, rows + start - sink.handed, end - start, date ? (j) => toDate(vector.get(from + j)) : (j) => vector.get(from + j));
-        }
+        addBatchRows(builder, fields, batch, start, end, rows + start - sink.handed);
         sink.rows = rows + end - sink.handed;
         if (sink.rows === STREAM_CHUNK_ROWS) sink.flush();
         start = end;
@@ -120,9 +87,9 @@ export async function streamArrow(file: string, expectedRows: number, options: S
     }
     sink.flush();
     if (rows === 0) throw new DatasetError('noRows', 'the Arrow file has no rows', { file, expected: 'data rows' });
-    const typed = sampler.finish({ format: 'arrow', parser: 'apache-arrow', bytes: size }, folder.sample.rows);
+    const typed = sampler.finish({ format: 'arrow', parser: 'apache-arrow', bytes: arrow.size }, folder.sample.rows);
     return folder.result(sink, builder.readable.map((i) => builder.names[i]), typed);
   } finally {
-    await handle.close();
+    await arrow.handle.close();
   }
 }
