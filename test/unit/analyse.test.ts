@@ -120,9 +120,17 @@ test('reading progress on a big file: the share read, rows, rows per second and 
   report(0.3, 600_000); // within 250 ms of the last line: nothing
   clock = 5000;
   report(0.99, 1_980_000);
+  clock = 5300;
+  report(0.99, 1_980_000);
   assert.deepEqual(lines, [
     ['load', 0.25, 'Reading big.csv: 500,000 rows, 25 % (500,000 rows/s, about 3 s left)'],
     ['load', 0.99, 'Reading big.csv: 1,980,000 rows, 99 % (495,000 rows/s, about a second left)'],
+    ['load', 0.99, 'Reading big.csv: 1,980,000 rows, 99 % (460,465 rows/s, about a second left)'],
   ]);
+  // Below 5 % the pace is start-up: no time left is extrapolated from it.
+  const early: string[] = [];
+  const start = loadProgress('/data/big.parquet', 0, (_stage, _fraction, message) => early.push(message), () => 300);
+  start?.(0.0002, 238);
+  assert.deepEqual(early, ['Reading big.parquet: 238 rows, 0 % (793 rows/s, time left not known yet)']);
   assert.equal(loadProgress('x.csv', 0, undefined), undefined, 'no listener, no work');
 });

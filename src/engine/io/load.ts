@@ -99,7 +99,8 @@ export async function compressionOf(path: string): Promise<Compression | null> {
     return null;
   }
   if (!info.isFile() || /\.npy$/i.test(path)) return null;
-  const kind = sniff(await readHead(path, Math.min(SNIFF_BYTES, info.size)), info.size, path).kind;
+  // The magic bytes, then the name, decide these two before the content is looked at: eight bytes are enough.
+  const kind = sniff(await readHead(path, Math.min(8, info.size)), info.size, path).kind;
   return kind === 'gzip' || kind === 'zstd' ? kind : null;
 }
 

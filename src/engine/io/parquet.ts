@@ -150,16 +150,16 @@ export async function loadParquetDataset(file: string, options: LoadOptions = {}
 }
 
 /**
- * Progress of the in-memory read as the share of its compressed bytes decoded: the fast chunks (counted by the
- * threads as they finish each, and read here between two row groups of the other columns) and the other columns (a
- * row group at a time) advance together, so the fraction only grows and the ETA is the whole read's.
+ * Progress of the in-memory read as the share of its compressed bytes decoded: the fast chunks (counted in `done` by
+ * every thread as it finishes one, read at each report) and the other columns (a row group at a time) advance
+ * together, so the fraction only grows and the ETA is the whole read's.
  */
 function readProgress(
   metadata: FileMetaData,
   fast: ReadonlyMap<string, unknown>,
   general: readonly string[],
   options: LoadOptions,
-): { readonly fast: (done: number, of: number) => void; readonly general: (group: number) => void; readonly done: Int32Array } {
+): { readonly done: Int32Array; readonly report: () => void; readonly general: (group: number) => void } {
   const wanted = new Set(general);
   let fastBytes = 0;
   let fastChunks = 0;
@@ -180,19 +180,15 @@ function readProgress(
   const total = Math.max(1, fastBytes + generalBytes);
   const rows = Number(metadata.num_rows);
   const done = new Int32Array(new SharedArrayBuffer(4));
-  let fastDone = 0;
   let generalDone = 0;
   const report = (): void => {
-    fastDone = Math.max(fastDone, (fastBytes * Math.min(fastChunks, Atomics.load(done, 0))) / Math.max(1, fastChunks));
+    const fastDone = (fastBytes * Math.min(fastChunks, Atomics.load(done, 0))) / Math.max(1, fastChunks);
     const fraction = Math.min(1, (fastDone + generalDone) / total);
     options.onProgress?.(fraction, Math.round(fraction * rows));
   };
   return {
     done,
-    fast: (finished, of) => {
-      fastDone = Math.max(fastDone, (fastBytes * finished) / Math.max(1, of));
-      report();
-    },
+    report,
     general: (group) => {
       generalDone = generalBefore[group] ?? generalBytes;
       report();
@@ -211,7 +207,7 @@ function startFastColumns(
   fast: ReadonlyMap<string, { readonly column: number; readonly element: SchemaElement }>,
   builder: ColumnarBuilder,
   options: LoadOptions,
-  progress: { readonly fast: (done: number, of: number) => void; readonly done: Int32Array },
+  progress: { readonly report: () => void; readonly done: Int32Array },
 ): () => void {
   const groups: { readonly group: number; readonly rowStart: number }[] = [];
   let rowStart = 0;
@@ -219,7 +215,7 @@ function startFastColumns(
     groups.push({ group: g, rowStart });
     rowStart += Number(metadata.row_groups[g].num_rows);
   }
-  const pending = startFastChunks(file, metadata, fast, groups, builder.sinkColumns(), 0, options, progress.fast, progress.done);
+  const pending = startFastChunks(file, metadata, fast, groups, builder.sinkColumns(), 0, options, progress.done, progress.report);
   return () => {
     for (const { column, result } of pending()) builder.mergeTallies(column, result);
   };
@@ -230,7 +226,8 @@ function startFastColumns(
  * column chunk per task on the runner's threads when every column is in shared memory: the threads start now, and
  * the returned function joins in (inline, without them, it decodes every chunk when called) and returns each chunk's
  * tallies in row order; a damaged chunk throws the general path's error, its rows counted from `firstRow`.
- * `progress` hears of chunks done, and of how many; `done` is counted by the threads as they finish each.
+ * `done` counts the chunks decoded, by whichever thread; `progress` is called after each (as the calling thread
+ * collects them).
  */
 export function startFastChunks(
   file: string,
@@ -240,8 +237,8 @@ export function startFastChunks(
   columns: readonly (Float32Array | null)[],
   firstRow: number,
   options: LoadOptions,
-  progress?: (done: number, of: number) => void,
   done?: Int32Array,
+  progress?: () => void,
 ): () => { readonly column: number; readonly result: ParquetChunkResult }[] {
   const tasks: ParquetChunkTask[] = groups.flatMap(({ group, rowStart }) => chunkTasks(metadata, group, rowStart, fast));
   const context = done ? { file, columns, done } : { file, columns };
@@ -253,12 +250,13 @@ export function startFastChunks(
       ? (options.runner.startKernel('parquetChunk', context, tasks, {
           signal: options.signal,
           work,
-          onDone: (n) => progress?.(n, tasks.length),
+          onDone: () => progress?.(),
         }) as () => ParquetChunkResult[])
       : () =>
-          tasks.map((t, k) => {
-            progress?.(k, tasks.length);
-            return parquetChunkKernel(context, t, options.signal);
+          tasks.map((t) => {
+            const result = parquetChunkKernel(context, t, options.signal);
+            progress?.();
+            return result;
           });
   return () => {
     const results = pending();

@@ -239,13 +239,10 @@ function readPageV1(page: Uint8Array, daph: DataPageHeader, decoder: ColumnDecod
     valuesAt = 4 + length;
   }
   const bytes = page.subarray(valuesAt);
-  if (daph.encoding === 'BYTE_STREAM_SPLIT') {
-    const split = splitNumbers(bytes, present, decoder.type);
-    return split ? { dataPage: split, definitionLevels: levels } : null;
-  }
-  if (daph.encoding === 'PLAIN_DICTIONARY' || daph.encoding === 'RLE_DICTIONARY') {
-    const looked = lookUp(bytes, present, dictionary);
-    if (looked) return { dataPage: looked, definitionLevels: levels, looked: true };
+  if (ownEncoding(daph.encoding)) {
+    const own = ownValues(bytes, daph.encoding, present, decoder, dictionary, levels);
+    // A byte-stream-split page that does not split goes to hyparquet whole (and fails as it did).
+    if (own || daph.encoding === 'BYTE_STREAM_SPLIT') return own;
   }
   // A required column's other pages are hyparquet's as they are.
   if (maxDefinition === 0) return null;
@@ -273,18 +270,12 @@ function readPageV2(page: Uint8Array, header: PageHeader, daph2: DataPageHeaderV
   // As hyparquet reads it: a required column's values follow the repetition levels.
   const valuesAt = maxDefinition === 1 ? levelBytes : repetition;
   const present = daph2.num_values - daph2.num_nulls;
-  const dictionaryPage = daph2.encoding === 'PLAIN_DICTIONARY' || daph2.encoding === 'RLE_DICTIONARY';
-  if (daph2.encoding === 'BYTE_STREAM_SPLIT' || dictionaryPage) {
+  if (ownEncoding(daph2.encoding)) {
     let bytes = page.subarray(valuesAt);
     const size = header.uncompressed_page_size - levelBytes;
     if (daph2.is_compressed !== false && size) bytes = vendor().decompressPage(bytes, size, decoder.codec, decoder.compressors);
-    if (dictionaryPage) {
-      const looked = lookUp(bytes, present, dictionary);
-      if (looked) return { dataPage: looked, definitionLevels: levels, looked: true };
-    } else {
-      const split = splitNumbers(bytes, present, decoder.type);
-      if (split) return { dataPage: split, definitionLevels: levels };
-    }
+    const own = ownValues(bytes, daph2.encoding, present, decoder, dictionary, levels);
+    if (own) return own;
   }
   if (maxDefinition === 0) return hyparquetV2(page, header, decoder);
   const bare: PageHeader = {
@@ -293,6 +284,21 @@ function readPageV2(page: Uint8Array, header: PageHeader, daph2: DataPageHeaderV
     data_page_header_v2: { ...daph2, repetition_levels_byte_length: 0, definition_levels_byte_length: 0 },
   };
   return { dataPage: vendor().readDataPageV2(page.subarray(levelBytes), bare, requiredDecoder(decoder)).dataPage, definitionLevels: levels };
+}
+
+/** The value encodings this file decodes itself: byte-stream-split numbers and dictionary indices. */
+function ownEncoding(encoding: string): boolean {
+  return encoding === 'BYTE_STREAM_SPLIT' || encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY';
+}
+
+/** A page's values section in one of ownEncoding's encodings (splitNumbers, lookUp); null where they decline it. */
+function ownValues(bytes: Uint8Array, encoding: string, count: number, decoder: ColumnDecoder, dictionary: DecodedArray | undefined, levels: ArrayLike<number>): ReadPage | null {
+  if (encoding === 'BYTE_STREAM_SPLIT') {
+    const split = splitNumbers(bytes, count, decoder.type);
+    return split && { dataPage: split, definitionLevels: levels };
+  }
+  const looked = lookUp(bytes, count, dictionary);
+  return looked && { dataPage: looked, definitionLevels: levels, looked: true };
 }
 
 function hyparquetV2(page: Uint8Array, header: PageHeader, decoder: ColumnDecoder): ReadPage {
@@ -360,9 +366,10 @@ function indexScratch(count: number): Int32Array {
 
 /**
  * The RLE / bit-packed hybrid of `width` bits (1–24) in bytes[from, end) into out, as hyparquet's
- * readRleBitPackedHybrid reads it; false where a run does not fit (it reads past end, or runs past out's end).
+ * readRleBitPackedHybrid reads it (dictionary indices; definition levels, one bit each); false where a run does not
+ * fit (it reads past end, or runs past out's end).
  */
-export function readHybrid(bytes: Uint8Array, from: number, end: number, width: number, out: Int32Array): boolean {
+export function readHybrid(bytes: Uint8Array, from: number, end: number, width: number, out: Int32Array | Uint8Array): boolean {
   const n = out.length;
   const mask = 2 ** width - 1;
   const valueBytes = (width + 7) >> 3;
@@ -461,41 +468,16 @@ function wordScratch(words: number): Uint32Array {
 }
 
 /**
- * Levels of bit width 1 from the RLE / bit-packed hybrid in bytes[from, end) into out (0 or 1 each), as hyparquet's
- * readRleBitPackedHybrid reads them; returns how many are 1, or −1 where a run does not fit (it reads past the
- * levels, runs past out's end, or repeats a value other than 0 or 1).
+ * Levels of bit width 1 (readHybrid) into out, 0 or 1 each; returns how many are 1, or −1 where a run does not fit or
+ * repeats a value other than 0 or 1 (hyparquet's reader then reads the page as before).
  */
 export function readFlagLevels(bytes: Uint8Array, from: number, end: number, out: Uint8Array): number {
-  const n = out.length;
-  let at = from;
-  let seen = 0;
+  if (!readHybrid(bytes, from, end, 1, out)) return -1;
   let ones = 0;
-  const cursor = { at };
-  while (seen < n) {
-    cursor.at = at;
-    const header = runHeader(bytes, cursor, end);
-    if (header < 0) return -1;
-    at = cursor.at;
-    const run = Math.floor(header / 2);
-    if (header % 2 === 1) {
-      // run groups of eight values, one byte each, low bit first; values past out's end are padding
-      if (run > end - at) return -1;
-      const take = Math.min(8 * run, n - seen);
-      for (let i = 0; i < take; i++) {
-        const bit = (bytes[at + (i >> 3)] >> (i & 7)) & 1;
-        out[seen + i] = bit;
-        ones += bit;
-      }
-      at += run;
-      seen += take;
-    } else {
-      if (at >= end || run > n - seen) return -1;
-      const value = bytes[at++];
-      if (value > 1) return -1;
-      out.fill(value, seen, seen + run);
-      ones += value * run;
-      seen += run;
-    }
+  for (let i = 0; i < out.length; i++) {
+    const level = out[i];
+    if (level > 1) return -1;
+    ones += level;
   }
   return ones;
 }

@@ -40,22 +40,7 @@ function decoder(): Exports | null {
  * decompresses to another length.
  */
 export function zstdDecompress(input: Uint8Array, outputLength: number): Uint8Array | null {
-  const z = decoder();
-  if (!z) return null;
-  const src = z.malloc(Math.max(1, input.length));
-  const dst = z.malloc(Math.max(1, outputLength));
-  try {
-    if (src === 0 || dst === 0) throw new Error(`zstd: no memory for a page of ${outputLength} bytes`);
-    new Uint8Array(z.memory.buffer, src, input.length).set(input);
-    // size_t is 32 bits here: the result read unsigned, an error code is at the top of the range.
-    const got = z.ZSTD_decompress(dst, outputLength, src, input.length) >>> 0;
-    if (z.ZSTD_isError(got)) throw new Error('zstd: a damaged frame (the reference decoder rejects it)');
-    if (got !== outputLength) throw new Error(`zstd: the frame holds ${got} bytes, the page header says ${outputLength}`);
-    return new Uint8Array(z.memory.buffer, dst, got).slice();
-  } finally {
-    if (src !== 0) z.free(src);
-    if (dst !== 0) z.free(dst);
-  }
+  return withInput(input, (z, src) => decompressAt(z, src, input.length, outputLength));
 }
 
 /** Above this a frame's stated size is not trusted to one WebAssembly memory (fzstd takes it): 1 GiB. */
@@ -67,17 +52,37 @@ const MAX_FRAME_BYTES = 2 ** 30;
  * WebAssembly (the caller then uses fzstd, which finds the end as it goes).
  */
 export function zstdDecompressFrames(input: Uint8Array): Uint8Array | null {
+  return withInput(input, (z, src) => {
+    const size = BigInt.asUintN(64, z.ZSTD_findDecompressedSize(src, input.length));
+    return size > BigInt(MAX_FRAME_BYTES) ? null : decompressAt(z, src, input.length, Number(size));
+  });
+}
+
+/** `input` copied once into the decoder's memory for `use`, freed after; null without WebAssembly or its memory. */
+function withInput(input: Uint8Array, use: (z: Exports, src: number) => Uint8Array | null): Uint8Array | null {
   const z = decoder();
   if (!z) return null;
   const src = z.malloc(Math.max(1, input.length));
-  if (src === 0) return null;
-  let size: bigint;
+  if (src === 0) throw new Error(`zstd: no memory for a frame of ${input.length} bytes`);
   try {
     new Uint8Array(z.memory.buffer, src, input.length).set(input);
-    size = BigInt.asUintN(64, z.ZSTD_findDecompressedSize(src, input.length));
+    return use(z, src);
   } finally {
     z.free(src);
   }
-  if (size > BigInt(MAX_FRAME_BYTES)) return null;
-  return zstdDecompress(input, Number(size));
+}
+
+/** The frames at `src` decompressed to exactly `outputLength` bytes, copied out of the decoder's memory. */
+function decompressAt(z: Exports, src: number, srcSize: number, outputLength: number): Uint8Array {
+  const dst = z.malloc(Math.max(1, outputLength));
+  if (dst === 0) throw new Error(`zstd: no memory for a page of ${outputLength} bytes`);
+  try {
+    // size_t is 32 bits here: the result read unsigned, an error code is at the top of the range.
+    const got = z.ZSTD_decompress(dst, outputLength, src, srcSize) >>> 0;
+    if (z.ZSTD_isError(got)) throw new Error('zstd: a damaged frame (the reference decoder rejects it)');
+    if (got !== outputLength) throw new Error(`zstd: the frame holds ${got} bytes, the page header says ${outputLength}`);
+    return new Uint8Array(z.memory.buffer, dst, got).slice();
+  } finally {
+    z.free(dst);
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * The analysis of a CSV, Parquet or Arrow file bigger than the memory budget: one streaming pass (streamCsv.ts,
- * streamParquet.ts, io/arrow.ts streamArrow) gives exact statistics
+ * streamParquet.ts, streamArrow.ts) gives exact statistics
  * over every row and a seeded uniform sample; the usual analysis runs on the sample; then the numbers that were
  * computed exactly replace the sample's, and the report's `scale` section says which numbers are which.
  */

@@ -6,11 +6,9 @@
 import type { RecordBatch } from 'apache-arrow';
 import { DatasetError } from '../errors';
 import { addBatchRows, arrowBatches, openArrow } from '../io/arrow';
-import { ColumnarBuilder } from '../io/columnar';
-import { ColumnSink } from '../io/csvFast';
-import { ChunkFolder, STREAM_CHUNK_ROWS } from './streamCsv';
+import { columnarStream } from './columnarStream';
+import { STREAM_CHUNK_ROWS } from './streamCsv';
 import type { StreamedTable, StreamOptions } from './streamCsv';
-import { StreamSink } from './streamSink';
 
 /**
  * The rows an Arrow file holds, estimated for the streaming plan; its readable columns; and its first record batch's
@@ -57,20 +55,7 @@ export async function streamArrow(file: string, expectedRows: number, options: S
   const arrow = await openArrow(file);
   try {
     const fields = arrow.fields;
-    const folder = new ChunkFolder(options, Math.min(1, options.sampleRows / Math.max(1, expectedRows)));
-    let stream: StreamSink | null = null;
-    const builder = new ColumnarBuilder(file, fields, STREAM_CHUNK_ROWS, options, (fieldCount, labelIndex) => {
-      stream = new StreamSink(fieldCount, labelIndex, STREAM_CHUNK_ROWS, folder.onChunk);
-      return stream;
-    });
-    // The sample's own builder: the same columns, label and types, over the sampled rows the folder copies in.
-    const sampleRows = Math.ceil(options.sampleRows * 1.1) + 1024;
-    const sampler = new ColumnarBuilder(file, fields, sampleRows, options, (fieldCount, labelIndex, rows) => {
-      folder.sample = new ColumnSink(fieldCount, labelIndex, rows);
-      return folder.sample;
-    });
-    const sink = stream as StreamSink | null;
-    if (!sink || !folder.sample) throw new Error('the Arrow reader did not make its sinks');
+    const { folder, builder, sink, sample, sampler } = columnarStream(file, fields, expectedRows, options);
     let rows = 0;
     for await (const batch of arrowBatches(arrow, options.signal)) {
       const n = batch.numRows;
@@ -87,7 +72,7 @@ export async function streamArrow(file: string, expectedRows: number, options: S
     }
     sink.flush();
     if (rows === 0) throw new DatasetError('noRows', 'the Arrow file has no rows', { file, expected: 'data rows' });
-    const typed = sampler.finish({ format: 'arrow', parser: 'apache-arrow', bytes: arrow.size }, folder.sample.rows);
+    const typed = sampler.finish({ format: 'arrow', parser: 'apache-arrow', bytes: arrow.size }, sample.rows);
     return folder.result(sink, builder.readable.map((i) => builder.names[i]), typed);
   } finally {
     await arrow.handle.close();

@@ -5,13 +5,11 @@
  * counts, and a seeded uniform sample typed like any table. Memory stays at one slice (plus the column chunk being
  * decoded) plus the sample.
  */
-import { ColumnSink } from '../io/csvFast';
-import { ColumnarBuilder } from '../io/columnar';
 import { fastParquetColumns, openParquet, readParquetRows, startFastChunks } from '../io/parquet';
 import { newSharedFloat32 } from '../typed';
-import { ChunkFolder, STREAM_CHUNK_ROWS } from './streamCsv';
+import { columnarStream } from './columnarStream';
+import { STREAM_CHUNK_ROWS } from './streamCsv';
 import type { StreamedTable, StreamOptions } from './streamCsv';
-import { StreamSink } from './streamSink';
 
 /** The row count a Parquet file's footer states, and its readable columns (for the streaming plan). */
 export async function parquetShape(file: string): Promise<{ rows: number; fields: number }> {
@@ -35,20 +33,7 @@ export async function streamParquet(file: string, options: ParquetStreamOptions)
   options.signal?.throwIfAborted();
   const pq = await openParquet(file);
   try {
-    const folder = new ChunkFolder(options, Math.min(1, options.sampleRows / Math.max(1, pq.rows)));
-    let stream: StreamSink | null = null;
-    const builder = new ColumnarBuilder(file, pq.fields, STREAM_CHUNK_ROWS, options, (fieldCount, labelIndex) => {
-      stream = new StreamSink(fieldCount, labelIndex, STREAM_CHUNK_ROWS, folder.onChunk);
-      return stream;
-    });
-    // The sample's own builder: the same columns, label and types, over the sampled rows the folder copies in.
-    const sampleRows = Math.ceil(options.sampleRows * 1.1) + 1024;
-    const sampler = new ColumnarBuilder(file, pq.fields, sampleRows, options, (fieldCount, labelIndex, rows) => {
-      folder.sample = new ColumnSink(fieldCount, labelIndex, rows);
-      return folder.sample;
-    });
-    const sink = stream as StreamSink | null;
-    if (!sink || !folder.sample) throw new Error('the Parquet reader did not make its sinks');
+    const { folder, builder, sink, sample, sampler } = columnarStream(file, pq.fields, pq.rows, options);
     const columns = builder.readable.map((i) => pq.fields[i].name);
     const byName = new Map<string, number>();
     builder.readable.forEach((i) => {
@@ -96,7 +81,6 @@ export async function streamParquet(file: string, options: ParquetStreamOptions)
       groupStart = groupEnd;
     }
     sink.flush();
-    const sample = folder.sample;
     const typed = sampler.finish({ format: 'parquet', parser: 'hyparquet', bytes: pq.size }, sample.rows);
     return folder.result(sink, builder.readable.map((i) => builder.names[i]), typed);
   } finally {

@@ -412,6 +412,9 @@ const LOAD_PROGRESS_MS = 250;
  * at that rate (`Reading big.csv: 4,200,000 rows, 38 % (1.9 M rows/s, about 4 s left)`). Nothing for the first
  * LOAD_PROGRESS_MS: a small file is read before a rate means anything.
  */
+/** The share read below which reading progress gives no time left (see loadProgress). */
+const MIN_ETA_FRACTION = 0.05;
+
 export function loadProgress(
   path: string,
   started: number,
@@ -429,6 +432,9 @@ export function loadProgress(
     const rate = rows / Math.max(1e-3, seconds);
     const left = (seconds * (1 - fraction)) / fraction;
     const rateText = rate >= 1e6 ? `${(rate / 1e6).toFixed(1)} M rows/s` : `${Math.round(rate).toLocaleString('en-US')} rows/s`;
-    onProgress('load', fraction, `Reading ${name}: ${rows.toLocaleString('en-US')} rows, ${Math.round(100 * fraction)} % (${rateText}, about ${left < 1 ? 'a second' : `${Math.ceil(left)} s`} left)`);
+    // Below a few per cent the pace is mostly start-up (threads loading, a first chunk in flight), and the time left
+    // extrapolated from it was off by orders of magnitude ("about 1178 s left" for a read of 1 s): none is given yet.
+    const eta = fraction < MIN_ETA_FRACTION ? 'time left not known yet' : `about ${left < 1 ? 'a second' : `${Math.ceil(left)} s`} left`;
+    onProgress('load', fraction, `Reading ${name}: ${rows.toLocaleString('en-US')} rows, ${Math.round(100 * fraction)} % (${rateText}, ${eta})`);
   };
 }
